@@ -1,0 +1,250 @@
+// Command int8scope inspects and runs TensorFlow Lite models with the
+// int8scope engine, and explains how any output integer was computed.
+//
+//	int8scope inspect MODEL.tflite [--json]
+//	int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
+//	int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
+//
+// Inputs are DIR/input<i>.bin, the raw little-endian bytes of subgraph input
+// i. run writes OUT/tensor<t>.bin for every tensor an inference writes, and
+// OUT/index.json describing them.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/int8scope/int8scope/engine"
+)
+
+const usage = `usage:
+  int8scope inspect MODEL.tflite [--json]
+  int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
+  int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
+`
+
+func main() {
+	if err := cli(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "int8scope:", err)
+		os.Exit(1)
+	}
+}
+
+// cli runs one command; it is main without the exit, for tests.
+func cli(args []string, w io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("no command\n" + usage)
+	}
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print JSON")
+	inputs := fs.String("inputs", "", "directory of input<i>.bin files")
+	out := fs.String("out", "", "output directory")
+	profile := fs.String("profile", "reference", "arithmetic profile")
+	trace := fs.Bool("trace", false, "also write trace.json")
+	opIdx := fs.Int("op", -1, "op index")
+	elem := fs.Int("index", -1, "flat output element index")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return fmt.Errorf("%s: %v\n%s", cmd, err, usage)
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%s needs exactly one MODEL.tflite argument\n%s", cmd, usage)
+	}
+	p, err := engine.ParseProfile(*profile)
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(pos[0])
+	if err != nil {
+		return err
+	}
+	m, err := engine.Load(b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	switch cmd {
+	case "inspect":
+		return inspect(w, m, *asJSON)
+	case "run":
+		if *inputs == "" || *out == "" {
+			return errors.New("run needs --inputs DIR and --out DIR")
+		}
+		res, err := runModel(m, *inputs, p, *trace)
+		if err != nil {
+			return err
+		}
+		return writeTensors(res, *out)
+	case "explain":
+		if *inputs == "" || *opIdx < 0 || *elem < 0 {
+			return errors.New("explain needs --inputs DIR, --op N and --index K")
+		}
+		res, err := runModel(m, *inputs, p, true)
+		if err != nil {
+			return err
+		}
+		e, err := res.Explain(*opIdx, *elem)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(w, e)
+		}
+		printExplanation(w, m, e)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+// parseInterspersed lets flags come before or after the positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func runModel(m *engine.Model, dir string, p engine.Profile, trace bool) (*engine.Result, error) {
+	var inputs [][]byte
+	for i, ti := range m.Inputs {
+		f := filepath.Join(dir, fmt.Sprintf("input%d.bin", i))
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("input %d: %w", i, err)
+		}
+		t := m.Tensors[ti]
+		if len(b) != t.NumBytes() {
+			return nil, fmt.Errorf("%s has %d bytes; input %d (tensor %d %q, %v %v) needs exactly %d",
+				f, len(b), i, ti, t.Name, t.Type, t.Shape, t.NumBytes())
+		}
+		inputs = append(inputs, b)
+	}
+	return m.Run(inputs, engine.Options{Profile: p, Trace: trace})
+}
+
+type indexEntry struct {
+	Index int          `json:"index"`
+	Name  string       `json:"name"`
+	Type  engine.DType `json:"type"`
+	Shape []int        `json:"shape"`
+}
+
+func writeTensors(res *engine.Result, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var idx []indexEntry
+	for _, t := range res.Model.Tensors {
+		if t.Const || res.Tensors[t.Index] == nil {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("tensor%d.bin", t.Index)), res.Tensors[t.Index], 0o644); err != nil {
+			return err
+		}
+		idx = append(idx, indexEntry{t.Index, t.Name, t.Type, t.Shape})
+	}
+	f, err := os.Create(filepath.Join(dir, "index.json"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := writeJSON(f, map[string]any{"profile": res.Profile, "tensors": idx}); err != nil {
+		return err
+	}
+	if res.Trace != nil {
+		tf, err := os.Create(filepath.Join(dir, "trace.json"))
+		if err != nil {
+			return err
+		}
+		defer tf.Close()
+		return writeJSON(tf, res.Trace)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(v)
+}
+
+func inspect(w io.Writer, m *engine.Model, asJSON bool) error {
+	if asJSON {
+		return writeJSON(w, m)
+	}
+	fmt.Fprintf(w, "model: %q, %d tensors, %d ops, inputs %v, outputs %v\n\n", m.Description, len(m.Tensors), len(m.Ops), m.Inputs, m.Outputs)
+	fmt.Fprintln(w, "tensors:")
+	for _, t := range m.Tensors {
+		kind := ""
+		if t.Const {
+			kind = " const"
+		}
+		if t.Variable {
+			kind = " variable"
+		}
+		fmt.Fprintf(w, "  %3d  %-8v %-16v%s%s  %s\n", t.Index, t.Type, fmt.Sprint(t.Shape), quantString(t.Quant), kind, t.Name)
+	}
+	fmt.Fprintln(w, "\nops:")
+	for _, op := range m.Ops {
+		fmt.Fprintf(w, "  %3d  %-28s in %v  out %v\n", op.Index, op.Builtin, op.Inputs, op.Outputs)
+		if op.Params != nil {
+			pj, _ := json.Marshal(op.Params)
+			if s := string(pj); s != "{}" && s != "null" {
+				fmt.Fprintf(w, "       params %s\n", s)
+			}
+		}
+	}
+	return nil
+}
+
+func quantString(q *engine.Quant) string {
+	if q == nil {
+		return ""
+	}
+	if len(q.Scale) == 1 {
+		return fmt.Sprintf(" scale %.9g zp %d", q.Scale[0], q.ZeroPoint[0])
+	}
+	return fmt.Sprintf(" per-channel(axis %d, %d scales, first %.9g zp %d)", q.Axis, len(q.Scale), q.Scale[0], q.ZeroPoint[0])
+}
+
+func printExplanation(w io.Writer, m *engine.Model, e *engine.Explanation) {
+	out := m.Tensors[e.Tensor]
+	fmt.Fprintf(w, "op %d %s, output tensor %d %q, element %d %v, profile %s\n", e.Op, e.Builtin, e.Tensor, out.Name, e.Index, e.Coords, e.Profile)
+	fmt.Fprintf(w, "arithmetic: %s\n", e.Arithmetic)
+	if len(e.Terms) > 0 {
+		fmt.Fprintf(w, "terms (%d of %d):\n", len(e.Terms), e.TermsTotal)
+		for _, t := range e.Terms {
+			in := fmt.Sprintf("in[%d]", t.InputIndex)
+			if t.InputIndex < 0 {
+				in = "padding"
+			}
+			fmt.Fprintf(w, "  (%s %d + %d) × (w[%d] %d + %d) = %d\n", in, t.Input, t.InputOffset, t.FilterIndex, t.Filter, t.FilterOffset, t.Product)
+		}
+		if len(e.Terms) < e.TermsTotal {
+			fmt.Fprintf(w, "  … %d more terms\n", e.TermsTotal-len(e.Terms))
+		}
+	}
+	for _, s := range e.Steps {
+		fmt.Fprintf(w, "  %-11s %s = %s\n", s.Name, s.Formula, formatNum(s.Value))
+	}
+	fmt.Fprintf(w, "result: %d  (real value %.9g)\n", e.Value, e.Real)
+}
+
+func formatNum(v float64) string {
+	s := fmt.Sprintf("%.9g", v)
+	return strings.TrimSuffix(s, ".0")
+}

@@ -1,0 +1,147 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine/fixedpoint"
+)
+
+// Explanation is the derivation of one output element of one op, as data
+// for a reader: the terms that were summed, then each step to the final
+// integer.
+type Explanation struct {
+	Op         int     `json:"op"`
+	Builtin    string  `json:"builtin"`
+	Profile    Profile `json:"profile"`
+	Arithmetic string  `json:"arithmetic"` // which rounding the steps use
+	Tensor     int     `json:"tensor"`     // output tensor index
+	Index      int     `json:"index"`      // flat element index in the output
+	Coords     []int   `json:"coords"`     // the same index per dimension
+	// Terms are the products summed into the accumulator, with offsets
+	// applied; at most MaxTerms of them, TermsTotal says how many there were.
+	Terms      []Term  `json:"terms,omitempty"`
+	TermsTotal int     `json:"terms_total,omitempty"`
+	Steps      []Step  `json:"steps"`
+	Value      int64   `json:"value"` // the output integer (or float bits' value for float ops)
+	Real       float64 `json:"real"`  // Scale × (Value − ZeroPoint), or the float value
+}
+
+// MaxTerms bounds the terms an Explanation lists.
+const MaxTerms = 64
+
+// Term is one product of a dot product: (input + input offset) × (filter +
+// filter offset).
+type Term struct {
+	InputIndex   int   `json:"input_index"` // flat index into the input tensor, -1 = padding
+	Input        int32 `json:"input"`
+	InputOffset  int32 `json:"input_offset"`
+	FilterIndex  int   `json:"filter_index"` // flat index into the filter tensor
+	Filter       int32 `json:"filter"`
+	FilterOffset int32 `json:"filter_offset"`
+	Product      int64 `json:"product"`
+}
+
+// Step is one step of the derivation, e.g. {"sum", "Σ terms", -572}.
+type Step struct {
+	Name    string  `json:"name"`
+	Formula string  `json:"formula"`
+	Value   float64 `json:"value"`
+}
+
+// Explain derives output element index of op's first output.
+func (res *Result) Explain(op, index int) (*Explanation, error) {
+	m := res.Model
+	if op < 0 || op >= len(m.Ops) {
+		return nil, fmt.Errorf("op %d is out of range (model has %d ops)", op, len(m.Ops))
+	}
+	o := m.Ops[op]
+	out := m.Tensors[o.Outputs[0]]
+	if n := out.NumElements(); index < 0 || index >= n {
+		return nil, fmt.Errorf("element %d is out of range: op %d (%s) output tensor %d has %d elements", index, op, o.Builtin, out.Index, n)
+	}
+	var e *Explanation
+	if x, ok := o.Params.(explainer); ok {
+		var err error
+		if e, err = x.explain(res, o, index); err != nil {
+			return nil, err
+		}
+	} else {
+		e = &Explanation{}
+		v := Values(out.Type, res.Tensors[out.Index])[index]
+		e.Steps = []Step{{Name: "output", Formula: fmt.Sprintf("%s computes this element directly (no accumulator)", o.Builtin), Value: v}}
+		e.Value = int64(v)
+	}
+	e.Op, e.Builtin, e.Profile, e.Tensor, e.Index = op, o.Builtin, res.Profile, out.Index, index
+	e.Coords = unflatten(index, out.Shape)
+	if e.Arithmetic == "" {
+		e.Arithmetic = arithmetic(res.Profile)
+	}
+	if out.Quant != nil {
+		e.Real = out.Scale() * float64(e.Value-int64(out.ZeroPoint()))
+		if out.Quant.PerChannel() {
+			c := e.Coords[out.Quant.Axis]
+			e.Real = float64(out.Quant.Scale[c]) * float64(e.Value-out.Quant.ZeroPoint[c])
+		}
+	} else if out.Type == Float32 {
+		e.Real = float64(AsFloat32(res.Tensors[out.Index])[index])
+	} else {
+		e.Real = float64(e.Value)
+	}
+	return e, nil
+}
+
+// arithmetic describes a profile's requantization.
+func arithmetic(p Profile) string {
+	switch p {
+	case SingleRounding:
+		return "single rounding: (acc·M + 2^(30−shift)) >> (31−shift)"
+	}
+	return "double rounding: RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc·2^left, M), right)"
+}
+
+// unflatten turns a flat row-major index into per-dimension coordinates.
+func unflatten(i int, shape []int) []int {
+	c := make([]int, len(shape))
+	for d := len(shape) - 1; d >= 0; d-- {
+		if shape[d] > 0 {
+			c[d] = i % shape[d]
+			i /= shape[d]
+		}
+	}
+	return c
+}
+
+// requantSteps derives an accumulator's requantization step by step, the way
+// the profile computes it; wide marks the int64 accumulators of 16x8 ops.
+func requantSteps(p Profile, sum, bias int64, q Requant, zp, lo, hi int32, wide bool) ([]Step, int64) {
+	acc := sum + bias
+	s := []Step{
+		{"sum", "Σ (input + input_offset)·(filter + filter_offset)", float64(sum)},
+		{"bias", fmt.Sprintf("acc = %d + bias %d", sum, bias), float64(acc)},
+	}
+	var scaled int32
+	switch {
+	case wide:
+		scaled = requant64(p, acc, q)
+		s = append(s, Step{"scale", fmt.Sprintf("MultiplyByQuantizedMultiplier(int64 %d, M=%d, shift=%d)", acc, q.Multiplier, q.Shift), float64(scaled)})
+	case p == SingleRounding:
+		scaled = requant(p, int32(acc), q)
+		s = append(s, Step{"scale", fmt.Sprintf("(%d·%d + 2^%d) >> %d  (real multiplier %.9g)", acc, q.Multiplier, 30-q.Shift, 31-q.Shift, q.Real), float64(scaled)})
+	default:
+		left, right := max(q.Shift, 0), max(-q.Shift, 0)
+		x := int32(acc)
+		if left > 0 {
+			x = int32(acc << left)
+			s = append(s, Step{"left shift", fmt.Sprintf("%d · 2^%d", acc, left), float64(x)})
+		}
+		hm := fixedpoint.SaturatingRoundingDoublingHighMul(x, q.Multiplier)
+		s = append(s, Step{"SRDHM", fmt.Sprintf("round(%d · %d / 2^31)  (real multiplier %.9g)", x, q.Multiplier, q.Real), float64(hm)})
+		scaled = fixedpoint.RoundingDivideByPOT(hm, right)
+		s = append(s, Step{"shift", fmt.Sprintf("RoundingDivideByPOT(%d, %d): %d / 2^%d rounded half away from zero", hm, right, hm, right), float64(scaled)})
+	}
+	v := scaled + zp
+	s = append(s, Step{"zero point", fmt.Sprintf("%d + output zero point %d", scaled, zp), float64(v)})
+	c := clamp(v, lo, hi)
+	s = append(s, Step{"clamp", fmt.Sprintf("clamp(%d, %d, %d)", v, lo, hi), float64(c)})
+	return s, int64(c)
+}

@@ -1,0 +1,236 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// FullyConnectedParams are FULLY_CONNECTED's prepared parameters.
+//
+// Mirrors TFLite's reference kernels reference/integer_ops/fully_connected.h
+// (int8, int16x8, per-tensor and per-channel) and reference/fully_connected.h
+// (float, uint8). For output element (b, c):
+//
+//	acc = Σ_d (input[b,d] + InputOffset)·(filter[c,d] + FilterOffset) + bias[c]
+//	out = clamp(MultiplyByQuantizedMultiplier(acc, M_c, shift_c) + OutputOffset, ActMin, ActMax)
+type FullyConnectedParams struct {
+	InputOffset  int32 `json:"input_offset"`  // −input zero point
+	FilterOffset int32 `json:"filter_offset"` // −filter zero point
+	OutputOffset int32 `json:"output_offset"` // output zero point
+	// Requant holds one multiplier per output channel (per-channel weights)
+	// or a single one: s_input·s_filter/s_output.
+	Requant []Requant `json:"requant,omitempty"`
+	ActMin  int32     `json:"act_min"`
+	ActMax  int32     `json:"act_max"`
+	// Float models: the clamp of the fused activation.
+	FloatMin float32 `json:"float_min,omitempty"`
+	FloatMax float32 `json:"float_max,omitempty"`
+
+	Batches               int `json:"batches"`
+	Depth                 int `json:"depth"`
+	Channels              int `json:"channels"`
+	in, filter, bias, out int // tensor indices; bias −1 if absent
+	typ                   DType
+}
+
+func init() { register(tflite.BuiltinOperatorFULLY_CONNECTED, prepareFullyConnected) }
+
+func prepareFullyConnected(c *prepCtx) (kernel, error) {
+	if err := c.io(2, 3, 1); err != nil {
+		return nil, err
+	}
+	in, filter, bias, out := c.in(0), c.in(1), c.in(2), c.out(0)
+	o, _ := c.op.Options.(*tflite.FullyConnectedOptionsT)
+	if o == nil {
+		o = &tflite.FullyConnectedOptionsT{}
+	}
+	if o.WeightsFormat != tflite.FullyConnectedOptionsWeightsFormatDEFAULT {
+		return nil, c.errorf("weights format %v is not supported", o.WeightsFormat)
+	}
+	if len(filter.Shape) != 2 {
+		return nil, c.errorf("filter tensor %d has shape %v, want 2-D [channels, depth]", filter.Index, filter.Shape)
+	}
+	p := &FullyConnectedParams{Channels: filter.Shape[0], Depth: filter.Shape[1],
+		in: in.Index, filter: filter.Index, bias: -1, out: out.Index, typ: in.Type}
+	if p.Depth == 0 || in.NumElements()%p.Depth != 0 {
+		return nil, c.errorf("input shape %v does not divide into rows of the filter depth %d", in.Shape, p.Depth)
+	}
+	p.Batches = in.NumElements() / p.Depth
+	if bias != nil {
+		p.bias = bias.Index
+		if bias.NumElements() != p.Channels {
+			return nil, c.errorf("bias tensor %d has %d elements, want %d", bias.Index, bias.NumElements(), p.Channels)
+		}
+	}
+	if out.NumElements() != p.Batches*p.Channels {
+		return nil, c.errorf("output tensor %d has shape %v, want %d×%d elements", out.Index, out.Shape, p.Batches, p.Channels)
+	}
+	act, err := c.activation(o.FusedActivationFunction)
+	if err != nil {
+		return nil, err
+	}
+	wantBias := map[DType]DType{Float32: Float32, Int8: Int32, Uint8: Int32, Int16: Int64}
+	switch {
+	case in.Type == Float32 && filter.Type == Float32 && out.Type == Float32:
+		p.FloatMin, p.FloatMax = floatActivation(act)
+	case (in.Type == Int8 && filter.Type == Int8 && out.Type == Int8) ||
+		(in.Type == Uint8 && filter.Type == Uint8 && out.Type == Uint8) ||
+		(in.Type == Int16 && filter.Type == Int8 && out.Type == Int16):
+		for _, t := range []*Tensor{in, out} {
+			if err := c.needQuant("input/output", t); err != nil {
+				return nil, err
+			}
+		}
+		if filter.Quant == nil || len(filter.Quant.Scale) == 0 {
+			return nil, c.errorf("filter tensor %d has no quantization parameters", filter.Index)
+		}
+		if filter.Quant.PerChannel() && (filter.Quant.Axis != 0 || len(filter.Quant.Scale) != p.Channels) {
+			return nil, c.errorf("per-channel filter needs %d scales on axis 0", p.Channels)
+		}
+		if in.Type == Int16 && (in.ZeroPoint() != 0 || out.ZeroPoint() != 0) {
+			return nil, c.errorf("int16 input and output need zero point 0")
+		}
+		p.InputOffset, p.FilterOffset, p.OutputOffset = -in.ZeroPoint(), -filter.ZeroPoint(), out.ZeroPoint()
+		for _, s := range filter.Quant.Scale {
+			p.Requant = append(p.Requant, newRequant(in.Scale()*float64(s)/out.Scale()))
+		}
+		if p.ActMin, p.ActMax, err = quantizedActivation(act, out); err != nil {
+			return nil, c.errorf("%v", err)
+		}
+	default:
+		return nil, c.unsupportedTypes()
+	}
+	if bias != nil && bias.Type != wantBias[in.Type] {
+		return nil, c.errorf("bias tensor %d has type %v, want %v for %v input", bias.Index, bias.Type, wantBias[in.Type], in.Type)
+	}
+	return p, nil
+}
+
+func (p *FullyConnectedParams) requantFor(ch int) Requant {
+	if len(p.Requant) == 1 {
+		return p.Requant[0]
+	}
+	return p.Requant[ch]
+}
+
+func (p *FullyConnectedParams) eval(r *run, op *Op) error {
+	var acc []int64
+	if r.tracing() {
+		acc = make([]int64, p.Batches*p.Channels)
+		r.tr.Acc = acc
+	}
+	switch p.typ {
+	case Float32:
+		in, w, out := r.f32(p.in), r.f32(p.filter), r.f32(p.out)
+		var bias []float32
+		if p.bias >= 0 {
+			bias = r.f32(p.bias)
+		}
+		for b := 0; b < p.Batches; b++ {
+			x := in[b*p.Depth : (b+1)*p.Depth]
+			for c := 0; c < p.Channels; c++ {
+				wr := w[c*p.Depth : (c+1)*p.Depth]
+				var total float32
+				for d, v := range x {
+					total += float32(v * wr[d])
+				}
+				if bias != nil {
+					total += bias[c]
+				}
+				out[b*p.Channels+c] = min(max(total, p.FloatMin), p.FloatMax)
+			}
+		}
+	case Int8, Uint8:
+		var bias []int32
+		if p.bias >= 0 {
+			bias = r.i32(p.bias)
+		}
+		for b := 0; b < p.Batches; b++ {
+			for c := 0; c < p.Channels; c++ {
+				a := p.dot8(r, b, c)
+				if bias != nil {
+					a += bias[c]
+				}
+				if acc != nil {
+					acc[b*p.Channels+c] = int64(a)
+				}
+				v := clamp(r.requant(a, p.requantFor(c))+p.OutputOffset, p.ActMin, p.ActMax)
+				if p.typ == Int8 {
+					r.i8(p.out)[b*p.Channels+c] = int8(v)
+				} else {
+					r.u8(p.out)[b*p.Channels+c] = uint8(v)
+				}
+			}
+		}
+	case Int16:
+		in, w, out := r.i16(p.in), r.i8(p.filter), r.i16(p.out)
+		var bias []int64
+		if p.bias >= 0 {
+			bias = r.i64(p.bias)
+		}
+		for b := 0; b < p.Batches; b++ {
+			x := in[b*p.Depth : (b+1)*p.Depth]
+			for c := 0; c < p.Channels; c++ {
+				wr := w[c*p.Depth : (c+1)*p.Depth]
+				var a int64
+				for d, v := range x {
+					a += int64(v) * int64(int32(wr[d])+p.FilterOffset)
+				}
+				if bias != nil {
+					a += bias[c]
+				}
+				if acc != nil {
+					acc[b*p.Channels+c] = a
+				}
+				out[b*p.Channels+c] = int16(clamp(requant64(r.profile, a, p.requantFor(c))+p.OutputOffset, p.ActMin, p.ActMax))
+			}
+		}
+	}
+	return nil
+}
+
+// dot8 is the int8/uint8 dot product of input row b and filter row c, with
+// offsets applied.
+func (p *FullyConnectedParams) dot8(r *run, b, c int) int32 {
+	var a int32
+	if p.typ == Int8 {
+		x := r.i8(p.in)[b*p.Depth : (b+1)*p.Depth]
+		w := r.i8(p.filter)[c*p.Depth : (c+1)*p.Depth]
+		for d, v := range x {
+			a += (int32(w[d]) + p.FilterOffset) * (int32(v) + p.InputOffset)
+		}
+		return a
+	}
+	x := r.u8(p.in)[b*p.Depth : (b+1)*p.Depth]
+	w := r.u8(p.filter)[c*p.Depth : (c+1)*p.Depth]
+	for d, v := range x {
+		a += (int32(w[d]) + p.FilterOffset) * (int32(v) + p.InputOffset)
+	}
+	return a
+}
+
+func (p *FullyConnectedParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	if p.typ == Float32 {
+		return nil, fmt.Errorf("op %d is a float FULLY_CONNECTED; explanations are for quantized ops", op.Index)
+	}
+	b, c := index/p.Channels, index%p.Channels
+	e := &Explanation{TermsTotal: p.Depth}
+	var sum int64
+	in, w := Values(res.Model.Tensors[p.in].Type, res.Tensors[p.in]), Values(res.Model.Tensors[p.filter].Type, res.Tensors[p.filter])
+	for d := 0; d < p.Depth; d++ {
+		t := Term{InputIndex: b*p.Depth + d, Input: int32(in[b*p.Depth+d]), InputOffset: p.InputOffset,
+			FilterIndex: c*p.Depth + d, Filter: int32(w[c*p.Depth+d]), FilterOffset: p.FilterOffset}
+		t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter+t.FilterOffset)
+		sum += t.Product
+		if len(e.Terms) < MaxTerms {
+			e.Terms = append(e.Terms, t)
+		}
+	}
+	var bias int64
+	if p.bias >= 0 {
+		bias = int64(Values(res.Model.Tensors[p.bias].Type, res.Tensors[p.bias])[c])
+	}
+	e.Steps, e.Value = requantSteps(res.Profile, sum, bias, p.requantFor(c), p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
+	return e, nil
+}

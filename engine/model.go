@@ -1,0 +1,428 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	flatbuffers "github.com/google/flatbuffers/go"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// Limits on what a model may ask for. A model over them is refused at load.
+const (
+	MaxTensorBytes = 1 << 30 // all tensors together
+	MaxRank        = 8
+	maxFileBytes   = math.MaxInt32
+)
+
+// Model is a loaded, validated and prepared subgraph 0 of a .tflite file.
+type Model struct {
+	Description string            `json:"description"`
+	Version     uint32            `json:"version"`
+	Tensors     []*Tensor         `json:"tensors"`
+	Ops         []*Op             `json:"ops"`
+	Inputs      []int             `json:"inputs"`  // subgraph input tensor indices
+	Outputs     []int             `json:"outputs"` // subgraph output tensor indices
+	Metadata    map[string][]byte `json:"-"`
+}
+
+// Op is one operator of the model, in execution order.
+type Op struct {
+	Index         int    `json:"index"`
+	Builtin       string `json:"builtin"`
+	Version       int    `json:"version"`
+	Inputs        []int  `json:"inputs"` // -1 = optional input left out
+	Outputs       []int  `json:"outputs"`
+	Intermediates []int  `json:"intermediates,omitempty"`
+	// Options are the op's builtin options as stored in the file (a
+	// *tflite.XxxOptionsT), nil when the op has none.
+	Options any `json:"options,omitempty"`
+	// Params are the integer parameters the op's prepare step derived, a
+	// plain struct per op; the arithmetic uses exactly these numbers.
+	Params kernel `json:"params,omitempty"`
+
+	code tflite.BuiltinOperator
+}
+
+// LoadError is returned for a malformed or unsupported model.
+type LoadError struct{ Msg string }
+
+func (e *LoadError) Error() string { return e.Msg }
+
+func loadErrorf(format string, args ...any) error {
+	return &LoadError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Load parses, validates and prepares a .tflite model.
+func Load(b []byte) (*Model, error) {
+	m, err := parse(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	for _, op := range m.Ops {
+		prep, ok := kernels[op.code]
+		if !ok {
+			return nil, loadErrorf("op %d: %s is not supported by int8scope yet (supported: %s)",
+				op.Index, op.Builtin, strings.Join(SupportedOps(), ", "))
+		}
+		k, err := prep(&prepCtx{m: m, op: op})
+		if err != nil {
+			return nil, err
+		}
+		op.Params = k
+	}
+	return m, nil
+}
+
+// SupportedOps lists the builtin ops the engine can run.
+func SupportedOps() []string {
+	var s []string
+	for c := range kernels {
+		s = append(s, c.String())
+	}
+	sort.Strings(s)
+	return s
+}
+
+// parse reads the flatbuffer into a Model. The generated accessors index the
+// buffer without bounds checks of their own, so every vector length is checked
+// against the file size before it is used, and any out-of-range read that
+// remains becomes an error here instead of a panic.
+func parse(b []byte) (m *Model, err error) {
+	if len(b) < 8 {
+		return nil, loadErrorf("not a .tflite model: %d bytes is too short", len(b))
+	}
+	if len(b) > maxFileBytes {
+		return nil, loadErrorf("model is %d bytes; int8scope loads models up to 2 GiB", len(b))
+	}
+	if !flatbuffers.BufferHasIdentifier(b, "TFL3") {
+		return nil, loadErrorf("not a .tflite model: file identifier is %q, want \"TFL3\"", string(b[4:8]))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, loadErrorf("malformed .tflite flatbuffer (%v)", r)
+		}
+	}()
+	p := parser{b: b}
+	fm := tflite.GetRootAsModel(b, 0)
+	m = &Model{Version: fm.Version(), Description: string(fm.Description()), Metadata: map[string][]byte{}}
+	if err := p.vec("model.subgraphs", fm.SubgraphsLength(), 4); err != nil {
+		return nil, err
+	}
+	if fm.SubgraphsLength() == 0 {
+		return nil, loadErrorf("model has no subgraphs")
+	}
+	if err := p.vec("model.buffers", fm.BuffersLength(), 4); err != nil {
+		return nil, err
+	}
+	buffers := make([][]byte, fm.BuffersLength())
+	var fb tflite.Buffer
+	for i := range buffers {
+		fm.Buffers(&fb, i)
+		if err := p.vec(fmt.Sprintf("buffer %d data", i), fb.DataLength(), 1); err != nil {
+			return nil, err
+		}
+		buffers[i] = fb.DataBytes()
+		if off, size := fb.Offset(), fb.Size(); off > 1 {
+			if off > uint64(len(b)) || size > uint64(len(b))-off {
+				return nil, loadErrorf("buffer %d: offset %d + size %d is past the end of the %d-byte file", i, off, size, len(b))
+			}
+			buffers[i] = b[off : off+size]
+		}
+	}
+	if err := p.vec("model.metadata", fm.MetadataLength(), 4); err != nil {
+		return nil, err
+	}
+	var md tflite.Metadata
+	for i := 0; i < fm.MetadataLength(); i++ {
+		fm.Metadata(&md, i)
+		if bi := int(md.Buffer()); bi < len(buffers) {
+			m.Metadata[string(md.Name())] = buffers[bi]
+		}
+	}
+
+	if err := p.vec("model.operator_codes", fm.OperatorCodesLength(), 4); err != nil {
+		return nil, err
+	}
+	type opcode struct {
+		code    tflite.BuiltinOperator
+		custom  string
+		version int
+	}
+	codes := make([]opcode, fm.OperatorCodesLength())
+	var oc tflite.OperatorCode
+	for i := range codes {
+		fm.OperatorCodes(&oc, i)
+		// Files from before schema 3a only set the byte-sized field; newer
+		// ones set both, and codes past 127 only the wide one.
+		c := max(oc.BuiltinCode(), tflite.BuiltinOperator(oc.DeprecatedBuiltinCode()))
+		codes[i] = opcode{c, string(oc.CustomCode()), int(oc.Version())}
+	}
+
+	var sg tflite.SubGraph
+	fm.Subgraphs(&sg, 0)
+	if err := p.vec("subgraph 0 tensors", sg.TensorsLength(), 4); err != nil {
+		return nil, err
+	}
+	var ft tflite.Tensor
+	var fq tflite.QuantizationParameters
+	for i := 0; i < sg.TensorsLength(); i++ {
+		sg.Tensors(&ft, i)
+		t := &Tensor{Index: i, Name: string(ft.Name()), Type: DType(ft.Type()), Variable: ft.IsVariable()}
+		what := fmt.Sprintf("tensor %d (%q)", i, t.Name)
+		if err := p.vec(what+" shape", ft.ShapeLength(), 4); err != nil {
+			return nil, err
+		}
+		if ft.ShapeLength() > MaxRank {
+			return nil, loadErrorf("%s: rank %d is over the limit of %d", what, ft.ShapeLength(), MaxRank)
+		}
+		t.Shape = make([]int, ft.ShapeLength())
+		for j := range t.Shape {
+			t.Shape[j] = int(ft.Shape(j))
+		}
+		if ft.Sparsity(nil) != nil {
+			return nil, loadErrorf("%s: sparse tensors are not supported", what)
+		}
+		if bi := int(ft.Buffer()); bi != 0 {
+			if bi >= len(buffers) {
+				return nil, loadErrorf("%s: buffer index %d is out of range (model has %d buffers)", what, bi, len(buffers))
+			}
+			if len(buffers[bi]) > 0 {
+				t.Data = buffers[bi]
+				t.Const = !t.Variable
+			}
+		}
+		if ft.Quantization(&fq) != nil {
+			if err := p.vec(what+" quantization.scale", fq.ScaleLength(), 4); err != nil {
+				return nil, err
+			}
+			if err := p.vec(what+" quantization.zero_point", fq.ZeroPointLength(), 8); err != nil {
+				return nil, err
+			}
+			if fq.ScaleLength() > 0 {
+				q := &Quant{Axis: int(fq.QuantizedDimension())}
+				for j := 0; j < fq.ScaleLength(); j++ {
+					q.Scale = append(q.Scale, fq.Scale(j))
+				}
+				for j := 0; j < fq.ZeroPointLength(); j++ {
+					q.ZeroPoint = append(q.ZeroPoint, fq.ZeroPoint(j))
+				}
+				t.Quant = q
+			}
+		}
+		m.Tensors = append(m.Tensors, t)
+	}
+	readIdx := func(what string, n int, at func(int) int32) ([]int, error) {
+		if err := p.vec(what, n, 4); err != nil {
+			return nil, err
+		}
+		s := make([]int, n)
+		for j := range s {
+			s[j] = int(at(j))
+		}
+		return s, nil
+	}
+	if m.Inputs, err = readIdx("subgraph 0 inputs", sg.InputsLength(), sg.Inputs); err != nil {
+		return nil, err
+	}
+	if m.Outputs, err = readIdx("subgraph 0 outputs", sg.OutputsLength(), sg.Outputs); err != nil {
+		return nil, err
+	}
+	if err := p.vec("subgraph 0 operators", sg.OperatorsLength(), 4); err != nil {
+		return nil, err
+	}
+	var fo tflite.Operator
+	for i := 0; i < sg.OperatorsLength(); i++ {
+		sg.Operators(&fo, i)
+		op := &Op{Index: i}
+		ci := int(fo.OpcodeIndex())
+		if ci >= len(codes) {
+			return nil, loadErrorf("op %d: opcode index %d is out of range (model has %d operator codes)", i, ci, len(codes))
+		}
+		op.code, op.Version = codes[ci].code, codes[ci].version
+		op.Builtin = op.code.String()
+		if op.code == tflite.BuiltinOperatorCUSTOM {
+			op.Builtin = "CUSTOM:" + codes[ci].custom
+		}
+		what := fmt.Sprintf("op %d (%s)", i, op.Builtin)
+		if op.Inputs, err = readIdx(what+" inputs", fo.InputsLength(), fo.Inputs); err != nil {
+			return nil, err
+		}
+		if op.Outputs, err = readIdx(what+" outputs", fo.OutputsLength(), fo.Outputs); err != nil {
+			return nil, err
+		}
+		if op.Intermediates, err = readIdx(what+" intermediates", fo.IntermediatesLength(), fo.Intermediates); err != nil {
+			return nil, err
+		}
+		var tbl flatbuffers.Table
+		if typ := fo.BuiltinOptionsType(); typ != tflite.BuiltinOptionsNONE && fo.BuiltinOptions(&tbl) {
+			if err := p.optionVectors(what, typ, tbl); err != nil {
+				return nil, err
+			}
+			if u := typ.UnPack(tbl); u != nil {
+				op.Options = u.Value
+			}
+		}
+		m.Ops = append(m.Ops, op)
+	}
+	return m, nil
+}
+
+type parser struct{ b []byte }
+
+// vec checks that a vector of n elements of elemSize bytes can fit in the file.
+func (p *parser) vec(what string, n, elemSize int) error {
+	if n < 0 || n > len(p.b)/elemSize {
+		return loadErrorf("%s: vector length %d does not fit in the %d-byte file", what, n, len(p.b))
+	}
+	return nil
+}
+
+// optionVectors checks the vectors inside the option tables that have them.
+func (p *parser) optionVectors(what string, typ tflite.BuiltinOptions, tbl flatbuffers.Table) error {
+	switch typ {
+	case tflite.BuiltinOptionsReshapeOptions:
+		var o tflite.ReshapeOptions
+		o.Init(tbl.Bytes, tbl.Pos)
+		return p.vec(what+" new_shape", o.NewShapeLength(), 4)
+	case tflite.BuiltinOptionsSqueezeOptions:
+		var o tflite.SqueezeOptions
+		o.Init(tbl.Bytes, tbl.Pos)
+		return p.vec(what+" squeeze_dims", o.SqueezeDimsLength(), 4)
+	}
+	return nil
+}
+
+// validate checks indices, shapes, buffer sizes, quantization and data flow,
+// and copies constant data into aligned memory.
+func (m *Model) validate() error {
+	nt := len(m.Tensors)
+	total := 0
+	for _, t := range m.Tensors {
+		what := fmt.Sprintf("tensor %d (%q)", t.Index, t.Name)
+		if t.Type.Size() == 0 {
+			// Only an error if an op uses it; recorded as such below.
+			continue
+		}
+		n := 1
+		for _, d := range t.Shape {
+			if d < 0 {
+				return loadErrorf("%s: shape %v has a negative dimension (dynamic shapes are not supported)", what, t.Shape)
+			}
+			if d > 0 && n > MaxTensorBytes/d {
+				return loadErrorf("%s: shape %v is too large (over %d elements)", what, t.Shape, MaxTensorBytes)
+			}
+			n *= d
+		}
+		size := n * t.Type.Size()
+		total += size
+		if total > MaxTensorBytes {
+			return loadErrorf("%s: the model's tensors need more than %d MiB in all; int8scope's limit is %d MiB", what, total>>20, MaxTensorBytes>>20)
+		}
+		if t.Data != nil {
+			if len(t.Data) != size {
+				return loadErrorf("%s: buffer has %d bytes, shape %v of %v needs %d", what, len(t.Data), t.Shape, t.Type, size)
+			}
+			d := alignedBytes(size)
+			copy(d, t.Data)
+			t.Data = d
+		}
+		if q := t.Quant; q != nil {
+			if len(q.ZeroPoint) != len(q.Scale) {
+				return loadErrorf("%s: quantization has %d scales but %d zero points", what, len(q.Scale), len(q.ZeroPoint))
+			}
+			for _, s := range q.Scale {
+				if s < 0 || math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
+					return loadErrorf("%s: quantization scale %v is not a finite non-negative number", what, s)
+				}
+			}
+			for _, z := range q.ZeroPoint {
+				if z < math.MinInt32 || z > math.MaxInt32 {
+					return loadErrorf("%s: zero point %d is out of the int32 range", what, z)
+				}
+			}
+			if len(q.Scale) > 1 {
+				if q.Axis < 0 || q.Axis >= len(t.Shape) {
+					return loadErrorf("%s: quantized_dimension %d is out of range for shape %v", what, q.Axis, t.Shape)
+				}
+				if t.Shape[q.Axis] != len(q.Scale) {
+					return loadErrorf("%s: %d scales, but dimension %d of shape %v has size %d", what, len(q.Scale), q.Axis, t.Shape, t.Shape[q.Axis])
+				}
+			}
+		}
+	}
+	checkType := func(what string, ti int) error {
+		if t := m.Tensors[ti]; t.Type.Size() == 0 {
+			return loadErrorf("%s: tensor %d (%q) has type %v, which int8scope does not support", what, ti, t.Name, t.Type)
+		}
+		return nil
+	}
+	// A tensor can be read once it is constant, a variable, a subgraph input,
+	// or written by an earlier op.
+	ready := make([]bool, nt)
+	for _, t := range m.Tensors {
+		ready[t.Index] = t.Const || t.Variable
+	}
+	for _, i := range m.Inputs {
+		if i < 0 || i >= nt {
+			return loadErrorf("subgraph input tensor index %d is out of range (model has %d tensors)", i, nt)
+		}
+		if err := checkType("subgraph input", i); err != nil {
+			return err
+		}
+		ready[i] = true
+	}
+	for _, i := range m.Outputs {
+		if i < 0 || i >= nt {
+			return loadErrorf("subgraph output tensor index %d is out of range (model has %d tensors)", i, nt)
+		}
+	}
+	for _, op := range m.Ops {
+		what := fmt.Sprintf("op %d (%s)", op.Index, op.Builtin)
+		for j, i := range op.Inputs {
+			if i == -1 {
+				continue
+			}
+			if i < 0 || i >= nt {
+				return loadErrorf("%s: input %d is tensor index %d, out of range (model has %d tensors)", what, j, i, nt)
+			}
+			if err := checkType(what, i); err != nil {
+				return err
+			}
+			if !ready[i] {
+				return loadErrorf("%s: input %d reads tensor %d (%q) before any op writes it", what, j, i, m.Tensors[i].Name)
+			}
+		}
+		for j, i := range op.Outputs {
+			if i < 0 || i >= nt {
+				return loadErrorf("%s: output %d is tensor index %d, out of range (model has %d tensors)", what, j, i, nt)
+			}
+			if err := checkType(what, i); err != nil {
+				return err
+			}
+			if m.Tensors[i].Const {
+				return loadErrorf("%s: output %d writes constant tensor %d (%q)", what, j, i, m.Tensors[i].Name)
+			}
+			ready[i] = true
+		}
+		for _, i := range op.Intermediates {
+			if i < 0 || i >= nt {
+				return loadErrorf("%s: intermediate tensor index %d is out of range", what, i)
+			}
+		}
+	}
+	for _, i := range m.Outputs {
+		if !ready[i] {
+			return loadErrorf("subgraph output tensor %d (%q) is never written", i, m.Tensors[i].Name)
+		}
+	}
+	return nil
+}
+
+var errNoModel = errors.New("engine: nil model")

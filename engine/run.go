@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/int8scope/int8scope/engine/fixedpoint"
+)
+
+// Profile names the arithmetic TFLite build that a run reproduces.
+type Profile string
+
+// The arithmetic profiles.
+const (
+	// Reference is TFLite's reference kernels and TFLite Micro:
+	// MultiplyByQuantizedMultiplier with double rounding.
+	Reference Profile = "reference"
+	// SingleRounding is a TFLite build with TFLITE_SINGLE_ROUNDING.
+	SingleRounding Profile = "tflite-single-rounding"
+)
+
+// Profiles lists the profiles the engine implements.
+func Profiles() []Profile { return []Profile{Reference, SingleRounding} }
+
+// ParseProfile checks a profile name; "" means Reference.
+func ParseProfile(s string) (Profile, error) {
+	if s == "" {
+		return Reference, nil
+	}
+	for _, p := range Profiles() {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("unknown profile %q (have %v)", s, Profiles())
+}
+
+// Options control one run.
+type Options struct {
+	Profile Profile // "" = Reference
+	Trace   bool    // record per-op accumulators and timings
+}
+
+// Result is the state after one inference.
+type Result struct {
+	Model   *Model
+	Profile Profile
+	// Tensors holds the raw little-endian value of every tensor, indexed like
+	// Model.Tensors: constants, inputs, and everything the ops wrote.
+	Tensors [][]byte
+	Trace   *Trace // nil unless Options.Trace
+}
+
+// Trace records what a run computed beyond the tensor values.
+type Trace struct {
+	Ops []OpTrace `json:"ops"`
+}
+
+// OpTrace is one op's record.
+type OpTrace struct {
+	Op      int    `json:"op"`
+	Builtin string `json:"builtin"`
+	Nanos   int64  `json:"nanos"`
+	// Acc holds, for FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D and
+	// TRANSPOSE_CONV, the int32 (int64 for 16x8) accumulator of every output
+	// element after the bias and before requantization, in output order.
+	Acc []int64 `json:"acc,omitempty"`
+}
+
+// run is the state of one evaluation, passed to the kernels.
+type run struct {
+	m       *Model
+	vals    [][]byte
+	profile Profile
+	tr      *OpTrace // current op's record; nil when not tracing
+}
+
+// Run performs one inference. inputs[i] holds the raw little-endian bytes of
+// subgraph input i.
+func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
+	if m == nil {
+		return nil, errNoModel
+	}
+	p, err := ParseProfile(string(opt.Profile))
+	if err != nil {
+		return nil, err
+	}
+	if len(inputs) != len(m.Inputs) {
+		return nil, fmt.Errorf("model has %d inputs, got %d", len(m.Inputs), len(inputs))
+	}
+	r := &run{m: m, vals: make([][]byte, len(m.Tensors)), profile: p}
+	for i, t := range m.Tensors {
+		switch {
+		case t.Const:
+			r.vals[i] = t.Data
+		case t.Type.Size() > 0:
+			r.vals[i] = alignedBytes(t.NumBytes())
+			if t.Variable && t.Data != nil {
+				copy(r.vals[i], t.Data)
+			}
+		}
+	}
+	for i, ti := range m.Inputs {
+		t := m.Tensors[ti]
+		if len(inputs[i]) != t.NumBytes() {
+			return nil, fmt.Errorf("input %d (tensor %d %q, %v %v) needs %d bytes, got %d",
+				i, ti, t.Name, t.Type, t.Shape, t.NumBytes(), len(inputs[i]))
+		}
+		copy(r.vals[ti], inputs[i])
+	}
+	res := &Result{Model: m, Profile: p, Tensors: r.vals}
+	if opt.Trace {
+		res.Trace = &Trace{Ops: make([]OpTrace, len(m.Ops))}
+	}
+	for _, op := range m.Ops {
+		var start time.Time
+		if res.Trace != nil {
+			r.tr = &res.Trace.Ops[op.Index]
+			*r.tr = OpTrace{Op: op.Index, Builtin: op.Builtin}
+			start = time.Now()
+		}
+		if err := op.Params.eval(r, op); err != nil {
+			return nil, fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
+		}
+		if r.tr != nil {
+			r.tr.Nanos = time.Since(start).Nanoseconds()
+		}
+	}
+	return res, nil
+}
+
+// Typed views of tensor t's value.
+func (r *run) i8(t int) []int8     { return AsInt8(r.vals[t]) }
+func (r *run) u8(t int) []uint8    { return r.vals[t] }
+func (r *run) i16(t int) []int16   { return AsInt16(r.vals[t]) }
+func (r *run) i32(t int) []int32   { return AsInt32(r.vals[t]) }
+func (r *run) i64(t int) []int64   { return AsInt64(r.vals[t]) }
+func (r *run) f32(t int) []float32 { return AsFloat32(r.vals[t]) }
+
+// tracing reports whether the run records a trace.
+func (r *run) tracing() bool { return r.tr != nil }
+
+// requant scales an int32 accumulator by a prepared multiplier with the
+// profile's rounding.
+func (r *run) requant(acc int32, q Requant) int32 {
+	return requant(r.profile, acc, q)
+}
+
+func requant(p Profile, acc int32, q Requant) int32 {
+	if p == SingleRounding {
+		return fixedpoint.MultiplyByQuantizedMultiplierSingleRounding(acc, q.Multiplier, q.Shift)
+	}
+	return fixedpoint.MultiplyByQuantizedMultiplier(acc, q.Multiplier, q.Shift)
+}
+
+// requant64 is requant for the int64 accumulators of 16x8 ops.
+func requant64(p Profile, acc int64, q Requant) int32 {
+	if p == SingleRounding {
+		return fixedpoint.MultiplyByQuantizedMultiplier64SingleRounding(acc, q.Multiplier, q.Shift)
+	}
+	return fixedpoint.MultiplyByQuantizedMultiplier64(acc, q.Multiplier, q.Shift)
+}
+
+func clamp(v, lo, hi int32) int32 {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}
