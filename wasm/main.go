@@ -19,7 +19,7 @@ import (
 
 var (
 	model *engine.Model
-	last  *engine.Result
+	last  = map[engine.Profile]*engine.Result{} // the latest result per profile
 )
 
 func main() {
@@ -109,7 +109,7 @@ func load(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	model, last = m, nil
+	model, last = m, map[engine.Profile]*engine.Result{}
 	return map[string]any{"model": string(j)}, nil
 }
 
@@ -148,7 +148,7 @@ func run(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	last = res
+	last[res.Profile] = res
 	tensors := make([]any, len(res.Tensors))
 	for i, b := range res.Tensors {
 		if b == nil {
@@ -195,13 +195,22 @@ func float64Bytes(f []float64) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), len(f)*8)
 }
 
-// explain(op: number, index: number) → {explanation: JSON} | {error}
+// explain(op: number, index: number, profile: string) → {explanation: JSON} | {error}
 func explain(args []safejs.Value) (map[string]any, error) {
-	if last == nil {
-		return nil, fmt.Errorf("nothing has run yet")
+	if len(args) != 3 {
+		return nil, fmt.Errorf("explain takes op, index and profile")
 	}
-	if len(args) != 2 {
-		return nil, fmt.Errorf("explain takes op and index")
+	ps, err := args[2].String()
+	if err != nil {
+		return nil, err
+	}
+	p, err := engine.ParseProfile(ps)
+	if err != nil {
+		return nil, err
+	}
+	res := last[p]
+	if res == nil {
+		return nil, fmt.Errorf("nothing has run with profile %s yet", p)
 	}
 	op, err := args[0].Float()
 	if err != nil {
@@ -214,7 +223,7 @@ func explain(args []safejs.Value) (map[string]any, error) {
 	if op != math.Trunc(op) || idx != math.Trunc(idx) {
 		return nil, fmt.Errorf("op and index must be integers")
 	}
-	e, err := last.Explain(int(op), int(idx))
+	e, err := res.Explain(int(op), int(idx))
 	if err != nil {
 		return nil, err
 	}

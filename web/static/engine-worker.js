@@ -1,0 +1,60 @@
+// engine-worker.js owns the WebAssembly engine, so the page never freezes
+// while a model loads or runs. Messages: {id, type, ...} → {id, ok, ...} | {id, error}.
+/* global Go, int8scope */
+importScripts('wasm_exec.js');
+
+let dead = null; // set when the Go program has exited: the page restarts this worker
+const ready = (async () => {
+  const go = new Go();
+  const resp = await fetch('int8scope.wasm');
+  if (!resp.ok) throw new Error(`int8scope.wasm: HTTP ${resp.status}`);
+  const bytes = await resp.arrayBuffer();
+  const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+  go.run(instance).then(() => { dead = 'the engine exited'; }, (e) => { dead = String(e); });
+  if (typeof int8scope === 'undefined') throw new Error('the engine did not start');
+  return { wasmBytes: bytes.byteLength };
+})();
+
+function transferables(list) {
+  return list.filter((x) => x && x.buffer).map((x) => x.buffer);
+}
+
+self.onmessage = async (e) => {
+  const { id, type } = e.data;
+  try {
+    const info = await ready;
+    if (dead) throw new Error(`engine crashed (${dead}); reload the model`);
+    let r;
+    switch (type) {
+      case 'init':
+        r = { ...JSON.parse(int8scope.info().info), wasmBytes: info.wasmBytes };
+        break;
+      case 'load': {
+        const out = int8scope.load(new Uint8Array(e.data.bytes));
+        if (out.error) throw new Error(out.error);
+        r = { model: JSON.parse(out.model) };
+        break;
+      }
+      case 'run': {
+        const t0 = performance.now();
+        const out = int8scope.run(e.data.inputs, e.data.profile, !!e.data.trace);
+        const ms = performance.now() - t0;
+        if (out.error) throw new Error(out.error);
+        r = { tensors: out.tensors, trace: out.trace ? JSON.parse(out.trace) : null, acc: out.acc ?? null, ms };
+        self.postMessage({ id, ok: true, ...r }, [...transferables(out.tensors), ...transferables(out.acc ?? [])]);
+        return;
+      }
+      case 'explain': {
+        const out = int8scope.explain(e.data.op, e.data.index, e.data.profile);
+        if (out.error) throw new Error(out.error);
+        r = { explanation: JSON.parse(out.explanation) };
+        break;
+      }
+      default:
+        throw new Error(`unknown request ${type}`);
+    }
+    self.postMessage({ id, ok: true, ...r });
+  } catch (err) {
+    self.postMessage({ id, error: err && err.message ? err.message : String(err), dead: !!dead });
+  }
+};

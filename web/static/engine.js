@@ -1,0 +1,69 @@
+// engine.js: the page's handle on engine-worker.js. Every call returns a
+// promise; if the worker or the WASM instance dies, the next call starts a
+// fresh one and reloads the last model, so one bad model never breaks the page.
+export class Engine {
+  constructor(url = 'engine-worker.js') {
+    this.url = url;
+    this.seq = 0;
+    this.pending = new Map();
+    this.lastModel = null;
+    this.start();
+  }
+
+  start() {
+    this.worker = new Worker(this.url);
+    this.worker.onmessage = (e) => {
+      const p = this.pending.get(e.data.id);
+      if (!p) return;
+      this.pending.delete(e.data.id);
+      if (e.data.dead) this.restartSoon = true;
+      if (e.data.error) p.reject(new Error(e.data.error));
+      else p.resolve(e.data);
+    };
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      const err = new Error(`engine worker failed: ${e.message || 'unknown error'}`);
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+      this.restartSoon = true;
+    };
+    this.info = this.call('init');
+  }
+
+  async restart() {
+    this.worker.terminate();
+    this.restartSoon = false;
+    this.start();
+    if (this.lastModel) await this.call('load', { bytes: this.lastModel.slice() });
+  }
+
+  call(type, msg = {}, transfer = []) {
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, type, ...msg }, transfer);
+    });
+  }
+
+  async load(bytes) {
+    if (this.restartSoon) await this.restart();
+    const copy = bytes.slice();
+    try {
+      const r = await this.call('load', { bytes: copy.buffer }, [copy.buffer]);
+      this.lastModel = bytes.slice();
+      return r.model;
+    } finally {
+      if (this.restartSoon) this.restart().catch(() => {});
+    }
+  }
+
+  async run(inputs, profile = 'reference', trace = true) {
+    if (this.restartSoon) await this.restart();
+    const copies = inputs.map((b) => b.slice());
+    return this.call('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer));
+  }
+
+  async explain(op, index, profile = 'reference') {
+    return (await this.call('explain', { op, index, profile })).explanation;
+  }
+}

@@ -1,0 +1,100 @@
+// inputs.js: inputs of models that are not a 28×28 image: zeros, seeded
+// random, a constant, or a raw/.npy file per input.
+import { h, clear } from './dom.js';
+import { numElements, formatShape } from './tensors.js';
+
+const sizes = { int8: 1, uint8: 1, int16: 2, int32: 4, float32: 4, int64: 8, bool: 1 };
+const npyTypes = { '|i1': 'int8', '|u1': 'uint8', '<i2': 'int16', '<i4': 'int32', '<f4': 'float32', '<i8': 'int64', '|b1': 'bool' };
+
+// isImageInput says whether the model's single input can come from the drawing.
+export function isImageInput(model) {
+  if (model.inputs.length !== 1) return false;
+  const t = model.tensors[model.inputs[0]];
+  return numElements(t.shape) === 784 && ['float32', 'int8', 'uint8'].includes(t.type);
+}
+
+// parseNpy reads a NumPy .npy file (version 1–3) and returns its raw data,
+// checking that dtype and element count match the tensor.
+export function parseNpy(buf, tensor) {
+  const b = new Uint8Array(buf);
+  if (b.length < 10 || b[0] !== 0x93 || String.fromCharCode(...b.slice(1, 6)) !== 'NUMPY') throw new Error('not a .npy file');
+  const major = b[6];
+  const hl = major === 1 ? b[8] | (b[9] << 8) : new DataView(b.buffer, b.byteOffset).getUint32(8, true);
+  const start = major === 1 ? 10 : 12;
+  if (start + hl > b.length) throw new Error('.npy header is truncated');
+  const header = new TextDecoder().decode(b.slice(start, start + hl));
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*True/.test(header);
+  const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (fortran) throw new Error('.npy in Fortran order is not supported; save with np.ascontiguousarray');
+  if (npyTypes[descr] !== tensor.type) throw new Error(`.npy has dtype ${descr}, the input is ${tensor.type}`);
+  const n = shape.reduce((a, c) => a * c, 1);
+  if (n !== numElements(tensor.shape)) throw new Error(`.npy has shape (${shape.join(', ')}), the input needs ${formatShape(tensor.shape)}`);
+  const data = b.slice(start + hl);
+  if (data.length !== n * sizes[tensor.type]) throw new Error(`.npy data has ${data.length} bytes, want ${n * sizes[tensor.type]}`);
+  return data;
+}
+
+// mulberry32 is a small seeded PRNG so random inputs are reproducible from links.
+function mulberry32(a) {
+  return () => {
+    a |= 0; a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// makeInput builds raw bytes for a tensor from a setting.
+export function makeInput(tensor, { mode, value = 0, seed = 1 }) {
+  const n = numElements(tensor.shape);
+  const C = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array, bool: Uint8Array }[tensor.type];
+  if (!C) throw new Error(`inputs of type ${tensor.type} are not supported in the page`);
+  const a = new C(n);
+  const rnd = mulberry32(seed);
+  const [lo, hi] = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], int32: [-1000, 1000], bool: [0, 1] }[tensor.type] ?? [-1, 1];
+  for (let i = 0; i < n; i++) {
+    if (mode === 'random') a[i] = tensor.type === 'float32' ? rnd() * 2 - 1 : Math.floor(lo + rnd() * (hi - lo + 1));
+    else if (mode === 'constant') a[i] = value;
+  }
+  return new Uint8Array(a.buffer);
+}
+
+// renderInputs shows one control row per model input; onChange(bytes[]) fires on every change.
+export function renderInputs(div, model, setting, onChange, onError) {
+  clear(div);
+  const files = new Map();
+  const modeSel = h('select', { dataset: { testid: 'input-mode' } }, ['zeros', 'random', 'constant'].map((m) => h('option', { value: m, text: m, selected: m === setting.mode })));
+  const valueIn = h('input', { type: 'number', value: String(setting.value ?? 0), step: 'any', style: 'width:6em' });
+  const seedIn = h('input', { type: 'number', value: String(setting.seed ?? 1), style: 'width:5em' });
+  const build = () => model.inputs.map((ti) => files.get(ti) ?? makeInput(model.tensors[ti], setting));
+  const update = () => {
+    setting.mode = modeSel.value; setting.value = Number(valueIn.value); setting.seed = Math.max(0, Math.floor(Number(seedIn.value)) || 0);
+    onChange(build());
+  };
+  for (const el of [modeSel, valueIn, seedIn]) el.addEventListener('change', update);
+  div.append(h('p', { text: 'This model does not take a 28×28 image. Set its inputs:' }),
+    h('label', {}, 'fill ', modeSel, ' value ', valueIn, ' seed ', seedIn));
+  for (const ti of model.inputs) {
+    const t = model.tensors[ti];
+    const file = h('input', { type: 'file', accept: '.npy,.bin,.raw' });
+    file.addEventListener('change', async () => {
+      const f = file.files[0];
+      if (!f) return;
+      try {
+        const buf = await f.arrayBuffer();
+        let data;
+        if (f.name.endsWith('.npy')) data = parseNpy(buf, t);
+        else {
+          data = new Uint8Array(buf);
+          const want = numElements(t.shape) * sizes[t.type];
+          if (data.length !== want) throw new Error(`${f.name} has ${data.length} bytes; input tensor ${ti} (${t.type} ${formatShape(t.shape)}) needs exactly ${want}`);
+        }
+        files.set(ti, data);
+        onChange(build());
+      } catch (e) { onError(e); }
+    });
+    div.append(h('label', {}, `input ${ti} `, h('span', { class: 'name', text: t.name }), ` ${t.type} ${formatShape(t.shape)} — raw or .npy file: `, file));
+  }
+  onChange(build());
+}

@@ -1,0 +1,163 @@
+// inspector.js: the op list (left) and the selected op's tensors, derived
+// parameters, accumulators and output values (right), like Netron's
+// properties pane but with the numbers of the last run.
+import { h, clear } from './dom.js';
+import { numbers, real, formatShape, numElements } from './tensors.js';
+
+export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
+  clear(ol);
+  model.ops.forEach((op) => {
+    const out = model.tensors[op.outputs[0]];
+    const t = trace?.[op.index];
+    const li = h('li', { class: op.index === selected ? 'selected' : '', dataset: { testid: 'op', op: String(op.index) }, onclick: () => onSelect(op.index) },
+      h('span', { class: 'muted', text: String(op.index) }),
+      h('span', { text: op.builtin }),
+      h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
+      t ? h('span', { class: 'time', text: `${(t.nanos / 1e6).toFixed(3)} ms` }) : null,
+      diffs && diffs[op.index] ? h('span', { class: 'time diff', text: `${diffs[op.index]} elements differ` }) : null);
+    ol.append(li);
+  });
+}
+
+function quantText(q) {
+  if (!q) return ['—', '—'];
+  if (q.scale.length === 1) return [String(q.scale[0]), String(q.zero_point[0])];
+  return [`${q.scale.length} scales (axis ${q.axis}): ${q.scale.slice(0, 3).join(', ')}…`, `${q.zero_point.slice(0, 3).join(', ')}…`];
+}
+
+function tensorTable(model, op) {
+  const rows = [];
+  const add = (role, idx) => {
+    if (idx < 0) return;
+    const t = model.tensors[idx];
+    const [s, z] = quantText(t.quant);
+    rows.push(h('tr', { dataset: { tensor: String(idx) } },
+      h('td', { text: role }), h('td', { text: String(idx) }), h('td', { class: 'name', text: t.name }),
+      h('td', { text: formatShape(t.shape) }), h('td', { text: t.type }),
+      h('td', { class: 'scale', text: s }), h('td', { class: 'zero-point', text: z }),
+      h('td', { text: t.const ? 'const' : t.variable ? 'variable' : '' })));
+  };
+  const roles = { FULLY_CONNECTED: ['input', 'weights', 'bias'], CONV_2D: ['input', 'filter', 'bias'], DEPTHWISE_CONV_2D: ['input', 'filter', 'bias'], TRANSPOSE_CONV: ['output shape', 'filter', 'input', 'bias'] }[op.builtin] ?? [];
+  op.inputs.forEach((idx, i) => add(roles[i] ?? `input ${i}`, idx));
+  op.outputs.forEach((idx, i) => add(op.outputs.length > 1 ? `output ${i}` : 'output', idx));
+  return h('table', { class: 'tensors' },
+    h('thead', {}, h('tr', {}, ['role', '#', 'name', 'shape', 'type', 'scale', 'zero point', ''].map((x) => h('th', { text: x })))),
+    h('tbody', {}, rows));
+}
+
+// paramsView shows the prepared params verbatim: scalars as rows, the
+// per-channel requantization as a table.
+function paramsView(params) {
+  if (!params || typeof params !== 'object') return h('p', { class: 'muted', text: 'no derived parameters' });
+  const box = h('div', { class: 'params' });
+  const scalars = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (Array.isArray(v) && v.length && typeof v[0] === 'object' && 'quantized_multiplier' in v[0]) {
+      box.append(h('h3', { text: v.length > 1 ? `${k}: per channel (${v.length})` : k }));
+      box.append(h('div', { class: 'scroll' }, h('table', { class: 'requant' },
+        h('thead', {}, h('tr', {}, ['ch', 'real multiplier', 'quantized multiplier', 'shift'].map((x) => h('th', { text: x })))),
+        h('tbody', {}, v.map((r, i) => h('tr', {}, h('td', { text: String(i) }), h('td', { text: String(r.real_multiplier) }),
+          h('td', { text: String(r.quantized_multiplier) }), h('td', { text: String(r.shift) })))))));
+    } else if (v !== null && typeof v === 'object') {
+      scalars.push([k, JSON.stringify(v)]);
+    } else {
+      scalars.push([k, String(v)]);
+    }
+  }
+  if (scalars.length) box.prepend(h('table', { class: 'kv' }, h('tbody', {}, scalars.map(([k, v]) => h('tr', {}, h('td', { text: k }), h('td', { text: v }))))));
+  return box;
+}
+
+// layout picks how to draw a tensor as images: per channel for NHWC, one
+// strip otherwise.
+function layout(shape) {
+  if (shape.length === 4) return { maps: shape[3], hgt: shape[1], wid: shape[2], stride: shape[3], per: (c, y, x) => (y * shape[2] + x) * shape[3] + c };
+  if (shape.length === 3) return { maps: shape[2], hgt: 1, wid: shape[1], stride: shape[2], per: (c, y, x) => x * shape[2] + c };
+  const n = numElements(shape);
+  const wid = Math.min(n, 32), hgt = Math.ceil(n / wid);
+  return { maps: 1, hgt, wid, per: (c, y, x) => y * wid + x, total: n };
+}
+
+// heatmaps draws values (reals) as small images; click → onElement(flat index).
+export function heatmaps(values, shape, { onElement, diff, maxMaps = 64, label = 'ch' } = {}) {
+  const L = layout(shape);
+  const n = values.length;
+  let amax = 0;
+  for (let i = 0; i < n; i++) amax = Math.max(amax, Math.abs(values[i]));
+  const scale = Math.max(1, Math.floor(Math.min(320 / L.wid, (L.maps > 1 ? 64 : 160) / L.hgt)));
+  const wrap = h('div', { class: 'maps' });
+  for (let c = 0; c < Math.min(L.maps, maxMaps); c++) {
+    const cv = h('canvas', { width: L.wid, height: L.hgt, style: `width:${L.wid * scale}px;height:${L.hgt * scale}px`, dataset: { channel: String(c) } });
+    const ctx = cv.getContext('2d');
+    const img = ctx.createImageData(L.wid, L.hgt);
+    for (let y = 0; y < L.hgt; y++) {
+      for (let x = 0; x < L.wid; x++) {
+        const i = L.per(c, y, x), o = 4 * (y * L.wid + x);
+        if (i >= n) { img.data[o + 3] = 0; continue; }
+        const t = amax > 0 ? values[i] / amax : 0;
+        let rgb = t >= 0 ? [255, 255 * (1 - t), 255 * (1 - t)] : [255 * (1 + t), 255 * (1 + t), 255];
+        if (diff && diff[i]) rgb = [255, 0, 170];
+        img.data.set([...rgb, 255], o);
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    cv.addEventListener('click', (e) => {
+      const r = cv.getBoundingClientRect();
+      const x = Math.min(L.wid - 1, Math.floor((e.clientX - r.left) / r.width * L.wid));
+      const y = Math.min(L.hgt - 1, Math.floor((e.clientY - r.top) / r.height * L.hgt));
+      const i = L.per(c, y, x);
+      if (i < n) onElement?.(i);
+    });
+    wrap.append(h('figure', {}, cv, L.maps > 1 ? h('figcaption', { text: `${label} ${c}` }) : null));
+  }
+  if (L.maps > maxMaps) wrap.append(h('p', { class: 'muted', text: `… ${L.maps - maxMaps} more channels` }));
+  return wrap;
+}
+
+export function histogram(values, { bins = 64, width = 320, height = 60 } = {}) {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const cv = h('canvas', { width, height, class: 'histogram' });
+  if (!values.length) return cv;
+  const counts = new Array(bins).fill(0);
+  const span = hi - lo || 1;
+  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / span * bins))]++;
+  const ctx = cv.getContext('2d');
+  const mx = Math.max(...counts);
+  ctx.fillStyle = '#1a73e8';
+  counts.forEach((c, i) => { const bh = c / mx * (height - 12); ctx.fillRect(i * width / bins, height - 12 - bh, width / bins - 1, bh); });
+  ctx.fillStyle = '#69737d'; ctx.font = '10px sans-serif';
+  ctx.fillText(String(lo), 0, height - 1);
+  const hs = String(hi); ctx.fillText(hs, width - ctx.measureText(hs).width, height - 1);
+  return cv;
+}
+
+export function renderDetails(div, model, opIndex, run, { onElement, diff, runB } = {}) {
+  clear(div);
+  const op = model.ops[opIndex];
+  div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }));
+  if (run?.trace) div.append(h('p', { class: 'muted', text: `${(run.trace[op.index].nanos / 1e6).toFixed(3)} ms in the engine` }));
+  div.append(tensorTable(model, op));
+  div.append(h('h3', { text: 'Derived parameters (Prepare)' }));
+  div.append(paramsView(op.params));
+  if (op.options) div.append(h('details', {}, h('summary', { text: 'builtin options as stored' }), h('pre', { text: JSON.stringify(op.options, null, 1) })));
+  if (!run) return;
+  const acc = run.acc?.[op.index];
+  if (acc) {
+    const a = new Float64Array(acc.buffer, acc.byteOffset, acc.byteLength / 8);
+    div.append(h('h3', { text: `int32 accumulators after bias, before requantization (${a.length})` }));
+    div.append(h('p', { class: 'acc-values name', text: Array.from(a.slice(0, 32)).join(', ') + (a.length > 32 ? ', …' : '') }));
+    div.append(histogram(a));
+  }
+  op.outputs.forEach((ti) => {
+    const t = model.tensors[ti];
+    const bytes = run.tensors[ti];
+    if (!bytes) return;
+    const vals = numbers(t.type, bytes);
+    const reals = Float64Array.from(vals, (v, i) => real(t, v, i));
+    div.append(h('h3', { text: `output tensor ${ti} values ${formatShape(t.shape)} — click an element to explain it` }));
+    div.append(heatmaps(reals, t.shape, { onElement, diff }));
+    div.append(histogram(Array.from(vals, Number)));
+    div.append(h('p', { class: 'name out-values', text: Array.from(vals.slice(0, 48), String).join(', ') + (vals.length > 48 ? ', …' : '') }));
+  });
+}

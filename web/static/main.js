@@ -1,0 +1,294 @@
+// main.js wires the panels together: model choice → engine → input
+// (drawing or tensor inputs) → run → predictions, op list, details,
+// explanation; and the share link that restores all of it.
+import { $, h } from './dom.js';
+import { Engine } from './engine.js';
+import { DrawPad } from './canvas.js';
+import { preprocess } from './preprocess.js';
+import { renderPredictions } from './predictions.js';
+import { renderOps, renderDetails } from './inspector.js';
+import { renderExplanation } from './explain.js';
+import { isImageInput, renderInputs } from './inputs.js';
+import { numbers, real, quantize, numElements } from './tensors.js';
+import { encodeState, decodeState, packStrokes, toBase64Url, sha256Hex, MAX_EMBED, ShareError } from './share.js';
+
+const engine = new Engine();
+const state = {
+  source: null, bytes: null, model: null, profile: 'reference', profileB: null, compare: false,
+  op: null, elem: null, run: null, runB: null, input: { mode: 'random', value: 0, seed: 1 }, tensorInputs: null,
+  expectHash: null,
+};
+let builtins = [];
+let profiles = ['reference'];
+
+function showError(msg) {
+  const el = $('#error');
+  el.textContent = msg;
+  el.hidden = false;
+}
+function clearError() { $('#error').hidden = true; $('#error').textContent = ''; }
+
+function progress(frac, label) {
+  const p = $('#progress');
+  if (frac === null) { p.hidden = true; return; }
+  p.hidden = false;
+  p.querySelector('.bar').style.width = `${Math.round(frac * 100)}%`;
+  p.querySelector('.label').textContent = label;
+}
+
+// fetchWithProgress downloads a built-in model showing progress.
+async function fetchWithProgress(url, label) {
+  const resp = await fetch(url);
+  if (!resp.ok) throw new Error(`${url}: HTTP ${resp.status}`);
+  const total = Number(resp.headers.get('content-length')) || 0;
+  const reader = resp.body.getReader();
+  const parts = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value); n += value.length;
+    if (total) progress(n / total, `${label}: ${(n / 1024).toFixed(0)} of ${(total / 1024).toFixed(0)} KB`);
+  }
+  progress(null);
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+function readFileWithProgress(file) {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onprogress = (e) => { if (e.lengthComputable) progress(e.loaded / e.total, `reading ${file.name}: ${(e.loaded / 1048576).toFixed(1)} of ${(e.total / 1048576).toFixed(1)} MB`); };
+    r.onload = () => { progress(null); resolve(new Uint8Array(r.result)); };
+    r.onerror = () => { progress(null); reject(new Error(`could not read ${file.name}: ${r.error}`)); };
+    r.readAsArrayBuffer(file);
+  });
+}
+
+async function loadModel(bytes, source, restore = {}) {
+  progress(0.5, `loading ${source.name ?? source.builtin} into the engine…`);
+  let model;
+  try {
+    model = await engine.load(bytes);
+  } catch (e) {
+    progress(null);
+    showError(`Could not load ${source.name ?? source.builtin}: ${e.message}`);
+    return false;
+  }
+  progress(null);
+  clearError();
+  Object.assign(state, { source, bytes, model, run: null, runB: null, op: restore.op ?? null, elem: restore.elem ?? null, tensorInputs: null });
+  const picker = $('#model-picker');
+  picker.value = source.builtin ?? '';
+  const image = isImageInput(model);
+  $('#draw-area').hidden = !image;
+  $('#tensor-inputs').hidden = image;
+  if (!image) {
+    if (restore.input) state.input = restore.input;
+    renderInputs($('#tensor-inputs'), model, state.input, (inputs) => { state.tensorInputs = inputs; classify(); }, (e) => showError(e.message));
+  } else if (restore.strokes) {
+    pad.setStrokes(restore.strokes);
+  } else {
+    classify();
+  }
+  return true;
+}
+
+// imageInputs turns the drawing into the model's input bytes.
+function imageInputs() {
+  const t = state.model.tensors[state.model.inputs[0]];
+  const x = preprocess(pad.ink(), pad.canvas.width, pad.canvas.height);
+  drawPreview(x);
+  if (t.type === 'float32') return [new Uint8Array(x.buffer)];
+  // An int8/uint8 image input: real pixel values 0..1 quantized with the input's scale/zero point.
+  return [quantize(t, x)];
+}
+
+function drawPreview(x) {
+  const c = $('#preview').getContext('2d');
+  const img = c.createImageData(28, 28);
+  for (let i = 0; i < 784; i++) { const v = Math.round(x[i] * 255); img.data.set([v, v, v, 255], 4 * i); }
+  c.putImageData(img, 0, 0);
+}
+
+let running = false, again = false;
+async function classify() {
+  if (!state.model) return;
+  if (running) { again = true; return; }
+  running = true;
+  try {
+    do {
+      again = false;
+      const inputs = isImageInput(state.model) ? imageInputs() : state.tensorInputs;
+      if (!inputs) break;
+      const t0 = performance.now();
+      state.run = await engine.run(inputs, state.profile, true);
+      state.runB = state.compare && state.profileB ? await engine.run(inputs, state.profileB, true) : null;
+      const wall = performance.now() - t0;
+      renderAll(wall);
+    } while (again);
+  } catch (e) {
+    showError(`Run failed: ${e.message}`);
+  } finally {
+    running = false;
+  }
+}
+
+function outputVector() {
+  const m = state.model, r = state.run;
+  const ti = m.outputs[0];
+  const t = m.tensors[ti];
+  const n = numElements(t.shape);
+  if (!r || n < 2 || n > 20) return null;
+  const v = numbers(t.type, r.tensors[ti]);
+  return Array.from(v, (x, i) => real(t, x, i));
+}
+
+// diffs counts, per op, output elements that differ between the two profiles.
+function diffs() {
+  if (!state.runB) return null;
+  const d = {};
+  for (const op of state.model.ops) {
+    const ti = op.outputs[0];
+    const a = state.run.tensors[ti], b = state.runB.tensors[ti];
+    let n = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+    if (n) d[op.index] = n;
+  }
+  return d;
+}
+
+function diffMask(ti) {
+  if (!state.runB) return null;
+  const t = state.model.tensors[ti];
+  const a = numbers(t.type, state.run.tensors[ti]), b = numbers(t.type, state.runB.tensors[ti]);
+  return Array.from(a, (x, i) => x !== b[i]);
+}
+
+function renderAll(wall) {
+  const m = state.model, r = state.run;
+  renderPredictions($('#prediction'), outputVector());
+  const engineMs = r.trace ? r.trace.reduce((a, t) => a + t.nanos, 0) / 1e6 : r.ms;
+  $('#timing').textContent = `inference: ${engineMs.toFixed(2)} ms in the engine, ${r.ms.toFixed(2)} ms in the worker, ${wall.toFixed(1)} ms round trip (trace on, profile ${state.profile})`;
+  renderOps($('#ops'), m, { trace: r.trace, diffs: diffs(), selected: state.op, onSelect: selectOp });
+  if (state.op !== null && state.op < m.ops.length) {
+    renderDetails($('#tensor-details'), m, state.op, r, { onElement: selectElem, diff: diffMask(m.ops[state.op].outputs[0]) });
+    if (state.elem !== null) selectElem(state.elem);
+  }
+}
+
+function selectOp(i) {
+  state.op = i;
+  state.elem = null;
+  $('#explain').replaceChildren(h('p', { class: 'muted', text: 'Click an output element to see how its integer was computed.' }));
+  renderAll(0);
+}
+
+async function selectElem(i) {
+  state.elem = i;
+  try {
+    const e = await engine.explain(state.op, i, state.profile);
+    const eB = state.runB ? await engine.explain(state.op, i, state.profileB) : null;
+    renderExplanation($('#explain'), state.model, e, eB);
+  } catch (err) {
+    $('#explain').replaceChildren(h('p', { class: 'muted', text: `Cannot explain element ${i}: ${err.message}` }));
+  }
+}
+
+async function share() {
+  const s = { model: null, profile: state.profile };
+  if (state.compare) { s.compare = true; s.profileB = state.profileB; }
+  const src = state.source;
+  if (src.builtin) s.model = { builtin: src.builtin };
+  else if (state.bytes.length <= MAX_EMBED) s.model = { embed: toBase64Url(state.bytes), name: src.name };
+  else s.model = { sha256: await sha256Hex(state.bytes), name: src.name };
+  if (isImageInput(state.model)) s.strokes = packStrokes(pad.strokes);
+  else s.input = state.input;
+  if (state.op !== null) s.op = state.op;
+  if (state.elem !== null) s.elem = state.elem;
+  const url = `${location.origin}${location.pathname}#${await encodeState(s)}`;
+  $('#share-link').value = url;
+  history.replaceState(null, '', url);
+  try { await navigator.clipboard.writeText(url); } catch { /* the field still holds the link */ }
+  $('#share').textContent = 'Link copied';
+  setTimeout(() => { $('#share').textContent = 'Copy link'; }, 1500);
+}
+
+async function restoreFromLink(frag) {
+  let s;
+  try {
+    s = await decodeState(frag, { builtins: builtins.map((b) => b.id), profiles });
+  } catch (e) {
+    showError(`This share link cannot be opened: ${e instanceof ShareError ? e.message : 'it is malformed'}. Loading the default model instead.`);
+    return false;
+  }
+  if (s.profile) { state.profile = s.profile; $('#profile').value = s.profile; }
+  if (s.compare && s.profileB) { state.compare = true; state.profileB = s.profileB; $('#compare').checked = true; $('#profile-b').value = s.profileB; }
+  const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input };
+  if (s.model.builtin) {
+    const b = builtins.find((x) => x.id === s.model.builtin);
+    return loadModel(await fetchWithProgress(`models/${b.file}`, b.title), { builtin: b.id }, restore);
+  }
+  if (s.model.embed) return loadModel(s.model.embed, { name: s.model.name }, restore);
+  state.expectHash = { ...s.model, restore };
+  showError(`This link uses your local model "${s.model.name}" (SHA-256 ${s.model.sha256.slice(0, 12)}…), which is not inside the link. Drop that file on the page or use "Open .tflite" to continue.`);
+  return true;
+}
+
+async function openFile(file) {
+  try {
+    const bytes = await readFileWithProgress(file);
+    let restore = {};
+    if (state.expectHash) {
+      const got = await sha256Hex(bytes);
+      if (got !== state.expectHash.sha256) {
+        showError(`${file.name} is not the model this link was made with (SHA-256 ${got.slice(0, 12)}…, the link expects ${state.expectHash.sha256.slice(0, 12)}…).`);
+        return;
+      }
+      restore = state.expectHash.restore;
+      state.expectHash = null;
+    }
+    await loadModel(bytes, { name: file.name }, restore);
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+const pad = new DrawPad($('#draw-canvas'), () => classify());
+
+async function main() {
+  const info = await engine.info;
+  profiles = info.profiles;
+  for (const sel of [$('#profile'), $('#profile-b')]) sel.replaceChildren(...profiles.map((p) => h('option', { value: p, text: p })));
+  state.profileB = profiles.find((p) => p !== 'reference') ?? 'reference';
+  $('#profile-b').value = state.profileB;
+  builtins = await (await fetch('models/index.json')).json();
+  $('#model-picker').replaceChildren(...builtins.map((b) => h('option', { value: b.id, text: b.title })), h('option', { value: '', text: '(local file)', disabled: true }));
+  $('#model-picker').addEventListener('change', async (e) => {
+    const b = builtins.find((x) => x.id === e.target.value);
+    if (b) await loadModel(await fetchWithProgress(`models/${b.file}`, b.title), { builtin: b.id });
+  });
+  $('#model-file').addEventListener('change', (e) => { if (e.target.files[0]) openFile(e.target.files[0]); e.target.value = ''; });
+  $('#clear').addEventListener('click', () => pad.clear());
+  $('#profile').addEventListener('change', (e) => { state.profile = e.target.value; classify(); });
+  $('#profile-b').addEventListener('change', (e) => { state.profileB = e.target.value; classify(); });
+  $('#compare').addEventListener('change', (e) => { state.compare = e.target.checked; classify(); });
+  $('#share').addEventListener('click', () => share().catch((e) => showError(`Could not make a link: ${e.message}`)));
+  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    const f = e.dataTransfer.files[0];
+    if (f) openFile(f);
+  });
+  document.body.dataset.wasmBytes = String(info.wasmBytes);
+  if (location.hash.length > 1 && await restoreFromLink(location.hash)) { document.body.dataset.ready = 'true'; return; }
+  const def = builtins[0];
+  await loadModel(await fetchWithProgress(`models/${def.file}`, def.title), { builtin: def.id });
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => showError(`The playground failed to start: ${e.message}`));

@@ -1,0 +1,59 @@
+// tensors.js: typed views of raw little-endian tensor bytes, and quantization
+// arithmetic for display. Pure functions, also used by the Node unit tests.
+
+const ctors = {
+  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, int32: Int32Array,
+  float32: Float32Array, int64: BigInt64Array, bool: Uint8Array,
+};
+
+// view returns the values of a tensor's bytes as a typed array (no copy when aligned).
+export function view(dtype, bytes) {
+  const C = ctors[dtype];
+  if (!C) throw new Error(`unsupported tensor type ${dtype}`);
+  if (bytes.byteOffset % C.BYTES_PER_ELEMENT !== 0) bytes = bytes.slice();
+  return new C(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / C.BYTES_PER_ELEMENT));
+}
+
+// numbers converts a tensor's bytes to plain numbers.
+export function numbers(dtype, bytes) {
+  const v = view(dtype, bytes);
+  return v instanceof BigInt64Array ? Array.from(v, Number) : v;
+}
+
+export function numElements(shape) { return shape.reduce((a, b) => a * b, 1); }
+
+// channelOf returns the per-channel quantization slot of flat element i.
+export function channelOf(tensor, i) {
+  const q = tensor.quant;
+  if (!q || q.scale.length <= 1) return 0;
+  const inner = tensor.shape.slice(q.axis + 1).reduce((a, b) => a * b, 1);
+  return Math.floor(i / inner) % tensor.shape[q.axis];
+}
+
+// real returns the real value that stored value v of element i represents.
+export function real(tensor, v, i = 0) {
+  const q = tensor.quant;
+  if (!q || tensor.type === 'float32') return Number(v);
+  const c = channelOf(tensor, i);
+  return q.scale[c] * (Number(v) - q.zero_point[c]);
+}
+
+// quantize maps real numbers to a quantized tensor's integers the way the
+// TFLite reference QUANTIZE does: round half away from zero, add zp, clamp.
+export function quantize(tensor, reals) {
+  const [lo, hi] = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767] }[tensor.type] ?? [-Infinity, Infinity];
+  const q = tensor.quant;
+  const out = new (ctors[tensor.type])(reals.length);
+  for (let i = 0; i < reals.length; i++) {
+    let v = reals[i];
+    if (q && tensor.type !== 'float32') {
+      const x = v / q.scale[0];
+      v = Math.sign(x) * Math.round(Math.abs(x)) + q.zero_point[0];
+      v = Math.min(hi, Math.max(lo, v));
+    }
+    out[i] = v;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+export function formatShape(shape) { return `[${shape.join('×')}]`; }
