@@ -108,7 +108,10 @@ func TestLoadErrors(t *testing.T) {
 		}), "CUSTOM:MyOp is not supported"},
 		{"read before write", edit(func(m *tflite.ModelT) { sg(m).Inputs = nil }), "before any op writes it"},
 		{"unsupported type", edit(func(m *tflite.ModelT) { sg(m).Tensors[3].Type = tflite.TensorTypeCOMPLEX64 }), "COMPLEX64"},
-		{"wrong filter type", edit(func(m *tflite.ModelT) { sg(m).Tensors[2].Type = tflite.TensorTypeINT16; m.Buffers[2].Data = make([]byte, 4) }), "bias tensor 2 has type int16"},
+		{"wrong filter type", edit(func(m *tflite.ModelT) {
+			sg(m).Tensors[2].Type = tflite.TensorTypeINT16
+			m.Buffers[2].Data = make([]byte, 4)
+		}), "bias tensor 2 has type int16"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
