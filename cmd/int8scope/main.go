@@ -32,16 +32,30 @@ const usage = `usage:
 func main() {
 	if err := cli(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "int8scope:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprint(os.Stderr, usage)
+		}
 		os.Exit(1)
 	}
 }
 
+// usageError is an error in the command line itself; main prints the usage after it.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
 // cli runs one command; it is main without the exit, for tests.
 func cli(args []string, w io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("no command\n" + usage)
+		return usageError("no command")
 	}
 	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "inspect", "run", "explain", "diff":
+	default:
+		return usageError(fmt.Sprintf("unknown command %q", cmd))
+	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -53,10 +67,10 @@ func cli(args []string, w io.Writer) error {
 	elem := fs.Int("index", -1, "flat output element index")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return fmt.Errorf("%s: %v\n%s", cmd, err, usage)
+		return usageError(fmt.Sprintf("%s: %v", cmd, err))
 	}
 	if len(pos) != 1 {
-		return fmt.Errorf("%s needs exactly one MODEL.tflite argument\n%s", cmd, usage)
+		return usageError(cmd + " needs exactly one MODEL.tflite argument")
 	}
 	p, err := engine.ParseProfile(*profile)
 	if err != nil {
@@ -100,7 +114,7 @@ func cli(args []string, w io.Writer) error {
 		printExplanation(w, m, e)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	return usageError(fmt.Sprintf("unknown command %q", cmd))
 }
 
 // parseInterspersed lets flags come before or after the positional arguments.
