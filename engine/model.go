@@ -348,6 +348,13 @@ func (m *Model) validate() error {
 				}
 			}
 			if len(q.Scale) > 1 {
+				// Converters write the filter's axis on the 1-D per-channel
+				// bias (person_detect's biases say 3); TFLite Micro ignores it
+				// there, so a 1-D tensor with one scale per element is read
+				// along its only axis.
+				if len(t.Shape) == 1 && t.Shape[0] == len(q.Scale) {
+					q.Axis = 0
+				}
 				if q.Axis < 0 || q.Axis >= len(t.Shape) {
 					return loadErrorf("%s: quantized_dimension %d is out of range for shape %v", what, q.Axis, t.Shape)
 				}

@@ -61,8 +61,8 @@ type OpTrace struct {
 	Op      int    `json:"op"`
 	Builtin string `json:"builtin"`
 	Nanos   int64  `json:"nanos"`
-	// Acc holds, for FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D and
-	// TRANSPOSE_CONV, the int32 (int64 for 16x8) accumulator of every output
+	// Acc holds, for FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D,
+	// TRANSPOSE_CONV and SVDF, the int32 (int64 for 16x8) accumulator of every output
 	// element after the bias and before requantization, in output order.
 	Acc []int64 `json:"acc,omitempty"`
 }

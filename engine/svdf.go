@@ -1,0 +1,269 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// SVDFParams are SVDF's prepared parameters.
+//
+// Mirrors TFLite Micro's svdf (kernels/svdf_common.cc PrepareSvdf,
+// EvalIntegerSvdfReference, EvalFloatSvdfReference). Inputs: input [B, I],
+// weights_feature [F, I], weights_time [F, M], optional bias [U] (U = F/rank)
+// and the variable state [B, F·M]. Each inference:
+//
+//	state ← state shifted left by one element (the oldest column drops out)
+//	state[b, f, M−1] = clamp(MultiplyByQuantizedMultiplier(
+//	        Σ_i wf[f,i]·(in[b,i] − z_in), Scale1) + z_state, state type range)
+//	acc[b, u] = bias[u] + Σ_{r<rank} Σ_m wt[u·rank+r, m]·(state[b, u·rank+r, m] − z_state)
+//	out[b, u] = clamp(MultiplyByQuantizedMultiplier(acc, Scale2) + z_out, −128, 127)
+//
+// with Scale1 = s_in·s_wf/s_state and Scale2 = s_state·s_wt/s_out, each
+// computed in float32 as TFLite Micro does. Like TFLite's integer SVDF, the
+// int8 kernel applies no fused activation beyond the int8 clamp. The state
+// is int16 (or int8, with int8 weights_time). Float SVDF computes the same in
+// float32 and then applies the fused activation.
+type SVDFParams struct {
+	Rank      int `json:"rank"`
+	Batches   int `json:"batches"`
+	InputSize int `json:"input_size"`
+	Filters   int `json:"filters"`
+	Units     int `json:"units"`
+	Memory    int `json:"memory_size"`
+
+	InputZeroPoint  int32 `json:"input_zero_point,omitempty"`
+	StateZeroPoint  int32 `json:"state_zero_point,omitempty"`
+	OutputZeroPoint int32 `json:"output_zero_point,omitempty"`
+	// Scale1 requantizes the feature dot products into the state:
+	// s_input·s_weights_feature/s_state.
+	Scale1 *Requant `json:"scale_1,omitempty"`
+	// Scale2 requantizes the time accumulators into the output:
+	// s_state·s_weights_time/s_output.
+	Scale2   *Requant `json:"scale_2,omitempty"`
+	StateMin int32    `json:"state_min,omitempty"`
+	StateMax int32    `json:"state_max,omitempty"`
+	ActMin   int32    `json:"act_min,omitempty"`
+	ActMax   int32    `json:"act_max,omitempty"`
+	// Float models: the clamp of the fused activation.
+	FloatMin float32 `json:"float_min,omitempty"`
+	FloatMax float32 `json:"float_max,omitempty"`
+
+	in, wf, wt, bias, state, out int // bias −1 if absent
+	typ, stateType               DType
+}
+
+func init() { register(tflite.BuiltinOperatorSVDF, prepareSVDF) }
+
+func prepareSVDF(c *prepCtx) (kernel, error) {
+	if err := c.io(3, 5, 1); err != nil {
+		return nil, err
+	}
+	if len(c.op.Inputs) != 5 || c.op.Inputs[4] < 0 {
+		return nil, c.errorf("needs 5 inputs (input, weights_feature, weights_time, bias or −1, state)")
+	}
+	in, wf, wt, bias, state, out := c.in(0), c.in(1), c.in(2), c.in(3), c.in(4), c.out(0)
+	o, _ := c.op.Options.(*tflite.SVDFOptionsT)
+	if o == nil || o.Rank <= 0 {
+		return nil, c.errorf("SVDFOptions with a positive rank are required")
+	}
+	for _, t := range []*Tensor{in, wf, wt, state, out} {
+		if len(t.Shape) != 2 {
+			return nil, c.errorf("tensor %d (%q) has shape %v; SVDF's input, weights, state and output are 2-D", t.Index, t.Name, t.Shape)
+		}
+	}
+	p := &SVDFParams{Rank: int(o.Rank), Batches: in.Shape[0], InputSize: in.Shape[1], Filters: wf.Shape[0], Memory: wt.Shape[1],
+		in: in.Index, wf: wf.Index, wt: wt.Index, bias: -1, state: state.Index, out: out.Index, typ: in.Type, stateType: state.Type}
+	if p.Filters%p.Rank != 0 {
+		return nil, c.errorf("%d filters do not divide by rank %d", p.Filters, p.Rank)
+	}
+	p.Units = p.Filters / p.Rank
+	switch {
+	case wf.Shape[1] != p.InputSize:
+		return nil, c.errorf("weights_feature shape %v does not match input size %d", wf.Shape, p.InputSize)
+	case wt.Shape[0] != p.Filters:
+		return nil, c.errorf("weights_time shape %v needs %d rows (the filters)", wt.Shape, p.Filters)
+	case state.Shape[0] != p.Batches || state.Shape[1] != p.Filters*p.Memory:
+		return nil, c.errorf("state shape %v, want [%d %d]", state.Shape, p.Batches, p.Filters*p.Memory)
+	case p.Memory < 1:
+		return nil, c.errorf("weights_time shape %v has no memory columns", wt.Shape)
+	case !state.Variable:
+		return nil, c.errorf("state tensor %d (%q) must be a variable tensor", state.Index, state.Name)
+	case out.Shape[0] != p.Batches || out.Shape[1] != p.Units:
+		return nil, c.errorf("output shape %v, want [%d %d]", out.Shape, p.Batches, p.Units)
+	}
+	if bias != nil {
+		p.bias = bias.Index
+		if bias.NumElements() != p.Units {
+			return nil, c.errorf("bias tensor %d has %d elements, want %d", bias.Index, bias.NumElements(), p.Units)
+		}
+	}
+	act, err := c.activation(o.FusedActivationFunction)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case in.Type == Float32 && wf.Type == Float32 && wt.Type == Float32 && state.Type == Float32 && out.Type == Float32 &&
+		(bias == nil || bias.Type == Float32):
+		p.FloatMin, p.FloatMax = floatActivation(act)
+	case in.Type == Int8 && wf.Type == Int8 && out.Type == Int8 && (wt.Type == Int16 || wt.Type == Int8) && state.Type == wt.Type &&
+		(bias == nil || bias.Type == Int32):
+		for _, t := range []*Tensor{in, wf, wt, state, out} {
+			if err := c.needQuant("input/weights/state/output", t); err != nil {
+				return nil, err
+			}
+		}
+		// float32 arithmetic, as in PrepareSvdf.
+		sIn, sWf, sWt, sState, sOut := in.Quant.Scale[0], wf.Quant.Scale[0], wt.Quant.Scale[0], state.Quant.Scale[0], out.Quant.Scale[0]
+		s1, s2 := float64(sIn*sWf/sState), float64(sState*sWt/sOut)
+		if math.IsInf(s1, 0) || math.IsInf(s2, 0) {
+			return nil, c.errorf("effective scales %v and %v are not finite", s1, s2)
+		}
+		if bias != nil {
+			if bias.Quant == nil || len(bias.Quant.Scale) == 0 ||
+				math.Abs(float64(bias.Quant.Scale[0])-float64(sState*sWt)) >= 1e-5 {
+				return nil, c.errorf("bias tensor %d needs scale s_state·s_weights_time = %v (TFLite Micro checks it within 1e-5)", bias.Index, sState*sWt)
+			}
+		}
+		r1, r2 := newRequant(s1), newRequant(s2)
+		p.Scale1, p.Scale2 = &r1, &r2
+		p.InputZeroPoint, p.StateZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), state.ZeroPoint(), out.ZeroPoint()
+		p.StateMin, p.StateMax = qrange(state.Type)
+		p.ActMin, p.ActMax = qrange(Int8)
+	default:
+		return nil, c.unsupportedTypes()
+	}
+	return p, nil
+}
+
+func (p *SVDFParams) eval(r *run, op *Op) error {
+	if p.typ == Float32 {
+		p.evalFloat(r)
+		return nil
+	}
+	if p.stateType == Int16 {
+		svdfInt(p, r, r.i16(p.wt), r.i16(p.state))
+	} else {
+		svdfInt(p, r, r.i8(p.wt), r.i8(p.state))
+	}
+	return nil
+}
+
+// svdfInt is EvalIntegerSvdfReference for an int16 or int8 state.
+func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
+	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
+	in, wf := r.i8(p.in), r.i8(p.wf)
+	if len(state) > 0 {
+		copy(state, state[1:])
+	}
+	for b := range B {
+		x := in[b*I : (b+1)*I]
+		for f := range F {
+			var dot int32
+			for i, v := range x {
+				dot += int32(wf[f*I+i]) * (int32(v) - p.InputZeroPoint)
+			}
+			v := r.requant(dot, *p.Scale1) + p.StateZeroPoint
+			state[(b*F+f)*M+M-1] = T(clamp(v, p.StateMin, p.StateMax))
+		}
+	}
+	var bias []int32
+	if p.bias >= 0 {
+		bias = r.i32(p.bias)
+	}
+	var accs []int64
+	if r.tracing() {
+		accs = make([]int64, B*p.Units)
+		r.tr.Acc = accs
+	}
+	out := r.i8(p.out)
+	for b := range B {
+		for u := range p.Units {
+			var acc int32
+			for f := u * p.Rank; f < (u+1)*p.Rank; f++ {
+				for m := range M {
+					acc += int32(wt[f*M+m]) * (int32(state[(b*F+f)*M+m]) - p.StateZeroPoint)
+				}
+			}
+			if bias != nil {
+				acc += bias[u]
+			}
+			if accs != nil {
+				accs[b*p.Units+u] = int64(acc)
+			}
+			v := r.requant(acc, *p.Scale2) + p.OutputZeroPoint
+			out[b*p.Units+u] = int8(clamp(v, p.ActMin, p.ActMax))
+		}
+	}
+}
+
+// evalFloat is EvalFloatSvdfReference.
+func (p *SVDFParams) evalFloat(r *run) {
+	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
+	in, wf, wt, state, out := r.f32(p.in), r.f32(p.wf), r.f32(p.wt), r.f32(p.state), r.f32(p.out)
+	if len(state) > 0 {
+		copy(state, state[1:])
+	}
+	for b := range B {
+		x := in[b*I : (b+1)*I]
+		for f := range F {
+			var dot float32
+			for i, v := range x {
+				dot += float32(wf[f*I+i] * v)
+			}
+			state[(b*F+f)*M+M-1] = dot
+		}
+	}
+	scratch := make([]float32, B*F)
+	for b := range B {
+		for f := range F {
+			var s float32
+			for m := range M {
+				s += float32(wt[f*M+m] * state[(b*F+f)*M+m])
+			}
+			scratch[b*F+f] = s
+		}
+	}
+	for b := range B {
+		for u := range p.Units {
+			var v float32
+			if p.bias >= 0 {
+				v = r.f32(p.bias)[u]
+			}
+			for k := range p.Rank {
+				v += scratch[b*F+u*p.Rank+k]
+			}
+			out[b*p.Units+u] = min(max(v, p.FloatMin), p.FloatMax)
+		}
+	}
+}
+
+func (p *SVDFParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	if p.typ == Float32 {
+		return nil, fmt.Errorf("op %d is a float SVDF; explanations are for quantized ops", op.Index)
+	}
+	b, u := index/p.Units, index%p.Units
+	m := res.Model
+	wt, state := Values(m.Tensors[p.wt].Type, res.Tensors[p.wt]), Values(m.Tensors[p.state].Type, res.Tensors[p.state])
+	e := &Explanation{TermsTotal: p.Rank * p.Memory}
+	var sum int64
+	for f := u * p.Rank; f < (u+1)*p.Rank; f++ {
+		for k := range p.Memory {
+			t := Term{InputIndex: (b*p.Filters+f)*p.Memory + k, FilterIndex: f*p.Memory + k, FilterOffset: 0, InputOffset: -p.StateZeroPoint}
+			t.Input, t.Filter = int32(state[t.InputIndex]), int32(wt[t.FilterIndex])
+			t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter)
+			sum += t.Product
+			if len(e.Terms) < MaxTerms {
+				e.Terms = append(e.Terms, t)
+			}
+		}
+	}
+	var bias int64
+	if p.bias >= 0 {
+		bias = int64(AsInt32(res.Tensors[p.bias])[u])
+	}
+	e.Steps, e.Value = requantSteps(res.Profile, int64(int32(sum)), bias, *p.Scale2, p.OutputZeroPoint, p.ActMin, p.ActMax, false)
+	e.Steps[0].Formula = "Σ_rank Σ_memory (state + state_offset)·weights_time (state after this step's update)"
+	return e, nil
+}

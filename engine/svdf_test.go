@@ -1,0 +1,168 @@
+package engine
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/int8scope/int8scope/engine/tfbuild"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+func svdfOpts(rank int32, act tflite.ActivationFunctionType) *tflite.BuiltinOptionsT {
+	return &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsSVDFOptions, Value: &tflite.SVDFOptionsT{Rank: rank, FusedActivationFunction: act}}
+}
+
+// svdfInt8Inputs is a B=1, I=2, F=2, rank 1, M=3 int8 SVDF whose effective
+// scales are exactly 1 (s_state = 0.25·2^-k, s_out = s_state·0.5), so the
+// expected values below are plain integer arithmetic.
+func svdfInt8Inputs(k int, x []int8, stateType tflite.TensorType) ([]tt, tt) {
+	sState := float32(0.25) / float32(int(1)<<k)
+	state := tt{typ: stateType, shape: []int{1, 6}, q: tfbuild.Q(sState, 0), variable: true}
+	wt := tt{typ: stateType, shape: []int{2, 3}, q: tfbuild.Q(0.5, 0)}
+	if stateType == tflite.TensorTypeINT16 {
+		state.data = tfbuild.I16(10, 20, 30, -1, -2, -3)
+		wt.data = tfbuild.I16(1, -1, 2, 3, 0, -2)
+	} else {
+		state.data = tfbuild.I8(10, 20, 30, -1, -2, -3)
+		wt.data = tfbuild.I8(1, -1, 2, 3, 0, -2)
+	}
+	return []tt{
+		{typ: tflite.TensorTypeINT8, shape: []int{1, 2}, q: tfbuild.Q(0.5, 3), feed: tfbuild.I8(x...)},
+		{typ: tflite.TensorTypeINT8, shape: []int{2, 2}, q: tfbuild.Q(0.5, 0), data: tfbuild.I8(1, 2, -3, 4)},
+		wt,
+		{typ: tflite.TensorTypeINT32, shape: []int{2}, q: tfbuild.Q(sState*0.5, 0), data: tfbuild.I32(100, -5)},
+		state,
+	}, tt{typ: tflite.TensorTypeINT8, shape: []int{1, 2}, q: tfbuild.Q(sState*0.5, -10)}
+}
+
+func TestSVDFInt8(t *testing.T) {
+	relu := tflite.ActivationFunctionTypeRELU
+	for _, tc := range []struct {
+		name      string
+		k         int
+		x         []int8
+		stateType tflite.TensorType
+		want      []int8
+		wantState []int16
+		wantAcc   []int64
+	}{
+		// in − 3 = [2, −4]; feature dots: f0 = 2 − 8 = −6, f1 = −6 − 16 = −22.
+		// state shifted left one element: [20 30 −1 | −2 −3 −3], newest column
+		// written: [20 30 −6 | −2 −3 −22]. Time: f0 = 20 − 30 − 12 = −22,
+		// f1 = −6 + 0 + 44 = 38; + bias → 78, 33; + out zp −10 → 68, 23.
+		{"int16 state", 0, []int8{5, -1}, tflite.TensorTypeINT16, []int8{68, 23}, []int16{20, 30, -6, -2, -3, -22}, []int64{78, 33}},
+		{"int8 state", 0, []int8{5, -1}, tflite.TensorTypeINT8, []int8{68, 23}, []int16{20, 30, -6, -2, -3, -22}, []int64{78, 33}},
+		// Scale 1 = 1024: dots −138·1024 and −896·1024 saturate the int16
+		// state at −32768. Time: f0 = 20 − 30 − 65536 = −65546, f1 = −6 +
+		// 65536 = 65530; + bias, + zp → −65456 → −128 and 65515 → 127.
+		{"saturation", 10, []int8{127, -128}, tflite.TensorTypeINT16, []int8{-128, 127}, []int16{20, 30, -32768, -2, -3, -32768}, []int64{-65446, 65525}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ins, out := svdfInt8Inputs(tc.k, tc.x, tc.stateType)
+			got, res, err := runOneOp(tflite.BuiltinOperatorSVDF, svdfOpts(1, relu), ins, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, tfbuild.I8(tc.want...)) {
+				t.Fatalf("output %v, want %v", AsInt8(alignedCopy(got)), tc.want)
+			}
+			state := Values(DType(tc.stateType), res.Tensors[4])
+			for i, w := range tc.wantState {
+				if state[i] != float64(w) {
+					t.Fatalf("state %v, want %v", state, tc.wantState)
+				}
+			}
+			if acc := res.Trace.Ops[0].Acc; len(acc) != 2 || acc[0] != tc.wantAcc[0] || acc[1] != tc.wantAcc[1] {
+				t.Fatalf("acc %v, want %v", acc, tc.wantAcc)
+			}
+			e, err := res.Explain(0, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Value != int64(tc.want[1]) || e.TermsTotal != 3 || len(e.Terms) != 3 || e.Terms[2].Product != int64(tc.wantState[5])*-2 {
+				t.Fatalf("explanation %+v", e)
+			}
+		})
+	}
+}
+
+// TestSVDFRank2 has B=2, I=1, F=2, rank 2 (one unit), M=2, no bias and a
+// zeroed state; all scales are 1.
+func TestSVDFRank2(t *testing.T) {
+	q := tfbuild.Q(1, 0)
+	ins := []tt{
+		{typ: tflite.TensorTypeINT8, shape: []int{2, 1}, q: q, feed: tfbuild.I8(3, -2)},
+		{typ: tflite.TensorTypeINT8, shape: []int{2, 1}, q: q, data: tfbuild.I8(2, -1)},
+		{typ: tflite.TensorTypeINT16, shape: []int{2, 2}, q: q, data: tfbuild.I16(5, 7, 1, -1)},
+		{absent: true},
+		{typ: tflite.TensorTypeINT16, shape: []int{2, 4}, q: q, variable: true},
+	}
+	// b0: f0 = 6, f1 = −3 → 7·6 + (−1)·(−3) = 45; b1: f0 = −4, f1 = 2 → −28 − 2 = −30.
+	got, res, err := runOneOp(tflite.BuiltinOperatorSVDF, svdfOpts(2, tflite.ActivationFunctionTypeNONE), ins,
+		tt{typ: tflite.TensorTypeINT8, shape: []int{2, 1}, q: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, tfbuild.I8(45, -30)) {
+		t.Fatalf("output %v, want [45 -30]", AsInt8(alignedCopy(got)))
+	}
+	if !bytes.Equal(res.Tensors[3], tfbuild.I16(0, 6, 0, -3, 0, -4, 0, 2)) {
+		t.Fatalf("state %v", AsInt16(res.Tensors[3]))
+	}
+}
+
+func TestSVDFFloat(t *testing.T) {
+	f32 := tflite.TensorTypeFLOAT32
+	ins := []tt{
+		{typ: f32, shape: []int{1, 2}, feed: tfbuild.F32(1, 2)},
+		{typ: f32, shape: []int{2, 2}, data: tfbuild.F32(0.5, 1, -1, 0.25)},
+		{typ: f32, shape: []int{2, 2}, data: tfbuild.F32(1, 2, 0.5, 2)},
+		{typ: f32, shape: []int{2}, data: tfbuild.F32(0.5, -3)},
+		{typ: f32, shape: []int{1, 4}, variable: true, data: tfbuild.F32(1, 2, 3, 4)},
+	}
+	// features 2.5, −0.5; state [2 2.5 | 4 −0.5]; time 2 + 5 = 7, 2 − 1 = 1;
+	// + bias 7.5, −2; RELU → 7.5, 0.
+	got, res, err := runOneOp(tflite.BuiltinOperatorSVDF, svdfOpts(1, tflite.ActivationFunctionTypeRELU), ins, tt{typ: f32, shape: []int{1, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, tfbuild.F32(7.5, 0)) || !bytes.Equal(res.Tensors[4], tfbuild.F32(2, 2.5, 4, -0.5)) {
+		t.Fatalf("output %v, state %v", AsFloat32(got), AsFloat32(res.Tensors[4]))
+	}
+}
+
+func TestSVDFErrors(t *testing.T) {
+	relu := tflite.ActivationFunctionTypeRELU
+	mod := func(f func(ins []tt, out *tt)) ([]tt, tt) {
+		ins, out := svdfInt8Inputs(0, []int8{0, 0}, tflite.TensorTypeINT16)
+		f(ins, &out)
+		return ins, out
+	}
+	for _, tc := range []struct {
+		name    string
+		opts    *tflite.BuiltinOptionsT
+		f       func(ins []tt, out *tt)
+		wantErr string
+	}{
+		{"rank 0", svdfOpts(0, relu), func([]tt, *tt) {}, "positive rank"},
+		{"rank does not divide", svdfOpts(3, relu), func([]tt, *tt) {}, "divide by rank"},
+		{"no options", nil, func([]tt, *tt) {}, "positive rank"},
+		{"state not variable", svdfOpts(1, relu), func(ins []tt, _ *tt) { ins[4].variable = false }, "variable"},
+		{"bias scale", svdfOpts(1, relu), func(ins []tt, _ *tt) { ins[3].q = tfbuild.Q(1, 0) }, "bias tensor"},
+		{"state type", svdfOpts(1, relu), func(ins []tt, _ *tt) {
+			ins[4].typ, ins[4].data = tflite.TensorTypeINT8, tfbuild.I8(0, 0, 0, 0, 0, 0)
+		}, "not supported"},
+		{"output shape", svdfOpts(1, relu), func(_ []tt, out *tt) { out.shape = []int{1, 3} }, "output shape"},
+		{"state shape", svdfOpts(1, relu), func(ins []tt, _ *tt) { ins[4].shape, ins[4].data = []int{1, 3}, tfbuild.I16(0, 0, 0) }, "state shape"},
+		{"tanh", svdfOpts(1, tflite.ActivationFunctionTypeTANH), func([]tt, *tt) {}, "fused activation"},
+		{"no quantization", svdfOpts(1, relu), func(ins []tt, _ *tt) { ins[0].q = nil }, "no quantization"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ins, out := mod(tc.f)
+			_, _, err := runOneOp(tflite.BuiltinOperatorSVDF, tc.opts, ins, out)
+			if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tc.wantErr)) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
