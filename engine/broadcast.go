@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine/fixedpoint"
+)
+
+// Shared by the elementwise binary ops (ADD, SUB, MUL): broadcasting, the
+// typed elementwise loops, and the explanation of one requantization.
+
+// maxBroadcastRank is the rank up to which TFLite's BroadcastAdd6DSlow,
+// BroadcastSubSlow and friends broadcast.
+const maxBroadcastRank = 6
+
+// broadcast maps each output element of a binary op to the two input
+// elements it reads, as TFLite's NdArrayDescsForElementwiseBroadcast does:
+// the shapes are aligned at their last dimension, missing leading
+// dimensions count as 1, and a dimension of size 1 repeats.
+type broadcast struct {
+	out    []int // output shape
+	s1, s2 []int // per output dimension, each input's stride (0 where it repeats)
+	same   bool  // both inputs have the output's shape: element i reads i and i
+}
+
+// newBroadcast broadcasts shapes a and b, or says why they do not broadcast.
+func newBroadcast(a, b []int) (*broadcast, error) {
+	if equalInts(a, b) {
+		return &broadcast{out: append([]int{}, a...), same: true}, nil
+	}
+	n := max(len(a), len(b))
+	if n > maxBroadcastRank {
+		return nil, fmt.Errorf("shapes %v and %v need broadcasting, which TFLite does up to rank %d", a, b, maxBroadcastRank)
+	}
+	bc := &broadcast{out: make([]int, n), s1: make([]int, n), s2: make([]int, n)}
+	dim := func(s []int, d int) int { // dimension d of s aligned right, 1 if missing
+		if i := d - (n - len(s)); i >= 0 {
+			return s[i]
+		}
+		return 1
+	}
+	for d := 0; d < n; d++ {
+		da, db := dim(a, d), dim(b, d)
+		switch {
+		case da == db || db == 1:
+			bc.out[d] = da
+		case da == 1:
+			bc.out[d] = db
+		default:
+			return nil, fmt.Errorf("shapes %v and %v do not broadcast (dimension %d: %d vs %d)", a, b, d, da, db)
+		}
+	}
+	st1, st2 := 1, 1
+	for d := n - 1; d >= 0; d-- {
+		if da := dim(a, d); da != 1 || bc.out[d] == 1 {
+			bc.s1[d] = st1
+			st1 *= da
+		}
+		if db := dim(b, d); db != 1 || bc.out[d] == 1 {
+			bc.s2[d] = st2
+			st2 *= db
+		}
+	}
+	return bc, nil
+}
+
+// index returns the flat indices into the two inputs that output element o reads.
+func (bc *broadcast) index(o int) (i1, i2 int) {
+	if bc.same {
+		return o, o
+	}
+	for d := len(bc.out) - 1; d >= 0; d-- {
+		c := o % bc.out[d]
+		o /= bc.out[d]
+		i1 += c * bc.s1[d]
+		i2 += c * bc.s2[d]
+	}
+	return i1, i2
+}
+
+// each calls f for every output element o in order, with the input indices it reads.
+func (bc *broadcast) each(f func(o, i1, i2 int)) {
+	n := numElements(bc.out)
+	if bc.same {
+		for i := 0; i < n; i++ {
+			f(i, i, i)
+		}
+		return
+	}
+	pos := make([]int, len(bc.out))
+	i1, i2 := 0, 0
+	for o := 0; o < n; o++ {
+		f(o, i1, i2)
+		for d := len(bc.out) - 1; d >= 0; d-- {
+			pos[d]++
+			i1 += bc.s1[d]
+			i2 += bc.s2[d]
+			if pos[d] < bc.out[d] {
+				break
+			}
+			pos[d] = 0
+			i1 -= bc.s1[d] * bc.out[d]
+			i2 -= bc.s2[d] * bc.out[d]
+		}
+	}
+}
+
+// integer is the element types the quantized elementwise kernels read and write.
+type integer interface {
+	~int8 | ~uint8 | ~int16 | ~int32
+}
+
+// binaryInts applies f, computed in int32 like TFLite's kernels, to every
+// output element of a same-typed integer binary op. f's result must already
+// be clamped to the type's range (or wrap, as int32 arithmetic does).
+func (bc *broadcast) binaryInts(r *run, typ DType, in1, in2, out int, f func(x, y int32) int32) {
+	switch typ {
+	case Int8:
+		binaryInts(bc, r.i8(in1), r.i8(in2), r.i8(out), f)
+	case Uint8:
+		binaryInts(bc, r.u8(in1), r.u8(in2), r.u8(out), f)
+	case Int16:
+		binaryInts(bc, r.i16(in1), r.i16(in2), r.i16(out), f)
+	case Int32:
+		binaryInts(bc, r.i32(in1), r.i32(in2), r.i32(out), f)
+	}
+}
+
+func binaryInts[T integer](bc *broadcast, a, b, out []T, f func(x, y int32) int32) {
+	bc.each(func(o, i1, i2 int) { out[o] = T(f(int32(a[i1]), int32(b[i2]))) })
+}
+
+// binaryFloats applies f to every output element of a float32 binary op.
+func (bc *broadcast) binaryFloats(r *run, in1, in2, out int, f func(x, y float32) float32) {
+	a, b, o := r.f32(in1), r.f32(in2), r.f32(out)
+	bc.each(func(i, i1, i2 int) { o[i] = f(a[i1], b[i2]) })
+}
+
+// clampF is TFLite's ActivationFunctionWithMinMax for float32:
+// std::min(std::max(x, lo), hi), which keeps −0 and NaN as they are (Go's
+// min and max would turn −0 into +0).
+func clampF(x, lo, hi float32) float32 {
+	if x < lo {
+		x = lo
+	}
+	if hi < x {
+		x = hi
+	}
+	return x
+}
+
+// int32ActivationRange is TFLite's CalculateActivationRange<int32_t>, the
+// clamp of a fused activation on an unquantized int32 output.
+func int32ActivationRange(act fixedpoint.Activation) (lo, hi int32) {
+	switch act {
+	case fixedpoint.ActRelu:
+		return 0, 1<<31 - 1
+	case fixedpoint.ActRelu6:
+		return 0, 6
+	case fixedpoint.ActReluN1To1:
+		return -1, 1
+	}
+	return -1 << 31, 1<<31 - 1
+}
+
+// scaleSteps derives r = MultiplyByQuantizedMultiplier(x, q) step by step the
+// way the profile computes it; what names the value being scaled.
+func scaleSteps(p Profile, what string, x int32, q Requant) ([]Step, int32) {
+	if p == SingleRounding {
+		v := requant(p, x, q)
+		return []Step{{what + " scaled", fmt.Sprintf("(%d·%d + 2^%d) >> %d  (real multiplier %.9g)",
+			x, q.Multiplier, 30-q.Shift, 31-q.Shift, q.Real), float64(v)}}, v
+	}
+	var s []Step
+	if left := max(q.Shift, 0); left > 0 {
+		y := x << left
+		s = append(s, Step{what + " left shift", fmt.Sprintf("%d · 2^%d", x, left), float64(y)})
+		x = y
+	}
+	hm := fixedpoint.SaturatingRoundingDoublingHighMul(x, q.Multiplier)
+	s = append(s, Step{what + " SRDHM", fmt.Sprintf("round(%d · %d / 2^31)  (real multiplier %.9g)", x, q.Multiplier, q.Real), float64(hm)})
+	right := max(-q.Shift, 0)
+	v := fixedpoint.RoundingDivideByPOT(hm, right)
+	s = append(s, Step{what + " shift", fmt.Sprintf("RoundingDivideByPOT(%d, %d): %d / 2^%d rounded half away from zero", hm, right, hm, right), float64(v)})
+	return s, v
+}
+
+// zeroPointClampSteps are the last two steps of most quantized kernels.
+func zeroPointClampSteps(v, zp, lo, hi int32) []Step {
+	z := v + zp
+	return []Step{
+		{"zero point", fmt.Sprintf("%d + output zero point %d", v, zp), float64(z)},
+		{"clamp", fmt.Sprintf("clamp(%d, %d, %d)", z, lo, hi), float64(clamp(z, lo, hi))},
+	}
+}

@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"math"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// LeakyReluParams are LEAKY_RELU's prepared parameters.
+//
+// Mirrors TFLite Micro's leaky_relu_common.cc (CalculateOpDataLeakyRelu) and
+// the reference kernel reference/leaky_relu.h (QuantizeLeakyRelu, LeakyRelu).
+// For d = x − InputZeroPoint:
+//
+//	out = clamp(MultiplyByQuantizedMultiplier(d, d >= 0 ? Identity : AlphaRequant) + OutputZeroPoint)
+//
+// to the output type's range, with the real multipliers s_in/s_out and
+// s_in·alpha/s_out computed in float32 as TFLite Micro does. Float is
+// x > 0 ? x : x·alpha.
+type LeakyReluParams struct {
+	Alpha           float32 `json:"alpha"`
+	InputZeroPoint  int32   `json:"input_zero_point"`
+	OutputZeroPoint int32   `json:"output_zero_point"`
+	Identity        Requant `json:"identity_multiplier,omitzero"` // s_in/s_out
+	AlphaRequant    Requant `json:"alpha_multiplier,omitzero"`    // s_in·alpha/s_out
+
+	in, out int
+	typ     DType
+}
+
+func init() { register(tflite.BuiltinOperatorLEAKY_RELU, prepareLeakyRelu) }
+
+func prepareLeakyRelu(c *prepCtx) (kernel, error) {
+	if err := c.io(1, 1, 1); err != nil {
+		return nil, err
+	}
+	in, out := c.in(0), c.out(0)
+	if in.Type != out.Type {
+		return nil, c.unsupportedTypes()
+	}
+	if err := c.sameShape(out, in.Shape); err != nil {
+		return nil, err
+	}
+	p := &LeakyReluParams{in: in.Index, out: out.Index, typ: in.Type}
+	if o, ok := c.op.Options.(*tflite.LeakyReluOptionsT); ok {
+		p.Alpha = o.Alpha
+	}
+	switch in.Type {
+	case Float32:
+		return p, nil
+	case Int8, Int16:
+	default:
+		return nil, c.unsupportedTypes()
+	}
+	for _, t := range []*Tensor{in, out} {
+		if err := c.needQuant("input/output", t); err != nil {
+			return nil, err
+		}
+	}
+	si, so := float32(in.Scale()), float32(out.Scale())
+	ra := float64(float32(si*p.Alpha) / so)
+	if math.IsNaN(ra) || math.IsInf(ra, 0) {
+		return nil, c.errorf("alpha %v gives a multiplier that is not finite", p.Alpha)
+	}
+	p.InputZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), out.ZeroPoint()
+	p.Identity = newRequant(float64(si / so))
+	p.AlphaRequant = newRequant(ra)
+	return p, nil
+}
+
+func (p *LeakyReluParams) eval(r *run, op *Op) error {
+	switch p.typ {
+	case Float32:
+		in, out := r.f32(p.in), r.f32(p.out)
+		for i, x := range in {
+			if x > 0 {
+				out[i] = x
+			} else {
+				out[i] = x * p.Alpha
+			}
+		}
+	case Int8:
+		leakyRelu(r, p, r.i8(p.in), r.i8(p.out))
+	case Int16:
+		leakyRelu(r, p, r.i16(p.in), r.i16(p.out))
+	}
+	return nil
+}
+
+func leakyRelu[T int8 | int16](r *run, p *LeakyReluParams, in, out []T) {
+	lo, hi := qrange(p.typ)
+	for i, x := range in {
+		d := int32(x) - p.InputZeroPoint
+		q := p.Identity
+		if d < 0 {
+			q = p.AlphaRequant
+		}
+		out[i] = T(clamp(requant(r.profile, d, q)+p.OutputZeroPoint, lo, hi))
+	}
+}

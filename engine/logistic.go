@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"math"
+
+	"github.com/int8scope/int8scope/engine/fixedpoint"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// LogisticParams are LOGISTIC's prepared parameters (and TANH's, see
+// TanhParams).
+//
+// Mirrors TFLite Micro's logistic_common.cc
+// (CalculateArithmeticOpDataLogistic) and the reference kernels
+// reference/integer_ops/logistic.h and reference/logistic.h:
+//
+//   - int8: d = x − InputZeroPoint; d ≤ −InputRangeRadius gives −128 and
+//     d ≥ InputRangeRadius gives 127; otherwise d is scaled to Q4.27 by
+//     MultiplyByQuantizedMultiplier(d, InputMultiplier, InputLeftShift),
+//     gemmlowp's fixed-point logistic gives a Q0.31 result r, and
+//     out = clamp(RoundingDivideByPOT(r, 23) − 128, −128, 127)
+//     (the output scale is 1/256, zero point −128).
+//   - int16: the input is scaled to 1/(3·4096) units,
+//     v = (x·InputMultiplier + 2^(InputLeftShift−1)) >> InputLeftShift
+//     (InputMultiplier 0 means a power-of-two input scale, 3·2^InputLeftShift
+//     with no shift), and |v| indexes TFLite's 256-entry sigmoid table with
+//     linear interpolation; the output is Q0.15.
+//   - float32: 1/(1 + exp(−x)) in float32, 1 above 16.619047 and exp(x)
+//     below −9.
+type LogisticParams struct {
+	InputZeroPoint   int32 `json:"input_zero_point"`
+	InputMultiplier  int32 `json:"input_multiplier"`
+	InputLeftShift   int   `json:"input_left_shift"`
+	InputRangeRadius int32 `json:"input_range_radius,omitempty"` // int8
+
+	in, out int
+	typ     DType
+	tanh    bool
+}
+
+func init() { register(tflite.BuiltinOperatorLOGISTIC, prepareLogistic) }
+
+func prepareLogistic(c *prepCtx) (kernel, error) { return prepareSigmoid(c, false) }
+
+// prepareSigmoid is LOGISTIC's and TANH's Prepare, which derive their input
+// scaling the same way.
+func prepareSigmoid(c *prepCtx, tanh bool) (*LogisticParams, error) {
+	if err := c.io(1, 1, 1); err != nil {
+		return nil, err
+	}
+	in, out := c.in(0), c.out(0)
+	if in.Type != out.Type {
+		return nil, c.unsupportedTypes()
+	}
+	if err := c.sameShape(out, in.Shape); err != nil {
+		return nil, err
+	}
+	p := &LogisticParams{in: in.Index, out: out.Index, typ: in.Type, tanh: tanh}
+	switch in.Type {
+	case Float32:
+		return p, nil
+	case Int8, Int16:
+	default:
+		return nil, c.unsupportedTypes()
+	}
+	for _, t := range []*Tensor{in, out} {
+		if err := c.needQuant("input/output", t); err != nil {
+			return nil, err
+		}
+	}
+	if in.Type == Int8 {
+		// The kernels write a fixed output quantization.
+		wantScale, wantZP := float32(1.0/256), int32(-128)
+		if tanh {
+			wantScale, wantZP = 1.0/128, 0
+		}
+		if float32(out.Scale()) != wantScale || out.ZeroPoint() != wantZP {
+			return nil, c.errorf("int8 output needs scale %v and zero point %d, has %v and %d", wantScale, wantZP, float32(out.Scale()), out.ZeroPoint())
+		}
+		// Input differences are scaled to Q4.27 (kInputIntegerBits = 4).
+		q, shift := math.Frexp(float64(float32(in.Scale())) * (1 << 27))
+		m := math.Round(q * (1 << 31))
+		if m >= 1<<31 {
+			return nil, c.errorf("input scale %v rounds to a multiplier of 2^31, which overflows in TFLite Micro", in.Scale())
+		}
+		p.InputZeroPoint, p.InputMultiplier, p.InputLeftShift = in.ZeroPoint(), int32(m), shift
+		p.InputRangeRadius = fixedpoint.CalculateInputRadius(4, shift, 31)
+		return p, nil
+	}
+	if in.ZeroPoint() != 0 || out.ZeroPoint() != 0 {
+		return nil, c.errorf("int16 input and output need zero point 0")
+	}
+	if l, pot := scaleLog2(float32(out.Scale())); !pot || l != -15 {
+		return nil, c.errorf("int16 output needs scale 2^-15, has %v", out.Scale())
+	}
+	// kInputIntegerBits = 3: a power-of-two input scale of 2^-12 (or 2^-11
+	// for tanh) needs no multiplier.
+	l, pot := scaleLog2(float32(in.Scale()))
+	p.InputLeftShift = 12 + l
+	if pot && (p.InputLeftShift == 0 || tanh && p.InputLeftShift == 1) {
+		return p, nil
+	}
+	// Otherwise rescale the input to 1/(3·4096) units with 15 bits of multiplier.
+	m := float64(float32(in.Scale())) * 4096 * 3
+	p.InputLeftShift = 0
+	for m <= 32767.0/2 && p.InputLeftShift <= 30 {
+		p.InputLeftShift++
+		m *= 2
+	}
+	if m > 32767 {
+		return nil, c.errorf("int16 input scale %v is too large (multiplier %v over 32767)", in.Scale(), m)
+	}
+	p.InputMultiplier = int32(m)
+	return p, nil
+}
+
+// scaleLog2 is TFLite's CheckedLog2: log2(x) rounded, in float32, and
+// whether x is within 1e-3 (in the exponent) of that power of two.
+func scaleLog2(x float32) (int, bool) {
+	l := float32(math.Log(float64(x))) * (1 / float32(math.Log(2)))
+	r := float32(math.Round(float64(l)))
+	return int(r), math.Abs(float64(l-r)) < 1e-3
+}
+
+func (p *LogisticParams) eval(r *run, op *Op) error {
+	switch p.typ {
+	case Float32:
+		in, out := r.f32(p.in), r.f32(p.out)
+		for i, x := range in {
+			out[i] = p.float(x)
+		}
+	case Int16:
+		in, out := r.i16(p.in), r.i16(p.out)
+		for i, x := range in {
+			if p.tanh {
+				out[i] = fixedpoint.TanhInt16(x, p.InputMultiplier, p.InputLeftShift)
+			} else {
+				out[i] = fixedpoint.LogisticInt16(x, p.InputMultiplier, p.InputLeftShift)
+			}
+		}
+	case Int8:
+		in, out := r.i8(p.in), r.i8(p.out)
+		q := Requant{Multiplier: p.InputMultiplier, Shift: p.InputLeftShift}
+		for i, x := range in {
+			d := int32(x) - p.InputZeroPoint
+			switch {
+			case d <= -p.InputRangeRadius:
+				out[i] = math.MinInt8
+			case d >= p.InputRangeRadius:
+				out[i] = math.MaxInt8
+			case p.tanh: // Q0.31 → Q0.7
+				v := fixedpoint.Tanh(requant(r.profile, d, q), 4)
+				out[i] = int8(clamp(fixedpoint.RoundingDivideByPOT(v, 24), math.MinInt8, math.MaxInt8))
+			default: // Q0.31 → Q0.8, zero point −128
+				v := fixedpoint.Logistic(requant(r.profile, d, q), 4)
+				out[i] = int8(clamp(fixedpoint.RoundingDivideByPOT(v, 23)-128, math.MinInt8, math.MaxInt8))
+			}
+		}
+	}
+	return nil
+}
+
+// float is the float32 reference logistic or tanh of one value.
+func (p *LogisticParams) float(x float32) float32 {
+	switch {
+	case p.tanh:
+		return float32(math.Tanh(float64(x)))
+	case x > 16.619047164916992188:
+		return 1
+	case x < -9:
+		return expf(x)
+	}
+	return 1 / (1 + expf(-x))
+}
+
+// expf approximates C's expf: exp in float64, rounded to float32. It differs
+// from glibc's expf only where that is not correctly rounded.
+func expf(x float32) float32 { return float32(math.Exp(float64(x))) }

@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// QuantizeParams are QUANTIZE's prepared parameters.
+//
+// Mirrors TFLite Micro's quantize_common.cc (PrepareQuantizeReference,
+// EvalQuantizeReference) and the reference kernels reference/quantize.h
+// (AffineQuantize) and reference/requantize.h (Requantize). A float32 input
+// is quantized as
+//
+//	out = clamp(int32(round(x / Scale)) + OutputZeroPoint, Min, Max)
+//
+// with the division and the rounding (half away from zero) in float32. An
+// integer input is requantized with the real multiplier s_in/s_out:
+//
+//	out = clamp(MultiplyByQuantizedMultiplier(x − InputZeroPoint, Requant) + OutputZeroPoint, Min, Max)
+type QuantizeParams struct {
+	Scale           float32 `json:"scale,omitempty"` // output scale, float input
+	InputZeroPoint  int32   `json:"input_zero_point"`
+	OutputZeroPoint int32   `json:"output_zero_point"`
+	Requant         Requant `json:"requant,omitzero"` // s_in/s_out, integer input
+	Min             int32   `json:"min"`              // the output type's range
+	Max             int32   `json:"max"`
+
+	in, out         int
+	inType, outType DType
+}
+
+func init() { register(tflite.BuiltinOperatorQUANTIZE, prepareQuantize) }
+
+// quantizeTypes are the conversions TFLite Micro's QUANTIZE implements
+// (uint8 outputs of float inputs as TFLite's AffineQuantize does).
+var quantizeTypes = map[DType][]DType{
+	Float32: {Int8, Uint8, Int16},
+	Int8:    {Int8, Uint8, Int16, Int32},
+	Uint8:   {Int8},
+	Int16:   {Int8, Int16, Int32},
+	Int32:   {Int8, Int16},
+}
+
+func prepareQuantize(c *prepCtx) (kernel, error) {
+	if err := c.io(1, 1, 1); err != nil {
+		return nil, err
+	}
+	in, out := c.in(0), c.out(0)
+	ok := false
+	for _, t := range quantizeTypes[in.Type] {
+		ok = ok || t == out.Type
+	}
+	if !ok {
+		return nil, c.unsupportedTypes()
+	}
+	if err := c.sameShape(out, in.Shape); err != nil {
+		return nil, err
+	}
+	if err := c.needQuant("output", out); err != nil {
+		return nil, err
+	}
+	if out.Quant.PerChannel() {
+		return nil, c.errorf("output tensor %d has per-channel quantization; TFLite Micro's QUANTIZE needs one scale", out.Index)
+	}
+	p := &QuantizeParams{in: in.Index, out: out.Index, inType: in.Type, outType: out.Type, OutputZeroPoint: out.ZeroPoint()}
+	p.Min, p.Max = qrange(out.Type)
+	if in.Type == Float32 {
+		p.Scale = float32(out.Scale())
+		return p, nil
+	}
+	if err := c.needQuant("input", in); err != nil {
+		return nil, err
+	}
+	if in.Quant.PerChannel() {
+		return nil, c.errorf("input tensor %d has per-channel quantization; QUANTIZE needs one scale", in.Index)
+	}
+	p.InputZeroPoint = in.ZeroPoint()
+	p.Requant = newRequant(in.Scale() / out.Scale())
+	return p, nil
+}
+
+func (p *QuantizeParams) eval(r *run, op *Op) error {
+	if p.inType == Float32 {
+		in := r.f32(p.in)
+		switch p.outType {
+		case Int8:
+			quantizeFloats(p, in, r.i8(p.out))
+		case Uint8:
+			quantizeFloats(p, in, r.u8(p.out))
+		case Int16:
+			quantizeFloats(p, in, r.i16(p.out))
+		}
+		return nil
+	}
+	switch p.inType {
+	case Int8:
+		requantizeFrom(r, p, r.i8(p.in))
+	case Uint8:
+		requantizeFrom(r, p, r.u8(p.in))
+	case Int16:
+		requantizeFrom(r, p, r.i16(p.in))
+	case Int32:
+		requantizeFrom(r, p, r.i32(p.in))
+	}
+	return nil
+}
+
+// quantize is AffineQuantize for one value: the division and TfLiteRound in
+// float32, then static_cast<int32_t> as on x86.
+func (p *QuantizeParams) quantize(x float32) int32 {
+	return clamp(f32ToInt32(float32(math.Round(float64(x/p.Scale))))+p.OutputZeroPoint, p.Min, p.Max)
+}
+
+func quantizeFloats[T integer](p *QuantizeParams, in []float32, out []T) {
+	for i, x := range in {
+		out[i] = T(p.quantize(x))
+	}
+}
+
+func (p *QuantizeParams) requantize(prof Profile, x int32) int32 {
+	return clamp(requant(prof, x-p.InputZeroPoint, p.Requant)+p.OutputZeroPoint, p.Min, p.Max)
+}
+
+func requantizeFrom[T integer](r *run, p *QuantizeParams, in []T) {
+	switch p.outType {
+	case Int8:
+		requantizeInts(r.profile, p, in, r.i8(p.out))
+	case Uint8:
+		requantizeInts(r.profile, p, in, r.u8(p.out))
+	case Int16:
+		requantizeInts(r.profile, p, in, r.i16(p.out))
+	case Int32:
+		requantizeInts(r.profile, p, in, r.i32(p.out))
+	}
+}
+
+func requantizeInts[T, U integer](prof Profile, p *QuantizeParams, in []T, out []U) {
+	for i, x := range in {
+		out[i] = U(p.requantize(prof, int32(x)))
+	}
+}
+
+// f32ToInt32 is C++'s static_cast<int32_t> of a float on x86-64
+// (CVTTSS2SI): truncation, with NaN and out-of-range values giving MinInt32.
+func f32ToInt32(f float32) int32 {
+	if !(f >= -(1<<31) && f < 1<<31) {
+		return math.MinInt32
+	}
+	return int32(f)
+}
+
+func (p *QuantizeParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	e := &Explanation{}
+	if p.inType == Float32 {
+		x := AsFloat32(res.Tensors[p.in])[index]
+		d := x / p.Scale
+		rd := float32(math.Round(float64(d)))
+		v := f32ToInt32(rd)
+		e.Steps = []Step{
+			{"input", fmt.Sprintf("input[%d] (float32)", index), float64(x)},
+			{"divide", fmt.Sprintf("%v / scale %v in float32", x, p.Scale), float64(d)},
+			{"round", fmt.Sprintf("round(%v), half away from zero", d), float64(v)},
+		}
+		e.Arithmetic = "float32 division and rounding (AffineQuantize)"
+		e.Steps = append(e.Steps, zeroPointClampSteps(v, p.OutputZeroPoint, p.Min, p.Max)...)
+		e.Value = int64(p.quantize(x))
+		return e, nil
+	}
+	x := int32(Values(p.inType, res.Tensors[p.in])[index])
+	v := x - p.InputZeroPoint
+	e.Steps = []Step{
+		{"input", fmt.Sprintf("input[%d]", index), float64(x)},
+		{"input offset", fmt.Sprintf("%d − input zero point %d", x, p.InputZeroPoint), float64(v)},
+	}
+	s, sv := scaleSteps(res.Profile, "input", v, p.Requant)
+	e.Steps = append(e.Steps, s...)
+	e.Steps = append(e.Steps, zeroPointClampSteps(sv, p.OutputZeroPoint, p.Min, p.Max)...)
+	e.Value = int64(p.requantize(res.Profile, x))
+	return e, nil
+}
