@@ -693,6 +693,11 @@ func (c *prepCtx) convQuant(in, filter, out *Tensor, axis, channels int, act fix
 			q.rq[i] = q.requant[0]
 		}
 	}
+	if in.Type == Int16 {
+		if err := c.check64("output", q.requant...); err != nil {
+			return q, err
+		}
+	}
 	if q.lo, q.hi, err = quantizedActivation(act, out); err != nil {
 		return q, c.errorf("%v", err)
 	}

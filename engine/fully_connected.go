@@ -95,6 +95,11 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 		for _, s := range filter.Quant.Scale {
 			p.Requant = append(p.Requant, newRequant(in.Scale()*float64(s)/out.Scale()))
 		}
+		if in.Type == Int16 {
+			if err := c.check64("output", p.Requant...); err != nil {
+				return nil, err
+			}
+		}
 		if p.ActMin, p.ActMax, err = quantizedActivation(act, out); err != nil {
 			return nil, c.errorf("%v", err)
 		}

@@ -133,6 +133,18 @@ func newRequant(real float64) Requant {
 	return Requant{Real: real, Multiplier: m, Shift: s}
 }
 
+// check64 rejects multipliers outside the domain of TFLite's 64-bit
+// MultiplyByQuantizedMultiplier (shift in [-31, 7], a DCHECK in TFLite and
+// undefined behaviour beyond it), which the 16x8 kernels use.
+func (c *prepCtx) check64(what string, qs ...Requant) error {
+	for _, q := range qs {
+		if q.Shift > 7 {
+			return c.errorf("%s requantization multiplier %g is too large for TFLite's 16-bit path (at most 2^7; check the input, filter and output scales)", what, q.Real)
+		}
+	}
+	return nil
+}
+
 // qrange returns the representable range of an integer type.
 func qrange(t DType) (lo, hi int32) {
 	switch t {

@@ -245,6 +245,11 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInteger(c *prepCtx) error {
 		w, rw := c.in(1+g), c.in(5+g)
 		iq := newRequant(in.Scale() * w.Scale() / float64(lstmGateInputScale))
 		rq := newRequant(hidden.Scale() * rw.Scale() / float64(lstmGateInputScale))
+		if in.Type == Int16 {
+			if err := c.check64("gate", iq, rq); err != nil {
+				return err
+			}
+		}
 		p.Gates[g].InputFC, p.Gates[g].RecurrentFC = &iq, &rq
 		p.Gates[g].InputWeightOffset, p.Gates[g].RecurrentWeightOffset = -w.ZeroPoint(), -rw.ZeroPoint()
 	}

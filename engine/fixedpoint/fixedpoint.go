@@ -148,14 +148,15 @@ func MultiplyByQuantizedMultiplierSingleRounding(x, m int32, shift int) int32 {
 //	(x*r + 2^(14-shift)) >> (15-shift)
 //
 // is truncated to int32. It requires m >= 0, shift in [-31, 7] and
-// -2^47 <= x < 2^47 (not checked). TFLite computes the same in both rounding
-// modes.
+// -2^47 <= x < 2^47. TFLite computes the same in both rounding modes. Callers
+// validate the shift (TFLite only DCHECKs it); beyond 14 it is treated as 14
+// so that bad input never panics.
 func MultiplyByQuantizedMultiplier64(x int64, m int32, shift int) int32 {
 	reduced := int64(0x7FFF)
 	if m < 0x7FFF0000 {
 		reduced = int64((m + 1<<15) >> 16)
 	}
-	total := 15 - shift
+	total := 15 - min(shift, 14)
 	return int32((x*reduced + int64(1)<<(total-1)) >> total)
 }
 

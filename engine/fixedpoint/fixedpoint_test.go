@@ -300,6 +300,7 @@ func TestMultiplyByQuantizedMultiplier64(t *testing.T) {
 		{"-0.75 rounds to -1", -3, 1 << 30, -1, -1},
 		{"-1.5 tie rounds toward +Inf", -3, 1 << 30, 0, -1},
 		{"hello_world", -572, 1561796795, -6, -6},
+		{"shift beyond TFLite's domain is capped, not a panic", 3, 1 << 30, 30, 24576},
 	}
 	for _, tt := range tests {
 		if got := MultiplyByQuantizedMultiplier64(tt.x, tt.m, tt.shift); got != tt.want {
