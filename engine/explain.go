@@ -60,7 +60,11 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 		return nil, fmt.Errorf("element %d is out of range: op %d (%s) output tensor %d has %d elements", index, op, o.Builtin, out.Index, n)
 	}
 	var e *Explanation
-	if x, ok := o.Params.(explainer); ok {
+	x, ok := o.Params.(explainer)
+	if res.Profile == XNNPack {
+		x, ok = res.xnnExplainer(o)
+	}
+	if ok {
 		var err error
 		if e, err = x.explain(res, o, index); err != nil {
 			return nil, err
@@ -95,6 +99,8 @@ func arithmetic(p Profile) string {
 	switch p {
 	case SingleRounding:
 		return "single rounding: (acc·M + 2^(30−shift)) >> (31−shift)"
+	case XNNPack:
+		return "browser TFLite: XNNPACK's arithmetic for the ops its delegate takes, TFLite's builtin kernels for the rest"
 	}
 	return "double rounding: RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc·2^left, M), right)"
 }

@@ -352,8 +352,9 @@ func (m *Model) validate() error {
 				// bias (person_detect's biases say 3); TFLite Micro ignores it
 				// there, so a 1-D tensor with one scale per element is read
 				// along its only axis.
-				if len(t.Shape) == 1 && t.Shape[0] == len(q.Scale) {
-					q.Axis = 0
+				if len(t.Shape) == 1 && t.Shape[0] == len(q.Scale) && q.Axis != 0 {
+					file := q.Axis
+					q.Axis, q.rewrittenFrom = 0, &file
 				}
 				if q.Axis < 0 || q.Axis >= len(t.Shape) {
 					return loadErrorf("%s: quantized_dimension %d is out of range for shape %v", what, q.Axis, t.Shape)

@@ -17,10 +17,15 @@ const (
 	Reference Profile = "reference"
 	// SingleRounding is a TFLite build with TFLITE_SINGLE_ROUNDING.
 	SingleRounding Profile = "tflite-single-rounding"
+	// XNNPack is what the browser TFLite (tfjs-tflite: TFLite with its
+	// default XNNPACK delegate, in WebAssembly) computes: XNNPACK's float32
+	// requantization for the ops the delegate takes, TFLite's builtin
+	// kernels for the rest. See PROFILES.md and xnnpack.go.
+	XNNPack Profile = "tflite-xnnpack"
 )
 
 // Profiles lists the profiles the engine implements.
-func Profiles() []Profile { return []Profile{Reference, SingleRounding} }
+func Profiles() []Profile { return []Profile{Reference, SingleRounding, XNNPack} }
 
 // ParseProfile checks a profile name; "" means Reference.
 func ParseProfile(s string) (Profile, error) {
@@ -73,6 +78,7 @@ type run struct {
 	vals    [][]byte
 	profile Profile
 	tr      *OpTrace // current op's record; nil when not tracing
+	xnn     *xnnPlan // XNNPack profile: which ops the delegate takes; built on first use
 }
 
 // Run performs one inference. inputs[i] holds the raw little-endian bytes of
@@ -119,7 +125,7 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 			*r.tr = OpTrace{Op: op.Index, Builtin: op.Builtin}
 			start = time.Now()
 		}
-		if err := op.Params.eval(r, op); err != nil {
+		if err := r.evalOp(op); err != nil {
 			return nil, fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
 		}
 		if r.tr != nil {

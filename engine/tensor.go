@@ -54,6 +54,11 @@ type Quant struct {
 	Scale     []float32 `json:"scale"`
 	ZeroPoint []int64   `json:"zero_point"`
 	Axis      int       `json:"axis"`
+
+	// rewrittenFrom is the file's quantized_dimension when Load read a 1-D
+	// per-channel tensor along axis 0 instead (see Load); the
+	// tflite-xnnpack profile refuses what TFLite's InterpreterBuilder does.
+	rewrittenFrom *int
 }
 
 // PerChannel reports whether q has more than one scale.

@@ -27,6 +27,7 @@ const usage = `usage:
   int8scope inspect MODEL.tflite [--json]
   int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
   int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
+  int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
 `
 
 func main() {
@@ -52,7 +53,9 @@ func cli(args []string, w io.Writer) error {
 	}
 	cmd, args := args[0], args[1:]
 	switch cmd {
-	case "inspect", "run", "explain", "diff":
+	case "inspect", "run", "explain":
+	case "diff":
+		return diffCommand(args, w)
 	default:
 		return usageError(fmt.Sprintf("unknown command %q", cmd))
 	}

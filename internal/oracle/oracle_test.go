@@ -21,7 +21,6 @@ import (
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-
 func inCI() bool { return os.Getenv("CI") == "true" }
 
 // skipOrFail skips with msg, or fails when CI=true (CI must run everything).

@@ -1,0 +1,277 @@
+package engine
+
+import (
+	"math"
+
+	"github.com/int8scope/int8scope/engine/fixedpoint"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// TFLite's builtin integer LSTM (lstm_eval.cc, EvalInteger8x8_16 with the
+// portable tensor_utils), which the browser TFLite runs for int8
+// UNIDIRECTIONAL_SEQUENCE_LSTM (XNNPACK does not take the op). It differs
+// from TFLite Micro's LSTM (the engine's kernel) in three ways:
+//
+//   - σ and tanh are gemmlowp's int16 fixed-point logistic and tanh
+//     (FixedPoint<int16_t, 3> for the gates, <int16_t, 15 + cell scale power>
+//     for tanh of the cell state), not the int16 lookup tables;
+//   - the cell update multiplies the Q0.15 gates by plain rounding shifts
+//     (f·c >> 15, i·g >> 30 + cell scale power) instead of requantizing by
+//     multipliers derived from the decimal constant 0.00003051757;
+//   - the gate pre-activation scales are TFLite's float32 "effective scales"
+//     s_x·s_W/2^−12, and the hidden state is quantized with the scale and
+//     zero point of the op's fifth intermediate tensor,
+//     (2^−15/s_hidden)·2^−15 computed in double.
+
+func init() {
+	builtinBuilders[tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM] = builtinLSTM
+}
+
+// builtinLSTMNode holds TFLite's prepared integer LSTM parameters.
+type builtinLSTMNode struct {
+	p *UnidirectionalSequenceLSTMParams
+	// Per gate (input, forget, cell, output): the input and recurrent
+	// effective scales and biases with the zero points folded in.
+	InputScale     [4]Requant `json:"input_scale"`
+	RecurrentScale [4]Requant `json:"recurrent_scale"`
+	inputBias      [4][]int32
+	recurrentBias  [4][]int32
+	HiddenScale    Requant `json:"hidden_scale"`
+	HiddenZP       int32   `json:"hidden_zero_point"`
+	CellScale      int     `json:"cell_scale_power"`
+	CellClip       int16   `json:"quantized_cell_clip"`
+}
+
+func builtinLSTM(m *Model, op *Op) (xnnNode, error) {
+	p, ok := op.Params.(*UnidirectionalSequenceLSTMParams)
+	if !ok || p.typ != Int8 || len(op.Intermediates) != 5 {
+		return nil, nil
+	}
+	hiddenInter := m.Tensors[op.Intermediates[4]]
+	if hiddenInter.Quant == nil || len(hiddenInter.Quant.Scale) == 0 {
+		return nil, nil
+	}
+	in, state, cell := m.Tensors[p.in], m.Tensors[p.hidden], m.Tensors[p.cell]
+	k := &builtinLSTMNode{p: p, HiddenZP: int32(hiddenInter.Quant.ZeroPoint[0]), CellScale: checkedLog2(cell.Quant.Scale[0])}
+	gateScale := float32(math.Pow(2, -12)) // Q3.12, without layer normalization
+	si, ss := float32(in.Scale()), float32(state.Scale())
+	for g := range 4 {
+		w, rw := m.Tensors[p.weights[g]], m.Tensors[p.recurrent[g]]
+		k.InputScale[g] = newRequant(float64(float32(float32(w.Scale())*si) / gateScale))
+		k.RecurrentScale[g] = newRequant(float64(float32(float32(rw.Scale())*ss) / gateScale))
+		bias := AsInt32(m.Tensors[p.bias[g]].Data)
+		k.inputBias[g] = foldZeroPoint(AsInt8(w.Data), bias, p.Units, p.InputSize, -in.ZeroPoint())
+		k.recurrentBias[g] = foldZeroPoint(AsInt8(rw.Data), nil, p.Units, p.Units, -state.ZeroPoint())
+	}
+	hs := math.Pow(2, -15) / float64(hiddenInter.Quant.Scale[0]) * math.Pow(2, -15)
+	k.HiddenScale = newRequant(float64(float32(hs)))
+	if p.CellClip > 0 {
+		k.CellClip = int16(min(max(p.CellClip/cell.Quant.Scale[0], -32768), 32767))
+	}
+	return k, nil
+}
+
+// foldZeroPoint is TFLite's PrecomputeZeroPointTimesWeightWithBias: for
+// each row, bias + zp·Σ weights (int32).
+func foldZeroPoint(w []int8, bias []int32, rows, cols int, zp int32) []int32 {
+	out := make([]int32, rows)
+	for r := range rows {
+		if bias != nil {
+			out[r] = bias[r]
+		}
+		var s int32
+		for _, v := range w[r*cols : (r+1)*cols] {
+			s += int32(v)
+		}
+		out[r] += s * zp
+	}
+	return out
+}
+
+func (k *builtinLSTMNode) eval(r *run, op *Op) error {
+	p := k.p
+	S, I := p.Units, p.InputSize
+	in, hidden, out, cell := r.i8(p.in), r.i8(p.hidden), r.i8(p.out), r.i16(p.cell)
+	n := p.Batches * S
+	var gates [4][]int16
+	for g := range gates {
+		gates[g] = make([]int16, n)
+	}
+	// matmul is PortableMatrixBatchVectorMultiplyAccumulate onto int16.
+	matmul := func(x []int8, bias []int32, w []int8, q Requant, nb, depth int, dst []int16) {
+		for b := range nb {
+			for u := range S {
+				acc := bias[u]
+				for d := range depth {
+					acc += int32(x[b*depth+d]) * int32(w[u*depth+d])
+				}
+				v := fixedpoint.MultiplyByQuantizedMultiplier(acc, q.Multiplier, q.Shift) + int32(dst[b*S+u])
+				dst[b*S+u] = int16(clamp(v, math.MinInt16, math.MaxInt16))
+			}
+		}
+	}
+	p.steps(func(x0, h0, out0, nb int) {
+		x, h, c, m := in[x0:x0+nb*I], hidden[h0:h0+nb*S], cell[h0:h0+nb*S], nb*S
+		for g := range 4 {
+			dst := gates[g][:m]
+			clear(dst)
+			matmul(x, k.inputBias[g], r.i8(p.weights[g]), k.InputScale[g], nb, I, dst)
+			matmul(h, k.recurrentBias[g], r.i8(p.recurrent[g]), k.RecurrentScale[g], nb, S, dst)
+			for j, v := range dst {
+				if g == lstmCellGate {
+					dst[j] = gemmlowpTanh16(v, 3)
+				} else {
+					dst[j] = gemmlowpLogistic16(v, 3)
+				}
+			}
+		}
+		ig, fg, cg, og := gates[lstmInputGate], gates[lstmForgetGate], gates[lstmCellGate], gates[lstmOutputGate]
+		for j := range m {
+			kept := int16(fixedpoint.RoundingDivideByPOT(int32(fg[j])*int32(c[j]), 15))
+			added := int16(fixedpoint.RoundingDivideByPOT(int32(ig[j])*int32(cg[j]), 30+k.CellScale))
+			v := int16(clamp(int32(kept)+int32(added), math.MinInt16, math.MaxInt16))
+			if k.CellClip > 0 {
+				v = max(-k.CellClip, min(k.CellClip, v))
+			}
+			c[j] = v
+		}
+		for j := range m {
+			t := gemmlowpTanh16(c[j], 15+k.CellScale)
+			v := fixedpoint.MultiplyByQuantizedMultiplier(int32(og[j])*int32(t), k.HiddenScale.Multiplier, k.HiddenScale.Shift)
+			h[j] = int8(clamp(v+k.HiddenZP, -128, 127))
+		}
+		copy(out[out0:out0+m], h)
+	})
+	return nil
+}
+
+// gemmlowp's fixed-point arithmetic on int16 raw values
+// (FixedPoint<int16_t, IntegerBits>): additions wrap, products are
+// SaturatingRoundingDoublingHighMul (srdhm16, in hard_swish.go).
+
+func rdpot16(x int16, e int) int16 {
+	mask := int16(int32(1)<<e - 1)
+	threshold := mask >> 1
+	if x < 0 {
+		threshold++
+	}
+	v := x >> e
+	if x&mask > threshold {
+		v++
+	}
+	return v
+}
+
+// srmpot16 is SaturatingRoundingMultiplyByPOT<e>.
+func srmpot16(x int16, e int) int16 {
+	switch {
+	case e < 0:
+		return rdpot16(x, -e)
+	case e == 0:
+		return x
+	}
+	threshold := int16(int32(1)<<(15-e) - 1)
+	switch {
+	case x > threshold:
+		return math.MaxInt16
+	case x < -threshold:
+		return math.MinInt16
+	}
+	return x << e
+}
+
+// const16 is RescaleConstantInitializer: an int32 Q constant
+// rounding-shifted to 16 bits.
+func const16(v int32) int16 { return int16(fixedpoint.RoundingDivideByPOT(v, 16)) }
+
+func satAdd16(a, b int16) int16 { return int16(clamp(int32(a)+int32(b), math.MinInt16, math.MaxInt16)) }
+
+// roundingHalfSum16 is RoundingHalfSum for int16.
+func roundingHalfSum16(a, b int16) int16 {
+	s := int32(a) + int32(b)
+	sign := int32(1)
+	if s < 0 {
+		sign = -1
+	}
+	return int16((s + sign) / 2)
+}
+
+// expOnInterval16 is exp_on_interval_between_negative_one_quarter_and_0_excl.
+func expOnInterval16(a int16) int16 {
+	constTerm, oneThird := const16(1895147668), const16(715827883)
+	x := a + 1<<12
+	x2 := srdhm16(x, x)
+	x3 := srdhm16(x2, x)
+	x4 := srdhm16(x2, x2)
+	x4over4 := srmpot16(x4, -2)
+	t := srmpot16(srdhm16(x4over4+x3, oneThird)+x2, -1)
+	return satAdd16(constTerm, srdhm16(constTerm, x+t))
+}
+
+// expOnNegative16 is exp_on_negative_values for FixedPoint<int16_t, k>.
+func expOnNegative16(a int16, k int) int16 {
+	frac := 15 - k
+	quarter := int16(1) << (frac - 2)
+	amq := a&(quarter-1) - quarter
+	result := expOnInterval16(srmpot16(amq, k))
+	remainder := amq - a
+	for _, b := range []struct {
+		exp  int
+		mult int32
+	}{{-2, 1672461947}, {-1, 1302514674}, {0, 790015084}, {1, 290630308}, {2, 39332535}, {3, 720401}, {4, 242}} {
+		if k > b.exp && remainder&(int16(1)<<(frac+b.exp)) != 0 {
+			result = srdhm16(result, const16(b.mult))
+		}
+	}
+	if k > 5 && a < const16(-(int32(1)<<(36-k))) {
+		result = 0
+	}
+	if a == 0 {
+		result = math.MaxInt16
+	}
+	return result
+}
+
+// newtonRaphson16 runs the Newton-Raphson division of
+// one_over_one_plus_x_for_x_in_0_1 and its tanh twin, returning x in Q2.13
+// ≈ 1/(half the denominator).
+func newtonRaphson16(a int16) int16 {
+	half := roundingHalfSum16(a, math.MaxInt16)
+	x := const16(1515870810) + srdhm16(half, const16(-1010580540))
+	for range 3 {
+		x += srmpot16(srdhm16(x, 1<<13-srdhm16(half, x)), 2)
+	}
+	return x
+}
+
+// gemmlowpLogistic16 is gemmlowp::logistic(FixedPoint<int16_t, k>) → Q0.15.
+func gemmlowpLogistic16(a int16, k int) int16 {
+	if a == 0 {
+		return const16(1 << 30)
+	}
+	abs := -a
+	if a > 0 {
+		abs = a
+	}
+	pos := srmpot16(newtonRaphson16(expOnNegative16(-abs, k)), 1)
+	if a > 0 {
+		return pos
+	}
+	return math.MaxInt16 - pos
+}
+
+// gemmlowpTanh16 is gemmlowp::tanh(FixedPoint<int16_t, k>) → Q0.15.
+func gemmlowpTanh16(a int16, k int) int16 {
+	if a == 0 {
+		return 0
+	}
+	n := -a
+	if a < 0 {
+		n = a
+	}
+	t := srmpot16(newtonRaphson16(expOnNegative16(n, k+1))-1<<13, 2)
+	if a < 0 {
+		return -t
+	}
+	return t
+}
