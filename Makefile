@@ -41,8 +41,9 @@ go-test:
 js-test:
 	node --test web/test/
 
+# One dev server and one chromium for all files; prints "int8scope browser tests ran: N passed".
 browser-test: wasm
-	node --test --test-concurrency=1 tests/browser/
+	node tests/browser/run.mjs
 
 lint:
 	go vet ./...

@@ -65,11 +65,11 @@ export class DrawPad {
     const c = this.ctx;
     c.fillStyle = '#000';
     c.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    // Each stroke starts with a dot, as it does while drawing (down() shows
+    // it), so a replayed drawing (share link) has exactly the same pixels.
     for (const s of this.strokes) {
-      if (s.length === 1) {
-        c.fillStyle = '#fff';
-        c.beginPath(); c.arc(s[0][0], s[0][1], this.lineWidth / 2, 0, 2 * Math.PI); c.fill();
-      }
+      c.fillStyle = '#fff';
+      c.beginPath(); c.arc(s[0][0], s[0][1], this.lineWidth / 2, 0, 2 * Math.PI); c.fill();
       for (let i = 1; i < s.length; i++) this.drawSegment(s[i - 1], s[i]);
     }
   }

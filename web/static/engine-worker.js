@@ -1,19 +1,36 @@
 // engine-worker.js owns the WebAssembly engine, so the page never freezes
-// while a model loads or runs. Messages: {id, type, ...} → {id, ok, ...} | {id, error}.
+// while a model loads or runs. Messages: {id, type, ...} → {id, ok, ...} | {id, error, dead}.
 /* global Go, int8scope */
 importScripts('wasm_exec.js');
 
+// The Go runtime writes its crash report ("fatal error: out of memory", then
+// goroutine stacks) through fs.writeSync; keep its first line to tell the
+// page why the engine died.
+let fatal = null, partial = '';
+const writeSync = globalThis.fs.writeSync;
+globalThis.fs.writeSync = function (fd, buf) {
+  const lines = (partial + new TextDecoder().decode(buf)).split('\n');
+  partial = lines.pop().slice(-1000);
+  for (const line of lines) if (!fatal && /^(fatal error|panic): /.test(line)) fatal = line.trim();
+  return writeSync.call(this, fd, buf);
+};
+
+const go = new Go();
 let dead = null; // set when the Go program has exited: the page restarts this worker
 const ready = (async () => {
-  const go = new Go();
   const resp = await fetch('int8scope.wasm');
   if (!resp.ok) throw new Error(`int8scope.wasm: HTTP ${resp.status}`);
   const bytes = await resp.arrayBuffer();
   const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
-  go.run(instance).then(() => { dead = 'the engine exited'; }, (e) => { dead = String(e); });
+  go.run(instance).then(() => { dead ??= crashReason(); }, (e) => { dead ??= String(e); });
   if (typeof int8scope === 'undefined') throw new Error('the engine did not start');
   return { wasmBytes: bytes.byteLength };
 })();
+
+// crashReason tells why the Go program exited.
+function crashReason() {
+  return fatal ?? 'the engine exited';
+}
 
 function transferables(list) {
   return list.filter((x) => x && x.buffer).map((x) => x.buffer);
@@ -23,7 +40,7 @@ self.onmessage = async (e) => {
   const { id, type } = e.data;
   try {
     const info = await ready;
-    if (dead) throw new Error(`engine crashed (${dead}); reload the model`);
+    if (dead) throw new Error(`the engine crashed earlier (${dead})`);
     let r;
     switch (type) {
       case 'init':
@@ -55,6 +72,10 @@ self.onmessage = async (e) => {
     }
     self.postMessage({ id, ok: true, ...r });
   } catch (err) {
-    self.postMessage({ id, error: err && err.message ? err.message : String(err), dead: !!dead });
+    // go.exited turns true synchronously when the Go runtime dies inside a
+    // call (out of memory, a fatal error); the run() promise only settles later.
+    if (go.exited && !dead) dead = crashReason();
+    const msg = dead ? `the engine crashed (${dead}) and is restarted` : (err && err.message ? err.message : String(err));
+    self.postMessage({ id, error: msg, dead: !!dead });
   }
 };

@@ -11,8 +11,9 @@ export class Engine {
   }
 
   start() {
-    this.worker = new Worker(this.url);
-    this.worker.onmessage = (e) => {
+    const worker = new Worker(this.url);
+    this.worker = worker;
+    worker.onmessage = (e) => {
       const p = this.pending.get(e.data.id);
       if (!p) return;
       this.pending.delete(e.data.id);
@@ -20,21 +21,36 @@ export class Engine {
       if (e.data.error) p.reject(new Error(e.data.error));
       else p.resolve(e.data);
     };
-    this.worker.onerror = (e) => {
+    worker.onerror = (e) => {
       e.preventDefault();
-      const err = new Error(`engine worker failed: ${e.message || 'unknown error'}`);
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+      if (worker !== this.worker) return;
+      this.failAll(new Error(`engine worker failed: ${e.message || 'unknown error'}`));
       this.restartSoon = true;
     };
     this.info = this.call('init');
+    this.info.catch(() => {}); // the page awaits it at start; later restarts need not
   }
 
+  // failAll rejects every call still waiting for the worker.
+  failAll(err) {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  // restart replaces the worker and reloads the last model that loaded. If
+  // that model kills the fresh worker too, it is dropped.
   async restart() {
     this.worker.terminate();
+    this.failAll(new Error('the engine was restarted'));
     this.restartSoon = false;
     this.start();
-    if (this.lastModel) await this.call('load', { bytes: this.lastModel.slice() });
+    if (!this.lastModel) return;
+    try {
+      await this.call('load', { bytes: this.lastModel.slice().buffer });
+    } catch {
+      this.lastModel = null;
+      if (this.restartSoon) await this.restart();
+    }
   }
 
   call(type, msg = {}, transfer = []) {
@@ -60,10 +76,15 @@ export class Engine {
   async run(inputs, profile = 'reference', trace = true) {
     if (this.restartSoon) await this.restart();
     const copies = inputs.map((b) => b.slice());
-    return this.call('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer));
+    try {
+      return await this.call('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer));
+    } finally {
+      if (this.restartSoon) this.restart().catch(() => {});
+    }
   }
 
   async explain(op, index, profile = 'reference') {
+    if (this.restartSoon) await this.restart();
     return (await this.call('explain', { op, index, profile })).explanation;
   }
 }

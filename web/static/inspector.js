@@ -4,18 +4,34 @@
 import { h, clear } from './dom.js';
 import { numbers, real, formatShape, numElements } from './tensors.js';
 
+// renderOps lists the ops. Later calls for the same model update the list
+// in place: a run finishing between a mouse down and up on an op must not
+// replace the element under the pointer (the click would be lost).
 export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
-  clear(ol);
-  model.ops.forEach((op) => {
-    const out = model.tensors[op.outputs[0]];
+  if (ol.model !== model || ol.children.length !== model.ops.length) {
+    clear(ol);
+    ol.model = model;
+    model.ops.forEach((op) => {
+      const out = model.tensors[op.outputs[0]];
+      ol.append(h('li', { dataset: { testid: 'op', op: String(op.index) }, onclick: () => ol.onSelect?.(op.index) },
+        h('span', { class: 'muted', text: String(op.index) }),
+        h('span', { text: op.builtin }),
+        h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
+        h('span', { class: 'time', hidden: true }),
+        h('span', { class: 'time diff', hidden: true })));
+    });
+  }
+  ol.onSelect = onSelect;
+  model.ops.forEach((op, i) => {
+    const li = ol.children[i];
     const t = trace?.[op.index];
-    const li = h('li', { class: op.index === selected ? 'selected' : '', dataset: { testid: 'op', op: String(op.index) }, onclick: () => onSelect(op.index) },
-      h('span', { class: 'muted', text: String(op.index) }),
-      h('span', { text: op.builtin }),
-      h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
-      t ? h('span', { class: 'time', text: `${(t.nanos / 1e6).toFixed(3)} ms` }) : null,
-      diffs && diffs[op.index] ? h('span', { class: 'time diff', text: `${diffs[op.index]} elements differ` }) : null);
-    ol.append(li);
+    const d = diffs?.[op.index];
+    li.className = op.index === selected ? 'selected' : '';
+    const [time, diff] = li.querySelectorAll('.time');
+    time.hidden = !t;
+    time.textContent = t ? `${(t.nanos / 1e6).toFixed(3)} ms` : '';
+    diff.hidden = !d;
+    diff.textContent = d ? `${d} elements differ` : '';
   });
 }
 

@@ -80,6 +80,12 @@ async function loadModel(bytes, source, restore = {}) {
   progress(null);
   clearError();
   Object.assign(state, { source, bytes, model, run: null, runB: null, op: restore.op ?? null, elem: restore.elem ?? null, tensorInputs: null });
+  // Nothing of the previous model stays on screen, even if this one fails to run.
+  renderPredictions($('#prediction'), null);
+  $('#timing').textContent = '';
+  renderOps($('#ops'), model, { selected: state.op, onSelect: selectOp });
+  $('#tensor-details').replaceChildren(h('p', { class: 'muted', text: 'Select an op to see its tensors, derived parameters and values.' }));
+  $('#explain').replaceChildren(h('p', { class: 'muted', text: 'Click an output element to see how its integer was computed.' }));
   const picker = $('#model-picker');
   picker.value = source.builtin ?? '';
   const image = isImageInput(model);
@@ -114,25 +120,39 @@ function drawPreview(x) {
 }
 
 let running = false, again = false;
+// busy counts runs and explanations in flight; body[data-busy] is "true"
+// while there are any (the browser tests wait for it to clear).
+let inflight = 0;
+function busy(delta) {
+  inflight += delta;
+  document.body.dataset.busy = String(inflight > 0);
+}
+
+// classify runs the model on the current input.
 async function classify() {
   if (!state.model) return;
   if (running) { again = true; return; }
   running = true;
+  busy(+1);
   try {
     do {
       again = false;
-      const inputs = isImageInput(state.model) ? imageInputs() : state.tensorInputs;
+      const model = state.model;
+      const inputs = isImageInput(model) ? imageInputs() : state.tensorInputs;
       if (!inputs) break;
       const t0 = performance.now();
-      state.run = await engine.run(inputs, state.profile, true);
-      state.runB = state.compare && state.profileB ? await engine.run(inputs, state.profileB, true) : null;
-      const wall = performance.now() - t0;
-      renderAll(wall);
+      const run = await engine.run(inputs, state.profile, true);
+      const runB = state.compare && state.profileB ? await engine.run(inputs, state.profileB, true) : null;
+      // Another model was loaded meanwhile: this result is not its; run again.
+      if (state.model !== model) { again = true; continue; }
+      Object.assign(state, { run, runB });
+      renderAll(performance.now() - t0);
     } while (again);
   } catch (e) {
     showError(`Run failed: ${e.message}`);
   } finally {
     running = false;
+    busy(-1);
   }
 }
 
@@ -167,7 +187,11 @@ function diffMask(ti) {
   return Array.from(a, (x, i) => x !== b[i]);
 }
 
-function renderAll(wall) {
+let lastWall = 0;
+// renderAll redraws every panel from the last run; wall is that run's round
+// trip time (omitted when only the selection changed).
+function renderAll(wall = lastWall) {
+  lastWall = wall;
   const m = state.model, r = state.run;
   renderPredictions($('#prediction'), outputVector());
   const engineMs = r.trace ? r.trace.reduce((a, t) => a + t.nanos, 0) / 1e6 : r.ms;
@@ -183,21 +207,29 @@ function selectOp(i) {
   state.op = i;
   state.elem = null;
   $('#explain').replaceChildren(h('p', { class: 'muted', text: 'Click an output element to see how its integer was computed.' }));
-  renderAll(0);
+  if (state.run) renderAll();
+  else {
+    renderOps($('#ops'), state.model, { selected: i, onSelect: selectOp });
+    renderDetails($('#tensor-details'), state.model, i, null);
+  }
 }
 
 async function selectElem(i) {
   state.elem = i;
+  busy(+1);
   try {
     const e = await engine.explain(state.op, i, state.profile);
     const eB = state.runB ? await engine.explain(state.op, i, state.profileB) : null;
     renderExplanation($('#explain'), state.model, e, eB);
   } catch (err) {
     $('#explain').replaceChildren(h('p', { class: 'muted', text: `Cannot explain element ${i}: ${err.message}` }));
+  } finally {
+    busy(-1);
   }
 }
 
 async function share() {
+  if (!state.model) throw new Error('load a model first');
   const s = { model: null, profile: state.profile };
   if (state.compare) { s.compare = true; s.profileB = state.profileB; }
   const src = state.source;
@@ -229,7 +261,7 @@ async function restoreFromLink(frag) {
   const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input };
   if (s.model.builtin) {
     const b = builtins.find((x) => x.id === s.model.builtin);
-    return loadModel(await fetchWithProgress(`models/${b.file}`, b.title), { builtin: b.id }, restore);
+    return loadBuiltin(b, restore);
   }
   if (s.model.embed) return loadModel(s.model.embed, { name: s.model.name }, restore);
   state.expectHash = { ...s.model, restore };
@@ -237,22 +269,25 @@ async function restoreFromLink(frag) {
   return true;
 }
 
+// openFile loads a dropped or chosen file. body[data-files] counts the
+// files handled (loaded or refused), for the browser tests.
 async function openFile(file) {
   try {
     const bytes = await readFileWithProgress(file);
-    let restore = {};
+    let restore = {}, mismatch = null;
     if (state.expectHash) {
+      // A link to a local model waits for that file. Another file still
+      // opens (the user may have given up on the link), without the link's state.
       const got = await sha256Hex(bytes);
-      if (got !== state.expectHash.sha256) {
-        showError(`${file.name} is not the model this link was made with (SHA-256 ${got.slice(0, 12)}…, the link expects ${state.expectHash.sha256.slice(0, 12)}…).`);
-        return;
-      }
-      restore = state.expectHash.restore;
+      if (got === state.expectHash.sha256) restore = state.expectHash.restore;
+      else mismatch = `${file.name} is not the model the share link was made with (SHA-256 ${got.slice(0, 12)}…, the link expects ${state.expectHash.sha256.slice(0, 12)}…), so it opened without the link's drawing and selection.`;
       state.expectHash = null;
     }
-    await loadModel(bytes, { name: file.name }, restore);
+    if (await loadModel(bytes, { name: file.name }, restore) && mismatch) showError(mismatch);
   } catch (e) {
     showError(e.message);
+  } finally {
+    document.body.dataset.files = String(Number(document.body.dataset.files ?? 0) + 1);
   }
 }
 
@@ -268,7 +303,8 @@ async function main() {
   $('#model-picker').replaceChildren(...builtins.map((b) => h('option', { value: b.id, text: b.title })), h('option', { value: '', text: '(local file)', disabled: true }));
   $('#model-picker').addEventListener('change', async (e) => {
     const b = builtins.find((x) => x.id === e.target.value);
-    if (b) await loadModel(await fetchWithProgress(`models/${b.file}`, b.title), { builtin: b.id });
+    state.expectHash = null;
+    if (b) await loadBuiltin(b);
   });
   $('#model-file').addEventListener('change', (e) => { if (e.target.files[0]) openFile(e.target.files[0]); e.target.value = ''; });
   $('#clear').addEventListener('click', () => pad.clear());
@@ -285,10 +321,34 @@ async function main() {
     if (f) openFile(f);
   });
   document.body.dataset.wasmBytes = String(info.wasmBytes);
+  // A share link pasted into this tab changes only the fragment: restore it too.
+  window.addEventListener('hashchange', () => {
+    if (location.hash.length > 1) restoreFromLink(location.hash).catch((e) => showError(e.message));
+  });
   if (location.hash.length > 1 && await restoreFromLink(location.hash)) { document.body.dataset.ready = 'true'; return; }
-  const def = builtins[0];
-  await loadModel(await fetchWithProgress(`models/${def.file}`, def.title), { builtin: def.id });
+  // Without a (usable) link: the default model. Loading it clears the error
+  // panel, so a message about a bad link is shown again after it.
+  const linkError = $('#error').hidden ? null : $('#error').textContent;
+  if (builtins.length) await loadBuiltin(builtins[0]);
+  if (linkError && $('#error').textContent !== linkError) showError([linkError, $('#error').textContent].filter(Boolean).join('\n'));
   document.body.dataset.ready = 'true';
 }
 
-main().catch((e) => showError(`The playground failed to start: ${e.message}`));
+// loadBuiltin fetches and loads a built-in model; a failed download is shown
+// like a failed load, and the page stays usable (a local file still opens).
+async function loadBuiltin(b, restore = {}) {
+  let bytes;
+  try {
+    bytes = await fetchWithProgress(`models/${b.file}`, b.title);
+  } catch (e) {
+    progress(null);
+    showError(`Could not download the built-in model ${b.title}: ${e.message}`);
+    return false;
+  }
+  return loadModel(bytes, { builtin: b.id }, restore);
+}
+
+main().catch((e) => {
+  showError(`The playground failed to start: ${e.message}`);
+  document.body.dataset.ready = 'error';
+});

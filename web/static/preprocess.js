@@ -50,9 +50,11 @@ export function resizeArea(src, w, x0, y0, cw, ch, nw, nh) {
     for (let tx = 0; tx < nw; tx++) {
       const sx0 = tx * fx, sx1 = sx0 + fx;
       let acc = 0;
-      for (let y = Math.floor(sy0); y < Math.ceil(sy1); y++) {
+      // Clamp to the crop: float rounding can make sy1/sx1 exceed ch/cw by an
+      // ulp, which would read past the image (NaN) when the ink touches its edge.
+      for (let y = Math.floor(sy0); y < Math.min(ch, Math.ceil(sy1)); y++) {
         const wy = Math.min(sy1, y + 1) - Math.max(sy0, y);
-        for (let x = Math.floor(sx0); x < Math.ceil(sx1); x++) {
+        for (let x = Math.floor(sx0); x < Math.min(cw, Math.ceil(sx1)); x++) {
           const wx = Math.min(sx1, x + 1) - Math.max(sx0, x);
           acc += wx * wy * src[(y0 + y) * w + x0 + x];
         }

@@ -16,6 +16,8 @@ export function toBase64Url(bytes) {
 
 export function fromBase64Url(s) {
   if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new ShareError('the link contains characters that are not base64url');
+  // 4n+1 characters cannot be base64 (atob would throw a DOMException).
+  if (s.length % 4 === 1) throw new ShareError('the link is damaged or truncated (its base64 is cut short)');
   const b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - s.length % 4) % 4));
   return Uint8Array.from(b, (c) => c.charCodeAt(0));
 }

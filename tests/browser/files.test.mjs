@@ -1,0 +1,83 @@
+// Loading models from files: a corrupt file gives a readable error and the
+// page recovers; a model whose input is not a 28×28 image gets the tensor
+// inputs panel.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { useSuite, browserTest, open, loadFile, errorText, settle, setNumber } from './helpers.mjs';
+
+const s = useSuite();
+const fc = () => path.join(s.models, 'fc_int8.tflite');
+
+async function opNames(page) {
+  return page.getByTestId('op').allTextContents();
+}
+
+browserTest(s, 'a corrupt file shows a readable error; a good model then loads and hides it', async (t, page) => {
+  await open(s, page);
+  await loadFile(page, { name: 'junk.tflite', mimeType: 'application/octet-stream', buffer: randomBytes(4096) });
+  const msg = await errorText(page);
+  t.diagnostic(`error shown: ${msg}`);
+  assert.ok(msg, 'an error is shown');
+  assert.match(msg, /^Could not load junk\.tflite: /);
+  assert.doesNotMatch(msg, /internal error|undefined|\[object|panic|runtime error/i, 'the message is meant for people');
+  assert.ok(msg.length < 400, 'the message is short');
+
+  await loadFile(page, fc());
+  assert.equal(await errorText(page), null, 'the error is hidden after a good load');
+  assert.equal((await opNames(page)).length, 2);
+  assert.equal(await page.getByTestId('model-picker').inputValue(), '', 'the picker shows the local file');
+});
+
+browserTest(s, 'empty and truncated files are refused with a message', async (t, page) => {
+  await open(s, page);
+  const good = await import('node:fs/promises').then((fs) => fs.readFile(fc()));
+  const cases = [
+    ['empty.tflite', Buffer.alloc(0)],
+    ['tiny.tflite', Buffer.from('TFL3')],
+    ['half.tflite', good.subarray(0, good.length >> 1)],
+    ['text.tflite', Buffer.from('<html><body>not a model</body></html>')],
+  ];
+  for (const [name, buffer] of cases) {
+    await loadFile(page, { name, mimeType: 'application/octet-stream', buffer });
+    const msg = await errorText(page);
+    t.diagnostic(`${name}: ${msg}`);
+    assert.ok(msg?.startsWith(`Could not load ${name}: `), `${name}: ${msg}`);
+    assert.doesNotMatch(msg, /internal error|undefined|panic/i);
+  }
+  assert.equal(await page.locator('img').count(), 0);
+});
+
+browserTest(s, 'a model whose input is not an image gets the tensor inputs panel and results', async (t, page) => {
+  await open(s, page);
+  await loadFile(page, fc());
+  assert.equal(await errorText(page), null);
+  await assert.doesNotReject(page.getByTestId('tensor-inputs').waitFor({ state: 'visible' }));
+  assert.equal(await page.locator('#draw-area').isHidden(), true, 'the drawing pad is hidden');
+  const panel = await page.getByTestId('tensor-inputs').textContent();
+  assert.match(panel, /does not take a 28×28 image/);
+  assert.match(panel, /int8 \[1×16\]/);
+  // Results: 10 output bars, an op list with timings, the timing line.
+  assert.equal(await page.getByTestId('prediction').locator('li').count(), 10);
+  assert.match(await page.getByTestId('prediction').getAttribute('data-class'), /^\d$/);
+  assert.deepEqual((await opNames(page)).map((x) => /FULLY_CONNECTED/.test(x)), [true, true]);
+  assert.match(await page.getByTestId('timing').textContent(), /ms in the engine/);
+
+  // Changing the fill changes the results.
+  const before = await page.getByTestId('prediction').textContent();
+  await page.getByTestId('input-mode').selectOption('zeros');
+  await settle(page);
+  const zeros = await page.getByTestId('prediction').textContent();
+  await page.getByTestId('input-mode').selectOption('constant');
+  await setNumber(page.locator('#tensor-inputs input[type=number]').first(), 100);
+  const constant = await page.getByTestId('prediction').textContent();
+  assert.ok(before !== zeros || zeros !== constant, 'the prediction follows the inputs');
+
+  // A raw input file of the wrong size is refused with the sizes in the message.
+  await page.locator('#tensor-inputs input[type=file]').setInputFiles({ name: 'x.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(15) });
+  await page.getByTestId('error').waitFor({ state: 'visible' });
+  assert.match(await errorText(page), /x\.bin has 15 bytes; input tensor 0 \(int8 \[1×16\]\) needs exactly 16/);
+  // The right size is accepted.
+  await page.locator('#tensor-inputs input[type=file]').setInputFiles({ name: 'y.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(16, 5) });
+  await settle(page);
+});

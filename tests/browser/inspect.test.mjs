@@ -1,0 +1,134 @@
+// The inspector and the explanation against the CLI: the scale and zero
+// point shown for each tensor, and the derivation of a clicked output element,
+// must equal what `int8scope inspect|explain --json` says for the same model
+// and input.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { useSuite, browserTest, open, loadFile, errorText, settle, cliJSON, setNumber } from './helpers.mjs';
+import { makeInput } from '../../web/static/inputs.js';
+
+const s = useSuite();
+const fc = () => path.join(s.models, 'fc_int8.tflite');
+
+async function selectOp(page, i) {
+  await page.locator(`[data-testid=op][data-op="${i}"]`).click();
+  await settle(page);
+  await page.getByTestId('tensor-details').locator('h2', { hasText: `op ${i}:` }).waitFor();
+}
+
+// clickElement clicks flat element k of the selected op's output heatmap
+// (one strip for 2-D tensors: element k is column k).
+async function clickElement(page, k, width) {
+  const cv = page.getByTestId('tensor-details').locator('.maps canvas').first();
+  const box = await cv.boundingBox();
+  await cv.click({ position: { x: (k + 0.5) * box.width / width, y: box.height / 2 } });
+  await page.getByTestId('explain').locator('.derivation').first().waitFor();
+}
+
+browserTest(s, 'tensor details show the scale and zero point the CLI reports', async (t, page) => {
+  const model = await cliJSON(s, 'inspect', fc());
+  await open(s, page);
+  await loadFile(page, fc());
+  assert.equal(await errorText(page), null);
+  for (const op of model.ops) {
+    await selectOp(page, op.index);
+    const rows = page.getByTestId('tensor-details').locator('tr[data-tensor]');
+    const tensors = [...op.inputs, ...op.outputs].filter((i) => i >= 0);
+    assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => Number(r.dataset.tensor))), tensors);
+    for (const ti of tensors) {
+      const row = rows.and(page.locator(`[data-tensor="${ti}"]`));
+      const q = model.tensors[ti].quant;
+      const scale = await row.locator('.scale').textContent();
+      const zp = await row.locator('.zero-point').textContent();
+      assert.ok(q, `tensor ${ti} is quantized`);
+      assert.equal(Number(scale), q.scale[0], `tensor ${ti} scale: page ${scale}, CLI ${q.scale[0]}`);
+      assert.equal(Number(zp), q.zero_point[0], `tensor ${ti} zero point: page ${zp}, CLI ${q.zero_point[0]}`);
+      assert.equal(await row.locator('.name').textContent(), model.tensors[ti].name);
+    }
+    // The prepared parameters are shown verbatim.
+    const params = await page.getByTestId('tensor-details').locator('.params').textContent();
+    assert.ok(params.includes(String(op.params.requant[0].quantized_multiplier)), 'quantized multiplier shown');
+    assert.ok(params.includes(`input_offset${op.params.input_offset}`), 'input offset shown');
+  }
+});
+
+browserTest(s, 'a tensor named with HTML is shown as text', async (t, page) => {
+  await open(s, page);
+  await loadFile(page, fc());
+  await selectOp(page, 0);
+  const name = await page.getByTestId('tensor-details').locator('tr[data-tensor="3"] .name').textContent();
+  assert.equal(name, '<img src=x onerror="window.__pwned=1">hidden');
+  assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+});
+
+// explainCase sets the page's tensor input, writes the same bytes for the
+// CLI, then compares the explanations of every output element of op.
+async function explainCase(t, page, setting, { op, width }) {
+  const bytes = makeInput({ type: 'int8', shape: [1, 16] }, setting);
+  const dir = await mkdtemp(path.join(s.dir, 'inputs-'));
+  await writeFile(path.join(dir, 'input0.bin'), bytes);
+  await page.getByTestId('input-mode').selectOption(setting.mode);
+  await setNumber(page.locator('#tensor-inputs input[type=number]').nth(1), setting.seed ?? 1);
+  await selectOp(page, op);
+  const shown = (await page.getByTestId('tensor-details').locator('.out-values').textContent()).split(', ').map(Number);
+  for (let k = 0; k < width; k++) {
+    const want = await cliJSON(s, 'explain', fc(), '--inputs', dir, '--op', String(op), '--index', String(k));
+    await clickElement(page, k, width);
+    const box = page.getByTestId('explain');
+    await box.locator('h3', { hasText: `output element ${k} ` }).waitFor();
+    const got = Number(await box.locator('.final b').textContent());
+    assert.equal(got, want.value, `${setting.mode}: op ${op} element ${k}: page ${got}, CLI ${want.value}`);
+    assert.equal(got, shown[k], `the explained value is the value in the output tensor`);
+    const steps = await box.locator('.steps li .v').allTextContents();
+    assert.equal(steps.length, want.steps.length);
+    steps.forEach((v, i) => assert.ok(Math.abs(Number(v) - want.steps[i].value) <= 1e-6 * Math.max(1, Math.abs(want.steps[i].value)),
+      `step ${want.steps[i].name}: page ${v}, CLI ${want.steps[i].value}`));
+    if (want.terms) assert.equal(await box.locator('.derivation tbody tr').count(), want.terms.length);
+  }
+}
+
+browserTest(s, 'the explanation of a clicked element equals the CLI explanation', async (t, page) => {
+  await open(s, page);
+  await loadFile(page, fc());
+  await explainCase(t, page, { mode: 'zeros' }, { op: 0, width: 12 });
+  await explainCase(t, page, { mode: 'random', seed: 7 }, { op: 1, width: 10 });
+  await explainCase(t, page, { mode: 'random', seed: 7 }, { op: 0, width: 12 });
+});
+
+browserTest(s, 'compare mode explains an element under both profiles', async (t, page) => {
+  await open(s, page);
+  await loadFile(page, fc());
+  const profiles = await page.getByTestId('profile').locator('option').allTextContents();
+  assert.ok(profiles.length >= 2, `profiles: ${profiles}`);
+  await page.getByTestId('compare').check();
+  await settle(page);
+  await selectOp(page, 1);
+  await clickElement(page, 4, 10);
+  const shown = await page.getByTestId('explain').locator('.derivation').evaluateAll((ds) => ds.map((d) => d.dataset.profile));
+  assert.deepEqual(shown, [await page.getByTestId('profile').inputValue(), await page.getByTestId('profile-b').inputValue()]);
+  assert.notEqual(shown[0], shown[1]);
+  // Each side agrees with the CLI under its profile.
+  const dir = await mkdtemp(path.join(s.dir, 'inputs-'));
+  await writeFile(path.join(dir, 'input0.bin'), makeInput({ type: 'int8', shape: [1, 16] }, { mode: 'random', seed: 1 }));
+  for (const [i, profile] of shown.entries()) {
+    const want = await cliJSON(s, 'explain', fc(), '--inputs', dir, '--op', '1', '--index', '4', '--profile', profile);
+    assert.equal(Number(await page.getByTestId('explain').locator('.derivation .final b').nth(i).textContent()), want.value, profile);
+  }
+});
+
+browserTest(s, 'a click on an op is not lost when a run finishes during it', async (t, page) => {
+  await open(s, page);
+  await loadFile(page, fc());
+  const li = page.locator('[data-testid=op][data-op="1"]');
+  const box = await li.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  // A run (here: a new seed) finishes between the button going down and up.
+  await page.locator('#tensor-inputs input[type=number]').nth(1).evaluate((e) => { e.value = '9'; e.dispatchEvent(new Event('change')); });
+  await settle(page);
+  await page.mouse.up();
+  await page.getByTestId('tensor-details').locator('h2', { hasText: 'op 1:' }).waitFor({ timeout: 3000 });
+  assert.equal(await page.locator('[data-testid=op].selected').getAttribute('data-op'), '1');
+});

@@ -1,0 +1,45 @@
+// Unit tests of predictions.probabilities.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { probabilities } from '../static/predictions.js';
+
+const close = (a, b, eps = 1e-9) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= eps);
+
+test('logits get a softmax', () => {
+  const { p, logits } = probabilities([1, 2, 3]);
+  assert.equal(logits, true);
+  const e = [Math.exp(1), Math.exp(2), Math.exp(3)];
+  const s = e[0] + e[1] + e[2];
+  assert.ok(close(p, e.map((x) => x / s)), `got ${p}`);
+  assert.ok(Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-12);
+});
+
+test('softmax is stable for large logits and keeps the order', () => {
+  const { p, logits } = probabilities(Float32Array.from([1000, 1001, -1000]));
+  assert.equal(logits, true);
+  assert.ok(p.every(Number.isFinite));
+  assert.ok(p[1] > p[0] && p[0] > p[2]);
+});
+
+test('a distribution passes through unchanged', () => {
+  const d = [0.1, 0.7, 0.2];
+  const { p, logits } = probabilities(d);
+  assert.equal(logits, false);
+  assert.deepEqual(p, d);
+  // A quantized softmax output sums to ~1 but not exactly (1/256 steps).
+  const q = [0.00390625, 0.98828125, 0, 0.00390625];
+  assert.deepEqual(probabilities(q), { p: q, logits: false });
+});
+
+test('non-negative values that do not sum to 1 are treated as logits', () => {
+  const { logits, p } = probabilities([0.2, 0.2, 0.2]);
+  assert.equal(logits, true);
+  assert.ok(close(p, [1 / 3, 1 / 3, 1 / 3]));
+  assert.equal(probabilities([0, 3, 0]).logits, true);
+});
+
+test('BigInt-free typed arrays and negatives work', () => {
+  const { p, logits } = probabilities(Int8Array.from([-128, 0, 127]));
+  assert.equal(logits, true);
+  assert.ok(p[2] > 0.99);
+});
