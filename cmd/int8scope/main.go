@@ -4,6 +4,7 @@
 //	int8scope inspect MODEL.tflite [--json]
 //	int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
 //	int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
+//	int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
 //
 // Inputs are DIR/input<i>.bin, the raw little-endian bytes of subgraph input
 // i. run writes OUT/tensor<t>.bin for every tensor an inference writes, and
@@ -16,9 +17,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/int8scope/int8scope/engine"
 )
@@ -200,10 +206,18 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func inspect(w io.Writer, m *engine.Model, asJSON bool) error {
+	md := metadataStrings(m)
 	if asJSON {
-		return writeJSON(w, m)
+		return writeJSON(w, struct {
+			*engine.Model
+			Metadata map[string]string `json:"metadata"`
+		}{m, md})
 	}
-	fmt.Fprintf(w, "model: %q, %d tensors, %d ops, inputs %v, outputs %v\n\n", m.Description, len(m.Tensors), len(m.Ops), m.Inputs, m.Outputs)
+	fmt.Fprintf(w, "model: %q, %d tensors, %d ops, inputs %v, outputs %v\n", m.Description, len(m.Tensors), len(m.Ops), m.Inputs, m.Outputs)
+	for _, k := range slices.Sorted(maps.Keys(md)) {
+		fmt.Fprintf(w, "metadata: %s = %s\n", k, md[k])
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "tensors:")
 	for _, t := range m.Tensors {
 		kind := ""
@@ -217,7 +231,7 @@ func inspect(w io.Writer, m *engine.Model, asJSON bool) error {
 	}
 	fmt.Fprintln(w, "\nops:")
 	for _, op := range m.Ops {
-		fmt.Fprintf(w, "  %3d  %-28s in %v  out %v\n", op.Index, op.Builtin, op.Inputs, op.Outputs)
+		fmt.Fprintf(w, "  %3d  %-28s in %v  out %v\n", op.Index, fmt.Sprintf("%s v%d", op.Builtin, op.Version), op.Inputs, op.Outputs)
 		if op.Params != nil {
 			pj, _ := json.Marshal(op.Params)
 			if s := string(pj); s != "{}" && s != "null" {
@@ -226,6 +240,27 @@ func inspect(w io.Writer, m *engine.Model, asJSON bool) error {
 		}
 	}
 	return nil
+}
+
+// metadataStrings shows each metadata buffer as text when it is text (such
+// as min_runtime_version, NUL-padded by the converter), else by its size.
+func metadataStrings(m *engine.Model) map[string]string {
+	out := map[string]string{}
+	for k, v := range m.Metadata {
+		text := strings.TrimRight(string(v), "\x00")
+		printable := utf8.ValidString(text)
+		for _, r := range text {
+			if !unicode.IsPrint(r) {
+				printable = false
+			}
+		}
+		if printable {
+			out[k] = strconv.Quote(text)
+		} else {
+			out[k] = fmt.Sprintf("<%d bytes>", len(v))
+		}
+	}
+	return out
 }
 
 func quantString(q *engine.Quant) string {
