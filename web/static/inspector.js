@@ -2,7 +2,7 @@
 // parameters, accumulators and output values (right), like Netron's
 // properties pane but with the numbers of the last run.
 import { h, clear } from './dom.js';
-import { numbers, real, formatShape, numElements } from './tensors.js';
+import { numbers, real, formatShape, numElements, formatMs } from './tensors.js';
 
 // renderOps lists the ops. Later calls for the same model update the list
 // in place: a run finishing between a mouse down and up on an op must not
@@ -29,7 +29,7 @@ export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
     li.className = op.index === selected ? 'selected' : '';
     const [time, diff] = li.querySelectorAll('.time');
     time.hidden = !t;
-    time.textContent = t ? `${(t.nanos / 1e6).toFixed(3)} ms` : '';
+    time.textContent = t ? formatMs(t.nanos) : '';
     diff.hidden = !d;
     diff.textContent = d ? `${d} elements differ` : '';
   });
@@ -152,7 +152,7 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB 
   clear(div);
   const op = model.ops[opIndex];
   div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }));
-  if (run?.trace) div.append(h('p', { class: 'muted', text: `${(run.trace[op.index].nanos / 1e6).toFixed(3)} ms in the engine` }));
+  if (run?.trace) div.append(h('p', { class: 'muted', text: `${formatMs(run.trace[op.index].nanos)} in the engine` }));
   div.append(tensorTable(model, op));
   div.append(h('h3', { text: 'Derived parameters (Prepare)' }));
   div.append(paramsView(op.params));

@@ -57,3 +57,11 @@ export function quantize(tensor, reals) {
 }
 
 export function formatShape(shape) { return `[${shape.join('×')}]`; }
+
+// formatMs shows an op's time. Browsers round performance.now() to 0.1 ms
+// (100 µs) unless the page is cross-origin isolated, so shorter times read
+// "< 0.1 ms" rather than a misleading 0.000.
+export function formatMs(nanos) {
+  if (nanos < 1e5) return '< 0.1 ms';
+  return `${(nanos / 1e6).toFixed(1)} ms`;
+}

@@ -1,7 +1,7 @@
 // Unit tests of tensors.js: typed views and quantization arithmetic.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { view, numbers, numElements, channelOf, real, quantize, formatShape } from '../static/tensors.js';
+import { view, numbers, numElements, channelOf, real, quantize, formatShape, formatMs } from '../static/tensors.js';
 
 const bytesOf = (typed) => new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
 
@@ -82,4 +82,11 @@ test('quantize returns the raw bytes; float tensors pass through', () => {
   assert.ok(b instanceof Uint8Array);
   assert.equal(b.length, 8);
   assert.deepEqual(Array.from(new Float32Array(b.buffer)), [0.5, -1]);
+});
+
+test('formatMs says when a time is below the browser clock resolution', () => {
+  assert.equal(formatMs(0), '< 0.1 ms');
+  assert.equal(formatMs(99_999), '< 0.1 ms');
+  assert.equal(formatMs(100_000), '0.1 ms');
+  assert.equal(formatMs(1_850_000), '1.9 ms');
 });
