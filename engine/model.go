@@ -106,7 +106,10 @@ func parse(b []byte) (m *Model, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			m, err = nil, loadErrorf("malformed .tflite flatbuffer (%v)", r)
+			// The parser checks offsets before following them; this is
+			// the backstop for what it misses. Say what it means for the
+			// user, not the Go runtime's words.
+			m, err = nil, loadErrorf("malformed .tflite: the flatbuffer is corrupt or truncated (a table or vector lies outside the file); export or download the model again")
 		}
 	}()
 	p := parser{b: b}
