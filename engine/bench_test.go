@@ -12,26 +12,6 @@ import (
 // several times, is on (speed_race_test.go).
 var raceEnabled bool
 
-// macs counts the multiply-accumulates of a model's FULLY_CONNECTED,
-// CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV ops from their shapes
-// (every filter tap, padding included).
-func macs(m *Model) int64 {
-	var n int64
-	for _, op := range m.Ops {
-		switch p := op.Params.(type) {
-		case *FullyConnectedParams:
-			n += int64(p.Batches) * int64(p.Channels) * int64(p.Depth)
-		case *Conv2DParams:
-			n += int64(p.Batches*p.OutH*p.OutW*p.OutC) * int64(p.FilterH*p.FilterW*p.FilterC)
-		case *DepthwiseConv2DParams:
-			n += int64(p.Batches*p.OutH*p.OutW*p.OutC) * int64(p.FilterH*p.FilterW)
-		case *TransposeConvParams:
-			n += int64(p.Batches*p.InH*p.InW*p.InC) * int64(p.FilterH*p.FilterW*p.OutC)
-		}
-	}
-	return n
-}
-
 // benchInputs reads a model's golden inputs (case random1), or zeros.
 func benchInputs(dir, name string, m *Model) [][]byte {
 	var inputs [][]byte
@@ -62,7 +42,7 @@ func BenchmarkModels(b *testing.B) {
 			continue
 		}
 		inputs := benchInputs(dir, name, m)
-		n := macs(m)
+		n := m.MACs()
 		for _, trace := range []bool{false, true} {
 			b.Run(fmt.Sprintf("%s/trace=%v", name, trace), func(b *testing.B) {
 				b.ReportAllocs()

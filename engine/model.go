@@ -15,6 +15,7 @@ import (
 const (
 	MaxTensorBytes = 1 << 30 // all tensors together
 	MaxRank        = 8
+	MaxMACs        = 1 << 36 // multiply-accumulates per inference (64 Gi, minutes in a browser)
 	maxFileBytes   = math.MaxInt32
 )
 
@@ -77,7 +78,31 @@ func Load(b []byte) (*Model, error) {
 		}
 		op.Params = k
 	}
+	if n := m.MACs(); n > MaxMACs {
+		return nil, loadErrorf("the model needs %.1f G multiply-accumulates per inference; int8scope runs models up to %d G (this would take minutes)", float64(n)/1e9, MaxMACs>>30)
+	}
 	return m, nil
+}
+
+// MACs counts the multiply-accumulates of one inference in the
+// FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV ops, from
+// their shapes: every filter tap, padding included (for TRANSPOSE_CONV,
+// every input element times the whole filter).
+func (m *Model) MACs() int64 {
+	var n int64
+	for _, op := range m.Ops {
+		switch p := op.Params.(type) {
+		case *FullyConnectedParams:
+			n += int64(p.Batches) * int64(p.Channels) * int64(p.Depth)
+		case *Conv2DParams:
+			n += int64(p.Batches*p.OutH*p.OutW*p.OutC) * int64(p.FilterH*p.FilterW*p.FilterC)
+		case *DepthwiseConv2DParams:
+			n += int64(p.Batches*p.OutH*p.OutW*p.OutC) * int64(p.FilterH*p.FilterW)
+		case *TransposeConvParams:
+			n += int64(p.Batches*p.InH*p.InW*p.InC) * int64(p.FilterH*p.FilterW*p.OutC)
+		}
+	}
+	return n
 }
 
 // SupportedOps lists the builtin ops the engine can run.

@@ -186,3 +186,22 @@ func TestRunInputErrors(t *testing.T) {
 		t.Fatal("unknown profile accepted")
 	}
 }
+
+// TestLoadRefusesHugeCompute: small tensors can still ask for minutes of
+// work (a 1024×1024 image through a SAME 512×512 filter is 2^38 MACs); Load
+// refuses that with a message rather than freezing the page.
+func TestLoadRefusesHugeCompute(t *testing.T) {
+	b := tfbuild.New()
+	in := b.Tensor("in", tflite.TensorTypeFLOAT32, []int{1, 1024, 1024, 1}, nil, nil)
+	w := b.Tensor("w", tflite.TensorTypeFLOAT32, []int{1, 512, 512, 1}, nil, make([]byte, 512*512*4))
+	bias := b.Tensor("b", tflite.TensorTypeFLOAT32, []int{1}, nil, make([]byte, 4))
+	out := b.Tensor("out", tflite.TensorTypeFLOAT32, []int{1, 1024, 1024, 1}, nil, nil)
+	b.Op(tflite.BuiltinOperatorCONV_2D, 1, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsConv2DOptions, Value: &tflite.Conv2DOptionsT{
+		Padding: tflite.PaddingSAME, StrideH: 1, StrideW: 1, DilationHFactor: 1, DilationWFactor: 1}}, []int{in, w, bias}, []int{out})
+	b.Inputs(in)
+	b.Outputs(out)
+	_, err := Load(b.Bytes())
+	if err == nil || !strings.Contains(err.Error(), "274.9 G multiply-accumulates per inference; int8scope runs models up to 64 G") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -37,7 +37,7 @@ func TestPersonDetectSpeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	inputs := benchInputs(dir, "person_detect", m)
-	n := float64(macs(m))
+	n := float64(m.MACs())
 	rate := func(trace bool) float64 {
 		const runs = 20
 		best := 0.0

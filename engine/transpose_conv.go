@@ -161,6 +161,17 @@ func (p *TransposeConvParams) eval(r *run, op *Op) error {
 	return nil
 }
 
+// taps returns the filter taps [lo, hi) whose output position o0 + tap
+// lies in [0, n): the reference loops over every tap and skips the others,
+// which adds nothing, so skipping them up front changes no sum.
+func (p *TransposeConvParams) taps(o0, filter, n int) (lo, hi int) {
+	lo, hi = max(0, -o0), min(filter, n-o0)
+	if hi < lo {
+		hi = lo
+	}
+	return lo, hi
+}
+
 // transposeConvScatter accumulates Σ (input + InputOffset)·(filter +
 // FilterOffset) into every output element the way the reference scatters,
 // in int64 (the int32 sums of int8 and uint8 are its low 32 bits).
@@ -174,16 +185,12 @@ func transposeConvScatter[X int8 | uint8 | int16, W int8 | uint8](p *TransposeCo
 				for ic := 0; ic < p.InC; ic++ {
 					xv := int64(in[k]) + xoff
 					k++
-					for fy := 0; fy < p.FilterH; fy++ {
+					fy0, fy1 := p.taps(iy*p.StrideH-p.PadH, p.FilterH, p.OutH)
+					fx0, fx1 := p.taps(ix*p.StrideW-p.PadW, p.FilterW, p.OutW)
+					for fy := fy0; fy < fy1; fy++ {
 						oy := iy*p.StrideH - p.PadH + fy
-						if oy < 0 || oy >= p.OutH {
-							continue
-						}
-						for fx := 0; fx < p.FilterW; fx++ {
+						for fx := fx0; fx < fx1; fx++ {
 							ox := ix*p.StrideW - p.PadW + fx
-							if ox < 0 || ox >= p.OutW {
-								continue
-							}
 							o := ((b*p.OutH+oy)*p.OutW + ox) * p.OutC
 							for c, a := range s[o : o+p.OutC] {
 								a += xv * (int64(w[((c*p.FilterH+fy)*p.FilterW+fx)*p.InC+ic]) + woff)
@@ -210,16 +217,12 @@ func (p *TransposeConvParams) evalFloat(r *run) {
 				for ic := 0; ic < p.InC; ic++ {
 					xv := in[k]
 					k++
-					for fy := 0; fy < p.FilterH; fy++ {
+					fy0, fy1 := p.taps(iy*p.StrideH-p.PadH, p.FilterH, p.OutH)
+					fx0, fx1 := p.taps(ix*p.StrideW-p.PadW, p.FilterW, p.OutW)
+					for fy := fy0; fy < fy1; fy++ {
 						oy := iy*p.StrideH - p.PadH + fy
-						if oy < 0 || oy >= p.OutH {
-							continue
-						}
-						for fx := 0; fx < p.FilterW; fx++ {
+						for fx := fx0; fx < fx1; fx++ {
 							ox := ix*p.StrideW - p.PadW + fx
-							if ox < 0 || ox >= p.OutW {
-								continue
-							}
 							o := ((b*p.OutH+oy)*p.OutW + ox) * p.OutC
 							for c := 0; c < p.OutC; c++ {
 								out[o+c] += float32(xv * w[((c*p.FilterH+fy)*p.FilterW+fx)*p.InC+ic])
