@@ -79,6 +79,10 @@ type Tensor struct {
 // NumElements is the product of the shape.
 func (t *Tensor) NumElements() int { return numElements(t.Shape) }
 
+// Coords turns flat row-major element index i into per-dimension
+// coordinates.
+func (t *Tensor) Coords(i int) []int { return unflatten(i, t.Shape) }
+
 // NumBytes is the size of the tensor's value in bytes.
 func (t *Tensor) NumBytes() int { return t.NumElements() * t.Type.Size() }
 

@@ -140,7 +140,7 @@ func diffResults(m *engine.Model, ra, rb *engine.Result, maxShow int) *DiffRepor
 			d.Differ++
 			d.MaxAbs = max(d.MaxAbs, math.Abs(va[i]-vb[i]))
 			if len(d.First) < maxShow {
-				ed := ElementDiff{Index: i, Coords: unflatten(i, out.Shape), A: va[i], B: vb[i]}
+				ed := ElementDiff{Index: i, Coords: out.Coords(i), A: va[i], B: vb[i]}
 				ed.ExplainA, _ = ra.Explain(op.Index, i)
 				ed.ExplainB, _ = rb.Explain(op.Index, i)
 				d.First = append(d.First, ed)
@@ -159,17 +159,6 @@ func diffResults(m *engine.Model, ra, rb *engine.Result, maxShow int) *DiffRepor
 }
 
 func equalBytes(a, b []byte) bool { return string(a) == string(b) }
-
-func unflatten(i int, shape []int) []int {
-	c := make([]int, len(shape))
-	for d := len(shape) - 1; d >= 0; d-- {
-		if shape[d] > 0 {
-			c[d] = i % shape[d]
-			i /= shape[d]
-		}
-	}
-	return c
-}
 
 func printDiff(w io.Writer, m *engine.Model, rep *DiffReport) {
 	fmt.Fprintf(w, "%s: profile a = %s, b = %s\n\n", rep.Model, rep.A, rep.B)

@@ -50,6 +50,20 @@ func heldOut(t *testing.T) mnistdata.Set {
 	return val
 }
 
+// loadBuiltin reads a committed model and loads it in the engine.
+func loadBuiltin(t *testing.T, file string) ([]byte, *engine.Model) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(modelsDir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := engine.Load(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw, m
+}
+
 // encodeDigit writes a digit as the bytes of the model's input tensor:
 // float32, or int8 quantized with the input's scale and zero point as the
 // page does.
@@ -117,14 +131,7 @@ func TestBuiltinAccuracy(t *testing.T) {
 	val := heldOut(t)
 	for _, bm := range builtinModels {
 		t.Run(bm.file, func(t *testing.T) {
-			raw, err := os.ReadFile(filepath.Join(modelsDir, bm.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := engine.Load(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, m := loadBuiltin(t, bm.file)
 			in, out := m.Tensors[m.Inputs[0]], m.Tensors[m.Outputs[0]]
 			correct := map[engine.Profile]int{}
 			for i, img := range val.Images {
@@ -170,14 +177,7 @@ func TestBuiltinModelsInTFLite(t *testing.T) {
 	outputsOnly, everyTensor := val.Len(), 10
 	for _, bm := range builtinModels {
 		t.Run(bm.file, func(t *testing.T) {
-			raw, err := os.ReadFile(filepath.Join(modelsDir, bm.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := engine.Load(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
+			raw, m := loadBuiltin(t, bm.file)
 			in, out := m.Tensors[m.Inputs[0]], m.Tensors[m.Outputs[0]]
 			refDiffer, topDiffer := 0, 0
 			for i := range outputsOnly {

@@ -143,7 +143,7 @@ func Check(o *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
 			}
 			if len(out.Diffs) < MaxDiffs {
 				out.Diffs = append(out.Diffs, Diff{Tensor: t.Index, Name: t.Name, Op: opi, Index: i,
-					Coords: unflatten(i, t.Shape), Oracle: a[i], Engine: b[i]})
+					Coords: t.Coords(i), Oracle: a[i], Engine: b[i]})
 			}
 		}
 	}
@@ -258,14 +258,3 @@ func Generators() []string {
 
 // Needs returns the builtin ops generator gen can emit.
 func Needs(gen string) []string { return needs[gen] }
-
-func unflatten(i int, shape []int) []int {
-	c := make([]int, len(shape))
-	for d := len(shape) - 1; d >= 0; d-- {
-		if shape[d] > 0 {
-			c[d] = i % shape[d]
-			i /= shape[d]
-		}
-	}
-	return c
-}
