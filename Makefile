@@ -62,6 +62,7 @@ screenshot: wasm node_modules/.installed
 dist: wasm
 	rm -rf dist && mkdir -p dist
 	cp -r $(STATIC)/. dist/
+	sed -i '/__livereload.js/d' dist/index.html
 	@echo "dist/ is a static site: serve it from any static host"
 
 clean:

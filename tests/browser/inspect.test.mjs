@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { useSuite, browserTest, open, loadFile, errorText, settle, cliJSON, setNumber } from './helpers.mjs';
+import { useSuite, browserTest, open, loadFile, errorText, settle, cliJSON, setNumber, draw, needMNIST } from './helpers.mjs';
+import { digits } from './strokes.mjs';
 import { makeInput } from '../../web/static/inputs.js';
 
 const s = useSuite();
@@ -131,4 +132,32 @@ browserTest(s, 'a click on an op is not lost when a run finishes during it', asy
   await page.mouse.up();
   await page.getByTestId('tensor-details').locator('h2', { hasText: 'op 1:' }).waitFor({ timeout: 3000 });
   assert.equal(await page.locator('[data-testid=op].selected').getAttribute('data-op'), '1');
+});
+
+browserTest(s, 'compare mode lists the elements where the browser TFLite differs, and explains both', async (t, page) => {
+  if (!needMNIST(t)) return;
+  await open(s, page);
+  await draw(page, digits['3']);
+  await page.getByTestId('compare').check();
+  await settle(page);
+  assert.equal(await page.getByTestId('profile-b').inputValue(), 'tflite-xnnpack', 'the default comparison is the browser TFLite');
+  // Some op of the CNN must differ between the reference kernels and XNNPACK
+  // (±1 per requantization); the op list says how many elements.
+  const marked = page.locator('[data-testid=op] .diff:not([hidden])');
+  assert.ok(await marked.count() > 0, 'some op differs between reference and tflite-xnnpack');
+  const li = marked.first().locator('xpath=ancestor::li[1]');
+  const op = await li.getAttribute('data-op');
+  const n = Number((await marked.first().textContent()).split(' ')[0]);
+  await selectOp(page, Number(op));
+  const list = page.getByTestId('diff-list');
+  assert.match(await list.locator('.diff-summary').textContent(), new RegExp(`^${n} element`));
+  const chips = list.locator('.diff-chip');
+  assert.equal(await chips.count(), Math.min(n, 24));
+  const [, a, b] = /\] (-?\d+) vs (-?\d+)$/.exec(await chips.first().textContent());
+  assert.notEqual(a, b);
+  await chips.first().click();
+  await page.getByTestId('explain').locator('.derivation').nth(1).waitFor();
+  const finals = await page.getByTestId('explain').locator('.derivation .final b').allTextContents();
+  t.diagnostic(`op ${op}: ${n} elements differ; first: reference ${a}, tflite-xnnpack ${b}; explained ${finals}`);
+  assert.deepEqual(finals.map(Number), [Number(a), Number(b)]);
 });

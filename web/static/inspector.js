@@ -31,7 +31,7 @@ export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
     time.hidden = !t;
     time.textContent = t ? formatMs(t.nanos) : '';
     diff.hidden = !d;
-    diff.textContent = d ? `${d} elements differ` : '';
+    diff.textContent = d ? `${d} ${d === 1 ? 'element differs' : 'elements differ'}` : '';
   });
 }
 
@@ -148,7 +148,37 @@ export function histogram(values, { bins = 64, width = 320, height = 60 } = {}) 
   return cv;
 }
 
-export function renderDetails(div, model, opIndex, run, { onElement, diff, runB } = {}) {
+// coords turns a flat row-major index into per-dimension coordinates.
+export function coords(i, shape) {
+  const c = new Array(shape.length).fill(0);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] > 0) { c[d] = i % shape[d]; i = Math.floor(i / shape[d]); }
+  }
+  return c;
+}
+
+// diffList names the output elements where the compared profile computes
+// another integer (the heatmaps mark them too, but one pixel is easy to
+// miss); a click explains the element under both profiles.
+export function diffList(t, a, b, diff, { onElement, profileB, max = 24 } = {}) {
+  const idx = [];
+  let total = 0;
+  diff.forEach((d, i) => { if (d) { total++; if (idx.length < max) idx.push(i); } });
+  const box = h('div', { class: 'diff-list', dataset: { testid: 'diff-list' } });
+  if (!total) {
+    box.append(h('p', { class: 'muted', text: `Every element equals ${profileB ?? 'the compared profile'}'s.` }));
+    return box;
+  }
+  box.append(h('p', { class: 'diff-summary', text: `${total} ${total === 1 ? 'element differs' : 'elements differ'} from ${profileB ?? 'the compared profile'} (this profile vs that one); click one to see both derivations:` }));
+  box.append(...idx.map((i) => h('button', {
+    class: 'diff-chip', dataset: { index: String(i) }, text: `[${coords(i, t.shape).join(',')}] ${a[i]} vs ${b[i]}`,
+    onclick: () => onElement?.(i),
+  })));
+  if (total > idx.length) box.append(h('span', { class: 'muted', text: ` … ${total - idx.length} more` }));
+  return box;
+}
+
+export function renderDetails(div, model, opIndex, run, { onElement, diff, runB, profileB } = {}) {
   clear(div);
   const op = model.ops[opIndex];
   div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }));
@@ -172,6 +202,7 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB 
     const vals = numbers(t.type, bytes);
     const reals = Float64Array.from(vals, (v, i) => real(t, v, i));
     div.append(h('h3', { text: `output tensor ${ti} values ${formatShape(t.shape)} — click an element to explain it` }));
+    if (diff && ti === op.outputs[0] && runB?.tensors[ti]) div.append(diffList(t, vals, numbers(t.type, runB.tensors[ti]), diff, { onElement, profileB }));
     div.append(heatmaps(reals, t.shape, { onElement, diff }));
     div.append(histogram(Array.from(vals, Number)));
     div.append(h('p', { class: 'name out-values', text: Array.from(vals.slice(0, 48), String).join(', ') + (vals.length > 48 ? ', …' : '') }));

@@ -198,7 +198,7 @@ function renderAll(wall = lastWall) {
   $('#timing').textContent = `inference: ${engineMs.toFixed(2)} ms in the engine, ${r.ms.toFixed(2)} ms in the worker, ${wall.toFixed(1)} ms round trip (trace on, profile ${state.profile})`;
   renderOps($('#ops'), m, { trace: r.trace, diffs: diffs(), selected: state.op, onSelect: selectOp });
   if (state.op !== null && state.op < m.ops.length) {
-    renderDetails($('#tensor-details'), m, state.op, r, { onElement: selectElem, diff: diffMask(m.ops[state.op].outputs[0]) });
+    renderDetails($('#tensor-details'), m, state.op, r, { onElement: selectElem, diff: diffMask(m.ops[state.op].outputs[0]), runB: state.runB, profileB: state.profileB });
     if (state.elem !== null) selectElem(state.elem);
   }
 }
@@ -297,7 +297,8 @@ async function main() {
   const info = await engine.info;
   profiles = info.profiles;
   for (const sel of [$('#profile'), $('#profile-b')]) sel.replaceChildren(...profiles.map((p) => h('option', { value: p, text: p })));
-  state.profileB = profiles.find((p) => p !== 'reference') ?? 'reference';
+  // The question users bring: why does my TFLite print something else?
+  state.profileB = profiles.includes('tflite-xnnpack') ? 'tflite-xnnpack' : (profiles.find((p) => p !== 'reference') ?? 'reference');
   $('#profile-b').value = state.profileB;
   builtins = await (await fetch('models/index.json')).json();
   $('#model-picker').replaceChildren(...builtins.map((b) => h('option', { value: b.id, text: b.title })), h('option', { value: '', text: '(local file)', disabled: true }));
