@@ -66,6 +66,10 @@ type OpTrace struct {
 	Op      int    `json:"op"`
 	Builtin string `json:"builtin"`
 	Nanos   int64  `json:"nanos"`
+	// Arithmetic names the kernel whose arithmetic the op ran with: under
+	// tflite-xnnpack, the XNNPACK delegate or TFLite's builtin kernel (and
+	// why the delegate left it).
+	Arithmetic string `json:"arithmetic"`
 	// Acc holds, for FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D,
 	// TRANSPOSE_CONV and SVDF, the int32 (int64 for 16x8) accumulator of every output
 	// element after the bias and before requantization, in output order.
@@ -130,6 +134,7 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 		}
 		if r.tr != nil {
 			r.tr.Nanos = time.Since(start).Nanoseconds()
+			r.tr.Arithmetic = r.opArithmetic(op)
 		}
 	}
 	return res, nil
@@ -175,4 +180,21 @@ func clamp(v, lo, hi int32) int32 {
 		return hi
 	}
 	return v
+}
+
+// opArithmetic names the kernel op ran with under the run's profile.
+func (r *run) opArithmetic(op *Op) string {
+	switch r.profile {
+	case SingleRounding:
+		return "TFLite reference kernel, single rounding (TFLITE_SINGLE_ROUNDING)"
+	case XNNPack:
+		if r.xnn == nil {
+			return ""
+		}
+		if r.xnn.delegated[op.Index] {
+			return "XNNPACK delegate"
+		}
+		return "TFLite builtin kernel: " + r.xnn.why[op.Index]
+	}
+	return "TFLite reference kernel (as TFLite Micro)"
 }

@@ -267,3 +267,34 @@ func TestXNNPackRefusesPersonDetect(t *testing.T) {
 		t.Fatalf("tflite-xnnpack: err = %v, want the browser TFLite's refusal", err)
 	}
 }
+
+// TestTraceNamesArithmetic: the trace says, per op, which kernel's
+// arithmetic ran (issue: "the trace and the explanation say which
+// arithmetic each op used").
+func TestTraceNamesArithmetic(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "web", "static", "models", "mnist_dscnn_int8.tflite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := [][]byte{make([]byte, m.Tensors[m.Inputs[0]].NumBytes())}
+	want := map[Profile]map[string]string{
+		Reference:      {"CONV_2D": "TFLite reference kernel (as TFLite Micro)", "AVERAGE_POOL_2D": "TFLite reference kernel (as TFLite Micro)"},
+		SingleRounding: {"CONV_2D": "TFLite reference kernel, single rounding (TFLITE_SINGLE_ROUNDING)"},
+		XNNPack:        {"CONV_2D": "XNNPACK delegate", "AVERAGE_POOL_2D": "TFLite builtin kernel: the XNNPACK delegate does not support AVERAGE_POOL_2D"},
+	}
+	for p, ops := range want {
+		res, err := m.Run(in, Options{Profile: p, Trace: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range res.Trace.Ops {
+			if w, ok := ops[o.Builtin]; ok && o.Arithmetic != w {
+				t.Errorf("%s op %d %s: arithmetic %q, want %q", p, o.Op, o.Builtin, o.Arithmetic, w)
+			}
+		}
+	}
+}

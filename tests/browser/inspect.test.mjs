@@ -160,4 +160,10 @@ browserTest(s, 'compare mode lists the elements where the browser TFLite differs
   const finals = await page.getByTestId('explain').locator('.derivation .final b').allTextContents();
   t.diagnostic(`op ${op}: ${n} elements differ; first: reference ${a}, tflite-xnnpack ${b}; explained ${finals}`);
   assert.deepEqual(finals.map(Number), [Number(a), Number(b)]);
+  // The details say which kernel's arithmetic the op ran with.
+  await selectOp(page, 1);
+  assert.match(await page.getByTestId('op-arithmetic').textContent(), /arithmetic: TFLite reference kernel/);
+  await page.getByTestId('profile').selectOption('tflite-xnnpack');
+  await settle(page);
+  await page.getByTestId('op-arithmetic').filter({ hasText: 'XNNPACK delegate' }).waitFor();
 });

@@ -182,7 +182,10 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB,
   clear(div);
   const op = model.ops[opIndex];
   div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }));
-  if (run?.trace) div.append(h('p', { class: 'muted', text: `${formatMs(run.trace[op.index].nanos)} in the engine` }));
+  if (run?.trace) {
+    const tr = run.trace[op.index];
+    div.append(h('p', { class: 'muted', dataset: { testid: 'op-arithmetic' } }, `${formatMs(tr.nanos)} in the engine · arithmetic: `, h('b', { text: tr.arithmetic || run.profile || '' })));
+  }
   div.append(tensorTable(model, op));
   div.append(h('h3', { text: 'Derived parameters (Prepare)' }));
   div.append(paramsView(op.params));
