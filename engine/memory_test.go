@@ -55,6 +55,15 @@ func TestRunMemory(t *testing.T) {
 		plain, traced := alloc(false), alloc(true)
 		t.Logf("%-28s tensors %8d B; a run allocates %8d B (%.2f×), traced %9d B (%.2f×)",
 			filepath.Base(f), sum, plain, float64(plain)/float64(sum), traced, float64(traced)/float64(sum))
+		// RunBytes: the tensors (kernels add scratch, at most as much
+		// again) and the trace's accumulators.
+		base, withTrace := uint64(m.RunBytes(false)), uint64(m.RunBytes(true))
+		if plain < base || plain > 2*base+8192 {
+			t.Errorf("%s: RunBytes(false) %d, the run allocated %d", filepath.Base(f), base, plain)
+		}
+		if extra, want := int64(traced)-int64(plain), int64(withTrace-base); extra < want || extra > want+want/4+8192 {
+			t.Errorf("%s: RunBytes says a trace adds %d bytes, it added %d", filepath.Base(f), want, extra)
+		}
 		if plain > uint64(2*sum)+4096 {
 			t.Errorf("%s: a run allocates %d bytes, more than 2× the %d bytes of tensors", filepath.Base(f), plain, sum)
 		}

@@ -198,3 +198,28 @@ func (r *run) opArithmetic(op *Op) string {
 	}
 	return "TFLite reference kernel (as TFLite Micro)"
 }
+
+// RunBytes is what one inference allocates, known before it starts: every
+// non-constant tensor (kernels add scratch, at most as much again), plus
+// with a trace 8 bytes per accumulator of the ops that record them. Callers with little memory (the WebAssembly
+// playground) check it to refuse a run with a message instead of dying.
+func (m *Model) RunBytes(trace bool) int64 {
+	var n int64
+	for _, t := range m.Tensors {
+		if !t.Const {
+			n += int64(t.NumBytes())
+		}
+	}
+	if !trace {
+		return n
+	}
+	for _, op := range m.Ops {
+		switch op.Params.(type) {
+		case *FullyConnectedParams, *Conv2DParams, *DepthwiseConv2DParams, *TransposeConvParams, *SVDFParams:
+			for _, o := range op.Outputs {
+				n += 8 * int64(m.Tensors[o].NumElements())
+			}
+		}
+	}
+	return n
+}

@@ -144,6 +144,10 @@ func run(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	trace, note, err := fitRun(model, trace)
+	if err != nil {
+		return nil, err
+	}
 	res, err := model.Run(inputs, engine.Options{Profile: engine.Profile(profile), Trace: trace})
 	if err != nil {
 		return nil, err
@@ -163,6 +167,9 @@ func run(args []safejs.Value) (map[string]any, error) {
 
 	}
 	out := map[string]any{"tensors": tensors}
+	if note != "" {
+		out["note"] = note
+	}
 	if res.Trace != nil {
 		acc := make([]any, len(res.Trace.Ops))
 		ops := make([]engine.OpTrace, len(res.Trace.Ops))
@@ -185,6 +192,35 @@ func run(args []safejs.Value) (map[string]any, error) {
 		out["trace"], out["acc"] = string(j), acc
 	}
 	return out, nil
+}
+
+// runBudget bounds what one run may allocate inside the 32-bit WebAssembly
+// memory (whose Go heap dies, not errs, when it runs out).
+const runBudget = 512 << 20
+
+// fitRun decides whether a run fits the budget: traced, untraced with a
+// note, or not at all with an error that says what to do instead. The
+// trace's accumulators count twice: the engine's int64s and the float64
+// copy handed to JS.
+func fitRun(m *engine.Model, trace bool) (bool, string, error) {
+	base := m.RunBytes(false)
+	if base > runBudget {
+		return false, "", fmt.Errorf("this model needs %s of activations per inference; the in-browser engine runs models up to %s. Run it with the command line instead: int8scope run MODEL.tflite --inputs DIR --out DIR", mib(base), mib(runBudget))
+	}
+	if !trace {
+		return false, "", nil
+	}
+	if need := base + 2*(m.RunBytes(true)-base); need > runBudget {
+		return false, fmt.Sprintf("Trace off for this model: recording its int32 accumulators would need %s, more than the in-browser engine's %s. Values and explanations still work; int8scope run --trace on the command line records everything.", mib(need), mib(runBudget)), nil
+	}
+	return true, "", nil
+}
+
+func mib(n int64) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%d MiB", (n+1<<20-1)>>20)
 }
 
 // float64Bytes views f as bytes (wasm is little-endian).

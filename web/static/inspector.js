@@ -85,13 +85,24 @@ function paramsView(params) {
 }
 
 // layout picks how to draw a tensor as images: per channel for NHWC, one
-// strip otherwise.
-function layout(shape) {
-  if (shape.length === 4) return { maps: shape[3], hgt: shape[1], wid: shape[2], stride: shape[3], per: (c, y, x) => (y * shape[2] + x) * shape[3] + c };
-  if (shape.length === 3) return { maps: shape[2], hgt: 1, wid: shape[1], stride: shape[2], per: (c, y, x) => x * shape[2] + c };
+// strip otherwise. Canvases stay at most MAX_SIDE on a side (a huge tensor
+// shows its top-left corner or first rows, and says so).
+const MAX_SIDE = 1024;
+export function layout(shape) {
+  if (shape.length === 4) {
+    const hgt = Math.min(shape[1], MAX_SIDE), wid = Math.min(shape[2], MAX_SIDE);
+    return { maps: shape[3], hgt, wid, per: (c, y, x) => (y * shape[2] + x) * shape[3] + c,
+      cropped: hgt < shape[1] || wid < shape[2] ? `showing the top-left ${hgt}×${wid} of each ${shape[1]}×${shape[2]} map` : '' };
+  }
+  if (shape.length === 3) {
+    const wid = Math.min(shape[1], MAX_SIDE);
+    return { maps: shape[2], hgt: 1, wid, per: (c, y, x) => x * shape[2] + c,
+      cropped: wid < shape[1] ? `showing the first ${wid} of ${shape[1]} positions` : '' };
+  }
   const n = numElements(shape);
-  const wid = Math.min(n, 32), hgt = Math.ceil(n / wid);
-  return { maps: 1, hgt, wid, per: (c, y, x) => y * wid + x, total: n };
+  const wid = Math.min(n, 32), hgt = Math.min(Math.ceil(n / wid), MAX_SIDE);
+  return { maps: 1, hgt, wid, per: (c, y, x) => y * wid + x,
+    cropped: wid * hgt < n ? `showing the first ${wid * hgt} of ${n} elements` : '' };
 }
 
 // heatmaps draws values (reals) as small images; click → onElement(flat index).
@@ -127,6 +138,7 @@ export function heatmaps(values, shape, { onElement, diff, maxMaps = 64, label =
     wrap.append(h('figure', {}, cv, L.maps > 1 ? h('figcaption', { text: `${label} ${c}` }) : null));
   }
   if (L.maps > maxMaps) wrap.append(h('p', { class: 'muted', text: `… ${L.maps - maxMaps} more channels` }));
+  if (L.cropped) wrap.append(h('p', { class: 'muted', text: L.cropped }));
   return wrap;
 }
 

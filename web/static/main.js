@@ -146,6 +146,9 @@ async function classify() {
       // Another model was loaded meanwhile: this result is not its; run again.
       if (state.model !== model) { again = true; continue; }
       Object.assign(state, { run, runB });
+      const note = $('#notice');
+      note.textContent = run.note ?? '';
+      note.hidden = !run.note;
       renderAll(performance.now() - t0);
     } while (again);
   } catch (e) {
