@@ -1,6 +1,6 @@
 // Drawing digits with the mouse: the built-in MNIST CNN must read them.
 import assert from 'node:assert/strict';
-import { useSuite, browserTest, open, draw, clearDrawing, topClass, errorText, needMNIST } from './helpers.mjs';
+import { useSuite, browserTest, open, draw, clearDrawing, topClass, errorText, needMNIST, settle } from './helpers.mjs';
 import { digits } from './strokes.mjs';
 
 const s = useSuite();
@@ -36,4 +36,59 @@ browserTest(s, 'the preview shows the 28×28 input and Clear empties it', async 
   assert.ok(n > 40 && n < 400, `the preview has ink (${n} pixels)`);
   await clearDrawing(page);
   assert.equal(await ink(), 0);
+});
+
+// drawWith replays strokes through Chromium's own input pipeline (CDP), as
+// a finger on a touch screen or a pen: the pad must read them like the mouse.
+async function drawWith(page, kind, strokes) {
+  const cdp = await page.context().newCDPSession(page);
+  const box = await page.getByTestId('draw-canvas').boundingBox();
+  const at = ([x, y]) => ({ x: box.x + x * box.width / 280, y: box.y + y * box.height / 280 });
+  for (const s of strokes) {
+    if (kind === 'touch') {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(s[0])] });
+      for (const p of s.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(p)] });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    } else {
+      const ev = (type, p, extra = {}) => cdp.send('Input.dispatchMouseEvent', { type, ...at(p), pointerType: 'pen', button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: 1, force: 0.5, ...extra });
+      await ev('mousePressed', s[0]);
+      for (const p of s.slice(1)) await ev('mouseMoved', p);
+      await ev('mouseReleased', s[s.length - 1]);
+    }
+  }
+  await cdp.detach();
+  await settle(page);
+}
+
+browserTest(s, 'touch and pen draw like the mouse; a second finger does not break the stroke', async (t, page) => {
+  if (!needMNIST(t)) return;
+  await open(s, page);
+  for (const [kind, d] of [['touch', '7'], ['pen', '3'], ['touch', '0']]) {
+    await clearDrawing(page);
+    await drawWith(page, kind, digits[d]);
+    const got = await topClass(page);
+    t.diagnostic(`${kind} drew ${d}: predicted ${got}`);
+    assert.equal(got, d, `${kind} drawing of ${d}`);
+  }
+  // Two fingers: the second touch point neither starts nor ends a stroke.
+  await clearDrawing(page);
+  const cdp = await page.context().newCDPSession(page);
+  const box = await page.getByTestId('draw-canvas').boundingBox();
+  const at = ([x, y], id) => ({ x: box.x + x * box.width / 280, y: box.y + y * box.height / 280, id });
+  const one = digits['1'][0];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(one[0], 0)] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(one[0], 0), at([20, 260], 1)] });
+  for (const p of one.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(p, 0), at([22, 258], 1)] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [at(one[one.length - 1], 0)] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+  await settle(page);
+  // The second finger touched (20..22, 258..260): no ink there.
+  const ink = await page.evaluate(() => {
+    const cv = document.querySelector('[data-testid=draw-canvas]');
+    const sx = cv.width / 280;
+    return cv.getContext('2d').getImageData(Math.round(21 * sx), Math.round(259 * sx), 1, 1).data[0];
+  });
+  assert.equal(ink, 0, 'the second finger drew nothing');
+  assert.equal(await topClass(page), '1');
 });

@@ -21,8 +21,12 @@ export class DrawPad {
     return [Math.max(0, Math.min(this.canvas.width, x)), Math.max(0, Math.min(this.canvas.height, y))];
   }
 
+  // One pointer draws at a time: a second finger (or a palm) on a touch
+  // screen neither starts a stroke nor ends the one being drawn.
   down(e) {
     e.preventDefault();
+    if (this.active) return;
+    this.pointer = e.pointerId;
     this.canvas.setPointerCapture?.(e.pointerId);
     this.active = [this.point(e)];
     this.strokes.push(this.active);
@@ -31,7 +35,7 @@ export class DrawPad {
   }
 
   move(e) {
-    if (!this.active) return;
+    if (!this.active || e.pointerId !== this.pointer) return;
     e.preventDefault();
     const p = this.point(e);
     const q = this.active[this.active.length - 1];
@@ -41,8 +45,8 @@ export class DrawPad {
     this.changed();
   }
 
-  up() {
-    if (!this.active) return;
+  up(e) {
+    if (!this.active || e.pointerId !== this.pointer) return;
     this.active = null;
     this.changed();
   }
