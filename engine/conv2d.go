@@ -560,17 +560,17 @@ func (p *Conv2DParams) explain(res *Result, op *Op, index int) (*Explanation, er
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	e.Steps, e.Value = convRequantSteps(res.Profile, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.Wide)
+	convRequantSteps(e, res.Profile, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.Wide)
 	return e, nil
 }
 
 // convRequantSteps is requantSteps for the conv family, whose int32
 // accumulators wrap like the reference's.
-func convRequantSteps(pr Profile, sum, bias int64, q Requant, zp, lo, hi int32, wide bool) ([]Step, int64) {
+func convRequantSteps(e *Explanation, pr Profile, sum, bias int64, q Requant, zp, lo, hi int32, wide bool) {
 	if !wide {
 		sum = int64(int32(sum))
 	}
-	return requantSteps(pr, sum, bias, q, zp, lo, hi, wide)
+	requantSteps(e, pr, sum, bias, q, zp, lo, hi, wide)
 }
 
 // Window is the geometry of a sliding-window op (convolutions, pooling):

@@ -370,6 +370,6 @@ func (p *DepthwiseConv2DParams) explain(res *Result, op *Op, index int) (*Explan
 	if pr != res.Profile {
 		e.Arithmetic = arithmetic(pr) + " (uint8 DEPTHWISE_CONV_2D always rounds twice)"
 	}
-	e.Steps, e.Value = convRequantSteps(pr, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
+	convRequantSteps(e, pr, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
 	return e, nil
 }

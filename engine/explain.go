@@ -24,6 +24,11 @@ type Explanation struct {
 	Steps      []Step  `json:"steps"`
 	Value      int64   `json:"value"` // the output integer (or float bits' value for float ops)
 	Real       float64 `json:"real"`  // Scale × (Value − ZeroPoint), or the float value
+	// Exact is, for ops that requantize an accumulator, the value computed
+	// without rounding: acc × real multiplier (in float64) + output zero
+	// point, before the clamp. Where profiles give different integers it
+	// shows which rounding landed nearer.
+	Exact *float64 `json:"exact,omitempty"`
 }
 
 // MaxTerms bounds the terms an Explanation lists.
@@ -118,9 +123,12 @@ func unflatten(i int, shape []int) []int {
 }
 
 // requantSteps derives an accumulator's requantization step by step, the way
-// the profile computes it; wide marks the int64 accumulators of 16x8 ops.
-func requantSteps(p Profile, sum, bias int64, q Requant, zp, lo, hi int32, wide bool) ([]Step, int64) {
+// the profile computes it, into e's Steps, Value and Exact; wide marks the
+// int64 accumulators of 16x8 ops.
+func requantSteps(e *Explanation, p Profile, sum, bias int64, q Requant, zp, lo, hi int32, wide bool) {
 	acc := sum + bias
+	exact := float64(acc)*q.Real + float64(zp)
+	e.Exact = &exact
 	s := []Step{
 		{"sum", "Σ (input + input_offset)·(filter + filter_offset)", float64(sum)},
 		{"bias", fmt.Sprintf("acc = %d + bias %d", sum, bias), float64(acc)},
@@ -149,5 +157,5 @@ func requantSteps(p Profile, sum, bias int64, q Requant, zp, lo, hi int32, wide 
 	s = append(s, Step{"zero point", fmt.Sprintf("%d + output zero point %d", scaled, zp), float64(v)})
 	c := clamp(v, lo, hi)
 	s = append(s, Step{"clamp", fmt.Sprintf("clamp(%d, %d, %d)", v, lo, hi), float64(c)})
-	return s, int64(c)
+	e.Steps, e.Value = s, int64(c)
 }

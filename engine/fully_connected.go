@@ -236,6 +236,6 @@ func (p *FullyConnectedParams) explain(res *Result, op *Op, index int) (*Explana
 	if p.bias >= 0 {
 		bias = int64(Values(res.Model.Tensors[p.bias].Type, res.Tensors[p.bias])[c])
 	}
-	e.Steps, e.Value = requantSteps(res.Profile, sum, bias, p.requantFor(c), p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
+	requantSteps(e, res.Profile, sum, bias, p.requantFor(c), p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
 	return e, nil
 }

@@ -89,6 +89,10 @@ func TestScenario(t *testing.T) {
 	if len(e.Terms) != 3 || e.Terms[0].Input != 3 || e.Terms[0].InputOffset != 1 || e.Terms[0].Filter != 4 || e.Terms[2].Product != -48 {
 		t.Errorf("terms %+v", e.Terms)
 	}
+	// Without rounding: −52 · 1/6 + 3 = −5.667; both profiles round to −6.
+	if e.Exact == nil || math.Abs(*e.Exact-(-52.0/6+3)) > 1e-9 {
+		t.Errorf("exact %v, want %v", e.Exact, -52.0/6+3)
+	}
 	if e.Value != -6 || e.Real != -6.75 {
 		t.Errorf("value %d (real %v), want -6 (-6.75)", e.Value, e.Real)
 	}

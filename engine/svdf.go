@@ -263,7 +263,7 @@ func (p *SVDFParams) explain(res *Result, op *Op, index int) (*Explanation, erro
 	if p.bias >= 0 {
 		bias = int64(AsInt32(res.Tensors[p.bias])[u])
 	}
-	e.Steps, e.Value = requantSteps(res.Profile, int64(int32(sum)), bias, *p.Scale2, p.OutputZeroPoint, p.ActMin, p.ActMax, false)
+	requantSteps(e, res.Profile, int64(int32(sum)), bias, *p.Scale2, p.OutputZeroPoint, p.ActMin, p.ActMax, false)
 	e.Steps[0].Formula = "Σ_rank Σ_memory (state + state_offset)·weights_time (state after this step's update)"
 	return e, nil
 }

@@ -284,7 +284,7 @@ func (p *TransposeConvParams) explain(res *Result, op *Op, index int) (*Explanat
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	e.Steps, e.Value = convRequantSteps(res.Profile, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
+	convRequantSteps(e, res.Profile, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
 	return e, nil
 }
 

@@ -211,6 +211,23 @@ func printSideBySide(w io.Writer, na, nb string, a, b *engine.Explanation) {
 		}
 		fmt.Fprintf(w, "  %s │ %s\n", pad(clip(x, width), width), clip(y, width))
 	}
+	if a == nil || b == nil || a.Exact == nil || b.Exact == nil {
+		return
+	}
+	if *a.Exact != *b.Exact {
+		fmt.Fprintf(w, "  without rounding: %.4f │ %.4f (the op's inputs already differ)\n", *a.Exact, *b.Exact)
+		return
+	}
+	x := *a.Exact
+	da, db := math.Abs(float64(a.Value)-x), math.Abs(float64(b.Value)-x)
+	nearer := "neither is nearer"
+	switch {
+	case da < db:
+		nearer = na + " is nearer"
+	case db < da:
+		nearer = nb + " is nearer"
+	}
+	fmt.Fprintf(w, "  without rounding: acc × real multiplier + zero point = %.4f: %s\n", x, nearer)
 }
 
 func clip(s string, n int) string {

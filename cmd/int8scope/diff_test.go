@@ -53,6 +53,8 @@ func TestDiff(t *testing.T) {
 		"element 3 [3 0]: reference 1, tflite-xnnpack 0",
 		"round = 2  round half to even(2.5)",
 		"SRDHM = 3",
+		// An exact tie: both are half a step away.
+		"without rounding: acc × real multiplier + zero point = 2.5000: neither is nearer",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)

@@ -294,6 +294,9 @@ func printExplanation(w io.Writer, m *engine.Model, e *engine.Explanation) {
 		fmt.Fprintf(w, "  %-11s %s = %s\n", s.Name, s.Formula, formatNum(s.Value))
 	}
 	fmt.Fprintf(w, "result: %d  (real value %.9g)\n", e.Value, e.Real)
+	if e.Exact != nil {
+		fmt.Fprintf(w, "without rounding: acc × real multiplier + zero point = %.4f\n", *e.Exact)
+	}
 }
 
 func formatNum(v float64) string {

@@ -160,6 +160,9 @@ browserTest(s, 'compare mode lists the elements where the browser TFLite differs
   const finals = await page.getByTestId('explain').locator('.derivation .final b').allTextContents();
   t.diagnostic(`op ${op}: ${n} elements differ; first: reference ${a}, tflite-xnnpack ${b}; explained ${finals}`);
   assert.deepEqual(finals.map(Number), [Number(a), Number(b)]);
+  const summary = await page.getByTestId('explain-summary').textContent();
+  t.diagnostic(summary);
+  assert.match(summary, new RegExp(`^reference gives ${a}, tflite-xnnpack gives ${b}\\. They agree up to bias = -?\\d+ .*Without rounding the value is -?[\\d.]+`));
   // The details say which kernel's arithmetic the op ran with.
   await selectOp(page, 1);
   assert.match(await page.getByTestId('op-arithmetic').textContent(), /arithmetic: TFLite reference kernel/);

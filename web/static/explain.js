@@ -8,6 +8,7 @@ export function renderExplanation(el, model, e, other = null) {
   clear(el);
   const out = model.tensors[e.tensor];
   el.append(h('h3', { text: `op ${e.op} ${e.builtin} · output element ${e.index} [${e.coords.join(', ')}]` }));
+  if (other) el.append(compareSummary(e, other));
   const side = other ? h('div', { class: 'side' }) : el;
   if (other) el.append(side);
   for (const x of other ? [e, other] : [e]) side.append(derivation(model, out, x));
@@ -31,5 +32,37 @@ function derivation(model, out, e) {
   const q = out.quant;
   box.append(h('p', { class: 'final' }, 'output = ', h('b', { text: String(e.value) }),
     q ? ` → real value ${fmt(e.real)}` : ''));
+  if (e.exact !== undefined && e.exact !== null) {
+    box.append(h('p', { class: 'muted exact' }, `without rounding: acc × real multiplier + zero point = ${e.exact.toFixed(4)} (nearest integer ${nearest(e.exact)})`));
+  }
   return box;
+}
+
+// nearest rounds half away from zero, the tie rule of the reference kernels.
+function nearest(x) { return Math.sign(x) * Math.round(Math.abs(x)); }
+
+// compareSummary says in one sentence where two derivations of the same
+// element part: the steps they share, and which result is nearer the
+// exact value.
+export function compareSummary(a, b) {
+  if (a.value === b.value) return h('p', { class: 'summary', dataset: { testid: 'explain-summary' }, text: `Both profiles give ${a.value}.` });
+  const shared = [];
+  for (let i = 0; i < Math.min(a.steps.length, b.steps.length); i++) {
+    if (a.steps[i].name !== b.steps[i].name || a.steps[i].value !== b.steps[i].value) break;
+    shared.push(a.steps[i]);
+  }
+  let text = `${a.profile} gives ${a.value}, ${b.profile} gives ${b.value}.`;
+  if (shared.length) {
+    const last = shared[shared.length - 1];
+    text += ` They agree up to ${last.name} = ${fmt(last.value)} and part in the rounding after it.`;
+  }
+  const x = a.exact;
+  if (x !== undefined && x !== null && a.exact !== b.exact) {
+    text += ' Their accumulators differ: the op\'s inputs already differ between the profiles.';
+  } else if (x !== undefined && x !== null) {
+    const da = Math.abs(a.value - x), db = Math.abs(b.value - x);
+    const closer = da < db ? a.profile : db < da ? b.profile : null;
+    text += ` Without rounding the value is ${x.toFixed(4)}` + (closer ? `: ${closer} is nearer.` : '.');
+  }
+  return h('p', { class: 'summary', dataset: { testid: 'explain-summary' }, text });
 }

@@ -1,0 +1,29 @@
+// Unit tests of explain.js's comparison summary (needs a DOM only for h()).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+// A minimal document for dom.js's h(): enough for text and data attributes.
+globalThis.document = {
+  createElement: (tag) => ({ tag, dataset: {}, children: [], append(...c) { this.children.push(...c); }, setAttribute() {}, addEventListener() {} }),
+  createTextNode: (t) => ({ text: t }),
+};
+globalThis.Node = Object;
+const { compareSummary } = await import('../static/explain.js');
+
+const step = (name, value) => ({ name, formula: '', value });
+
+test('compareSummary names the shared steps and the nearer profile', () => {
+  const ref = { profile: 'reference', value: -122, exact: -122.5006, steps: [step('sum', 2854), step('bias', 2265), step('SRDHM', 1408), step('shift', 6), step('zero point', -122), step('clamp', -122)] };
+  const xnn = { profile: 'tflite-xnnpack', value: -123, exact: -122.5006, steps: [step('sum', 2854), step('bias', 2265), step('float', 2265), step('scale', 5.4994), step('round', 5), step('zero point', -123), step('clamp', -123)] };
+  assert.equal(compareSummary(ref, xnn).textContent,
+    'reference gives -122, tflite-xnnpack gives -123. They agree up to bias = 2265 and part in the rounding after it. Without rounding the value is -122.5006: tflite-xnnpack is nearer.');
+  assert.equal(compareSummary(ref, { ...ref, profile: 'tflite-single-rounding' }).textContent, 'Both profiles give -122.');
+});
+
+test('compareSummary does not pick a nearer side when the accumulators differ', () => {
+  const a = { profile: 'reference', value: 14, exact: 14.0392, steps: [step('sum', -48), step('bias', 381)] };
+  const b = { profile: 'tflite-xnnpack', value: 15, exact: 15.2, steps: [step('sum', -7), step('bias', 422)] };
+  const text = compareSummary(a, b).textContent;
+  assert.match(text, /^reference gives 14, tflite-xnnpack gives 15\. Their accumulators differ/);
+  assert.doesNotMatch(text, /nearer/);
+});
