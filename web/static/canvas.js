@@ -66,6 +66,9 @@ export class DrawPad {
   }
 
   redraw() {
+    // The "draw a digit" hint is CSS over the canvas, never pixels the
+    // model would read.
+    this.canvas.parentElement?.classList.toggle('empty', this.strokes.length === 0);
     const c = this.ctx;
     c.fillStyle = '#000';
     c.fillRect(0, 0, this.canvas.width, this.canvas.height);
