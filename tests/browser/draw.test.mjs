@@ -92,3 +92,23 @@ browserTest(s, 'touch and pen draw like the mouse; a second finger does not brea
   assert.equal(ink, 0, 'the second finger drew nothing');
   assert.equal(await topClass(page), '1');
 });
+
+browserTest(s, 'drawing with an op selected redraws its heatmaps in place and stays as fast', async (t, page) => {
+  if (!needMNIST(t)) return;
+  await open(s, page);
+  const timeDrawing = async () => { const t0 = Date.now(); await draw(page, digits['3']); return Date.now() - t0; };
+  await timeDrawing();
+  await clearDrawing(page);
+  const bare = await timeDrawing();
+  await clearDrawing(page);
+  await page.locator('[data-testid=op][data-op="3"]').click();
+  await settle(page);
+  const canvas = await page.getByTestId('tensor-details').locator('.maps canvas').first().elementHandle();
+  const pixels = () => canvas.evaluate((cv) => Array.from(cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data).join());
+  const before = await pixels();
+  const withOp = await timeDrawing();
+  t.diagnostic(`the same strokes: ${bare} ms with no op selected, ${withOp} ms with op 3 (48 heatmaps) shown`);
+  assert.ok(await canvas.evaluate((cv) => cv.isConnected), 'the heatmap canvas is reused, not replaced');
+  assert.notEqual(await pixels(), before, 'and shows the new values');
+  assert.ok(withOp < 1.5 * bare + 300, `drawing with op 3 shown took ${withOp} ms, without ${bare} ms`);
+});

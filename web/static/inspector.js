@@ -105,36 +105,53 @@ export function layout(shape) {
     cropped: wid * hgt < n ? `showing the first ${wid * hgt} of ${n} elements` : '' };
 }
 
-// heatmaps draws values (reals) as small images; click → onElement(flat index).
-export function heatmaps(values, shape, { onElement, diff, maxMaps = 64, label = 'ch' } = {}) {
-  const L = layout(shape);
+// heatmaps draws values (reals) as small images; click → onElement(flat
+// index). Given the wrap it returned for the previous run of the same
+// tensor, it redraws those canvases instead of building new ones: while
+// the user draws, every frame reruns the model, and rebuilding dozens of
+// canvases per frame made drawing lag.
+export function heatmaps(values, shape, { onElement, diff, maxMaps = 64, label = 'ch' } = {}, prev = null) {
+  const key = `${shape.join('x')}/${maxMaps}/${label}`;
+  const wrap = prev?.dataset.key === key ? prev : buildMaps(shape, key, maxMaps, label);
+  Object.assign(wrap.state, { values, onElement });
+  const L = wrap.state.L;
   const n = values.length;
   let amax = 0;
   for (let i = 0; i < n; i++) amax = Math.max(amax, Math.abs(values[i]));
-  const scale = Math.max(1, Math.floor(Math.min(320 / L.wid, (L.maps > 1 ? 64 : 160) / L.hgt)));
-  const wrap = h('div', { class: 'maps' });
-  for (let c = 0; c < Math.min(L.maps, maxMaps); c++) {
-    const cv = h('canvas', { width: L.wid, height: L.hgt, style: `width:${L.wid * scale}px;height:${L.hgt * scale}px`, dataset: { channel: String(c) } });
+  wrap.state.canvases.forEach((cv, c) => {
     const ctx = cv.getContext('2d');
     const img = ctx.createImageData(L.wid, L.hgt);
+    const px = img.data;
     for (let y = 0; y < L.hgt; y++) {
       for (let x = 0; x < L.wid; x++) {
         const i = L.per(c, y, x), o = 4 * (y * L.wid + x);
-        if (i >= n) { img.data[o + 3] = 0; continue; }
+        if (i >= n) continue; // transparent
+        if (diff && diff[i]) { px[o] = 255; px[o + 1] = 0; px[o + 2] = 170; px[o + 3] = 255; continue; }
         const t = amax > 0 ? values[i] / amax : 0;
-        let rgb = t >= 0 ? [255, 255 * (1 - t), 255 * (1 - t)] : [255 * (1 + t), 255 * (1 + t), 255];
-        if (diff && diff[i]) rgb = [255, 0, 170];
-        img.data.set([...rgb, 255], o);
+        if (t >= 0) { px[o] = 255; px[o + 1] = px[o + 2] = 255 * (1 - t); } else { px[o] = px[o + 1] = 255 * (1 + t); px[o + 2] = 255; }
+        px[o + 3] = 255;
       }
     }
     ctx.putImageData(img, 0, 0);
+  });
+  return wrap;
+}
+
+function buildMaps(shape, key, maxMaps, label) {
+  const L = layout(shape);
+  const scale = Math.max(1, Math.floor(Math.min(320 / L.wid, (L.maps > 1 ? 64 : 160) / L.hgt)));
+  const wrap = h('div', { class: 'maps', dataset: { key } });
+  wrap.state = { L, canvases: [], values: [], onElement: null };
+  for (let c = 0; c < Math.min(L.maps, maxMaps); c++) {
+    const cv = h('canvas', { width: L.wid, height: L.hgt, style: `width:${L.wid * scale}px;height:${L.hgt * scale}px`, dataset: { channel: String(c) } });
     cv.addEventListener('click', (e) => {
       const r = cv.getBoundingClientRect();
       const x = Math.min(L.wid - 1, Math.floor((e.clientX - r.left) / r.width * L.wid));
       const y = Math.min(L.hgt - 1, Math.floor((e.clientY - r.top) / r.height * L.hgt));
       const i = L.per(c, y, x);
-      if (i < n) onElement?.(i);
+      if (i < wrap.state.values.length) wrap.state.onElement?.(i);
     });
+    wrap.state.canvases.push(cv);
     wrap.append(h('figure', {}, cv, L.maps > 1 ? h('figcaption', { text: `${label} ${c}` }) : null));
   }
   if (L.maps > maxMaps) wrap.append(h('p', { class: 'muted', text: `… ${L.maps - maxMaps} more channels` }));
@@ -190,36 +207,47 @@ export function diffList(t, a, b, diff, { onElement, profileB, max = 24 } = {}) 
   return box;
 }
 
+// renderDetails shows the selected op. What depends only on the model
+// (tensors, prepared params) is built once per op; each run replaces the
+// values below it and redraws the heatmaps in place.
 export function renderDetails(div, model, opIndex, run, { onElement, diff, runB, profileB } = {}) {
-  clear(div);
   const op = model.ops[opIndex];
-  div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }));
-  if (run?.trace) {
-    const tr = run.trace[op.index];
-    div.append(h('p', { class: 'muted', dataset: { testid: 'op-arithmetic' } }, `${formatMs(tr.nanos)} in the engine · arithmetic: `, h('b', { text: tr.arithmetic || run.profile || '' })));
+  if (div.shown?.model !== model || div.shown?.op !== opIndex || !div.shown.values.isConnected) {
+    clear(div);
+    const timing = h('p', { class: 'muted', dataset: { testid: 'op-arithmetic' }, hidden: true });
+    const values = h('div', { class: 'run-values' });
+    div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }), timing, tensorTable(model, op),
+      h('h3', { text: 'Derived parameters (Prepare)' }), paramsView(op.params));
+    if (op.options) div.append(h('details', {}, h('summary', { text: 'builtin options as stored' }), h('pre', { text: JSON.stringify(op.options, null, 1) })));
+    div.append(values);
+    div.shown = { model, op: opIndex, timing, values, maps: {} };
   }
-  div.append(tensorTable(model, op));
-  div.append(h('h3', { text: 'Derived parameters (Prepare)' }));
-  div.append(paramsView(op.params));
-  if (op.options) div.append(h('details', {}, h('summary', { text: 'builtin options as stored' }), h('pre', { text: JSON.stringify(op.options, null, 1) })));
-  if (!run) return;
+  const { timing, values } = div.shown;
+  const tr = run?.trace?.[op.index];
+  timing.hidden = !tr;
+  if (tr) timing.replaceChildren(`${formatMs(tr.nanos)} in the engine · arithmetic: `, h('b', { text: tr.arithmetic || '' }));
+  if (!run) { values.replaceChildren(); return; }
+  const parts = [];
   const acc = run.acc?.[op.index];
   if (acc) {
     const a = new Float64Array(acc.buffer, acc.byteOffset, acc.byteLength / 8);
-    div.append(h('h3', { text: `int32 accumulators after bias, before requantization (${a.length})` }));
-    div.append(h('p', { class: 'acc-values name', text: Array.from(a.slice(0, 32)).join(', ') + (a.length > 32 ? ', …' : '') }));
-    div.append(histogram(a));
+    parts.push(h('h3', { text: `int32 accumulators after bias, before requantization (${a.length})` }),
+      h('p', { class: 'acc-values name', text: Array.from(a.slice(0, 32)).join(', ') + (a.length > 32 ? ', …' : '') }),
+      histogram(a));
   }
+  const maps = {};
   op.outputs.forEach((ti) => {
     const t = model.tensors[ti];
     const bytes = run.tensors[ti];
     if (!bytes) return;
     const vals = numbers(t.type, bytes);
     const reals = Float64Array.from(vals, (v, i) => real(t, v, i));
-    div.append(h('h3', { text: `output tensor ${ti} values ${formatShape(t.shape)} — click an element to explain it` }));
-    if (diff && ti === op.outputs[0] && runB?.tensors[ti]) div.append(diffList(t, vals, numbers(t.type, runB.tensors[ti]), diff, { onElement, profileB }));
-    div.append(heatmaps(reals, t.shape, { onElement, diff }));
-    div.append(histogram(Array.from(vals, Number)));
-    div.append(h('p', { class: 'name out-values', text: Array.from(vals.slice(0, 48), String).join(', ') + (vals.length > 48 ? ', …' : '') }));
+    parts.push(h('h3', { text: `output tensor ${ti} values ${formatShape(t.shape)} — click an element to explain it` }));
+    if (diff && ti === op.outputs[0] && runB?.tensors[ti]) parts.push(diffList(t, vals, numbers(t.type, runB.tensors[ti]), diff, { onElement, profileB }));
+    maps[ti] = heatmaps(reals, t.shape, { onElement, diff: ti === op.outputs[0] ? diff : null }, div.shown.maps[ti]);
+    parts.push(maps[ti], histogram(Array.from(vals, Number)),
+      h('p', { class: 'name out-values', text: Array.from(vals.slice(0, 48), String).join(', ') + (vals.length > 48 ? ', …' : '') }));
   });
+  div.shown.maps = maps;
+  values.replaceChildren(...parts);
 }
