@@ -1,6 +1,8 @@
-// screenshot.mjs writes docs/screenshot.png, the picture at the top of the
-// README: the playground with the built-in MNIST CNN, a drawn 3, the first
-// CONV_2D selected and one of its output integers explained.
+// screenshot.mjs writes the README's pictures: docs/screenshot.png, the
+// playground with the built-in MNIST CNN, a drawn 3 and the first CONV_2D
+// selected; and docs/compare.png, one element of that CONV_2D where the
+// reference kernels and the browser TFLite (XNNPACK) give different
+// integers, both derivations side by side.
 //
 //	node tests/browser/screenshot.mjs   (make screenshot)
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
@@ -31,6 +33,15 @@ try {
   await mkdir(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out, fullPage: false });
   console.log(`wrote ${path.relative(ROOT, out)}`);
+  await page.getByTestId('compare').check();
+  await settle(page);
+  const chip = page.getByTestId('diff-list').locator('.diff-chip').first();
+  await chip.click();
+  await page.getByTestId('explain').locator('.derivation').nth(1).waitFor();
+  await settle(page);
+  const compare = path.join(ROOT, 'docs/compare.png');
+  await page.getByTestId('explain').screenshot({ path: compare });
+  console.log(`wrote ${path.relative(ROOT, compare)}`);
 } finally {
   await browser?.close();
   server?.stop();

@@ -11,13 +11,21 @@ export function renderExplanation(el, model, e, other = null) {
   if (other) el.append(compareSummary(e, other));
   const side = other ? h('div', { class: 'side' }) : el;
   if (other) el.append(side);
-  for (const x of other ? [e, other] : [e]) side.append(derivation(model, out, x));
+  side.append(derivation(model, out, e));
+  if (other) {
+    const same = JSON.stringify(other.terms ?? null) === JSON.stringify(e.terms ?? null) && other.terms_total === e.terms_total;
+    side.append(derivation(model, out, other, same ? e.profile : null));
+  }
 }
 
-function derivation(model, out, e) {
+// derivation renders one explanation; sameTermsAs names the profile whose
+// identical product table is already on screen.
+function derivation(model, out, e, sameTermsAs = null) {
   const box = h('div', { class: 'derivation', dataset: { profile: e.profile } });
   box.append(h('p', {}, h('b', { text: e.profile }), ' — ', h('span', { class: 'muted', text: e.arithmetic })));
-  if (e.terms && e.terms.length) {
+  if (sameTermsAs && e.terms && e.terms.length) {
+    box.append(h('p', { class: 'muted', text: `the same ${e.terms_total} products as ${sameTermsAs}` }));
+  } else if (e.terms && e.terms.length) {
     const rows = e.terms.map((t) => h('tr', {},
       h('td', { text: t.input_index < 0 ? 'pad' : `in[${t.input_index}]` }),
       h('td', { text: `(${t.input} + ${t.input_offset})` }),
