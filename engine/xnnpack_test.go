@@ -197,8 +197,8 @@ func FuzzXNNPack(f *testing.F) {
 		for _, t := range m.Tensors {
 			total += t.NumBytes()
 		}
-		if total > 1<<20 {
-			return
+		if total > 1<<20 || m.MACs() > 1<<26 {
+			return // valid but slow, as in FuzzLoad
 		}
 		m.XNNPackDelegated()
 		var inputs [][]byte
