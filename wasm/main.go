@@ -110,7 +110,7 @@ func load(args []safejs.Value) (map[string]any, error) {
 		return nil, err
 	}
 	model, last = m, map[engine.Profile]*engine.Result{}
-	return map[string]any{"model": string(j)}, nil
+	return map[string]any{"model": string(j), "macs": float64(m.MACs())}, nil
 }
 
 // run(inputs: Uint8Array[], profile: string, trace: bool) →

@@ -21,6 +21,8 @@ browserTest(s, 'the page loads the default built-in model', async (t, page) => {
   assert.equal(await errorText(page), null, 'no error is shown');
   assert.equal(await page.getByTestId('model-picker').inputValue(), index[0].id);
   assert.ok(await page.getByTestId('op').count() > 0, 'the op list is not empty');
+  // Like Netron's model properties: the size and work of the model.
+  assert.match(await page.getByTestId('model-summary').textContent(), /^10 ops · \d+ tensors · 2\.4 M multiply-accumulates per inference · 164\.3 KB$/);
   assert.ok(wasm > 100_000, `WASM size ${wasm}`);
   // An empty drawing is still classified (a blank input), and the picker
   // lists every built-in model.

@@ -81,8 +81,19 @@ browserTest(s, 'a model too big for the in-browser engine is refused with a mess
 
 browserTest(s, 'a model whose trace would not fit runs untraced, says so, and still explains', { timeout: 120_000 }, async (t, page) => {
   await open(s, page);
+  // A run that takes a while shows what it is doing.
+  await page.evaluate(() => {
+    window.sawRunning = '';
+    const label = document.querySelector('#progress .label');
+    new MutationObserver(() => { if (/running the model/.test(label.textContent) && !document.querySelector('#progress').hidden) window.sawRunning = label.textContent; })
+      .observe(document.querySelector('#progress'), { subtree: true, childList: true, characterData: true, attributes: true });
+  });
   const t0 = performance.now();
   await loadFile(page, path.join(s.models, 'trace_heavy_int8.tflite'));
+  const running = await page.evaluate(() => window.sawRunning);
+  t.diagnostic(`progress while running: ${running}`);
+  assert.match(running, /^running the model: 41\.9 M multiply-accumulates…$/);
+  assert.ok(await page.getByTestId('progress').isHidden(), 'the indicator goes away after the run');
   t.diagnostic(`40 Mi-element model loaded and run in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   assert.equal(await errorText(page), null);
   const notice = page.getByTestId('notice');

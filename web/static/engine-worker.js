@@ -49,7 +49,7 @@ self.onmessage = async (e) => {
       case 'load': {
         const out = int8scope.load(new Uint8Array(e.data.bytes));
         if (out.error) throw new Error(out.error);
-        r = { model: JSON.parse(out.model) };
+        r = { model: { ...JSON.parse(out.model), macs: out.macs } };
         break;
       }
       case 'run': {

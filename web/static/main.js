@@ -9,7 +9,7 @@ import { renderPredictions } from './predictions.js';
 import { renderOps, renderDetails } from './inspector.js';
 import { renderExplanation } from './explain.js';
 import { isImageInput, renderInputs } from './inputs.js';
-import { numbers, real, quantize, numElements } from './tensors.js';
+import { numbers, real, quantize, numElements, formatCount, modelSummary } from './tensors.js';
 import { encodeState, decodeState, packStrokes, toBase64Url, sha256Hex, MAX_EMBED, ShareError } from './share.js';
 
 const engine = new Engine();
@@ -84,6 +84,7 @@ async function loadModel(bytes, source, restore = {}) {
   renderPredictions($('#prediction'), null);
   $('#timing').textContent = '';
   renderOps($('#ops'), model, { selected: state.op, onSelect: selectOp });
+  $('#model-summary').textContent = modelSummary(model, bytes?.length);
   $('#tensor-details').replaceChildren(h('p', { class: 'muted', text: 'Select an op to see its tensors, derived parameters and values.' }));
   $('#explain').replaceChildren(h('p', { class: 'muted', text: 'Click an output element to see how its integer was computed.' }));
   const picker = $('#model-picker');
@@ -141,8 +142,17 @@ async function classify() {
       const inputs = isImageInput(model) ? imageInputs() : state.tensorInputs;
       if (!inputs) break;
       const t0 = performance.now();
-      const run = await engine.run(inputs, state.profile, true);
-      const runB = state.compare && state.profileB ? await engine.run(inputs, state.profileB, true) : null;
+      // A run that takes a while says what it is doing.
+      let shown = false;
+      const slow = setTimeout(() => { shown = true; progress(1, `running the model: ${formatCount(model.macs ?? 0)} multiply-accumulates…`); }, 300);
+      let run, runB;
+      try {
+        run = await engine.run(inputs, state.profile, true);
+        runB = state.compare && state.profileB ? await engine.run(inputs, state.profileB, true) : null;
+      } finally {
+        clearTimeout(slow);
+        if (shown) progress(null);
+      }
       // Another model was loaded meanwhile: this result is not its; run again.
       if (state.model !== model) { again = true; continue; }
       Object.assign(state, { run, runB });

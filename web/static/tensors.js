@@ -65,3 +65,20 @@ export function formatMs(nanos) {
   if (nanos < 1e5) return '< 0.1 ms';
   return `${(nanos / 1e6).toFixed(1)} ms`;
 }
+
+// formatCount writes a large count the way model summaries do: 850, 7.2 M, 1.3 G.
+export function formatCount(n) {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+
+// modelSummary is the one line under the op list: size and work of a model.
+export function modelSummary(model, fileBytes) {
+  const plural = (n, w) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const parts = [plural(model.ops.length, 'op'), plural(model.tensors.length, 'tensor')];
+  if (model.macs) parts.push(`${formatCount(model.macs)} multiply-accumulates per inference`);
+  if (fileBytes) parts.push(fileBytes >= 1048576 ? `${(fileBytes / 1048576).toFixed(1)} MB` : `${(fileBytes / 1024).toFixed(1)} KB`);
+  return parts.join(' · ');
+}

@@ -1,7 +1,7 @@
 // Unit tests of tensors.js: typed views and quantization arithmetic.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { view, numbers, numElements, channelOf, real, quantize, formatShape, formatMs } from '../static/tensors.js';
+import { view, numbers, numElements, channelOf, real, quantize, formatShape, formatMs, formatCount, modelSummary } from '../static/tensors.js';
 
 const bytesOf = (typed) => new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
 
@@ -89,4 +89,14 @@ test('formatMs says when a time is below the browser clock resolution', () => {
   assert.equal(formatMs(99_999), '< 0.1 ms');
   assert.equal(formatMs(100_000), '0.1 ms');
   assert.equal(formatMs(1_850_000), '1.9 ms');
+});
+
+test('formatCount and modelSummary', () => {
+  assert.equal(formatCount(850), '850');
+  assert.equal(formatCount(12_345), '12.3 k');
+  assert.equal(formatCount(7_157_888), '7.2 M');
+  assert.equal(formatCount(1.3e9), '1.3 G');
+  const model = { ops: new Array(10), tensors: new Array(17), macs: 1_244_544 };
+  assert.equal(modelSummary(model, 168_256), '10 ops · 17 tensors · 1.2 M multiply-accumulates per inference · 164.3 KB');
+  assert.equal(modelSummary({ ops: [1], tensors: [1, 2] }, 0), '1 op · 2 tensors');
 });
