@@ -82,6 +82,13 @@ async function explainCase(t, page, setting, { op, width }) {
     const got = Number(await box.locator('.final b').textContent());
     assert.equal(got, want.value, `${setting.mode}: op ${op} element ${k}: page ${got}, CLI ${want.value}`);
     assert.equal(got, shown[k], `the explained value is the value in the output tensor`);
+    // The heatmap outlines the element being explained, over the pixel that was clicked.
+    const marks = page.getByTestId('tensor-details').locator('.maps .marker');
+    assert.equal(await marks.count(), 1);
+    assert.equal(await marks.getAttribute('data-index'), String(k));
+    const [mb, cb] = [await marks.boundingBox(), await page.getByTestId('tensor-details').locator('.maps canvas').first().boundingBox()];
+    const cx = cb.x + (k + 0.5) * cb.width / width;
+    assert.ok(mb.x < cx && cx < mb.x + mb.width, `the mark (${mb.x}..${mb.x + mb.width}) covers the clicked pixel (${cx})`);
     const steps = await box.locator('.steps li .v').allTextContents();
     assert.equal(steps.length, want.steps.length);
     steps.forEach((v, i) => assert.ok(Math.abs(Number(v) - want.steps[i].value) <= 1e-6 * Math.max(1, Math.abs(want.steps[i].value)),

@@ -89,20 +89,47 @@ function paramsView(params) {
 // shows its top-left corner or first rows, and says so).
 const MAX_SIDE = 1024;
 export function layout(shape) {
+  // locate is per's inverse: where flat index i is drawn, or null when it
+  // is not on screen (a later batch, or cropped away).
+  const on = (L, c, y, x) => (c < L.maps && y < L.hgt && x < L.wid ? { c, y, x } : null);
   if (shape.length === 4) {
-    const hgt = Math.min(shape[1], MAX_SIDE), wid = Math.min(shape[2], MAX_SIDE);
-    return { maps: shape[3], hgt, wid, per: (c, y, x) => (y * shape[2] + x) * shape[3] + c,
-      cropped: hgt < shape[1] || wid < shape[2] ? `showing the top-left ${hgt}×${wid} of each ${shape[1]}×${shape[2]} map` : '' };
+    const [, H, W, C] = shape;
+    const hgt = Math.min(H, MAX_SIDE), wid = Math.min(W, MAX_SIDE);
+    const L = { maps: C, hgt, wid, per: (c, y, x) => (y * W + x) * C + c,
+      cropped: hgt < H || wid < W ? `showing the top-left ${hgt}×${wid} of each ${H}×${W} map` : '' };
+    L.locate = (i) => (i >= H * W * C ? null : on(L, i % C, Math.floor(i / C / W), Math.floor(i / C) % W));
+    return L;
   }
   if (shape.length === 3) {
-    const wid = Math.min(shape[1], MAX_SIDE);
-    return { maps: shape[2], hgt: 1, wid, per: (c, y, x) => x * shape[2] + c,
-      cropped: wid < shape[1] ? `showing the first ${wid} of ${shape[1]} positions` : '' };
+    const [, P, C] = shape;
+    const wid = Math.min(P, MAX_SIDE);
+    const L = { maps: C, hgt: 1, wid, per: (c, y, x) => x * C + c,
+      cropped: wid < P ? `showing the first ${wid} of ${P} positions` : '' };
+    L.locate = (i) => (i >= P * C ? null : on(L, i % C, 0, Math.floor(i / C)));
+    return L;
   }
   const n = numElements(shape);
   const wid = Math.min(n, 32), hgt = Math.min(Math.ceil(n / wid), MAX_SIDE);
-  return { maps: 1, hgt, wid, per: (c, y, x) => y * wid + x,
+  const L = { maps: 1, hgt, wid, per: (c, y, x) => y * wid + x,
     cropped: wid * hgt < n ? `showing the first ${wid * hgt} of ${n} elements` : '' };
+  L.locate = (i) => (i >= n ? null : on(L, 0, Math.floor(i / wid), i % wid));
+  return L;
+}
+
+// markElement outlines flat element i in the selected op's first output
+// heatmaps (the element being explained), or clears the mark.
+export function markElement(div, i) {
+  const op = div.shown?.model.ops[div.shown.op];
+  const wrap = op && div.shown.maps[op.outputs[0]];
+  if (!wrap) return;
+  wrap.querySelector('.marker')?.remove();
+  const at = i === null ? null : wrap.state.L.locate(i);
+  if (!at) return;
+  const cv = wrap.state.canvases[at.c];
+  if (!cv) return;
+  const s = wrap.state.scale;
+  cv.parentElement.append(h('div', { class: 'marker', dataset: { index: String(i) },
+    style: `left:${cv.offsetLeft + 1 + at.x * s - 1}px;top:${cv.offsetTop + 1 + at.y * s - 1}px;width:${s}px;height:${s}px` }));
 }
 
 // heatmaps draws values (reals) as small images; click → onElement(flat
@@ -141,7 +168,7 @@ function buildMaps(shape, key, maxMaps, label) {
   const L = layout(shape);
   const scale = Math.max(1, Math.floor(Math.min(320 / L.wid, (L.maps > 1 ? 64 : 160) / L.hgt)));
   const wrap = h('div', { class: 'maps', dataset: { key } });
-  wrap.state = { L, canvases: [], values: [], onElement: null };
+  wrap.state = { L, scale, canvases: [], values: [], onElement: null };
   for (let c = 0; c < Math.min(L.maps, maxMaps); c++) {
     const cv = h('canvas', { width: L.wid, height: L.hgt, style: `width:${L.wid * scale}px;height:${L.hgt * scale}px`, dataset: { channel: String(c) } });
     cv.addEventListener('click', (e) => {

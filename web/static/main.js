@@ -6,7 +6,7 @@ import { Engine } from './engine.js';
 import { DrawPad } from './canvas.js';
 import { preprocess } from './preprocess.js';
 import { renderPredictions } from './predictions.js';
-import { renderOps, renderDetails } from './inspector.js';
+import { renderOps, renderDetails, markElement } from './inspector.js';
 import { renderExplanation } from './explain.js';
 import { isImageInput, renderInputs } from './inputs.js';
 import { numbers, real, quantize, numElements, formatCount, modelSummary } from './tensors.js';
@@ -229,6 +229,7 @@ function selectOp(i) {
 
 async function selectElem(i) {
   state.elem = i;
+  markElement($('#tensor-details'), i);
   busy(+1);
   try {
     const e = await engine.explain(state.op, i, state.profile);

@@ -24,3 +24,20 @@ test('layout keeps canvases small for huge tensors and says what it shows', () =
   assert.equal(strip.cropped, `showing the first 32768 of ${40 << 20} elements`);
   assert.equal(layout([10]).cropped, '');
 });
+
+test('layout.locate is the inverse of per for every element on screen', () => {
+  for (const shape of [[1, 5, 4, 3], [2, 3, 2, 2], [1, 7, 3], [70], [3, 50]]) {
+    const L = layout(shape);
+    const n = shape.reduce((a, b) => a * b, 1);
+    let onScreen = 0;
+    for (let i = 0; i < n; i++) {
+      const at = L.locate(i);
+      if (!at) continue;
+      onScreen++;
+      assert.equal(L.per(at.c, at.y, at.x), i, `${shape}: element ${i}`);
+    }
+    // Only batch 0 of a 4-D tensor is drawn.
+    assert.equal(onScreen, shape.length === 4 ? n / shape[0] : n, `${shape}`);
+  }
+  assert.equal(layout([1, 2000, 2, 1]).locate(1500 * 2), null, 'cropped rows are not on screen');
+});
