@@ -177,3 +177,19 @@ browserTest(s, 'compare mode lists the elements where the browser TFLite differs
   await settle(page);
   await page.getByTestId('op-arithmetic').filter({ hasText: 'XNNPACK delegate' }).waitFor();
 });
+
+browserTest(s, 'the keyboard selects ops; hovering a heatmap names the element and its value', async (t, page) => {
+  await open(s, page);
+  await loadFile(page, fc());
+  await page.locator('[data-testid=op][data-op="1"]').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('tensor-details').locator('h2', { hasText: 'op 1:' }).waitFor();
+  await settle(page);
+  const shown = (await page.getByTestId('tensor-details').locator('.out-values').textContent()).split(', ');
+  const cv = page.getByTestId('tensor-details').locator('.maps canvas').first();
+  const box = await cv.boundingBox();
+  await cv.hover({ position: { x: 3.5 * box.width / 10, y: box.height / 2 } });
+  const title = await cv.getAttribute('title');
+  t.diagnostic(`hover: ${title}`);
+  assert.match(title, new RegExp(`^\\[0,3\\] = ${shown[3]} → -?[\\d.e-]+ \\(click to explain\\)$`));
+});

@@ -13,7 +13,8 @@ export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
     ol.model = model;
     model.ops.forEach((op) => {
       const out = model.tensors[op.outputs[0]];
-      ol.append(h('li', { dataset: { testid: 'op', op: String(op.index) }, onclick: () => ol.onSelect?.(op.index) },
+      ol.append(h('li', { dataset: { testid: 'op', op: String(op.index) }, tabindex: '0', role: 'button', onclick: () => ol.onSelect?.(op.index),
+        onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); ol.onSelect?.(op.index); } } },
         h('span', { class: 'muted', text: String(op.index) }),
         h('span', { text: op.builtin }),
         h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
@@ -137,10 +138,10 @@ export function markElement(div, i) {
 // tensor, it redraws those canvases instead of building new ones: while
 // the user draws, every frame reruns the model, and rebuilding dozens of
 // canvases per frame made drawing lag.
-export function heatmaps(values, shape, { onElement, diff, maxMaps = 64, label = 'ch' } = {}, prev = null) {
+export function heatmaps(values, shape, { onElement, diff, ints = null, maxMaps = 64, label = 'ch' } = {}, prev = null) {
   const key = `${shape.join('x')}/${maxMaps}/${label}`;
   const wrap = prev?.dataset.key === key ? prev : buildMaps(shape, key, maxMaps, label);
-  Object.assign(wrap.state, { values, onElement });
+  Object.assign(wrap.state, { values, ints, onElement });
   const L = wrap.state.L;
   const n = values.length;
   let amax = 0;
@@ -171,12 +172,19 @@ function buildMaps(shape, key, maxMaps, label) {
   wrap.state = { L, scale, canvases: [], values: [], onElement: null };
   for (let c = 0; c < Math.min(L.maps, maxMaps); c++) {
     const cv = h('canvas', { width: L.wid, height: L.hgt, style: `width:${L.wid * scale}px;height:${L.hgt * scale}px`, dataset: { channel: String(c) } });
-    cv.addEventListener('click', (e) => {
+    const at = (e) => {
       const r = cv.getBoundingClientRect();
       const x = Math.min(L.wid - 1, Math.floor((e.clientX - r.left) / r.width * L.wid));
       const y = Math.min(L.hgt - 1, Math.floor((e.clientY - r.top) / r.height * L.hgt));
       const i = L.per(c, y, x);
-      if (i < wrap.state.values.length) wrap.state.onElement?.(i);
+      return i < wrap.state.values.length ? i : -1;
+    };
+    cv.addEventListener('click', (e) => { const i = at(e); if (i >= 0) wrap.state.onElement?.(i); });
+    // Hovering names the element and its value, like a debugger's tooltip.
+    cv.addEventListener('mousemove', (e) => {
+      const i = at(e);
+      const { ints, values } = wrap.state;
+      cv.title = i < 0 ? '' : `[${coords(i, shape).join(',')}] = ${ints ? ints[i] : ''}${ints ? ' → ' : ''}${Number(values[i].toPrecision(6))} (click to explain)`;
     });
     wrap.state.canvases.push(cv);
     wrap.append(h('figure', {}, cv, L.maps > 1 ? h('figcaption', { text: `${label} ${c}` }) : null));
@@ -271,7 +279,7 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB,
     const reals = Float64Array.from(vals, (v, i) => real(t, v, i));
     parts.push(h('h3', { text: `output tensor ${ti} values ${formatShape(t.shape)} — click an element to explain it` }));
     if (diff && ti === op.outputs[0] && runB?.tensors[ti]) parts.push(diffList(t, vals, numbers(t.type, runB.tensors[ti]), diff, { onElement, profileB }));
-    maps[ti] = heatmaps(reals, t.shape, { onElement, diff: ti === op.outputs[0] ? diff : null }, div.shown.maps[ti]);
+    maps[ti] = heatmaps(reals, t.shape, { onElement, diff: ti === op.outputs[0] ? diff : null, ints: t.quant ? vals : null }, div.shown.maps[ti]);
     parts.push(maps[ti], histogram(Array.from(vals, Number)),
       h('p', { class: 'name out-values', text: Array.from(vals.slice(0, 48), String).join(', ') + (vals.length > 48 ? ', …' : '') }));
   });
