@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { useSuite, browserTest, open, loadFile, errorText, settle, setNumber } from './helpers.mjs';
 
 const s = useSuite();
@@ -80,4 +81,23 @@ browserTest(s, 'a model whose input is not an image gets the tensor inputs panel
   // The right size is accepted.
   await page.locator('#tensor-inputs input[type=file]').setInputFiles({ name: 'y.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(16, 5) });
   await settle(page);
+});
+
+browserTest(s, 'a .tflite dropped anywhere on the page loads', async (t, page) => {
+  await open(s, page);
+  const bytes = [...await readFile(fc())];
+  const n = await page.evaluate(() => Number(document.body.dataset.files ?? 0));
+  const dt = await page.evaluateHandle((b) => {
+    const d = new DataTransfer();
+    d.items.add(new File([new Uint8Array(b)], 'dropped_fc.tflite', { type: 'application/octet-stream' }));
+    return d;
+  }, bytes);
+  await page.dispatchEvent('main', 'dragover', { dataTransfer: dt });
+  assert.ok(await page.evaluate(() => document.body.classList.contains('dragging')), 'the page shows it will take the drop');
+  await page.dispatchEvent('main', 'drop', { dataTransfer: dt });
+  await page.waitForFunction((n) => Number(document.body.dataset.files ?? 0) > n, n, { polling: 20 });
+  await settle(page);
+  assert.equal(await errorText(page), null);
+  assert.equal((await opNames(page)).length, 2, 'the dropped model is loaded');
+  assert.ok(!(await page.evaluate(() => document.body.classList.contains('dragging'))));
 });
