@@ -1,6 +1,7 @@
 // explain.js: the engine's derivation of one output integer, rendered as the
 // formula with the actual numbers.
 import { h, clear } from './dom.js';
+import { coords } from './inspector.js';
 
 function fmt(v) { return Number.isInteger(v) ? String(v) : Number(v).toPrecision(9).replace(/\.?0+$/, ''); }
 
@@ -26,11 +27,12 @@ function derivation(model, out, e, sameTermsAs = null) {
   if (sameTermsAs && e.terms && e.terms.length) {
     box.append(h('p', { class: 'muted', text: `the same ${e.terms_total} products as ${sameTermsAs}` }));
   } else if (e.terms && e.terms.length) {
+    const { inAt, wAt } = termCoords(model, e);
     const rows = e.terms.map((t) => h('tr', {},
-      h('td', { text: t.input_index < 0 ? 'pad' : `in[${t.input_index}]` }),
+      h('td', { text: t.input_index < 0 ? 'pad' : `in${inAt(t.input_index)}`, title: `flat index ${t.input_index}` }),
       h('td', { text: `(${t.input} + ${t.input_offset})` }),
       h('td', { text: '×' }),
-      h('td', { text: `w[${t.filter_index}] (${t.filter} + ${t.filter_offset})` }),
+      h('td', { text: `w${wAt(t.filter_index)} (${t.filter} + ${t.filter_offset})`, title: `flat index ${t.filter_index}` }),
       h('td', { text: `= ${t.product}` })));
     box.append(h('p', { text: `Σ over ${e.terms_total} products (input + input_offset)·(filter + filter_offset)` + (e.terms_total > e.terms.length ? `, first ${e.terms.length} shown:` : ':') }));
     box.append(h('div', { class: 'scroll' }, h('table', {}, h('tbody', {}, rows))));
@@ -44,6 +46,19 @@ function derivation(model, out, e, sameTermsAs = null) {
     box.append(h('p', { class: 'muted exact' }, `without rounding: acc × real multiplier + zero point = ${e.exact.toFixed(4)} (nearest integer ${nearest(e.exact)})`));
   }
   return box;
+}
+
+// termCoords names the terms' input and filter elements by coordinates
+// (in[0,8,8,0] rather than in[203]) for the ops whose terms index their
+// input and filter tensors; other ops keep flat indices.
+export function termCoords(model, e) {
+  const flat = (i) => `[${i}]`;
+  const op = model.ops[e.op];
+  const slots = { FULLY_CONNECTED: [0, 1], CONV_2D: [0, 1], DEPTHWISE_CONV_2D: [0, 1], TRANSPOSE_CONV: [2, 1] }[e.builtin];
+  if (!op || !slots) return { inAt: flat, wAt: flat };
+  const shapeOf = (slot) => model.tensors[op.inputs[slot]]?.shape;
+  const at = (shape) => (shape ? (i) => `[${coords(i, shape).join(',')}]` : flat);
+  return { inAt: at(shapeOf(slots[0])), wAt: at(shapeOf(slots[1])) };
 }
 
 // nearest rounds half away from zero, the tie rule of the reference kernels.
