@@ -101,13 +101,23 @@ func TestScenario(t *testing.T) {
 		math.Abs(p.Requant[0].Real-1.0/6) > 1e-15 {
 		t.Errorf("prepared params %+v", p)
 	}
-	// The browser TFLite (XNNPACK: float32(−52 · float32(0.125/0.75)) = −8.67
-	// → −9) agrees on this element.
-	x, err := m.Run([][]byte{in}, Options{Profile: XNNPack})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if y := AsInt8(x.Tensors[4]); y[0] != 9 || y[1] != -6 {
-		t.Errorf("tflite-xnnpack FC output %v, want [9 -6]", y)
+	// Single rounding ((−52·1431655765 + 2^32) >> 33 = −9) and the browser
+	// TFLite (XNNPACK: float32(−52 · float32(0.125/0.75)) = −8.67 → −9) agree
+	// on this element (docs/HOW-IT-COMPUTES.md, section 4).
+	for _, p := range []Profile{SingleRounding, XNNPack} {
+		x, err := m.Run([][]byte{in}, Options{Profile: p, Trace: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y := AsInt8(x.Tensors[4]); y[0] != 9 || y[1] != -6 {
+			t.Errorf("%s FC output %v, want [9 -6]", p, y)
+		}
+		e, err := x.Explain(1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := e.Steps[len(e.Steps)-3]; s.Value != -9 {
+			t.Errorf("%s: step %s = %v, want -9 before the zero point", p, s.Name, s.Value)
+		}
 	}
 }
