@@ -273,18 +273,45 @@ func quantString(q *engine.Quant) string {
 	return fmt.Sprintf(" per-channel(axis %d, %d scales, first %.9g zp %d)", q.Axis, len(q.Scale), q.Scale[0], q.ZeroPoint[0])
 }
 
+// termTensors returns the input and filter tensors an explanation's terms
+// index, for the ops whose terms index those (nil otherwise).
+func termTensors(m *engine.Model, e *engine.Explanation) (in, filter *engine.Tensor) {
+	slots := map[string][2]int{"FULLY_CONNECTED": {0, 1}, "CONV_2D": {0, 1}, "DEPTHWISE_CONV_2D": {0, 1}, "TRANSPOSE_CONV": {2, 1}}
+	s, ok := slots[e.Builtin]
+	if !ok || e.Op < 0 || e.Op >= len(m.Ops) {
+		return nil, nil
+	}
+	op := m.Ops[e.Op]
+	at := func(k int) *engine.Tensor {
+		if k < len(op.Inputs) && op.Inputs[k] >= 0 {
+			return m.Tensors[op.Inputs[k]]
+		}
+		return nil
+	}
+	return at(s[0]), at(s[1])
+}
+
+// coordsOf writes flat index i of t as coordinates, " at [0 7 7 0]".
+func coordsOf(t *engine.Tensor, i int) string {
+	if t == nil || i < 0 || len(t.Shape) < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" at %v", t.Coords(i))
+}
+
 func printExplanation(w io.Writer, m *engine.Model, e *engine.Explanation) {
 	out := m.Tensors[e.Tensor]
 	fmt.Fprintf(w, "op %d %s, output tensor %d %q, element %d %v, profile %s\n", e.Op, e.Builtin, e.Tensor, out.Name, e.Index, e.Coords, e.Profile)
 	fmt.Fprintf(w, "arithmetic: %s\n", e.Arithmetic)
 	if len(e.Terms) > 0 {
 		fmt.Fprintf(w, "terms (%d of %d):\n", len(e.Terms), e.TermsTotal)
+		inT, wT := termTensors(m, e)
 		for _, t := range e.Terms {
-			in := fmt.Sprintf("in[%d]", t.InputIndex)
+			in := fmt.Sprintf("in[%d]%s", t.InputIndex, coordsOf(inT, t.InputIndex))
 			if t.InputIndex < 0 {
 				in = "padding"
 			}
-			fmt.Fprintf(w, "  (%s %d + %d) × (w[%d] %d + %d) = %d\n", in, t.Input, t.InputOffset, t.FilterIndex, t.Filter, t.FilterOffset, t.Product)
+			fmt.Fprintf(w, "  (%s %d + %d) × (w[%d]%s %d + %d) = %d\n", in, t.Input, t.InputOffset, t.FilterIndex, coordsOf(wT, t.FilterIndex), t.Filter, t.FilterOffset, t.Product)
 		}
 		if len(e.Terms) < e.TermsTotal {
 			fmt.Fprintf(w, "  … %d more terms\n", e.TermsTotal-len(e.Terms))

@@ -87,7 +87,7 @@ func TestCLI(t *testing.T) {
 	if err := cli([]string{"explain", model, "--inputs", inDir, "--op", "0", "--index", "1"}, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"(in[2] 7 + 1) × (w[5] -6 + 0) = -48", "acc = -32 + bias -20 = -52", "result: -6"} {
+	for _, want := range []string{"(in[2] at [0 2] 7 + 1) × (w[5] at [1 2] -6 + 0) = -48", "acc = -32 + bias -20 = -52", "result: -6"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("explain output lacks %q:\n%s", want, out.String())
 		}
