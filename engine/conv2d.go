@@ -532,7 +532,7 @@ func (p *Conv2DParams) explain(res *Result, op *Op, index int) (*Explanation, er
 	x := index / p.OutC % p.OutW
 	y := index / (p.OutC * p.OutW) % p.OutH
 	b := index / (p.OutC * p.OutW * p.OutH)
-	e := &Explanation{TermsTotal: p.FilterH * p.FilterW * p.FilterC}
+	e := &Explanation{TermsTotal: p.FilterH * p.FilterW * p.FilterC, TermInput: p.in, TermFilter: p.filter}
 	var sum int64
 	iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW
 	g := c / p.perGroup()

@@ -342,7 +342,7 @@ func (p *DepthwiseConv2DParams) explain(res *Result, op *Op, index int) (*Explan
 	x := index / p.OutC % p.OutW
 	y := index / (p.OutC * p.OutW) % p.OutH
 	b := index / (p.OutC * p.OutW * p.OutH)
-	e := &Explanation{TermsTotal: p.FilterH * p.FilterW}
+	e := &Explanation{TermsTotal: p.FilterH * p.FilterW, TermInput: p.in, TermFilter: p.filter}
 	var sum int64
 	iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW
 	for fy := 0; fy < p.FilterH; fy++ {

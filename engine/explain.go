@@ -19,8 +19,12 @@ type Explanation struct {
 	Coords     []int   `json:"coords"`     // the same index per dimension
 	// Terms are the products summed into the accumulator, with offsets
 	// applied; at most MaxTerms of them, TermsTotal says how many there were.
-	Terms      []Term  `json:"terms,omitempty"`
-	TermsTotal int     `json:"terms_total,omitempty"`
+	Terms      []Term `json:"terms,omitempty"`
+	TermsTotal int    `json:"terms_total,omitempty"`
+	// TermInput and TermFilter are the tensors whose flat indices the
+	// terms' InputIndex and FilterIndex are (with Terms only).
+	TermInput  int     `json:"term_input"`
+	TermFilter int     `json:"term_filter"`
 	Steps      []Step  `json:"steps"`
 	Value      int64   `json:"value"` // the output integer (or float bits' value for float ops)
 	Real       float64 `json:"real"`  // Scale × (Value − ZeroPoint), or the float value

@@ -220,7 +220,7 @@ func (p *FullyConnectedParams) explain(res *Result, op *Op, index int) (*Explana
 		return nil, fmt.Errorf("op %d is a float FULLY_CONNECTED; explanations are for quantized ops", op.Index)
 	}
 	b, c := index/p.Channels, index%p.Channels
-	e := &Explanation{TermsTotal: p.Depth}
+	e := &Explanation{TermsTotal: p.Depth, TermInput: p.in, TermFilter: p.filter}
 	var sum int64
 	in, w := Values(res.Model.Tensors[p.in].Type, res.Tensors[p.in]), Values(res.Model.Tensors[p.filter].Type, res.Tensors[p.filter])
 	for d := 0; d < p.Depth; d++ {

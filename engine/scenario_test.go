@@ -86,6 +86,9 @@ func TestScenario(t *testing.T) {
 			t.Errorf("step %d: %s = %v, want %s = %v", i, e.Steps[i].Name, e.Steps[i].Value, w.name, w.value)
 		}
 	}
+	if e.TermInput != 1 || e.TermFilter != 2 {
+		t.Errorf("terms index tensors %d and %d, want 1 (quantized input) and 2 (weights)", e.TermInput, e.TermFilter)
+	}
 	if len(e.Terms) != 3 || e.Terms[0].Input != 3 || e.Terms[0].InputOffset != 1 || e.Terms[0].Filter != 4 || e.Terms[2].Product != -48 {
 		t.Errorf("terms %+v", e.Terms)
 	}

@@ -246,7 +246,7 @@ func (p *SVDFParams) explain(res *Result, op *Op, index int) (*Explanation, erro
 	b, u := index/p.Units, index%p.Units
 	m := res.Model
 	wt, state := Values(m.Tensors[p.wt].Type, res.Tensors[p.wt]), Values(m.Tensors[p.state].Type, res.Tensors[p.state])
-	e := &Explanation{TermsTotal: p.Rank * p.Memory}
+	e := &Explanation{TermsTotal: p.Rank * p.Memory, TermInput: p.state, TermFilter: p.wt}
 	var sum int64
 	for f := u * p.Rank; f < (u+1)*p.Rank; f++ {
 		for k := range p.Memory {

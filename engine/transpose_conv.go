@@ -255,7 +255,7 @@ func (p *TransposeConvParams) explain(res *Result, op *Op, index int) (*Explanat
 	x := index / p.OutC % p.OutW
 	y := index / (p.OutC * p.OutW) % p.OutH
 	b := index / (p.OutC * p.OutW * p.OutH)
-	e := &Explanation{}
+	e := &Explanation{TermInput: p.in, TermFilter: p.filter}
 	var sum int64
 	for fy := 0; fy < p.FilterH; fy++ {
 		iy, ry := divmod(y+p.PadH-fy, p.StrideH)

@@ -273,24 +273,6 @@ func quantString(q *engine.Quant) string {
 	return fmt.Sprintf(" per-channel(axis %d, %d scales, first %.9g zp %d)", q.Axis, len(q.Scale), q.Scale[0], q.ZeroPoint[0])
 }
 
-// termTensors returns the input and filter tensors an explanation's terms
-// index, for the ops whose terms index those (nil otherwise).
-func termTensors(m *engine.Model, e *engine.Explanation) (in, filter *engine.Tensor) {
-	slots := map[string][2]int{"FULLY_CONNECTED": {0, 1}, "CONV_2D": {0, 1}, "DEPTHWISE_CONV_2D": {0, 1}, "TRANSPOSE_CONV": {2, 1}}
-	s, ok := slots[e.Builtin]
-	if !ok || e.Op < 0 || e.Op >= len(m.Ops) {
-		return nil, nil
-	}
-	op := m.Ops[e.Op]
-	at := func(k int) *engine.Tensor {
-		if k < len(op.Inputs) && op.Inputs[k] >= 0 {
-			return m.Tensors[op.Inputs[k]]
-		}
-		return nil
-	}
-	return at(s[0]), at(s[1])
-}
-
 // coordsOf writes flat index i of t as coordinates, " at [0 7 7 0]".
 func coordsOf(t *engine.Tensor, i int) string {
 	if t == nil || i < 0 || len(t.Shape) < 2 {
@@ -305,7 +287,7 @@ func printExplanation(w io.Writer, m *engine.Model, e *engine.Explanation) {
 	fmt.Fprintf(w, "arithmetic: %s\n", e.Arithmetic)
 	if len(e.Terms) > 0 {
 		fmt.Fprintf(w, "terms (%d of %d):\n", len(e.Terms), e.TermsTotal)
-		inT, wT := termTensors(m, e)
+		inT, wT := m.Tensors[e.TermInput], m.Tensors[e.TermFilter]
 		for _, t := range e.Terms {
 			in := fmt.Sprintf("in[%d]%s", t.InputIndex, coordsOf(inT, t.InputIndex))
 			if t.InputIndex < 0 {

@@ -49,16 +49,13 @@ function derivation(model, out, e, sameTermsAs = null) {
 }
 
 // termCoords names the terms' input and filter elements by coordinates
-// (in[0,8,8,0] rather than in[203]) for the ops whose terms index their
-// input and filter tensors; other ops keep flat indices.
+// (in[0,8,8,0] rather than in[203]) in the tensors the engine says they index.
 export function termCoords(model, e) {
-  const flat = (i) => `[${i}]`;
-  const op = model.ops[e.op];
-  const slots = { FULLY_CONNECTED: [0, 1], CONV_2D: [0, 1], DEPTHWISE_CONV_2D: [0, 1], TRANSPOSE_CONV: [2, 1] }[e.builtin];
-  if (!op || !slots) return { inAt: flat, wAt: flat };
-  const shapeOf = (slot) => model.tensors[op.inputs[slot]]?.shape;
-  const at = (shape) => (shape ? (i) => `[${coords(i, shape).join(',')}]` : flat);
-  return { inAt: at(shapeOf(slots[0])), wAt: at(shapeOf(slots[1])) };
+  const at = (ti) => {
+    const shape = model.tensors[ti]?.shape;
+    return shape && shape.length > 1 ? (i) => `[${coords(i, shape).join(',')}]` : (i) => `[${i}]`;
+  };
+  return { inAt: at(e.term_input), wAt: at(e.term_filter) };
 }
 
 // nearest rounds half away from zero, the tie rule of the reference kernels.

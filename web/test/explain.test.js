@@ -28,16 +28,13 @@ test('compareSummary does not pick a nearer side when the accumulators differ', 
   assert.doesNotMatch(text, /nearer/);
 });
 
-test('termCoords names conv terms by coordinates, transpose conv by its input slot', async () => {
+test('termCoords names terms by coordinates in the tensors the engine names', async () => {
   const { termCoords } = await import('../static/explain.js');
-  const model = {
-    tensors: [{ shape: [1, 28, 28, 1] }, { shape: [24, 3, 3, 1] }, { shape: [4] }, { shape: [1, 5, 5, 2] }],
-    ops: [{ inputs: [0, 1, 2] }, { inputs: [2, 1, 3] }, { inputs: [0] }],
-  };
-  const conv = termCoords(model, { op: 0, builtin: 'CONV_2D' });
+  const model = { tensors: [{ shape: [1, 28, 28, 1] }, { shape: [24, 3, 3, 1] }, { shape: [4] }, { shape: [1, 5, 5, 2] }] };
+  const conv = termCoords(model, { term_input: 0, term_filter: 1 });
   assert.equal(conv.inAt(203), '[0,7,7,0]');
   assert.equal(conv.wAt(81), '[9,0,0,0]');
-  const tconv = termCoords(model, { op: 1, builtin: 'TRANSPOSE_CONV' });
+  const tconv = termCoords(model, { term_input: 3, term_filter: 1 });
   assert.equal(tconv.inAt(11), '[0,1,0,1]');
-  assert.equal(termCoords(model, { op: 2, builtin: 'SVDF' }).inAt(5), '[5]');
+  assert.equal(termCoords(model, { term_input: 2, term_filter: 2 }).inAt(3), '[3]', '1-D tensors keep flat indices');
 });
