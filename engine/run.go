@@ -187,10 +187,7 @@ func (r *run) opArithmetic(op *Op) string {
 	switch r.profile {
 	case SingleRounding:
 		return "TFLite reference kernel, single rounding (TFLITE_SINGLE_ROUNDING)"
-	case XNNPack:
-		if r.xnn == nil {
-			return ""
-		}
+	case XNNPack: // evalOp has planned r.xnn
 		if r.xnn.delegated[op.Index] {
 			return "XNNPACK delegate"
 		}
@@ -201,8 +198,9 @@ func (r *run) opArithmetic(op *Op) string {
 
 // RunBytes is what one inference allocates, known before it starts: every
 // non-constant tensor (kernels add scratch, at most as much again), plus
-// with a trace 8 bytes per accumulator of the ops that record them. Callers with little memory (the WebAssembly
-// playground) check it to refuse a run with a message instead of dying.
+// with a trace 8 bytes per accumulator of the ops that record them. Callers
+// with little memory (the WebAssembly playground) check it to refuse a run
+// with a message instead of dying.
 func (m *Model) RunBytes(trace bool) int64 {
 	var n int64
 	for _, t := range m.Tensors {

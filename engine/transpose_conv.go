@@ -161,10 +161,10 @@ func (p *TransposeConvParams) eval(r *run, op *Op) error {
 	return nil
 }
 
-// taps returns the filter taps [lo, hi) whose output position o0 + tap
+// tapRange returns the filter taps [lo, hi) whose output position o0 + tap
 // lies in [0, n): the reference loops over every tap and skips the others,
 // which adds nothing, so skipping them up front changes no sum.
-func (p *TransposeConvParams) taps(o0, filter, n int) (lo, hi int) {
+func tapRange(o0, filter, n int) (lo, hi int) {
 	lo, hi = max(0, -o0), min(filter, n-o0)
 	if hi < lo {
 		hi = lo
@@ -181,12 +181,12 @@ func transposeConvScatter[X int8 | uint8 | int16, W int8 | uint8](p *TransposeCo
 	k := 0
 	for b := 0; b < p.Batches; b++ {
 		for iy := 0; iy < p.InH; iy++ {
+			fy0, fy1 := tapRange(iy*p.StrideH-p.PadH, p.FilterH, p.OutH)
 			for ix := 0; ix < p.InW; ix++ {
+				fx0, fx1 := tapRange(ix*p.StrideW-p.PadW, p.FilterW, p.OutW)
 				for ic := 0; ic < p.InC; ic++ {
 					xv := int64(in[k]) + xoff
 					k++
-					fy0, fy1 := p.taps(iy*p.StrideH-p.PadH, p.FilterH, p.OutH)
-					fx0, fx1 := p.taps(ix*p.StrideW-p.PadW, p.FilterW, p.OutW)
 					for fy := fy0; fy < fy1; fy++ {
 						oy := iy*p.StrideH - p.PadH + fy
 						for fx := fx0; fx < fx1; fx++ {
@@ -213,12 +213,12 @@ func (p *TransposeConvParams) evalFloat(r *run) {
 	k := 0
 	for b := 0; b < p.Batches; b++ {
 		for iy := 0; iy < p.InH; iy++ {
+			fy0, fy1 := tapRange(iy*p.StrideH-p.PadH, p.FilterH, p.OutH)
 			for ix := 0; ix < p.InW; ix++ {
+				fx0, fx1 := tapRange(ix*p.StrideW-p.PadW, p.FilterW, p.OutW)
 				for ic := 0; ic < p.InC; ic++ {
 					xv := in[k]
 					k++
-					fy0, fy1 := p.taps(iy*p.StrideH-p.PadH, p.FilterH, p.OutH)
-					fx0, fx1 := p.taps(ix*p.StrideW-p.PadW, p.FilterW, p.OutW)
 					for fy := fy0; fy < fy1; fy++ {
 						oy := iy*p.StrideH - p.PadH + fy
 						for fx := fx0; fx < fx1; fx++ {
