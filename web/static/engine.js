@@ -61,30 +61,32 @@ export class Engine {
     });
   }
 
-  async load(bytes) {
+  // request is call() as the page uses it: a worker that died in an
+  // earlier call is replaced first, one that dies in this call right after
+  // (then runs on the result before that).
+  async request(type, msg = {}, transfer = [], then = (r) => r) {
     if (this.restartSoon) await this.restart();
-    const copy = bytes.slice();
     try {
-      const r = await this.call('load', { bytes: copy.buffer }, [copy.buffer]);
+      return then(await this.call(type, msg, transfer));
+    } finally {
+      if (this.restartSoon) this.restart().catch(() => {});
+    }
+  }
+
+  load(bytes) {
+    const copy = bytes.slice();
+    return this.request('load', { bytes: copy.buffer }, [copy.buffer], (r) => {
       this.lastModel = bytes.slice();
       return r.model;
-    } finally {
-      if (this.restartSoon) this.restart().catch(() => {});
-    }
+    });
   }
 
-  async run(inputs, profile = 'reference', trace = true) {
-    if (this.restartSoon) await this.restart();
+  run(inputs, profile = 'reference', trace = true) {
     const copies = inputs.map((b) => b.slice());
-    try {
-      return await this.call('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer));
-    } finally {
-      if (this.restartSoon) this.restart().catch(() => {});
-    }
+    return this.request('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer));
   }
 
-  async explain(op, index, profile = 'reference') {
-    if (this.restartSoon) await this.restart();
-    return (await this.call('explain', { op, index, profile })).explanation;
+  explain(op, index, profile = 'reference') {
+    return this.request('explain', { op, index, profile }, [], (r) => r.explanation);
   }
 }
