@@ -13,6 +13,8 @@ import { numbers, real, quantize, numElements, formatCount, modelSummary } from 
 import { encodeState, decodeState, packStrokes, toBase64Url, sha256Hex, MAX_EMBED, ShareError } from './share.js';
 
 const engine = new Engine();
+// The panels' empty-state hints, as index.html writes them.
+const hints = { details: $('#tensor-details').firstElementChild.cloneNode(true), explain: $('#explain').firstElementChild.cloneNode(true) };
 const state = {
   source: null, bytes: null, model: null, profile: 'reference', profileB: null, compare: false,
   op: null, elem: null, run: null, runB: null, input: { mode: 'random', value: 0, seed: 1 }, tensorInputs: null,
@@ -85,8 +87,8 @@ async function loadModel(bytes, source, restore = {}) {
   $('#timing').textContent = '';
   renderOps($('#ops'), model, { selected: state.op, onSelect: selectOp });
   $('#model-summary').textContent = modelSummary(model, bytes?.length);
-  $('#tensor-details').replaceChildren(h('p', { class: 'muted', text: 'Select an op to see its tensors, derived parameters and values.' }));
-  $('#explain').replaceChildren(h('p', { class: 'muted', text: 'Click an output element to see how its integer was computed.' }));
+  $('#tensor-details').replaceChildren(hints.details.cloneNode(true));
+  $('#explain').replaceChildren(hints.explain.cloneNode(true));
   const picker = $('#model-picker');
   picker.value = source.builtin ?? '';
   const image = isImageInput(model);
@@ -219,7 +221,7 @@ function renderAll(wall = lastWall) {
 function selectOp(i) {
   state.op = i;
   state.elem = null;
-  $('#explain').replaceChildren(h('p', { class: 'muted', text: 'Click an output element to see how its integer was computed.' }));
+  $('#explain').replaceChildren(hints.explain.cloneNode(true));
   if (state.run) renderAll();
   else {
     renderOps($('#ops'), state.model, { selected: i, onSelect: selectOp });
