@@ -418,12 +418,19 @@ type MaxPool2D struct {
 }
 
 func (l *MaxPool2D) Setup(in Shape, rng *rand.Rand) (Shape, error) {
-	if l.Size < 1 || in.H < l.Size || in.W < l.Size {
-		return Shape{}, fmt.Errorf("max_pool: window %d does not fit %v", l.Size, in)
-	}
 	l.In = in
-	l.Out = Shape{in.H / l.Size, in.W / l.Size, in.C}
-	return l.Out, nil
+	var err error
+	l.Out, err = poolShape("max_pool", l.Size, in)
+	return l.Out, err
+}
+
+// poolShape is the output of a square pooling window with stride equal to
+// the window and VALID padding.
+func poolShape(name string, size int, in Shape) (Shape, error) {
+	if size < 1 || in.H < size || in.W < size {
+		return Shape{}, fmt.Errorf("%s: window %d does not fit %v", name, size, in)
+	}
+	return Shape{in.H / size, in.W / size, in.C}, nil
 }
 
 func (l *MaxPool2D) Params() []*Param { return nil }
@@ -487,12 +494,10 @@ type AvgPool2D struct {
 }
 
 func (l *AvgPool2D) Setup(in Shape, rng *rand.Rand) (Shape, error) {
-	if l.Size < 1 || in.H < l.Size || in.W < l.Size {
-		return Shape{}, fmt.Errorf("average_pool: window %d does not fit %v", l.Size, in)
-	}
 	l.In = in
-	l.Out = Shape{in.H / l.Size, in.W / l.Size, in.C}
-	return l.Out, nil
+	var err error
+	l.Out, err = poolShape("average_pool", l.Size, in)
+	return l.Out, err
 }
 
 func (l *AvgPool2D) Params() []*Param { return nil }
