@@ -26,6 +26,21 @@ func sharedDir(t testing.TB) string {
 	return dir
 }
 
+// corpusModel loads models/name of the shared corpus (skipping, or failing
+// under CI=true, without it).
+func corpusModel(t testing.TB, name string) *Model {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(sharedDir(t), "models", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return m
+}
+
 type goldenIndex struct {
 	Tensors []struct {
 		Index int    `json:"index"`

@@ -68,28 +68,35 @@ func FuzzLoad(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := Load(b)
-		if err != nil {
-			return
-		}
-		total := 0
-		for _, t := range m.Tensors {
-			total += t.NumBytes()
-		}
-		if total > 1<<20 || m.MACs() > 1<<26 {
-			return // valid but slow: the fuzzer looks for crashes, not big models
-		}
-		var inputs [][]byte
-		for _, i := range m.Inputs {
-			inputs = append(inputs, make([]byte, m.Tensors[i].NumBytes()))
-		}
-		res, err := m.Run(inputs, Options{Trace: true})
-		if err != nil {
-			return
-		}
-		for i := range m.Ops {
-			res.Explain(i, 0)
-		}
-	})
+	f.Fuzz(func(t *testing.T, b []byte) { fuzzRun(b, Reference) })
+}
+
+// fuzzRun loads b and, if it loads, runs it traced under profile p and
+// explains element 0 of every op: nothing may panic.
+func fuzzRun(b []byte, p Profile) {
+	m, err := Load(b)
+	if err != nil {
+		return
+	}
+	total := 0
+	for _, t := range m.Tensors {
+		total += t.NumBytes()
+	}
+	if total > 1<<20 || m.MACs() > 1<<26 {
+		return // valid but slow: the fuzzer looks for crashes, not big models
+	}
+	if p == XNNPack {
+		m.XNNPackDelegated()
+	}
+	var inputs [][]byte
+	for _, i := range m.Inputs {
+		inputs = append(inputs, make([]byte, m.Tensors[i].NumBytes()))
+	}
+	res, err := m.Run(inputs, Options{Profile: p, Trace: true})
+	if err != nil {
+		return
+	}
+	for i := range m.Ops {
+		res.Explain(i, 0)
+	}
 }

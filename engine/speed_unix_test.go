@@ -3,8 +3,6 @@
 package engine
 
 import (
-	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -27,16 +25,8 @@ func TestPersonDetectSpeed(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("timing test; skipped with -short and -race")
 	}
-	dir := sharedDir(t)
-	data, err := os.ReadFile(filepath.Join(dir, "models", "person_detect.tflite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Load(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inputs := benchInputs(dir, "person_detect", m)
+	m := corpusModel(t, "person_detect.tflite")
+	inputs := benchInputs(sharedDir(t), "person_detect", m)
 	n := float64(m.MACs())
 	rate := func(trace bool) float64 {
 		const runs = 20

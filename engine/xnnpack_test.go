@@ -148,17 +148,7 @@ func TestXNNSamePaddingWraps(t *testing.T) {
 // internal/difftest's TestHelloWorldXNNPack compares every input and every
 // intermediate with the live oracle.
 func TestXNNPackHelloWorld(t *testing.T) {
-	model, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "models", "hello_world_int8.tflite"))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skipf("shared corpus not available: %v", err)
-	}
-	m, err := Load(model)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := corpusModel(t, "hello_world_int8.tflite")
 	got := make([]byte, 0, 256)
 	differ := 0
 	for x := -128; x < 128; x++ {
@@ -188,31 +178,7 @@ func FuzzXNNPack(f *testing.F) {
 	for _, s := range fuzzSeeds() {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := Load(b)
-		if err != nil {
-			return
-		}
-		total := 0
-		for _, t := range m.Tensors {
-			total += t.NumBytes()
-		}
-		if total > 1<<20 || m.MACs() > 1<<26 {
-			return // valid but slow, as in FuzzLoad
-		}
-		m.XNNPackDelegated()
-		var inputs [][]byte
-		for _, i := range m.Inputs {
-			inputs = append(inputs, make([]byte, m.Tensors[i].NumBytes()))
-		}
-		res, err := m.Run(inputs, Options{Profile: XNNPack, Trace: true})
-		if err != nil {
-			return
-		}
-		for i := range m.Ops {
-			res.Explain(i, 0)
-		}
-	})
+	f.Fuzz(func(t *testing.T, b []byte) { fuzzRun(b, XNNPack) })
 }
 
 // TestGemmlowpInt16 checks the int16 fixed-point logistic and tanh of the
@@ -247,22 +213,12 @@ func TestGemmlowpInt16(t *testing.T) {
 // its per-channel biases; internal/difftest checks that against the oracle),
 // so the tflite-xnnpack profile must refuse it too while reference runs it.
 func TestXNNPackRefusesPersonDetect(t *testing.T) {
-	model, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "models", "person_detect.tflite"))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skipf("shared corpus not available: %v", err)
-	}
-	m, err := Load(model)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := corpusModel(t, "person_detect.tflite")
 	in := [][]byte{make([]byte, m.Tensors[m.Inputs[0]].NumBytes())}
 	if _, err := m.Run(in, Options{}); err != nil {
 		t.Fatalf("reference: %v", err)
 	}
-	_, err = m.Run(in, Options{Profile: XNNPack})
+	_, err := m.Run(in, Options{Profile: XNNPack})
 	if err == nil || !strings.Contains(err.Error(), "quantized_dimension must be in range [0, 1). Was 3.") {
 		t.Fatalf("tflite-xnnpack: err = %v, want the browser TFLite's refusal", err)
 	}
