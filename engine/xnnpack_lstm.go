@@ -147,26 +147,14 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 
 // gemmlowp's fixed-point arithmetic on int16 raw values
 // (FixedPoint<int16_t, IntegerBits>): additions wrap, products are
-// SaturatingRoundingDoublingHighMul (srdhm16, in hard_swish.go).
-
-func rdpot16(x int16, e int) int16 {
-	mask := int16(int32(1)<<e - 1)
-	threshold := mask >> 1
-	if x < 0 {
-		threshold++
-	}
-	v := x >> e
-	if x&mask > threshold {
-		v++
-	}
-	return v
-}
+// SaturatingRoundingDoublingHighMul (srdhm16) and rounding divisions are
+// RoundingDivideByPOT (rdbpot16), both in hard_swish.go.
 
 // srmpot16 is SaturatingRoundingMultiplyByPOT<e>.
 func srmpot16(x int16, e int) int16 {
 	switch {
 	case e < 0:
-		return rdpot16(x, -e)
+		return rdbpot16(x, -e)
 	case e == 0:
 		return x
 	}
