@@ -151,17 +151,10 @@ func builtinMean(m *Model, op *Op) (xnnNode, error) {
 }
 
 func (k *builtinMeanNode) eval(r *run, op *Op) error {
-	in, out := r.i8(k.in), r.i8(k.out)
-	for b := 0; b < k.n; b++ {
-		for c := 0; c < k.c; c++ {
-			var acc int32
-			for p := 0; p < k.hw; p++ {
-				acc += int32(in[(b*k.hw+p)*k.c+c])
-			}
-			v := requant(Reference, acc, k.Requant) + k.Bias
-			out[b*k.c+c] = int8(clamp(v, -128, 127))
-		}
-	}
+	out := r.i8(k.out)
+	sumHW(r.i8(k.in), k.n, k.hw, k.c, func(o int, sum int32) {
+		out[o] = int8(clamp(requant(Reference, sum, k.Requant)+k.Bias, -128, 127))
+	})
 	return nil
 }
 

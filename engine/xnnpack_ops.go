@@ -338,17 +338,26 @@ func xnnMeanNode(m *Model, op *Op) (xnnNode, error) {
 }
 
 func (k *xnnMean) eval(r *run, op *Op) error {
-	in, out := r.i8(k.in), r.i8(k.out)
-	for b := 0; b < k.n; b++ {
-		for c := 0; c < k.c; c++ {
-			acc := k.Bias
-			for p := 0; p < k.hw; p++ {
-				acc += int32(in[(b*k.hw+p)*k.c+c])
+	out := r.i8(k.out)
+	sumHW(r.i8(k.in), k.n, k.hw, k.c, func(o int, sum int32) {
+		out[o] = int8(xnnRequant(k.Bias+sum, k.Scale, k.ZeroPoint, -128, 127))
+	})
+	return nil
+}
+
+// sumHW sums an int8 NHWC tensor (n batches, hw positions, c channels) over
+// its positions, in order, and hands each (batch, channel) sum to f with
+// its flat output index b·c + channel. Sums wrap like the kernels' int32.
+func sumHW(in []int8, n, hw, c int, f func(o int, sum int32)) {
+	for b := 0; b < n; b++ {
+		for ch := 0; ch < c; ch++ {
+			var acc int32
+			for p := 0; p < hw; p++ {
+				acc += int32(in[(b*hw+p)*c+ch])
 			}
-			out[b*k.c+c] = int8(xnnRequant(acc, k.Scale, k.ZeroPoint, -128, 127))
+			f(b*c+ch, acc)
 		}
 	}
-	return nil
 }
 
 func init() {
