@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -147,7 +148,7 @@ func diffResults(m *engine.Model, ra, rb *engine.Result, maxShow int) *DiffRepor
 			}
 		}
 		for _, o := range op.Outputs {
-			if o >= 0 && !equalBytes(ra.Tensors[o], rb.Tensors[o]) {
+			if o >= 0 && !bytes.Equal(ra.Tensors[o], rb.Tensors[o]) {
 				differs[o] = true
 			}
 		}
@@ -157,8 +158,6 @@ func diffResults(m *engine.Model, ra, rb *engine.Result, maxShow int) *DiffRepor
 	}
 	return rep
 }
-
-func equalBytes(a, b []byte) bool { return string(a) == string(b) }
 
 func printDiff(w io.Writer, m *engine.Model, rep *DiffReport) {
 	fmt.Fprintf(w, "%s: profile a = %s, b = %s\n\n", rep.Model, rep.A, rep.B)
