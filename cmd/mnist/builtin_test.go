@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -167,12 +166,7 @@ func TestBuiltinAccuracy(t *testing.T) {
 func TestBuiltinModelsInTFLite(t *testing.T) {
 	val := heldOut(t)
 	o, err := oracle.Start(context.Background())
-	if err != nil {
-		if errors.Is(err, oracle.ErrUnavailable) && os.Getenv("CI") != "true" {
-			t.Skipf("real TFLite oracle not available (node 20+ and npm ci in oracle/): %v", err)
-		}
-		t.Fatal(err)
-	}
+	oracle.CheckStart(t, err)
 	defer o.Close()
 	outputsOnly, everyTensor := val.Len(), 10
 	for _, bm := range builtinModels {

@@ -37,12 +37,7 @@ var (
 func startOracle(t testing.TB) *oracle.Oracle {
 	t.Helper()
 	sharedOnce.Do(func() { sharedOracle, sharedErr = oracle.Start(context.Background()) })
-	if sharedErr != nil {
-		if errors.Is(sharedErr, oracle.ErrUnavailable) && !inCI() {
-			t.Skipf("real TFLite oracle not available (install node 20+ and run `npm ci` in oracle/): %v", sharedErr)
-		}
-		t.Fatal(sharedErr)
-	}
+	oracle.CheckStart(t, sharedErr)
 	return sharedOracle
 }
 

@@ -42,12 +42,7 @@ var (
 func oracle(t testing.TB) *Oracle {
 	t.Helper()
 	sharedOnce.Do(func() { sharedOracle, sharedErr = Start(context.Background()) })
-	if sharedErr != nil {
-		if errors.Is(sharedErr, ErrUnavailable) {
-			skipOrFail(t, fmt.Sprintf("real TFLite oracle not available (install node 20 and run `npm ci` in oracle/): %v", sharedErr))
-		}
-		t.Fatal(sharedErr)
-	}
+	CheckStart(t, sharedErr)
 	return sharedOracle
 }
 
