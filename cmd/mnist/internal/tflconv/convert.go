@@ -138,6 +138,29 @@ func (k kerasNames) next(base string) string {
 	return fmt.Sprintf("%s_%d", base, n)
 }
 
+// convOutputName is the name the converter gives a convolution's fused
+// output: its ReLU (if any), BiasAdd, kernel and bias variable, joined.
+func convOutputName(name, kernel string, relu bool) string {
+	parts := []string{name + "/BiasAdd", name + "/" + kernel, name + "/BiasAdd/ReadVariableOp"}
+	if relu {
+		parts = append([]string{name + "/Relu"}, parts...)
+	}
+	return fused(parts...)
+}
+
+// perChannelWeights quantizes a convolution's weights symmetric per
+// channel along axis (widening channels whose bias would not fit int32, as
+// the converter does) and its bias at s_in·s_w.
+func perChannelWeights(w, bias []float32, shape [4]int, axis int, inScale float32) (qw []int8, ws []float32, qb []int32, bs []float32, err error) {
+	half := quant.ChannelMaxAbs(w, shape, axis)
+	half = quant.AdjustPerChannelForBias(half, bias, inScale)
+	if qw, ws, err = quant.SymmetricPerChannel(w, shape, axis, half); err != nil {
+		return
+	}
+	qb, bs, err = quant.Bias(bias, inScale, ws)
+	return
+}
+
 func fused(parts ...string) string {
 	s := ""
 	for i, p := range parts {
@@ -193,27 +216,14 @@ func Convert(m *nn.Model, cal Calibration, opt Options) (*tflite.ModelT, error) 
 			// Identity at inference: the converter drops it.
 		case *nn.Conv2D:
 			name := names.next("conv2d")
-			shape := [4]int{l.OutC, l.KH, l.KW, l.In.C}
-			half := quant.ChannelMaxAbs(l.W.W, shape, 0)
-			half = quant.AdjustPerChannelForBias(half, l.B.W, curScale)
-			qw, ws, err := quant.SymmetricPerChannel(l.W.W, shape, 0, half)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			qb, bs, err := quant.Bias(l.B.W, curScale, ws)
+			qw, ws, qb, bs, err := perChannelWeights(l.W.W, l.B.W, [4]int{l.OutC, l.KH, l.KW, l.In.C}, 0, curScale)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			w := b.constant(scope+name+"/Conv2D", tflite.TensorTypeINT8, []int32{int32(l.OutC), int32(l.KH), int32(l.KW), int32(l.In.C)}, int8Bytes(qw), perChannel(ws, 0))
 			bias := b.constant(scope+name+"/BiasAdd/ReadVariableOp", tflite.TensorTypeINT32, []int32{int32(l.OutC)}, int32Bytes(qb), perChannel(bs, 0))
 			outQ := quant.ActivationParams(r.Min, r.Max)
-			var oname string
-			if l.ReLU {
-				oname = fused(name+"/Relu", name+"/BiasAdd", name+"/Conv2D", name+"/BiasAdd/ReadVariableOp")
-			} else {
-				oname = fused(name+"/BiasAdd", name+"/Conv2D", name+"/BiasAdd/ReadVariableOp")
-			}
-			out := b.activation(oname, tflite.TensorTypeINT8, nhwc(l.Out), actQuant(outQ))
+			out := b.activation(convOutputName(name, "Conv2D", l.ReLU), tflite.TensorTypeINT8, nhwc(l.Out), actQuant(outQ))
 			b.ops = append(b.ops, &op{code: tflite.BuiltinOperatorCONV_2D, inputs: []*tensor{cur, w, bias}, outputs: []*tensor{out},
 				options: &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsConv2DOptions, Value: &tflite.Conv2DOptionsT{
 					Padding: padding(l.Pad), StrideW: int32(l.Stride), StrideH: int32(l.Stride),
@@ -222,27 +232,14 @@ func Convert(m *nn.Model, cal Calibration, opt Options) (*tflite.ModelT, error) 
 			cur, curScale, curQ = out, outQ.Scale, outQ
 		case *nn.DepthwiseConv2D:
 			name := names.next("depthwise_conv2d")
-			shape := [4]int{1, l.KH, l.KW, l.In.C}
-			half := quant.ChannelMaxAbs(l.W.W, shape, 3)
-			half = quant.AdjustPerChannelForBias(half, l.B.W, curScale)
-			qw, ws, err := quant.SymmetricPerChannel(l.W.W, shape, 3, half)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			qb, bs, err := quant.Bias(l.B.W, curScale, ws)
+			qw, ws, qb, bs, err := perChannelWeights(l.W.W, l.B.W, [4]int{1, l.KH, l.KW, l.In.C}, 3, curScale)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			w := b.constant(scope+name+"/depthwise", tflite.TensorTypeINT8, []int32{1, int32(l.KH), int32(l.KW), int32(l.In.C)}, int8Bytes(qw), perChannel(ws, 3))
 			bias := b.constant(scope+name+"/BiasAdd/ReadVariableOp", tflite.TensorTypeINT32, []int32{int32(l.In.C)}, int32Bytes(qb), perChannel(bs, 0))
 			outQ := quant.ActivationParams(r.Min, r.Max)
-			var oname string
-			if l.ReLU {
-				oname = fused(name+"/Relu", name+"/BiasAdd", name+"/depthwise", name+"/BiasAdd/ReadVariableOp")
-			} else {
-				oname = fused(name+"/BiasAdd", name+"/depthwise", name+"/BiasAdd/ReadVariableOp")
-			}
-			out := b.activation(oname, tflite.TensorTypeINT8, nhwc(l.Out), actQuant(outQ))
+			out := b.activation(convOutputName(name, "depthwise", l.ReLU), tflite.TensorTypeINT8, nhwc(l.Out), actQuant(outQ))
 			b.ops = append(b.ops, &op{code: tflite.BuiltinOperatorDEPTHWISE_CONV_2D, inputs: []*tensor{cur, w, bias}, outputs: []*tensor{out},
 				options: &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsDepthwiseConv2DOptions, Value: &tflite.DepthwiseConv2DOptionsT{
 					Padding: padding(l.Pad), StrideW: int32(l.Stride), StrideH: int32(l.Stride), DepthMultiplier: 1,
