@@ -84,18 +84,24 @@ func builtinSoftmax(m *Model, op *Op) (xnnNode, error) {
 	return k, nil
 }
 
+// rowSum returns a row's maximum and the float32 sum, in order, of its
+// table entries exp(−s_in·β·(max − x)).
+func (k *builtinSoftmaxNode) rowSum(x []int8) (mx int32, sum float32) {
+	mx = -128
+	for _, v := range x {
+		mx = max(mx, int32(v))
+	}
+	for _, v := range x {
+		sum += k.Table[mx-int32(v)]
+	}
+	return mx, sum
+}
+
 func (k *builtinSoftmaxNode) eval(r *run, op *Op) error {
 	in, out := r.i8(k.in), r.i8(k.out)
 	for row := 0; row+k.depth <= len(in); row += k.depth {
 		x, y := in[row:row+k.depth], out[row:row+k.depth]
-		mx := int32(-128)
-		for _, v := range x {
-			mx = max(mx, int32(v))
-		}
-		var sum float32
-		for _, v := range x {
-			sum += k.Table[mx-int32(v)]
-		}
+		mx, sum := k.rowSum(x)
 		inv := 1 / (sum * k.Scale)
 		for i, v := range x {
 			p := roundf(k.Table[mx-int32(v)] * inv)

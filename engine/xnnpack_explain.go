@@ -234,15 +234,7 @@ func (k *xnnLUT) explainXNN(res *Result, op *Op, index int) (*Explanation, error
 func (k *builtinSoftmaxNode) explainXNN(res *Result, op *Op, index int) (*Explanation, error) {
 	in := AsInt8(res.Tensors[k.in])
 	row := index / k.depth * k.depth
-	x := in[row : row+k.depth]
-	mx := int32(-128)
-	for _, v := range x {
-		mx = max(mx, int32(v))
-	}
-	var sum float32
-	for _, v := range x {
-		sum += k.Table[mx-int32(v)]
-	}
+	mx, sum := k.rowSum(in[row : row+k.depth])
 	t := k.Table[mx-int32(in[index])]
 	inv := 1 / (sum * k.Scale)
 	p := t * inv
