@@ -67,18 +67,6 @@ func builtinProfile(m *Model, op *Op) Profile {
 	return Reference
 }
 
-// builtinAs runs the engine's kernel under another profile whose arithmetic
-// is the builtin kernel's.
-type builtinAs struct{ p Profile }
-
-func (b builtinAs) eval(r *run, op *Op) error {
-	saved := r.profile
-	r.profile = b.p
-	err := op.Params.eval(r, op)
-	r.profile = saved
-	return err
-}
-
 // xnnFatal is a failure to create the XNNPACK operator for an op the
 // delegate accepted, which makes TFLite abandon the delegate.
 type xnnFatal struct{ msg string }
@@ -125,7 +113,7 @@ func planXNN(m *Model) *xnnPlan {
 		if p.nodes[op.Index] != nil {
 			continue
 		}
-		p.nodes[op.Index] = builtinAs{builtinProfile(m, op)}
+		p.nodes[op.Index] = builtinKernel{k: op.Params, p: builtinProfile(m, op)}
 		if b, ok := builtinBuilders[op.code]; ok {
 			if n, err := b(m, op); err == nil && n != nil {
 				p.nodes[op.Index] = n

@@ -190,12 +190,13 @@ func builtinSub(m *Model, op *Op) (xnnNode, error) {
 	return builtinKernel{&q, Reference, "TFLite's sub.cc derives the three multipliers in double precision (TFLite Micro: float32)"}, nil
 }
 
-// builtinKernel evaluates prepared engine parameters k (a variant of the
-// op's own) under profile p.
+// builtinKernel evaluates prepared engine parameters k (the op's own, or a
+// variant of them) under profile p, whose arithmetic is the builtin
+// kernel's.
 type builtinKernel struct {
 	k    kernel
 	p    Profile
-	note string // how the parameters differ from the engine's kernel
+	note string // how the parameters differ from the engine's kernel, if they do
 }
 
 func (b builtinKernel) eval(r *run, op *Op) error {

@@ -44,10 +44,12 @@ func (res *Result) xnnExplainer(o *Op) (explainer, bool) {
 	}
 	builtin := "TFLite builtin kernel (" + why + "): "
 	switch n := node.(type) {
-	case builtinAs:
-		return asProfile(o.Params, n.p, builtin+arithmetic(n.p))
 	case builtinKernel:
-		return asProfile(n.k, n.p, builtin+arithmetic(n.p)+"; "+n.note)
+		a := builtin + arithmetic(n.p)
+		if n.note != "" {
+			a += "; " + n.note
+		}
+		return asProfile(n.k, n.p, a)
 	case xnnExact:
 		return nil, false
 	case interface {

@@ -429,7 +429,9 @@ func init() {
 // values): the engine's kernel computes it.
 type xnnExact struct{}
 
-func (xnnExact) eval(r *run, op *Op) error { return builtinAs{Reference}.eval(r, op) }
+func (xnnExact) eval(r *run, op *Op) error {
+	return builtinKernel{k: op.Params, p: Reference}.eval(r, op)
+}
 
 // xnnExactNode accepts ops whose first input is int8 and whose output has
 // type out.
