@@ -149,10 +149,10 @@ func (p *LogisticParams) eval(r *run, op *Op) error {
 			case d >= p.InputRangeRadius:
 				out[i] = math.MaxInt8
 			case p.tanh: // Q0.31 → Q0.7
-				v := fixedpoint.Tanh(requant(r.profile, d, q), 4)
+				v := fixedpoint.Tanh(q.apply(d), 4)
 				out[i] = int8(clamp(fixedpoint.RoundingDivideByPOT(v, 24), math.MinInt8, math.MaxInt8))
 			default: // Q0.31 → Q0.8, zero point −128
-				v := fixedpoint.Logistic(requant(r.profile, d, q), 4)
+				v := fixedpoint.Logistic(q.apply(d), 4)
 				out[i] = int8(clamp(fixedpoint.RoundingDivideByPOT(v, 23)-128, math.MinInt8, math.MaxInt8))
 			}
 		}

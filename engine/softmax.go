@@ -117,7 +117,7 @@ func (p *SoftmaxParams) eval(r *run, op *Op) error {
 	case p.inType == Float32:
 		p.float(r.f32(p.in), r.f32(p.out))
 	case p.inType == Int16:
-		return p.int16(r.profile, r.i16(p.in), r.i16(p.out))
+		return p.int16(r.i16(p.in), r.i16(p.out))
 	case p.outType == Int16:
 		return softmax8(r, p, r.i16(p.out), math.MinInt16, math.MaxInt16, 16)
 	default:
@@ -151,7 +151,7 @@ func (p *SoftmaxParams) float(in, out []float32) {
 func softmax8[T int8 | int16](r *run, p *SoftmaxParams, out []T, lo, hi int32, bits int) error {
 	in := r.i8(p.in)
 	scaledExp := func(d int32) int32 {
-		s := requant(r.profile, d, Requant{Multiplier: p.InputMultiplier, Shift: p.InputLeftShift})
+		s := Requant{Multiplier: p.InputMultiplier, Shift: p.InputLeftShift}.apply(d)
 		return fixedpoint.ExpOnNegativeValues(s, softmaxDiffBits)
 	}
 	for row := 0; row < p.Rows; row++ {
@@ -184,7 +184,7 @@ func softmax8[T int8 | int16](r *run, p *SoftmaxParams, out []T, lo, hi int32, b
 }
 
 // int16 is reference_ops::SoftmaxInt16.
-func (p *SoftmaxParams) int16(prof Profile, in, out []int16) error {
+func (p *SoftmaxParams) int16(in, out []int16) error {
 	for row := 0; row < p.Rows; row++ {
 		x, y := in[row*p.Depth:(row+1)*p.Depth], out[row*p.Depth:(row+1)*p.Depth]
 		m := int16(math.MinInt16)
@@ -195,7 +195,7 @@ func (p *SoftmaxParams) int16(prof Profile, in, out []int16) error {
 		for i, v := range x {
 			// Scale the difference so that [-65535, 0] is [-10, 0], then
 			// recenter to [-32768, 32767] for the exp table.
-			d := requant(prof, int32(v)-int32(m), Requant{Multiplier: p.InputMultiplier, Shift: p.InputLeftShift})
+			d := Requant{Multiplier: p.InputMultiplier, Shift: p.InputLeftShift}.apply(int32(v) - int32(m))
 			y[i] = fixedpoint.GenericInt16TableLookup(int16(clamp(d+32767, math.MinInt16, math.MaxInt16)), p.expLUT)
 			sum += int32(y[i])
 		}

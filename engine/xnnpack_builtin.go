@@ -14,13 +14,13 @@ import (
 // delegate leaves the op to TFLite.
 
 func init() {
-	builtinBuilders[tflite.BuiltinOperatorLOGISTIC] = func(m *Model, op *Op) (xnnNode, error) {
-		return builtinLUT(m, op, func(x float32) float32 { return 1 / (1 + cExpf(-x)) })
-	}
-	builtinBuilders[tflite.BuiltinOperatorTANH] = func(m *Model, op *Op) (xnnNode, error) {
-		return builtinLUT(m, op, cTanhf)
-	}
-	builtinBuilders[tflite.BuiltinOperatorSOFTMAX] = builtinSoftmax
+	registerBuiltin(tflite.BuiltinOperatorLOGISTIC, func(c *prepCtx) (kernel, error) {
+		return builtinLUT(c, func(x float32) float32 { return 1 / (1 + cExpf(-x)) })
+	})
+	registerBuiltin(tflite.BuiltinOperatorTANH, func(c *prepCtx) (kernel, error) {
+		return builtinLUT(c, cTanhf)
+	})
+	registerBuiltin(tflite.BuiltinOperatorSOFTMAX, builtinSoftmax)
 }
 
 // cTanhf is the C library's tanhf.
@@ -35,7 +35,8 @@ func roundf(x float32) float32 { return float32(math.Round(float64(x))) }
 //	table[v] = clamp(roundf(f(s_in·(v − zp_in)) · (1/s_out)) + zp_out)
 //
 // in float32, with f the float function.
-func builtinLUT(m *Model, op *Op, f func(float32) float32) (xnnNode, error) {
+func builtinLUT(c *prepCtx, f func(float32) float32) (kernel, error) {
+	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
 	if in == nil || in.Type != Int8 || out.Type != Int8 {
 		return nil, nil
@@ -63,7 +64,8 @@ type builtinSoftmaxNode struct {
 	in, out   int
 }
 
-func builtinSoftmax(m *Model, op *Op) (xnnNode, error) {
+func builtinSoftmax(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
 	if in == nil || in.Type != Int8 || out.Type != Int8 || len(in.Shape) == 0 {
 		return nil, nil
@@ -112,7 +114,7 @@ func (k *builtinSoftmaxNode) eval(r *run, op *Op) error {
 }
 
 func init() {
-	builtinBuilders[tflite.BuiltinOperatorMEAN] = builtinMean
+	registerBuiltin(tflite.BuiltinOperatorMEAN, builtinMean)
 }
 
 // builtinMeanNode is TFLite's optimized int8 MEAN over H and W of a 4-D
@@ -132,7 +134,8 @@ type builtinMeanNode struct {
 	in, out  int
 }
 
-func builtinMean(m *Model, op *Op) (xnnNode, error) {
+func builtinMean(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
 	in, axes, out := opTensor(m, op, 0), opTensor(m, op, 1), m.Tensors[op.Outputs[0]]
 	o, _ := op.Options.(*tflite.ReducerOptionsT)
 	if in == nil || axes == nil || o == nil || !o.KeepDims || in.Type != Int8 || out.Type != Int8 ||
@@ -159,69 +162,57 @@ func builtinMean(m *Model, op *Op) (xnnNode, error) {
 func (k *builtinMeanNode) eval(r *run, op *Op) error {
 	out := r.i8(k.out)
 	sumHW(r.i8(k.in), k.n, k.hw, k.c, func(o int, sum int32) {
-		out[o] = int8(clamp(requant(Reference, sum, k.Requant)+k.Bias, -128, 127))
+		out[o] = int8(clamp(k.Requant.apply(sum)+k.Bias, -128, 127))
 	})
 	return nil
 }
 
 func init() {
-	builtinBuilders[tflite.BuiltinOperatorSUB] = builtinSub
+	registerBuiltin(tflite.BuiltinOperatorSUB, builtinSub)
 }
 
 // builtinSub is TFLite's SUB: TFLite Micro's kernel (the engine's) derives
 // the three multipliers in float32, TFLite's sub.cc in double, as ADD does.
-func builtinSub(m *Model, op *Op) (xnnNode, error) {
-	p, ok := op.Params.(*SubParams)
-	if !ok || (p.typ != Int8 && p.typ != Uint8) {
+func builtinSub(c *prepCtx) (kernel, error) {
+	m := c.m
+	k, err := prepareSub(c)
+	p, ok := k.(*SubParams)
+	if err != nil || !ok || (p.typ != Int8 && p.typ != Uint8) {
 		return nil, nil
 	}
 	s1, s2, so := m.Tensors[p.in1].Scale(), m.Tensors[p.in2].Scale(), m.Tensors[p.out].Scale()
 	twice := 2 * float64(max(float32(s1), float32(s2)))
 	q := *p
-	var err error
 	for _, x := range []struct {
 		dst  *Requant
 		real float64
 	}{{&q.Input1, s1 / twice}, {&q.Input2, s2 / twice}, {&q.Output, twice / (float64(int32(1)<<q.LeftShift) * so)}} {
-		if *x.dst, err = smallerThanOne(x.real); err != nil {
+		if *x.dst, err = c.smallerThanOne(x.real); err != nil {
 			return nil, nil
 		}
 	}
-	return builtinKernel{&q, Reference, "TFLite's sub.cc derives the three multipliers in double precision (TFLite Micro: float32)"}, nil
-}
-
-// builtinKernel evaluates prepared engine parameters k (the op's own, or a
-// variant of them) under profile p, whose arithmetic is the builtin
-// kernel's.
-type builtinKernel struct {
-	k    kernel
-	p    Profile
-	note string // how the parameters differ from the engine's kernel, if they do
-}
-
-func (b builtinKernel) eval(r *run, op *Op) error {
-	saved := r.profile
-	r.profile = b.p
-	err := b.k.eval(r, op)
-	r.profile = saved
-	return err
+	q.Note = "TFLite's sub.cc derives the three multipliers in double precision (TFLite Micro: float32)"
+	return &q, nil
 }
 
 func init() {
-	builtinBuilders[tflite.BuiltinOperatorMUL] = builtinMul
+	registerBuiltin(tflite.BuiltinOperatorMUL, builtinMul)
 }
 
 // builtinMul is TFLite's MUL: its Prepare computes the real multiplier
 // s1·s2/s_out in float32 (then widens it to double), TFLite Micro's in
 // double; the multipliers differ in rare cases.
-func builtinMul(m *Model, op *Op) (xnnNode, error) {
-	p, ok := op.Params.(*MulParams)
-	if !ok || (p.typ != Int8 && p.typ != Uint8) {
+func builtinMul(c *prepCtx) (kernel, error) {
+	m := c.m
+	k, err := prepareMul(c)
+	p, ok := k.(*MulParams)
+	if err != nil || !ok || (p.typ != Int8 && p.typ != Uint8) {
 		return nil, nil
 	}
 	s1, s2, so := float32(m.Tensors[p.in1].Scale()), float32(m.Tensors[p.in2].Scale()), float32(m.Tensors[p.out].Scale())
 	q := *p
 	prod := s1 * s2
 	q.Requant = newRequant(float64(prod / so))
-	return builtinKernel{&q, Reference, "TFLite's mul.cc computes the real multiplier s1·s2/s_out in float32 (TFLite Micro: double)"}, nil
+	q.Note = "TFLite's mul.cc computes the real multiplier s1·s2/s_out in float32 (TFLite Micro: double)"
+	return &q, nil
 }

@@ -24,7 +24,7 @@ import (
 //     (2^−15/s_hidden)·2^−15 computed in double.
 
 func init() {
-	builtinBuilders[tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM] = builtinLSTM
+	registerBuiltin(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, builtinLSTM)
 }
 
 // builtinLSTMNode holds TFLite's prepared integer LSTM parameters.
@@ -42,9 +42,11 @@ type builtinLSTMNode struct {
 	CellClip       int16   `json:"quantized_cell_clip"`
 }
 
-func builtinLSTM(m *Model, op *Op) (xnnNode, error) {
-	p, ok := op.Params.(*UnidirectionalSequenceLSTMParams)
-	if !ok || p.typ != Int8 || len(op.Intermediates) != 5 {
+func builtinLSTM(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
+	pk, err := prepareOp(m, op, RoundDouble)
+	p, ok := pk.(*UnidirectionalSequenceLSTMParams)
+	if err != nil || !ok || p.typ != Int8 || len(op.Intermediates) != 5 {
 		return nil, nil
 	}
 	hiddenInter := m.Tensors[op.Intermediates[4]]

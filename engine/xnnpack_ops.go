@@ -11,9 +11,9 @@ import (
 // takes. See xnnpack.go.
 
 func init() {
-	xnnBuilders[tflite.BuiltinOperatorADD] = func(m *Model, op *Op) (xnnNode, error) { return xnnAddSubNode(m, op, false) }
-	xnnBuilders[tflite.BuiltinOperatorSUB] = func(m *Model, op *Op) (xnnNode, error) { return xnnAddSubNode(m, op, true) }
-	xnnBuilders[tflite.BuiltinOperatorMUL] = xnnMulNode
+	registerXNNPack(tflite.BuiltinOperatorADD, func(c *prepCtx) (kernel, error) { return xnnAddSubNode(c, false) })
+	registerXNNPack(tflite.BuiltinOperatorSUB, func(c *prepCtx) (kernel, error) { return xnnAddSubNode(c, true) })
+	registerXNNPack(tflite.BuiltinOperatorMUL, xnnMulNode)
 }
 
 // xnnBinaryTensors checks the int8 inputs and output of ADD, SUB or MUL and
@@ -81,7 +81,8 @@ func xnnAddParams(aScale, bScale float32, aZP, bZP int32) (am, bm int32, shift u
 	return am, bm, shift, bias
 }
 
-func xnnAddSubNode(m *Model, op *Op, sub bool) (xnnNode, error) {
+func xnnAddSubNode(c *prepCtx, sub bool) (kernel, error) {
+	m, op := c.m, c.op
 	var act tflite.ActivationFunctionType
 	switch o := op.Options.(type) {
 	case *tflite.AddOptionsT:
@@ -136,7 +137,8 @@ type xnnMul struct {
 	a, b, out  int
 }
 
-func xnnMulNode(m *Model, op *Op) (xnnNode, error) {
+func xnnMulNode(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
 	var act tflite.ActivationFunctionType
 	if o, ok := op.Options.(*tflite.MulOptionsT); ok {
 		act = o.FusedActivationFunction
@@ -165,7 +167,7 @@ func (k *xnnMul) eval(r *run, op *Op) error {
 }
 
 func init() {
-	xnnBuilders[tflite.BuiltinOperatorLOGISTIC] = xnnLogisticNode
+	registerXNNPack(tflite.BuiltinOperatorLOGISTIC, xnnLogisticNode)
 }
 
 // xnnLUT is an int8 → int8 op that XNNPACK computes with a 256-entry lookup
@@ -196,7 +198,8 @@ func xnnSigmoid(x float32) float32 {
 // cExpf is the C library's expf.
 func cExpf(x float32) float32 { return float32(math.Exp(float64(x))) }
 
-func xnnLogisticNode(m *Model, op *Op) (xnnNode, error) {
+func xnnLogisticNode(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
 	if in == nil || in.Type != Int8 || out.Type != Int8 {
 		return nil, fmt.Errorf("the XNNPACK delegate takes only int8 (and float32) LOGISTIC")
@@ -217,7 +220,7 @@ func xnnLogisticNode(m *Model, op *Op) (xnnNode, error) {
 }
 
 func init() {
-	xnnBuilders[tflite.BuiltinOperatorQUANTIZE] = xnnQuantizeNode
+	registerXNNPack(tflite.BuiltinOperatorQUANTIZE, xnnQuantizeNode)
 }
 
 // xnnConvert is QUANTIZE under XNNPACK. From int8 (qs8-vcvt) it multiplies
@@ -237,7 +240,8 @@ type xnnConvert struct {
 	in, out         int
 }
 
-func xnnQuantizeNode(m *Model, op *Op) (xnnNode, error) {
+func xnnQuantizeNode(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
 	if in == nil || out.Type != Int8 || (in.Type != Int8 && in.Type != Float32) {
 		return nil, fmt.Errorf("the XNNPACK delegate takes QUANTIZE only from float32 or int8 to int8")
@@ -280,7 +284,7 @@ func (k *xnnConvert) eval(r *run, op *Op) error {
 }
 
 func init() {
-	xnnBuilders[tflite.BuiltinOperatorMEAN] = xnnMeanNode
+	registerXNNPack(tflite.BuiltinOperatorMEAN, xnnMeanNode)
 }
 
 // xnnMean is MEAN over the spatial axes of an NHWC tensor (H and W, or W
@@ -299,7 +303,8 @@ type xnnMean struct {
 	in, out   int
 }
 
-func xnnMeanNode(m *Model, op *Op) (xnnNode, error) {
+func xnnMeanNode(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
 	in, axes, out := opTensor(m, op, 0), opTensor(m, op, 1), m.Tensors[op.Outputs[0]]
 	if in == nil || axes == nil || in.Type != Int8 || out.Type != Int8 {
 		return nil, fmt.Errorf("the XNNPACK delegate takes only int8 (and float32) MEAN")
@@ -361,7 +366,7 @@ func sumHW(in []int8, n, hw, c int, f func(o int, sum int32)) {
 }
 
 func init() {
-	xnnBuilders[tflite.BuiltinOperatorLEAKY_RELU] = xnnLeakyReluNode
+	registerXNNPack(tflite.BuiltinOperatorLEAKY_RELU, xnnLeakyReluNode)
 }
 
 // xnnLeakyRelu is LEAKY_RELU under XNNPACK (qs8-vlrelu): Q8 fixed-point
@@ -380,7 +385,8 @@ type xnnLeakyRelu struct {
 	in, out            int
 }
 
-func xnnLeakyReluNode(m *Model, op *Op) (xnnNode, error) {
+func xnnLeakyReluNode(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
 	if in == nil || in.Type != Int8 || out.Type != Int8 {
 		return nil, fmt.Errorf("the XNNPACK delegate takes only int8 (and float32) LEAKY_RELU")
@@ -417,26 +423,20 @@ func (k *xnnLeakyRelu) eval(r *run, op *Op) error {
 }
 
 func init() {
-	xnnBuilders[tflite.BuiltinOperatorMAX_POOL_2D] = xnnMaxPoolNode
-	xnnBuilders[tflite.BuiltinOperatorCONCATENATION] = xnnExactNode(Int8)
-	xnnBuilders[tflite.BuiltinOperatorTRANSPOSE] = xnnExactNode(Int8)
-	xnnBuilders[tflite.BuiltinOperatorPAD] = xnnExactNode(Int8)
-	xnnBuilders[tflite.BuiltinOperatorDEQUANTIZE] = xnnExactNode(Float32)
-}
-
-// xnnExact is an op the delegate takes whose XNNPACK result equals the
-// builtin kernel's bit for bit (it moves, picks or exactly converts
-// values): the engine's kernel computes it.
-type xnnExact struct{}
-
-func (xnnExact) eval(r *run, op *Op) error {
-	return builtinKernel{k: op.Params, p: Reference}.eval(r, op)
+	registerXNNPack(tflite.BuiltinOperatorMAX_POOL_2D, xnnMaxPoolNode)
+	registerXNNPack(tflite.BuiltinOperatorCONCATENATION, xnnExactNode(Int8))
+	registerXNNPack(tflite.BuiltinOperatorTRANSPOSE, xnnExactNode(Int8))
+	registerXNNPack(tflite.BuiltinOperatorPAD, xnnExactNode(Int8))
+	registerXNNPack(tflite.BuiltinOperatorDEQUANTIZE, xnnExactNode(Float32))
 }
 
 // xnnExactNode accepts ops whose first input is int8 and whose output has
-// type out.
-func xnnExactNode(out DType) xnnBuilder {
-	return func(m *Model, op *Op) (xnnNode, error) {
+// type out. The delegate's result equals TFLite's kernel's bit for bit (it
+// moves, picks or exactly converts values), so the reference kernel
+// computes it.
+func xnnExactNode(out DType) prepareFunc {
+	return func(c *prepCtx) (kernel, error) {
+		m, op := c.m, c.op
 		in, o := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
 		if in == nil || in.Type != Int8 || o.Type != out {
 			return nil, fmt.Errorf("the XNNPACK delegate takes %s here only with int8 input (and float32)", op.Builtin)
@@ -446,14 +446,15 @@ func xnnExactNode(out DType) xnnBuilder {
 				return nil, fmt.Errorf("input %d is not constant", i)
 			}
 		}
-		return xnnExact{}, nil
+		return prepareOp(m, op, c.rounding)
 	}
 }
 
 // xnnMaxPoolNode: MAX_POOL_2D, exact, but the delegate refuses strides
 // larger than the window and 1×1 windows with a stride, and an empty
 // output range makes XNNPACK fail.
-func xnnMaxPoolNode(m *Model, op *Op) (xnnNode, error) {
+func xnnMaxPoolNode(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
 	if in == nil || in.Type != Int8 || out.Type != Int8 {
 		return nil, fmt.Errorf("the XNNPACK delegate takes only int8 (and float32) MAX_POOL_2D")
@@ -475,5 +476,5 @@ func xnnMaxPoolNode(m *Model, op *Op) (xnnNode, error) {
 	if lo >= hi {
 		return nil, &xnnFatal{fmt.Sprintf("output range [%d, %d] is empty (XNNPACK needs min < max)", lo, hi)}
 	}
-	return xnnExact{}, nil
+	return prepareOp(m, op, c.rounding)
 }
