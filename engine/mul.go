@@ -30,7 +30,7 @@ type MulParams struct {
 	// Broadcast is set when the input shapes differ.
 	Broadcast bool `json:"broadcast,omitempty"`
 	// Note says how the browser TFLite's builtin kernel derives the
-	// parameters, where it differs from the reference (xnnpack_builtin.go).
+	// parameters, where it differs from the reference (mul_xnnpack.go).
 	Note string `json:"note,omitempty"`
 
 	in1, in2, out int

@@ -21,7 +21,7 @@ import "github.com/int8scope/int8scope/engine/tflite"
 type SubParams struct {
 	AddParams
 	// Note says how the browser TFLite's builtin kernel derives the
-	// parameters, where it differs from the reference (xnnpack_builtin.go).
+	// parameters, where it differs from the reference (sub_xnnpack.go).
 	Note string `json:"note,omitempty"`
 }
 

@@ -16,7 +16,9 @@ import (
 // kernel: double rounding like the reference (the build does not define
 // TFLITE_SINGLE_ROUNDING), except FULLY_CONNECTED and CONV_2D, which go
 // through ruy and round once, and a few "generic optimized" kernels with
-// their own arithmetic (xnnpack_builtin.go, xnnpack_lstm.go). If XNNPACK
+// their own arithmetic. Each op's XNNPACK node and builtin variant live in
+// its sibling file NAME_xnnpack.go; this file holds the delegate's plan and
+// the arithmetic XNNPACK's nodes share. If XNNPACK
 // fails to build an operator for an op it accepted (e.g. an output range
 // that is empty after quantization), TFLite drops the delegate and every op
 // runs its builtin kernel. PROFILES.md records the evidence.
@@ -345,3 +347,53 @@ func ruyRounding(c *prepCtx) *prepCtx {
 	}
 	return c
 }
+
+// cExpf is the C library's expf.
+func cExpf(x float32) float32 { return float32(math.Exp(float64(x))) }
+
+// xnnExactNode accepts ops whose first input is int8 and whose output has
+// type out. The delegate's result equals TFLite's kernel's bit for bit (it
+// moves, picks or exactly converts values), so the reference kernel
+// computes it.
+func xnnExactNode(out DType) prepareFunc {
+	return func(c *prepCtx) (kernel, error) {
+		m, op := c.m, c.op
+		in, o := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
+		if in == nil || in.Type != Int8 || o.Type != out {
+			return nil, fmt.Errorf("the XNNPACK delegate takes %s here only with int8 input (and float32)", op.Builtin)
+		}
+		for i := 1; i < len(op.Inputs); i++ {
+			if t := opTensor(m, op, i); t != nil && t.Type == Int32 && !t.Const {
+				return nil, fmt.Errorf("input %d is not constant", i)
+			}
+		}
+		return prepareOp(m, op, c.rounding)
+	}
+}
+
+// roundf is C's roundf: halves away from zero.
+func roundf(x float32) float32 { return float32(math.Round(float64(x))) }
+
+// Explanations under the XNNPack profile: each op is explained by what the
+// browser TFLite runs for it, XNNPACK's node or TFLite's builtin kernel.
+
+// xnnRequantSteps derives XNNPACK's fp32 requantization of acc step by step.
+func xnnRequantSteps(acc int32, scale float32, zp, lo, hi int32) ([]Step, int64) {
+	f := float32(acc)
+	p := f * scale
+	v := math.RoundToEven(float64(p))
+	s := []Step{
+		{"float", fmt.Sprintf("float32(%d)", acc), float64(f)},
+		{"scale", fmt.Sprintf("%.9g · scale %.9g, rounded to float32", f, scale), float64(p)},
+		{"round", fmt.Sprintf("round half to even(%.9g)", p), v},
+	}
+	z := v + float64(zp)
+	s = append(s, Step{"zero point", fmt.Sprintf("%s + output zero point %d", formatInt(v), zp), z})
+	c := xnnRequant(acc, scale, zp, lo, hi)
+	s = append(s, Step{"clamp", fmt.Sprintf("clamp(%s, %d, %d)", formatInt(z), lo, hi), float64(c)})
+	return s, int64(c)
+}
+
+func formatInt(v float64) string { return fmt.Sprintf("%.0f", v) }
+
+const xnnFP32Arith = "XNNPACK fp32 requantization: round_half_even(float32(acc)·scale) + zero point, clamped; scale = float32(float32(s_in·s_filter)/s_out)"

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/int8scope/int8scope/engine/fixedpoint"
@@ -264,4 +265,11 @@ func gemmlowpTanh16(a int16, k int) int16 {
 		return -t
 	}
 	return t
+}
+
+func (k *builtinLSTMNode) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	v := int64(AsInt8(res.Tensors[k.p.out])[index])
+	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) + %d)",
+		k.HiddenScale.Multiplier, k.HiddenScale.Shift, k.HiddenZP), float64(v)}}, Value: v,
+		Arithmetic: "TFLite builtin integer LSTM (lstm_eval EvalInteger8x8_16): gemmlowp int16 sigmoid/tanh, cell update by rounding shifts, float32 effective scales"}, nil
 }
