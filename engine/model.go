@@ -60,6 +60,9 @@ type Op struct {
 	// the reference profile, a plain struct per op; the arithmetic uses
 	// exactly these numbers.
 	Params kernel `json:"params,omitempty"`
+	// Unsupported says why int8scope cannot run the op (it has no kernel
+	// for it), naming the ops around it; "" for the ops it runs.
+	Unsupported string `json:"unsupported,omitempty"`
 	// Profiles holds, per profile, the kernel's arithmetic and the
 	// parameters it computes with (Profiles[Reference].Params is Params).
 	Profiles map[Profile]OpPrepared `json:"profiles,omitempty"`

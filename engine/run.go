@@ -61,6 +61,9 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if len(inputs) != len(m.Inputs) {
 		return nil, fmt.Errorf("model has %d inputs, got %d", len(m.Inputs), len(inputs))
 	}
+	if err := m.Runnable(); err != nil {
+		return nil, err
+	}
 	pl := m.plans[p]
 	if pl.refused != "" {
 		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", pl.refused)

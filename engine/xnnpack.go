@@ -38,6 +38,9 @@ func planXNNPack(m *Model) (*plan, error) {
 	}
 	failed := ""
 	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			continue
+		}
 		d := ops[op.code]
 		if d.xnnpack == nil {
 			pl.why[op.Index] = "the XNNPACK delegate does not support " + op.Builtin
@@ -62,7 +65,7 @@ func planXNNPack(m *Model) (*plan, error) {
 		}
 	}
 	for _, op := range m.Ops {
-		if pl.kernels[op.Index] != nil {
+		if pl.kernels[op.Index] != nil || op.Unsupported != "" {
 			continue
 		}
 		c := &prepCtx{m: m, op: op, rounding: RoundDouble}
