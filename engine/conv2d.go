@@ -526,7 +526,7 @@ func insideRange(origin, dilation, taps, size int) (lo, hi int) {
 
 func (p *Conv2DParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float CONV_2D; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ over the filter window of input·filter in order, each product and sum rounded to float32, + bias[%d], clamped to [%g, %g]", index%p.OutC, p.FloatMin, p.FloatMax)), nil
 	}
 	c := index % p.OutC
 	x := index / p.OutC % p.OutW

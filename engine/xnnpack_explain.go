@@ -50,8 +50,8 @@ func (res *Result) xnnExplainer(o *Op) (explainer, bool) {
 			a += "; " + n.note
 		}
 		return asProfile(n.k, n.p, a)
-	case xnnExact:
-		return nil, false
+	case xnnExact: // the reference kernel's values, and so its explanation
+		return asProfile(o.Params, Reference, "XNNPACK node whose values equal TFLite's reference kernel")
 	case interface {
 		explainXNN(res *Result, op *Op, index int) (*Explanation, error)
 	}:
