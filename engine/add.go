@@ -121,7 +121,7 @@ func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
 			real float64
 			what string
 		}{{&p.Input1, r1, "input 1"}, {&p.Input2, r2, "input 2"}, {&p.Output, ro, "output"}} {
-			if *m.dst, err = smallerThanOne(m.real); err != nil {
+			if *m.dst, err = c.smallerThanOne(m.real); err != nil {
 				return nil, c.errorf("%s multiplier: %v", m.what, err)
 			}
 		}
@@ -136,11 +136,11 @@ func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
 
 // smallerThanOne is TFLite's QuantizeMultiplierSmallerThanOneExp, with its
 // TFLITE_CHECKs (0 < real < 1, shift <= 0) turned into errors.
-func smallerThanOne(real float64) (Requant, error) {
+func (c *prepCtx) smallerThanOne(real float64) (Requant, error) {
 	if !(real > 0 && real < 1) {
 		return Requant{}, fmt.Errorf("real multiplier %v is not in (0, 1) as TFLite requires", real)
 	}
-	q := newRequant(real)
+	q := c.requant(real)
 	if q.Shift > 0 {
 		return Requant{}, fmt.Errorf("real multiplier %v rounds to 1", real)
 	}
@@ -155,21 +155,21 @@ func (p *AddParams) eval(r *run, op *Op) error {
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.int32)
 	default:
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
-			return p.quantized(r.profile, x, y)
+			return p.quantized(x, y)
 		})
 	}
 	return nil
 }
 
 // quantized is the integer kernel for one pair of input values.
-func (p *AddParams) quantized(prof Profile, x, y int32) int32 {
-	a1 := requant(prof, (x+p.Input1Offset)*(1<<p.LeftShift), p.Input1)
-	a2 := requant(prof, (y+p.Input2Offset)*(1<<p.LeftShift), p.Input2)
+func (p *AddParams) quantized(x, y int32) int32 {
+	a1 := p.Input1.apply((x + p.Input1Offset) * (1 << p.LeftShift))
+	a2 := p.Input2.apply((y + p.Input2Offset) * (1 << p.LeftShift))
 	sum := a1 + a2
 	if p.sub {
 		sum = a1 - a2
 	}
-	return clamp(requant(prof, sum, p.Output)+p.OutputOffset, p.ActMin, p.ActMax)
+	return clamp(p.Output.apply(sum)+p.OutputOffset, p.ActMin, p.ActMax)
 }
 
 func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
@@ -198,7 +198,7 @@ func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error
 			Step{name, fmt.Sprintf("%s[%d]", name, in.idx), float64(in.v)},
 			Step{name + " offset", fmt.Sprintf("%d + %s_offset %d", in.v, name, in.off), float64(v)},
 			Step{name + " left shift", fmt.Sprintf("%d · 2^%d", v, p.LeftShift), float64(sh)})
-		s, sv := scaleSteps(res.Profile, name, sh, in.q)
+		s, sv := scaleSteps(name, sh, in.q)
 		e.Steps = append(e.Steps, s...)
 		scaled[k] = sv
 	}
@@ -207,7 +207,7 @@ func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error
 		sum, f = scaled[0]-scaled[1], "%d − %d"
 	}
 	e.Steps = append(e.Steps, Step{"raw sum", fmt.Sprintf(f, scaled[0], scaled[1]), float64(sum)})
-	s, v := scaleSteps(res.Profile, "output", sum, p.Output)
+	s, v := scaleSteps("output", sum, p.Output)
 	e.Steps = append(e.Steps, s...)
 	e.Steps, e.Value = append(e.Steps, zeroPointClampSteps(v, p.OutputOffset, p.ActMin, p.ActMax)...), int64(clamp(v+p.OutputOffset, p.ActMin, p.ActMax))
 	return e, nil

@@ -2,8 +2,6 @@ package engine
 
 import (
 	"fmt"
-
-	"github.com/int8scope/int8scope/engine/fixedpoint"
 )
 
 // Shared by the elementwise binary ops (ADD, SUB, MUL): broadcasting, the
@@ -134,62 +132,4 @@ func binaryInts[T integer](bc *broadcast, a, b, out []T, f func(x, y int32) int3
 func (bc *broadcast) binaryFloats(r *run, in1, in2, out int, f func(x, y float32) float32) {
 	a, b, o := r.f32(in1), r.f32(in2), r.f32(out)
 	bc.each(func(i, i1, i2 int) { o[i] = f(a[i1], b[i2]) })
-}
-
-// clampF is TFLite's ActivationFunctionWithMinMax for float32:
-// std::min(std::max(x, lo), hi), which keeps −0 and NaN as they are (Go's
-// min and max would turn −0 into +0).
-func clampF(x, lo, hi float32) float32 {
-	if x < lo {
-		x = lo
-	}
-	if hi < x {
-		x = hi
-	}
-	return x
-}
-
-// int32ActivationRange is TFLite's CalculateActivationRange<int32_t>, the
-// clamp of a fused activation on an unquantized int32 output.
-func int32ActivationRange(act fixedpoint.Activation) (lo, hi int32) {
-	switch act {
-	case fixedpoint.ActRelu:
-		return 0, 1<<31 - 1
-	case fixedpoint.ActRelu6:
-		return 0, 6
-	case fixedpoint.ActReluN1To1:
-		return -1, 1
-	}
-	return -1 << 31, 1<<31 - 1
-}
-
-// scaleSteps derives r = MultiplyByQuantizedMultiplier(x, q) step by step the
-// way the profile computes it; what names the value being scaled.
-func scaleSteps(p Profile, what string, x int32, q Requant) ([]Step, int32) {
-	if p == SingleRounding {
-		v := requant(p, x, q)
-		return []Step{{what + " scaled", fmt.Sprintf("(%d·%d + 2^%d) >> %d  (real multiplier %.9g)",
-			x, q.Multiplier, 30-q.Shift, 31-q.Shift, q.Real), float64(v)}}, v
-	}
-	var s []Step
-	if left := max(q.Shift, 0); left > 0 {
-		y := x << left
-		s = append(s, Step{what + " left shift", fmt.Sprintf("%d · 2^%d", x, left), float64(y)})
-		x = y
-	}
-	hm := fixedpoint.SaturatingRoundingDoublingHighMul(x, q.Multiplier)
-	s = append(s, Step{what + " SRDHM", fmt.Sprintf("round(%d · %d / 2^31)  (real multiplier %.9g)", x, q.Multiplier, q.Real), float64(hm)})
-	right := max(-q.Shift, 0)
-	v := fixedpoint.RoundingDivideByPOT(hm, right)
-	s = append(s, Step{what + " shift", fmt.Sprintf("RoundingDivideByPOT(%d, %d): %d / 2^%d rounded half away from zero", hm, right, hm, right), float64(v)})
-	return s, v
-}
-
-// zeroPointClampSteps are the last two steps of most quantized kernels.
-func zeroPointClampSteps(v, zp, lo, hi int32) []Step {
-	z := v + zp
-	return []Step{
-		{"zero point", fmt.Sprintf("%d + output zero point %d", v, zp), float64(z)},
-		{"clamp", fmt.Sprintf("clamp(%d, %d, %d)", z, lo, hi), float64(clamp(z, lo, hi))},
-	}
 }

@@ -20,24 +20,26 @@ import (
 //
 //	acc = Σ_{fy,fx,i; inside the input} (input[b, y·sh−PadH+fy·dh, x·sw−PadW+fx·dw, g·C_f+i] + InputOffset)
 //	                                    ·(filter[c,fy,fx,i] + FilterOffset)  + bias[c]
-//	out = clamp(MultiplyByQuantizedMultiplier(acc, M_c, shift_c) + OutputOffset, ActMin, ActMax)
+//	out = Output(acc, c)
 //
-// Taps outside the input (padding) are skipped. int8 and int16 filters are
+// with the profile's output stage (see FullyConnectedParams). Taps outside
+// the input (padding) are skipped. int8 and int16 filters are
 // symmetric (FilterOffset 0); int16 tensors have zero point 0, and their
 // accumulator is int64 when the bias is int64 (int32 otherwise).
 type Conv2DParams struct {
 	Window
 	InputOffset  int32 `json:"input_offset"`  // −input zero point
 	FilterOffset int32 `json:"filter_offset"` // −filter zero point (uint8 only)
-	OutputOffset int32 `json:"output_offset"` // output zero point
-	// Requant holds one multiplier per output channel (per-channel filter)
-	// or a single one: s_input·s_filter[c]/s_output.
-	Requant []Requant `json:"requant,omitempty"`
-	ActMin  int32     `json:"act_min"`
-	ActMax  int32     `json:"act_max"`
+	// Output turns each accumulator into an output integer (quantized
+	// models).
+	Output outputStage `json:"output,omitempty"`
 	// Float models: the clamp of the fused activation.
 	FloatMin float32 `json:"float_min,omitempty"`
 	FloatMax float32 `json:"float_max,omitempty"`
+	// AllPadding is XNNPACK's TensorFlow-SAME padding quirk
+	// (xnnSamePaddingWraps): every tap reads the padding, so every
+	// accumulator is the bias.
+	AllPadding bool `json:"xnnpack_all_padding,omitempty"`
 
 	Batches int  `json:"batches"`
 	InH     int  `json:"input_height"`
@@ -52,9 +54,8 @@ type Conv2DParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
-	rq                    []Requant // Requant broadcast to every output channel
-	tapSum                []int32   // int8: Σ_i filter[c,fy,fx,i], nil unless the filter is constant
-	packed                []int64   // int8: packFilter of a constant filter, if packable
+	tapSum                []int32 // int8: Σ_i filter[c,fy,fx,i], nil unless the filter is constant
+	packed                []int64 // int8: packFilter of a constant filter, if packable
 }
 
 func init() { register(tflite.BuiltinOperatorCONV_2D, prepareConv2D) }
@@ -102,8 +103,7 @@ func prepareConv2D(c *prepCtx) (kernel, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.InputOffset, p.FilterOffset, p.OutputOffset = q.inOff, q.filterOff, q.outOff
-		p.Requant, p.rq, p.ActMin, p.ActMax = q.requant, q.rq, q.lo, q.hi
+		p.InputOffset, p.FilterOffset, p.Output = q.inOff, q.filterOff, q.out
 	default:
 		return nil, c.unsupportedTypes()
 	}
@@ -116,10 +116,16 @@ func prepareConv2D(c *prepCtx) (kernel, error) {
 	if in.Type == Int8 && filter.Const {
 		p.tapSum = convTapSums(AsInt8(filter.Data), p.OutC, p.FilterH*p.FilterW, p.FilterC)
 		if p.packable() {
-			p.packed = packFilter(AsInt8(filter.Data), p.OutC, p.FilterH*p.FilterW*p.FilterC)
+			p.packed = c.m.packedFilter(filter.Index, func() []int64 {
+				return packFilter(AsInt8(filter.Data), p.OutC, p.FilterH*p.FilterW*p.FilterC)
+			})
 		}
 	}
 	return p, nil
+}
+
+func (p *Conv2DParams) macs() int64 {
+	return int64(p.Batches*p.OutH*p.OutW*p.OutC) * int64(p.FilterH*p.FilterW*p.FilterC)
 }
 
 // perGroup is the number of output channels in a group.
@@ -131,32 +137,45 @@ func (p *Conv2DParams) eval(r *run, op *Op) error {
 		acc = make([]int64, p.Batches*p.OutH*p.OutW*p.OutC)
 		r.tr.Acc = acc
 	}
-	switch p.typ {
-	case Float32:
+	switch {
+	case p.typ == Float32:
 		p.evalFloat(r)
-	case Int8:
+	case p.AllPadding:
+		evalAllPadding(r, p.bias, p.out, p.OutC, p.Output, acc)
+	case p.typ == Int8:
 		p.evalInt8(r, acc)
-	case Uint8:
-		p.evalGeneric(r, acc, func(i int, a int64, q Requant) {
-			r.u8(p.out)[i] = uint8(clamp(r.requant(int32(a), q)+p.OutputOffset, p.ActMin, p.ActMax))
+	case p.typ == Uint8:
+		p.evalGeneric(r, acc, func(i int, a int64, c int) {
+			r.u8(p.out)[i] = uint8(p.Output.requantize(int32(a), c))
 		})
-	case Int16:
-		p.evalGeneric(r, acc, func(i int, a int64, q Requant) {
-			var v int32
+	case p.typ == Int16:
+		p.evalGeneric(r, acc, func(i int, a int64, c int) {
 			if p.Wide {
-				v = requant64(r.profile, a, q)
+				r.i16(p.out)[i] = int16(p.Output.requantize64(a, c))
 			} else {
-				v = r.requant(int32(a), q)
+				r.i16(p.out)[i] = int16(p.Output.requantize(int32(a), c))
 			}
-			r.i16(p.out)[i] = int16(clamp(v, p.ActMin, p.ActMax))
 		})
 	}
 	return nil
 }
 
+// evalAllPadding is an int8 convolution whose every tap reads XNNPACK's
+// padding (Conv2DParams.AllPadding): each accumulator is the bias.
+func evalAllPadding(r *run, biasT, outT, channels int, o outputStage, acc []int64) {
+	bias, out := r.i32(biasT), r.i8(outT)
+	for i := range out {
+		a := bias[i%channels]
+		if acc != nil {
+			acc[i] = int64(a)
+		}
+		out[i] = int8(o.requantize(a, i%channels))
+	}
+}
+
 // evalGeneric computes every accumulator with convDot (uint8 and int16) and
 // hands it, with the bias added, to store.
-func (p *Conv2DParams) evalGeneric(r *run, acc []int64, store func(i int, a int64, q Requant)) {
+func (p *Conv2DParams) evalGeneric(r *run, acc []int64, store func(i int, a int64, c int)) {
 	var bias []int64
 	if p.bias >= 0 {
 		bias = int64Values(r.m.Tensors[p.bias].Type, r.vals[p.bias])
@@ -182,7 +201,7 @@ func (p *Conv2DParams) evalGeneric(r *run, acc []int64, store func(i int, a int6
 					if acc != nil {
 						acc[i] = a
 					}
-					store(i, a, p.rq[c])
+					store(i, a, c)
 					i++
 				}
 			}
@@ -255,7 +274,7 @@ func (p *Conv2DParams) evalFloat(r *run) {
 					if bias != nil {
 						bv = bias[c]
 					}
-					out[i] = activationMinMax(total+bv, p.FloatMin, p.FloatMax)
+					out[i] = clampF(total+bv, p.FloatMin, p.FloatMax)
 					i++
 				}
 			}
@@ -295,7 +314,7 @@ func (p *Conv2DParams) evalInt8(r *run, trace []int64) {
 	}
 	accs := make([]int32, p.OutC)
 	sums := make([]int64, (p.OutC+1)/2)
-	qm := quantMuls(r.profile, p.rq)[:p.OutC]
+	o := p.Output
 	perGroup := p.perGroup()
 	i := 0
 	for b := 0; b < p.Batches; b++ {
@@ -351,7 +370,7 @@ func (p *Conv2DParams) evalInt8(r *run, trace []int64) {
 					if trace != nil {
 						trace[i+c] = int64(a)
 					}
-					out[i+c] = int8(clamp(qm[c].apply(a)+p.OutputOffset, p.ActMin, p.ActMax))
+					out[i+c] = int8(o.requantize(a, c))
 				}
 				i += p.OutC
 			}
@@ -420,61 +439,6 @@ func unpackSums(accs []int32, sums []int64) {
 			accs[2*q+1] = int32((s - int64(lo)) >> 32)
 		}
 	}
-}
-
-// quantMul is a Requant prepared for inner loops: the profile's
-// MultiplyByQuantizedMultiplier with its shifts precomputed, small enough to
-// inline. It computes the same integers as fixedpoint's functions for the
-// non-negative multipliers QuantizeMultiplier produces.
-type quantMul struct {
-	m           int64
-	left, right uint8 // double rounding: x·2^left, then ÷2^right
-	mask        int32 // 2^right − 1
-	total       uint8 // single rounding: (x·m + round) >> total
-	round       int64 // 2^(total−1)
-	single      bool
-}
-
-func newQuantMul(p Profile, q Requant) quantMul {
-	// Shifts of 32 or more clear an int32, as in fixedpoint; QuantizeMultiplier
-	// gives shifts ≥ −31. The single rounding is TFLite's for shifts ≤ 30.
-	right := uint8(min(max(-q.Shift, 0), 31))
-	qm := quantMul{m: int64(q.Multiplier), left: uint8(min(max(q.Shift, 0), 32)), right: right,
-		mask: int32(int64(1)<<right - 1), single: p == SingleRounding} // as run.go's requant decides
-	if q.Shift >= -31 && q.Shift <= 30 {
-		qm.total, qm.round = uint8(31-q.Shift), int64(1)<<(30-q.Shift)
-	}
-	return qm
-}
-
-// quantMuls prepares one quantMul per output channel.
-func quantMuls(p Profile, rq []Requant) []quantMul {
-	qm := make([]quantMul, len(rq))
-	for i, q := range rq {
-		qm[i] = newQuantMul(p, q)
-	}
-	return qm
-}
-
-// apply is MultiplyByQuantizedMultiplier of the profile.
-func (q *quantMul) apply(x int32) int32 {
-	if q.single {
-		return int32((int64(x)*q.m + q.round) >> q.total)
-	}
-	return q.double(x)
-}
-
-// double is SaturatingRoundingDoublingHighMul (which never saturates for
-// m ≥ 0) followed by RoundingDivideByPOT.
-func (q *quantMul) double(x int32) int32 {
-	ab := int64(x<<q.left) * q.m
-	v := int32((ab + 1<<30 - ab>>63&(1<<31-1)) / (1 << 31)) // nudge 2^30, or 1−2^30 below zero
-	rem, threshold := v&q.mask, q.mask>>1-v>>31
-	v >>= q.right
-	if rem > threshold {
-		v++
-	}
-	return v
 }
 
 // convTapSums returns Σ_i filter[c, t, i] for every output channel c and
@@ -560,17 +524,24 @@ func (p *Conv2DParams) explain(res *Result, op *Op, index int) (*Explanation, er
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	convRequantSteps(e, res.Profile, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.Wide)
+	explainConvOutput(e, p.Output, sum, bias, c, p.Wide, p.AllPadding)
 	return e, nil
 }
 
-// convRequantSteps is requantSteps for the conv family, whose int32
-// accumulators wrap like the reference's.
-func convRequantSteps(e *Explanation, pr Profile, sum, bias int64, q Requant, zp, lo, hi int32, wide bool) {
+// explainConvOutput is explainAccumulator for the conv family, whose int32
+// accumulators wrap like the reference's, and which under XNNPACK may read
+// only padding.
+func explainConvOutput(e *Explanation, o outputStage, sum, bias int64, c int, wide, allPadding bool) {
 	if !wide {
 		sum = int64(int32(sum))
 	}
-	requantSteps(e, pr, sum, bias, q, zp, lo, hi, wide)
+	if !allPadding {
+		explainAccumulator(e, o, sum, bias, c, wide)
+		return
+	}
+	e.Terms, e.TermsTotal = nil, 0
+	explainAccumulator(e, o, 0, bias, c, wide)
+	e.Steps[0].Formula = "0: XNNPACK's TensorFlow-SAME padding wraps (negative total padding in uint32), so every tap reads the padding"
 }
 
 // Window is the geometry of a sliding-window op (convolutions, pooling):
@@ -632,10 +603,8 @@ func (c *prepCtx) rank4(ts ...*Tensor) error {
 
 // convQuantParams are the integer parameters PopulateConvolutionQuantizationParams derives.
 type convQuantParams struct {
-	inOff, filterOff, outOff int32
-	requant                  []Requant // as shown: one per channel, or one
-	rq                       []Requant // one per output channel
-	lo, hi                   int32
+	inOff, filterOff int32
+	out              *FixedPointOutput
 }
 
 // convQuant derives the quantized parameters of a convolution whose filter
@@ -672,10 +641,12 @@ func (c *prepCtx) convQuant(in, filter, out *Tensor, axis, channels int, act fix
 	if in.Type == Int16 && (in.ZeroPoint() != 0 || out.ZeroPoint() != 0) {
 		return q, c.errorf("int16 input and output need zero point 0, have %d and %d", in.ZeroPoint(), out.ZeroPoint())
 	}
-	q.inOff, q.outOff = -in.ZeroPoint(), out.ZeroPoint()
+	q.inOff = -in.ZeroPoint()
+	outOff := out.ZeroPoint()
 	if in.Type == Int16 {
-		q.outOff = 0
+		outOff = 0
 	}
+	var requant []Requant
 	for _, s := range fq.Scale {
 		if s <= 0 {
 			return q, c.errorf("filter tensor %d (%q) has scale %v; want a positive scale", filter.Index, filter.Name, s)
@@ -684,23 +655,18 @@ func (c *prepCtx) convQuant(in, filter, out *Tensor, axis, channels int, act fix
 		if in.Type == Uint8 {
 			real = float64(in.Quant.Scale[0]*s) / out.Scale()
 		}
-		q.requant = append(q.requant, newRequant(real))
-	}
-	q.rq = q.requant
-	if len(q.requant) == 1 && channels > 1 {
-		q.rq = make([]Requant, channels)
-		for i := range q.rq {
-			q.rq[i] = q.requant[0]
-		}
+		requant = append(requant, c.requant(real))
 	}
 	if in.Type == Int16 {
-		if err := c.check64("output", q.requant...); err != nil {
+		if err := c.check64("output", requant...); err != nil {
 			return q, err
 		}
 	}
-	if q.lo, q.hi, err = quantizedActivation(act, out); err != nil {
+	lo, hi, err := quantizedActivation(act, out)
+	if err != nil {
 		return q, c.errorf("%v", err)
 	}
+	q.out = newFixedPointOutput(requant, channels, outOff, lo, hi)
 	return q, nil
 }
 
@@ -770,17 +736,4 @@ func int64Values(t DType, b []byte) []int64 {
 		}
 	}
 	return out
-}
-
-// activationMinMax is TFLite's ActivationFunctionWithMinMax for float:
-// min(max(x, lo), hi) with std::max/std::min, which keep x when it compares
-// equal (so −0 stays −0, unlike Go's max) and pass NaN through.
-func activationMinMax(x, lo, hi float32) float32 {
-	if x < lo {
-		x = lo
-	}
-	if hi < x {
-		x = hi
-	}
-	return x
 }

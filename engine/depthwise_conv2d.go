@@ -18,24 +18,24 @@ import (
 //
 //	acc = Σ_{fy,fx; inside the input} (input[b, y·sh−PadH+fy·dh, x·sw−PadW+fx·dw, c/m] + InputOffset)
 //	                                  ·(filter[0,fy,fx,c] + FilterOffset)  + bias[c]
-//	out = clamp(MultiplyByQuantizedMultiplier(acc, M_c, shift_c) + OutputOffset, ActMin, ActMax)
+//	out = Output(acc, c)
 //
-// Taps outside the input (padding) are skipped. uint8 requantizes with
-// double rounding in every build (the reference's kAwayFromZero).
+// with the profile's output stage (see FullyConnectedParams). Taps outside
+// the input (padding) are skipped. uint8 requantizes with double rounding
+// in every build (the reference's kAwayFromZero).
 type DepthwiseConv2DParams struct {
 	Window
 	DepthMultiplier int   `json:"depth_multiplier"`
 	InputOffset     int32 `json:"input_offset"`  // −input zero point
 	FilterOffset    int32 `json:"filter_offset"` // −filter zero point (uint8 only)
-	OutputOffset    int32 `json:"output_offset"` // output zero point
-	// Requant holds one multiplier per output channel (per-channel filter)
-	// or a single one: s_input·s_filter[c]/s_output.
-	Requant []Requant `json:"requant,omitempty"`
-	ActMin  int32     `json:"act_min"`
-	ActMax  int32     `json:"act_max"`
+	// Output turns each accumulator into an output integer (quantized
+	// models).
+	Output outputStage `json:"output,omitempty"`
 	// Float models: the clamp of the fused activation.
 	FloatMin float32 `json:"float_min,omitempty"`
 	FloatMax float32 `json:"float_max,omitempty"`
+	// AllPadding: see Conv2DParams.
+	AllPadding bool `json:"xnnpack_all_padding,omitempty"`
 
 	Batches int `json:"batches"`
 	InH     int `json:"input_height"`
@@ -47,7 +47,6 @@ type DepthwiseConv2DParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
-	rq                    []Requant // Requant broadcast to every output channel
 }
 
 func init() { register(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, prepareDepthwiseConv2D) }
@@ -93,12 +92,15 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 		p.FloatMin, p.FloatMax = floatActivation(act)
 	case (in.Type == Int8 || in.Type == Int16) && filter.Type == Int8 && out.Type == in.Type,
 		in.Type == Uint8 && filter.Type == Uint8 && out.Type == Uint8:
-		q, err := c.convQuant(in, filter, out, 3, p.OutC, act)
+		qc := *c
+		if in.Type == Uint8 {
+			qc.rounding = RoundDouble // DepthwiseConvRound<kAwayFromZero> in every build
+		}
+		q, err := qc.convQuant(in, filter, out, 3, p.OutC, act)
 		if err != nil {
 			return nil, err
 		}
-		p.InputOffset, p.FilterOffset, p.OutputOffset = q.inOff, q.filterOff, q.outOff
-		p.Requant, p.rq, p.ActMin, p.ActMax = q.requant, q.rq, q.lo, q.hi
+		p.InputOffset, p.FilterOffset, p.Output = q.inOff, q.filterOff, q.out
 	default:
 		return nil, c.unsupportedTypes()
 	}
@@ -111,13 +113,8 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 	return p, nil
 }
 
-// profile is the rounding the op requantizes with: uint8 always uses the
-// reference's double rounding (DepthwiseConvRound<kAwayFromZero>).
-func (p *DepthwiseConv2DParams) profile(pr Profile) Profile {
-	if p.typ == Uint8 {
-		return Reference
-	}
-	return pr
+func (p *DepthwiseConv2DParams) macs() int64 {
+	return int64(p.Batches*p.OutH*p.OutW*p.OutC) * int64(p.FilterH*p.FilterW)
 }
 
 func (p *DepthwiseConv2DParams) eval(r *run, op *Op) error {
@@ -126,12 +123,14 @@ func (p *DepthwiseConv2DParams) eval(r *run, op *Op) error {
 		acc = make([]int64, p.Batches*p.OutH*p.OutW*p.OutC)
 		r.tr.Acc = acc
 	}
-	switch p.typ {
-	case Float32:
+	switch {
+	case p.typ == Float32:
 		p.evalFloat(r)
-	case Int8:
+	case p.AllPadding:
+		evalAllPadding(r, p.bias, p.out, p.OutC, p.Output, acc)
+	case p.typ == Int8:
 		p.evalInt8(r, acc)
-	case Uint8, Int16:
+	default:
 		p.evalGeneric(r, acc)
 	}
 	return nil
@@ -143,7 +142,6 @@ func (p *DepthwiseConv2DParams) evalGeneric(r *run, acc []int64) {
 	if p.bias >= 0 {
 		bias = int64Values(r.m.Tensors[p.bias].Type, r.vals[p.bias])
 	}
-	pr := p.profile(r.profile)
 	in8, w8, in16 := r.u8(p.in), r.u8(p.filter), r.i16(p.in)
 	out8, out16 := r.u8(p.out), r.i16(p.out)
 	i := 0
@@ -167,9 +165,9 @@ func (p *DepthwiseConv2DParams) evalGeneric(r *run, acc []int64) {
 						acc[i] = a
 					}
 					if p.typ == Uint8 {
-						out8[i] = uint8(clamp(requant(pr, int32(a), p.rq[c])+p.OutputOffset, p.ActMin, p.ActMax))
+						out8[i] = uint8(p.Output.requantize(int32(a), c))
 					} else {
-						out16[i] = int16(clamp(requant64(pr, a, p.rq[c]), p.ActMin, p.ActMax))
+						out16[i] = int16(p.Output.requantize64(a, c))
 					}
 					i++
 				}
@@ -235,7 +233,7 @@ func (p *DepthwiseConv2DParams) evalFloat(r *run) {
 					if bias != nil {
 						bv = bias[c]
 					}
-					out[i] = activationMinMax(total+bv, p.FloatMin, p.FloatMax)
+					out[i] = clampF(total+bv, p.FloatMin, p.FloatMax)
 					i++
 				}
 			}
@@ -262,7 +260,7 @@ func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
 		}
 	}
 	accs := make([]int32, p.OutC)
-	qm := quantMuls(r.profile, p.rq)[:p.OutC]
+	o := p.Output
 	i := 0
 	for b := 0; b < p.Batches; b++ {
 		for y := 0; y < p.OutH; y++ {
@@ -310,7 +308,7 @@ func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
 					if trace != nil {
 						trace[i+c] = int64(a)
 					}
-					out[i+c] = int8(clamp(qm[c].apply(a)+p.OutputOffset, p.ActMin, p.ActMax))
+					out[i+c] = int8(o.requantize(a, c))
 				}
 				i += p.OutC
 			}
@@ -366,10 +364,9 @@ func (p *DepthwiseConv2DParams) explain(res *Result, op *Op, index int) (*Explan
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	pr := p.profile(res.Profile)
-	if pr != res.Profile {
-		e.Arithmetic = arithmetic(pr) + " (uint8 DEPTHWISE_CONV_2D always rounds twice)"
+	if p.typ == Uint8 {
+		e.Arithmetic = p.Output.arithmetic() + " (uint8 DEPTHWISE_CONV_2D always rounds twice)"
 	}
-	convRequantSteps(e, pr, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
+	explainConvOutput(e, p.Output, sum, bias, c, p.typ == Int16, p.AllPadding)
 	return e, nil
 }

@@ -20,7 +20,10 @@ type DequantizeParams struct {
 	typ     DType
 }
 
-func init() { register(tflite.BuiltinOperatorDEQUANTIZE, prepareDequantize) }
+func init() {
+	register(tflite.BuiltinOperatorDEQUANTIZE, prepareDequantize)
+	registerXNNPack(tflite.BuiltinOperatorDEQUANTIZE, xnnExactNode(Float32)) // XNNPACK converts exactly like the reference
+}
 
 func prepareDequantize(c *prepCtx) (kernel, error) {
 	if err := c.io(1, 1, 1); err != nil {

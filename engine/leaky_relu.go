@@ -63,8 +63,8 @@ func prepareLeakyRelu(c *prepCtx) (kernel, error) {
 		return nil, c.errorf("alpha %v gives a multiplier that is not finite", p.Alpha)
 	}
 	p.InputZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), out.ZeroPoint()
-	p.Identity = newRequant(float64(si / so))
-	p.AlphaRequant = newRequant(ra)
+	p.Identity = c.requant(float64(si / so))
+	p.AlphaRequant = c.requant(ra)
 	return p, nil
 }
 
@@ -95,6 +95,6 @@ func leakyRelu[T int8 | int16](r *run, p *LeakyReluParams, in, out []T) {
 		if d < 0 {
 			q = p.AlphaRequant
 		}
-		out[i] = T(clamp(requant(r.profile, d, q)+p.OutputZeroPoint, lo, hi))
+		out[i] = T(clamp(q.apply(d)+p.OutputZeroPoint, lo, hi))
 	}
 }

@@ -141,7 +141,7 @@ func (p *LogisticParams) eval(r *run, op *Op) error {
 		}
 	case Int8:
 		in, out := r.i8(p.in), r.i8(p.out)
-		q := Requant{Multiplier: p.InputMultiplier, Shift: p.InputLeftShift}
+		q := p.inputScale()
 		for i, x := range in {
 			d := int32(x) - p.InputZeroPoint
 			switch {
@@ -150,10 +150,10 @@ func (p *LogisticParams) eval(r *run, op *Op) error {
 			case d >= p.InputRangeRadius:
 				out[i] = math.MaxInt8
 			case p.tanh: // Q0.31 → Q0.7
-				v := fixedpoint.Tanh(requant(r.profile, d, q), 4)
+				v := fixedpoint.Tanh(q.apply(d), 4)
 				out[i] = int8(clamp(fixedpoint.RoundingDivideByPOT(v, 24), math.MinInt8, math.MaxInt8))
 			default: // Q0.31 → Q0.8, zero point −128
-				v := fixedpoint.Logistic(requant(r.profile, d, q), 4)
+				v := fixedpoint.Logistic(q.apply(d), 4)
 				out[i] = int8(clamp(fixedpoint.RoundingDivideByPOT(v, 23)-128, math.MinInt8, math.MaxInt8))
 			}
 		}
@@ -203,10 +203,9 @@ func (p *LogisticParams) explain(res *Result, op *Op, index int) (*Explanation, 
 			{name, fmt.Sprintf("table at (%d·%d + 2^(%d−1)) >> %d, interpolated, Q0.15", x, p.InputMultiplier, p.InputLeftShift, p.InputLeftShift), float64(v)},
 		}}, nil
 	}
-	prof := res.Profile
 	x := int32(AsInt8(res.Tensors[p.in])[index])
 	d := x - p.InputZeroPoint
-	e := &Explanation{Arithmetic: "reference " + name + ": input scaled to Q4.27, gemmlowp fixed-point " + name + " in Q0.31; " + arithmetic(prof), Steps: []Step{
+	e := &Explanation{Arithmetic: "reference " + name + ": input scaled to Q4.27, gemmlowp fixed-point " + name + " in Q0.31", Steps: []Step{
 		{"input", fmt.Sprintf("input[%d]", index), float64(x)},
 		{"offset", fmt.Sprintf("%d − input zero point %d", x, p.InputZeroPoint), float64(d)},
 	}}
@@ -220,7 +219,7 @@ func (p *LogisticParams) explain(res *Result, op *Op, index int) (*Explanation, 
 		e.Value = math.MaxInt8
 		return e, nil
 	}
-	s, scaled := scaleSteps(prof, "offset", d, Requant{Real: math.Ldexp(float64(p.InputMultiplier), p.InputLeftShift-31), Multiplier: p.InputMultiplier, Shift: p.InputLeftShift})
+	s, scaled := scaleSteps("offset", d, p.inputScale())
 	e.Steps = append(e.Steps, s...)
 	var r, out, zp int32
 	shift := 23
@@ -236,4 +235,10 @@ func (p *LogisticParams) explain(res *Result, op *Op, index int) (*Explanation, 
 	e.Steps = append(e.Steps, zeroPointClampSteps(out, zp, math.MinInt8, math.MaxInt8)...)
 	e.Value = int64(clamp(out+zp, math.MinInt8, math.MaxInt8))
 	return e, nil
+}
+
+// inputScale is the int8 input's scaling to Q4.27, as TFLite's
+// MultiplyByQuantizedMultiplier(d, InputMultiplier, InputLeftShift).
+func (p *LogisticParams) inputScale() Requant {
+	return Requant{Real: math.Ldexp(float64(p.InputMultiplier), p.InputLeftShift-31), Multiplier: p.InputMultiplier, Shift: p.InputLeftShift}
 }

@@ -28,6 +28,21 @@ type Model struct {
 	Inputs      []int             `json:"inputs"`  // subgraph input tensor indices
 	Outputs     []int             `json:"outputs"` // subgraph output tensor indices
 	Metadata    map[string][]byte `json:"-"`
+
+	plans  map[Profile]*plan // what each profile runs, prepared at load
+	packed map[int][]int64   // packFilter of constant conv filters, by tensor, shared by the plans
+}
+
+// packedFilter returns the packed copy of constant filter tensor t, made by
+// pack the first time.
+func (m *Model) packedFilter(t int, pack func() []int64) []int64 {
+	if m.packed == nil {
+		m.packed = map[int][]int64{}
+	}
+	if m.packed[t] == nil {
+		m.packed[t] = pack()
+	}
+	return m.packed[t]
 }
 
 // Op is one operator of the model, in execution order.
@@ -41,9 +56,13 @@ type Op struct {
 	// Options are the op's builtin options as stored in the file (a
 	// *tflite.XxxOptionsT), nil when the op has none.
 	Options any `json:"options,omitempty"`
-	// Params are the integer parameters the op's prepare step derived, a
-	// plain struct per op; the arithmetic uses exactly these numbers.
+	// Params are the integer parameters the op's prepare step derived for
+	// the reference profile, a plain struct per op; the arithmetic uses
+	// exactly these numbers.
 	Params kernel `json:"params,omitempty"`
+	// Profiles holds, per profile, the kernel's arithmetic and the
+	// parameters it computes with (Profiles[Reference].Params is Params).
+	Profiles map[Profile]OpPrepared `json:"profiles,omitempty"`
 
 	code tflite.BuiltinOperator
 }
@@ -66,17 +85,8 @@ func Load(b []byte) (*Model, error) {
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
-	for _, op := range m.Ops {
-		prep, ok := kernels[op.code]
-		if !ok {
-			return nil, loadErrorf("op %d: %s is not supported by int8scope yet (supported: %s)",
-				op.Index, op.Builtin, strings.Join(SupportedOps(), ", "))
-		}
-		k, err := prep(&prepCtx{m: m, op: op})
-		if err != nil {
-			return nil, err
-		}
-		op.Params = k
+	if err := m.prepare(); err != nil {
+		return nil, err
 	}
 	if n := m.MACs(); n > MaxMACs {
 		return nil, loadErrorf("the model needs %.1f G multiply-accumulates per inference; int8scope runs models up to %d G (this would take minutes)", float64(n)/1e9, MaxMACs>>30)
@@ -84,22 +94,15 @@ func Load(b []byte) (*Model, error) {
 	return m, nil
 }
 
-// MACs counts the multiply-accumulates of one inference in the
-// FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV ops, from
-// their shapes: every filter tap, padding included (for TRANSPOSE_CONV,
-// every input element times the whole filter).
+// MACs counts the multiply-accumulates of one inference in the ops that
+// multiply (FULLY_CONNECTED, the convolutions, SVDF...), from their shapes:
+// every filter tap, padding included (for TRANSPOSE_CONV, every input
+// element times the whole filter).
 func (m *Model) MACs() int64 {
 	var n int64
 	for _, op := range m.Ops {
-		switch p := op.Params.(type) {
-		case *FullyConnectedParams:
-			n += int64(p.Batches) * int64(p.Channels) * int64(p.Depth)
-		case *Conv2DParams:
-			n += int64(p.Batches*p.OutH*p.OutW*p.OutC) * int64(p.FilterH*p.FilterW*p.FilterC)
-		case *DepthwiseConv2DParams:
-			n += int64(p.Batches*p.OutH*p.OutW*p.OutC) * int64(p.FilterH*p.FilterW)
-		case *TransposeConvParams:
-			n += int64(p.Batches*p.InH*p.InW*p.InC) * int64(p.FilterH*p.FilterW*p.OutC)
+		if k, ok := op.Params.(macCounter); ok {
+			n += k.macs()
 		}
 	}
 	return n
@@ -108,12 +111,16 @@ func (m *Model) MACs() int64 {
 // SupportedOps lists the builtin ops the engine can run.
 func SupportedOps() []string {
 	var s []string
-	for c := range kernels {
-		s = append(s, c.String())
+	for c, d := range ops {
+		if d.prepare != nil {
+			s = append(s, c.String())
+		}
 	}
 	sort.Strings(s)
 	return s
 }
+
+func joinOps() string { return strings.Join(SupportedOps(), ", ") }
 
 // parse reads the flatbuffer into a Model. The generated accessors index the
 // buffer without bounds checks of their own, so every vector length is checked

@@ -32,8 +32,9 @@ func TestLoadValid(t *testing.T) {
 		t.Fatalf("unexpected model: %d ops, %d tensors", len(m.Ops), len(m.Tensors))
 	}
 	p := m.Ops[0].Params.(*FullyConnectedParams)
+	o := p.Output.(*FixedPointOutput)
 	// 0.5·0.25/0.75 = 1/6 = 0.6666…·2^-2 → Q31 round(2^31·2/3) = 1431655765, shift −2.
-	if p.Requant[0].Multiplier != 1431655765 || p.Requant[0].Shift != -2 || p.InputOffset != 1 || p.OutputOffset != 3 {
+	if o.Requant[0].Multiplier != 1431655765 || o.Requant[0].Shift != -2 || p.InputOffset != 1 || o.ZeroPoint != 3 {
 		t.Fatalf("params %+v", p)
 	}
 }

@@ -29,6 +29,9 @@ type MulParams struct {
 	FloatMax float32 `json:"float_max,omitempty"`
 	// Broadcast is set when the input shapes differ.
 	Broadcast bool `json:"broadcast,omitempty"`
+	// Note says how the browser TFLite's builtin kernel derives the
+	// parameters, where it differs from the reference (mul_xnnpack.go).
+	Note string `json:"note,omitempty"`
 
 	in1, in2, out int
 	typ           DType
@@ -76,7 +79,7 @@ func prepareMul(c *prepCtx) (kernel, error) {
 			return nil, c.errorf("int16 inputs and output need zero point 0")
 		}
 		p.Input1Offset, p.Input2Offset, p.OutputOffset = -in1.ZeroPoint(), -in2.ZeroPoint(), out.ZeroPoint()
-		p.Requant = newRequant(float64(float32(in1.Scale())) * float64(float32(in2.Scale())) / float64(float32(out.Scale())))
+		p.Requant = c.requant(float64(float32(in1.Scale())) * float64(float32(in2.Scale())) / float64(float32(out.Scale())))
 		if p.ActMin, p.ActMax, err = quantizedActivation(a, out); err != nil {
 			return nil, c.errorf("%v", err)
 		}
@@ -94,7 +97,7 @@ func (p *MulParams) eval(r *run, op *Op) error {
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.int32)
 	default:
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
-			v := requant(r.profile, (x+p.Input1Offset)*(y+p.Input2Offset), p.Requant)
+			v := p.Requant.apply((x + p.Input1Offset) * (y + p.Input2Offset))
 			return clamp(v+p.OutputOffset, p.ActMin, p.ActMax)
 		})
 	}
@@ -117,7 +120,7 @@ func (p *MulParams) explain(res *Result, op *Op, index int) (*Explanation, error
 		{"input2 offset", fmt.Sprintf("%d + input2_offset %d", y, p.Input2Offset), float64(b)},
 		{"product", fmt.Sprintf("%d · %d", a, b), float64(a * b)},
 	}}
-	s, v := scaleSteps(res.Profile, "product", a*b, p.Requant)
+	s, v := scaleSteps("product", a*b, p.Requant)
 	e.Steps = append(e.Steps, s...)
 	e.Steps = append(e.Steps, zeroPointClampSteps(v, p.OutputOffset, p.ActMin, p.ActMax)...)
 	e.Value = int64(clamp(v+p.OutputOffset, p.ActMin, p.ActMax))
@@ -129,3 +132,5 @@ func (p *MulParams) float(x, y float32) float32 { return clampF(x*y, p.FloatMin,
 
 // int32 is the int32 MUL of one pair, clamped to the activation.
 func (p *MulParams) int32(x, y int32) int32 { return clamp(x*y, p.ActMin, p.ActMax) }
+
+func (p *MulParams) builtinNote() string { return p.Note }

@@ -74,7 +74,7 @@ func prepareRelu(c *prepCtx, relu6 bool) (kernel, error) {
 		p.ActMax = int32(min(max(six+float64(in.ZeroPoint()), float64(lo)), float64(hi)))
 		return p, nil
 	}
-	p.Requant = newRequant(in.Scale() / out.Scale())
+	p.Requant = c.requant(in.Scale() / out.Scale())
 	p.ActMin, p.ActMax = max(lo, out.ZeroPoint()), hi
 	return p, nil
 }
@@ -106,7 +106,7 @@ func relu[T int8 | uint8 | int16](r *run, p *ReluParams, in, out []T) {
 	for i, x := range in {
 		v := int32(x)
 		if !p.Relu6 {
-			v = requant(r.profile, v-p.InputZeroPoint, p.Requant) + p.OutputZeroPoint
+			v = p.Requant.apply(v-p.InputZeroPoint) + p.OutputZeroPoint
 		}
 		out[i] = T(clamp(v, p.ActMin, p.ActMax))
 	}

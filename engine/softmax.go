@@ -117,7 +117,7 @@ func (p *SoftmaxParams) eval(r *run, op *Op) error {
 	case p.inType == Float32:
 		p.float(r.f32(p.in), r.f32(p.out))
 	case p.inType == Int16:
-		return p.int16(r.profile, r.i16(p.in), r.i16(p.out))
+		return p.int16(r.i16(p.in), r.i16(p.out))
 	case p.outType == Int16:
 		return softmax8(r, p, r.i16(p.out), math.MinInt16, math.MaxInt16, 16)
 	default:
@@ -162,7 +162,7 @@ func softmax8[T int8 | int16](r *run, p *SoftmaxParams, out []T, lo, hi int32, b
 	in := r.i8(p.in)
 	for row := 0; row < p.Rows; row++ {
 		x, y := in[row*p.Depth:(row+1)*p.Depth], out[row*p.Depth:(row+1)*p.Depth]
-		m, sum := p.row8(r.profile, x)
+		m, sum := p.row8(x)
 		recip, nbits := fixedpoint.GetReciprocal(sum, softmaxAccBits)
 		exponent := nbits + 31 - bits
 		if exponent < 0 || exponent > 31 {
@@ -170,7 +170,7 @@ func softmax8[T int8 | int16](r *run, p *SoftmaxParams, out []T, lo, hi int32, b
 		}
 		for i, v := range x {
 			if d := int32(v) - m; d >= p.DiffMin {
-				e := fixedpoint.SaturatingRoundingDoublingHighMul(recip, p.exp8(r.profile, d))
+				e := fixedpoint.SaturatingRoundingDoublingHighMul(recip, p.exp8(d))
 				y[i] = T(clamp(fixedpoint.RoundingDivideByPOT(e, exponent)+lo, lo, hi))
 			} else {
 				y[i] = T(lo)
@@ -182,14 +182,14 @@ func softmax8[T int8 | int16](r *run, p *SoftmaxParams, out []T, lo, hi int32, b
 
 // row8 returns an int8 row's max and its sum of exponentials in Q12.19,
 // wrapping like gemmlowp's operator+.
-func (p *SoftmaxParams) row8(prof Profile, x []int8) (m, sum int32) {
+func (p *SoftmaxParams) row8(x []int8) (m, sum int32) {
 	m = math.MinInt8
 	for _, v := range x {
 		m = max(m, int32(v))
 	}
 	for _, v := range x {
 		if d := int32(v) - m; d >= p.DiffMin {
-			sum += fixedpoint.Rescale(p.exp8(prof, d), 0, softmaxAccBits)
+			sum += fixedpoint.Rescale(p.exp8(d), 0, softmaxAccBits)
 		}
 	}
 	return m, sum
@@ -202,12 +202,12 @@ func (p *SoftmaxParams) inputScale() Requant {
 
 // exp8 is exp of an int8 difference d ≤ 0 in Q0.31: d scaled to Q5.26, then
 // gemmlowp's exp_on_negative_values.
-func (p *SoftmaxParams) exp8(prof Profile, d int32) int32 {
-	return fixedpoint.ExpOnNegativeValues(requant(prof, d, p.inputScale()), softmaxDiffBits)
+func (p *SoftmaxParams) exp8(d int32) int32 {
+	return fixedpoint.ExpOnNegativeValues(p.inputScale().apply(d), softmaxDiffBits)
 }
 
 // int16 is reference_ops::SoftmaxInt16.
-func (p *SoftmaxParams) int16(prof Profile, in, out []int16) error {
+func (p *SoftmaxParams) int16(in, out []int16) error {
 	for row := 0; row < p.Rows; row++ {
 		x, y := in[row*p.Depth:(row+1)*p.Depth], out[row*p.Depth:(row+1)*p.Depth]
 		m := int16(math.MinInt16)
@@ -216,7 +216,7 @@ func (p *SoftmaxParams) int16(prof Profile, in, out []int16) error {
 		}
 		var sum int32 // Q16.15
 		for i, v := range x {
-			y[i] = p.exp16(prof, v, m)
+			y[i] = p.exp16(v, m)
 			sum += int32(y[i])
 		}
 		recip, right, err := p.reciprocal16(sum)
@@ -233,8 +233,8 @@ func (p *SoftmaxParams) int16(prof Profile, in, out []int16) error {
 // exp16 is exp(v − m) of an int16 input from TFLite's exp table: the
 // difference is scaled so that [-65535, 0] is [-10, 0], then recentered to
 // [-32768, 32767] for the table.
-func (p *SoftmaxParams) exp16(prof Profile, v, m int16) int16 {
-	d := requant(prof, int32(v)-int32(m), p.inputScale())
+func (p *SoftmaxParams) exp16(v, m int16) int16 {
+	d := p.inputScale().apply(int32(v) - int32(m))
 	return fixedpoint.GenericInt16TableLookup(int16(clamp(d+32767, math.MinInt16, math.MaxInt16)), p.expLUT)
 }
 
@@ -270,16 +270,15 @@ func (p *SoftmaxParams) explain(res *Result, op *Op, index int) (*Explanation, e
 	case p.inType == Int16:
 		return p.explain16(res, index, row)
 	}
-	prof := res.Profile
 	x := AsInt8(res.Tensors[p.in])[row : row+p.Depth]
 	v := int32(x[index-row])
-	m, sum := p.row8(prof, x)
+	m, sum := p.row8(x)
 	lo, hi, bits := int32(math.MinInt8), int32(math.MaxInt8), 8
 	if p.outType == Int16 {
 		lo, hi, bits = math.MinInt16, math.MaxInt16, 16
 	}
 	d := v - m
-	e := &Explanation{Arithmetic: "reference softmax: gemmlowp fixed-point exp in Q0.31, Q12.19 sum, fixed-point reciprocal; " + arithmetic(prof), Steps: []Step{
+	e := &Explanation{Arithmetic: "reference softmax: gemmlowp fixed-point exp in Q0.31, Q12.19 sum, fixed-point reciprocal", Steps: []Step{
 		{"input", fmt.Sprintf("input[%d]", index), float64(v)},
 		{"row max", "max of the row", float64(m)},
 		{"difference", fmt.Sprintf("%d − %d", v, m), float64(d)},
@@ -289,7 +288,7 @@ func (p *SoftmaxParams) explain(res *Result, op *Op, index int) (*Explanation, e
 		e.Value = int64(lo)
 		return e, nil
 	}
-	s, scaled := scaleSteps(prof, "difference", d, p.inputScale())
+	s, scaled := scaleSteps("difference", d, p.inputScale())
 	e.Steps = append(e.Steps, s...)
 	ex := fixedpoint.ExpOnNegativeValues(scaled, softmaxDiffBits)
 	recip, nbits := fixedpoint.GetReciprocal(sum, softmaxAccBits)
@@ -321,16 +320,16 @@ func (p *SoftmaxParams) explain16(res *Result, index, row int) (*Explanation, er
 	}
 	var sum int32
 	for _, w := range x {
-		sum += int32(p.exp16(res.Profile, w, m))
+		sum += int32(p.exp16(w, m))
 	}
-	ex := p.exp16(res.Profile, v, m)
+	ex := p.exp16(v, m)
 	recip, right, err := p.reciprocal16(sum)
 	if err != nil {
 		return nil, fmt.Errorf("row %d: %w", index/p.Depth, err)
 	}
 	out := int32((int64(ex)*recip + int64(1)<<(right-1)) >> right)
 	c := clamp(out, 0, math.MaxInt16)
-	return &Explanation{Arithmetic: "reference int16 softmax: exp and 1/(1+x) from TFLite's 513-entry interpolated tables; " + arithmetic(res.Profile), Value: int64(c), Steps: []Step{
+	return &Explanation{Arithmetic: "reference int16 softmax: exp and 1/(1+x) from TFLite's 513-entry interpolated tables", Value: int64(c), Steps: []Step{
 		{"input", fmt.Sprintf("input[%d]", index), float64(v)},
 		{"row max", "max of the row", float64(m)},
 		{"exp", fmt.Sprintf("exp table at MultiplyByQuantizedMultiplier(%d − %d, %d, %d) + 32767, Q0.15", v, m, p.InputMultiplier, p.InputLeftShift), float64(ex)},

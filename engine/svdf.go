@@ -126,7 +126,7 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 				return nil, c.errorf("bias tensor %d needs scale s_state·s_weights_time = %v (TFLite Micro checks it within 1e-5)", bias.Index, sState*sWt)
 			}
 		}
-		r1, r2 := newRequant(s1), newRequant(s2)
+		r1, r2 := c.requant(s1), c.requant(s2)
 		p.Scale1, p.Scale2 = &r1, &r2
 		p.InputZeroPoint, p.StateZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), state.ZeroPoint(), out.ZeroPoint()
 		p.StateMin, p.StateMax = qrange(state.Type)
@@ -135,6 +135,10 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 		return nil, c.unsupportedTypes()
 	}
 	return p, nil
+}
+
+func (p *SVDFParams) macs() int64 {
+	return int64(p.Batches) * int64(p.Filters) * int64(p.InputSize+p.Memory)
 }
 
 func (p *SVDFParams) eval(r *run, op *Op) error {
@@ -164,7 +168,7 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			for i, v := range x {
 				dot += int32(wf[f*I+i]) * (int32(v) - p.InputZeroPoint)
 			}
-			v := r.requant(dot, *p.Scale1) + p.StateZeroPoint
+			v := p.Scale1.apply(dot) + p.StateZeroPoint
 			state[(b*F+f)*M+M-1] = T(clamp(v, p.StateMin, p.StateMax))
 		}
 	}
@@ -192,7 +196,7 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			if accs != nil {
 				accs[b*p.Units+u] = int64(acc)
 			}
-			v := r.requant(acc, *p.Scale2) + p.OutputZeroPoint
+			v := p.Scale2.apply(acc) + p.OutputZeroPoint
 			out[b*p.Units+u] = int8(clamp(v, p.ActMin, p.ActMax))
 		}
 	}
@@ -234,7 +238,7 @@ func (p *SVDFParams) evalFloat(r *run) {
 			for k := range p.Rank {
 				v += scratch[b*F+u*p.Rank+k]
 			}
-			out[b*p.Units+u] = min(max(v, p.FloatMin), p.FloatMax)
+			out[b*p.Units+u] = clampF(v, p.FloatMin, p.FloatMax)
 		}
 	}
 }
@@ -263,7 +267,8 @@ func (p *SVDFParams) explain(res *Result, op *Op, index int) (*Explanation, erro
 	if p.bias >= 0 {
 		bias = int64(AsInt32(res.Tensors[p.bias])[u])
 	}
-	requantSteps(e, res.Profile, int64(int32(sum)), bias, *p.Scale2, p.OutputZeroPoint, p.ActMin, p.ActMax, false)
+	o := newFixedPointOutput([]Requant{*p.Scale2}, 1, p.OutputZeroPoint, p.ActMin, p.ActMax)
+	explainAccumulator(e, o, int64(int32(sum)), bias, 0, false)
 	e.Steps[0].Formula = "Σ_rank Σ_memory (state + state_offset)·weights_time (state after this step's update)"
 	return e, nil
 }

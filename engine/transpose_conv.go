@@ -19,21 +19,18 @@ import (
 // y = iy·sh − PadH + fy and x = ix·sw − PadW + fx:
 //
 //	acc = Σ_{iy,ix,i,fy,fx} (input[b,iy,ix,i] + InputOffset)·(filter[c,fy,fx,i] + FilterOffset) + bias[c]
-//	out = clamp(MultiplyByQuantizedMultiplier(acc, M_c, shift_c) + OutputOffset, ActMin, ActMax)
+//	out = Output(acc, c)
 //
-// The fused activation is applied as TFLite applies it; TFLite Micro's
+// with the profile's output stage (see FullyConnectedParams). The fused activation is applied as TFLite applies it; TFLite Micro's
 // quantized kernel ignores it (it prepares with kTfLiteActNone), which only
 // matters for models that fuse one.
 type TransposeConvParams struct {
 	Window
 	InputOffset  int32 `json:"input_offset"`  // −input zero point
 	FilterOffset int32 `json:"filter_offset"` // −filter zero point (uint8 only)
-	OutputOffset int32 `json:"output_offset"` // output zero point
-	// Requant holds one multiplier per output channel (per-channel filter)
-	// or a single one: s_input·s_filter[c]/s_output.
-	Requant []Requant `json:"requant,omitempty"`
-	ActMin  int32     `json:"act_min"`
-	ActMax  int32     `json:"act_max"`
+	// Output turns each accumulator into an output integer (quantized
+	// models).
+	Output outputStage `json:"output,omitempty"`
 	// Float models: the clamp of the fused activation.
 	FloatMin float32 `json:"float_min,omitempty"`
 	FloatMax float32 `json:"float_max,omitempty"`
@@ -48,7 +45,10 @@ type TransposeConvParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
-	rq                    []Requant // Requant broadcast to every output channel
+}
+
+func (p *TransposeConvParams) macs() int64 {
+	return int64(p.Batches*p.InH*p.InW*p.InC) * int64(p.FilterH*p.FilterW*p.OutC)
 }
 
 func init() { register(tflite.BuiltinOperatorTRANSPOSE_CONV, prepareTransposeConv) }
@@ -103,8 +103,7 @@ func prepareTransposeConv(c *prepCtx) (kernel, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.InputOffset, p.FilterOffset, p.OutputOffset = q.inOff, q.filterOff, q.outOff
-		p.Requant, p.rq, p.ActMin, p.ActMax = q.requant, q.rq, q.lo, q.hi
+		p.InputOffset, p.FilterOffset, p.Output = q.inOff, q.filterOff, q.out
 	default:
 		return nil, c.unsupportedTypes()
 	}
@@ -151,11 +150,11 @@ func (p *TransposeConvParams) eval(r *run, op *Op) error {
 		s[i] = a
 		switch p.typ {
 		case Int8:
-			out8[i] = int8(clamp(r.requant(int32(a), p.rq[c])+p.OutputOffset, p.ActMin, p.ActMax))
+			out8[i] = int8(p.Output.requantize(int32(a), c))
 		case Uint8:
-			outU8[i] = uint8(clamp(r.requant(int32(a), p.rq[c])+p.OutputOffset, p.ActMin, p.ActMax))
+			outU8[i] = uint8(p.Output.requantize(int32(a), c))
 		case Int16:
-			out16[i] = int16(clamp(requant64(r.profile, a, p.rq[c]), p.ActMin, p.ActMax))
+			out16[i] = int16(p.Output.requantize64(a, c))
 		}
 	}
 	return nil
@@ -241,7 +240,7 @@ func (p *TransposeConvParams) evalFloat(r *run) {
 		if bias != nil {
 			v += bias[i%p.OutC]
 		}
-		out[i] = activationMinMax(v, p.FloatMin, p.FloatMax)
+		out[i] = clampF(v, p.FloatMin, p.FloatMax)
 	}
 }
 
@@ -284,7 +283,7 @@ func (p *TransposeConvParams) explain(res *Result, op *Op, index int) (*Explanat
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	convRequantSteps(e, res.Profile, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
+	explainConvOutput(e, p.Output, sum, bias, c, p.typ == Int16, false)
 	return e, nil
 }
 

@@ -96,7 +96,7 @@ func cli(args []string, w io.Writer) error {
 	}
 	switch cmd {
 	case "inspect":
-		return inspect(w, m, *asJSON)
+		return inspect(w, m, p, *asJSON)
 	case "run":
 		if *inputs == "" || *out == "" {
 			return errors.New("run needs --inputs DIR and --out DIR")
@@ -206,7 +206,10 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func inspect(w io.Writer, m *engine.Model, asJSON bool) error {
+// inspect prints the model: its tensors, and each op with the parameters
+// profile p's arithmetic uses (the JSON has every profile's, per op under
+// "profiles"; "params" are the reference's).
+func inspect(w io.Writer, m *engine.Model, p engine.Profile, asJSON bool) error {
 	md := metadataStrings(m)
 	if asJSON {
 		return writeJSON(w, struct {
@@ -233,8 +236,13 @@ func inspect(w io.Writer, m *engine.Model, asJSON bool) error {
 	fmt.Fprintln(w, "\nops:")
 	for _, op := range m.Ops {
 		fmt.Fprintf(w, "  %3d  %-28s in %v  out %v\n", op.Index, fmt.Sprintf("%s v%d", op.Builtin, op.Version), op.Inputs, op.Outputs)
-		if op.Params != nil {
-			pj, _ := json.Marshal(op.Params)
+		prep, err := m.Prepared(p, op.Index)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "       %s: %s\n", p, prep.Arithmetic)
+		if prep.Params != nil {
+			pj, _ := json.Marshal(prep.Params)
 			if s := string(pj); s != "{}" && s != "null" {
 				fmt.Fprintf(w, "       params %s\n", s)
 			}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/int8scope/int8scope/engine/fixedpoint"
@@ -24,7 +25,7 @@ import (
 //     (2^−15/s_hidden)·2^−15 computed in double.
 
 func init() {
-	builtinBuilders[tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM] = builtinLSTM
+	registerBuiltin(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, builtinLSTM)
 }
 
 // builtinLSTMNode holds TFLite's prepared integer LSTM parameters.
@@ -42,9 +43,11 @@ type builtinLSTMNode struct {
 	CellClip       int16   `json:"quantized_cell_clip"`
 }
 
-func builtinLSTM(m *Model, op *Op) (xnnNode, error) {
-	p, ok := op.Params.(*UnidirectionalSequenceLSTMParams)
-	if !ok || p.typ != Int8 || len(op.Intermediates) != 5 {
+func builtinLSTM(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
+	pk, err := prepareOp(m, op, RoundDouble)
+	p, ok := pk.(*UnidirectionalSequenceLSTMParams)
+	if err != nil || !ok || p.typ != Int8 || len(op.Intermediates) != 5 {
 		return nil, nil
 	}
 	hiddenInter := m.Tensors[op.Intermediates[4]]
@@ -143,4 +146,11 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 		copy(out[out0:out0+m], h)
 	})
 	return nil
+}
+
+func (k *builtinLSTMNode) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	v := int64(AsInt8(res.Tensors[k.p.out])[index])
+	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) + %d)",
+		k.HiddenScale.Multiplier, k.HiddenScale.Shift, k.HiddenZP), float64(v)}}, Value: v,
+		Arithmetic: "TFLite builtin integer LSTM (lstm_eval EvalInteger8x8_16): gemmlowp int16 sigmoid/tanh, cell update by rounding shifts, float32 effective scales"}, nil
 }
