@@ -71,5 +71,5 @@ func (p *DequantizeParams) explain(res *Result, op *Op, index int) (*Explanation
 		{"input", fmt.Sprintf("input[%d]", index), float64(x)},
 		{"offset", fmt.Sprintf("float32(%d − zero point %d)", x, p.ZeroPoint), float64(d)},
 		{"dequantize", fmt.Sprintf("scale %.9g × %.9g, rounded to float32", p.Scale, d), float64(v)},
-	}, Arithmetic: "float32: scale × (q − zero_point) (reference Dequantize)"}, nil
+	}, Arithmetic: "float32: scale × (q − zero_point)"}, nil
 }

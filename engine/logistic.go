@@ -198,14 +198,14 @@ func (p *LogisticParams) explain(res *Result, op *Op, index int) (*Explanation, 
 		if p.tanh {
 			v = fixedpoint.TanhInt16(x, p.InputMultiplier, p.InputLeftShift)
 		}
-		return &Explanation{Arithmetic: "reference int16 " + name + ": TFLite's 256-entry sigmoid table with linear interpolation", Value: int64(v), Steps: []Step{
+		return &Explanation{Arithmetic: "int16 " + name + ": TFLite's 256-entry sigmoid table with linear interpolation", Value: int64(v), Steps: []Step{
 			{"input", fmt.Sprintf("input[%d]", index), float64(x)},
 			{name, fmt.Sprintf("table at (%d·%d + 2^(%d−1)) >> %d, interpolated, Q0.15", x, p.InputMultiplier, p.InputLeftShift, p.InputLeftShift), float64(v)},
 		}}, nil
 	}
 	x := int32(AsInt8(res.Tensors[p.in])[index])
 	d := x - p.InputZeroPoint
-	e := &Explanation{Arithmetic: "reference " + name + ": input scaled to Q4.27, gemmlowp fixed-point " + name + " in Q0.31", Steps: []Step{
+	e := &Explanation{Arithmetic: "fixed-point " + name + ": input scaled to Q4.27, gemmlowp fixed-point " + name + " in Q0.31", Steps: []Step{
 		{"input", fmt.Sprintf("input[%d]", index), float64(x)},
 		{"offset", fmt.Sprintf("%d − input zero point %d", x, p.InputZeroPoint), float64(d)},
 	}}

@@ -278,7 +278,7 @@ func (p *SoftmaxParams) explain(res *Result, op *Op, index int) (*Explanation, e
 		lo, hi, bits = math.MinInt16, math.MaxInt16, 16
 	}
 	d := v - m
-	e := &Explanation{Arithmetic: "reference softmax: gemmlowp fixed-point exp in Q0.31, Q12.19 sum, fixed-point reciprocal", Steps: []Step{
+	e := &Explanation{Arithmetic: "fixed-point softmax: gemmlowp fixed-point exp in Q0.31, Q12.19 sum, fixed-point reciprocal", Steps: []Step{
 		{"input", fmt.Sprintf("input[%d]", index), float64(v)},
 		{"row max", "max of the row", float64(m)},
 		{"difference", fmt.Sprintf("%d − %d", v, m), float64(d)},
@@ -329,7 +329,7 @@ func (p *SoftmaxParams) explain16(res *Result, index, row int) (*Explanation, er
 	}
 	out := int32((int64(ex)*recip + int64(1)<<(right-1)) >> right)
 	c := clamp(out, 0, math.MaxInt16)
-	return &Explanation{Arithmetic: "reference int16 softmax: exp and 1/(1+x) from TFLite's 513-entry interpolated tables", Value: int64(c), Steps: []Step{
+	return &Explanation{Arithmetic: "int16 softmax: exp and 1/(1+x) from TFLite's 513-entry interpolated tables", Value: int64(c), Steps: []Step{
 		{"input", fmt.Sprintf("input[%d]", index), float64(v)},
 		{"row max", "max of the row", float64(m)},
 		{"exp", fmt.Sprintf("exp table at MultiplyByQuantizedMultiplier(%d − %d, %d, %d) + 32767, Q0.15", v, m, p.InputMultiplier, p.InputLeftShift), float64(ex)},
