@@ -24,27 +24,15 @@ import (
 // pot_scale_int16 option (TFLite's power-of-two int16 kernel) is ignored.
 // Float and int32 outputs are x1 + x2 clamped to the fused activation.
 type AddParams struct {
-	Input1Offset int32 `json:"input1_offset"` // −input1 zero point
-	Input2Offset int32 `json:"input2_offset"` // −input2 zero point
-	OutputOffset int32 `json:"output_offset"` // output zero point
-	LeftShift    int   `json:"left_shift,omitempty"`
+	Binary
+	LeftShift int `json:"left_shift,omitempty"`
 	// Input1 and Input2 are s_i / (2·max(s1, s2)); Output is
 	// 2·max(s1, s2) / (2^LeftShift · s_out).
 	Input1 Requant `json:"input1_multiplier,omitzero"`
 	Input2 Requant `json:"input2_multiplier,omitzero"`
 	Output Requant `json:"output_multiplier,omitzero"`
-	ActMin int32   `json:"act_min"`
-	ActMax int32   `json:"act_max"`
-	// Float models: the clamp of the fused activation.
-	FloatMin float32 `json:"float_min,omitempty"`
-	FloatMax float32 `json:"float_max,omitempty"`
-	// Broadcast is set when the input shapes differ.
-	Broadcast bool `json:"broadcast,omitempty"`
 
-	in1, in2, out int
-	typ           DType
-	sub           bool
-	bc            *broadcast
+	sub bool
 }
 
 func init() { register(tflite.BuiltinOperatorADD, prepareAdd) }
@@ -55,10 +43,6 @@ func prepareAdd(c *prepCtx) (kernel, error) { return prepareAddSub(c, false) }
 // TFLite Micro's add derives the multipliers in double precision, its sub in
 // float.
 func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
-	if err := c.io(2, 2, 1); err != nil {
-		return nil, err
-	}
-	in1, in2, out := c.in(0), c.in(1), c.out(0)
 	var act tflite.ActivationFunctionType
 	if sub {
 		if o, ok := c.op.Options.(*tflite.SubOptionsT); ok {
@@ -67,38 +51,19 @@ func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
 	} else if o, ok := c.op.Options.(*tflite.AddOptionsT); ok {
 		act = o.FusedActivationFunction
 	}
-	a, err := c.activation(act)
+	b, in1, in2, out, a, err := c.binary(act)
 	if err != nil {
 		return nil, err
 	}
-	bc, err := newBroadcast(in1.Shape, in2.Shape)
-	if err != nil {
-		return nil, c.errorf("%v", err)
-	}
-	if err := c.sameShape(out, bc.out); err != nil {
-		return nil, err
-	}
-	p := &AddParams{in1: in1.Index, in2: in2.Index, out: out.Index, typ: out.Type, sub: sub, bc: bc, Broadcast: !bc.same}
-	if in1.Type != out.Type || in2.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
+	p := &AddParams{Binary: b, sub: sub}
 	switch out.Type {
-	case Float32:
-		p.FloatMin, p.FloatMax = floatActivation(a)
 	case Int32:
 		// TFLite Micro's int32 ADD ignores a fused activation, its SUB
 		// applies it; refuse the ambiguous case rather than pick one.
 		if !sub && a != fixedpoint.ActNone {
 			return nil, c.errorf("int32 ADD with fused activation %v is not supported (TFLite Micro ignores the activation, TFLite applies it)", act)
 		}
-		p.ActMin, p.ActMax = int32ActivationRange(a)
 	case Int8, Uint8, Int16:
-		for _, t := range []*Tensor{in1, in2, out} {
-			if err := c.needQuant("input/output", t); err != nil {
-				return nil, err
-			}
-		}
-		p.Input1Offset, p.Input2Offset, p.OutputOffset = -in1.ZeroPoint(), -in2.ZeroPoint(), out.ZeroPoint()
 		p.LeftShift = 20
 		if out.Type == Int16 {
 			p.LeftShift = 15
@@ -125,11 +90,6 @@ func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
 				return nil, c.errorf("%s multiplier: %v", m.what, err)
 			}
 		}
-		if p.ActMin, p.ActMax, err = quantizedActivation(a, out); err != nil {
-			return nil, c.errorf("%v", err)
-		}
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	return p, nil
 }

@@ -36,28 +36,13 @@ type HardSwishParams struct {
 func init() { register(tflite.BuiltinOperatorHARD_SWISH, prepareHardSwish) }
 
 func prepareHardSwish(c *prepCtx) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
-		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
+	in, out, quantized, err := c.elementwise(Int8, Uint8)
+	if err != nil {
 		return nil, err
 	}
 	p := &HardSwishParams{in: in.Index, out: out.Index, typ: in.Type}
-	switch in.Type {
-	case Float32:
+	if !quantized {
 		return p, nil
-	case Int8, Uint8:
-	default:
-		return nil, c.unsupportedTypes()
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
 	}
 	p.InputZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), out.ZeroPoint()
 	hires := float32(1.0/128) * float32(in.Scale())

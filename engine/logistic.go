@@ -46,28 +46,13 @@ func prepareLogistic(c *prepCtx) (kernel, error) { return prepareSigmoid(c, fals
 // prepareSigmoid is LOGISTIC's and TANH's Prepare, which derive their input
 // scaling the same way.
 func prepareSigmoid(c *prepCtx, tanh bool) (*LogisticParams, error) {
-	if err := c.io(1, 1, 1); err != nil {
-		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
+	in, out, quantized, err := c.elementwise(Int8, Int16)
+	if err != nil {
 		return nil, err
 	}
 	p := &LogisticParams{in: in.Index, out: out.Index, typ: in.Type, tanh: tanh}
-	switch in.Type {
-	case Float32:
+	if !quantized {
 		return p, nil
-	case Int8, Int16:
-	default:
-		return nil, c.unsupportedTypes()
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
 	}
 	if in.Type == Int8 {
 		// The kernels write a fixed output quantization.
