@@ -110,20 +110,9 @@ func (c *prepCtx) smallerThanOne(real float64) (Requant, error) {
 func (p *AddParams) eval(r *run, op *Op) error {
 	switch p.typ {
 	case Float32:
-		p.bc.binaryFloats(r, p.in1, p.in2, p.out, func(x, y float32) float32 {
-			v := x + y
-			if p.sub {
-				v = x - y
-			}
-			return clampF(v, p.FloatMin, p.FloatMax)
-		})
+		p.bc.binaryFloats(r, p.in1, p.in2, p.out, p.float)
 	case Int32:
-		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
-			if p.sub {
-				return clamp(x-y, p.ActMin, p.ActMax)
-			}
-			return clamp(x+y, p.ActMin, p.ActMax)
-		})
+		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.int32)
 	default:
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
 			return p.quantized(x, y)
@@ -145,7 +134,12 @@ func (p *AddParams) quantized(x, y int32) int32 {
 
 func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 || p.typ == Int32 {
-		return nil, fmt.Errorf("op %d is a %v %s; explanations are for quantized ops", op.Index, p.typ, op.Builtin)
+		sym := "+"
+		if p.sub {
+			sym = "−"
+		}
+		return plainBinaryExplanation(res, p.bc, p.typ, p.in1, p.in2, index, sym, p.float, p.int32,
+			[2]float32{p.FloatMin, p.FloatMax}, [2]int32{p.ActMin, p.ActMax}), nil
 	}
 	i1, i2 := p.bc.index(index)
 	x := int32(Values(p.typ, res.Tensors[p.in1])[i1])
@@ -177,4 +171,43 @@ func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error
 	e.Steps = append(e.Steps, s...)
 	e.Steps, e.Value = append(e.Steps, zeroPointClampSteps(v, p.OutputOffset, p.ActMin, p.ActMax)...), int64(clamp(v+p.OutputOffset, p.ActMin, p.ActMax))
 	return e, nil
+}
+
+// float is the float32 ADD or SUB of one pair, clamped to the activation.
+func (p *AddParams) float(x, y float32) float32 {
+	if p.sub {
+		return clampF(x-y, p.FloatMin, p.FloatMax)
+	}
+	return clampF(x+y, p.FloatMin, p.FloatMax)
+}
+
+// int32 is the int32 ADD or SUB of one pair, clamped to the activation.
+func (p *AddParams) int32(x, y int32) int32 {
+	if p.sub {
+		return clamp(x-y, p.ActMin, p.ActMax)
+	}
+	return clamp(x+y, p.ActMin, p.ActMax)
+}
+
+// plainBinaryExplanation explains one element of a float32 or int32
+// elementwise op (x sym y, computed by f or g in the tensor type, then
+// clamped to the activation range fr or ir).
+func plainBinaryExplanation(res *Result, bc *broadcast, typ DType, in1, in2, index int, sym string,
+	f func(x, y float32) float32, g func(x, y int32) int32, fr [2]float32, ir [2]int32) *Explanation {
+	i1, i2 := bc.index(index)
+	x, y := Values(typ, res.Tensors[in1])[i1], Values(typ, res.Tensors[in2])[i2]
+	e := &Explanation{Steps: []Step{
+		{"input1", fmt.Sprintf("input1[%d]", i1), x},
+		{"input2", fmt.Sprintf("input2[%d]", i2), y},
+	}}
+	if typ == Float32 {
+		v := f(float32(x), float32(y))
+		e.Arithmetic = "float32"
+		e.Steps = append(e.Steps, Step{"result", fmt.Sprintf("clamp(%.9g %s %.9g rounded to float32, %g, %g)", x, sym, y, fr[0], fr[1]), float64(v)})
+		return e
+	}
+	v := g(int32(x), int32(y))
+	e.Arithmetic, e.Value = "int32, wrapping", int64(v)
+	e.Steps = append(e.Steps, Step{"result", fmt.Sprintf("clamp(%.0f %s %.0f, %d, %d)", x, sym, y, ir[0], ir[1]), float64(v)})
+	return e
 }

@@ -85,62 +85,20 @@ func hardSwish[T int8 | uint8](p *HardSwishParams, in, out []T) {
 	lo, hi := qrange(p.typ)
 	for i, x := range in {
 		h := int16(int32(x)-p.InputZeroPoint) * (1 << 7) // wraps to int16 as in TFLite
-		o := srdhm16(h, p.OutputMultiplier)
+		o := fixedpoint.SaturatingRoundingDoublingHighMul16(h, p.OutputMultiplier)
 		u := h
 		if p.ReluishExponent > 0 {
-			u = saturatingLeftShift16(u, p.ReluishExponent-1)
+			u = fixedpoint.SaturatingLeftShift16(u, p.ReluishExponent-1)
 		}
-		u = srdhm16(u, p.ReluishMultiplier)
+		u = fixedpoint.SaturatingRoundingDoublingHighMul16(u, p.ReluishMultiplier)
 		if p.ReluishExponent > 0 {
-			u = saturatingLeftShift16(u, 1)
+			u = fixedpoint.SaturatingLeftShift16(u, 1)
 		}
 		if p.ReluishExponent < 0 {
-			u = rdbpot16(u, -p.ReluishExponent)
+			u = fixedpoint.RoundingDivideByPOT16(u, -p.ReluishExponent)
 		}
 		u = int16((int32(u) + 1<<15) >> 1)
-		v := rdbpot16(sdhm16(u, o), -p.OutputExponent)
+		v := fixedpoint.RoundingDivideByPOT16(fixedpoint.SaturatingDoublingHighMul16(u, o), -p.OutputExponent)
 		out[i] = T(clamp(int32(v+int16(p.OutputZeroPoint)), lo, hi))
 	}
-}
-
-// srdhm16 is gemmlowp's int16 SaturatingRoundingDoublingHighMul.
-func srdhm16(a, b int16) int16 {
-	if a == math.MinInt16 && b == math.MinInt16 {
-		return math.MaxInt16
-	}
-	ab := int32(a) * int32(b)
-	nudge := int32(1 << 14)
-	if ab < 0 {
-		nudge = 1 - 1<<14
-	}
-	return int16((ab + nudge) / (1 << 15))
-}
-
-// sdhm16 is TFLite's SaturatingDoublingHighMul (hard_swish.h): like srdhm16
-// but rounding toward zero.
-func sdhm16(a, b int16) int16 {
-	if a == math.MinInt16 && b == math.MinInt16 {
-		return math.MaxInt16
-	}
-	return int16(int32(a) * int32(b) / (1 << 15))
-}
-
-// rdbpot16 is gemmlowp's RoundingDivideByPOT on int16, where the mask
-// 2^exponent − 1 is truncated to 16 bits.
-func rdbpot16(x int16, exponent int) int16 {
-	mask := int16(int64(1)<<exponent - 1)
-	threshold := mask >> 1
-	if x < 0 {
-		threshold++
-	}
-	q := x >> exponent
-	if x&mask > threshold {
-		q++
-	}
-	return q
-}
-
-// saturatingLeftShift16 is TFLite's SaturatingLeftShift (hard_swish.h).
-func saturatingLeftShift16(v int16, amount int) int16 {
-	return int16(min(max(int64(v)*(1<<amount), math.MinInt16), math.MaxInt16))
 }

@@ -49,13 +49,9 @@ func prepareMul(c *prepCtx) (kernel, error) {
 func (p *MulParams) eval(r *run, op *Op) error {
 	switch p.typ {
 	case Float32:
-		p.bc.binaryFloats(r, p.in1, p.in2, p.out, func(x, y float32) float32 {
-			return clampF(x*y, p.FloatMin, p.FloatMax)
-		})
+		p.bc.binaryFloats(r, p.in1, p.in2, p.out, p.float)
 	case Int32:
-		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
-			return clamp(x*y, p.ActMin, p.ActMax)
-		})
+		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.int32)
 	default:
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
 			v := p.Requant.apply((x + p.Input1Offset) * (y + p.Input2Offset))
@@ -67,7 +63,8 @@ func (p *MulParams) eval(r *run, op *Op) error {
 
 func (p *MulParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 || p.typ == Int32 {
-		return nil, fmt.Errorf("op %d is a %v MUL; explanations are for quantized ops", op.Index, p.typ)
+		return plainBinaryExplanation(res, p.bc, p.typ, p.in1, p.in2, index, "·", p.float, p.int32,
+			[2]float32{p.FloatMin, p.FloatMax}, [2]int32{p.ActMin, p.ActMax}), nil
 	}
 	i1, i2 := p.bc.index(index)
 	x := int32(Values(p.typ, res.Tensors[p.in1])[i1])
@@ -86,5 +83,11 @@ func (p *MulParams) explain(res *Result, op *Op, index int) (*Explanation, error
 	e.Value = int64(clamp(v+p.OutputOffset, p.ActMin, p.ActMax))
 	return e, nil
 }
+
+// float is the float32 MUL of one pair, clamped to the activation.
+func (p *MulParams) float(x, y float32) float32 { return clampF(x*y, p.FloatMin, p.FloatMax) }
+
+// int32 is the int32 MUL of one pair, clamped to the activation.
+func (p *MulParams) int32(x, y int32) int32 { return clamp(x*y, p.ActMin, p.ActMax) }
 
 func (p *MulParams) builtinNote() string { return p.Note }

@@ -245,7 +245,7 @@ func (p *SVDFParams) evalFloat(r *run) {
 
 func (p *SVDFParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float SVDF; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ over rank and memory of activation state·time weights of unit %d, float32, + bias, then the fused activation", index%p.Units)), nil
 	}
 	b, u := index/p.Units, index%p.Units
 	m := res.Model

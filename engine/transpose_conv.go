@@ -227,7 +227,7 @@ func (p *TransposeConvParams) evalFloat(r *run) {
 // tap and input channel.
 func (p *TransposeConvParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float TRANSPOSE_CONV; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ of the input·filter products scattered onto this element, float32, + bias[%d], clamped to [%g, %g]", index%p.OutC, p.FloatMin, p.FloatMax)), nil
 	}
 	c := index % p.OutC
 	x := index / p.OutC % p.OutW

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -310,13 +311,20 @@ func printExplanation(w io.Writer, m *engine.Model, e *engine.Explanation) {
 	for _, s := range e.Steps {
 		fmt.Fprintf(w, "  %-11s %s = %s\n", s.Name, s.Formula, formatNum(s.Value))
 	}
-	fmt.Fprintf(w, "result: %d  (real value %.9g)\n", e.Value, e.Real)
+	if out.Type == engine.Float32 {
+		fmt.Fprintf(w, "result: %s (float32)\n", formatNum(e.Real))
+	} else {
+		fmt.Fprintf(w, "result: %d  (real value %.9g)\n", e.Value, e.Real)
+	}
 	if e.Exact != nil {
 		fmt.Fprintf(w, "without rounding: acc × real multiplier + zero point = %.4f\n", *e.Exact)
 	}
 }
 
 func formatNum(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+		return strconv.FormatFloat(v, 'f', 0, 64) // an integer, every digit
+	}
 	s := fmt.Sprintf("%.9g", v)
 	return strings.TrimSuffix(s, ".0")
 }
