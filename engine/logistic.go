@@ -33,6 +33,9 @@ type LogisticParams struct {
 	InputMultiplier  int32 `json:"input_multiplier"`
 	InputLeftShift   int   `json:"input_left_shift"`
 	InputRangeRadius int32 `json:"input_range_radius,omitempty"` // int8
+	// Rounding is the build's MultiplyByQuantizedMultiplier rounding, with
+	// which the input is scaled.
+	Rounding Rounding `json:"rounding"`
 
 	in, out int
 	typ     DType
@@ -50,7 +53,7 @@ func prepareSigmoid(c *prepCtx, tanh bool) (*LogisticParams, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &LogisticParams{in: in.Index, out: out.Index, typ: in.Type, tanh: tanh}
+	p := &LogisticParams{in: in.Index, out: out.Index, typ: in.Type, tanh: tanh, Rounding: c.rounding}
 	if !quantized {
 		return p, nil
 	}
@@ -225,5 +228,5 @@ func (p *LogisticParams) explain(res *Result, op *Op, index int) (*Explanation, 
 // inputScale is the int8 input's scaling to Q4.27, as TFLite's
 // MultiplyByQuantizedMultiplier(d, InputMultiplier, InputLeftShift).
 func (p *LogisticParams) inputScale() Requant {
-	return Requant{Real: math.Ldexp(float64(p.InputMultiplier), p.InputLeftShift-31), Multiplier: p.InputMultiplier, Shift: p.InputLeftShift}
+	return Requant{Real: math.Ldexp(float64(p.InputMultiplier), p.InputLeftShift-31), Multiplier: p.InputMultiplier, Shift: p.InputLeftShift, Rounding: p.Rounding}
 }

@@ -31,6 +31,9 @@ type SoftmaxParams struct {
 	DiffMin         int32   `json:"diff_min,omitempty"` // int8 input: −CalculateInputRadius(5, InputLeftShift)
 	Depth           int     `json:"depth"`              // size of the last dimension
 	Rows            int     `json:"rows"`
+	// Rounding is the build's MultiplyByQuantizedMultiplier rounding, with
+	// which input differences are scaled.
+	Rounding Rounding `json:"rounding,omitempty"`
 
 	in, out         int
 	inType, outType DType
@@ -60,7 +63,7 @@ func prepareSoftmax(c *prepCtx) (kernel, error) {
 	if o, ok := c.op.Options.(*tflite.SoftmaxOptionsT); ok {
 		beta = o.Beta
 	}
-	p := &SoftmaxParams{Beta: beta, in: in.Index, out: out.Index, inType: in.Type, outType: out.Type}
+	p := &SoftmaxParams{Beta: beta, in: in.Index, out: out.Index, inType: in.Type, outType: out.Type, Rounding: c.rounding}
 	p.Depth = in.Shape[len(in.Shape)-1]
 	if p.Depth > 0 {
 		p.Rows = in.NumElements() / p.Depth
@@ -197,7 +200,7 @@ func (p *SoftmaxParams) row8(x []int8) (m, sum int32) {
 
 // inputScale is the scaling of input differences (to Q5.26 for int8 input).
 func (p *SoftmaxParams) inputScale() Requant {
-	return Requant{Real: math.Ldexp(float64(p.InputMultiplier), p.InputLeftShift-31), Multiplier: p.InputMultiplier, Shift: p.InputLeftShift}
+	return Requant{Real: math.Ldexp(float64(p.InputMultiplier), p.InputLeftShift-31), Multiplier: p.InputMultiplier, Shift: p.InputLeftShift, Rounding: p.Rounding}
 }
 
 // exp8 is exp of an int8 difference d ≤ 0 in Q0.31: d scaled to Q5.26, then
