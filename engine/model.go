@@ -262,6 +262,9 @@ func parse(b []byte, signature string) (m *Model, err error) {
 	}
 	if signature != "" {
 		i := slices.IndexFunc(m.Signatures, func(s Signature) bool { return s.Key == signature })
+		if i < 0 && len(m.Signatures) == 0 {
+			return nil, loadErrorf("model has no signature %q: it has no signatures at all (load it without one)", signature)
+		}
 		if i < 0 {
 			var keys []string
 			for _, s := range m.Signatures {

@@ -1,14 +1,15 @@
 // Command int8scope inspects and runs TensorFlow Lite models with the
 // int8scope engine, and explains how any output integer was computed.
 //
-//	int8scope inspect MODEL.tflite [--json]
+//	int8scope inspect MODEL.tflite [--profile NAME] [--json]
 //	int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
 //	int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
 //	int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
 //
 // Inputs are DIR/input<i>.bin, the raw little-endian bytes of subgraph input
 // i. run writes OUT/tensor<t>.bin for every tensor an inference writes, and
-// OUT/index.json describing them.
+// OUT/index.json describing them. inspect, run and explain take
+// --signature KEY to load a signature's subgraph instead of subgraph 0.
 package main
 
 import (
@@ -31,10 +32,11 @@ import (
 )
 
 const usage = `usage:
-  int8scope inspect MODEL.tflite [--json]
+  int8scope inspect MODEL.tflite [--profile NAME] [--json]
   int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
   int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
   int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
+inspect, run and explain take --signature KEY to load that signature's subgraph.
 `
 
 func main() {
@@ -72,6 +74,7 @@ func cli(args []string, w io.Writer) error {
 	inputs := fs.String("inputs", "", "directory of input<i>.bin files")
 	out := fs.String("out", "", "output directory")
 	profile := fs.String("profile", "reference", "arithmetic profile")
+	signature := fs.String("signature", "", "signature to load (default: subgraph 0)")
 	trace := fs.Bool("trace", false, "also write trace.json")
 	opIdx := fs.Int("op", -1, "op index")
 	elem := fs.Int("index", -1, "flat output element index")
@@ -90,7 +93,7 @@ func cli(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := engine.Load(b)
+	m, err := engine.LoadSignature(b, *signature)
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
@@ -220,6 +223,13 @@ func inspect(w io.Writer, m *engine.Model, p engine.Profile, asJSON bool) error 
 	fmt.Fprintf(w, "model: %q, %d tensors, %d ops, inputs %v, outputs %v\n", m.Description, len(m.Tensors), len(m.Ops), m.Inputs, m.Outputs)
 	for _, k := range slices.Sorted(maps.Keys(md)) {
 		fmt.Fprintf(w, "metadata: %s = %s\n", k, md[k])
+	}
+	for _, s := range m.Signatures {
+		mark := ""
+		if s.Subgraph == m.Subgraph && (s.Key == m.Signature || m.Signature == "") {
+			mark = " (loaded)"
+		}
+		fmt.Fprintf(w, "signature: %q, subgraph %d%s, inputs %v, outputs %v (--signature KEY picks one)\n", s.Key, s.Subgraph, mark, s.Inputs, s.Outputs)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "tensors:")
