@@ -303,11 +303,12 @@ func (p *Conv2DParams) evalInt8(r *run, trace []int64) {
 					if bias != nil {
 						a += bias[c]
 					}
+					accs[c] = a
 					if trace != nil {
 						trace[i+c] = int64(a)
 					}
-					out[i+c] = int8(o.requantize(a, c))
 				}
+				o.requantizeInt8(accs, out[i:i+p.OutC])
 				i += p.OutC
 			}
 		}

@@ -249,15 +249,17 @@ func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
 						}
 					}
 				}
-				for c, a := range accs {
-					if bias != nil {
-						a += bias[c]
+				if bias != nil {
+					for c, b := range bias {
+						accs[c] += b
 					}
-					if trace != nil {
+				}
+				if trace != nil {
+					for c, a := range accs {
 						trace[i+c] = int64(a)
 					}
-					out[i+c] = int8(o.requantize(a, c))
 				}
+				o.requantizeInt8(accs, out[i:i+p.OutC])
 				i += p.OutC
 			}
 		}

@@ -236,6 +236,13 @@ func (o *XNNPackOutput) requantize(acc int32, c int) int32 {
 
 func (o *XNNPackOutput) requantize64(acc int64, c int) int32 { return o.requantize(int32(acc), c) }
 
+func (o *XNNPackOutput) requantizeInt8(acc []int32, out []int8) {
+	out = out[:len(acc)]
+	for c, a := range acc {
+		out[c] = int8(xnnRequant(a, o.scale(c), o.ZeroPoint, o.Min, o.Max))
+	}
+}
+
 func (o *XNNPackOutput) arithmetic() string { return xnnFP32Arith }
 
 func (o *XNNPackOutput) steps(acc int64, c int, _ bool) ([]Step, int32, float64) {
