@@ -70,7 +70,7 @@ func TestLSTMGoldens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := m.Run([][]byte{in}, Options{})
+		res, err := m.Run([][]byte{in}, Options{state: storedState(m)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -408,7 +408,7 @@ func TestLSTMAgainstFloatReference(t *testing.T) {
 			p := m.Ops[0].Params.(*UnidirectionalSequenceLSTMParams)
 			wantOut, wantH, wantC := s.reference()
 			for run := range 2 { // the state starts over on every run
-				res, err := m.Run([][]byte{s.input()}, Options{})
+				res, err := m.Run([][]byte{s.input()}, Options{state: storedState(m)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -466,7 +466,7 @@ func TestLSTMCellSaturationAndClip(t *testing.T) {
 		if c.clip > 0 && p.QuantizedCellClip != 32767 {
 			t.Errorf("clip %v: quantized cell clip %d, want 32767", c.clip, p.QuantizedCellClip)
 		}
-		res, err := m.Run([][]byte{s.input()}, Options{})
+		res, err := m.Run([][]byte{s.input()}, Options{state: storedState(m)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -135,13 +135,19 @@ type builtinMeanNode struct {
 func builtinMean(m *Model, op *Op) (xnnNode, error) {
 	in, axes, out := opTensor(m, op, 0), opTensor(m, op, 1), m.Tensors[op.Outputs[0]]
 	o, _ := op.Options.(*tflite.ReducerOptionsT)
+	other := func() (xnnNode, error) { // reduce.cc's other paths (mean.go)
+		if p, ok := op.Params.(*MeanParams); ok {
+			return meanTFLite{p}, nil
+		}
+		return nil, nil
+	}
 	if in == nil || axes == nil || o == nil || !o.KeepDims || in.Type != Int8 || out.Type != Int8 ||
 		len(in.Shape) != 4 || !axes.Const || axes.Type != Int32 {
-		return nil, nil
+		return other()
 	}
 	av := AsInt32(axes.Data)
 	if len(av) != 2 || min(av[0], av[1]) != 1 || max(av[0], av[1]) != 2 {
-		return nil, nil
+		return other()
 	}
 	si, so := float32(in.Scale()), float32(out.Scale())
 	temp := float32(in.ZeroPoint()) * si / so

@@ -50,6 +50,15 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// mustSeed parses the seed of -case GEN/SEED.
+func mustSeed(t testing.TB, s string) int64 {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatalf("-case %q: %v", *onlyCase, err)
+	}
+	return v
+}
+
 func diffProfile(t testing.TB) engine.Profile {
 	s := *profileF
 	if s == "" {
@@ -106,11 +115,7 @@ func TestDifferential(t *testing.T) {
 		g, s, hasSeed := strings.Cut(*onlyCase, "/")
 		gens = []string{g}
 		if hasSeed {
-			v, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				t.Fatalf("-case %q: %v", *onlyCase, err)
-			}
-			seeds = []int64{v}
+			seeds = []int64{mustSeed(t, s)}
 		}
 	}
 	start := time.Now()

@@ -1,0 +1,246 @@
+package difftest
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+	"github.com/int8scope/int8scope/internal/tflm"
+)
+
+// startTFLM returns the TFLite Micro runner, skipping the test when
+// tflm_run is missing (and failing under CI=true).
+func startTFLM(t testing.TB) *tflm.Runner {
+	t.Helper()
+	r, err := tflm.Find()
+	tflm.CheckFind(t, err)
+	return r
+}
+
+// tflmSeeds is how many cases per generator TestDifferentialTFLM runs:
+// TFLite Micro is a process per model (a few milliseconds each).
+func tflmSeeds() int {
+	switch {
+	case *nFlag > 0:
+		return *nFlag
+	case *long || os.Getenv("INT8SCOPE_DIFF_LONG") == "1":
+		return 2000
+	}
+	return 40
+}
+
+// TestDifferentialTFLM compares the engine's reference profile with TFLite
+// Micro itself (tflm_run) on the generated models of every generator, every
+// tensor TFLite Micro dumps (state tensors included), element by element.
+func TestDifferentialTFLM(t *testing.T) {
+	r := startTFLM(t)
+	gens, skipped := runnable(t)
+	if len(skipped) > 0 {
+		t.Logf("generators skipped (ops not in the engine yet): %v", skipped)
+	}
+	n := tflmSeeds()
+	var seeds []int64
+	for i := 0; i < n; i++ {
+		seeds = append(seeds, int64(i+1))
+	}
+	if *onlyCase != "" {
+		g, s, hasSeed := strings.Cut(*onlyCase, "/")
+		gens = []string{g}
+		if hasSeed {
+			seeds = []int64{mustSeed(t, s)}
+		}
+	}
+	start := time.Now()
+	var mu sync.Mutex
+	total, elems := 0, 0
+	for _, gname := range gens {
+		t.Run(gname, func(t *testing.T) {
+			type result struct {
+				c   *Case
+				out *Outcome
+				err error
+			}
+			results := make([]result, len(seeds))
+			var wg sync.WaitGroup
+			next := make(chan int)
+			for w := 0; w < 2; w++ { // tflm_run processes in flight
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range next {
+						c, err := Generate(gname, seeds[i])
+						if err != nil {
+							results[i] = result{err: err}
+							continue
+						}
+						out, err := CheckTFLM(context.Background(), r, c)
+						results[i] = result{c, out, err}
+					}
+				}()
+			}
+			for i := range seeds {
+				next <- i
+			}
+			close(next)
+			wg.Wait()
+			failed, diffCases, cases, crashed := 0, 0, 0, 0
+			perOp := map[string]int{}
+			for _, res := range results {
+				if res.err != nil && res.c != nil && tflmCrashes(res.c) != "" {
+					crashed++ // TFLite Micro cannot run it; see tflmCrashes
+					continue
+				}
+				if res.err != nil {
+					var te *tflm.Error
+					if errors.As(res.err, &te) && te.Refused() {
+						t.Errorf("TFLite Micro refused a generated model (a generator bug, or an op TFLite Micro lacks): %v", res.err)
+					} else {
+						t.Errorf("%v", res.err)
+					}
+					failed++
+					continue
+				}
+				cases++
+				mu.Lock()
+				elems += res.out.Elements
+				mu.Unlock()
+				if res.out.Differ > 0 {
+					diffCases++
+					for k, v := range res.out.PerOp {
+						perOp[k] += v
+					}
+					failed++
+					if failed <= 3 {
+						dir, _ := os.MkdirTemp("", "int8scope-tflm-"+gname+"-")
+						if dir != "" {
+							_ = res.c.Save(dir)
+						}
+						t.Errorf("%s\n  saved to %s; rerun: go test ./internal/difftest -run 'TestDifferentialTFLM/%s' -case %s -v",
+							res.out.Report(), dir, gname, res.c.ID())
+					}
+				}
+				if failed > 20 {
+					break
+				}
+			}
+			mu.Lock()
+			total += cases
+			mu.Unlock()
+			if crashed > 0 {
+				t.Logf("%d of %d cases not compared: %s", crashed, len(results), tflmCrashes(nil))
+			}
+			if diffCases > 0 {
+				t.Errorf("%s: %d of %d cases differ from TFLite Micro (differing elements per op: %v)", gname, diffCases, cases, perOp)
+			}
+		})
+	}
+	t.Logf("reference vs TFLite Micro: %d cases, %d elements compared, %d generators, in %v",
+		total, elems, len(gens), time.Since(start).Round(time.Millisecond))
+}
+
+// tflmCrashes names a known TFLite Micro failure that case c hits (nil c:
+// the text alone), or "" when TFLite Micro should run it: its int8 SVDF
+// Prepare reads the bias tensor's scale without checking that the optional
+// bias is there (svdf_common.cc, "TODO(#1751): account for optional bias
+// tensor"), a null dereference.
+func tflmCrashes(c *Case) string {
+	const svdf = "TFLite Micro dereferences the absent bias of an int8 SVDF in Prepare (svdf_common.cc, TODO #1751)"
+	if c == nil {
+		return svdf
+	}
+	if c.Gen == "SVDF" && strings.Contains(c.Desc, "bias false") {
+		return svdf
+	}
+	return ""
+}
+
+// genMeanWide is a MEAN model for TestMeanTFLM: int8 or int16, ranks 1–5,
+// up to a few thousand values per output (so ⌊log2 n⌋ reaches 12 and the
+// clamp at 31 + shift bites), s_in/s_out from 2^-24 to 2^10, and inputs
+// crowded at the type's edges.
+func genMeanWide(g *gen) {
+	typ := pick(g, tflite.TensorTypeINT8, tflite.TensorTypeINT16)
+	var s []int
+	if g.chance(0.3) {
+		s = []int{1, g.intn(1, 64), g.intn(1, 64), g.intn(1, 4)}
+	} else {
+		s = g.shape(1, 5, 2000)
+	}
+	var axes []int32
+	for d := range s {
+		if g.chance(0.5) {
+			axes = append(axes, int32(d-len(s)*g.intn(0, 1)))
+		}
+	}
+	if len(axes) == 0 {
+		axes = []int32{int32(g.intn(0, len(s)-1))}
+	}
+	if g.chance(0.2) {
+		axes = append(axes, axes[0]) // a duplicate
+	}
+	keep := g.chance(0.5)
+	var os []int
+	for d, v := range s {
+		red := false
+		for _, a := range axes {
+			red = red || int(a) == d || int(a)+len(s) == d
+		}
+		switch {
+		case !red:
+			os = append(os, v)
+		case keep:
+			os = append(os, 1)
+		}
+	}
+	sIn := g.scale(1.0/4096, 1)
+	sOut := float32(float64(sIn) * math.Exp2(g.rng.Float64()*34-24))
+	if g.chance(0.2) {
+		sOut = sIn
+	}
+	zIn, zOut := int64(0), int64(0)
+	if typ == tflite.TensorTypeINT8 {
+		zIn, zOut = g.zp(), g.zp()
+	}
+	x := g.b.Tensor("x", typ, s, q(sIn, zIn), nil)
+	data := g.i8(prod(s) * map[tflite.TensorType]int{tflite.TensorTypeINT8: 1, tflite.TensorTypeINT16: 2}[typ])
+	g.inputs, g.inputData = append(g.inputs, x), append(g.inputData, data)
+	ax := g.constI32("axes", axes...)
+	y := g.b.Tensor("y", typ, os, q(sOut, zOut), nil)
+	g.note("MEAN %v %v axes %v keep_dims %v s_in/s_out 2^%.1f", typ, s, axes, keep, math.Log2(float64(sIn)/float64(sOut)))
+	g.b.Op(tflite.BuiltinOperatorMEAN, 2, opts(tflite.BuiltinOptionsReducerOptions, &tflite.ReducerOptionsT{KeepDims: keep}), []int{x, ax}, []int{y})
+	g.noPoison = true
+	g.finish(y)
+}
+
+// TestMeanTFLM checks the reference MEAN against TFLite Micro, which sends
+// every int8 and int16 MEAN through reference_ops::QuantizedMeanOrSum, on
+// models wider than the MEAN generator's (which must also suit XNNPACK).
+func TestMeanTFLM(t *testing.T) {
+	r := startTFLM(t)
+	n := 150
+	if *long {
+		n = 5000
+	}
+	cases, elems := 0, 0
+	for seed := int64(1); seed <= int64(n); seed++ {
+		g := newGen(seed)
+		genMeanWide(g)
+		c := &Case{Gen: "MEAN_wide", Seed: seed, Desc: strings.Join(g.desc, " "), Model: g.b.Bytes(), Inputs: g.inputData}
+		out, err := CheckTFLM(context.Background(), r, c)
+		if err != nil {
+			t.Fatalf("%v (%s)", err, c.Desc)
+		}
+		cases++
+		elems += out.Elements
+		if out.Differ > 0 {
+			t.Errorf("%s", out.Report())
+		}
+	}
+	t.Logf("%d MEAN models, %d elements: reference equals TFLite Micro", cases, elems)
+}
