@@ -114,6 +114,13 @@ func corpusInputs(t testing.TB, m *engine.Model, name string, n int) (names []st
 		}
 		names, inputs = append(names, c.Name()), append(inputs, ins)
 	}
+	rn, rin := randomInputs(m, n)
+	return append(names, rn...), append(inputs, rin...)
+}
+
+// randomInputs returns n seeded random input sets for m (float inputs
+// uniform in [−1, 1)).
+func randomInputs(m *engine.Model, n int) (names []string, inputs [][][]byte) {
 	rng := rand.New(rand.NewSource(7))
 	for k := 0; k < n; k++ {
 		var ins [][]byte

@@ -240,12 +240,18 @@ func parseProfile(summary string) (delegated, builtin map[string]bool) {
 	return
 }
 
-// Written lists the tensors the ops of m write, in index order.
+// Written lists the tensors the ops of m write, in index order: their
+// outputs and the variable (state) tensors they update in place.
 func Written(m *engine.Model) []int {
 	var ts []int
 	for _, op := range m.Ops {
 		for _, t := range op.Outputs {
 			if t >= 0 && !slices.Contains(ts, t) && m.Tensors[t].Type.Size() > 0 {
+				ts = append(ts, t)
+			}
+		}
+		for _, t := range op.Inputs {
+			if t >= 0 && m.Tensors[t].Variable && !slices.Contains(ts, t) && m.Tensors[t].Type.Size() > 0 {
 				ts = append(ts, t)
 			}
 		}
