@@ -269,7 +269,7 @@ func (k *builtinMeanNode) explainXNN(res *Result, op *Op, index int) (*Explanati
 
 func (k *builtinLSTMNode) explainXNN(res *Result, op *Op, index int) (*Explanation, error) {
 	v := int64(AsInt8(res.Tensors[k.p.out])[index])
-	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) + %d)",
+	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) − %d) (TFLite's CwiseMul subtracts the zero point)",
 		k.HiddenScale.Multiplier, k.HiddenScale.Shift, k.HiddenZP), float64(v)}}, Value: v,
 		Arithmetic: "TFLite builtin integer LSTM (lstm_eval EvalInteger8x8_16): gemmlowp int16 sigmoid/tanh, cell update by rounding shifts, float32 effective scales"}, nil
 }
