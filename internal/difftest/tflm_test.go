@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/engine/tflite"
+	"github.com/int8scope/int8scope/internal/oracle"
 	"github.com/int8scope/int8scope/internal/tflm"
 )
 
@@ -154,7 +156,7 @@ func tflmCrashes(c *Case) string {
 	if c == nil {
 		return svdf
 	}
-	if c.Gen == "SVDF" && strings.Contains(c.Desc, "bias false") {
+	if strings.HasPrefix(c.Gen, "SVDF") && strings.Contains(c.Desc, "bias false") {
 		return svdf
 	}
 	return ""
@@ -243,4 +245,107 @@ func TestMeanTFLM(t *testing.T) {
 		}
 	}
 	t.Logf("%d MEAN models, %d elements: reference equals TFLite Micro", cases, elems)
+}
+
+// TestSVDFStateTFLM checks int8 SVDFs with an int8 state and weights_time
+// (as keyword_scrambled_8bit has) against TFLite Micro, the state included:
+// TFLite Micro starts an int8 state at its zero point, and the tflite-xnnpack
+// profile refuses them (TFLite reads them as int16).
+func TestSVDFStateTFLM(t *testing.T) {
+	r := startTFLM(t)
+	cases, elems := 0, 0
+	for seed := int64(1); seed <= 60; seed++ {
+		g := newGen(seed)
+		g.noPoison = true
+		zp := g.zp()
+		if err := genSVDFState(g, tflite.TensorTypeINT8, zp); err != nil {
+			t.Fatal(err)
+		}
+		c := &Case{Gen: "SVDF_int8_state", Seed: seed, Desc: strings.Join(g.desc, " "), Model: g.b.Bytes(), Inputs: g.inputData}
+		if tflmCrashes(c) != "" {
+			continue
+		}
+		out, err := CheckTFLM(context.Background(), r, c)
+		if err != nil {
+			t.Fatalf("%v (%s)", err, c.Desc)
+		}
+		cases++
+		elems += out.Elements
+		if out.Differ > 0 {
+			t.Errorf("%s", out.Report())
+		}
+		m, err := engine.Load(c.Model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Run(c.Inputs, engine.Options{Profile: engine.XNNPack}); err == nil || !strings.Contains(err.Error(), "reads both as int16") {
+			t.Errorf("%s: tflite-xnnpack: err = %v, want the int8-state refusal", c.ID(), err)
+		}
+	}
+	if cases < 30 {
+		t.Fatalf("only %d cases compared", cases)
+	}
+	t.Logf("%d int8-state SVDF models, %d elements (state included): reference equals TFLite Micro", cases, elems)
+}
+
+// TestVariableWithBuffer: a variable (state) tensor stored with a buffer.
+// TFLite refuses the model (InterpreterBuilder: "Tensor %d is a variable
+// tensor with buffer"), and so does tflite-xnnpack; TFLite Micro ignores the
+// buffer and resets the tensor (zero point for int8, else zeros), and so
+// does reference. Checked against both runtimes.
+func TestVariableWithBuffer(t *testing.T) {
+	r := startTFLM(t)
+	o := startOracle(t)
+	checked := 0
+	for seed := int64(1); seed <= 8; seed++ {
+		g := newGen(seed)
+		g.noPoison = true
+		typ, zp := tflite.TensorTypeINT16, int64(0)
+		if seed%2 == 0 {
+			typ, zp = tflite.TensorTypeINT8, g.zp()
+		}
+		if err := genSVDFState(g, typ, zp); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.Join(g.desc, " "), "bias false") {
+			continue // TFLite Micro crashes on those (tflmCrashes)
+		}
+		for _, ten := range g.b.M.Subgraphs[0].Tensors {
+			if ten.IsVariable {
+				n := 1
+				for _, d := range ten.Shape {
+					n *= int(d)
+				}
+				data := g.i8(n * map[tflite.TensorType]int{tflite.TensorTypeINT8: 1, tflite.TensorTypeINT16: 2}[ten.Type])
+				ten.Buffer = uint32(len(g.b.M.Buffers))
+				g.b.M.Buffers = append(g.b.M.Buffers, &tflite.BufferT{Data: data})
+			}
+		}
+		c := &Case{Gen: "SVDF_state_buffer", Seed: seed, Desc: strings.Join(g.desc, " "), Model: g.b.Bytes(), Inputs: g.inputData}
+		out, err := CheckTFLM(context.Background(), r, c)
+		if err != nil {
+			t.Fatalf("%v (%s)", err, c.Desc)
+		}
+		if out.Differ > 0 {
+			t.Errorf("%s", out.Report())
+		}
+		const msg = "is a variable tensor with buffer"
+		_, err = o.Run(c.Model, c.Inputs)
+		var te *oracle.TFLiteError
+		if !errors.As(err, &te) || !strings.Contains(te.Message, msg) {
+			t.Errorf("%s: real TFLite: err = %v, want it to refuse the model (%q)", c.ID(), err, msg)
+		}
+		m, err := engine.Load(c.Model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Run(c.Inputs, engine.Options{Profile: engine.XNNPack}); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%s: tflite-xnnpack: err = %v, want %q", c.ID(), err, msg)
+		}
+		checked++
+	}
+	if checked < 3 {
+		t.Fatalf("only %d models checked", checked)
+	}
+	t.Logf("%d SVDF models with a stored state buffer: TFLite refuses them, TFLite Micro ignores the buffer like reference", checked)
 }
