@@ -14,6 +14,7 @@ import (
 	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/engine/tflite"
 	"github.com/int8scope/int8scope/internal/oracle"
+	"github.com/int8scope/int8scope/internal/sharedtest"
 )
 
 // sharedCorpus returns ../shared/corpus, skipping (or failing under CI)
@@ -25,12 +26,7 @@ func sharedCorpus(t testing.TB) string {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(root, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(dir, "models")); err != nil {
-		if inCI() {
-			t.Fatalf("CI=true but the shared corpus is missing: %v", err)
-		}
-		t.Skipf("shared corpus not found at %s", dir)
-	}
+	sharedtest.Need(t, filepath.Join(dir, "models"), "the shared corpus (../shared/corpus)")
 	return dir
 }
 

@@ -24,8 +24,6 @@ var (
 	nFlag    = flag.Int("cases", 0, "cases per generator (default 200, or 5000 with -long)")
 )
 
-func inCI() bool { return os.Getenv("CI") == "true" }
-
 var (
 	sharedOnce   sync.Once
 	sharedOracle *oracle.Oracle

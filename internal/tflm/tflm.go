@@ -19,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/int8scope/int8scope/internal/sharedtest"
 )
 
 // ErrUnavailable is wrapped by Find's error when tflm_run is not there.
@@ -89,14 +91,14 @@ func Find() (*Runner, error) {
 }
 
 // CheckFind handles Find's error in a test: tflm_run missing skips the
-// test with a message, except under CI=true, where it fails.
+// test (sharedtest.Skip), except under CI=true, where it fails.
 func CheckFind(t testing.TB, err error) {
 	t.Helper()
 	if err == nil {
 		return
 	}
-	if errors.Is(err, ErrUnavailable) && os.Getenv("CI") != "true" {
-		t.Skipf("TFLite Micro oracle not available (../shared/oracles/tflm/tflm_run, or set INT8SCOPE_TFLM_RUN): %v", err)
+	if errors.Is(err, ErrUnavailable) {
+		sharedtest.Skip(t, "TFLite Micro (../shared/oracles/tflm/tflm_run, or $INT8SCOPE_TFLM_RUN)", err.Error())
 	}
 	t.Fatal(err)
 }
