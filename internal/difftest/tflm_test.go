@@ -25,6 +25,10 @@ func startTFLM(t testing.TB) *tflm.Runner {
 	return r
 }
 
+// tflmBatch is how many generated models TestDifferentialTFLM merges into
+// one TFLite Micro run (CheckTFLMBatch).
+const tflmBatch = 25
+
 // tflmSeeds is how many cases per generator TestDifferentialTFLM runs:
 // TFLite Micro is a process per model (a few milliseconds each).
 func tflmSeeds() int {
@@ -69,32 +73,46 @@ func TestDifferentialTFLM(t *testing.T) {
 				err error
 			}
 			results := make([]result, len(seeds))
+			var batches [][]int // case numbers, tflmBatch at a time
+			for i, seed := range seeds {
+				c, err := Generate(gname, seed)
+				results[i] = result{c: c, err: err}
+				if err != nil || tflmCrashes(c) != "" {
+					continue
+				}
+				if len(batches) == 0 || len(batches[len(batches)-1]) == tflmBatch {
+					batches = append(batches, nil)
+				}
+				batches[len(batches)-1] = append(batches[len(batches)-1], i)
+			}
 			var wg sync.WaitGroup
-			next := make(chan int)
+			next := make(chan []int)
 			for w := 0; w < 2; w++ { // tflm_run processes in flight
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					for i := range next {
-						c, err := Generate(gname, seeds[i])
-						if err != nil {
-							results[i] = result{err: err}
-							continue
+					for b := range next {
+						cs := make([]*Case, len(b))
+						for k, i := range b {
+							cs[k] = results[i].c
 						}
-						out, err := CheckTFLM(context.Background(), r, c)
-						results[i] = result{c, out, err}
+						outs, errs := CheckTFLMBatch(context.Background(), r, cs)
+						for k, i := range b {
+							results[i].out, results[i].err = outs[k], errs[k]
+						}
 					}
 				}()
 			}
-			for i := range seeds {
-				next <- i
+			for _, b := range batches {
+				next <- b
 			}
 			close(next)
 			wg.Wait()
 			failed, diffCases, cases, crashed := 0, 0, 0, 0
 			perOp := map[string]int{}
 			for _, res := range results {
-				if res.err != nil && res.c != nil && tflmCrashes(res.c) != "" {
+				if res.err == nil && res.out == nil { // not run: TFLite Micro crashes on it
+
 					crashed++ // TFLite Micro cannot run it; see tflmCrashes
 					continue
 				}
@@ -225,24 +243,31 @@ func genMeanWide(g *gen) {
 // models wider than the MEAN generator's (which must also suit XNNPACK).
 func TestMeanTFLM(t *testing.T) {
 	r := startTFLM(t)
-	n := 150
+	n := 300
 	if *long {
-		n = 5000
+		n = 10000
 	}
 	cases, elems := 0, 0
+	var batch []*Case
 	for seed := int64(1); seed <= int64(n); seed++ {
 		g := newGen(seed)
 		genMeanWide(g)
-		c := &Case{Gen: "MEAN_wide", Seed: seed, Desc: strings.Join(g.desc, " "), Model: g.b.Bytes(), Inputs: g.inputData}
-		out, err := CheckTFLM(context.Background(), r, c)
-		if err != nil {
-			t.Fatalf("%v (%s)", err, c.Desc)
+		batch = append(batch, &Case{Gen: "MEAN_wide", Seed: seed, Desc: strings.Join(g.desc, " "), Model: g.b.Bytes(), Inputs: g.inputData})
+		if len(batch) < tflmBatch && seed < int64(n) {
+			continue
 		}
-		cases++
-		elems += out.Elements
-		if out.Differ > 0 {
-			t.Errorf("%s", out.Report())
+		outs, errs := CheckTFLMBatch(context.Background(), r, batch)
+		for i, out := range outs {
+			if errs[i] != nil {
+				t.Fatalf("%v (%s)", errs[i], batch[i].Desc)
+			}
+			cases++
+			elems += out.Elements
+			if out.Differ > 0 {
+				t.Errorf("%s", out.Report())
+			}
 		}
+		batch = nil
 	}
 	t.Logf("%d MEAN models, %d elements: reference equals TFLite Micro", cases, elems)
 }
