@@ -15,6 +15,10 @@
 // broadcasting shapes and inputs crowded at the int8 edges. 15 % of the
 // models also get a "poison" ADD that makes XNNPACK fail as a whole, so the
 // same ops are checked under TFLite's builtin kernels too.
+//
+// The same models also check the reference profile against TFLite Micro
+// itself (CheckTFLM, CheckTFLMBatch: ../shared/oracles/tflm/tflm_run via
+// internal/tflm), on every tensor TFLite Micro dumps, state included.
 package difftest
 
 import (
