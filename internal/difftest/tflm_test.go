@@ -269,7 +269,7 @@ func TestMeanTFLM(t *testing.T) {
 		}
 		batch = nil
 	}
-	t.Logf("%d MEAN models, %d elements: reference equals TFLite Micro", cases, elems)
+	t.Logf("%d MEAN models, %d elements compared with TFLite Micro", cases, elems)
 }
 
 // TestSVDFStateTFLM checks int8 SVDFs with an int8 state and weights_time
@@ -310,7 +310,7 @@ func TestSVDFStateTFLM(t *testing.T) {
 	if cases < 30 {
 		t.Fatalf("only %d cases compared", cases)
 	}
-	t.Logf("%d int8-state SVDF models, %d elements (state included): reference equals TFLite Micro", cases, elems)
+	t.Logf("%d int8-state SVDF models, %d elements (state included) compared with TFLite Micro", cases, elems)
 }
 
 // TestVariableWithBuffer: a variable (state) tensor stored with a buffer.
