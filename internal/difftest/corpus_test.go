@@ -175,19 +175,26 @@ func TestCorpusXNNPack(t *testing.T) {
 				t.Logf("op %2d %-28s xnnpack=%v %s", i, op.Builtin, taken[i], why[i])
 			}
 			names, inputs := corpusInputs(t, m, name, 16)
-			for k, ins := range inputs {
-				c := &Case{Gen: name, Seed: int64(k), Desc: names[k], Model: model, Inputs: ins}
-				res, err := Check(o, c, engine.XNNPack)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res.Differ > 0 {
-					t.Errorf("%s: %s", names[k], res.Report())
-				} else {
-					t.Logf("%s: %d tensors, %d elements equal", names[k], res.Tensors, res.Elements)
-				}
-			}
+			checkXNNPack(t, o, name, model, names, inputs)
 		})
+	}
+}
+
+// checkXNNPack compares the tflite-xnnpack profile with the real TFLite on
+// model with each input set, every tensor the ops write and the state.
+func checkXNNPack(t *testing.T, o *oracle.Oracle, name string, model []byte, names []string, inputs [][][]byte) {
+	t.Helper()
+	for k, ins := range inputs {
+		c := &Case{Gen: name, Seed: int64(k), Desc: names[k], Model: model, Inputs: ins}
+		res, err := Check(o, c, engine.XNNPack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Differ > 0 {
+			t.Errorf("%s: %s", names[k], res.Report())
+		} else {
+			t.Logf("%s: %d tensors, %d elements equal TFLite", names[k], res.Tensors, res.Elements)
+		}
 	}
 }
 

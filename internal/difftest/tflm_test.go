@@ -29,39 +29,12 @@ func startTFLM(t testing.TB) *tflm.Runner {
 // one TFLite Micro run (CheckTFLMBatch).
 const tflmBatch = 25
 
-// tflmSeeds is how many cases per generator TestDifferentialTFLM runs:
-// TFLite Micro is a process per model (a few milliseconds each).
-func tflmSeeds() int {
-	switch {
-	case *nFlag > 0:
-		return *nFlag
-	case *long || os.Getenv("INT8SCOPE_DIFF_LONG") == "1":
-		return 2000
-	}
-	return 40
-}
-
 // TestDifferentialTFLM compares the engine's reference profile with TFLite
 // Micro itself (tflm_run) on the generated models of every generator, every
 // tensor TFLite Micro dumps (state tensors included), element by element.
 func TestDifferentialTFLM(t *testing.T) {
 	r := startTFLM(t)
-	gens, skipped := runnable(t)
-	if len(skipped) > 0 {
-		t.Logf("generators skipped (ops not in the engine yet): %v", skipped)
-	}
-	n := tflmSeeds()
-	var seeds []int64
-	for i := 0; i < n; i++ {
-		seeds = append(seeds, int64(i+1))
-	}
-	if *onlyCase != "" {
-		g, s, hasSeed := strings.Cut(*onlyCase, "/")
-		gens = []string{g}
-		if hasSeed {
-			seeds = []int64{mustSeed(t, s)}
-		}
-	}
+	gens, seeds := selection(t, 40, 2000)
 	start := time.Now()
 	var mu sync.Mutex
 	total, elems := 0, 0

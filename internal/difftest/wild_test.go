@@ -105,18 +105,7 @@ func TestWildLSTMXNNPack(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			model, m := readWildModel(t, name)
 			names, inputs, _ := wildInputs(t, m, name, 8)
-			for k, ins := range inputs {
-				c := &Case{Gen: name, Seed: int64(k), Desc: names[k], Model: model, Inputs: ins}
-				out, err := Check(o, c, engine.XNNPack)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if out.Differ > 0 {
-					t.Errorf("%s: %s", names[k], out.Report())
-				} else {
-					t.Logf("%s: %d tensors, %d elements equal TFLite", names[k], out.Tensors, out.Elements)
-				}
-			}
+			checkXNNPack(t, o, name, model, names, inputs)
 		})
 	}
 }

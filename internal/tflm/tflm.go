@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/int8scope/int8scope/internal/oracle"
 	"github.com/int8scope/int8scope/internal/sharedtest"
 )
 
@@ -74,7 +75,7 @@ type Runner struct {
 func Find() (*Runner, error) {
 	bin := os.Getenv("INT8SCOPE_TFLM_RUN")
 	if bin == "" {
-		root, err := moduleRoot()
+		root, err := oracle.ModuleRoot()
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 		}
@@ -101,25 +102,6 @@ func CheckFind(t testing.TB, err error) {
 		sharedtest.Skip(t, "TFLite Micro (../shared/oracles/tflm/tflm_run, or $INT8SCOPE_TFLM_RUN)", err.Error())
 	}
 	t.Fatal(err)
-}
-
-// moduleRoot is the directory holding go.mod, found from the working
-// directory upwards.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // Run runs one inference of model in TFLite Micro. inputs[i] holds the raw
