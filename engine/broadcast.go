@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/int8scope/int8scope/engine/fixedpoint"
+	"github.com/int8scope/int8scope/engine/tflite"
 )
 
 // Shared by the elementwise binary ops (ADD, SUB, MUL): broadcasting, the
@@ -136,60 +137,68 @@ func (bc *broadcast) binaryFloats(r *run, in1, in2, out int, f func(x, y float32
 	bc.each(func(i, i1, i2 int) { o[i] = f(a[i1], b[i2]) })
 }
 
-// clampF is TFLite's ActivationFunctionWithMinMax for float32:
-// std::min(std::max(x, lo), hi), which keeps −0 and NaN as they are (Go's
-// min and max would turn −0 into +0).
-func clampF(x, lo, hi float32) float32 {
-	if x < lo {
-		x = lo
-	}
-	if hi < x {
-		x = hi
-	}
-	return x
+// Binary is what the two-input elementwise ops (ADD, SUB, MUL) prepare
+// alike: the inputs broadcast to the output, their offsets, and the clamp of
+// the fused activation.
+type Binary struct {
+	Input1Offset int32 `json:"input1_offset"` // −input1 zero point
+	Input2Offset int32 `json:"input2_offset"` // −input2 zero point
+	OutputOffset int32 `json:"output_offset"` // output zero point
+	ActMin       int32 `json:"act_min"`
+	ActMax       int32 `json:"act_max"`
+	// Float models: the clamp of the fused activation.
+	FloatMin float32 `json:"float_min,omitempty"`
+	FloatMax float32 `json:"float_max,omitempty"`
+	// Broadcast is set when the input shapes differ.
+	Broadcast bool `json:"broadcast,omitempty"`
+
+	in1, in2, out int
+	typ           DType
+	bc            *broadcast
 }
 
-// int32ActivationRange is TFLite's CalculateActivationRange<int32_t>, the
-// clamp of a fused activation on an unquantized int32 output.
-func int32ActivationRange(act fixedpoint.Activation) (lo, hi int32) {
-	switch act {
-	case fixedpoint.ActRelu:
-		return 0, 1<<31 - 1
-	case fixedpoint.ActRelu6:
-		return 0, 6
-	case fixedpoint.ActReluN1To1:
-		return -1, 1
+// binary prepares a two-input elementwise op with fused activation a: both
+// inputs and the output of one type, float32, int32, or int8, uint8 or int16
+// with all three tensors quantized. It returns the tensors and the
+// activation for the op's own checks.
+func (c *prepCtx) binary(a tflite.ActivationFunctionType) (b Binary, in1, in2, out *Tensor, act fixedpoint.Activation, err error) {
+	if err = c.io(2, 2, 1); err != nil {
+		return
 	}
-	return -1 << 31, 1<<31 - 1
-}
-
-// scaleSteps derives r = MultiplyByQuantizedMultiplier(x, q) step by step the
-// way the profile computes it; what names the value being scaled.
-func scaleSteps(p Profile, what string, x int32, q Requant) ([]Step, int32) {
-	if p == SingleRounding {
-		v := requant(p, x, q)
-		return []Step{{what + " scaled", fmt.Sprintf("(%d·%d + 2^%d) >> %d  (real multiplier %.9g)",
-			x, q.Multiplier, 30-q.Shift, 31-q.Shift, q.Real), float64(v)}}, v
+	in1, in2, out = c.in(0), c.in(1), c.out(0)
+	if act, err = c.activation(a); err != nil {
+		return
 	}
-	var s []Step
-	if left := max(q.Shift, 0); left > 0 {
-		y := x << left
-		s = append(s, Step{what + " left shift", fmt.Sprintf("%d · 2^%d", x, left), float64(y)})
-		x = y
+	bc, berr := newBroadcast(in1.Shape, in2.Shape)
+	if berr != nil {
+		err = c.errorf("%v", berr)
+		return
 	}
-	hm := fixedpoint.SaturatingRoundingDoublingHighMul(x, q.Multiplier)
-	s = append(s, Step{what + " SRDHM", fmt.Sprintf("round(%d · %d / 2^31)  (real multiplier %.9g)", x, q.Multiplier, q.Real), float64(hm)})
-	right := max(-q.Shift, 0)
-	v := fixedpoint.RoundingDivideByPOT(hm, right)
-	s = append(s, Step{what + " shift", fmt.Sprintf("RoundingDivideByPOT(%d, %d): %d / 2^%d rounded half away from zero", hm, right, hm, right), float64(v)})
-	return s, v
-}
-
-// zeroPointClampSteps are the last two steps of most quantized kernels.
-func zeroPointClampSteps(v, zp, lo, hi int32) []Step {
-	z := v + zp
-	return []Step{
-		{"zero point", fmt.Sprintf("%d + output zero point %d", v, zp), float64(z)},
-		{"clamp", fmt.Sprintf("clamp(%d, %d, %d)", z, lo, hi), float64(clamp(z, lo, hi))},
+	if err = c.sameShape(out, bc.out); err != nil {
+		return
 	}
+	if in1.Type != out.Type || in2.Type != out.Type {
+		err = c.unsupportedTypes()
+		return
+	}
+	b = Binary{in1: in1.Index, in2: in2.Index, out: out.Index, typ: out.Type, bc: bc, Broadcast: !bc.same}
+	switch out.Type {
+	case Float32:
+		b.FloatMin, b.FloatMax = floatActivation(act)
+	case Int32:
+		b.ActMin, b.ActMax = int32ActivationRange(act)
+	case Int8, Uint8, Int16:
+		for _, t := range []*Tensor{in1, in2, out} {
+			if err = c.needQuant("input/output", t); err != nil {
+				return
+			}
+		}
+		b.Input1Offset, b.Input2Offset, b.OutputOffset = -in1.ZeroPoint(), -in2.ZeroPoint(), out.ZeroPoint()
+		if b.ActMin, b.ActMax, err = quantizedActivation(act, out); err != nil {
+			err = c.errorf("%v", err)
+		}
+	default:
+		err = c.unsupportedTypes()
+	}
+	return
 }

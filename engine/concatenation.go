@@ -40,7 +40,10 @@ type ConcatenationRescale struct {
 	Bias  float32 `json:"bias,omitempty"`
 }
 
-func init() { register(tflite.BuiltinOperatorCONCATENATION, prepareConcatenation) }
+func init() {
+	register(tflite.BuiltinOperatorCONCATENATION, prepareConcatenation)
+	registerXNNPack(tflite.BuiltinOperatorCONCATENATION, xnnExactNode(Int8)) // exact: XNNPACK copies the values
+}
 
 func prepareConcatenation(c *prepCtx) (kernel, error) {
 	if err := c.io(1, math.MaxInt32, 1); err != nil {

@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 
-	"github.com/int8scope/int8scope/engine/fixedpoint"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
@@ -20,24 +19,19 @@ import (
 //
 //	acc = Σ_{fy,fx,i; inside the input} (input[b, y·sh−PadH+fy·dh, x·sw−PadW+fx·dw, g·C_f+i] + InputOffset)
 //	                                    ·(filter[c,fy,fx,i] + FilterOffset)  + bias[c]
-//	out = clamp(MultiplyByQuantizedMultiplier(acc, M_c, shift_c) + OutputOffset, ActMin, ActMax)
+//	out = Output(acc, c)
 //
-// Taps outside the input (padding) are skipped. int8 and int16 filters are
+// with the profile's output stage (see FullyConnectedParams). Taps outside
+// the input (padding) are skipped. int8 and int16 filters are
 // symmetric (FilterOffset 0); int16 tensors have zero point 0, and their
 // accumulator is int64 when the bias is int64 (int32 otherwise).
 type Conv2DParams struct {
 	Window
-	InputOffset  int32 `json:"input_offset"`  // −input zero point
-	FilterOffset int32 `json:"filter_offset"` // −filter zero point (uint8 only)
-	OutputOffset int32 `json:"output_offset"` // output zero point
-	// Requant holds one multiplier per output channel (per-channel filter)
-	// or a single one: s_input·s_filter[c]/s_output.
-	Requant []Requant `json:"requant,omitempty"`
-	ActMin  int32     `json:"act_min"`
-	ActMax  int32     `json:"act_max"`
-	// Float models: the clamp of the fused activation.
-	FloatMin float32 `json:"float_min,omitempty"`
-	FloatMax float32 `json:"float_max,omitempty"`
+	ConvArith
+	// AllPadding is XNNPACK's TensorFlow-SAME padding quirk
+	// (xnnSamePaddingWraps): every tap reads the padding, so every
+	// accumulator is the bias.
+	AllPadding bool `json:"xnnpack_all_padding,omitempty"`
 
 	Batches int  `json:"batches"`
 	InH     int  `json:"input_height"`
@@ -52,9 +46,8 @@ type Conv2DParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
-	rq                    []Requant // Requant broadcast to every output channel
-	tapSum                []int32   // int8: Σ_i filter[c,fy,fx,i], nil unless the filter is constant
-	packed                []int64   // int8: packFilter of a constant filter, if packable
+	tapSum                []int32 // int8: Σ_i filter[c,fy,fx,i], nil unless the filter is constant
+	packed                []int64 // int8: packFilter of a constant filter, if packable
 }
 
 func init() { register(tflite.BuiltinOperatorCONV_2D, prepareConv2D) }
@@ -89,23 +82,8 @@ func prepareConv2D(c *prepCtx) (kernel, error) {
 	if err := c.sameShape(out, []int{p.Batches, p.OutH, p.OutW, p.OutC}); err != nil {
 		return nil, err
 	}
-	act, err := c.activation(o.FusedActivationFunction)
-	if err != nil {
+	if p.ConvArith, err = c.convArith(in, filter, out, 0, p.OutC, o.FusedActivationFunction); err != nil {
 		return nil, err
-	}
-	switch {
-	case in.Type == Float32 && filter.Type == Float32 && out.Type == Float32:
-		p.FloatMin, p.FloatMax = floatActivation(act)
-	case (in.Type == Int8 || in.Type == Int16) && filter.Type == Int8 && out.Type == in.Type,
-		in.Type == Uint8 && filter.Type == Uint8 && out.Type == Uint8:
-		q, err := c.convQuant(in, filter, out, 0, p.OutC, act)
-		if err != nil {
-			return nil, err
-		}
-		p.InputOffset, p.FilterOffset, p.OutputOffset = q.inOff, q.filterOff, q.outOff
-		p.Requant, p.rq, p.ActMin, p.ActMax = q.requant, q.rq, q.lo, q.hi
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	if bias != nil {
 		p.bias = bias.Index
@@ -116,10 +94,16 @@ func prepareConv2D(c *prepCtx) (kernel, error) {
 	if in.Type == Int8 && filter.Const {
 		p.tapSum = convTapSums(AsInt8(filter.Data), p.OutC, p.FilterH*p.FilterW, p.FilterC)
 		if p.packable() {
-			p.packed = packFilter(AsInt8(filter.Data), p.OutC, p.FilterH*p.FilterW*p.FilterC)
+			p.packed = c.m.packedFilter(filter.Index, func() []int64 {
+				return packFilter(AsInt8(filter.Data), p.OutC, p.FilterH*p.FilterW*p.FilterC)
+			})
 		}
 	}
 	return p, nil
+}
+
+func (p *Conv2DParams) macs() int64 {
+	return int64(p.Batches*p.OutH*p.OutW*p.OutC) * int64(p.FilterH*p.FilterW*p.FilterC)
 }
 
 // perGroup is the number of output channels in a group.
@@ -131,24 +115,24 @@ func (p *Conv2DParams) eval(r *run, op *Op) error {
 		acc = make([]int64, p.Batches*p.OutH*p.OutW*p.OutC)
 		r.tr.Acc = acc
 	}
-	switch p.typ {
-	case Float32:
+	switch {
+	case p.typ == Float32:
 		p.evalFloat(r)
-	case Int8:
+	case p.AllPadding:
+		evalAllPadding(r, p.bias, p.out, p.OutC, p.Output, acc)
+	case p.typ == Int8:
 		p.evalInt8(r, acc)
-	case Uint8:
-		p.evalGeneric(r, acc, func(i int, a int64, q Requant) {
-			r.u8(p.out)[i] = uint8(clamp(r.requant(int32(a), q)+p.OutputOffset, p.ActMin, p.ActMax))
+	case p.typ == Uint8:
+		p.evalGeneric(r, acc, func(i int, a int64, c int) {
+			r.u8(p.out)[i] = uint8(p.Output.requantize(int32(a), c))
 		})
-	case Int16:
-		p.evalGeneric(r, acc, func(i int, a int64, q Requant) {
-			var v int32
+	case p.typ == Int16:
+		p.evalGeneric(r, acc, func(i int, a int64, c int) {
 			if p.Wide {
-				v = requant64(r.profile, a, q)
+				r.i16(p.out)[i] = int16(p.Output.requantize64(a, c))
 			} else {
-				v = r.requant(int32(a), q)
+				r.i16(p.out)[i] = int16(p.Output.requantize(int32(a), c))
 			}
-			r.i16(p.out)[i] = int16(clamp(v, p.ActMin, p.ActMax))
 		})
 	}
 	return nil
@@ -156,38 +140,41 @@ func (p *Conv2DParams) eval(r *run, op *Op) error {
 
 // evalGeneric computes every accumulator with convDot (uint8 and int16) and
 // hands it, with the bias added, to store.
-func (p *Conv2DParams) evalGeneric(r *run, acc []int64, store func(i int, a int64, q Requant)) {
+func (p *Conv2DParams) evalGeneric(r *run, acc []int64, store func(i int, a int64, c int)) {
 	var bias []int64
 	if p.bias >= 0 {
 		bias = int64Values(r.m.Tensors[p.bias].Type, r.vals[p.bias])
 	}
 	in8, w8, in16 := r.u8(p.in), r.u8(p.filter), r.i16(p.in)
-	i := 0
-	for b := 0; b < p.Batches; b++ {
-		for y := 0; y < p.OutH; y++ {
-			for x := 0; x < p.OutW; x++ {
-				for c := 0; c < p.OutC; c++ {
-					var a int64
-					if p.typ == Uint8 {
-						a = convDot(p, in8, w8, b, y, x, c)
-					} else {
-						a = convDot(p, in16, AsInt8(w8), b, y, x, c)
-					}
-					if bias != nil {
-						a += bias[c]
-					}
-					if !p.Wide {
-						a = int64(int32(a)) // the reference's int32 accumulator wraps
-					}
-					if acc != nil {
-						acc[i] = a
-					}
-					store(i, a, p.rq[c])
-					i++
-				}
-			}
+	for i := range p.Batches * p.OutH * p.OutW * p.OutC {
+		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
+		var a int64
+		if p.typ == Uint8 {
+			a = convDot(p, in8, w8, b, y, x, c)
+		} else {
+			a = convDot(p, in16, AsInt8(w8), b, y, x, c)
 		}
+		if bias != nil {
+			a += bias[c]
+		}
+		if !p.Wide {
+			a = int64(int32(a)) // the reference's int32 accumulator wraps
+		}
+		if acc != nil {
+			acc[i] = a
+		}
+		store(i, a, c)
 	}
+}
+
+// taps calls f with the offsets, into the input and the filter, of the
+// FilterC-long runs that output element (b, y, x, c) multiplies, for each
+// tap inside the input, in filter order.
+func (p *Conv2DParams) taps(b, y, x, c int, f func(in, w int)) {
+	g := c / p.perGroup()
+	p.insideTaps(y, x, p.InH, p.InW, func(fy, fx, iy, ix int) {
+		f(((b*p.InH+iy)*p.InW+ix)*p.InC+g*p.FilterC, ((c*p.FilterH+fy)*p.FilterW+fx)*p.FilterC)
+	})
 }
 
 // convDot is one output element's Σ (input + InputOffset)·(filter +
@@ -195,25 +182,13 @@ func (p *Conv2DParams) evalGeneric(r *run, acc []int64, store func(i int, a int6
 func convDot[X int8 | uint8 | int16, W int8 | uint8](p *Conv2DParams, in []X, w []W, b, y, x, c int) int64 {
 	var a int64
 	xoff, woff := int64(p.InputOffset), int64(p.FilterOffset)
-	iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW
-	g := c / p.perGroup()
-	for fy := 0; fy < p.FilterH; fy++ {
-		iy := iy0 + fy*p.DilationH
-		if iy < 0 || iy >= p.InH {
-			continue
+	p.taps(b, y, x, c, func(io, wo int) {
+		xs := in[io:][:p.FilterC]
+		ws := w[wo:][:len(xs)]
+		for i, v := range xs {
+			a += (int64(v) + xoff) * (int64(ws[i]) + woff)
 		}
-		for fx := 0; fx < p.FilterW; fx++ {
-			ix := ix0 + fx*p.DilationW
-			if ix < 0 || ix >= p.InW {
-				continue
-			}
-			xs := in[((b*p.InH+iy)*p.InW+ix)*p.InC+g*p.FilterC:][:p.FilterC]
-			ws := w[((c*p.FilterH+fy)*p.FilterW+fx)*p.FilterC:][:len(xs)]
-			for i, v := range xs {
-				a += (int64(v) + xoff) * (int64(ws[i]) + woff)
-			}
-		}
-	}
+	})
 	return a
 }
 
@@ -225,41 +200,21 @@ func (p *Conv2DParams) evalFloat(r *run) {
 	if p.bias >= 0 {
 		bias = r.f32(p.bias)
 	}
-	i := 0
-	for b := 0; b < p.Batches; b++ {
-		for y := 0; y < p.OutH; y++ {
-			iy0 := y*p.StrideH - p.PadH
-			for x := 0; x < p.OutW; x++ {
-				ix0 := x*p.StrideW - p.PadW
-				for c := 0; c < p.OutC; c++ {
-					g := c / p.perGroup()
-					var total float32
-					for fy := 0; fy < p.FilterH; fy++ {
-						iy := iy0 + fy*p.DilationH
-						if iy < 0 || iy >= p.InH {
-							continue
-						}
-						for fx := 0; fx < p.FilterW; fx++ {
-							ix := ix0 + fx*p.DilationW
-							if ix < 0 || ix >= p.InW {
-								continue
-							}
-							xs := in[((b*p.InH+iy)*p.InW+ix)*p.InC+g*p.FilterC:][:p.FilterC]
-							ws := w[((c*p.FilterH+fy)*p.FilterW+fx)*p.FilterC:][:len(xs)]
-							for k, v := range xs {
-								total += float32(v * ws[k])
-							}
-						}
-					}
-					var bv float32
-					if bias != nil {
-						bv = bias[c]
-					}
-					out[i] = activationMinMax(total+bv, p.FloatMin, p.FloatMax)
-					i++
-				}
+	for i := range out {
+		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
+		var total float32
+		p.taps(b, y, x, c, func(io, wo int) {
+			xs := in[io:][:p.FilterC]
+			ws := w[wo:][:len(xs)]
+			for k, v := range xs {
+				total += float32(v * ws[k])
 			}
+		})
+		var bv float32
+		if bias != nil {
+			bv = bias[c]
 		}
+		out[i] = clampF(total+bv, p.FloatMin, p.FloatMax)
 	}
 }
 
@@ -295,7 +250,7 @@ func (p *Conv2DParams) evalInt8(r *run, trace []int64) {
 	}
 	accs := make([]int32, p.OutC)
 	sums := make([]int64, (p.OutC+1)/2)
-	qm := quantMuls(r.profile, p.rq)[:p.OutC]
+	o := p.Output
 	perGroup := p.perGroup()
 	i := 0
 	for b := 0; b < p.Batches; b++ {
@@ -351,7 +306,7 @@ func (p *Conv2DParams) evalInt8(r *run, trace []int64) {
 					if trace != nil {
 						trace[i+c] = int64(a)
 					}
-					out[i+c] = int8(clamp(qm[c].apply(a)+p.OutputOffset, p.ActMin, p.ActMax))
+					out[i+c] = int8(o.requantize(a, c))
 				}
 				i += p.OutC
 			}
@@ -368,170 +323,11 @@ func (p *Conv2DParams) packable() bool {
 	return p.Groups == 1 && n < 1<<16 && n*p.OutC <= 16<<20
 }
 
-// packFilter packs the filter rows of channels 2q and 2q+1 (n elements
-// each) into one int64 per element, w[2q]·1 + w[2q+1]·2^32, so that one
-// multiply by an input value yields both products: summed over at most 2^16
-// elements, the low 32 bits hold channel 2q's sum and the rest channel
-// 2q+1's (see unpackSums). An odd last channel is paired with zeros.
-func packFilter(w []int8, channels, n int) []int64 {
-	pk := make([]int64, (channels+1)/2*n)
-	for c := 0; c < channels; c++ {
-		dst := pk[c/2*n:][:n]
-		for k, v := range w[c*n:][:n] {
-			dst[k] += int64(v) << (32 * (c % 2))
-		}
-	}
-	return pk
-}
-
-// addPackedRun adds the packed dot products of the input run xs with the
-// filter elements [wo, wo+len(xs)) of every channel pair.
-func addPackedRun(sums []int64, xs []int8, packed []int64, n, wo int) {
-	q := 0
-	for ; q+2 <= len(sums); q += 2 {
-		a, b := dotPacked2(xs, packed[q*n+wo:][:len(xs)], packed[(q+1)*n+wo:][:len(xs)])
-		sums[q] += a
-		sums[q+1] += b
-	}
-	if q < len(sums) {
-		a, _ := dotPacked2(xs, packed[q*n+wo:][:len(xs)], packed[q*n+wo:][:len(xs)])
-		sums[q] += a
-	}
-}
-
-// dotPacked2 is Σ x[i]·a[i] and Σ x[i]·b[i] over packed filter pairs.
-func dotPacked2(x []int8, a, b []int64) (sa, sb int64) {
-	a, b = a[:len(x)], b[:len(x)]
-	for i, v := range x {
-		xv := int64(v)
-		sa += xv * a[i]
-		sb += xv * b[i]
-	}
-	return sa, sb
-}
-
-// unpackSums splits packed pair sums S = s0 + s1·2^32 (|s0| < 2^31) into
-// the int32 sums of the two channels.
-func unpackSums(accs []int32, sums []int64) {
-	for q, s := range sums {
-		lo := int32(s)
-		accs[2*q] = lo
-		if 2*q+1 < len(accs) {
-			accs[2*q+1] = int32((s - int64(lo)) >> 32)
-		}
-	}
-}
-
-// quantMul is a Requant prepared for inner loops: the profile's
-// MultiplyByQuantizedMultiplier with its shifts precomputed, small enough to
-// inline. It computes the same integers as fixedpoint's functions for the
-// non-negative multipliers QuantizeMultiplier produces.
-type quantMul struct {
-	m           int64
-	left, right uint8 // double rounding: x·2^left, then ÷2^right
-	mask        int32 // 2^right − 1
-	total       uint8 // single rounding: (x·m + round) >> total
-	round       int64 // 2^(total−1)
-	single      bool
-}
-
-func newQuantMul(p Profile, q Requant) quantMul {
-	// Shifts of 32 or more clear an int32, as in fixedpoint; QuantizeMultiplier
-	// gives shifts ≥ −31. The single rounding is TFLite's for shifts ≤ 30.
-	right := uint8(min(max(-q.Shift, 0), 31))
-	qm := quantMul{m: int64(q.Multiplier), left: uint8(min(max(q.Shift, 0), 32)), right: right,
-		mask: int32(int64(1)<<right - 1), single: p == SingleRounding} // as run.go's requant decides
-	if q.Shift >= -31 && q.Shift <= 30 {
-		qm.total, qm.round = uint8(31-q.Shift), int64(1)<<(30-q.Shift)
-	}
-	return qm
-}
-
-// quantMuls prepares one quantMul per output channel.
-func quantMuls(p Profile, rq []Requant) []quantMul {
-	qm := make([]quantMul, len(rq))
-	for i, q := range rq {
-		qm[i] = newQuantMul(p, q)
-	}
-	return qm
-}
-
-// apply is MultiplyByQuantizedMultiplier of the profile.
-func (q *quantMul) apply(x int32) int32 {
-	if q.single {
-		return int32((int64(x)*q.m + q.round) >> q.total)
-	}
-	return q.double(x)
-}
-
-// double is SaturatingRoundingDoublingHighMul (which never saturates for
-// m ≥ 0) followed by RoundingDivideByPOT.
-func (q *quantMul) double(x int32) int32 {
-	ab := int64(x<<q.left) * q.m
-	v := int32((ab + 1<<30 - ab>>63&(1<<31-1)) / (1 << 31)) // nudge 2^30, or 1−2^30 below zero
-	rem, threshold := v&q.mask, q.mask>>1-v>>31
-	v >>= q.right
-	if rem > threshold {
-		v++
-	}
-	return v
-}
-
-// convTapSums returns Σ_i filter[c, t, i] for every output channel c and
-// filter tap t (a filter of shape [channels, taps, depth]).
-func convTapSums(w []int8, channels, taps, depth int) []int32 {
-	s := make([]int32, channels*taps)
-	for k := range s {
-		for _, v := range w[k*depth : (k+1)*depth] {
-			s[k] += int32(v)
-		}
-	}
-	return s
-}
-
-// dotInt8 is Σ x[i]·w[i] with an int32 accumulator (wrapping, like C).
-func dotInt8(x, w []int8) int32 {
-	w = w[:len(x)]
-	var s0, s1, s2, s3 int32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		xv, wv := x[i:i+4:i+4], w[i:i+4:i+4]
-		s0 += int32(xv[0]) * int32(wv[0])
-		s1 += int32(xv[1]) * int32(wv[1])
-		s2 += int32(xv[2]) * int32(wv[2])
-		s3 += int32(xv[3]) * int32(wv[3])
-	}
-	for ; i < len(x); i++ {
-		s0 += int32(x[i]) * int32(w[i])
-	}
-	return s0 + s1 + s2 + s3
-}
-
-// insideRange returns the filter taps [lo, hi) whose input coordinate
-// origin + tap·dilation lies in [0, size).
-func insideRange(origin, dilation, taps, size int) (lo, hi int) {
-	if origin < 0 {
-		lo = (-origin + dilation - 1) / dilation
-	}
-	hi = taps
-	if last := origin + (taps-1)*dilation; last >= size {
-		hi = 0
-		if size-origin > 0 {
-			hi = (size - origin + dilation - 1) / dilation
-		}
-	}
-	hi = min(hi, taps)
-	return lo, max(hi, lo)
-}
-
 func (p *Conv2DParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float CONV_2D; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ over the filter window of input·filter in order, each product and sum rounded to float32, + bias[%d], clamped to [%g, %g]", index%p.OutC, p.FloatMin, p.FloatMax)), nil
 	}
-	c := index % p.OutC
-	x := index / p.OutC % p.OutW
-	y := index / (p.OutC * p.OutW) % p.OutH
-	b := index / (p.OutC * p.OutW * p.OutH)
+	b, y, x, c := nhwc(index, p.OutH, p.OutW, p.OutC)
 	e := &Explanation{TermsTotal: p.FilterH * p.FilterW * p.FilterC, TermInput: p.in, TermFilter: p.filter}
 	var sum int64
 	iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW
@@ -560,227 +356,6 @@ func (p *Conv2DParams) explain(res *Result, op *Op, index int) (*Explanation, er
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	convRequantSteps(e, res.Profile, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.Wide)
+	explainConvOutput(e, p.Output, sum, bias, c, p.Wide, p.AllPadding)
 	return e, nil
-}
-
-// convRequantSteps is requantSteps for the conv family, whose int32
-// accumulators wrap like the reference's.
-func convRequantSteps(e *Explanation, pr Profile, sum, bias int64, q Requant, zp, lo, hi int32, wide bool) {
-	if !wide {
-		sum = int64(int32(sum))
-	}
-	requantSteps(e, pr, sum, bias, q, zp, lo, hi, wide)
-}
-
-// Window is the geometry of a sliding-window op (convolutions, pooling):
-// strides, dilations, filter size and the padding TFLite's
-// ComputePaddingHeightWidth derives, PadH rows above and PadW columns left
-// of the input.
-type Window struct {
-	Padding   string `json:"padding"` // SAME or VALID
-	StrideH   int    `json:"stride_h"`
-	StrideW   int    `json:"stride_w"`
-	DilationH int    `json:"dilation_h"`
-	DilationW int    `json:"dilation_w"`
-	FilterH   int    `json:"filter_height"`
-	FilterW   int    `json:"filter_width"`
-	PadH      int    `json:"pad_top"`
-	PadW      int    `json:"pad_left"`
-}
-
-// window derives a Window and the output size like TFLite's
-// ComputePaddingHeightWidth (kernels/padding.h).
-func (c *prepCtx) window(pad tflite.Padding, sh, sw, dh, dw int32, inH, inW, fH, fW int) (w Window, outH, outW int, err error) {
-	if pad != tflite.PaddingSAME && pad != tflite.PaddingVALID {
-		return w, 0, 0, c.errorf("padding %v is not supported", pad)
-	}
-	if sh <= 0 || sw <= 0 {
-		return w, 0, 0, c.errorf("strides %d×%d must be positive", sh, sw)
-	}
-	if dh <= 0 || dw <= 0 {
-		return w, 0, 0, c.errorf("dilations %d×%d must be positive", dh, dw)
-	}
-	if fH <= 0 || fW <= 0 {
-		return w, 0, 0, c.errorf("filter size %d×%d must be positive", fH, fW)
-	}
-	w = Window{Padding: pad.String(), StrideH: int(sh), StrideW: int(sw), DilationH: int(dh), DilationW: int(dw), FilterH: fH, FilterW: fW}
-	// ComputeOutSize and ComputePaddingWithOffset, per dimension.
-	dim := func(in, f, s, d int) (out, padding int) {
-		eff := (f-1)*d + 1
-		if pad == tflite.PaddingSAME {
-			out = (in + s - 1) / s
-		} else {
-			out = (in + s - eff) / s
-		}
-		return out, max((out-1)*s+eff-in, 0) / 2
-	}
-	outH, w.PadH = dim(inH, fH, w.StrideH, w.DilationH)
-	outW, w.PadW = dim(inW, fW, w.StrideW, w.DilationW)
-	return w, outH, outW, nil
-}
-
-// rank4 checks that every tensor is 4-D.
-func (c *prepCtx) rank4(ts ...*Tensor) error {
-	for _, t := range ts {
-		if len(t.Shape) != 4 {
-			return c.errorf("tensor %d (%q) has shape %v; want 4 dimensions", t.Index, t.Name, t.Shape)
-		}
-	}
-	return nil
-}
-
-// convQuantParams are the integer parameters PopulateConvolutionQuantizationParams derives.
-type convQuantParams struct {
-	inOff, filterOff, outOff int32
-	requant                  []Requant // as shown: one per channel, or one
-	rq                       []Requant // one per output channel
-	lo, hi                   int32
-}
-
-// convQuant derives the quantized parameters of a convolution whose filter
-// is quantized along axis (channels output channels), like TFLite's
-// PopulateConvolutionQuantizationParams: M_c = s_input·s_filter[c]/s_output
-// in double (uint8: the scale product in float, as GetQuantizedConvolutionMultipler).
-func (c *prepCtx) convQuant(in, filter, out *Tensor, axis, channels int, act fixedpoint.Activation) (q convQuantParams, err error) {
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return q, err
-		}
-	}
-	fq := filter.Quant
-	if fq == nil || len(fq.Scale) == 0 {
-		return q, c.errorf("filter tensor %d (%q) has no quantization parameters", filter.Index, filter.Name)
-	}
-	if fq.PerChannel() {
-		if in.Type == Uint8 {
-			return q, c.errorf("per-channel quantization of filter tensor %d needs int8 or int16 inputs, not uint8", filter.Index)
-		}
-		if fq.Axis != axis || len(fq.Scale) != channels {
-			return q, c.errorf("per-channel filter tensor %d has %d scales on axis %d; want %d on axis %d", filter.Index, len(fq.Scale), fq.Axis, channels, axis)
-		}
-	}
-	if in.Type == Uint8 {
-		q.filterOff = -int32(fq.ZeroPoint[0])
-	} else {
-		for _, z := range fq.ZeroPoint {
-			if z != 0 {
-				return q, c.errorf("filter tensor %d (%q) has zero point %d; %v filters must be symmetric (zero point 0)", filter.Index, filter.Name, z, filter.Type)
-			}
-		}
-	}
-	if in.Type == Int16 && (in.ZeroPoint() != 0 || out.ZeroPoint() != 0) {
-		return q, c.errorf("int16 input and output need zero point 0, have %d and %d", in.ZeroPoint(), out.ZeroPoint())
-	}
-	q.inOff, q.outOff = -in.ZeroPoint(), out.ZeroPoint()
-	if in.Type == Int16 {
-		q.outOff = 0
-	}
-	for _, s := range fq.Scale {
-		if s <= 0 {
-			return q, c.errorf("filter tensor %d (%q) has scale %v; want a positive scale", filter.Index, filter.Name, s)
-		}
-		real := float64(in.Quant.Scale[0]) * float64(s) / out.Scale()
-		if in.Type == Uint8 {
-			real = float64(in.Quant.Scale[0]*s) / out.Scale()
-		}
-		q.requant = append(q.requant, newRequant(real))
-	}
-	q.rq = q.requant
-	if len(q.requant) == 1 && channels > 1 {
-		q.rq = make([]Requant, channels)
-		for i := range q.rq {
-			q.rq[i] = q.requant[0]
-		}
-	}
-	if in.Type == Int16 {
-		if err := c.check64("output", q.requant...); err != nil {
-			return q, err
-		}
-	}
-	if q.lo, q.hi, err = quantizedActivation(act, out); err != nil {
-		return q, c.errorf("%v", err)
-	}
-	return q, nil
-}
-
-// convBias checks a bias of n elements for input type typ: float32 for
-// float, int32 for int8/uint8, and for int16 any of the wide types given;
-// it reports whether the bias is int64.
-func (c *prepCtx) convBias(bias *Tensor, typ DType, n int, int16Bias ...DType) (bool, error) {
-	if bias.NumElements() != n {
-		return false, c.errorf("bias tensor %d has %d elements, want %d", bias.Index, bias.NumElements(), n)
-	}
-	ok := false
-	switch typ {
-	case Float32:
-		ok = bias.Type == Float32
-	case Int8, Uint8:
-		ok = bias.Type == Int32
-	case Int16:
-		for _, t := range int16Bias {
-			ok = ok || bias.Type == t
-		}
-	}
-	if !ok {
-		return false, c.errorf("bias tensor %d has type %v, which %v %s does not take", bias.Index, bias.Type, typ, c.op.Builtin)
-	}
-	return bias.Type == Int64, nil
-}
-
-// intAt returns element i of integer tensor t of the result.
-func (res *Result) intAt(t, i int) int64 {
-	b := res.Tensors[t]
-	switch res.Model.Tensors[t].Type {
-	case Int8:
-		return int64(int8(b[i]))
-	case Uint8:
-		return int64(b[i])
-	case Int16:
-		return int64(AsInt16(b)[i])
-	case Int32:
-		return int64(AsInt32(b)[i])
-	case Int64:
-		return AsInt64(b)[i]
-	}
-	return 0
-}
-
-// int64Values converts an integer tensor's raw bytes to int64 values.
-func int64Values(t DType, b []byte) []int64 {
-	var out []int64
-	switch t {
-	case Int64:
-		out = append(out, AsInt64(b)...)
-	case Int32:
-		for _, v := range AsInt32(b) {
-			out = append(out, int64(v))
-		}
-	case Int16:
-		for _, v := range AsInt16(b) {
-			out = append(out, int64(v))
-		}
-	case Int8:
-		for _, v := range AsInt8(b) {
-			out = append(out, int64(v))
-		}
-	case Uint8:
-		for _, v := range b {
-			out = append(out, int64(v))
-		}
-	}
-	return out
-}
-
-// activationMinMax is TFLite's ActivationFunctionWithMinMax for float:
-// min(max(x, lo), hi) with std::max/std::min, which keep x when it compares
-// equal (so −0 stays −0, unlike Go's max) and pass NaN through.
-func activationMinMax(x, lo, hi float32) float32 {
-	if x < lo {
-		x = lo
-	}
-	if hi < x {
-		x = hi
-	}
-	return x
 }

@@ -474,7 +474,9 @@ func TestQuantMul(t *testing.T) {
 	for range 500 {
 		real := math.Ldexp(0.5+rng.Float64()/2, rng.IntN(40)-31)
 		q := newRequant(real)
-		double, single := newQuantMul(Reference, q), newQuantMul(SingleRounding, q)
+		qs := q
+		qs.Rounding = RoundSingle
+		double, single := newQuantMul(q), newQuantMul(qs)
 		if !single.single || double.single {
 			t.Fatal("newQuantMul picked the wrong rounding")
 		}

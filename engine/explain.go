@@ -2,8 +2,6 @@ package engine
 
 import (
 	"fmt"
-
-	"github.com/int8scope/int8scope/engine/fixedpoint"
 )
 
 // Explanation is the derivation of one output element of one op, as data
@@ -26,8 +24,8 @@ type Explanation struct {
 	TermInput  int     `json:"term_input"`
 	TermFilter int     `json:"term_filter"`
 	Steps      []Step  `json:"steps"`
-	Value      int64   `json:"value"` // the output integer (or float bits' value for float ops)
-	Real       float64 `json:"real"`  // Scale × (Value − ZeroPoint), or the float value
+	Value      int64   `json:"value"` // the output integer; 0 for a float output
+	Real       float64 `json:"real"`  // Scale × (Value − ZeroPoint), or a float output's value
 	// Exact is, for ops that requantize an accumulator, the value computed
 	// without rounding: acc × real multiplier (in float64) + output zero
 	// point, before the clamp. Where profiles give different integers it
@@ -68,12 +66,12 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 	if n := out.NumElements(); index < 0 || index >= n {
 		return nil, fmt.Errorf("element %d is out of range: op %d (%s) output tensor %d has %d elements", index, op, o.Builtin, out.Index, n)
 	}
-	var e *Explanation
-	x, ok := o.Params.(explainer)
-	if res.Profile == XNNPack {
-		x, ok = res.xnnExplainer(o)
+	pl := m.plans[res.Profile]
+	if pl.refused != "" {
+		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", pl.refused)
 	}
-	if ok {
+	var e *Explanation
+	if x, ok := pl.kernels[op].(explainer); ok {
 		var err error
 		if e, err = x.explain(res, o, index); err != nil {
 			return nil, err
@@ -81,13 +79,16 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 	} else {
 		e = &Explanation{}
 		v := Values(out.Type, res.Tensors[out.Index])[index]
-		e.Steps = []Step{{Name: "output", Formula: fmt.Sprintf("%s computes this element directly (no accumulator)", o.Builtin), Value: v}}
+		e.Steps = []Step{{Name: "output", Formula: fmt.Sprintf("%s computes this %v element directly (no accumulator)", o.Builtin, out.Type), Value: v}}
 		e.Value = int64(v)
 	}
 	e.Op, e.Builtin, e.Profile, e.Tensor, e.Index = op, o.Builtin, res.Profile, out.Index, index
 	e.Coords = unflatten(index, out.Shape)
-	if e.Arithmetic == "" {
-		e.Arithmetic = arithmetic(res.Profile)
+	switch {
+	case e.Arithmetic == "":
+		e.Arithmetic = pl.arithmetic[op]
+	case pl.arithmetic[op] != "":
+		e.Arithmetic = pl.arithmetic[op] + ": " + e.Arithmetic
 	}
 	if out.Quant != nil {
 		e.Real = out.Scale() * float64(e.Value-int64(out.ZeroPoint()))
@@ -97,21 +98,11 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 		}
 	} else if out.Type == Float32 {
 		e.Real = float64(AsFloat32(res.Tensors[out.Index])[index])
+		e.Value = 0 // a float output has no integer; Real is its value
 	} else {
 		e.Real = float64(e.Value)
 	}
 	return e, nil
-}
-
-// arithmetic describes a profile's requantization.
-func arithmetic(p Profile) string {
-	switch p {
-	case SingleRounding:
-		return "single rounding: (acc·M + 2^(30−shift)) >> (31−shift)"
-	case XNNPack:
-		return "browser TFLite: XNNPACK's arithmetic for the ops its delegate takes, TFLite's builtin kernels for the rest"
-	}
-	return "double rounding: RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc·2^left, M), right)"
 }
 
 // unflatten turns a flat row-major index into per-dimension coordinates.
@@ -124,42 +115,4 @@ func unflatten(i int, shape []int) []int {
 		}
 	}
 	return c
-}
-
-// requantSteps derives an accumulator's requantization step by step, the way
-// the profile computes it, into e's Steps, Value and Exact; wide marks the
-// int64 accumulators of 16x8 ops.
-func requantSteps(e *Explanation, p Profile, sum, bias int64, q Requant, zp, lo, hi int32, wide bool) {
-	acc := sum + bias
-	exact := float64(acc)*q.Real + float64(zp)
-	e.Exact = &exact
-	s := []Step{
-		{"sum", "Σ (input + input_offset)·(filter + filter_offset)", float64(sum)},
-		{"bias", fmt.Sprintf("acc = %d + bias %d", sum, bias), float64(acc)},
-	}
-	var scaled int32
-	switch {
-	case wide:
-		scaled = requant64(p, acc, q)
-		s = append(s, Step{"scale", fmt.Sprintf("MultiplyByQuantizedMultiplier(int64 %d, M=%d, shift=%d)", acc, q.Multiplier, q.Shift), float64(scaled)})
-	case p == SingleRounding:
-		scaled = requant(p, int32(acc), q)
-		s = append(s, Step{"scale", fmt.Sprintf("(%d·%d + 2^%d) >> %d  (real multiplier %.9g)", acc, q.Multiplier, 30-q.Shift, 31-q.Shift, q.Real), float64(scaled)})
-	default:
-		left, right := max(q.Shift, 0), max(-q.Shift, 0)
-		x := int32(acc)
-		if left > 0 {
-			x = int32(acc << left)
-			s = append(s, Step{"left shift", fmt.Sprintf("%d · 2^%d", acc, left), float64(x)})
-		}
-		hm := fixedpoint.SaturatingRoundingDoublingHighMul(x, q.Multiplier)
-		s = append(s, Step{"SRDHM", fmt.Sprintf("round(%d · %d / 2^31)  (real multiplier %.9g)", x, q.Multiplier, q.Real), float64(hm)})
-		scaled = fixedpoint.RoundingDivideByPOT(hm, right)
-		s = append(s, Step{"shift", fmt.Sprintf("RoundingDivideByPOT(%d, %d): %d / 2^%d rounded half away from zero", hm, right, hm, right), float64(scaled)})
-	}
-	v := scaled + zp
-	s = append(s, Step{"zero point", fmt.Sprintf("%d + output zero point %d", scaled, zp), float64(v)})
-	c := clamp(v, lo, hi)
-	s = append(s, Step{"clamp", fmt.Sprintf("clamp(%d, %d, %d)", v, lo, hi), float64(c)})
-	e.Steps, e.Value = s, int64(c)
 }

@@ -13,16 +13,18 @@ import (
 // (float, uint8). For output element (b, c):
 //
 //	acc = Σ_d (input[b,d] + InputOffset)·(filter[c,d] + FilterOffset) + bias[c]
-//	out = clamp(MultiplyByQuantizedMultiplier(acc, M_c, shift_c) + OutputOffset, ActMin, ActMax)
+//	out = Output(acc, c)
+//
+// where Output is the profile's output stage: TFLite's
+// clamp(MultiplyByQuantizedMultiplier(acc, M_c, shift_c) + zero point) with
+// the build's rounding (FixedPointOutput), or XNNPACK's float32
+// requantization (XNNPackOutput, fully_connected_xnnpack.go).
 type FullyConnectedParams struct {
 	InputOffset  int32 `json:"input_offset"`  // −input zero point
 	FilterOffset int32 `json:"filter_offset"` // −filter zero point
-	OutputOffset int32 `json:"output_offset"` // output zero point
-	// Requant holds one multiplier per output channel (per-channel weights)
-	// or a single one: s_input·s_filter/s_output.
-	Requant []Requant `json:"requant,omitempty"`
-	ActMin  int32     `json:"act_min"`
-	ActMax  int32     `json:"act_max"`
+	// Output turns each accumulator into an output integer (quantized
+	// models).
+	Output outputStage `json:"output,omitempty"`
 	// Float models: the clamp of the fused activation.
 	FloatMin float32 `json:"float_min,omitempty"`
 	FloatMax float32 `json:"float_max,omitempty"`
@@ -91,18 +93,21 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 		if in.Type == Int16 && (in.ZeroPoint() != 0 || out.ZeroPoint() != 0) {
 			return nil, c.errorf("int16 input and output need zero point 0")
 		}
-		p.InputOffset, p.FilterOffset, p.OutputOffset = -in.ZeroPoint(), -filter.ZeroPoint(), out.ZeroPoint()
+		p.InputOffset, p.FilterOffset = -in.ZeroPoint(), -filter.ZeroPoint()
+		var rq []Requant
 		for _, s := range filter.Quant.Scale {
-			p.Requant = append(p.Requant, newRequant(in.Scale()*float64(s)/out.Scale()))
+			rq = append(rq, c.requant(in.Scale()*float64(s)/out.Scale()))
 		}
 		if in.Type == Int16 {
-			if err := c.check64("output", p.Requant...); err != nil {
+			if err := c.check64("output", rq...); err != nil {
 				return nil, err
 			}
 		}
-		if p.ActMin, p.ActMax, err = quantizedActivation(act, out); err != nil {
+		lo, hi, err := quantizedActivation(act, out)
+		if err != nil {
 			return nil, c.errorf("%v", err)
 		}
+		p.Output = newFixedPointOutput(rq, p.Channels, out.ZeroPoint(), lo, hi)
 	default:
 		return nil, c.unsupportedTypes()
 	}
@@ -112,11 +117,8 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 	return p, nil
 }
 
-func (p *FullyConnectedParams) requantFor(ch int) Requant {
-	if len(p.Requant) == 1 {
-		return p.Requant[0]
-	}
-	return p.Requant[ch]
+func (p *FullyConnectedParams) macs() int64 {
+	return int64(p.Batches) * int64(p.Channels) * int64(p.Depth)
 }
 
 func (p *FullyConnectedParams) eval(r *run, op *Op) error {
@@ -143,7 +145,7 @@ func (p *FullyConnectedParams) eval(r *run, op *Op) error {
 				if bias != nil {
 					total += bias[c]
 				}
-				out[b*p.Channels+c] = min(max(total, p.FloatMin), p.FloatMax)
+				out[b*p.Channels+c] = clampF(total, p.FloatMin, p.FloatMax)
 			}
 		}
 	case Int8, Uint8:
@@ -160,7 +162,7 @@ func (p *FullyConnectedParams) eval(r *run, op *Op) error {
 				if acc != nil {
 					acc[b*p.Channels+c] = int64(a)
 				}
-				v := clamp(r.requant(a, p.requantFor(c))+p.OutputOffset, p.ActMin, p.ActMax)
+				v := p.Output.requantize(a, c)
 				if p.typ == Int8 {
 					r.i8(p.out)[b*p.Channels+c] = int8(v)
 				} else {
@@ -188,7 +190,7 @@ func (p *FullyConnectedParams) eval(r *run, op *Op) error {
 				if acc != nil {
 					acc[b*p.Channels+c] = a
 				}
-				out[b*p.Channels+c] = int16(clamp(requant64(r.profile, a, p.requantFor(c))+p.OutputOffset, p.ActMin, p.ActMax))
+				out[b*p.Channels+c] = int16(p.Output.requantize64(a, c))
 			}
 		}
 	}
@@ -217,7 +219,7 @@ func (p *FullyConnectedParams) dot8(r *run, b, c int) int32 {
 
 func (p *FullyConnectedParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float FULLY_CONNECTED; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ_k input[%d,k]·filter[%d,k] in order, each product and sum rounded to float32, + bias[%[2]d], clamped to [%g, %g]", index/p.Channels, index%p.Channels, p.FloatMin, p.FloatMax)), nil
 	}
 	b, c := index/p.Channels, index%p.Channels
 	e := &Explanation{TermsTotal: p.Depth, TermInput: p.in, TermFilter: p.filter}
@@ -236,6 +238,6 @@ func (p *FullyConnectedParams) explain(res *Result, op *Op, index int) (*Explana
 	if p.bias >= 0 {
 		bias = int64(Values(res.Model.Tensors[p.bias].Type, res.Tensors[p.bias])[c])
 	}
-	requantSteps(e, res.Profile, sum, bias, p.requantFor(c), p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
+	explainAccumulator(e, p.Output, sum, bias, c, p.typ == Int16)
 	return e, nil
 }

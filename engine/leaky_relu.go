@@ -31,31 +31,16 @@ type LeakyReluParams struct {
 func init() { register(tflite.BuiltinOperatorLEAKY_RELU, prepareLeakyRelu) }
 
 func prepareLeakyRelu(c *prepCtx) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
-		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
+	in, out, quantized, err := c.elementwise(Int8, Int16)
+	if err != nil {
 		return nil, err
 	}
 	p := &LeakyReluParams{in: in.Index, out: out.Index, typ: in.Type}
 	if o, ok := c.op.Options.(*tflite.LeakyReluOptionsT); ok {
 		p.Alpha = o.Alpha
 	}
-	switch in.Type {
-	case Float32:
+	if !quantized {
 		return p, nil
-	case Int8, Int16:
-	default:
-		return nil, c.unsupportedTypes()
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
 	}
 	si, so := float32(in.Scale()), float32(out.Scale())
 	ra := float64(float32(si*p.Alpha) / so)
@@ -63,8 +48,8 @@ func prepareLeakyRelu(c *prepCtx) (kernel, error) {
 		return nil, c.errorf("alpha %v gives a multiplier that is not finite", p.Alpha)
 	}
 	p.InputZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), out.ZeroPoint()
-	p.Identity = newRequant(float64(si / so))
-	p.AlphaRequant = newRequant(ra)
+	p.Identity = c.requant(float64(si / so))
+	p.AlphaRequant = c.requant(ra)
 	return p, nil
 }
 
@@ -95,6 +80,6 @@ func leakyRelu[T int8 | int16](r *run, p *LeakyReluParams, in, out []T) {
 		if d < 0 {
 			q = p.AlphaRequant
 		}
-		out[i] = T(clamp(requant(r.profile, d, q)+p.OutputZeroPoint, lo, hi))
+		out[i] = T(clamp(q.apply(d)+p.OutputZeroPoint, lo, hi))
 	}
 }

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"fmt"
-	"math"
 	"math/bits"
 
 	"github.com/int8scope/int8scope/engine/tflite"
@@ -116,8 +114,11 @@ func prepareMean(c *prepCtx) (kernel, error) {
 		}
 		p.InputZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), out.ZeroPoint()
 		sIn, sOut := in.Quant.Scale[0], out.Quant.Scale[0]
-		p.Requant = newRequant(float64(sIn) / float64(sOut))
+		p.Requant = c.requant(float64(sIn) / float64(sOut))
 		p.MeanRequant = meanRequant(p.Requant, p.Count)
+		if p.MeanRequant.Rounding == RoundSingle && p.MeanRequant.Shift > 30 {
+			return nil, c.errorf("requantization multiplier %g is too large for TFLite's single-rounding MultiplyByQuantizedMultiplier (shift %d > 30)", p.MeanRequant.Real, p.MeanRequant.Shift)
+		}
 		p.SameQuant = p.InputZeroPoint == p.OutputZeroPoint && sIn == sOut
 		if !p.SameQuant {
 			p.Scale = sIn / sOut
@@ -138,7 +139,7 @@ func meanRequant(q Requant, n int) Requant {
 	}
 	k := bits.Len64(uint64(n)) - 1
 	k = max(min(k, 32, 31+q.Shift), 0)
-	return Requant{Real: q.Real / float64(n), Multiplier: int32((int64(q.Multiplier) << k) / int64(n)), Shift: q.Shift - k}
+	return Requant{Real: q.Real / float64(n), Multiplier: int32((int64(q.Multiplier) << k) / int64(n)), Shift: q.Shift - k, Rounding: q.Rounding}
 }
 
 func (p *MeanParams) eval(r *run, op *Op) error {
@@ -146,9 +147,9 @@ func (p *MeanParams) eval(r *run, op *Op) error {
 	case Float32:
 		p.evalFloat(r)
 	case Int8:
-		return meanInt(p, r.profile, r.i8(p.in), r.i8(p.out))
+		meanInt(p, r.i8(p.in), r.i8(p.out))
 	case Int16:
-		return meanInt(p, r.profile, r.i16(p.in), r.i16(p.out))
+		meanInt(p, r.i16(p.in), r.i16(p.out))
 	}
 	return nil
 }
@@ -165,67 +166,17 @@ func (p *MeanParams) evalFloat(r *run) {
 }
 
 // meanInt is reference_ops::QuantizedMeanOrSum (compute_sum false).
-func meanInt[T int8 | int16](p *MeanParams, prof Profile, in, out []T) error {
-	sums := make([]int32, len(out))
-	p.sum(len(in), func(i, o int) { sums[o] += int32(in[i]) })
-	clear(out)
-	if p.Count == 0 {
-		return nil
-	}
-	q := p.MeanRequant
-	if prof == SingleRounding && q.Shift > 30 {
-		return fmt.Errorf("requantization multiplier %g is too large for TFLite's single-rounding MultiplyByQuantizedMultiplier (shift %d > 30)", q.Real, q.Shift)
-	}
-	lo, hi := qrange(p.typ)
-	off := int64(p.InputZeroPoint) * int64(p.Count)
-	for o, s := range sums {
-		out[o] = T(clamp(requant(prof, int32(int64(s)-off), q)+p.OutputZeroPoint, lo, hi))
-	}
-	return nil
-}
-
-// meanTFLite is MEAN as the browser TFLite's builtin kernel computes it
-// (its reduce.cc, older than TFLite Micro's): the int32 sum divided by n
-// when input and output share scale and zero point, otherwise the float32
-// QuantizedMeanOrSum of that time. The tflite-xnnpack profile runs it when
-// the op is neither delegated nor the 4-D optimized case (builtinMean).
-type meanTFLite struct{ *MeanParams }
-
-func (k meanTFLite) eval(r *run, op *Op) error {
-	p := k.MeanParams
-	switch p.typ {
-	case Int8:
-		meanFloat32(p, r.i8(p.in), r.i8(p.out), math.MinInt8, math.MaxInt8)
-	case Int16:
-		meanFloat32(p, r.i16(p.in), r.i16(p.out), math.MinInt16, math.MaxInt16)
-	default:
-		p.evalFloat(r)
-	}
-	return nil
-}
-
-func meanFloat32[T int8 | int16](p *MeanParams, in, out []T, lo, hi float32) {
+func meanInt[T int8 | int16](p *MeanParams, in, out []T) {
 	sums := make([]int32, len(out))
 	p.sum(len(in), func(i, o int) { sums[o] += int32(in[i]) })
 	clear(out)
 	if p.Count == 0 {
 		return
 	}
-	n := int32(p.Count)
+	lo, hi := qrange(p.typ)
+	off := int64(p.InputZeroPoint) * int64(p.Count)
 	for o, s := range sums {
-		if p.SameQuant {
-			out[o] = T(s / n)
-			continue
-		}
-		mean := float32(s) / float32(n)
-		v := float32(math.Round(float64(float32(mean*p.Scale)+p.Bias))) + float32(p.OutputZeroPoint)
-		if hi < v { // TfLiteMin, then TfLiteMax
-			v = hi
-		}
-		if v < lo {
-			v = lo
-		}
-		out[o] = T(v)
+		out[o] = T(clamp(p.MeanRequant.apply(int32(int64(s)-off))+p.OutputZeroPoint, lo, hi))
 	}
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/int8scope/int8scope/engine/fixedpoint"
 	"github.com/int8scope/int8scope/engine/tflite"
@@ -21,23 +22,69 @@ type explainer interface {
 }
 
 // prepareFunc is an op's Prepare: it checks types and shapes and derives the
-// integer parameters once.
+// integer parameters once, for the arithmetic its prepCtx names.
 type prepareFunc func(c *prepCtx) (kernel, error)
 
-var kernels = map[tflite.BuiltinOperator]prepareFunc{}
-
-// register adds an op's prepare function; called from the op files' init.
-func register(code tflite.BuiltinOperator, f prepareFunc) {
-	if _, dup := kernels[code]; dup {
-		panic("engine: op registered twice: " + code.String())
-	}
-	kernels[code] = f
+// opDef is everything the engine knows of one builtin op: TFLite's
+// reference kernel, and the browser TFLite's variants of it where their
+// arithmetic differs (the op's sibling file NAME_xnnpack.go).
+type opDef struct {
+	// prepare is TFLite's reference kernel; the prepCtx's rounding says how
+	// its MultiplyByQuantizedMultiplier rounds (reference, single rounding,
+	// or the browser build's builtin kernel).
+	prepare prepareFunc
+	// xnnpack prepares the XNNPACK delegate's node for the op; an error
+	// leaves the op to TFLite's builtin kernel and says why (an *xnnFatal
+	// error makes TFLite drop the whole delegate). Nil: the delegate does
+	// not take the op.
+	xnnpack prepareFunc
+	// builtin prepares TFLite's builtin kernel of the browser build where
+	// its arithmetic differs from the reference kernel's; nil kernel and
+	// nil error mean "the reference kernel, double rounding".
+	builtin prepareFunc
 }
 
-// prepCtx gives a prepare function the op and its tensors.
+var ops = map[tflite.BuiltinOperator]*opDef{}
+
+func opDefFor(code tflite.BuiltinOperator) *opDef {
+	d := ops[code]
+	if d == nil {
+		d = &opDef{}
+		ops[code] = d
+	}
+	return d
+}
+
+// register adds an op's reference kernel; called from the op files' init.
+func register(code tflite.BuiltinOperator, f prepareFunc) {
+	d := opDefFor(code)
+	if d.prepare != nil {
+		panic("engine: op registered twice: " + code.String())
+	}
+	d.prepare = f
+}
+
+// registerXNNPack adds the XNNPACK delegate's node for an op.
+func registerXNNPack(code tflite.BuiltinOperator, f prepareFunc) { opDefFor(code).xnnpack = f }
+
+// registerBuiltin adds the browser TFLite's builtin kernel of an op whose
+// arithmetic is not the reference kernel's.
+func registerBuiltin(code tflite.BuiltinOperator, f prepareFunc) { opDefFor(code).builtin = f }
+
+// prepCtx gives a prepare function the op, its tensors, and the rounding
+// of the TFLite build being prepared for.
 type prepCtx struct {
-	m  *Model
-	op *Op
+	m        *Model
+	op       *Op
+	rounding Rounding
+}
+
+// requant quantizes a real multiplier like TFLite's QuantizeMultiplier, to
+// be applied with the prepared build's rounding.
+func (c *prepCtx) requant(real float64) Requant {
+	q := newRequant(real)
+	q.Rounding = c.rounding
+	return q
 }
 
 // errorf returns a load error that names the op.
@@ -100,6 +147,31 @@ func (c *prepCtx) needQuant(role string, t *Tensor) error {
 	return nil
 }
 
+// elementwise checks a one-input, one-output op whose output has the
+// input's type and shape: float32, or one of the quantized types given,
+// with both tensors quantized. quantized is false for float32.
+func (c *prepCtx) elementwise(quantTypes ...DType) (in, out *Tensor, quantized bool, err error) {
+	if err := c.io(1, 1, 1); err != nil {
+		return nil, nil, false, err
+	}
+	in, out = c.in(0), c.out(0)
+	if in.Type != out.Type || (in.Type != Float32 && !slices.Contains(quantTypes, in.Type)) {
+		return nil, nil, false, c.unsupportedTypes()
+	}
+	if err := c.sameShape(out, in.Shape); err != nil {
+		return nil, nil, false, err
+	}
+	if in.Type == Float32 {
+		return in, out, false, nil
+	}
+	for _, t := range []*Tensor{in, out} {
+		if err := c.needQuant("input/output", t); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	return in, out, true, nil
+}
+
 // sameShape checks that the output has the shape the op computes.
 func (c *prepCtx) sameShape(t *Tensor, want []int) error {
 	if !equalInts(t.Shape, want) {
@@ -118,19 +190,52 @@ func (c *prepCtx) activation(a tflite.ActivationFunctionType) (fixedpoint.Activa
 	return 0, c.errorf("fused activation %v is not supported", a)
 }
 
+// Rounding is how a TFLite build's MultiplyByQuantizedMultiplier rounds.
+type Rounding string
+
+// The two roundings of TFLite's MultiplyByQuantizedMultiplier.
+const (
+	// RoundDouble is the reference kernels' and TFLite Micro's:
+	// SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT.
+	RoundDouble Rounding = "double"
+	// RoundSingle is TFLITE_SINGLE_ROUNDING's (and ruy's):
+	// (x·M + 2^(30−shift)) >> (31−shift).
+	RoundSingle Rounding = "single"
+)
+
 // Requant is one prepared requantization: the real multiplier
-// (e.g. s_input·s_filter/s_output) and TFLite's fixed-point form of it,
-// Multiplier·2^(Shift−31).
+// (e.g. s_input·s_filter/s_output), TFLite's fixed-point form of it,
+// Multiplier·2^(Shift−31), and the rounding the kernel applies it with.
 type Requant struct {
-	Real       float64 `json:"real_multiplier"`
-	Multiplier int32   `json:"quantized_multiplier"`
-	Shift      int     `json:"shift"`
+	Real       float64  `json:"real_multiplier"`
+	Multiplier int32    `json:"quantized_multiplier"`
+	Shift      int      `json:"shift"`
+	Rounding   Rounding `json:"rounding"`
 }
 
-// newRequant quantizes a real multiplier like TFLite's QuantizeMultiplier.
+// newRequant quantizes a real multiplier like TFLite's QuantizeMultiplier,
+// with double rounding (kernels whose TFLite builds all round twice; the
+// others use prepCtx.requant).
 func newRequant(real float64) Requant {
 	m, s := fixedpoint.QuantizeMultiplier(real)
-	return Requant{Real: real, Multiplier: m, Shift: s}
+	return Requant{Real: real, Multiplier: m, Shift: s, Rounding: RoundDouble}
+}
+
+// apply is MultiplyByQuantizedMultiplier(x, Multiplier, Shift) with q's
+// rounding.
+func (q Requant) apply(x int32) int32 {
+	if q.Rounding == RoundSingle {
+		return fixedpoint.MultiplyByQuantizedMultiplierSingleRounding(x, q.Multiplier, q.Shift)
+	}
+	return fixedpoint.MultiplyByQuantizedMultiplier(x, q.Multiplier, q.Shift)
+}
+
+// apply64 is apply for the int64 accumulators of 16x8 ops.
+func (q Requant) apply64(x int64) int32 {
+	if q.Rounding == RoundSingle {
+		return fixedpoint.MultiplyByQuantizedMultiplier64SingleRounding(x, q.Multiplier, q.Shift)
+	}
+	return fixedpoint.MultiplyByQuantizedMultiplier64(x, q.Multiplier, q.Shift)
 }
 
 // check64 rejects multipliers outside the domain of TFLite's 64-bit
@@ -145,19 +250,6 @@ func (c *prepCtx) check64(what string, qs ...Requant) error {
 	return nil
 }
 
-// qrange returns the representable range of an integer type.
-func qrange(t DType) (lo, hi int32) {
-	switch t {
-	case Int8:
-		return -128, 127
-	case Uint8:
-		return 0, 255
-	case Int16:
-		return -32768, 32767
-	}
-	return -1 << 31, 1<<31 - 1
-}
-
 func equalInts(a, b []int) bool {
 	if len(a) != len(b) {
 		return false
@@ -170,14 +262,9 @@ func equalInts(a, b []int) bool {
 	return true
 }
 
-// quantizedActivation is TFLite's CalculateActivationRangeQuantized for the
-// output tensor's scale, zero point and type.
-func quantizedActivation(act fixedpoint.Activation, out *Tensor) (lo, hi int32, err error) {
-	qmin, qmax := qrange(out.Type)
-	return fixedpoint.ActivationRangeQuantized(act, out.Scale(), out.ZeroPoint(), qmin, qmax)
-}
-
-// floatActivation is TFLite's CalculateActivationRange for float.
-func floatActivation(act fixedpoint.Activation) (lo, hi float32) {
-	return fixedpoint.ActivationRangeFloat(act)
+// macCounter is implemented by the kernels that multiply and accumulate:
+// macs counts their multiply-accumulates per inference (Model.MACs), and
+// their trace records one accumulator per output element (RunBytes).
+type macCounter interface {
+	macs() int64
 }

@@ -189,7 +189,7 @@ func (p *Pool2DParams) evalFloat(in, out []float32) bool {
 					if !p.Max {
 						v = total / n
 					}
-					out[i] = activationMinMax(v, p.FloatMin, p.FloatMax)
+					out[i] = clampF(v, p.FloatMin, p.FloatMax)
 					i++
 				}
 			}

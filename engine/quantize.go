@@ -78,7 +78,7 @@ func prepareQuantize(c *prepCtx) (kernel, error) {
 		return nil, c.errorf("input tensor %d has per-channel quantization; QUANTIZE needs one scale", in.Index)
 	}
 	p.InputZeroPoint = in.ZeroPoint()
-	p.Requant = newRequant(in.Scale() / out.Scale())
+	p.Requant = c.requant(in.Scale() / out.Scale())
 	return p, nil
 }
 
@@ -120,26 +120,26 @@ func quantizeFloats[T integer](p *QuantizeParams, in []float32, out []T) {
 	}
 }
 
-func (p *QuantizeParams) requantize(prof Profile, x int32) int32 {
-	return clamp(requant(prof, x-p.InputZeroPoint, p.Requant)+p.OutputZeroPoint, p.Min, p.Max)
+func (p *QuantizeParams) requantize(x int32) int32 {
+	return clamp(p.Requant.apply(x-p.InputZeroPoint)+p.OutputZeroPoint, p.Min, p.Max)
 }
 
 func requantizeFrom[T integer](r *run, p *QuantizeParams, in []T) {
 	switch p.outType {
 	case Int8:
-		requantizeInts(r.profile, p, in, r.i8(p.out))
+		requantizeInts(p, in, r.i8(p.out))
 	case Uint8:
-		requantizeInts(r.profile, p, in, r.u8(p.out))
+		requantizeInts(p, in, r.u8(p.out))
 	case Int16:
-		requantizeInts(r.profile, p, in, r.i16(p.out))
+		requantizeInts(p, in, r.i16(p.out))
 	case Int32:
-		requantizeInts(r.profile, p, in, r.i32(p.out))
+		requantizeInts(p, in, r.i32(p.out))
 	}
 }
 
-func requantizeInts[T, U integer](prof Profile, p *QuantizeParams, in []T, out []U) {
+func requantizeInts[T, U integer](p *QuantizeParams, in []T, out []U) {
 	for i, x := range in {
-		out[i] = U(p.requantize(prof, int32(x)))
+		out[i] = U(p.requantize(int32(x)))
 	}
 }
 
@@ -175,9 +175,9 @@ func (p *QuantizeParams) explain(res *Result, op *Op, index int) (*Explanation, 
 		{"input", fmt.Sprintf("input[%d]", index), float64(x)},
 		{"input offset", fmt.Sprintf("%d − input zero point %d", x, p.InputZeroPoint), float64(v)},
 	}
-	s, sv := scaleSteps(res.Profile, "input", v, p.Requant)
+	s, sv := scaleSteps("input", v, p.Requant)
 	e.Steps = append(e.Steps, s...)
 	e.Steps = append(e.Steps, zeroPointClampSteps(sv, p.OutputZeroPoint, p.Min, p.Max)...)
-	e.Value = int64(p.requantize(res.Profile, x))
+	e.Value = int64(p.requantize(x))
 	return e, nil
 }

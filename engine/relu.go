@@ -35,28 +35,13 @@ func init() {
 }
 
 func prepareRelu(c *prepCtx, relu6 bool) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
-		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
+	in, out, quantized, err := c.elementwise(Int8, Uint8, Int16)
+	if err != nil {
 		return nil, err
 	}
 	p := &ReluParams{in: in.Index, out: out.Index, typ: in.Type, Relu6: relu6}
-	switch in.Type {
-	case Float32:
+	if !quantized {
 		return p, nil
-	case Int8, Uint8, Int16:
-	default:
-		return nil, c.unsupportedTypes()
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
 	}
 	if in.Type == Int16 && (in.ZeroPoint() != 0 || out.ZeroPoint() != 0) {
 		return nil, c.errorf("int16 input and output need zero point 0")
@@ -74,7 +59,7 @@ func prepareRelu(c *prepCtx, relu6 bool) (kernel, error) {
 		p.ActMax = int32(min(max(six+float64(in.ZeroPoint()), float64(lo)), float64(hi)))
 		return p, nil
 	}
-	p.Requant = newRequant(in.Scale() / out.Scale())
+	p.Requant = c.requant(in.Scale() / out.Scale())
 	p.ActMin, p.ActMax = max(lo, out.ZeroPoint()), hi
 	return p, nil
 }
@@ -106,7 +91,7 @@ func relu[T int8 | uint8 | int16](r *run, p *ReluParams, in, out []T) {
 	for i, x := range in {
 		v := int32(x)
 		if !p.Relu6 {
-			v = requant(r.profile, v-p.InputZeroPoint, p.Requant) + p.OutputZeroPoint
+			v = p.Requant.apply(v-p.InputZeroPoint) + p.OutputZeroPoint
 		}
 		out[i] = T(clamp(v, p.ActMin, p.ActMax))
 	}

@@ -3,42 +3,7 @@ package engine
 import (
 	"fmt"
 	"time"
-
-	"github.com/int8scope/int8scope/engine/fixedpoint"
 )
-
-// Profile names the arithmetic TFLite build that a run reproduces.
-type Profile string
-
-// The arithmetic profiles.
-const (
-	// Reference is TFLite's reference kernels and TFLite Micro:
-	// MultiplyByQuantizedMultiplier with double rounding.
-	Reference Profile = "reference"
-	// SingleRounding is a TFLite build with TFLITE_SINGLE_ROUNDING.
-	SingleRounding Profile = "tflite-single-rounding"
-	// XNNPack is what the browser TFLite (tfjs-tflite: TFLite with its
-	// default XNNPACK delegate, in WebAssembly) computes: XNNPACK's float32
-	// requantization for the ops the delegate takes, TFLite's builtin
-	// kernels for the rest. See PROFILES.md and xnnpack.go.
-	XNNPack Profile = "tflite-xnnpack"
-)
-
-// Profiles lists the profiles the engine implements.
-func Profiles() []Profile { return []Profile{Reference, SingleRounding, XNNPack} }
-
-// ParseProfile checks a profile name; "" means Reference.
-func ParseProfile(s string) (Profile, error) {
-	if s == "" {
-		return Reference, nil
-	}
-	for _, p := range Profiles() {
-		if string(p) == s {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("unknown profile %q (have %v)", s, Profiles())
-}
 
 // Options control one run.
 type Options struct {
@@ -81,11 +46,9 @@ type OpTrace struct {
 
 // run is the state of one evaluation, passed to the kernels.
 type run struct {
-	m       *Model
-	vals    [][]byte
-	profile Profile
-	tr      *OpTrace // current op's record; nil when not tracing
-	xnn     *xnnPlan // XNNPack profile: which ops the delegate takes; built on first use
+	m    *Model
+	vals [][]byte
+	tr   *OpTrace // current op's record; nil when not tracing
 }
 
 // Run performs one inference. inputs[i] holds the raw little-endian bytes of
@@ -101,7 +64,14 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if len(inputs) != len(m.Inputs) {
 		return nil, fmt.Errorf("model has %d inputs, got %d", len(m.Inputs), len(inputs))
 	}
-	r := &run{m: m, vals: make([][]byte, len(m.Tensors)), profile: p}
+	if err := m.Runnable(); err != nil {
+		return nil, err
+	}
+	pl := m.plans[p]
+	if pl.refused != "" {
+		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", pl.refused)
+	}
+	r := &run{m: m, vals: make([][]byte, len(m.Tensors))}
 	for i, t := range m.Tensors {
 		switch {
 		case t.Const:
@@ -130,15 +100,14 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 		var start time.Time
 		if res.Trace != nil {
 			r.tr = &res.Trace.Ops[op.Index]
-			*r.tr = OpTrace{Op: op.Index, Builtin: op.Builtin}
+			*r.tr = OpTrace{Op: op.Index, Builtin: op.Builtin, Arithmetic: pl.arithmetic[op.Index]}
 			start = time.Now()
 		}
-		if err := r.evalOp(op); err != nil {
+		if err := pl.kernels[op.Index].eval(r, op); err != nil {
 			return nil, fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
 		}
 		if r.tr != nil {
 			r.tr.Nanos = time.Since(start).Nanoseconds()
-			r.tr.Arithmetic = r.opArithmetic(op)
 		}
 	}
 	return res, nil
@@ -169,51 +138,6 @@ func (r *run) f32(t int) []float32 { return AsFloat32(r.vals[t]) }
 // tracing reports whether the run records a trace.
 func (r *run) tracing() bool { return r.tr != nil }
 
-// requant scales an int32 accumulator by a prepared multiplier with the
-// profile's rounding.
-func (r *run) requant(acc int32, q Requant) int32 {
-	return requant(r.profile, acc, q)
-}
-
-func requant(p Profile, acc int32, q Requant) int32 {
-	if p == SingleRounding {
-		return fixedpoint.MultiplyByQuantizedMultiplierSingleRounding(acc, q.Multiplier, q.Shift)
-	}
-	return fixedpoint.MultiplyByQuantizedMultiplier(acc, q.Multiplier, q.Shift)
-}
-
-// requant64 is requant for the int64 accumulators of 16x8 ops.
-func requant64(p Profile, acc int64, q Requant) int32 {
-	if p == SingleRounding {
-		return fixedpoint.MultiplyByQuantizedMultiplier64SingleRounding(acc, q.Multiplier, q.Shift)
-	}
-	return fixedpoint.MultiplyByQuantizedMultiplier64(acc, q.Multiplier, q.Shift)
-}
-
-func clamp(v, lo, hi int32) int32 {
-	if v < lo {
-		return lo
-	}
-	if v > hi {
-		return hi
-	}
-	return v
-}
-
-// opArithmetic names the kernel op ran with under the run's profile.
-func (r *run) opArithmetic(op *Op) string {
-	switch r.profile {
-	case SingleRounding:
-		return "TFLite reference kernel, single rounding (TFLITE_SINGLE_ROUNDING)"
-	case XNNPack: // evalOp has planned r.xnn
-		if r.xnn.delegated[op.Index] {
-			return "XNNPACK delegate"
-		}
-		return "TFLite builtin kernel: " + r.xnn.why[op.Index]
-	}
-	return "TFLite reference kernel (as TFLite Micro)"
-}
-
 // RunBytes is what one inference allocates, known before it starts: every
 // non-constant tensor (kernels add scratch, at most as much again), plus
 // with a trace 8 bytes per accumulator of the ops that record them. Callers
@@ -230,8 +154,7 @@ func (m *Model) RunBytes(trace bool) int64 {
 		return n
 	}
 	for _, op := range m.Ops {
-		switch op.Params.(type) {
-		case *FullyConnectedParams, *Conv2DParams, *DepthwiseConv2DParams, *TransposeConvParams, *SVDFParams:
+		if _, ok := op.Params.(macCounter); ok {
 			for _, o := range op.Outputs {
 				n += 8 * int64(m.Tensors[o].NumElements())
 			}

@@ -100,8 +100,9 @@ func TestScenario(t *testing.T) {
 		t.Errorf("value %d (real %v), want -6 (-6.75)", e.Value, e.Real)
 	}
 	p := m.Ops[1].Params.(*FullyConnectedParams)
-	if p.InputOffset != 1 || p.OutputOffset != 3 || p.Requant[0].Multiplier != 1431655765 || p.Requant[0].Shift != -2 ||
-		math.Abs(p.Requant[0].Real-1.0/6) > 1e-15 {
+	o := p.Output.(*FixedPointOutput)
+	if p.InputOffset != 1 || o.ZeroPoint != 3 || o.Requant[0].Multiplier != 1431655765 || o.Requant[0].Shift != -2 ||
+		math.Abs(o.Requant[0].Real-1.0/6) > 1e-15 || o.Requant[0].Rounding != RoundDouble {
 		t.Errorf("prepared params %+v", p)
 	}
 	// Single rounding ((−52·1431655765 + 2^32) >> 33 = −9) and the browser

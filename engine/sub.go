@@ -20,7 +20,12 @@ import "github.com/int8scope/int8scope/engine/tflite"
 // x1 − x2 clamped to the fused activation.
 type SubParams struct {
 	AddParams
+	// Note says how the browser TFLite's builtin kernel derives the
+	// parameters, where it differs from the reference (sub_xnnpack.go).
+	Note string `json:"note,omitempty"`
 }
+
+func (p *SubParams) builtinNote() string { return p.Note }
 
 func init() { register(tflite.BuiltinOperatorSUB, prepareSub) }
 
@@ -29,5 +34,5 @@ func prepareSub(c *prepCtx) (kernel, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &SubParams{*p}, nil
+	return &SubParams{AddParams: *p}, nil
 }

@@ -127,7 +127,7 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 				return nil, c.errorf("bias tensor %d needs scale s_state·s_weights_time = %v (TFLite Micro checks it within 1e-5)", bias.Index, sState*sWt)
 			}
 		}
-		r1, r2 := newRequant(s1), newRequant(s2)
+		r1, r2 := c.requant(s1), c.requant(s2)
 		p.Scale1, p.Scale2 = &r1, &r2
 		p.InputZeroPoint, p.StateZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), state.ZeroPoint(), out.ZeroPoint()
 		p.StateMin, p.StateMax = qrange(state.Type)
@@ -138,7 +138,7 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 	return p, nil
 }
 
-// tfliteUndefined says why the tflite-xnnpack profile refuses this SVDF,
+// svdfTFLiteUndefined says why the tflite-xnnpack profile refuses SVDF op,
 // or "". TFLite's svdf.cc never checks the type of weights_time or of the
 // state: for an int8 input it reads both with GetTensorData<int16_t> and
 // writes the state as int16. With the int8 state and weights_time TFLite
@@ -147,14 +147,18 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 // them: undefined behaviour, and indeed the browser TFLite's SIMD and
 // non-SIMD builds give different numbers. There is no TFLite arithmetic to
 // reproduce.
-func (p *SVDFParams) tfliteUndefined() string {
-	if p.typ == Int8 && p.stateType == Int8 {
+func svdfTFLiteUndefined(m *Model, op *Op) string {
+	if in, state := opTensor(m, op, 0), opTensor(m, op, 4); in != nil && state != nil && in.Type == Int8 && state.Type == Int8 {
 		return "int8 SVDF with an int8 state and weights_time: TFLite's svdf.cc reads both as int16 " +
 			"(GetTensorData<int16_t>, no type check), past the ends of the int8 buffers, so its result is " +
 			"undefined (the browser TFLite's SIMD and non-SIMD builds disagree); int8scope does not imitate it " +
 			"(the reference profile runs it as TFLite Micro does)"
 	}
 	return ""
+}
+
+func (p *SVDFParams) macs() int64 {
+	return int64(p.Batches) * int64(p.Filters) * int64(p.InputSize+p.Memory)
 }
 
 func (p *SVDFParams) eval(r *run, op *Op) error {
@@ -186,7 +190,7 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			}
 			// Clamped to the state type before the zero point is added; the
 			// sum is stored with C's wrapping conversion, as TFLite Micro does.
-			v := clamp(r.requant(dot, *p.Scale1), p.StateMin, p.StateMax) + p.StateZeroPoint
+			v := clamp(p.Scale1.apply(dot), p.StateMin, p.StateMax) + p.StateZeroPoint
 			state[(b*F+f)*M+M-1] = T(v)
 		}
 	}
@@ -214,7 +218,7 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			if accs != nil {
 				accs[b*p.Units+u] = int64(acc)
 			}
-			v := r.requant(acc, *p.Scale2) + p.OutputZeroPoint
+			v := p.Scale2.apply(acc) + p.OutputZeroPoint
 			out[b*p.Units+u] = int8(clamp(v, p.ActMin, p.ActMax))
 		}
 	}
@@ -256,14 +260,14 @@ func (p *SVDFParams) evalFloat(r *run) {
 			for k := range p.Rank {
 				v += scratch[b*F+u*p.Rank+k]
 			}
-			out[b*p.Units+u] = min(max(v, p.FloatMin), p.FloatMax)
+			out[b*p.Units+u] = clampF(v, p.FloatMin, p.FloatMax)
 		}
 	}
 }
 
 func (p *SVDFParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float SVDF; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ over rank and memory of activation state·time weights of unit %d, float32, + bias, then the fused activation", index%p.Units)), nil
 	}
 	b, u := index/p.Units, index%p.Units
 	m := res.Model
@@ -285,7 +289,8 @@ func (p *SVDFParams) explain(res *Result, op *Op, index int) (*Explanation, erro
 	if p.bias >= 0 {
 		bias = int64(AsInt32(res.Tensors[p.bias])[u])
 	}
-	requantSteps(e, res.Profile, int64(int32(sum)), bias, *p.Scale2, p.OutputZeroPoint, p.ActMin, p.ActMax, false)
+	o := newFixedPointOutput([]Requant{*p.Scale2}, 1, p.OutputZeroPoint, p.ActMin, p.ActMax)
+	explainAccumulator(e, o, int64(int32(sum)), bias, 0, false)
 	e.Steps[0].Formula = "Σ_rank Σ_memory (state + state_offset)·weights_time (state after this step's update)"
 	return e, nil
 }

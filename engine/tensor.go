@@ -154,32 +154,19 @@ func AsFloat32(b []byte) []float32 { return view[float32](b) }
 // Values converts a tensor's raw bytes to float64 numbers (the stored values,
 // not dequantized), for display.
 func Values(t DType, b []byte) []float64 {
-	var out []float64
-	switch t {
-	case Float32:
-		for _, v := range AsFloat32(b) {
-			out = append(out, float64(v))
+	if t == Float32 {
+		out := make([]float64, len(b)/4)
+		for i, v := range AsFloat32(b) {
+			out[i] = float64(v)
 		}
-	case Int32:
-		for _, v := range AsInt32(b) {
-			out = append(out, float64(v))
-		}
-	case Int64:
-		for _, v := range AsInt64(b) {
-			out = append(out, float64(v))
-		}
-	case Int16:
-		for _, v := range AsInt16(b) {
-			out = append(out, float64(v))
-		}
-	case Int8:
-		for _, v := range AsInt8(b) {
-			out = append(out, float64(v))
-		}
-	case Uint8, Bool:
-		for _, v := range b {
-			out = append(out, float64(v))
-		}
+		return out
+	}
+	if t.Size() <= 0 {
+		return nil
+	}
+	out := make([]float64, len(b)/t.Size())
+	for i := range out {
+		out[i] = float64(intValue(t, b, i))
 	}
 	return out
 }

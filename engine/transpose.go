@@ -24,7 +24,10 @@ type TransposeParams struct {
 // transposeMaxRank is TFLite's kTransposeMaxDimensions.
 const transposeMaxRank = 6
 
-func init() { register(tflite.BuiltinOperatorTRANSPOSE, prepareTranspose) }
+func init() {
+	register(tflite.BuiltinOperatorTRANSPOSE, prepareTranspose)
+	registerXNNPack(tflite.BuiltinOperatorTRANSPOSE, xnnExactNode(Int8)) // exact: XNNPACK moves the values
+}
 
 func prepareTranspose(c *prepCtx) (kernel, error) {
 	if err := c.io(2, 2, 1); err != nil {

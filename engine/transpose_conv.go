@@ -19,24 +19,14 @@ import (
 // y = iy·sh − PadH + fy and x = ix·sw − PadW + fx:
 //
 //	acc = Σ_{iy,ix,i,fy,fx} (input[b,iy,ix,i] + InputOffset)·(filter[c,fy,fx,i] + FilterOffset) + bias[c]
-//	out = clamp(MultiplyByQuantizedMultiplier(acc, M_c, shift_c) + OutputOffset, ActMin, ActMax)
+//	out = Output(acc, c)
 //
-// The fused activation is applied as TFLite applies it; TFLite Micro's
+// with the profile's output stage (see FullyConnectedParams). The fused activation is applied as TFLite applies it; TFLite Micro's
 // quantized kernel ignores it (it prepares with kTfLiteActNone), which only
 // matters for models that fuse one.
 type TransposeConvParams struct {
 	Window
-	InputOffset  int32 `json:"input_offset"`  // −input zero point
-	FilterOffset int32 `json:"filter_offset"` // −filter zero point (uint8 only)
-	OutputOffset int32 `json:"output_offset"` // output zero point
-	// Requant holds one multiplier per output channel (per-channel filter)
-	// or a single one: s_input·s_filter[c]/s_output.
-	Requant []Requant `json:"requant,omitempty"`
-	ActMin  int32     `json:"act_min"`
-	ActMax  int32     `json:"act_max"`
-	// Float models: the clamp of the fused activation.
-	FloatMin float32 `json:"float_min,omitempty"`
-	FloatMax float32 `json:"float_max,omitempty"`
+	ConvArith
 
 	Batches int `json:"batches"`
 	InH     int `json:"input_height"`
@@ -48,7 +38,10 @@ type TransposeConvParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
-	rq                    []Requant // Requant broadcast to every output channel
+}
+
+func (p *TransposeConvParams) macs() int64 {
+	return int64(p.Batches*p.InH*p.InW*p.InC) * int64(p.FilterH*p.FilterW*p.OutC)
 }
 
 func init() { register(tflite.BuiltinOperatorTRANSPOSE_CONV, prepareTransposeConv) }
@@ -90,23 +83,8 @@ func prepareTransposeConv(c *prepCtx) (kernel, error) {
 	if p.Window, _, _, err = c.window(o.Padding, o.StrideH, o.StrideW, 1, 1, p.OutH, p.OutW, filter.Shape[1], filter.Shape[2]); err != nil {
 		return nil, err
 	}
-	act, err := c.activation(o.FusedActivationFunction)
-	if err != nil {
+	if p.ConvArith, err = c.convArith(in, filter, out, 0, p.OutC, o.FusedActivationFunction); err != nil {
 		return nil, err
-	}
-	switch {
-	case in.Type == Float32 && filter.Type == Float32 && out.Type == Float32:
-		p.FloatMin, p.FloatMax = floatActivation(act)
-	case (in.Type == Int8 || in.Type == Int16) && filter.Type == Int8 && out.Type == in.Type,
-		in.Type == Uint8 && filter.Type == Uint8 && out.Type == Uint8:
-		q, err := c.convQuant(in, filter, out, 0, p.OutC, act)
-		if err != nil {
-			return nil, err
-		}
-		p.InputOffset, p.FilterOffset, p.OutputOffset = q.inOff, q.filterOff, q.outOff
-		p.Requant, p.rq, p.ActMin, p.ActMax = q.requant, q.rq, q.lo, q.hi
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	if bias != nil {
 		p.bias = bias.Index
@@ -151,11 +129,11 @@ func (p *TransposeConvParams) eval(r *run, op *Op) error {
 		s[i] = a
 		switch p.typ {
 		case Int8:
-			out8[i] = int8(clamp(r.requant(int32(a), p.rq[c])+p.OutputOffset, p.ActMin, p.ActMax))
+			out8[i] = int8(p.Output.requantize(int32(a), c))
 		case Uint8:
-			outU8[i] = uint8(clamp(r.requant(int32(a), p.rq[c])+p.OutputOffset, p.ActMin, p.ActMax))
+			outU8[i] = uint8(p.Output.requantize(int32(a), c))
 		case Int16:
-			out16[i] = int16(clamp(requant64(r.profile, a, p.rq[c]), p.ActMin, p.ActMax))
+			out16[i] = int16(p.Output.requantize64(a, c))
 		}
 	}
 	return nil
@@ -241,7 +219,7 @@ func (p *TransposeConvParams) evalFloat(r *run) {
 		if bias != nil {
 			v += bias[i%p.OutC]
 		}
-		out[i] = activationMinMax(v, p.FloatMin, p.FloatMax)
+		out[i] = clampF(v, p.FloatMin, p.FloatMax)
 	}
 }
 
@@ -249,7 +227,7 @@ func (p *TransposeConvParams) evalFloat(r *run) {
 // tap and input channel.
 func (p *TransposeConvParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float TRANSPOSE_CONV; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ of the input·filter products scattered onto this element, float32, + bias[%d], clamped to [%g, %g]", index%p.OutC, p.FloatMin, p.FloatMax)), nil
 	}
 	c := index % p.OutC
 	x := index / p.OutC % p.OutW
@@ -284,7 +262,7 @@ func (p *TransposeConvParams) explain(res *Result, op *Op, index int) (*Explanat
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	convRequantSteps(e, res.Profile, sum, bias, p.rq[c], p.OutputOffset, p.ActMin, p.ActMax, p.typ == Int16)
+	explainConvOutput(e, p.Output, sum, bias, c, p.typ == Int16, false)
 	return e, nil
 }
 

@@ -245,8 +245,8 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInteger(c *prepCtx) error {
 	// (CreateGateParams → CalculateOpDataFullyConnected).
 	for g := range p.Gates {
 		w, rw := c.in(1+g), c.in(5+g)
-		iq := newRequant(in.Scale() * w.Scale() / float64(lstmGateInputScale))
-		rq := newRequant(hidden.Scale() * rw.Scale() / float64(lstmGateInputScale))
+		iq := c.requant(in.Scale() * w.Scale() / float64(lstmGateInputScale))
+		rq := c.requant(hidden.Scale() * rw.Scale() / float64(lstmGateInputScale))
 		if in.Type == Int16 {
 			if err := c.check64("gate", iq, rq); err != nil {
 				return err
@@ -256,7 +256,7 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInteger(c *prepCtx) error {
 		p.Gates[g].InputWeightOffset, p.Gates[g].RecurrentWeightOffset = -w.ZeroPoint(), -rw.ZeroPoint()
 	}
 	sc, sn := cell.Scale(), float64(lstmGateOutputScale)
-	fc, ic, hm := newRequant(sn*sc/sc), newRequant(sn*sn/sc), newRequant(sn*sn/hidden.Scale())
+	fc, ic, hm := c.requant(sn*sc/sc), c.requant(sn*sn/sc), c.requant(sn*sn/hidden.Scale())
 	p.ForgetCellMul, p.InputCellMul, p.HiddenMul = &fc, &ic, &hm
 
 	p.CellScalePower = checkedLog2(cell.Quant.Scale[0])
@@ -344,9 +344,9 @@ func lstmEvalInteger[T int8 | int16](p *UnidirectionalSequenceLSTMParams, r *run
 				}
 				var v int32
 				if wide {
-					v = requant64(r.profile, acc, *q)
+					v = q.apply64(acc)
 				} else {
-					v = r.requant(int32(acc), *q)
+					v = q.apply(int32(acc))
 				}
 				dst[row*S+u] = int16(clamp(v, math.MinInt16, math.MaxInt16))
 			}
@@ -368,7 +368,7 @@ func lstmEvalInteger[T int8 | int16](p *UnidirectionalSequenceLSTMParams, r *run
 	}
 	// mul is MulElementwise: int16 × int16, requantized, offset, clamped.
 	mul := func(a, b int16, q *Requant, off, lo, hi int32) int32 {
-		return clamp(r.requant(int32(a)*int32(b), *q)+off, lo, hi)
+		return clamp(q.apply(int32(a)*int32(b))+off, lo, hi)
 	}
 	p.steps(func(x0, h0, out0, nb int) {
 		x, h, c, m := in[x0:x0+nb*I], hidden[h0:h0+nb*S], cell[h0:h0+nb*S], nb*S

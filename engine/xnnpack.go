@@ -16,55 +16,78 @@ import (
 // kernel: double rounding like the reference (the build does not define
 // TFLITE_SINGLE_ROUNDING), except FULLY_CONNECTED and CONV_2D, which go
 // through ruy and round once, and a few "generic optimized" kernels with
-// their own arithmetic (xnnpack_builtin.go, xnnpack_lstm.go). If XNNPACK
+// their own arithmetic. Each op's XNNPACK node and builtin variant live in
+// its sibling file NAME_xnnpack.go; this file holds the delegate's plan and
+// the arithmetic XNNPACK's nodes share. If XNNPACK
 // fails to build an operator for an op it accepted (e.g. an output range
 // that is empty after quantization), TFLite drops the delegate and every op
 // runs its builtin kernel. PROFILES.md records the evidence.
 
-// xnnPlan is what the browser TFLite runs for each op of one model.
-type xnnPlan struct {
-	nodes     []xnnNode // per op: XNNPACK's node, or the builtin kernel's arithmetic
-	delegated []bool    // per op: whether the XNNPACK delegate took it
-	why       []string  // per op: why the delegate left it to the builtin kernel
-	// failed is set when the delegate could not be applied: every op then
-	// runs its builtin kernel.
-	failed string
-	// refused is set when this TFLite refuses the model outright.
-	refused string
-}
-
-// xnnNode is one op as the browser TFLite computes it.
-type xnnNode interface {
-	eval(r *run, op *Op) error
-}
-
-// xnnBuilder checks whether the delegate takes op and prepares its XNNPACK
-// arithmetic. It returns a non-nil error to leave the op to the builtin
-// kernel; an *xnnFatal error makes the whole delegate fail.
-type xnnBuilder func(m *Model, op *Op) (xnnNode, error)
-
-var (
-	xnnBuilders = map[tflite.BuiltinOperator]xnnBuilder{}
-	// builtinBuilders emulate TFLite builtin kernels whose arithmetic is
-	// neither the reference nor single rounding; ops without one run their
-	// engine kernel under builtinProfile.
-	builtinBuilders = map[tflite.BuiltinOperator]func(m *Model, op *Op) (xnnNode, error){}
-)
-
-// builtinProfile is the rounding of TFLite's builtin kernel for op in this
-// build: FULLY_CONNECTED and CONV_2D multiply through ruy, whose
-// requantization rounds once; the other kernels call TFLite's
-// MultiplyByQuantizedMultiplier, which rounds twice as the reference does
-// (the build does not define TFLITE_SINGLE_ROUNDING).
-func builtinProfile(m *Model, op *Op) Profile {
-	switch op.code {
-	case tflite.BuiltinOperatorFULLY_CONNECTED, tflite.BuiltinOperatorCONV_2D:
-		// int16 activations take the reference integer kernels, not ruy.
-		if in := opTensor(m, op, 0); in != nil && (in.Type == Int8 || in.Type == Uint8) {
-			return SingleRounding
+// planXNNPack decides, op by op, what the browser TFLite runs for m and
+// prepares it: the XNNPACK delegate's node where the delegate takes the op
+// (opDef.xnnpack), TFLite's builtin kernel elsewhere (opDef.builtin, or the
+// reference kernel with double rounding).
+func planXNNPack(m *Model) (*plan, error) {
+	n := len(m.Ops)
+	pl := &plan{kernels: make([]kernel, n), arithmetic: make([]string, n), delegated: make([]bool, n), why: make([]string, n)}
+	if pl.refused = tfliteRefusesModel(m); pl.refused != "" {
+		for i := range pl.arithmetic {
+			pl.arithmetic[i] = "the browser TFLite refuses this model: " + pl.refused
+		}
+		return pl, nil
+	}
+	failed := ""
+	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			continue
+		}
+		d := ops[op.code]
+		if d.xnnpack == nil {
+			pl.why[op.Index] = "the XNNPACK delegate does not support " + op.Builtin
+			continue
+		}
+		k, err := d.xnnpack(&prepCtx{m: m, op: op, rounding: RoundDouble})
+		if f, ok := err.(*xnnFatal); ok {
+			failed = fmt.Sprintf("op %d (%s): %s", op.Index, op.Builtin, f.msg)
+			break
+		}
+		if err != nil {
+			pl.why[op.Index] = err.Error()
+			continue
+		}
+		pl.kernels[op.Index], pl.delegated[op.Index] = k, true
+		pl.arithmetic[op.Index] = "XNNPACK delegate"
+	}
+	if failed != "" {
+		for i := range pl.kernels {
+			pl.kernels[i], pl.delegated[i] = nil, false
+			pl.why[i] = "the XNNPACK delegate failed as a whole, TFLite dropped it: " + failed
 		}
 	}
-	return Reference
+	for _, op := range m.Ops {
+		if pl.kernels[op.Index] != nil || op.Unsupported != "" {
+			continue
+		}
+		c := &prepCtx{m: m, op: op, rounding: RoundDouble}
+		var k kernel
+		if b := ops[op.code].builtin; b != nil {
+			if bk, err := b(c); err == nil {
+				k = bk
+			}
+		}
+		if k == nil {
+			var err error
+			if k, err = prepareOp(m, op, RoundDouble); err != nil {
+				return nil, err
+			}
+		}
+		pl.kernels[op.Index] = k
+		pl.arithmetic[op.Index] = "TFLite builtin kernel: " + pl.why[op.Index]
+		if n, ok := k.(interface{ builtinNote() string }); ok && n.builtinNote() != "" {
+			pl.arithmetic[op.Index] += "; " + n.builtinNote()
+		}
+	}
+	return pl, nil
 }
 
 // xnnFatal is a failure to create the XNNPACK operator for an op the
@@ -73,75 +96,26 @@ type xnnFatal struct{ msg string }
 
 func (e *xnnFatal) Error() string { return e.msg }
 
-// planXNN decides, op by op, what the browser TFLite runs for m.
-func planXNN(m *Model) *xnnPlan {
-	p := &xnnPlan{nodes: make([]xnnNode, len(m.Ops)), delegated: make([]bool, len(m.Ops)), why: make([]string, len(m.Ops))}
+// XNNPackDelegated reports, per op, whether the browser TFLite runs it with
+// XNNPACK, and for the others why not.
+func (m *Model) XNNPackDelegated() (taken []bool, why []string) {
+	pl := m.plans[XNNPack]
+	return pl.delegated, pl.why
+}
+
+// tfliteRefusesModel reports why the browser TFLite refuses m outright, or "".
+func tfliteRefusesModel(m *Model) string {
 	for _, t := range m.Tensors {
 		if msg := tfliteRefusesTensor(t); msg != "" {
-			p.refused = fmt.Sprintf("tensor %d (%q): %s", t.Index, t.Name, msg)
-			return p
+			return fmt.Sprintf("tensor %d (%q): %s", t.Index, t.Name, msg)
 		}
 	}
 	for _, op := range m.Ops {
 		if msg := tfliteRefuses(m, op); msg != "" {
-			p.refused = fmt.Sprintf("op %d (%s): %s", op.Index, op.Builtin, msg)
-			return p
+			return fmt.Sprintf("op %d (%s): %s", op.Index, op.Builtin, msg)
 		}
 	}
-	for _, op := range m.Ops {
-		b, ok := xnnBuilders[op.code]
-		if !ok {
-			p.why[op.Index] = "the XNNPACK delegate does not support " + op.Builtin
-			continue
-		}
-		n, err := b(m, op)
-		if f, ok := err.(*xnnFatal); ok {
-			p.failed = fmt.Sprintf("op %d (%s): %s", op.Index, op.Builtin, f.msg)
-			for i := range p.nodes {
-				p.nodes[i], p.delegated[i] = nil, false
-				p.why[i] = "the XNNPACK delegate failed as a whole, TFLite dropped it: " + p.failed
-			}
-			break
-		}
-		if err != nil {
-			p.why[op.Index] = err.Error()
-			continue
-		}
-		p.nodes[op.Index], p.delegated[op.Index] = n, true
-	}
-	for _, op := range m.Ops {
-		if p.nodes[op.Index] != nil {
-			continue
-		}
-		p.nodes[op.Index] = builtinKernel{k: op.Params, p: builtinProfile(m, op)}
-		if b, ok := builtinBuilders[op.code]; ok {
-			if n, err := b(m, op); err == nil && n != nil {
-				p.nodes[op.Index] = n
-			}
-		}
-	}
-	return p
-}
-
-// XNNPackDelegated reports, per op, whether the browser TFLite runs it with
-// XNNPACK, and for the others why not.
-func (m *Model) XNNPackDelegated() (taken []bool, why []string) {
-	p := planXNN(m)
-	return p.delegated, p.why
-}
-
-// evalOp runs op under the run's profile.
-func (r *run) evalOp(op *Op) error {
-	if r.profile == XNNPack {
-		if r.xnn == nil {
-			r.xnn = planXNN(r.m)
-		}
-		if r.xnn.refused != "" {
-			return fmt.Errorf("the browser TFLite refuses this model: %s", r.xnn.refused)
-		}
-		return r.xnn.nodes[op.Index].eval(r, op)
-	}
-	return op.Params.eval(r, op)
+	return ""
 }
 
 // tfliteRefusesTensor reports quantization parameters TFLite's model
@@ -182,9 +156,7 @@ func tfliteRefuses(m *Model, op *Op) string {
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && (o == nil || o.FusedActivationFunction != tflite.ActivationFunctionTypeRELU) {
 			return "int8 SVDF needs the RELU activation (svdf.cc: params->activation != kTfLiteActRelu)"
 		}
-		if p, ok := op.Params.(*SVDFParams); ok {
-			return p.tfliteUndefined()
-		}
+		return svdfTFLiteUndefined(m, op)
 	}
 	return ""
 }
@@ -241,86 +213,48 @@ func xnnScale(sIn, sFilter, sOut float32) float32 {
 	return p / sOut
 }
 
-// xnnGemm is FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D or TRANSPOSE_CONV
-// under XNNPACK: the same int32 accumulators as the builtin kernel,
-// requantized with xnnRequant.
-type xnnGemm struct {
-	Scales    []float32 `json:"scales"` // per output channel, or one
+// XNNPackOutput is XNNPACK's output stage for FULLY_CONNECTED, CONV_2D,
+// DEPTHWISE_CONV_2D and TRANSPOSE_CONV (QS8/QC8 GEMM, IGEMM and DWCONV
+// microkernels): the same int32 accumulators as TFLite's kernels,
+// requantized in float32 (xnnRequant):
+//
+//	out = clamp(round_half_even(float32(acc)·Scales[c]) + ZeroPoint, Min, Max)
+type XNNPackOutput struct {
+	Scales    []float32 `json:"scales"` // per output channel, or one: float32(float32(s_in·s_filter)/s_out)
 	ZeroPoint int32     `json:"output_zero_point"`
 	Min       int32     `json:"output_min"`
 	Max       int32     `json:"output_max"`
-	// AllPadding is set when XNNPACK reads only padding: see xnnSamePaddingWraps.
-	// Every accumulator is then the bias.
-	AllPadding bool `json:"all_padding,omitempty"`
-	channels   int
-	out        int
-	bias       int // bias tensor, -1 if none
+	real      []float64 // the exact multipliers s_in·s_filter/s_out, for explanations
 }
 
-func (k *xnnGemm) scale(c int) float32 {
-	if len(k.Scales) == 1 {
-		return k.Scales[0]
+func (o *XNNPackOutput) scale(c int) float32 {
+	if len(o.Scales) == 1 {
+		return o.Scales[0]
 	}
-	return k.Scales[c]
+	return o.Scales[c]
 }
 
-func (k *xnnGemm) eval(r *run, op *Op) error {
-	out := r.i8(k.out)
-	if k.AllPadding {
-		bias := r.i32(k.bias)
-		for i := range out {
-			out[i] = int8(xnnRequant(bias[i%k.channels], k.scale(i%k.channels), k.ZeroPoint, k.Min, k.Max))
-		}
-		if r.tr != nil {
-			r.tr.Acc = make([]int64, len(out))
-			for i := range out {
-				r.tr.Acc[i] = int64(bias[i%k.channels])
-			}
-		}
-		return nil
-	}
-	acc, err := r.accumulators(op)
-	if err != nil {
-		return err
-	}
-	if len(acc) != len(out) {
-		return fmt.Errorf("internal: %d accumulators for %d outputs", len(acc), len(out))
-	}
-	for i, a := range acc {
-		out[i] = int8(xnnRequant(int32(a), k.scale(i%k.channels), k.ZeroPoint, k.Min, k.Max))
-	}
-	return nil
+func (o *XNNPackOutput) requantize(acc int32, c int) int32 {
+	return xnnRequant(acc, o.scale(c), o.ZeroPoint, o.Min, o.Max)
 }
 
-// accumulators runs op's builtin kernel with a private trace and returns
-// the accumulators it recorded (the kernel's own output is overwritten by
-// the caller). The run's trace, if any, gets them too.
-func (r *run) accumulators(op *Op) ([]int64, error) {
-	saved := r.tr
-	tr := &OpTrace{}
-	r.tr = tr
-	err := op.Params.eval(r, op)
-	r.tr = saved
-	if saved != nil {
-		saved.Acc = tr.Acc
+func (o *XNNPackOutput) requantize64(acc int64, c int) int32 { return o.requantize(int32(acc), c) }
+
+func (o *XNNPackOutput) arithmetic() string { return xnnFP32Arith }
+
+func (o *XNNPackOutput) steps(acc int64, c int, _ bool) ([]Step, int32, float64) {
+	real := o.real[0]
+	if len(o.real) > 1 {
+		real = o.real[c]
 	}
-	if err == nil && tr.Acc == nil {
-		err = fmt.Errorf("internal: %s recorded no accumulators", op.Builtin)
-	}
-	return tr.Acc, err
+	s, v := xnnRequantSteps(int32(acc), o.scale(c), o.ZeroPoint, o.Min, o.Max)
+	return s, int32(v), float64(acc)*real + float64(o.ZeroPoint)
 }
 
-func init() {
-	xnnBuilders[tflite.BuiltinOperatorFULLY_CONNECTED] = xnnFullyConnected
-	xnnBuilders[tflite.BuiltinOperatorCONV_2D] = xnnConv
-	xnnBuilders[tflite.BuiltinOperatorDEPTHWISE_CONV_2D] = xnnConv
-	xnnBuilders[tflite.BuiltinOperatorTRANSPOSE_CONV] = xnnTransposeConv
-}
-
-// xnnGemmNode checks the tensors of a GEMM-family op (int8 input and output,
-// int8 static filter quantized per tensor or along axis, static int32
-// bias) and prepares the scales and output range.
-func xnnGemmNode(m *Model, in, filter, bias, out *Tensor, axis int, perChannelOK bool, act tflite.ActivationFunctionType) (xnnNode, error) {
+// xnnGemmOutput checks the tensors of a GEMM-family op for the delegate
+// (int8 input and output, int8 static filter quantized per tensor or along
+// axis, static int32 bias) and prepares XNNPACK's output stage.
+func xnnGemmOutput(in, filter, bias, out *Tensor, axis int, perChannelOK bool, act tflite.ActivationFunctionType) (*XNNPackOutput, error) {
 	if in == nil || filter == nil || len(out.Shape) == 0 || out.Shape[len(out.Shape)-1] <= 0 {
 		return nil, fmt.Errorf("unsupported tensor shapes")
 	}
@@ -337,7 +271,6 @@ func xnnGemmNode(m *Model, in, filter, bias, out *Tensor, axis int, perChannelOK
 	if fq == nil || len(fq.Scale) == 0 {
 		return nil, fmt.Errorf("the filter is not quantized")
 	}
-	channels := out.Shape[len(out.Shape)-1]
 	if len(fq.Scale) > 1 {
 		if !perChannelOK {
 			return nil, fmt.Errorf("per-channel filter quantization is not supported by XNNPACK for this op")
@@ -346,26 +279,24 @@ func xnnGemmNode(m *Model, in, filter, bias, out *Tensor, axis int, perChannelOK
 			return nil, fmt.Errorf("unsupported quantized dimension %d of the filter (want %d)", fq.Axis, axis)
 		}
 	}
-	k := &xnnGemm{ZeroPoint: out.ZeroPoint(), channels: channels, out: out.Index, bias: -1}
-	if bias != nil {
-		k.bias = bias.Index
-	}
+	o := &XNNPackOutput{ZeroPoint: out.ZeroPoint()}
 	sIn, sOut := float32(in.Scale()), float32(out.Scale())
 	for _, s := range fq.Scale {
 		sc := xnnScale(sIn, s, sOut)
 		if sc >= 256 {
 			return nil, &xnnFatal{fmt.Sprintf("requantization scale %g is ≥ 256", sc)}
 		}
-		k.Scales = append(k.Scales, sc)
+		o.Scales = append(o.Scales, sc)
+		o.real = append(o.real, float64(in.Quant.Scale[0])*float64(s)/out.Scale())
 	}
 	var err error
-	if k.Min, k.Max, err = xnnActivation(act, out); err != nil {
+	if o.Min, o.Max, err = xnnActivation(act, out); err != nil {
 		return nil, err
 	}
-	if k.Min >= k.Max {
-		return nil, &xnnFatal{fmt.Sprintf("output range [%d, %d] is empty (XNNPACK needs min < max)", k.Min, k.Max)}
+	if o.Min >= o.Max {
+		return nil, &xnnFatal{fmt.Sprintf("output range [%d, %d] is empty (XNNPACK needs min < max)", o.Min, o.Max)}
 	}
-	return k, nil
+	return o, nil
 }
 
 func opTensor(m *Model, op *Op, i int) *Tensor {
@@ -375,114 +306,23 @@ func opTensor(m *Model, op *Op, i int) *Tensor {
 	return m.Tensors[op.Inputs[i]]
 }
 
-func xnnFullyConnected(m *Model, op *Op) (xnnNode, error) {
-	o, _ := op.Options.(*tflite.FullyConnectedOptionsT)
-	if o == nil {
-		o = &tflite.FullyConnectedOptionsT{}
-	}
-	if o.WeightsFormat != tflite.FullyConnectedOptionsWeightsFormatDEFAULT {
-		return nil, fmt.Errorf("unsupported non-default weights format")
-	}
-	in, filter, bias, out := opTensor(m, op, 0), opTensor(m, op, 1), opTensor(m, op, 2), m.Tensors[op.Outputs[0]]
-	if in != nil && in.Type == Float32 {
-		return xnnFullyConnectedFloat(in, filter, bias, out, o.FusedActivationFunction)
-	}
-	return xnnGemmNode(m, in, filter, bias, out, 0, false, o.FusedActivationFunction)
-}
-
-// xnnFCFloat is a float32 FULLY_CONNECTED under XNNPACK (f32-gemm
-// microkernels): each output starts from its bias and adds the products
-// x[k]·w[c][k] one k at a time, each multiplication and addition rounded to
-// float32 (WebAssembly SIMD has no fused multiply-add), then clamps to the
-// activation's range. TFLite's reference adds the bias last.
-type xnnFCFloat struct {
-	Min, Max         float32
-	depth, channels  int
-	in, filter, bias int
-	out              int
-}
-
-func xnnFullyConnectedFloat(in, filter, bias, out *Tensor, act tflite.ActivationFunctionType) (xnnNode, error) {
-	if filter == nil || filter.Type != Float32 || out.Type != Float32 || len(filter.Shape) != 2 || filter.Shape[1] <= 0 {
-		return nil, fmt.Errorf("the XNNPACK delegate takes float32 FULLY_CONNECTED with float32 weights only")
-	}
-	if !filter.Const || (bias != nil && (!bias.Const || bias.Type != Float32)) {
-		return nil, fmt.Errorf("the weights or bias are not constant (XNNPACK needs static weights)")
-	}
-	k := &xnnFCFloat{Min: float32(math.Inf(-1)), Max: float32(math.Inf(1)), channels: filter.Shape[0], depth: filter.Shape[1],
-		in: in.Index, filter: filter.Index, bias: -1, out: out.Index}
-	if bias != nil {
-		k.bias = bias.Index
-	}
-	switch act {
-	case tflite.ActivationFunctionTypeNONE:
-	case tflite.ActivationFunctionTypeRELU:
-		k.Min = 0
-	case tflite.ActivationFunctionTypeRELU_N1_TO_1:
-		k.Min, k.Max = -1, 1
-	case tflite.ActivationFunctionTypeRELU6:
-		k.Min, k.Max = 0, 6
-	default:
-		return nil, fmt.Errorf("fused activation %v is not supported by the XNNPACK delegate", act)
-	}
-	return k, nil
-}
-
-func (k *xnnFCFloat) eval(r *run, op *Op) error {
-	x, w, out := r.f32(k.in), r.f32(k.filter), r.f32(k.out)
-	var bias []float32
-	if k.bias >= 0 {
-		bias = r.f32(k.bias)
-	}
-	for b := 0; b < len(x)/k.depth; b++ {
-		row := x[b*k.depth : (b+1)*k.depth]
-		for c := 0; c < k.channels; c++ {
-			var acc float32
-			if bias != nil {
-				acc = bias[c]
-			}
-			wr := w[c*k.depth : (c+1)*k.depth]
-			for d, v := range row {
-				acc += float32(v * wr[d])
-			}
-			out[b*k.channels+c] = min(max(acc, k.Min), k.Max)
-		}
-	}
-	return nil
-}
-
-func xnnConv(m *Model, op *Op) (xnnNode, error) {
-	var act tflite.ActivationFunctionType
-	axis := 0
-	switch o := op.Options.(type) {
-	case *tflite.Conv2DOptionsT:
-		act = o.FusedActivationFunction
-	case *tflite.DepthwiseConv2DOptionsT:
-		act, axis = o.FusedActivationFunction, 3
-	}
-	bias := opTensor(m, op, 2)
+// xnnConvOutput is the delegate's check of CONV_2D and DEPTHWISE_CONV_2D
+// (filter quantized along axis) and XNNPACK's output stage for them, and
+// whether XNNPACK's SAME padding makes every tap read the padding
+// (xnnSamePaddingWraps).
+func xnnConvOutput(c *prepCtx, act tflite.ActivationFunctionType, axis int, pad tflite.Padding, sh, sw, dh, dw int32) (o *XNNPackOutput, allPadding bool, err error) {
+	bias := c.in(2)
 	if bias == nil {
-		return nil, fmt.Errorf("%s without bias is not supported by the XNNPACK delegate", op.Builtin)
+		return nil, false, fmt.Errorf("%s without bias is not supported by the XNNPACK delegate", c.op.Builtin)
 	}
-	in, filter := opTensor(m, op, 0), opTensor(m, op, 1)
-	n, err := xnnGemmNode(m, in, filter, bias, m.Tensors[op.Outputs[0]], axis, true, act)
-	if err != nil {
-		return nil, err
+	in, filter := c.in(0), c.in(1)
+	if o, err = xnnGemmOutput(in, filter, bias, c.out(0), axis, true, act); err != nil {
+		return nil, false, err
 	}
-	var pad tflite.Padding
-	var sh, sw, dh, dw int32
-	switch o := op.Options.(type) {
-	case *tflite.Conv2DOptionsT:
-		pad, sh, sw, dh, dw = o.Padding, o.StrideH, o.StrideW, o.DilationHFactor, o.DilationWFactor
-	case *tflite.DepthwiseConv2DOptionsT:
-		pad, sh, sw, dh, dw = o.Padding, o.StrideH, o.StrideW, o.DilationHFactor, o.DilationWFactor
-	}
-	if pad == tflite.PaddingSAME && len(in.Shape) == 4 && !(filter.Shape[1] == 1 && filter.Shape[2] == 1) && len(filter.Shape) == 4 &&
+	allPadding = pad == tflite.PaddingSAME && len(in.Shape) == 4 && len(filter.Shape) == 4 && !(filter.Shape[1] == 1 && filter.Shape[2] == 1) &&
 		(xnnSamePaddingWraps(in.Shape[1], filter.Shape[1], int(sh), int(max(dh, 1))) ||
-			xnnSamePaddingWraps(in.Shape[2], filter.Shape[2], int(sw), int(max(dw, 1)))) {
-		n.(*xnnGemm).AllPadding = true
-	}
-	return n, nil
+			xnnSamePaddingWraps(in.Shape[2], filter.Shape[2], int(sw), int(max(dw, 1))))
+	return o, allPadding, nil
 }
 
 // xnnSamePaddingWraps reports whether XNNPACK's TensorFlow-SAME padding
@@ -501,7 +341,66 @@ func xnnSamePaddingWraps(in, k, stride, dilation int) bool {
 	return (out-1)*stride+(k-1)*dilation+1 < in
 }
 
-func xnnTransposeConv(m *Model, op *Op) (xnnNode, error) {
-	// Inputs: output shape, filter, input, optional bias.
-	return xnnGemmNode(m, opTensor(m, op, 2), opTensor(m, op, 1), opTensor(m, op, 3), m.Tensors[op.Outputs[0]], 0, false, tflite.ActivationFunctionTypeNONE)
+// ruyRounding is the rounding of the browser build's builtin
+// FULLY_CONNECTED and CONV_2D kernels: with int8 or uint8 inputs they
+// multiply through ruy, whose requantization rounds once; int16 activations
+// take the reference integer kernels, which round twice like the other
+// builtin kernels (the build does not define TFLITE_SINGLE_ROUNDING).
+func ruyRounding(c *prepCtx) *prepCtx {
+	if in := c.in(0); in != nil && (in.Type == Int8 || in.Type == Uint8) {
+		rc := *c
+		rc.rounding = RoundSingle
+		return &rc
+	}
+	return c
 }
+
+// cExpf is the C library's expf.
+func cExpf(x float32) float32 { return float32(math.Exp(float64(x))) }
+
+// xnnExactNode accepts ops whose first input is int8 and whose output has
+// type out. The delegate's result equals TFLite's kernel's bit for bit (it
+// moves, picks or exactly converts values), so the reference kernel
+// computes it.
+func xnnExactNode(out DType) prepareFunc {
+	return func(c *prepCtx) (kernel, error) {
+		m, op := c.m, c.op
+		in, o := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
+		if in == nil || in.Type != Int8 || o.Type != out {
+			return nil, fmt.Errorf("the XNNPACK delegate takes %s here only with int8 input (and float32)", op.Builtin)
+		}
+		for i := 1; i < len(op.Inputs); i++ {
+			if t := opTensor(m, op, i); t != nil && t.Type == Int32 && !t.Const {
+				return nil, fmt.Errorf("input %d is not constant", i)
+			}
+		}
+		return prepareOp(m, op, c.rounding)
+	}
+}
+
+// roundf is C's roundf: halves away from zero.
+func roundf(x float32) float32 { return float32(math.Round(float64(x))) }
+
+// Explanations under the XNNPack profile: each op is explained by what the
+// browser TFLite runs for it, XNNPACK's node or TFLite's builtin kernel.
+
+// xnnRequantSteps derives XNNPACK's fp32 requantization of acc step by step.
+func xnnRequantSteps(acc int32, scale float32, zp, lo, hi int32) ([]Step, int64) {
+	f := float32(acc)
+	p := f * scale
+	v := math.RoundToEven(float64(p))
+	s := []Step{
+		{"float", fmt.Sprintf("float32(%d)", acc), float64(f)},
+		{"scale", fmt.Sprintf("%.9g · scale %.9g, rounded to float32", f, scale), float64(p)},
+		{"round", fmt.Sprintf("round half to even(%.9g)", p), v},
+	}
+	z := v + float64(zp)
+	s = append(s, Step{"zero point", fmt.Sprintf("%s + output zero point %d", formatInt(v), zp), z})
+	c := xnnRequant(acc, scale, zp, lo, hi)
+	s = append(s, Step{"clamp", fmt.Sprintf("clamp(%s, %d, %d)", formatInt(z), lo, hi), float64(c)})
+	return s, int64(c)
+}
+
+func formatInt(v float64) string { return fmt.Sprintf("%.0f", v) }
+
+const xnnFP32Arith = "XNNPACK fp32 requantization: round_half_even(float32(acc)·scale) + zero point, clamped; scale = float32(float32(s_in·s_filter)/s_out)"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -267,7 +268,7 @@ func TestExplore(t *testing.T) {
 // every op of every generator's first cases.
 func TestExplainConsistent(t *testing.T) {
 	gens, _ := runnable(t)
-	checked := 0
+	checked, floats := 0, 0
 	for _, gname := range gens {
 		for seed := int64(1); seed <= 25; seed++ {
 			c, err := Generate(gname, seed)
@@ -285,30 +286,44 @@ func TestExplainConsistent(t *testing.T) {
 				}
 				for _, op := range m.Ops {
 					out := m.Tensors[op.Outputs[0]]
-					if out.Type == engine.Float32 && p != engine.XNNPack {
-						continue
-					}
 					vals := engine.Values(out.Type, res.Tensors[out.Index])
 					for i := 0; i < len(vals); i += 1 + len(vals)/16 {
 						e, err := res.Explain(op.Index, i)
 						if err != nil {
-							if out.Type == engine.Float32 {
-								continue
-							}
 							t.Errorf("%s %s op %d (%s) element %d: %v", c.ID(), p, op.Index, op.Builtin, i, err)
 							continue
 						}
 						checked++
-						if out.Type != engine.Float32 && float64(e.Value) != vals[i] {
-							t.Errorf("%s %s op %d (%s) element %d: explained %d, computed %v (%s)", c.ID(), p, op.Index, op.Builtin, i, e.Value, vals[i], e.Arithmetic)
-						}
 						if e.Arithmetic == "" || len(e.Steps) == 0 {
 							t.Errorf("%s %s op %d: empty explanation", c.ID(), p, op.Index)
+							continue
+						}
+						if out.Type != engine.Float32 {
+							if float64(e.Value) != vals[i] {
+								t.Errorf("%s %s op %d (%s) element %d: explained %d, computed %v (%s)", c.ID(), p, op.Index, op.Builtin, i, e.Value, vals[i], e.Arithmetic)
+							}
+							continue
+						}
+						// A float output: the last step and Real are the
+						// computed float32, bit for bit, and there is no integer.
+						floats++
+						last := e.Steps[len(e.Steps)-1].Value
+						if !sameFloat32(last, vals[i]) || !sameFloat32(e.Real, vals[i]) || e.Value != 0 {
+							t.Errorf("%s %s op %d (%s) float element %d: explained %v (real %v, value %d), computed %v (%s)", c.ID(), p, op.Index, op.Builtin, i, last, e.Real, e.Value, vals[i], e.Arithmetic)
 						}
 					}
 				}
 			}
 		}
 	}
-	t.Logf("%d explanations checked", checked)
+	t.Logf("%d explanations checked, %d of float outputs", checked, floats)
+	if floats == 0 {
+		t.Error("no float output was explained; the generators should have float ops")
+	}
+}
+
+// sameFloat32 reports whether a step's value is exactly the float32 v (NaN
+// equals NaN).
+func sameFloat32(x, v float64) bool {
+	return math.Float64bits(x) == math.Float64bits(v) || math.IsNaN(x) && math.IsNaN(v)
 }

@@ -49,9 +49,30 @@ browserTest(s, 'tensor details show the scale and zero point the CLI reports', a
     }
     // The prepared parameters are shown verbatim.
     const params = await page.getByTestId('tensor-details').locator('.params').textContent();
-    assert.ok(params.includes(String(op.params.requant[0].quantized_multiplier)), 'quantized multiplier shown');
+    assert.ok(params.includes(String(op.params.output.requant[0].quantized_multiplier)), 'quantized multiplier shown');
     assert.ok(params.includes(`input_offset${op.params.input_offset}`), 'input offset shown');
   }
+});
+
+browserTest(s, 'the prepared parameters are the selected profile\'s, labelled with it', async (t, page) => {
+  const model = await cliJSON(s, 'inspect', fc());
+  await open(s, page);
+  await loadFile(page, fc());
+  await page.getByTestId('profile').selectOption('tflite-xnnpack');
+  await settle(page);
+  await selectOp(page, 0);
+  const xnn = model.ops[0].profiles['tflite-xnnpack'];
+  assert.equal(xnn.arithmetic, 'XNNPACK delegate');
+  const details = page.getByTestId('tensor-details');
+  assert.match(await details.getByTestId('params-profile').textContent(), /tflite-xnnpack/);
+  const params = await details.locator('.params').first().textContent();
+  assert.ok(params.includes(String(xnn.params.output.scales[0])), `XNNPACK's float32 scale ${xnn.params.output.scales[0]} shown`);
+  assert.ok(!params.includes('quantized_multiplier') && !params.includes(String(model.ops[0].params.output.requant[0].quantized_multiplier)),
+    'the reference multiplier is not shown under tflite-xnnpack');
+  await page.getByTestId('profile').selectOption('reference');
+  await settle(page);
+  assert.match(await details.getByTestId('params-profile').textContent(), /reference/);
+  assert.ok((await details.locator('.params').first().textContent()).includes(String(model.ops[0].params.output.requant[0].quantized_multiplier)));
 });
 
 browserTest(s, 'a tensor named with HTML is shown as text', async (t, page) => {

@@ -16,8 +16,9 @@ export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
       ol.append(h('li', { dataset: { testid: 'op', op: String(op.index) }, tabindex: '0', role: 'button', onclick: () => ol.onSelect?.(op.index),
         onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); ol.onSelect?.(op.index); } } },
         h('span', { class: 'muted', text: String(op.index) }),
-        h('span', { text: op.builtin }),
-        h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
+        h('span', { text: op.builtin, title: op.unsupported ?? '' }),
+        op.unsupported ? h('span', { class: 'unsupported', dataset: { testid: 'op-unsupported' }, text: 'not supported', title: op.unsupported })
+          : h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
         h('span', { class: 'time', hidden: true }),
         h('span', { class: 'time diff', hidden: true })));
     });
@@ -63,25 +64,39 @@ function tensorTable(model, op) {
 }
 
 // paramsView shows the prepared params verbatim: scalars as rows, the
-// per-channel requantization as a table.
-function paramsView(params) {
+// per-channel requantization (fixed-point multipliers, or XNNPACK's float32
+// scales) as tables, nested stages (an op's output stage) as boxes of
+// their own.
+function paramsView(params, title) {
   if (!params || typeof params !== 'object') return h('p', { class: 'muted', text: 'no derived parameters' });
-  const box = h('div', { class: 'params' });
+  const box = h('div', { class: title ? 'param-stage' : 'params' });
+  if (title) box.append(h('h4', { text: title }));
   const scalars = [];
   for (const [k, v] of Object.entries(params)) {
-    if (Array.isArray(v) && v.length && typeof v[0] === 'object' && 'quantized_multiplier' in v[0]) {
+    if (Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] !== null && 'quantized_multiplier' in v[0]) {
       box.append(h('h3', { text: v.length > 1 ? `${k}: per channel (${v.length})` : k }));
       box.append(h('div', { class: 'scroll' }, h('table', { class: 'requant' },
-        h('thead', {}, h('tr', {}, ['ch', 'real multiplier', 'quantized multiplier', 'shift'].map((x) => h('th', { text: x })))),
+        h('thead', {}, h('tr', {}, ['ch', 'real multiplier', 'quantized multiplier', 'shift', 'rounding'].map((x) => h('th', { text: x })))),
         h('tbody', {}, v.map((r, i) => h('tr', {}, h('td', { text: String(i) }), h('td', { text: String(r.real_multiplier) }),
-          h('td', { text: String(r.quantized_multiplier) }), h('td', { text: String(r.shift) })))))));
+          h('td', { text: String(r.quantized_multiplier) }), h('td', { text: String(r.shift) }), h('td', { text: String(r.rounding ?? '') })))))));
+    } else if (Array.isArray(v) && v.length > 1 && v.every((x) => typeof x === 'number')) {
+      box.append(h('h3', { text: `${k}: per channel (${v.length})` }));
+      box.append(h('div', { class: 'scroll' }, h('table', { class: 'requant' },
+        h('thead', {}, h('tr', {}, ['ch', k].map((x) => h('th', { text: x })))),
+        h('tbody', {}, v.map((x, i) => h('tr', {}, h('td', { text: String(i) }), h('td', { text: String(x) })))))));
+    } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      box.append(paramsView(v, k));
     } else if (v !== null && typeof v === 'object') {
       scalars.push([k, JSON.stringify(v)]);
     } else {
       scalars.push([k, String(v)]);
     }
   }
-  if (scalars.length) box.prepend(h('table', { class: 'kv' }, h('tbody', {}, scalars.map(([k, v]) => h('tr', {}, h('td', { text: k }), h('td', { text: v }))))));
+  const kv = h('table', { class: 'kv' }, h('tbody', {}, scalars.map(([k, v]) => h('tr', {}, h('td', { text: k }), h('td', { text: v })))));
+  if (scalars.length) {
+    if (title) box.children[0].after(kv);
+    else box.prepend(kv);
+  }
   return box;
 }
 
@@ -245,17 +260,24 @@ export function diffList(t, a, b, diff, { onElement, profileB, max = 24 } = {}) 
 // renderDetails shows the selected op. What depends only on the model
 // (tensors, prepared params) is built once per op; each run replaces the
 // values below it and redraws the heatmaps in place.
-export function renderDetails(div, model, opIndex, run, { onElement, diff, runB, profileB } = {}) {
+export function renderDetails(div, model, opIndex, run, { onElement, diff, runB, profile = 'reference', profileB } = {}) {
   const op = model.ops[opIndex];
-  if (div.shown?.model !== model || div.shown?.op !== opIndex || !div.shown.values.isConnected) {
+  if (div.shown?.model !== model || div.shown?.op !== opIndex || div.shown?.profile !== profile || !div.shown.values.isConnected) {
     clear(div);
     const timing = h('p', { class: 'muted', dataset: { testid: 'op-arithmetic' }, hidden: true });
     const values = h('div', { class: 'run-values' });
-    div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }), timing, tensorTable(model, op),
-      h('h3', { text: 'Derived parameters (Prepare)' }), paramsView(op.params));
+    // Each profile prepares its own parameters: show the ones this
+    // profile's arithmetic uses, and say whose they are.
+    const prep = op.profiles?.[profile] ?? { params: op.params };
+    const heading = h('h3', { dataset: { testid: 'params-profile' }, text: `Derived parameters (Prepare), ${profile}` });
+    div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }), timing, tensorTable(model, op));
+    if (op.unsupported) div.append(h('p', { class: 'error', dataset: { testid: 'op-unsupported-reason' }, text: op.unsupported }));
+    div.append(heading);
+    if (prep.arithmetic) div.append(h('p', { class: 'muted', text: prep.arithmetic }));
+    div.append(paramsView(prep.params));
     if (op.options) div.append(h('details', {}, h('summary', { text: 'builtin options as stored' }), h('pre', { text: JSON.stringify(op.options, null, 1) })));
     div.append(values);
-    div.shown = { model, op: opIndex, timing, values, maps: {} };
+    div.shown = { model, op: opIndex, profile, timing, values, maps: {} };
   }
   const { timing, values } = div.shown;
   const tr = run?.trace?.[op.index];

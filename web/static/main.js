@@ -213,7 +213,7 @@ function renderAll(wall = lastWall) {
   $('#timing').textContent = `inference: ${engineMs.toFixed(2)} ms in the engine, ${r.ms.toFixed(2)} ms in the worker, ${wall.toFixed(1)} ms round trip (trace on, profile ${state.profile})`;
   renderOps($('#ops'), m, { trace: r.trace, diffs: diffs(), selected: state.op, onSelect: selectOp });
   if (state.op !== null && state.op < m.ops.length) {
-    renderDetails($('#tensor-details'), m, state.op, r, { onElement: selectElem, diff: diffMask(m.ops[state.op].outputs[0]), runB: state.runB, profileB: state.profileB });
+    renderDetails($('#tensor-details'), m, state.op, r, { onElement: selectElem, diff: diffMask(m.ops[state.op].outputs[0]), runB: state.runB, profile: state.profile, profileB: state.profileB });
     if (state.elem !== null) selectElem(state.elem);
   }
 }
@@ -225,7 +225,7 @@ function selectOp(i) {
   if (state.run) renderAll();
   else {
     renderOps($('#ops'), state.model, { selected: i, onSelect: selectOp });
-    renderDetails($('#tensor-details'), state.model, i, null);
+    renderDetails($('#tensor-details'), state.model, i, null, { profile: state.profile });
   }
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/int8scope/int8scope/engine/fixedpoint"
@@ -34,7 +35,7 @@ import (
 //     agree.
 
 func init() {
-	builtinBuilders[tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM] = builtinLSTM
+	registerBuiltin(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, builtinLSTM)
 }
 
 // builtinLSTMNode holds TFLite's prepared integer LSTM parameters.
@@ -53,9 +54,11 @@ type builtinLSTMNode struct {
 	CellClip  int16 `json:"quantized_cell_clip"`
 }
 
-func builtinLSTM(m *Model, op *Op) (xnnNode, error) {
-	p, ok := op.Params.(*UnidirectionalSequenceLSTMParams)
-	if !ok || p.typ != Int8 || len(op.Intermediates) != 5 {
+func builtinLSTM(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
+	pk, err := prepareOp(m, op, RoundDouble)
+	p, ok := pk.(*UnidirectionalSequenceLSTMParams)
+	if err != nil || !ok || p.typ != Int8 || len(op.Intermediates) != 5 {
 		return nil, nil
 	}
 	hiddenInter := m.Tensors[op.Intermediates[4]]
@@ -130,9 +133,9 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 			matmul(h, k.recurrentBias[g], r.i8(p.recurrent[g]), k.RecurrentScale[g], nb, S, dst)
 			for j, v := range dst {
 				if g == lstmCellGate {
-					dst[j] = gemmlowpTanh16(v, 3)
+					dst[j] = fixedpoint.Tanh16(v, 3)
 				} else {
-					dst[j] = gemmlowpLogistic16(v, 3)
+					dst[j] = fixedpoint.Logistic16(v, 3)
 				}
 			}
 		}
@@ -147,7 +150,7 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 			c[j] = v
 		}
 		for j := range m {
-			t := gemmlowpTanh16(c[j], 15+k.CellScale)
+			t := fixedpoint.Tanh16(c[j], 15+k.CellScale)
 			v := fixedpoint.MultiplyByQuantizedMultiplier(int32(og[j])*int32(t), k.HiddenScale.Multiplier, k.HiddenScale.Shift)
 			h[j] = int8(clamp(v-k.HiddenZP, -128, 127)) // sic: CwiseMul subtracts output_zp
 		}
@@ -156,121 +159,9 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 	return nil
 }
 
-// gemmlowp's fixed-point arithmetic on int16 raw values
-// (FixedPoint<int16_t, IntegerBits>): additions wrap, products are
-// SaturatingRoundingDoublingHighMul (srdhm16) and rounding divisions are
-// RoundingDivideByPOT (rdbpot16), both in hard_swish.go.
-
-// srmpot16 is SaturatingRoundingMultiplyByPOT<e>.
-func srmpot16(x int16, e int) int16 {
-	switch {
-	case e < 0:
-		return rdbpot16(x, -e)
-	case e == 0:
-		return x
-	}
-	threshold := int16(int32(1)<<(15-e) - 1)
-	switch {
-	case x > threshold:
-		return math.MaxInt16
-	case x < -threshold:
-		return math.MinInt16
-	}
-	return x << e
-}
-
-// const16 is RescaleConstantInitializer: an int32 Q constant
-// rounding-shifted to 16 bits.
-func const16(v int32) int16 { return int16(fixedpoint.RoundingDivideByPOT(v, 16)) }
-
-func satAdd16(a, b int16) int16 { return int16(clamp(int32(a)+int32(b), math.MinInt16, math.MaxInt16)) }
-
-// roundingHalfSum16 is RoundingHalfSum for int16.
-func roundingHalfSum16(a, b int16) int16 {
-	s := int32(a) + int32(b)
-	sign := int32(1)
-	if s < 0 {
-		sign = -1
-	}
-	return int16((s + sign) / 2)
-}
-
-// expOnInterval16 is exp_on_interval_between_negative_one_quarter_and_0_excl.
-func expOnInterval16(a int16) int16 {
-	constTerm, oneThird := const16(1895147668), const16(715827883)
-	x := a + 1<<12
-	x2 := srdhm16(x, x)
-	x3 := srdhm16(x2, x)
-	x4 := srdhm16(x2, x2)
-	x4over4 := srmpot16(x4, -2)
-	t := srmpot16(srdhm16(x4over4+x3, oneThird)+x2, -1)
-	return satAdd16(constTerm, srdhm16(constTerm, x+t))
-}
-
-// expOnNegative16 is exp_on_negative_values for FixedPoint<int16_t, k>.
-func expOnNegative16(a int16, k int) int16 {
-	frac := 15 - k
-	quarter := int16(1) << (frac - 2)
-	amq := a&(quarter-1) - quarter
-	result := expOnInterval16(srmpot16(amq, k))
-	remainder := amq - a
-	for _, b := range []struct {
-		exp  int
-		mult int32
-	}{{-2, 1672461947}, {-1, 1302514674}, {0, 790015084}, {1, 290630308}, {2, 39332535}, {3, 720401}, {4, 242}} {
-		if k > b.exp && remainder&(int16(1)<<(frac+b.exp)) != 0 {
-			result = srdhm16(result, const16(b.mult))
-		}
-	}
-	if k > 5 && a < const16(-(int32(1)<<(36-k))) {
-		result = 0
-	}
-	if a == 0 {
-		result = math.MaxInt16
-	}
-	return result
-}
-
-// newtonRaphson16 runs the Newton-Raphson division of
-// one_over_one_plus_x_for_x_in_0_1 and its tanh twin, returning x in Q2.13
-// ≈ 1/(half the denominator).
-func newtonRaphson16(a int16) int16 {
-	half := roundingHalfSum16(a, math.MaxInt16)
-	x := const16(1515870810) + srdhm16(half, const16(-1010580540))
-	for range 3 {
-		x += srmpot16(srdhm16(x, 1<<13-srdhm16(half, x)), 2)
-	}
-	return x
-}
-
-// gemmlowpLogistic16 is gemmlowp::logistic(FixedPoint<int16_t, k>) → Q0.15.
-func gemmlowpLogistic16(a int16, k int) int16 {
-	if a == 0 {
-		return const16(1 << 30)
-	}
-	abs := -a
-	if a > 0 {
-		abs = a
-	}
-	pos := srmpot16(newtonRaphson16(expOnNegative16(-abs, k)), 1)
-	if a > 0 {
-		return pos
-	}
-	return math.MaxInt16 - pos
-}
-
-// gemmlowpTanh16 is gemmlowp::tanh(FixedPoint<int16_t, k>) → Q0.15.
-func gemmlowpTanh16(a int16, k int) int16 {
-	if a == 0 {
-		return 0
-	}
-	n := -a
-	if a < 0 {
-		n = a
-	}
-	t := srmpot16(newtonRaphson16(expOnNegative16(n, k+1))-1<<13, 2)
-	if a < 0 {
-		return -t
-	}
-	return t
+func (k *builtinLSTMNode) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	v := int64(AsInt8(res.Tensors[k.p.out])[index])
+	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) − %d) (TFLite's CwiseMul subtracts the zero point)",
+		k.HiddenScale.Multiplier, k.HiddenScale.Shift, k.HiddenZP), float64(v)}}, Value: v,
+		Arithmetic: "TFLite builtin integer LSTM (lstm_eval EvalInteger8x8_16): gemmlowp int16 sigmoid/tanh, cell update by rounding shifts, float32 effective scales"}, nil
 }

@@ -1,0 +1,68 @@
+package engine
+
+import "github.com/int8scope/int8scope/engine/fixedpoint"
+
+// The clamps of TFLite's kernels, and the activation ranges they clamp to.
+
+// clamp limits an integer to [lo, hi].
+func clamp(v, lo, hi int32) int32 {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}
+
+// clampF is TFLite's ActivationFunctionWithMinMax for float32:
+// std::min(std::max(x, lo), hi), which keeps −0 and NaN as they are (Go's
+// min and max would turn −0 into +0).
+func clampF(x, lo, hi float32) float32 {
+	if x < lo {
+		x = lo
+	}
+	if hi < x {
+		x = hi
+	}
+	return x
+}
+
+// qrange returns the representable range of an integer type.
+func qrange(t DType) (lo, hi int32) {
+	switch t {
+	case Int8:
+		return -128, 127
+	case Uint8:
+		return 0, 255
+	case Int16:
+		return -32768, 32767
+	}
+	return -1 << 31, 1<<31 - 1
+}
+
+// quantizedActivation is TFLite's CalculateActivationRangeQuantized for the
+// output tensor's scale, zero point and type.
+func quantizedActivation(act fixedpoint.Activation, out *Tensor) (lo, hi int32, err error) {
+	qmin, qmax := qrange(out.Type)
+	return fixedpoint.ActivationRangeQuantized(act, out.Scale(), out.ZeroPoint(), qmin, qmax)
+}
+
+// floatActivation is TFLite's CalculateActivationRange for float.
+func floatActivation(act fixedpoint.Activation) (lo, hi float32) {
+	return fixedpoint.ActivationRangeFloat(act)
+}
+
+// int32ActivationRange is TFLite's CalculateActivationRange<int32_t>, the
+// clamp of a fused activation on an unquantized int32 output.
+func int32ActivationRange(act fixedpoint.Activation) (lo, hi int32) {
+	switch act {
+	case fixedpoint.ActRelu:
+		return 0, 1<<31 - 1
+	case fixedpoint.ActRelu6:
+		return 0, 6
+	case fixedpoint.ActReluN1To1:
+		return -1, 1
+	}
+	return -1 << 31, 1<<31 - 1
+}

@@ -1,0 +1,35 @@
+package engine
+
+import "github.com/int8scope/int8scope/engine/tflite"
+
+// CONV_2D in the browser TFLite (tflite-xnnpack): the XNNPACK delegate
+// takes int8 convolutions with a constant filter and bias and requantizes in
+// float32 (XNNPackOutput); TFLite's builtin kernel, which runs the rest,
+// multiplies through ruy.
+
+func init() {
+	registerXNNPack(tflite.BuiltinOperatorCONV_2D, xnnpackConv2D)
+	registerBuiltin(tflite.BuiltinOperatorCONV_2D, func(c *prepCtx) (kernel, error) {
+		return prepareConv2D(ruyRounding(c))
+	})
+}
+
+// xnnpackConv2D is the delegate's node: the reference kernel's accumulation
+// with XNNPACK's output stage and padding.
+func xnnpackConv2D(c *prepCtx) (kernel, error) {
+	o, _ := c.op.Options.(*tflite.Conv2DOptionsT)
+	if o == nil {
+		o = &tflite.Conv2DOptionsT{}
+	}
+	xo, allPadding, err := xnnConvOutput(c, o.FusedActivationFunction, 0, o.Padding, o.StrideH, o.StrideW, o.DilationHFactor, o.DilationWFactor)
+	if err != nil {
+		return nil, err
+	}
+	k, err := prepareConv2D(c)
+	if err != nil {
+		return nil, err
+	}
+	p := k.(*Conv2DParams)
+	p.Output, p.AllPadding = xo, allPadding
+	return p, nil
+}

@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// MUL in the browser TFLite (tflite-xnnpack): the XNNPACK delegate takes int8
+// MUL (qs8-vmul, fp32 requantization); TFLite's builtin kernel computes its
+// real multiplier in float32.
+
+func init() {
+	registerXNNPack(tflite.BuiltinOperatorMUL, xnnMulNode)
+	registerBuiltin(tflite.BuiltinOperatorMUL, builtinMul)
+}
+
+// xnnMul is MUL under XNNPACK (qs8-vmul, fp32 requantization): the product
+// of the zero-point-corrected inputs, requantized with xnnRequant by
+// Scale = s_a·s_b/s_out in float32.
+type xnnMul struct {
+	Scale      float32 `json:"scale"`
+	AZeroPoint int32   `json:"a_zero_point"`
+	BZeroPoint int32   `json:"b_zero_point"`
+	ZeroPoint  int32   `json:"output_zero_point"`
+	Min        int32   `json:"output_min"`
+	Max        int32   `json:"output_max"`
+	bc         *broadcast
+	a, b, out  int
+}
+
+func xnnMulNode(c *prepCtx) (kernel, error) {
+	m, op := c.m, c.op
+	var act tflite.ActivationFunctionType
+	if o, ok := op.Options.(*tflite.MulOptionsT); ok {
+		act = o.FusedActivationFunction
+	}
+	a, b, out, bc, lo, hi, err := xnnBinaryTensors(m, op, act)
+	if err != nil {
+		return nil, err
+	}
+	ps := float32(a.Scale()) * float32(b.Scale())
+	s := ps / float32(out.Scale())
+	if s < 1.0/65536 || s >= 256 {
+		return nil, fmt.Errorf("unsupported input-product-to-output scale %g (XNNPACK needs [2^-16, 2^8))", s)
+	}
+	return &xnnMul{Scale: s, AZeroPoint: a.ZeroPoint(), BZeroPoint: b.ZeroPoint(), ZeroPoint: out.ZeroPoint(),
+		Min: lo, Max: hi, bc: bc, a: a.Index, b: b.Index, out: out.Index}, nil
+}
+
+func (k *xnnMul) eval(r *run, op *Op) error {
+	a, b, out := r.i8(k.a), r.i8(k.b), r.i8(k.out)
+	for i := range out {
+		i1, i2 := k.bc.index(i)
+		p := (int32(a[i1]) - k.AZeroPoint) * (int32(b[i2]) - k.BZeroPoint)
+		out[i] = int8(xnnRequant(p, k.Scale, k.ZeroPoint, k.Min, k.Max))
+	}
+	return nil
+}
+
+// builtinMul is TFLite's MUL: its Prepare computes the real multiplier
+// s1·s2/s_out in float32 (then widens it to double), TFLite Micro's in
+// double; the multipliers differ in rare cases.
+func builtinMul(c *prepCtx) (kernel, error) {
+	m := c.m
+	k, err := prepareMul(c)
+	p, ok := k.(*MulParams)
+	if err != nil || !ok || (p.typ != Int8 && p.typ != Uint8) {
+		return nil, nil
+	}
+	s1, s2, so := float32(m.Tensors[p.in1].Scale()), float32(m.Tensors[p.in2].Scale()), float32(m.Tensors[p.out].Scale())
+	q := *p
+	prod := s1 * s2
+	q.Requant = newRequant(float64(prod / so))
+	q.Note = "TFLite's mul.cc computes the real multiplier s1·s2/s_out in float32 (TFLite Micro: double)"
+	return &q, nil
+}
+
+func (k *xnnMul) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	i1, i2 := k.bc.index(index)
+	a, b := int32(AsInt8(res.Tensors[k.a])[i1]), int32(AsInt8(res.Tensors[k.b])[i2])
+	p := (a - k.AZeroPoint) * (b - k.BZeroPoint)
+	steps := []Step{
+		{"input1", fmt.Sprintf("input1[%d]", i1), float64(a)},
+		{"input2", fmt.Sprintf("input2[%d]", i2), float64(b)},
+		{"product", fmt.Sprintf("(%d − %d)·(%d − %d)", a, k.AZeroPoint, b, k.BZeroPoint), float64(p)},
+	}
+	rs, v := xnnRequantSteps(p, k.Scale, k.ZeroPoint, k.Min, k.Max)
+	return &Explanation{Steps: append(steps, rs...), Value: v,
+		Arithmetic: "XNNPACK qs8 mul, fp32 requantization: round_half_even(float32(product)·scale) + zero point; scale = float32(float32(s1·s2)/s_out)"}, nil
+}

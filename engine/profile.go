@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// Profile names the arithmetic TFLite build that a run reproduces.
+type Profile string
+
+// The arithmetic profiles.
+const (
+	// Reference is TFLite's reference kernels and TFLite Micro:
+	// MultiplyByQuantizedMultiplier with double rounding.
+	Reference Profile = "reference"
+	// SingleRounding is a TFLite build with TFLITE_SINGLE_ROUNDING.
+	SingleRounding Profile = "tflite-single-rounding"
+	// XNNPack is what the browser TFLite (tfjs-tflite: TFLite with its
+	// default XNNPACK delegate, in WebAssembly) computes: XNNPACK's float32
+	// requantization for the ops the delegate takes, TFLite's builtin
+	// kernels for the rest. See PROFILES.md and xnnpack.go.
+	XNNPack Profile = "tflite-xnnpack"
+)
+
+// profileDef is a profile as a value: how it prepares a model. The kernels
+// never see a profile's name; they get what it prepared for them (the
+// rounding of each Requant, XNNPACK's output stage, the builtin kernels'
+// own parameters).
+type profileDef struct {
+	name Profile
+	plan func(m *Model) (*plan, error)
+}
+
+var profiles = []profileDef{
+	{Reference, func(m *Model) (*plan, error) {
+		return portablePlan(m, RoundDouble, "TFLite reference kernel (as TFLite Micro)")
+	}},
+	{SingleRounding, func(m *Model) (*plan, error) {
+		return portablePlan(m, RoundSingle, "TFLite reference kernel, single rounding (TFLITE_SINGLE_ROUNDING)")
+	}},
+	{XNNPack, planXNNPack},
+}
+
+// Profiles lists the profiles the engine implements.
+func Profiles() []Profile {
+	var s []Profile
+	for _, p := range profiles {
+		s = append(s, p.name)
+	}
+	return s
+}
+
+// ParseProfile checks a profile name; "" means Reference.
+func ParseProfile(s string) (Profile, error) {
+	if s == "" {
+		return Reference, nil
+	}
+	for _, p := range profiles {
+		if string(p.name) == s {
+			return p.name, nil
+		}
+	}
+	return "", fmt.Errorf("unknown profile %q (have %v)", s, Profiles())
+}
+
+// plan is what one profile runs for each op of a model: the kernel that
+// profile's Prepare made (its params are what the page shows for the
+// profile) and a name for its arithmetic.
+type plan struct {
+	kernels    []kernel
+	arithmetic []string // per op: which kernel's arithmetic, for the trace and explanations
+	// refused is set when this profile's TFLite refuses the model: a run
+	// fails with it.
+	refused string
+	// tflite-xnnpack: per op, whether the XNNPACK delegate took it, and
+	// why not.
+	delegated []bool
+	why       []string
+}
+
+// portablePlan prepares every op with TFLite's reference kernel and the
+// given rounding.
+func portablePlan(m *Model, rd Rounding, arith string) (*plan, error) {
+	pl := &plan{kernels: make([]kernel, len(m.Ops)), arithmetic: make([]string, len(m.Ops))}
+	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			continue
+		}
+		k, err := prepareOp(m, op, rd)
+		if err != nil {
+			return nil, err
+		}
+		pl.kernels[op.Index], pl.arithmetic[op.Index] = k, arith
+	}
+	return pl, nil
+}
+
+// prepareOp prepares op's reference kernel with rounding rd.
+func prepareOp(m *Model, op *Op, rd Rounding) (kernel, error) {
+	d := ops[op.code]
+	if d == nil || d.prepare == nil {
+		return nil, loadErrorf("op %d: %s is not supported by int8scope yet", op.Index, op.Builtin)
+	}
+	return d.prepare(&prepCtx{m: m, op: op, rounding: rd})
+}
+
+// markUnsupported records, on each op that int8scope has no kernel for,
+// why, naming the ops around it. Such a model opens for inspection; running
+// it fails with Model.Runnable's error.
+func (m *Model) markUnsupported() {
+	producer := map[int]*Op{}
+	for _, op := range m.Ops {
+		for _, t := range op.Outputs {
+			producer[t] = op
+		}
+	}
+	for _, op := range m.Ops {
+		if d := ops[op.code]; d != nil && d.prepare != nil {
+			continue
+		}
+		var around []string
+		for _, t := range op.Inputs {
+			if p := producer[t]; p != nil {
+				around = append(around, fmt.Sprintf("after op %d (%s)", p.Index, p.Builtin))
+			}
+		}
+		for _, c := range m.Ops {
+			if slices.ContainsFunc(c.Inputs, func(t int) bool { return slices.Contains(op.Outputs, t) }) {
+				around = append(around, fmt.Sprintf("before op %d (%s)", c.Index, c.Builtin))
+				break
+			}
+		}
+		where := ""
+		if len(around) > 0 {
+			where = ", " + strings.Join(slices.Compact(around), " and ")
+		}
+		hint := "int8scope has no kernel for it yet"
+		if strings.HasPrefix(op.Builtin, "CUSTOM:Flex") {
+			hint = "it is a TensorFlow (Flex) op, which only TFLite's Flex delegate runs; convert the model without SELECT_TF_OPS"
+		} else if op.code == tflite.BuiltinOperatorCUSTOM {
+			hint = "it is a custom op, which only a runtime that registers it can run"
+		}
+		op.Unsupported = fmt.Sprintf("op %d (%s%s) is not supported: %s", op.Index, op.Builtin, where, hint)
+	}
+}
+
+// Runnable reports why the model cannot run (an op int8scope has no kernel
+// for), or nil. Such a model is still open for inspection.
+func (m *Model) Runnable() error {
+	var msgs []string
+	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			msgs = append(msgs, op.Unsupported)
+		}
+	}
+	switch len(msgs) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("this model cannot run in int8scope: %s. Its tensors and other ops can still be inspected", msgs[0])
+	}
+	return fmt.Errorf("this model cannot run in int8scope: %d ops are not supported: %s. Its tensors and other ops can still be inspected", len(msgs), strings.Join(msgs, "; "))
+}
+
+// prepare makes every profile's plan. The reference plan's kernels are the
+// ops' Params.
+func (m *Model) prepare() error {
+	m.markUnsupported()
+	m.plans = map[Profile]*plan{}
+	for _, p := range profiles {
+		pl, err := p.plan(m)
+		if err != nil {
+			return err
+		}
+		m.plans[p.name] = pl
+	}
+	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			continue
+		}
+		op.Params = m.plans[Reference].kernels[op.Index]
+		op.Profiles = map[Profile]OpPrepared{}
+		for _, p := range profiles {
+			pl := m.plans[p.name]
+			op.Profiles[p.name] = OpPrepared{Arithmetic: pl.arithmetic[op.Index], Params: pl.kernels[op.Index]}
+		}
+	}
+	return nil
+}
+
+// OpPrepared is what one profile prepared for an op: the kernel's
+// arithmetic and the parameters it computes with.
+type OpPrepared struct {
+	Arithmetic string `json:"arithmetic"`
+	Params     any    `json:"params,omitempty"`
+}
+
+// Prepared returns the parameters profile p's arithmetic uses for op, and
+// its name.
+func (m *Model) Prepared(p Profile, op int) (OpPrepared, error) {
+	p, err := ParseProfile(string(p))
+	if err != nil {
+		return OpPrepared{}, err
+	}
+	if op < 0 || op >= len(m.Ops) {
+		return OpPrepared{}, fmt.Errorf("op %d is out of range (model has %d ops)", op, len(m.Ops))
+	}
+	return m.Ops[op].Profiles[p], nil
+}

@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine/fixedpoint"
+)
+
+// outputStage is how an op turns each accumulator into its output integer
+// under one profile: the requantization of output channel ch, the output
+// zero point and the activation clamp. A kernel is handed the stage its
+// profile prepared (FixedPointOutput for TFLite's kernels, XNNPackOutput for
+// the XNNPACK delegate's) and never asks which one it has.
+type outputStage interface {
+	// requantize is the output integer for an int32 accumulator.
+	requantize(acc int32, ch int) int32
+	// requantize64 is the same for the int64 accumulators of 16x8 ops.
+	requantize64(acc int64, ch int) int32
+	// steps derives requantize (requantize64 when wide) step by step,
+	// returning the steps, the output integer and the exact value
+	// acc·real multiplier + zero point.
+	steps(acc int64, ch int, wide bool) ([]Step, int32, float64)
+	// arithmetic names the requantization for explanations.
+	arithmetic() string
+}
+
+// FixedPointOutput is TFLite's integer output stage:
+//
+//	out = clamp(MultiplyByQuantizedMultiplier(acc, M_c, shift_c) + ZeroPoint, Min, Max)
+//
+// with each Requant's rounding (double in the reference kernels and TFLite
+// Micro, single under TFLITE_SINGLE_ROUNDING and in ruy).
+type FixedPointOutput struct {
+	// Requant holds one multiplier per output channel (per-channel
+	// weights) or a single one: s_input·s_filter[c]/s_output.
+	Requant   []Requant  `json:"requant"`
+	ZeroPoint int32      `json:"output_offset"`
+	Min       int32      `json:"act_min"`
+	Max       int32      `json:"act_max"`
+	rq        []Requant  // Requant broadcast to every output channel
+	qm        []quantMul // rq prepared for inner loops
+}
+
+// newFixedPointOutput prepares the output stage for channels output
+// channels from one Requant per channel, or one for all.
+func newFixedPointOutput(requant []Requant, channels int, zp, lo, hi int32) *FixedPointOutput {
+	o := &FixedPointOutput{Requant: requant, ZeroPoint: zp, Min: lo, Max: hi, rq: requant}
+	if len(requant) == 1 && channels > 1 {
+		o.rq = make([]Requant, channels)
+		for i := range o.rq {
+			o.rq[i] = requant[0]
+		}
+	}
+	o.qm = make([]quantMul, len(o.rq))
+	for i, q := range o.rq {
+		o.qm[i] = newQuantMul(q)
+	}
+	return o
+}
+
+func (o *FixedPointOutput) requantize(acc int32, ch int) int32 {
+	return clamp(o.qm[ch].apply(acc)+o.ZeroPoint, o.Min, o.Max)
+}
+
+func (o *FixedPointOutput) requantize64(acc int64, ch int) int32 {
+	return clamp(o.rq[ch].apply64(acc)+o.ZeroPoint, o.Min, o.Max)
+}
+
+func (o *FixedPointOutput) arithmetic() string { return roundingArithmetic(o.Requant[0].Rounding) }
+
+func (o *FixedPointOutput) steps(acc int64, ch int, wide bool) ([]Step, int32, float64) {
+	q := o.rq[ch]
+	exact := float64(acc)*q.Real + float64(o.ZeroPoint)
+	var s []Step
+	var scaled int32
+	if wide {
+		scaled = q.apply64(acc)
+		s = []Step{{"scale", fmt.Sprintf("MultiplyByQuantizedMultiplier(int64 %d, M=%d, shift=%d)", acc, q.Multiplier, q.Shift), float64(scaled)}}
+	} else {
+		s, scaled = scaleSteps("", int32(acc), q)
+	}
+	s = append(s, zeroPointClampSteps(scaled, o.ZeroPoint, o.Min, o.Max)...)
+	return s, clamp(scaled+o.ZeroPoint, o.Min, o.Max), exact
+}
+
+// roundingArithmetic describes a rounding of MultiplyByQuantizedMultiplier.
+func roundingArithmetic(r Rounding) string {
+	if r == RoundSingle {
+		return "single rounding: (acc·M + 2^(30−shift)) >> (31−shift)"
+	}
+	return "double rounding: RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc·2^left, M), right)"
+}
+
+// scaleSteps derives q.apply(x) step by step; what prefixes the step names
+// ("" for an op's one requantization).
+func scaleSteps(what string, x int32, q Requant) ([]Step, int32) {
+	name := func(n string) string {
+		if what == "" {
+			return n
+		}
+		return what + " " + n
+	}
+	if q.Rounding == RoundSingle {
+		v := q.apply(x)
+		n := name("scaled")
+		if what == "" {
+			n = "scale"
+		}
+		return []Step{{n, fmt.Sprintf("(%d·%d + 2^%d) >> %d  (real multiplier %.9g)",
+			x, q.Multiplier, 30-q.Shift, 31-q.Shift, q.Real), float64(v)}}, v
+	}
+	var s []Step
+	if left := max(q.Shift, 0); left > 0 {
+		y := x << left
+		s = append(s, Step{name("left shift"), fmt.Sprintf("%d · 2^%d", x, left), float64(y)})
+		x = y
+	}
+	hm := fixedpoint.SaturatingRoundingDoublingHighMul(x, q.Multiplier)
+	s = append(s, Step{name("SRDHM"), fmt.Sprintf("round(%d · %d / 2^31)  (real multiplier %.9g)", x, q.Multiplier, q.Real), float64(hm)})
+	right := max(-q.Shift, 0)
+	v := fixedpoint.RoundingDivideByPOT(hm, right)
+	s = append(s, Step{name("shift"), fmt.Sprintf("RoundingDivideByPOT(%d, %d): %d / 2^%d rounded half away from zero", hm, right, hm, right), float64(v)})
+	return s, v
+}
+
+// zeroPointClampSteps are the last two steps of most quantized kernels.
+func zeroPointClampSteps(v, zp, lo, hi int32) []Step {
+	z := v + zp
+	return []Step{
+		{"zero point", fmt.Sprintf("%d + output zero point %d", v, zp), float64(z)},
+		{"clamp", fmt.Sprintf("clamp(%d, %d, %d)", z, lo, hi), float64(clamp(z, lo, hi))},
+	}
+}
+
+// explainAccumulator completes the explanation of a dot-product op's output
+// element from its sum of products and bias: the accumulator, then the
+// output stage's steps.
+func explainAccumulator(e *Explanation, o outputStage, sum, bias int64, ch int, wide bool) {
+	acc := sum + bias
+	s := []Step{
+		{"sum", "Σ (input + input_offset)·(filter + filter_offset)", float64(sum)},
+		{"bias", fmt.Sprintf("acc = %d + bias %d", sum, bias), float64(acc)},
+	}
+	rs, v, exact := o.steps(acc, ch, wide)
+	e.Steps, e.Value, e.Exact = append(s, rs...), int64(v), &exact
+	if e.Arithmetic == "" {
+		e.Arithmetic = o.arithmetic()
+	}
+}
+
+// quantMul is a Requant prepared for inner loops: the profile's
+// MultiplyByQuantizedMultiplier with its shifts precomputed, small enough to
+// inline. It computes the same integers as fixedpoint's functions for the
+// non-negative multipliers QuantizeMultiplier produces.
+type quantMul struct {
+	m           int64
+	left, right uint8 // double rounding: x·2^left, then ÷2^right
+	mask        int32 // 2^right − 1
+	total       uint8 // single rounding: (x·m + round) >> total
+	round       int64 // 2^(total−1)
+	single      bool
+}
+
+func newQuantMul(q Requant) quantMul {
+	// Shifts of 32 or more clear an int32, as in fixedpoint; QuantizeMultiplier
+	// gives shifts ≥ −31. The single rounding is TFLite's for shifts ≤ 30.
+	right := uint8(min(max(-q.Shift, 0), 31))
+	qm := quantMul{m: int64(q.Multiplier), left: uint8(min(max(q.Shift, 0), 32)), right: right,
+		mask: int32(int64(1)<<right - 1), single: q.Rounding == RoundSingle} // as Requant.apply decides
+	if q.Shift >= -31 && q.Shift <= 30 {
+		qm.total, qm.round = uint8(31-q.Shift), int64(1)<<(30-q.Shift)
+	}
+	return qm
+}
+
+// apply is MultiplyByQuantizedMultiplier with the Requant's rounding.
+func (q *quantMul) apply(x int32) int32 {
+	if q.single {
+		return int32((int64(x)*q.m + q.round) >> q.total)
+	}
+	return q.double(x)
+}
+
+// double is SaturatingRoundingDoublingHighMul (which never saturates for
+// m ≥ 0) followed by RoundingDivideByPOT.
+func (q *quantMul) double(x int32) int32 {
+	ab := int64(x<<q.left) * q.m
+	v := int32((ab + 1<<30 - ab>>63&(1<<31-1)) / (1 << 31)) // nudge 2^30, or 1−2^30 below zero
+	rem, threshold := v&q.mask, q.mask>>1-v>>31
+	v >>= q.right
+	if rem > threshold {
+		v++
+	}
+	return v
+}
