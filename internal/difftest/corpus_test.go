@@ -100,18 +100,24 @@ func corpusInputs(t testing.TB, m *engine.Model, name string, n int) (names []st
 	dir := filepath.Join(sharedCorpus(t), "goldens", strings.TrimSuffix(name, ".tflite"))
 	cases, _ := os.ReadDir(dir)
 	for _, c := range cases {
-		var ins [][]byte
-		for i := range m.Inputs {
-			b, err := os.ReadFile(filepath.Join(dir, c.Name(), "inputs", fmt.Sprintf("input%d.bin", i)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			ins = append(ins, b)
-		}
-		names, inputs = append(names, c.Name()), append(inputs, ins)
+		names, inputs = append(names, c.Name()), append(inputs, readCaseInputs(t, m, filepath.Join(dir, c.Name())))
 	}
 	rn, rin := randomInputs(m, n)
 	return append(names, rn...), append(inputs, rin...)
+}
+
+// readCaseInputs reads a golden case's inputs: dir/inputs/input<i>.bin.
+func readCaseInputs(t testing.TB, m *engine.Model, dir string) [][]byte {
+	t.Helper()
+	var ins [][]byte
+	for i := range m.Inputs {
+		b, err := os.ReadFile(filepath.Join(dir, "inputs", fmt.Sprintf("input%d.bin", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, b)
+	}
+	return ins
 }
 
 // randomInputs returns n seeded random input sets for m (float inputs

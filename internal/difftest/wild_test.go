@@ -2,7 +2,6 @@ package difftest
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,14 +38,7 @@ func wildInputs(t testing.TB, m *engine.Model, name string, n int) (names []stri
 		t.Fatalf("no goldens for %s in %s: %v", name, dir, err)
 	}
 	for _, c := range cases {
-		var ins [][]byte
-		for i := range m.Inputs {
-			b, err := os.ReadFile(filepath.Join(dir, c.Name(), "inputs", fmt.Sprintf("input%d.bin", i)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			ins = append(ins, b)
-		}
+		ins := readCaseInputs(t, m, filepath.Join(dir, c.Name()))
 		g, err := tflm.ReadDir(filepath.Join(dir, c.Name(), "tensors"))
 		if err != nil {
 			t.Fatal(err)
