@@ -11,18 +11,28 @@ import (
 // TFLite's builtin integer LSTM (lstm_eval.cc, EvalInteger8x8_16 with the
 // portable tensor_utils), which the browser TFLite runs for int8
 // UNIDIRECTIONAL_SEQUENCE_LSTM (XNNPACK does not take the op). It differs
-// from TFLite Micro's LSTM (the engine's kernel) in three ways:
+// from TFLite Micro's LSTM (the engine's kernel) in four ways:
 //
 //   - σ and tanh are gemmlowp's int16 fixed-point logistic and tanh
 //     (FixedPoint<int16_t, 3> for the gates, <int16_t, 15 + cell scale power>
 //     for tanh of the cell state), not the int16 lookup tables;
 //   - the cell update multiplies the Q0.15 gates by plain rounding shifts
 //     (f·c >> 15, i·g >> 30 + cell scale power) instead of requantizing by
-//     multipliers derived from the decimal constant 0.00003051757;
+//     multipliers;
 //   - the gate pre-activation scales are TFLite's float32 "effective scales"
-//     s_x·s_W/2^−12, and the hidden state is quantized with the scale and
-//     zero point of the op's fifth intermediate tensor,
-//     (2^−15/s_hidden)·2^−15 computed in double.
+//     s_x·s_W/2^−12, with the input and hidden zero points folded into
+//     per-gate biases (input_to_gate_effective_bias = bias − zp_x·Σ W,
+//     recurrent_to_gate_effective_bias = −zp_h·Σ R), and the hidden state
+//     is quantized with the scale of the op's fifth intermediate tensor,
+//     (2^−15/s_hidden)·2^−15 computed in double;
+//   - that quantization SUBTRACTS the intermediate's zero point:
+//     tensor_utils::PortableCwiseMul does `value -= output_zp` and the
+//     kernel passes it hidden_zp = zp. So with the usual zero point −1 the
+//     hidden state and the output are 2 above TFLite Micro's (which adds
+//     it), before the difference feeds back. Checked on keras_lstm_mnist_ptq
+//     (zero point −1) and micro_speech_lstm (−1), every tensor and the
+//     state (internal/difftest TestWildLSTMXNNPack); with zero point 0 both
+//     agree.
 
 func init() {
 	registerBuiltin(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, builtinLSTM)
@@ -38,9 +48,10 @@ type builtinLSTMNode struct {
 	inputBias      [4][]int32
 	recurrentBias  [4][]int32
 	HiddenScale    Requant `json:"hidden_scale"`
-	HiddenZP       int32   `json:"hidden_zero_point"`
-	CellScale      int     `json:"cell_scale_power"`
-	CellClip       int16   `json:"quantized_cell_clip"`
+	HiddenZP       int32   `json:"hidden_zero_point"` // subtracted, as TFLite does
+
+	CellScale int   `json:"cell_scale_power"`
+	CellClip  int16 `json:"quantized_cell_clip"`
 }
 
 func builtinLSTM(c *prepCtx) (kernel, error) {
@@ -141,7 +152,7 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 		for j := range m {
 			t := fixedpoint.Tanh16(c[j], 15+k.CellScale)
 			v := fixedpoint.MultiplyByQuantizedMultiplier(int32(og[j])*int32(t), k.HiddenScale.Multiplier, k.HiddenScale.Shift)
-			h[j] = int8(clamp(v+k.HiddenZP, -128, 127))
+			h[j] = int8(clamp(v-k.HiddenZP, -128, 127)) // sic: CwiseMul subtracts output_zp
 		}
 		copy(out[out0:out0+m], h)
 	})
@@ -150,7 +161,7 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 
 func (k *builtinLSTMNode) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	v := int64(AsInt8(res.Tensors[k.p.out])[index])
-	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) + %d)",
+	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) − %d) (TFLite's CwiseMul subtracts the zero point)",
 		k.HiddenScale.Multiplier, k.HiddenScale.Shift, k.HiddenZP), float64(v)}}, Value: v,
 		Arithmetic: "TFLite builtin integer LSTM (lstm_eval EvalInteger8x8_16): gemmlowp int16 sigmoid/tanh, cell update by rounding shifts, float32 effective scales"}, nil
 }

@@ -124,6 +124,9 @@ func tfliteRefusesModel(m *Model) string {
 // depthwise bias that kept the filter's axis 3), or a number of scales that
 // is neither 1 nor that dimension's size.
 func tfliteRefusesTensor(t *Tensor) string {
+	if t.Variable && t.Data != nil { // InterpreterBuilder::ParseTensors
+		return fmt.Sprintf("Tensor %d is a variable tensor with buffer. It's not supported now.", t.Index)
+	}
 	q := t.Quant
 	if q == nil || len(q.Scale) == 0 || len(t.Shape) == 0 {
 		return ""
@@ -153,6 +156,7 @@ func tfliteRefuses(m *Model, op *Op) string {
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && (o == nil || o.FusedActivationFunction != tflite.ActivationFunctionTypeRELU) {
 			return "int8 SVDF needs the RELU activation (svdf.cc: params->activation != kTfLiteActRelu)"
 		}
+		return svdfTFLiteUndefined(m, op)
 	}
 	return ""
 }

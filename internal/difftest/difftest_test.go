@@ -22,10 +22,8 @@ var (
 	long     = flag.Bool("long", false, "run many more differential cases (also INT8SCOPE_DIFF_LONG=1)")
 	onlyCase = flag.String("case", "", "run only this case, GEN/SEED, or GEN for all of that generator's seeds")
 	profileF = flag.String("profile", "", "arithmetic profile to compare with TFLite (default tflite-xnnpack)")
-	nFlag    = flag.Int("cases", 0, "cases per generator (default 200, or 5000 with -long)")
+	nFlag    = flag.Int("cases", 0, "cases per generator (default 200 against TFLite and 40 against TFLite Micro; 5000 and 2000 with -long)")
 )
-
-func inCI() bool { return os.Getenv("CI") == "true" }
 
 var (
 	sharedOnce   sync.Once
@@ -49,6 +47,43 @@ func TestMain(m *testing.M) {
 		sharedOracle.Close()
 	}
 	os.Exit(code)
+}
+
+// selection returns the generators and seeds a differential test runs:
+// every runnable generator with seeds 1..n (n = defaultN, longN with -long
+// or INT8SCOPE_DIFF_LONG=1, or -cases), or just -case GEN[/SEED].
+func selection(t testing.TB, defaultN, longN int) (gens []string, seeds []int64) {
+	gens, skipped := runnable(t)
+	if len(skipped) > 0 {
+		t.Logf("generators skipped (ops not in the engine yet): %v", skipped)
+	}
+	n := defaultN
+	if *long || os.Getenv("INT8SCOPE_DIFF_LONG") == "1" {
+		n = longN
+	}
+	if *nFlag > 0 {
+		n = *nFlag
+	}
+	for i := 0; i < n; i++ {
+		seeds = append(seeds, int64(i+1))
+	}
+	if *onlyCase != "" {
+		g, s, hasSeed := strings.Cut(*onlyCase, "/")
+		gens = []string{g}
+		if hasSeed {
+			seeds = []int64{mustSeed(t, s)}
+		}
+	}
+	return gens, seeds
+}
+
+// mustSeed parses the seed of -case GEN/SEED.
+func mustSeed(t testing.TB, s string) int64 {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatalf("-case %q: %v", *onlyCase, err)
+	}
+	return v
 }
 
 func diffProfile(t testing.TB) engine.Profile {
@@ -88,32 +123,7 @@ func runnable(t testing.TB) (run []string, skipped []string) {
 func TestDifferential(t *testing.T) {
 	o := startOracle(t)
 	prof := diffProfile(t)
-	gens, skipped := runnable(t)
-	if len(skipped) > 0 {
-		t.Logf("generators skipped (ops not in the engine yet): %v", skipped)
-	}
-	n := 200
-	if *long || os.Getenv("INT8SCOPE_DIFF_LONG") == "1" {
-		n = 5000
-	}
-	if *nFlag > 0 {
-		n = *nFlag
-	}
-	var seeds []int64
-	for i := 0; i < n; i++ {
-		seeds = append(seeds, int64(i+1))
-	}
-	if *onlyCase != "" {
-		g, s, hasSeed := strings.Cut(*onlyCase, "/")
-		gens = []string{g}
-		if hasSeed {
-			v, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				t.Fatalf("-case %q: %v", *onlyCase, err)
-			}
-			seeds = []int64{v}
-		}
-	}
+	gens, seeds := selection(t, 200, 5000)
 	start := time.Now()
 	total, elems, profiled := 0, 0, 0
 	for _, gname := range gens {
