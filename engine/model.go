@@ -153,8 +153,6 @@ func SupportedOps() []string {
 	return s
 }
 
-func joinOps() string { return strings.Join(SupportedOps(), ", ") }
-
 // parse reads the flatbuffer into a Model. The generated accessors index the
 // buffer without bounds checks of their own, so every vector length is checked
 // against the file size before it is used, and any out-of-range read that
