@@ -249,10 +249,8 @@ func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
 						}
 					}
 				}
-				if bias != nil {
-					for c, b := range bias {
-						accs[c] += b
-					}
+				for c, b := range bias { // bias is nil without a bias tensor
+					accs[c] += b
 				}
 				if trace != nil {
 					for c, a := range accs {
