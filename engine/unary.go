@@ -51,19 +51,6 @@ func (p *FloatUnaryParams) explain(res *Result, op *Op, index int) (*Explanation
 		p.Formula, p.f(x)), nil
 }
 
-// floatExplanation ends the explanation of a float32 element: the formula
-// and its float32 value, printed exactly.
-func floatExplanation(steps []Step, formula string, v float32) *Explanation {
-	steps = append(steps, Step{"output", fmt.Sprintf("%s in float32 = %s", formula, exactFloat(v)), float64(v)})
-	return &Explanation{Steps: steps, Value: int64(v), Arithmetic: "float32: " + formula}
-}
-
-// exactFloat prints a float32 with the digits that identify it and its
-// bits, so that a reader can tell two nearby values apart.
-func exactFloat(v float32) string {
-	return fmt.Sprintf("%.9g (bits 0x%08x)", v, math.Float32bits(v))
-}
-
 // unaryInts applies f, computed in int32, to every element of a same-typed
 // integer unary op; f's result must already be clamped to the type's range.
 func unaryInts(r *run, typ DType, in, out int, f func(x int32) int32) {

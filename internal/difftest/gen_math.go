@@ -134,3 +134,150 @@ func genQuantUnary(g *gen, code tflite.BuiltinOperator, typ tflite.TensorType) e
 	g.finish(y)
 	return nil
 }
+
+func init() {
+	f32, i8, u8, i16, i32 := tflite.TensorTypeFLOAT32, tflite.TensorTypeINT8, tflite.TensorTypeUINT8, tflite.TensorTypeINT16, tflite.TensorTypeINT32
+	for _, b := range []struct {
+		name string
+		code tflite.BuiltinOperator
+		typ  tflite.TensorType
+	}{
+		{"DIV_float", tflite.BuiltinOperatorDIV, f32}, {"DIV_int32", tflite.BuiltinOperatorDIV, i32}, {"DIV_uint8", tflite.BuiltinOperatorDIV, u8},
+		{"FLOOR_DIV_float", tflite.BuiltinOperatorFLOOR_DIV, f32}, {"FLOOR_DIV_int32", tflite.BuiltinOperatorFLOOR_DIV, i32},
+		{"FLOOR_MOD_float", tflite.BuiltinOperatorFLOOR_MOD, f32}, {"FLOOR_MOD_int32", tflite.BuiltinOperatorFLOOR_MOD, i32},
+		{"MAXIMUM", tflite.BuiltinOperatorMAXIMUM, i8}, {"MAXIMUM_float", tflite.BuiltinOperatorMAXIMUM, f32},
+		{"MAXIMUM_uint8", tflite.BuiltinOperatorMAXIMUM, u8}, {"MAXIMUM_int16", tflite.BuiltinOperatorMAXIMUM, i16},
+		{"MAXIMUM_int32", tflite.BuiltinOperatorMAXIMUM, i32},
+		{"MINIMUM", tflite.BuiltinOperatorMINIMUM, i8}, {"MINIMUM_float", tflite.BuiltinOperatorMINIMUM, f32},
+		{"MINIMUM_uint8", tflite.BuiltinOperatorMINIMUM, u8}, {"MINIMUM_int16", tflite.BuiltinOperatorMINIMUM, i16},
+		{"MINIMUM_int32", tflite.BuiltinOperatorMINIMUM, i32},
+		{"SQUARED_DIFFERENCE", tflite.BuiltinOperatorSQUARED_DIFFERENCE, i8},
+		{"SQUARED_DIFFERENCE_float", tflite.BuiltinOperatorSQUARED_DIFFERENCE, f32},
+		{"SQUARED_DIFFERENCE_int32", tflite.BuiltinOperatorSQUARED_DIFFERENCE, i32},
+	} {
+		register(b.name, func(g *gen) error { return genMathBinary(g, b.code, b.typ) }, b.code.String())
+	}
+}
+
+// tflmOnly are generators for types TFLite Micro has and the browser
+// TFLite refuses; TestTFLMMath runs them.
+var tflmOnly = map[string]func(*gen) error{
+	"DIV_int8": func(g *gen) error { return genMathBinary(g, tflite.BuiltinOperatorDIV, tflite.TensorTypeINT8) },
+}
+
+// quantOf draws a quantization for a tensor of type typ (nil for float32
+// and int32).
+func (g *gen) quantOf(typ tflite.TensorType, lo, hi float64) *tfbuild.Quant {
+	switch typ {
+	case tflite.TensorTypeINT8:
+		return q(g.scale(lo, hi), g.zp())
+	case tflite.TensorTypeUINT8:
+		return q(g.scale(lo, hi), g.zp()+128)
+	case tflite.TensorTypeINT16:
+		return q(g.scale(lo/256, hi/256), 0)
+	}
+	return nil
+}
+
+func genMathBinary(g *gen, code tflite.BuiltinOperator, typ tflite.TensorType) error {
+	sa := g.shape(1, 4, 300)
+	sb := g.broadcastOf(sa)
+	if g.chance(0.5) {
+		sa, sb = sb, sa
+	}
+	q1, q2 := g.quantOf(typ, 1.0/256, 1.0/4), g.quantOf(typ, 1.0/256, 1.0/4)
+	qo := q1
+	if q1 != nil {
+		switch code {
+		case tflite.BuiltinOperatorDIV:
+			qo = g.quantOf(typ, float64(q1.Scale[0])/float64(q2.Scale[0])/64, float64(q1.Scale[0])/float64(q2.Scale[0])*4)
+			if typ == tflite.TensorTypeINT8 {
+				// TFLite Micro aborts when RoundingDivideByPOT's exponent
+				// passes 31 (small dividends): real multiplier ≥ 1 and
+				// |dividend| ≥ 64 keep most elements inside.
+				qo = g.quantOf(typ, float64(q1.Scale[0])/float64(q2.Scale[0])/64, float64(q1.Scale[0])/float64(q2.Scale[0]))
+			}
+		case tflite.BuiltinOperatorSQUARED_DIFFERENCE:
+			m := float64(max(q1.Scale[0], q2.Scale[0]))
+			qo = g.quantOf(typ, m*m, m*m*256)
+		case tflite.BuiltinOperatorMAXIMUM, tflite.BuiltinOperatorMINIMUM:
+			if g.chance(0.5) {
+				q2 = q1
+			}
+			qo = q1
+		}
+	}
+	divides := code == tflite.BuiltinOperatorDIV || code == tflite.BuiltinOperatorFLOOR_DIV || code == tflite.BuiltinOperatorFLOOR_MOD
+	operand := func(name string, s []int, qq *tfbuild.Quant) int {
+		if typ == tflite.TensorTypeFLOAT32 {
+			t := g.b.Tensor(name, typ, s, nil, nil)
+			v := g.floats(prod(s), -100, 100)
+			if divides && name == "b" {
+				for i := range v {
+					if v[i] == 0 {
+						v[i] = 0.5
+					}
+				}
+			}
+			g.inputs, g.inputData = append(g.inputs, t), append(g.inputData, tfbuild.F32(v...))
+			return t
+		}
+		t := g.typed(name, typ, s, qq)
+		if divides && name == "b" { // no zero divisors: TFLite refuses them (or divides by zero)
+			d := g.inputData[len(g.inputData)-1]
+			var zp int64
+			if qq != nil {
+				zp = qq.ZeroPoint[0]
+			}
+			switch typ {
+			case tflite.TensorTypeINT32:
+				v := make([]int32, len(d)/4)
+				for i := range v {
+					v[i] = int32(uint32(d[4*i]) | uint32(d[4*i+1])<<8 | uint32(d[4*i+2])<<16 | uint32(d[4*i+3])<<24)
+					if v[i] == 0 || v[i] == -1 {
+						v[i] = 7
+					}
+				}
+				copy(d, tfbuild.I32(v...))
+			case tflite.TensorTypeUINT8:
+				for i := range d {
+					if int64(d[i]) == zp {
+						d[i]++
+					}
+				}
+			case tflite.TensorTypeINT8:
+				for i := range d {
+					if int64(int8(d[i])) == zp {
+						d[i]++
+					}
+				}
+			}
+		}
+		return t
+	}
+	x := operand("a", sa, q1)
+	if code == tflite.BuiltinOperatorDIV && typ == tflite.TensorTypeINT8 {
+		d, zp := g.inputData[len(g.inputData)-1], q1.ZeroPoint[0]
+		for i := range d {
+			if v := int64(int8(d[i])) - zp; v > -64 && v < 64 {
+				if zp > 0 {
+					d[i] = byte(int8(zp - 64 - int64(g.intn(0, int(zp+64)))))
+				} else {
+					d[i] = byte(int8(zp + 64 + int64(g.intn(0, int(63-64-zp+64)))))
+				}
+			}
+		}
+	}
+	y := operand("b", sb, q2)
+	out := g.b.Tensor("out", typ, broadcastShape(sa, sb), qo, nil)
+	var o *tflite.BuiltinOptionsT
+	act := tflite.ActivationFunctionTypeNONE
+	if code == tflite.BuiltinOperatorDIV {
+		act = g.act()
+		o = opts(tflite.BuiltinOptionsDivOptions, &tflite.DivOptionsT{FusedActivationFunction: act})
+	}
+	g.note("%v %v %v × %v act %v", code, typ, sa, sb, act)
+	g.b.Op(code, 1, o, []int{x, y}, []int{out})
+	g.finish(out)
+	return nil
+}
