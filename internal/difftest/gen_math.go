@@ -281,3 +281,74 @@ func genMathBinary(g *gen, code tflite.BuiltinOperator, typ tflite.TensorType) e
 	g.finish(out)
 	return nil
 }
+
+func init() {
+	for _, s := range []struct {
+		name string
+		typ  tflite.TensorType
+	}{
+		{"SUM", tflite.TensorTypeINT8}, {"SUM_float", tflite.TensorTypeFLOAT32}, {"SUM_uint8", tflite.TensorTypeUINT8},
+		{"SUM_int16", tflite.TensorTypeINT16}, {"SUM_int32", tflite.TensorTypeINT32},
+	} {
+		register(s.name, func(g *gen) error { return genSum(g, tflite.BuiltinOperatorSUM, s.typ) }, "SUM")
+	}
+}
+
+func genSum(g *gen, code tflite.BuiltinOperator, typ tflite.TensorType) error {
+	s := g.shape(1, 4, 300)
+	var axes []int32
+	for d := range s {
+		if g.chance(0.5) {
+			ax := int32(d)
+			if g.chance(0.3) {
+				ax -= int32(len(s))
+			}
+			axes = append(axes, ax)
+		}
+	}
+	if len(axes) == 0 {
+		axes = []int32{int32(len(s) - 1)}
+	}
+	keep := g.chance(0.5)
+	var outShape []int
+	n := 1
+	for d, v := range s {
+		red := false
+		for _, a := range axes {
+			if int(a) == d || int(a)+len(s) == d {
+				red = true
+			}
+		}
+		switch {
+		case !red:
+			outShape = append(outShape, v)
+		case keep:
+			outShape = append(outShape, 1)
+			n *= v
+		default:
+			n *= v
+		}
+		_ = n
+	}
+	if outShape == nil {
+		outShape = []int{}
+	}
+	qi := g.quantOf(typ, 1.0/256, 1.0/4)
+	qo := qi
+	if qi != nil && typ != tflite.TensorTypeINT16 && g.chance(0.7) { // the browser TFLite refuses int16 SUM with a new scale
+		qo = g.quantOf(typ, float64(qi.Scale[0])*float64(n)/4, float64(qi.Scale[0])*float64(n)*2)
+	}
+	var x int
+	if typ == tflite.TensorTypeFLOAT32 {
+		x = g.b.Tensor("x", typ, s, nil, nil)
+		g.inputs, g.inputData = append(g.inputs, x), append(g.inputData, tfbuild.F32(g.floats(prod(s), -100, 100)...))
+	} else {
+		x = g.typed("x", typ, s, qi)
+	}
+	ax := g.constI32("axes", axes...)
+	y := g.b.Tensor("y", typ, outShape, qo, nil)
+	g.note("%v %v %v axes %v keep_dims %v", code, typ, s, axes, keep)
+	g.b.Op(code, 1, opts(tflite.BuiltinOptionsReducerOptions, &tflite.ReducerOptionsT{KeepDims: keep}), []int{x, ax}, []int{y})
+	g.finish(y)
+	return nil
+}

@@ -67,7 +67,7 @@ var tflmMathGens = []string{
 	"ABS_float", "ABS", "ABS_int16", "RSQRT",
 	"DIV_float", "DIV_int8", "FLOOR_DIV_float", "FLOOR_MOD_float",
 	"MAXIMUM", "MAXIMUM_float", "MAXIMUM_int16", "MAXIMUM_int32", "MINIMUM", "MINIMUM_float", "MINIMUM_int16", "MINIMUM_int32",
-	"SQUARED_DIFFERENCE", "SQUARED_DIFFERENCE_float", "SQUARED_DIFFERENCE_int32",
+	"SQUARED_DIFFERENCE", "SQUARED_DIFFERENCE_float", "SQUARED_DIFFERENCE_int32", "SUM", "SUM_float", "SUM_int16",
 }
 
 // generateTFLM is Generate, also for the generators of types only TFLite
