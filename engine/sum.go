@@ -41,7 +41,9 @@ type SumParams struct {
 	in, out int
 }
 
-func init() { register(tflite.BuiltinOperatorSUM, func(c *prepCtx) (kernel, error) { return prepareSum(c, false) }) }
+func init() {
+	register(tflite.BuiltinOperatorSUM, func(c *prepCtx) (kernel, error) { return prepareSum(c, false) })
+}
 
 // prepareSum prepares SUM; builtin selects TFLite's builtin kernel's modes
 // (sum_xnnpack.go).
