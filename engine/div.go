@@ -38,10 +38,10 @@ type DivParams struct {
 	FloatMax       float32 `json:"float_max,omitempty"`
 	Broadcast      bool    `json:"broadcast,omitempty"`
 	// MaskedShift: a RoundingDivideByPOT exponent beyond 31 (small
-	// dividends) is computed as the browser TFLite's compiled code does
-	// (roundingDivideByPOTShiftMasked); without it such an element is an
-	// error, as TFLite Micro aborts on it (gemmlowp's assertion
-	// exponent <= 31).
+	// dividends) is computed as TFLite's compiled code does without
+	// assertions (roundingDivideByPOTShiftMasked): uint8, which only TFLite
+	// has. For int8 such an element is an error, as TFLite Micro aborts on
+	// it (gemmlowp's assertion exponent <= 31).
 	MaskedShift bool `json:"masked_shift,omitempty"`
 
 	typ           DType
@@ -89,6 +89,7 @@ func prepareDiv(c *prepCtx) (kernel, error) {
 			}
 		}
 		p.Input1Offset, p.Input2Offset, p.OutputOffset = -in1.ZeroPoint(), -in2.ZeroPoint(), out.ZeroPoint()
+		p.MaskedShift = out.Type == Uint8
 		p.RealMultiplier = float64(float32(in1.Scale()) / (float32(in2.Scale()) * float32(out.Scale())))
 		p.Multiplier, p.Shift = fixedpoint.QuantizeMultiplier(p.RealMultiplier)
 		if p.ActMin, p.ActMax, err = quantizedActivation(a, out); err != nil {

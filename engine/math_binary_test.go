@@ -73,8 +73,8 @@ func TestDiv(t *testing.T) {
 
 // TestDivWideShift pins the browser TFLite's uint8 DIV where
 // RoundingDivideByPOT's exponent passes 31 (read from npm tfjs-tflite):
-// s_out 1/2, a = ±1 over b = ∓12. TFLite Micro aborts there (gemmlowp's
-// assertion), so the reference profile refuses the element.
+// s_out 1/2, a = ±1 over b = ∓12. TFLite Micro aborts on such int8
+// elements (gemmlowp's assertion), so the reference profile refuses them.
 func TestDivWideShift(t *testing.T) {
 	// a = 1, b = −12 → signs flip: −1/12, headroom 31, exponent 32: the
 	// machine shifts by 0, the quotient stays huge and negative → 0 (−128 + 128).
@@ -91,8 +91,15 @@ func TestDivWideShift(t *testing.T) {
 	if e, err := res.Explain(0, 0); err != nil || e.Value != 0 {
 		t.Errorf("explanation %+v, %v", e, err)
 	}
-	if _, _, err := runOneOpProfile(tflite.BuiltinOperatorDIV, divOpts(actNone), ins, out, Reference); err == nil {
-		t.Error("reference: no error where TFLite Micro aborts")
+	for _, p := range Profiles() {
+		if got, _, err := runOneOpProfile(tflite.BuiltinOperatorDIV, divOpts(actNone), ins, out, p); err != nil || got[0] != 0 || got[1] != 128 {
+			t.Errorf("%s: got %v, %v", p, got, err)
+		}
+	}
+	ins8 := []tt{q8([]int{1}, 1, 0, 1), q8([]int{1}, 1, 0, -12)}
+	out8 := tt{typ: tflite.TensorTypeINT8, shape: []int{1}, q: tfbuild.Q(0.5, 0)}
+	if _, _, err := runOneOpProfile(tflite.BuiltinOperatorDIV, divOpts(actNone), ins8, out8, Reference); err == nil {
+		t.Error("int8 reference: no error where TFLite Micro aborts")
 	}
 }
 
