@@ -39,6 +39,16 @@ func prepareFloorDiv(c *prepCtx, mod bool) (kernel, error) {
 	if in1.Type != out.Type || in2.Type != out.Type || (out.Type != Float32 && out.Type != Int32) {
 		return nil, c.unsupportedTypes()
 	}
+	bc, err := c.broadcast4D(in1, in2, out)
+	if err != nil {
+		return nil, err
+	}
+	return &FloorDivParams{Mod: mod, Type: out.Type, Broadcast: !bc.same, in1: in1.Index, in2: in2.Index, out: out.Index, bc: bc}, nil
+}
+
+// broadcast4D broadcasts a binary op's inputs for TFLite's
+// BroadcastBinaryFunction4DSlow (up to rank 4) and checks the output shape.
+func (c *prepCtx) broadcast4D(in1, in2, out *Tensor) (*broadcast, error) {
 	bc, err := newBroadcast(in1.Shape, in2.Shape)
 	if err != nil {
 		return nil, c.errorf("%v", err)
@@ -46,10 +56,7 @@ func prepareFloorDiv(c *prepCtx, mod bool) (kernel, error) {
 	if !bc.same && len(bc.out) > 4 {
 		return nil, c.errorf("broadcasting shapes %v and %v: TFLite's BroadcastBinaryFunction4DSlow broadcasts up to rank 4", in1.Shape, in2.Shape)
 	}
-	if err := c.sameShape(out, bc.out); err != nil {
-		return nil, err
-	}
-	return &FloorDivParams{Mod: mod, Type: out.Type, Broadcast: !bc.same, in1: in1.Index, in2: in2.Index, out: out.Index, bc: bc}, nil
+	return bc, c.sameShape(out, bc.out)
 }
 
 func floorDivFloat(x, y float32) float32 { return float32(math.Floor(float64(x) / float64(y))) }

@@ -51,14 +51,8 @@ func prepareSquaredDifference(c *prepCtx) (kernel, error) {
 	if in1.Type != out.Type || in2.Type != out.Type {
 		return nil, c.unsupportedTypes()
 	}
-	bc, err := newBroadcast(in1.Shape, in2.Shape)
+	bc, err := c.broadcast4D(in1, in2, out)
 	if err != nil {
-		return nil, c.errorf("%v", err)
-	}
-	if !bc.same && len(bc.out) > 4 {
-		return nil, c.errorf("broadcasting shapes %v and %v: TFLite's BroadcastBinaryFunction4DSlow broadcasts up to rank 4", in1.Shape, in2.Shape)
-	}
-	if err := c.sameShape(out, bc.out); err != nil {
 		return nil, err
 	}
 	p := &SquaredDifferenceParams{Type: out.Type, Broadcast: !bc.same, in1: in1.Index, in2: in2.Index, out: out.Index, bc: bc}
