@@ -151,6 +151,14 @@ func tfliteRefuses(m *Model, op *Op) string {
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && opTensor(m, op, 2) == nil {
 			return "int8 " + op.Builtin + " without bias (\"Tensor at index 2 was optional but was expected\")"
 		}
+	case tflite.BuiltinOperatorDIV:
+		if out := m.Tensors[op.Outputs[0]]; out.Type == Int8 || out.Type == Int16 {
+			return fmt.Sprintf("DIV of %v (\"Div only supports FLOAT32, INT32 and quantized UINT8 now\"; TFLite Micro has int8 DIV)", out.Type)
+		}
+	case tflite.BuiltinOperatorSUM:
+		if in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]; in != nil && in.Type == Int16 && float32(in.Scale()) != float32(out.Scale()) {
+			return "int16 SUM with an output scale other than the input's (reduce.cc: input->params.scale != output->params.scale)"
+		}
 	case tflite.BuiltinOperatorSVDF:
 		o, _ := op.Options.(*tflite.SVDFOptionsT)
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && (o == nil || o.FusedActivationFunction != tflite.ActivationFunctionTypeRELU) {
