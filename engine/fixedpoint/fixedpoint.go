@@ -15,8 +15,8 @@
 //     expOnInterval, ExpOnNegativeValues, oneOverOnePlusX, Logistic, Tanh.
 //   - tensorflow/lite/kernels/internal/common.h and common.cc: the
 //     MultiplyByQuantizedMultiplier family, CountLeadingZeros32,
-//     GetReciprocal, GetInvSqrtQuantizedMultiplierExp, LUTPopulateInt8,
-//     lUTPopulateInt16 and GenericInt16TableLookup (LUTPopulate, LUTLookup).
+//     GetReciprocal, GetInvSqrtQuantizedMultiplierExp,
+//     lutPopulateInt16 and GenericInt16TableLookup (LUTPopulate, LUTLookup).
 //   - tensorflow/lite/kernels/internal/quantization_util.cc: the
 //     QuantizeMultiplier family, CalculateInputRadius and
 //     PreprocessSoftmaxScaling.
@@ -166,4 +166,20 @@ func MultiplyByQuantizedMultiplier64(x int64, m int32, shift int) int32 {
 // MultiplyByQuantizedMultiplier64(x, m, shift).
 func MultiplyByQuantizedMultiplier64SingleRounding(x int64, m int32, shift int) int32 {
 	return MultiplyByQuantizedMultiplier64(x, m, shift)
+}
+
+// MultiplyByQuantizedMultiplierSmallerThanOneExp mirrors TFLite's
+// double-rounding MultiplyByQuantizedMultiplierSmallerThanOneExp (common.h):
+// RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), -leftShift),
+// for leftShift <= 0.
+func MultiplyByQuantizedMultiplierSmallerThanOneExp(x, m int32, leftShift int) int32 {
+	return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), -leftShift)
+}
+
+// MultiplyByQuantizedMultiplierGreaterThanOne mirrors TFLite's double-rounding
+// MultiplyByQuantizedMultiplierGreaterThanOne (common.h):
+// SaturatingRoundingDoublingHighMul(x * 2^leftShift, m), for leftShift >= 0.
+// The left shift wraps on overflow, as in TFLite.
+func MultiplyByQuantizedMultiplierGreaterThanOne(x, m int32, leftShift int) int32 {
+	return SaturatingRoundingDoublingHighMul(x<<leftShift, m)
 }

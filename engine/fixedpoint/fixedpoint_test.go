@@ -231,15 +231,15 @@ func expectPanic(t *testing.T, name string, f func()) {
 }
 
 func TestQuantizeMultiplierVariants(t *testing.T) {
-	if m, s := quantizeMultiplierSmallerThanOneExp(0.25); m != 1<<30 || s != -1 {
-		t.Errorf("quantizeMultiplierSmallerThanOneExp(0.25) = (%d, %d), want (%d, -1)", m, s, 1<<30)
+	if m, s := QuantizeMultiplierSmallerThanOneExp(0.25); m != 1<<30 || s != -1 {
+		t.Errorf("QuantizeMultiplierSmallerThanOneExp(0.25) = (%d, %d), want (%d, -1)", m, s, 1<<30)
 	}
 	if m, s := quantizeMultiplierGreaterThanOne(3); m != 3<<29 || s != 2 {
 		t.Errorf("quantizeMultiplierGreaterThanOne(3) = (%d, %d), want (%d, 2)", m, s, 3<<29)
 	}
-	expectPanic(t, "SmallerThanOneExp(1)", func() { quantizeMultiplierSmallerThanOneExp(1) })
-	expectPanic(t, "SmallerThanOneExp(0)", func() { quantizeMultiplierSmallerThanOneExp(0) })
-	expectPanic(t, "SmallerThanOneExp rounding to shift 1", func() { quantizeMultiplierSmallerThanOneExp(0.99999999999) })
+	expectPanic(t, "SmallerThanOneExp(1)", func() { QuantizeMultiplierSmallerThanOneExp(1) })
+	expectPanic(t, "SmallerThanOneExp(0)", func() { QuantizeMultiplierSmallerThanOneExp(0) })
+	expectPanic(t, "SmallerThanOneExp rounding to shift 1", func() { QuantizeMultiplierSmallerThanOneExp(0.99999999999) })
 	expectPanic(t, "GreaterThanOne(0.5)", func() { quantizeMultiplierGreaterThanOne(0.5) })
 	expectPanic(t, "QuantizeMultiplier(NaN)", func() { QuantizeMultiplier(math.NaN()) })
 	expectPanic(t, "QuantizeMultiplier(+Inf)", func() { QuantizeMultiplier(math.Inf(1)) })
@@ -319,6 +319,26 @@ func TestMultiplyByQuantizedMultiplier64(t *testing.T) {
 		m := int32(r.Uint32() >> 1)
 		if got, want := MultiplyByQuantizedMultiplier64(x, m, shift), ref64(x, m, shift); got != want {
 			t.Fatalf("MultiplyByQuantizedMultiplier64(%d, %d, %d) = %d, want %d", x, m, shift, got, want)
+		}
+	}
+}
+
+func TestMultiplyByQuantizedMultiplierOneSided(t *testing.T) {
+	if got, want := MultiplyByQuantizedMultiplierSmallerThanOneExp(-572, 1561796795, -6), int32(-7); got != want {
+		t.Errorf("MultiplyByQuantizedMultiplierSmallerThanOneExp(-572, ...) = %d, want %d", got, want)
+	}
+	if got, want := MultiplyByQuantizedMultiplierGreaterThanOne(-5, 1<<30, 3), int32(-20); got != want {
+		t.Errorf("MultiplyByQuantizedMultiplierGreaterThanOne(-5, 0.5, 3) = %d, want %d", got, want)
+	}
+	r := newRand()
+	for range 10000 {
+		x, m := randInt32(r), int32(r.Uint32()>>1)
+		s := r.IntN(32)
+		if got, want := MultiplyByQuantizedMultiplierSmallerThanOneExp(x, m, -s), refMBQM(x, m, -s); got != want {
+			t.Fatalf("SmallerThanOneExp(%d, %d, %d) = %d, want %d", x, m, -s, got, want)
+		}
+		if got, want := MultiplyByQuantizedMultiplierGreaterThanOne(x, m, s), refMBQM(x, m, s); got != want {
+			t.Fatalf("GreaterThanOne(%d, %d, %d) = %d, want %d", x, m, s, got, want)
 		}
 	}
 }
@@ -535,6 +555,24 @@ func TestGetReciprocal(t *testing.T) {
 		}
 		x := math.Ldexp(float64(tt.x), digits-31)
 		checkClose(t, "GetReciprocal "+tt.name, x, rec, math.Ldexp(1/x, bits), 4e-9)
+	}
+}
+
+func TestGetInvSqrtQuantizedMultiplierExp(t *testing.T) {
+	for _, in := range []int32{0, 1} {
+		if m, s := GetInvSqrtQuantizedMultiplierExp(in, -1); m != math.MaxInt32 || s != 0 {
+			t.Errorf("GetInvSqrtQuantizedMultiplierExp(%d) = (%d, %d), want (MaxInt32, 0)", in, m, s)
+		}
+	}
+	for _, in := range []int32{2, 3, 4, 100, 12345, 1 << 20, 1<<29 - 1, 1 << 29, 987654321, math.MaxInt32} {
+		m, s := GetInvSqrtQuantizedMultiplierExp(in, -1)
+		got := math.Ldexp(float64(m), s-31)
+		if want := 1 / math.Sqrt(float64(in)); math.Abs(got-want) > want*2e-6 { // 5 Newton steps
+			t.Errorf("GetInvSqrtQuantizedMultiplierExp(%d) = (%d, %d) = %g, want %g", in, m, s, got, want)
+		}
+		if m2, s2 := GetInvSqrtQuantizedMultiplierExp(in, 1); m2 != m || s2 != -s {
+			t.Errorf("GetInvSqrtQuantizedMultiplierExp(%d, 1) = (%d, %d), want (%d, %d)", in, m2, s2, m, -s)
+		}
 	}
 }
 

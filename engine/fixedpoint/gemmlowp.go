@@ -13,6 +13,7 @@ const (
 	oneThird      = 715827883     // 1/3 in Q0.31
 	c48Over17     = 1515870810    // 48/17 in Q2.29
 	cNeg32Over17  = -1010580540   // -32/17 in Q2.29
+	halfSqrt2     = 1518500250    // sqrt(2)/2 in Q0.31
 )
 
 // expBarrel[i] is exp(-2^(i-2)) in Q0.31, for the barrel shifter of
@@ -145,4 +146,43 @@ func GetReciprocal(x int32, xIntegerDigits int) (reciprocal int32, numBitsOverUn
 	numBitsOverUnit = xIntegerDigits - headroomPlusOne
 	shiftedSumMinusOne := int32(uint32(x)<<headroomPlusOne - 1<<31)
 	return oneOverOnePlusX(shiftedSumMinusOne), numBitsOverUnit
+}
+
+// GetInvSqrtQuantizedMultiplierExp mirrors TFLite's
+// GetInvSqrtQuantizedMultiplierExp (common.h), used by L2 normalization:
+// 1/sqrt(input) ≈ multiplier * 2^(-31-s) with a Q0.31 multiplier and a right
+// shift s >= 0, returned as shift = s*reverseShift (TFLite passes
+// kReverseShift = -1 to get a left shift). The input is normalized into
+// [2^27, 2^29) by an even shift and 1/sqrt is found by five Newton-Raphson
+// steps in Q3.28, starting from 1. input must be >= 0; 0 and 1 give
+// (MaxInt32, 0).
+func GetInvSqrtQuantizedMultiplierExp(input int32, reverseShift int) (multiplier int32, shift int) {
+	if input <= 1 {
+		return math.MaxInt32, 0
+	}
+	shift = 11
+	for input >= 1<<29 {
+		input /= 4
+		shift++
+	}
+	pairs := (bits.LeadingZeros32(uint32(input))-1)/2 - 1
+	shift -= pairs
+	input <<= 2 * pairs
+
+	const (
+		oneQ3       = 1 << 28       // 1.0 in Q3.28
+		threeHalves = 1<<28 + 1<<27 // 1.5 in Q3.28
+	)
+	halfInput := RoundingDivideByPOT(input>>1, 1) // input/2 in Q3.28
+	x := int32(oneQ3)
+	for range 5 {
+		x3 := Rescale(mul(mul(x, x), x), 9, 3)
+		x = Rescale(mul(threeHalves, x)-mul(halfInput, x3), 6, 3)
+	}
+	x = mul(x, halfSqrt2)
+	if shift < 0 {
+		x <<= -shift
+		shift = 0
+	}
+	return x, shift * reverseShift
 }

@@ -7,7 +7,7 @@ import "math"
 // of the input, plus one entry for the slope of the last segment.
 const LUTSizeInt16 = 513
 
-// lUTPopulateInt16 mirrors TFLite's LUTPopulate<int16_t> (detail::lUTPopulateInt16
+// lutPopulateInt16 mirrors TFLite's LUTPopulate<int16_t> (detail::lutPopulateInt16
 // in common.h): it tabulates transform over the input range of an int16
 // tensor with the given quantization, for GenericInt16TableLookup. Each of
 // the 512 segments stores the rounded sample at its start, corrected by half
@@ -15,7 +15,7 @@ const LUTSizeInt16 = 513
 // is the sample at the input maximum. All arithmetic is done in F, as in
 // TFLite: TFLite Micro instantiates it with float32, TFLite's softmax with
 // float64. The result has LUTSizeInt16 entries.
-func lUTPopulateInt16[F float32 | float64](inputScale F, inputZeroPoint int32, outputScale F, outputZeroPoint int32, transform func(F) F) []int16 {
+func lutPopulateInt16[F float32 | float64](inputScale F, inputZeroPoint int32, outputScale F, outputZeroPoint int32, transform func(F) F) []int16 {
 	// Products feeding a sum are wrapped in F(...) so that Go may not fuse
 	// them into FMAs, which TFLite's x86 build does not use either.
 	inputMin := F(inputScale * F(math.MinInt16-inputZeroPoint))
@@ -53,7 +53,7 @@ func clampInt16[F float32 | float64](v F) int16 {
 
 // GenericInt16TableLookup mirrors TFLite's generic_int16_table_lookup (now
 // LUTLookup(int16_t, const int16_t*)): it interpolates a LUTSizeInt16-entry
-// table built by lUTPopulateInt16 at value. The top 9 bits of value select
+// table built by lutPopulateInt16 at value. The top 9 bits of value select
 // the segment base = lut[256 + value>>7]; the low 7 bits interpolate towards
 // the next entry: base + (slope*(value&0x7f) + 64) >> 7, with the slope
 // wrapped to int16 as in TFLite.
@@ -73,9 +73,9 @@ func GenericInt16TableLookup(value int16, lut []int16) int16 {
 // rare last-ulp cases.
 func SoftmaxInt16LUTs[F float32 | float64]() (expLUT, oneOverOnePlusXLUT []int16) {
 	const span = math.MaxInt16 - math.MinInt16
-	expLUT = lUTPopulateInt16(F(10)/F(span), math.MaxInt16, F(2)/F(span), 0,
+	expLUT = lutPopulateInt16(F(10)/F(span), math.MaxInt16, F(2)/F(span), 0,
 		func(x F) F { return F(math.Exp(float64(x))) })
-	oneOverOnePlusXLUT = lUTPopulateInt16(F(1)/F(span), math.MinInt16, F(2)/F(span), 0,
+	oneOverOnePlusXLUT = lutPopulateInt16(F(1)/F(span), math.MinInt16, F(2)/F(span), 0,
 		func(x F) F { return 1 / (1 + x) })
 	return expLUT, oneOverOnePlusXLUT
 }

@@ -36,17 +36,17 @@ func QuantizeMultiplier(real float64) (multiplier int32, shift int) {
 	return int32(qFixed), shift
 }
 
-// quantizeMultiplierSmallerThanOneExp mirrors TFLite's
-// quantizeMultiplierSmallerThanOneExp: QuantizeMultiplier for 0 < real < 1,
+// QuantizeMultiplierSmallerThanOneExp mirrors TFLite's
+// QuantizeMultiplierSmallerThanOneExp: QuantizeMultiplier for 0 < real < 1,
 // returning a left shift <= 0. Like TFLite's TFLITE_CHECKs, it panics if real
 // is outside (0, 1) or rounds up to a positive shift.
-func quantizeMultiplierSmallerThanOneExp(real float64) (multiplier int32, leftShift int) {
+func QuantizeMultiplierSmallerThanOneExp(real float64) (multiplier int32, leftShift int) {
 	if !(real > 0 && real < 1) {
-		panic(fmt.Sprintf("fixedpoint: quantizeMultiplierSmallerThanOneExp(%v): want 0 < real < 1", real))
+		panic(fmt.Sprintf("fixedpoint: QuantizeMultiplierSmallerThanOneExp(%v): want 0 < real < 1", real))
 	}
 	multiplier, leftShift = QuantizeMultiplier(real)
 	if leftShift > 0 {
-		panic(fmt.Sprintf("fixedpoint: quantizeMultiplierSmallerThanOneExp(%v): shift %d > 0", real, leftShift))
+		panic(fmt.Sprintf("fixedpoint: QuantizeMultiplierSmallerThanOneExp(%v): shift %d > 0", real, leftShift))
 	}
 	return multiplier, leftShift
 }

@@ -3,23 +3,24 @@ package difftest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/internal/tflm"
 )
 
-// TestTFLMMath runs the math-op generators (gen_math.go) whose op TFLite
-// Micro has through TFLite Micro itself (../shared/oracles/tflm/tflm_run)
-// and compares every tensor the ops write with the engine's reference
-// profile, element by element.
+// TestTFLMMath runs the math-op generators of types only TFLite Micro has
+// (tflmOnly: the browser TFLite refuses them, so TestDifferentialTFLM, which
+// compares every other generator, never sees them) through TFLite Micro
+// itself and compares every tensor the ops write with the engine's
+// reference profile, element by element.
 func TestTFLMMath(t *testing.T) {
-	bin := tflmRun(t)
+	bin, err := tflm.Find()
+	tflm.CheckFind(t, err)
 	n := 60
 	if *nFlag > 0 {
 		n = *nFlag
@@ -57,18 +58,9 @@ func TestTFLMMath(t *testing.T) {
 	t.Logf("reference vs TFLite Micro: %d cases, %d elements compared", total, elems)
 }
 
-// tflmMathGens are the generators of gen_math.go whose ops and types
-// TFLite Micro has. Not SIN_float and COS_float: tflm_run is linked with
-// glibc, whose sinf and cosf are other algorithms than the browser's musl
-// (they differ in the last bit on about 1 element in 150; the engine
-// computes musl's, see PROFILES.md).
-var tflmMathGens = []string{
-	"EXP_float", "LOG_float", "SQRT_float", "RSQRT_float", "SQUARE_float", "NEG_float",
-	"ABS_float", "ABS", "ABS_int16", "RSQRT",
-	"DIV_float", "DIV_int8", "FLOOR_DIV_float", "FLOOR_MOD_float",
-	"MAXIMUM", "MAXIMUM_float", "MAXIMUM_int16", "MAXIMUM_int32", "MINIMUM", "MINIMUM_float", "MINIMUM_int16", "MINIMUM_int32",
-	"SQUARED_DIFFERENCE", "SQUARED_DIFFERENCE_float", "SQUARED_DIFFERENCE_int32", "SUM", "SUM_float", "SUM_int16",
-}
+// tflmMathGens are the generators TestTFLMMath runs: those of types only
+// TFLite Micro has.
+var tflmMathGens = slices.Sorted(maps.Keys(tflmOnly))
 
 // generateTFLM is Generate, also for the generators of types only TFLite
 // Micro has (tflmOnly).
@@ -85,60 +77,29 @@ func generateTFLM(name string, seed int64) (*Case, error) {
 	return &Case{Gen: name, Seed: seed, Desc: strings.Join(g.desc, " "), Model: g.b.Bytes(), Inputs: g.inputData}, nil
 }
 
-// tflmRun returns the path of TFLite Micro's tflm_run, skipping the test
-// without it (failing under CI=true).
-func tflmRun(t testing.TB) string {
-	root, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(root, "..", "..", "..", "shared", "oracles", "tflm", "tflm_run")
-	if _, err := os.Stat(bin); err != nil {
-		bin = "/work/shared/oracles/tflm/tflm_run"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		if inCI() {
-			t.Fatalf("CI=true but TFLite Micro's tflm_run is missing: %v", err)
-		}
-		t.Skipf("tflm_run not found: %v", err)
-	}
-	return bin
-}
-
 // compareTFLM runs c in TFLite Micro and in the engine's reference profile
 // and describes the first differences ("" if none).
-func compareTFLM(bin string, c *Case) (elements int, diff string, err error) {
-	dir, err := os.MkdirTemp("", "int8scope-tflm-")
-	if err != nil {
-		return 0, "", err
-	}
-	defer os.RemoveAll(dir)
-	if err := c.Save(dir); err != nil {
-		return 0, "", err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	outDir := filepath.Join(dir, "out")
-	tflmOut, tflmErr := exec.CommandContext(ctx, bin, filepath.Join(dir, "model.tflite"), filepath.Join(dir, "inputs"), outDir).CombinedOutput()
+func compareTFLM(r *tflm.Runner, c *Case) (elements int, diff string, err error) {
+	tr, tflmErr := r.Run(context.Background(), c.Model, c.Inputs)
 	m, err := engine.Load(c.Model)
 	if err != nil {
 		return 0, "", err
 	}
 	res, err := m.Run(c.Inputs, engine.Options{Profile: engine.Reference})
 	switch {
-	case tflmErr != nil && err != nil && strings.Contains(string(tflmOut), "Assertion `exponent <= 31' failed") && strings.Contains(err.Error(), "exponent <= 31"):
+	case tflmErr != nil && err != nil && strings.Contains(tflmErr.Error(), "Assertion `exponent <= 31' failed") && strings.Contains(err.Error(), "exponent <= 31"):
 		return 0, "", nil // both refuse: TFLite Micro aborts, the engine says why
 	case tflmErr != nil:
-		return 0, "", fmt.Errorf("tflm_run: %v: %s (engine: %v)", tflmErr, tflmOut, err)
+		return 0, "", fmt.Errorf("%v (engine: %v)", tflmErr, err)
 	case err != nil:
 		return 0, "", err
 	}
 	var sb strings.Builder
 	nd := 0
 	for _, ti := range Written(m) {
-		want, err := os.ReadFile(filepath.Join(outDir, fmt.Sprintf("tensor%d.bin", ti)))
-		if err != nil {
-			return 0, "", fmt.Errorf("TFLite Micro did not write tensor %d: %v", ti, err)
+		want, ok := tr.Data[ti]
+		if !ok {
+			return 0, "", fmt.Errorf("TFLite Micro did not write tensor %d", ti)
 		}
 		typ := m.Tensors[ti].Type
 		a, b := engine.Values(typ, want), engine.Values(typ, res.Tensors[ti])
