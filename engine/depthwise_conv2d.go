@@ -364,7 +364,7 @@ func (p *DepthwiseConv2DParams) explain(res *Result, op *Op, index int) (*Explan
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	if p.typ == Uint8 {
+	if _, fixed := p.Output.(*FixedPointOutput); fixed && p.typ == Uint8 {
 		e.Arithmetic = p.Output.arithmetic() + " (uint8 DEPTHWISE_CONV_2D always rounds twice)"
 	}
 	explainConvOutput(e, p.Output, sum, bias, c, p.typ == Int16, p.AllPadding)
