@@ -14,7 +14,7 @@ import (
 // CalculateSoftmaxParams) and the reference kernels reference/softmax.h,
 // along the last dimension:
 //
-//   - int8 → int8 or int16 (Softmax<int8_t, OutputT>): for each input x with
+//   - int8 → int8 or int16, uint8 → uint8 (Softmax<InputT, OutputT>): for each input x with
 //     d = x − max(row) ≥ DiffMin, the difference is scaled to Q5.26,
 //     s = MultiplyByQuantizedMultiplierGreaterThanOne(d, InputMultiplier, InputLeftShift),
 //     e = exp(s) in Q0.31 (gemmlowp's exp_on_negative_values), summed in
@@ -69,7 +69,7 @@ func prepareSoftmax(c *prepCtx) (kernel, error) {
 	case in.Type == Float32 && out.Type == Float32:
 		return p, nil
 	case in.Type == Int8 && (out.Type == Int8 || out.Type == Int16),
-		in.Type == Int16 && out.Type == Int16:
+		in.Type == Int16 && out.Type == Int16, in.Type == Uint8 && out.Type == Uint8:
 	default:
 		return nil, c.unsupportedTypes()
 	}
@@ -87,6 +87,10 @@ func prepareSoftmax(c *prepCtx) (kernel, error) {
 	case out.Type == Int16:
 		if out.ZeroPoint() != -32768 || math.Abs(float64(os-1.0/65536)) > 0.001/65536 {
 			return nil, c.errorf("int16 output of an int8 input needs zero point -32768 and scale 1/65536, has %d and %v", out.ZeroPoint(), os)
+		}
+	case out.Type == Uint8: // TFLite's softmax.cc: zero point 0, scale within 0.1 % of 1/256
+		if out.ZeroPoint() != 0 || math.Abs(float64(os-1.0/256)) > 0.001/256 {
+			return nil, c.errorf("uint8 output needs zero point 0 and scale 1/256, has %d and %v", out.ZeroPoint(), os)
 		}
 	default:
 		if out.ZeroPoint() != -128 || os != 1.0/256 {
@@ -118,10 +122,12 @@ func (p *SoftmaxParams) eval(r *run, op *Op) error {
 		p.float(r.f32(p.in), r.f32(p.out))
 	case p.inType == Int16:
 		return p.int16(r.i16(p.in), r.i16(p.out))
+	case p.inType == Uint8:
+		return softmax8(p, r.u8(p.in), r.u8(p.out), 0, math.MaxUint8, 8)
 	case p.outType == Int16:
-		return softmax8(r, p, r.i16(p.out), math.MinInt16, math.MaxInt16, 16)
+		return softmax8(p, r.i8(p.in), r.i16(p.out), math.MinInt16, math.MaxInt16, 16)
 	default:
-		return softmax8(r, p, r.i8(p.out), math.MinInt8, math.MaxInt8, 8)
+		return softmax8(p, r.i8(p.in), r.i8(p.out), math.MinInt8, math.MaxInt8, 8)
 	}
 	return nil
 }
@@ -146,17 +152,16 @@ func (p *SoftmaxParams) float(in, out []float32) {
 	}
 }
 
-// softmax8 is reference_ops::Softmax for int8 input and an int8 or int16
-// output of bits bits.
-func softmax8[T int8 | int16](r *run, p *SoftmaxParams, out []T, lo, hi int32, bits int) error {
-	in := r.i8(p.in)
+// softmax8 is reference_ops::Softmax for int8 (or uint8) input and an
+// output of bits bits whose type's range is [lo, hi].
+func softmax8[X int8 | uint8, T int8 | uint8 | int16](p *SoftmaxParams, in []X, out []T, lo, hi int32, bits int) error {
 	scaledExp := func(d int32) int32 {
 		s := Requant{Multiplier: p.InputMultiplier, Shift: p.InputLeftShift}.apply(d)
 		return fixedpoint.ExpOnNegativeValues(s, softmaxDiffBits)
 	}
 	for row := 0; row < p.Rows; row++ {
 		x, y := in[row*p.Depth:(row+1)*p.Depth], out[row*p.Depth:(row+1)*p.Depth]
-		m := int32(math.MinInt8)
+		m := int32(math.MinInt32)
 		for _, v := range x {
 			m = max(m, int32(v))
 		}
