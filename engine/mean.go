@@ -89,7 +89,7 @@ func prepareMean(c *prepCtx) (kernel, error) {
 	}
 	switch in.Type {
 	case Float32:
-	case Int8, Int16:
+	case Int8, Int16, Uint8:
 		for _, t := range []*Tensor{in, out} {
 			if err := c.needQuant("input/output", t); err != nil {
 				return nil, err
@@ -123,11 +123,13 @@ func (p *MeanParams) eval(r *run, op *Op) error {
 		meanInt(p, r.i8(p.in), r.i8(p.out), math.MinInt8, math.MaxInt8)
 	case Int16:
 		meanInt(p, r.i16(p.in), r.i16(p.out), math.MinInt16, math.MaxInt16)
+	case Uint8:
+		meanInt(p, r.u8(p.in), r.u8(p.out), 0, math.MaxUint8)
 	}
 	return nil
 }
 
-func meanInt[T int8 | int16](p *MeanParams, in, out []T, lo, hi float32) {
+func meanInt[T int8 | int16 | uint8](p *MeanParams, in, out []T, lo, hi float32) {
 	sums := make([]int32, len(out))
 	p.sum(len(in), func(i, o int) { sums[o] += int32(in[i]) })
 	clear(out)

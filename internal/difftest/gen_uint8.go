@@ -25,7 +25,7 @@ func init() {
 		{"FULLY_CONNECTED", nil}, {"CONV_2D", nil}, {"DEPTHWISE_CONV_2D", nil}, {"TRANSPOSE_CONV", nil},
 		{"ADD", nil}, {"SUB", nil}, {"MUL", nil}, {"SOFTMAX", nil}, {"QUANTIZE", nil},
 		{"LEAKY_RELU", nil}, {"LOGISTIC", nil}, {"TANH", nil}, {"LOGISTIC_table", []string{"LOGISTIC"}}, {"TANH_table", []string{"TANH"}},
-		{"AVERAGE_POOL_2D", nil}, {"MAX_POOL_2D", nil}, {"HARD_SWISH", nil}, {"RELU", nil}, {"RELU6", nil}, {"DEQUANTIZE", nil}, {"ARG_MAX", nil},
+		{"AVERAGE_POOL_2D", nil}, {"MAX_POOL_2D", nil}, {"MEAN", nil}, {"HARD_SWISH", nil}, {"RELU", nil}, {"RELU6", nil}, {"DEQUANTIZE", nil}, {"ARG_MAX", nil},
 		{"RESHAPE", nil}, {"SQUEEZE", nil}, {"EXPAND_DIMS", nil}, {"CONCATENATION", nil},
 		{"PAD", nil}, {"PADV2", nil}, {"TRANSPOSE", nil}, {"STRIDED_SLICE", nil},
 	} {
