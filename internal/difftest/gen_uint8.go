@@ -28,6 +28,10 @@ func init() {
 		{"AVERAGE_POOL_2D", nil}, {"MAX_POOL_2D", nil}, {"MEAN", nil}, {"HARD_SWISH", nil}, {"RELU", nil}, {"RELU6", nil}, {"DEQUANTIZE", nil}, {"ARG_MAX", nil},
 		{"RESHAPE", nil}, {"SQUEEZE", nil}, {"EXPAND_DIMS", nil}, {"CONCATENATION", nil},
 		{"PAD", nil}, {"PADV2", nil}, {"TRANSPOSE", nil}, {"STRIDED_SLICE", nil},
+		{"chain_cnn", []string{"CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "MAX_POOL_2D", "AVERAGE_POOL_2D",
+			"MEAN", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX", "LOGISTIC"}},
+		{"chain_elementwise", []string{"QUANTIZE", "ADD", "MUL", "SUB", "LEAKY_RELU", "CONCATENATION",
+			"TRANSPOSE", "DEQUANTIZE", "TANH", "HARD_SWISH", "RELU"}},
 	} {
 		base, ops := b.base, b.ops
 		if ops == nil {
