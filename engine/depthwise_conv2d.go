@@ -21,8 +21,9 @@ import (
 //	out = Output(acc, c)
 //
 // with the profile's output stage (see FullyConnectedParams). Taps outside
-// the input (padding) are skipped. uint8 requantizes with double rounding
-// in every build (the reference's kAwayFromZero).
+// the input (padding) are skipped. TFLite's uint8 kernels requantize with
+// double rounding in every build (the reference's kAwayFromZero); XNNPACK's
+// QU8 node in float32.
 type DepthwiseConv2DParams struct {
 	Window
 	DepthMultiplier int   `json:"depth_multiplier"`
