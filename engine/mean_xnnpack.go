@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -9,7 +10,8 @@ import (
 // MEAN in the browser TFLite (tflite-xnnpack): the XNNPACK delegate takes int8
 // and uint8 spatial means (global average pooling, xnnMean); TFLite's
 // builtin kernel has an optimized int8 and uint8 path for keep_dims means
-// over H and W (builtinMeanNode) and the reference elsewhere.
+// over H and W (builtinMeanNode) and its older reduce.cc arithmetic
+// elsewhere (meanTFLite), not TFLite Micro's QuantizedMeanOrSum.
 
 func init() {
 	registerXNNPack(tflite.BuiltinOperatorMEAN, xnnMeanNode)
@@ -138,13 +140,20 @@ func builtinMean(c *prepCtx) (kernel, error) {
 	m, op := c.m, c.op
 	in, axes, out := opTensor(m, op, 0), opTensor(m, op, 1), m.Tensors[op.Outputs[0]]
 	o, _ := op.Options.(*tflite.ReducerOptionsT)
+	other := func() (kernel, error) { // reduce.cc's other paths
+		k, err := prepareMean(c)
+		if err != nil {
+			return nil, err
+		}
+		return meanTFLite{k.(*MeanParams)}, nil
+	}
 	if in == nil || axes == nil || o == nil || !o.KeepDims || (in.Type != Int8 && in.Type != Uint8) || out.Type != in.Type ||
 		len(in.Shape) != 4 || !axes.Const || axes.Type != Int32 {
-		return nil, nil
+		return other()
 	}
 	av := AsInt32(axes.Data)
 	if len(av) != 2 || min(av[0], av[1]) != 1 || max(av[0], av[1]) != 2 {
-		return nil, nil
+		return other()
 	}
 	si, so := float32(in.Scale()), float32(out.Scale())
 	temp := float32(in.ZeroPoint()) * si / so
@@ -191,4 +200,51 @@ func (k *builtinMeanNode) explain(res *Result, op *Op, index int) (*Explanation,
 	steps[len(steps)-2].Formula = fmt.Sprintf("%d + bias %d (zp_out − round(zp_in·s_in/s_out))", v, k.Bias)
 	return &Explanation{Steps: steps, Value: int64(clamp(v+k.Bias, lo, hi)),
 		Arithmetic: "TFLite builtin optimized 4-D mean over H, W: MultiplyByQuantizedMultiplier (double rounding) of the raw sum plus a folded bias"}, nil
+}
+
+// meanTFLite is MEAN as the browser TFLite's builtin kernel computes it
+// (its reduce.cc, older than TFLite Micro's): the int32 sum divided by n
+// when input and output share scale and zero point, otherwise the float32
+// QuantizedMeanOrSum of that time. The tflite-xnnpack profile runs it when
+// the op is neither delegated nor the 4-D optimized case (builtinMean).
+type meanTFLite struct{ *MeanParams }
+
+func (k meanTFLite) eval(r *run, op *Op) error {
+	p := k.MeanParams
+	switch p.typ {
+	case Int8:
+		meanFloat32(p, r.i8(p.in), r.i8(p.out), math.MinInt8, math.MaxInt8)
+	case Int16:
+		meanFloat32(p, r.i16(p.in), r.i16(p.out), math.MinInt16, math.MaxInt16)
+	case Uint8:
+		meanFloat32(p, r.u8(p.in), r.u8(p.out), 0, math.MaxUint8)
+	default:
+		p.evalFloat(r)
+	}
+	return nil
+}
+
+func meanFloat32[T int8 | int16 | uint8](p *MeanParams, in, out []T, lo, hi float32) {
+	sums := make([]int32, len(out))
+	p.sum(len(in), func(i, o int) { sums[o] += int32(in[i]) })
+	clear(out)
+	if p.Count == 0 {
+		return
+	}
+	n := int32(p.Count)
+	for o, s := range sums {
+		if p.SameQuant {
+			out[o] = T(s / n)
+			continue
+		}
+		mean := float32(s) / float32(n)
+		v := float32(math.Round(float64(float32(mean*p.Scale)+p.Bias))) + float32(p.OutputZeroPoint)
+		if hi < v { // TfLiteMin, then TfLiteMax
+			v = hi
+		}
+		if v < lo {
+			v = lo
+		}
+		out[o] = T(v)
+	}
 }

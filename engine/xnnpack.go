@@ -38,6 +38,9 @@ func planXNNPack(m *Model) (*plan, error) {
 	}
 	failed := ""
 	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			continue
+		}
 		d := ops[op.code]
 		if d.xnnpack == nil {
 			pl.why[op.Index] = "the XNNPACK delegate does not support " + op.Builtin
@@ -62,7 +65,7 @@ func planXNNPack(m *Model) (*plan, error) {
 		}
 	}
 	for _, op := range m.Ops {
-		if pl.kernels[op.Index] != nil {
+		if pl.kernels[op.Index] != nil || op.Unsupported != "" {
 			continue
 		}
 		c := &prepCtx{m: m, op: op, rounding: RoundDouble}
@@ -121,6 +124,9 @@ func tfliteRefusesModel(m *Model) string {
 // depthwise bias that kept the filter's axis 3), or a number of scales that
 // is neither 1 nor that dimension's size.
 func tfliteRefusesTensor(t *Tensor) string {
+	if t.Variable && t.Data != nil { // InterpreterBuilder::ParseTensors
+		return fmt.Sprintf("Tensor %d is a variable tensor with buffer. It's not supported now.", t.Index)
+	}
 	q := t.Quant
 	if q == nil || len(q.Scale) == 0 || len(t.Shape) == 0 {
 		return ""
@@ -150,6 +156,7 @@ func tfliteRefuses(m *Model, op *Op) string {
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && (o == nil || o.FusedActivationFunction != tflite.ActivationFunctionTypeRELU) {
 			return "int8 SVDF needs the RELU activation (svdf.cc: params->activation != kTfLiteActRelu)"
 		}
+		return svdfTFLiteUndefined(m, op)
 	}
 	return ""
 }
@@ -241,6 +248,13 @@ func (o *XNNPackOutput) requantize(acc int32, c int) int32 {
 }
 
 func (o *XNNPackOutput) requantize64(acc int64, c int) int32 { return o.requantize(int32(acc), c) }
+
+func (o *XNNPackOutput) requantizeInt8(acc []int32, out []int8) {
+	out = out[:len(acc)]
+	for c, a := range acc {
+		out[c] = int8(xnnRequant(a, o.scale(c), o.ZeroPoint, o.Min, o.Max))
+	}
+}
 
 func (o *XNNPackOutput) arithmetic() string { return xnnFP32Arith }
 

@@ -155,8 +155,8 @@ func TestSaturatingRoundingMultiplyByPOT(t *testing.T) {
 		{"negative exponent rounds up", 5, -1, 3},
 	}
 	for _, tt := range tests {
-		if got := SaturatingRoundingMultiplyByPOT(tt.x, tt.exponent); got != tt.want {
-			t.Errorf("%s: SaturatingRoundingMultiplyByPOT(%d, %d) = %d, want %d", tt.name, tt.x, tt.exponent, got, tt.want)
+		if got := saturatingRoundingMultiplyByPOT(tt.x, tt.exponent); got != tt.want {
+			t.Errorf("%s: saturatingRoundingMultiplyByPOT(%d, %d) = %d, want %d", tt.name, tt.x, tt.exponent, got, tt.want)
 		}
 	}
 	if got := Rescale(1<<26, 5, 0); got != math.MaxInt32 { // 1.0 in Q5.26 to Q0.31
@@ -231,16 +231,16 @@ func expectPanic(t *testing.T, name string, f func()) {
 }
 
 func TestQuantizeMultiplierVariants(t *testing.T) {
-	if m, s := QuantizeMultiplierSmallerThanOneExp(0.25); m != 1<<30 || s != -1 {
-		t.Errorf("QuantizeMultiplierSmallerThanOneExp(0.25) = (%d, %d), want (%d, -1)", m, s, 1<<30)
+	if m, s := quantizeMultiplierSmallerThanOneExp(0.25); m != 1<<30 || s != -1 {
+		t.Errorf("quantizeMultiplierSmallerThanOneExp(0.25) = (%d, %d), want (%d, -1)", m, s, 1<<30)
 	}
-	if m, s := QuantizeMultiplierGreaterThanOne(3); m != 3<<29 || s != 2 {
-		t.Errorf("QuantizeMultiplierGreaterThanOne(3) = (%d, %d), want (%d, 2)", m, s, 3<<29)
+	if m, s := quantizeMultiplierGreaterThanOne(3); m != 3<<29 || s != 2 {
+		t.Errorf("quantizeMultiplierGreaterThanOne(3) = (%d, %d), want (%d, 2)", m, s, 3<<29)
 	}
-	expectPanic(t, "SmallerThanOneExp(1)", func() { QuantizeMultiplierSmallerThanOneExp(1) })
-	expectPanic(t, "SmallerThanOneExp(0)", func() { QuantizeMultiplierSmallerThanOneExp(0) })
-	expectPanic(t, "SmallerThanOneExp rounding to shift 1", func() { QuantizeMultiplierSmallerThanOneExp(0.99999999999) })
-	expectPanic(t, "GreaterThanOne(0.5)", func() { QuantizeMultiplierGreaterThanOne(0.5) })
+	expectPanic(t, "SmallerThanOneExp(1)", func() { quantizeMultiplierSmallerThanOneExp(1) })
+	expectPanic(t, "SmallerThanOneExp(0)", func() { quantizeMultiplierSmallerThanOneExp(0) })
+	expectPanic(t, "SmallerThanOneExp rounding to shift 1", func() { quantizeMultiplierSmallerThanOneExp(0.99999999999) })
+	expectPanic(t, "GreaterThanOne(0.5)", func() { quantizeMultiplierGreaterThanOne(0.5) })
 	expectPanic(t, "QuantizeMultiplier(NaN)", func() { QuantizeMultiplier(math.NaN()) })
 	expectPanic(t, "QuantizeMultiplier(+Inf)", func() { QuantizeMultiplier(math.Inf(1)) })
 }
@@ -319,26 +319,6 @@ func TestMultiplyByQuantizedMultiplier64(t *testing.T) {
 		m := int32(r.Uint32() >> 1)
 		if got, want := MultiplyByQuantizedMultiplier64(x, m, shift), ref64(x, m, shift); got != want {
 			t.Fatalf("MultiplyByQuantizedMultiplier64(%d, %d, %d) = %d, want %d", x, m, shift, got, want)
-		}
-	}
-}
-
-func TestMultiplyByQuantizedMultiplierOneSided(t *testing.T) {
-	if got, want := MultiplyByQuantizedMultiplierSmallerThanOneExp(-572, 1561796795, -6), int32(-7); got != want {
-		t.Errorf("MultiplyByQuantizedMultiplierSmallerThanOneExp(-572, ...) = %d, want %d", got, want)
-	}
-	if got, want := MultiplyByQuantizedMultiplierGreaterThanOne(-5, 1<<30, 3), int32(-20); got != want {
-		t.Errorf("MultiplyByQuantizedMultiplierGreaterThanOne(-5, 0.5, 3) = %d, want %d", got, want)
-	}
-	r := newRand()
-	for range 10000 {
-		x, m := randInt32(r), int32(r.Uint32()>>1)
-		s := r.IntN(32)
-		if got, want := MultiplyByQuantizedMultiplierSmallerThanOneExp(x, m, -s), refMBQM(x, m, -s); got != want {
-			t.Fatalf("SmallerThanOneExp(%d, %d, %d) = %d, want %d", x, m, -s, got, want)
-		}
-		if got, want := MultiplyByQuantizedMultiplierGreaterThanOne(x, m, s), refMBQM(x, m, s); got != want {
-			t.Fatalf("GreaterThanOne(%d, %d, %d) = %d, want %d", x, m, s, got, want)
 		}
 	}
 }
@@ -456,11 +436,11 @@ const expTol = 2.5e-7
 func TestExpOnInterval(t *testing.T) {
 	// At a = -1/8 the Taylor variable is 0, so the result is exactly the
 	// exp(-1/8) constant.
-	if got := ExpOnInterval(-1 << 28); got != 1895147668 {
-		t.Errorf("ExpOnInterval(-1/8) = %d, want 1895147668", got)
+	if got := expOnInterval(-1 << 28); got != 1895147668 {
+		t.Errorf("expOnInterval(-1/8) = %d, want 1895147668", got)
 	}
 	for a := int32(-1 << 29); a < 0; a += 1 << 17 {
-		checkClose(t, "ExpOnInterval", q31(a), ExpOnInterval(a), math.Exp(q31(a)), expTol)
+		checkClose(t, "expOnInterval", q31(a), expOnInterval(a), math.Exp(q31(a)), expTol)
 	}
 }
 
@@ -505,7 +485,7 @@ func TestExpOnNegativeValues(t *testing.T) {
 
 func TestOneOverOnePlusX(t *testing.T) {
 	for a := int32(0); a >= 0; a += 1 << 20 {
-		checkClose(t, "OneOverOnePlusX", q31(a), OneOverOnePlusX(a), 1/(1+q31(a)), 4e-9)
+		checkClose(t, "oneOverOnePlusX", q31(a), oneOverOnePlusX(a), 1/(1+q31(a)), 4e-9)
 	}
 }
 
@@ -555,24 +535,6 @@ func TestGetReciprocal(t *testing.T) {
 		}
 		x := math.Ldexp(float64(tt.x), digits-31)
 		checkClose(t, "GetReciprocal "+tt.name, x, rec, math.Ldexp(1/x, bits), 4e-9)
-	}
-}
-
-func TestGetInvSqrtQuantizedMultiplierExp(t *testing.T) {
-	for _, in := range []int32{0, 1} {
-		if m, s := GetInvSqrtQuantizedMultiplierExp(in, -1); m != math.MaxInt32 || s != 0 {
-			t.Errorf("GetInvSqrtQuantizedMultiplierExp(%d) = (%d, %d), want (MaxInt32, 0)", in, m, s)
-		}
-	}
-	for _, in := range []int32{2, 3, 4, 100, 12345, 1 << 20, 1<<29 - 1, 1 << 29, 987654321, math.MaxInt32} {
-		m, s := GetInvSqrtQuantizedMultiplierExp(in, -1)
-		got := math.Ldexp(float64(m), s-31)
-		if want := 1 / math.Sqrt(float64(in)); math.Abs(got-want) > want*2e-6 { // 5 Newton steps
-			t.Errorf("GetInvSqrtQuantizedMultiplierExp(%d) = (%d, %d) = %g, want %g", in, m, s, got, want)
-		}
-		if m2, s2 := GetInvSqrtQuantizedMultiplierExp(in, 1); m2 != m || s2 != -s {
-			t.Errorf("GetInvSqrtQuantizedMultiplierExp(%d, 1) = (%d, %d), want (%d, %d)", in, m2, s2, m, -s)
-		}
 	}
 }
 
@@ -629,24 +591,6 @@ func TestSoftmaxInt16LUTs(t *testing.T) {
 		}
 		if got, want := float64(GenericInt16TableLookup(int16(v), rec64)), 32768/(1+x); math.Abs(got-want) > 2 {
 			t.Errorf("1/(1+x) lookup at %v = %v, want %v", x, got, want)
-		}
-	}
-}
-
-func TestLUTPopulateInt8(t *testing.T) {
-	// The identity with equal scales shifts by the zero points and clamps.
-	lut := LUTPopulateInt8(0.1, 5, 0.1, -3, func(x float32) float32 { return x })
-	for v := math.MinInt8; v <= math.MaxInt8; v++ {
-		want := int8(min(max(v-5-3, math.MinInt8), math.MaxInt8))
-		if got := lut[uint8(v)]; got != want {
-			t.Errorf("identity LUT[%d] = %d, want %d", v, got, want)
-		}
-	}
-	// x/2 at input scale 1/4 gives v/8, whose ties round away from zero.
-	lut = LUTPopulateInt8(0.25, 0, 1, 0, func(x float32) float32 { return x / 2 })
-	for v, want := range map[int8]int8{3: 0, 4: 1, -4: -1, 5: 1, 12: 2, -12: -2, -128: -16} {
-		if got := lut[uint8(v)]; got != want {
-			t.Errorf("v/8 LUT[%d] = %d, want %d", v, got, want)
 		}
 	}
 }

@@ -26,17 +26,6 @@ var wildUint8 = []struct {
 	{"split_concat.tflite", []string{"SPLIT"}},
 }
 
-// readWildModel reads ../shared/corpus/wild/NAME (failing under CI=true
-// when it is missing).
-func readWildModel(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedCorpus(t), "wild", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestWildUint8XNNPack compares the uint8 wild models with the real TFLite,
 // every tensor the ops write, on seeded random inputs.
 func TestWildUint8XNNPack(t *testing.T) {
@@ -44,7 +33,10 @@ func TestWildUint8XNNPack(t *testing.T) {
 	supported := engine.SupportedOps()
 	for _, w := range wildUint8 {
 		t.Run(w.name, func(t *testing.T) {
-			model := readWildModel(t, w.name)
+			model, err := os.ReadFile(filepath.Join(sharedCorpus(t), "wild", w.name))
+			if err != nil {
+				t.Fatal(err)
+			}
 			m, err := engine.Load(model)
 			if missing := missingOps(supported, w.needs); len(missing) > 0 {
 				if err == nil {
@@ -69,23 +61,9 @@ func TestWildUint8XNNPack(t *testing.T) {
 			for i, op := range m.Ops {
 				t.Logf("op %2d %-20s xnnpack=%v %s", i, op.Builtin, taken[i], why[i])
 			}
-			names, inputs := corpusInputs(t, m, w.name, 3)
+			names, inputs := randomInputs(m, 3)
 			explainEveryOp(t, m, inputs[0])
-			for k, ins := range inputs {
-				c := &Case{Gen: w.name, Seed: int64(k), Desc: names[k], Model: model, Inputs: ins}
-				res, err := Check(o, c, engine.XNNPack)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, d := range res.Delegation {
-					t.Errorf("delegation: %s", d)
-				}
-				if res.Differ > 0 {
-					t.Errorf("%s: %s", names[k], res.Report())
-				} else {
-					t.Logf("%s: %d tensors, %d elements equal", names[k], res.Tensors, res.Elements)
-				}
-			}
+			checkXNNPack(t, o, w.name, model, names, inputs)
 		})
 	}
 }
