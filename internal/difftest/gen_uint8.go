@@ -38,10 +38,21 @@ func init() {
 			ops = []string{base}
 		}
 		register(base+"_uint8", func(g *gen) error { return asUint8(g, generators[base]) }, ops...)
+		tflmLacks[base+"_uint8"] = noUint8
 	}
 	register("CONCATENATION_uint8_rescale", genConcatRescale, "CONCATENATION")
 	register("QUANTIZE_uint8_int8", genQuantizeMixed, "QUANTIZE")
+	tflmLacks["CONCATENATION_uint8_rescale"], tflmLacks["QUANTIZE_uint8_int8"] = noUint8, noUint8
 }
+
+// noUint8 is why TestDifferentialTFLM leaves the uint8 generators out: the
+// reference profile's uint8 paths follow TFLite's kernels and are checked by
+// hand-derived tests (engine/uint8_test.go).
+const noUint8 = "TFLite Micro runs no uint8 model"
+
+// tflmLacks names the generators whose models TFLite Micro cannot run, and
+// why.
+var tflmLacks = map[string]string{}
 
 // uint8Filters are the ops whose input 1 is a filter.
 var uint8Filters = map[tflite.BuiltinOperator]bool{
