@@ -12,13 +12,13 @@ import (
 // evalAllPadding is an int8 convolution whose every tap reads XNNPACK's
 // padding (Conv2DParams.AllPadding): each accumulator is the bias.
 func evalAllPadding(r *run, biasT, outT, channels int, o outputStage, acc []int64) {
-	bias, out := r.i32(biasT), r.i8(outT)
+	bias, out := r.i32(biasT), r.u8(outT) // int8 or uint8: the low byte
 	for i := range out {
 		a := bias[i%channels]
 		if acc != nil {
 			acc[i] = int64(a)
 		}
-		out[i] = int8(o.requantize(a, i%channels))
+		out[i] = uint8(o.requantize(a, i%channels))
 	}
 }
 

@@ -21,8 +21,9 @@ import (
 //	out = Output(acc, c)
 //
 // with the profile's output stage (see FullyConnectedParams). Taps outside
-// the input (padding) are skipped. uint8 requantizes with double rounding
-// in every build (the reference's kAwayFromZero).
+// the input (padding) are skipped. TFLite's uint8 kernels requantize with
+// double rounding in every build (the reference's kAwayFromZero); XNNPACK's
+// QU8 node in float32.
 type DepthwiseConv2DParams struct {
 	Window
 	DepthMultiplier int `json:"depth_multiplier"`
@@ -309,7 +310,7 @@ func (p *DepthwiseConv2DParams) explain(res *Result, op *Op, index int) (*Explan
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	if p.typ == Uint8 {
+	if _, fixed := p.Output.(*FixedPointOutput); fixed && p.typ == Uint8 {
 		e.Arithmetic = p.Output.arithmetic() + " (uint8 DEPTHWISE_CONV_2D always rounds twice)"
 	}
 	explainConvOutput(e, p.Output, sum, bias, c, p.typ == Int16, p.AllPadding)

@@ -22,7 +22,7 @@ type DequantizeParams struct {
 
 func init() {
 	register(tflite.BuiltinOperatorDEQUANTIZE, prepareDequantize)
-	registerXNNPack(tflite.BuiltinOperatorDEQUANTIZE, xnnExactNode(Float32)) // XNNPACK converts exactly like the reference
+	registerXNNPack(tflite.BuiltinOperatorDEQUANTIZE, xnnExactNode(true)) // XNNPACK converts exactly like the reference
 }
 
 func prepareDequantize(c *prepCtx) (kernel, error) {

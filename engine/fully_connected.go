@@ -96,7 +96,11 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 		p.InputOffset, p.FilterOffset = -in.ZeroPoint(), -filter.ZeroPoint()
 		var rq []Requant
 		for _, s := range filter.Quant.Scale {
-			rq = append(rq, c.requant(in.Scale()*float64(s)/out.Scale()))
+			real := in.Scale() * float64(s) / out.Scale()
+			if in.Type == Uint8 { // GetQuantizedConvolutionMultipler: the scale product in float
+				real = float64(in.Quant.Scale[0]*s) / out.Scale()
+			}
+			rq = append(rq, c.requant(real))
 		}
 		if in.Type == Int16 {
 			if err := c.check64("output", rq...); err != nil {

@@ -31,7 +31,8 @@ type LeakyReluParams struct {
 func init() { register(tflite.BuiltinOperatorLEAKY_RELU, prepareLeakyRelu) }
 
 func prepareLeakyRelu(c *prepCtx) (kernel, error) {
-	in, out, quantized, err := c.elementwise(Int8, Int16)
+	// uint8: TFLite's QuantizeLeakyRelu<uint8_t> (TFLite Micro has no uint8).
+	in, out, quantized, err := c.elementwise(Int8, Int16, Uint8)
 	if err != nil {
 		return nil, err
 	}
@@ -66,13 +67,15 @@ func (p *LeakyReluParams) eval(r *run, op *Op) error {
 		}
 	case Int8:
 		leakyRelu(r, p, r.i8(p.in), r.i8(p.out))
+	case Uint8:
+		leakyRelu(r, p, r.u8(p.in), r.u8(p.out))
 	case Int16:
 		leakyRelu(r, p, r.i16(p.in), r.i16(p.out))
 	}
 	return nil
 }
 
-func leakyRelu[T int8 | int16](r *run, p *LeakyReluParams, in, out []T) {
+func leakyRelu[T int8 | uint8 | int16](r *run, p *LeakyReluParams, in, out []T) {
 	lo, hi := qrange(p.typ)
 	for i, x := range in {
 		d := int32(x) - p.InputZeroPoint

@@ -28,6 +28,9 @@ import (
 //     linear interpolation; the output is Q0.15.
 //   - float32: 1/(1 + exp(−x)) in float32, 1 above 16.619047 and exp(x)
 //     below −9.
+//
+// uint8 (output scale 1/256, zero point 0) is TFLite's lookup table, see
+// prepareSigmoidUint8.
 type LogisticParams struct {
 	InputZeroPoint   int32 `json:"input_zero_point"`
 	InputMultiplier  int32 `json:"input_multiplier"`
@@ -44,7 +47,42 @@ type LogisticParams struct {
 
 func init() { register(tflite.BuiltinOperatorLOGISTIC, prepareLogistic) }
 
-func prepareLogistic(c *prepCtx) (kernel, error) { return prepareSigmoid(c, false) }
+func prepareLogistic(c *prepCtx) (kernel, error) {
+	if k, err := prepareSigmoidUint8(c, cLogistic, 1.0/256, 0); k != nil || err != nil {
+		return k, err
+	}
+	return prepareSigmoid(c, false)
+}
+
+// prepareSigmoidUint8 is uint8 LOGISTIC and TANH (TFLite only; TFLite Micro
+// has neither): TFLite's reference and generic optimized kernels both look
+// the output up in a table built by PopulateLookupTable in float32
+// (builtinLUT), once the output has the quantization the kernel requires.
+// It returns nil, nil for other types.
+func prepareSigmoidUint8(c *prepCtx, f func(float32) float32, scale float32, zp int32) (kernel, error) {
+	if err := c.io(1, 1, 1); err != nil {
+		return nil, err
+	}
+	in, out := c.in(0), c.out(0)
+	if in.Type != Uint8 {
+		return nil, nil
+	}
+	if out.Type != Uint8 {
+		return nil, c.unsupportedTypes()
+	}
+	if err := c.sameShape(out, in.Shape); err != nil {
+		return nil, err
+	}
+	for _, t := range []*Tensor{in, out} {
+		if err := c.needQuant("input/output", t); err != nil {
+			return nil, err
+		}
+	}
+	if float32(out.Scale()) != scale || out.ZeroPoint() != zp {
+		return nil, c.errorf("uint8 output needs scale %v and zero point %d, has %v and %d", scale, zp, float32(out.Scale()), out.ZeroPoint())
+	}
+	return builtinLUT(c, f)
+}
 
 // prepareSigmoid is LOGISTIC's and TANH's Prepare, which derive their input
 // scaling the same way.

@@ -106,7 +106,7 @@ func prepareMean(c *prepCtx) (kernel, error) {
 	}
 	switch in.Type {
 	case Float32:
-	case Int8, Int16:
+	case Int8, Int16, Uint8: // uint8: TFLite's reference kernel (TFLite Micro has no uint8)
 		for _, t := range []*Tensor{in, out} {
 			if err := c.needQuant("input/output", t); err != nil {
 				return nil, err
@@ -150,6 +150,8 @@ func (p *MeanParams) eval(r *run, op *Op) error {
 		meanInt(p, r.i8(p.in), r.i8(p.out))
 	case Int16:
 		meanInt(p, r.i16(p.in), r.i16(p.out))
+	case Uint8:
+		meanInt(p, r.u8(p.in), r.u8(p.out))
 	}
 	return nil
 }
@@ -166,7 +168,7 @@ func (p *MeanParams) evalFloat(r *run) {
 }
 
 // meanInt is reference_ops::QuantizedMeanOrSum (compute_sum false).
-func meanInt[T int8 | int16](p *MeanParams, in, out []T) {
+func meanInt[T int8 | int16 | uint8](p *MeanParams, in, out []T) {
 	sums := make([]int32, len(out))
 	p.sum(len(in), func(i, o int) { sums[o] += int32(in[i]) })
 	clear(out)

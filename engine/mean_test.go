@@ -35,8 +35,14 @@ func TestMeanHand(t *testing.T) {
 			out: f32t([]int{}), wantErr: "not constant"},
 		{name: "output shape", opts: meanOpts(true), ins: []tt{f32t([]int{2, 2}, 1, 2, 3, 4), axis(1)},
 			out: f32t([]int{2}), wantErr: "but the op computes [2 1]"},
+		// uint8, same quantization: QuantizedMeanOrSum rounds (1 + 2)/2 = 1.5
+		// to 2 (the browser TFLite's older kernel truncates to 1).
 		{name: "uint8", opts: meanOpts(false), ins: []tt{{typ: tflite.TensorTypeUINT8, shape: []int{2}, q: tfbuild.Q(1, 0), feed: []byte{1, 2}}, axis(0)},
-			out: tt{typ: tflite.TensorTypeUINT8, shape: []int{}, q: tfbuild.Q(1, 0)}, wantErr: "are not supported"},
+			out: tt{typ: tflite.TensorTypeUINT8, shape: []int{}, q: tfbuild.Q(1, 0)}, want: []byte{2}},
+		// uint8 rescaled: reals 1 and 3.5 (scale 0.5, zero point 128) average
+		// 2.25 = 9 steps of 0.25, plus zero point 10.
+		{name: "uint8 rescaled", opts: meanOpts(false), ins: []tt{{typ: tflite.TensorTypeUINT8, shape: []int{2}, q: tfbuild.Q(0.5, 128), feed: []byte{130, 135}}, axis(0)},
+			out: tt{typ: tflite.TensorTypeUINT8, shape: []int{}, q: tfbuild.Q(0.25, 10)}, want: []byte{19}},
 		{name: "types differ", opts: meanOpts(false), ins: []tt{q8([]int{2}, 1, 0, 1, 2), axis(0)},
 			out: q16([]int{}, 1, 0), wantErr: "are not supported"},
 	}

@@ -14,7 +14,7 @@ import (
 // CalculateSoftmaxParams) and the reference kernels reference/softmax.h,
 // along the last dimension:
 //
-//   - int8 → int8 or int16 (Softmax<int8_t, OutputT>): for each input x with
+//   - int8 → int8 or int16, uint8 → uint8 (Softmax<InputT, OutputT>): for each input x with
 //     d = x − max(row) ≥ DiffMin, the difference is scaled to Q5.26,
 //     s = MultiplyByQuantizedMultiplierGreaterThanOne(d, InputMultiplier, InputLeftShift),
 //     e = exp(s) in Q0.31 (gemmlowp's exp_on_negative_values), summed in
@@ -72,7 +72,7 @@ func prepareSoftmax(c *prepCtx) (kernel, error) {
 	case in.Type == Float32 && out.Type == Float32:
 		return p, nil
 	case in.Type == Int8 && (out.Type == Int8 || out.Type == Int16),
-		in.Type == Int16 && out.Type == Int16:
+		in.Type == Int16 && out.Type == Int16, in.Type == Uint8 && out.Type == Uint8:
 	default:
 		return nil, c.unsupportedTypes()
 	}
@@ -90,6 +90,10 @@ func prepareSoftmax(c *prepCtx) (kernel, error) {
 	case out.Type == Int16:
 		if out.ZeroPoint() != -32768 || math.Abs(float64(os-1.0/65536)) > 0.001/65536 {
 			return nil, c.errorf("int16 output of an int8 input needs zero point -32768 and scale 1/65536, has %d and %v", out.ZeroPoint(), os)
+		}
+	case out.Type == Uint8: // TFLite's softmax.cc: zero point 0, scale within 0.1 % of 1/256
+		if out.ZeroPoint() != 0 || math.Abs(float64(os-1.0/256)) > 0.001/256 {
+			return nil, c.errorf("uint8 output needs zero point 0 and scale 1/256, has %d and %v", out.ZeroPoint(), os)
 		}
 	default:
 		if out.ZeroPoint() != -128 || os != 1.0/256 {
@@ -121,10 +125,12 @@ func (p *SoftmaxParams) eval(r *run, op *Op) error {
 		p.float(r.f32(p.in), r.f32(p.out))
 	case p.inType == Int16:
 		return p.int16(r.i16(p.in), r.i16(p.out))
+	case p.inType == Uint8:
+		return softmax8(p, r.u8(p.in), r.u8(p.out), 0, math.MaxUint8, 8)
 	case p.outType == Int16:
-		return softmax8(r, p, r.i16(p.out), math.MinInt16, math.MaxInt16, 16)
+		return softmax8(p, r.i8(p.in), r.i16(p.out), math.MinInt16, math.MaxInt16, 16)
 	default:
-		return softmax8(r, p, r.i8(p.out), math.MinInt8, math.MaxInt8, 8)
+		return softmax8(p, r.i8(p.in), r.i8(p.out), math.MinInt8, math.MaxInt8, 8)
 	}
 	return nil
 }
@@ -159,13 +165,12 @@ func (p *SoftmaxParams) floatExp(v, m float32) float32 {
 	return float32(math.Exp(float64((v - m) * p.Beta)))
 }
 
-// softmax8 is reference_ops::Softmax for int8 input and an int8 or int16
-// output of bits bits.
-func softmax8[T int8 | int16](r *run, p *SoftmaxParams, out []T, lo, hi int32, bits int) error {
-	in := r.i8(p.in)
+// softmax8 is reference_ops::Softmax for int8 (or uint8) input and an
+// output of bits bits whose type's range is [lo, hi].
+func softmax8[X int8 | uint8, T int8 | uint8 | int16](p *SoftmaxParams, in []X, out []T, lo, hi int32, bits int) error {
 	for row := 0; row < p.Rows; row++ {
 		x, y := in[row*p.Depth:(row+1)*p.Depth], out[row*p.Depth:(row+1)*p.Depth]
-		m, sum := p.row8(x)
+		m, sum := row8(p, x)
 		recip, nbits := fixedpoint.GetReciprocal(sum, softmaxAccBits)
 		exponent := nbits + 31 - bits
 		if exponent < 0 || exponent > 31 {
@@ -183,10 +188,10 @@ func softmax8[T int8 | int16](r *run, p *SoftmaxParams, out []T, lo, hi int32, b
 	return nil
 }
 
-// row8 returns an int8 row's max and its sum of exponentials in Q12.19,
-// wrapping like gemmlowp's operator+.
-func (p *SoftmaxParams) row8(x []int8) (m, sum int32) {
-	m = math.MinInt8
+// row8 returns an int8 (or uint8) row's max and its sum of exponentials
+// in Q12.19, wrapping like gemmlowp's operator+.
+func row8[X int8 | uint8](p *SoftmaxParams, x []X) (m, sum int32) {
+	m = math.MinInt32
 	for _, v := range x {
 		m = max(m, int32(v))
 	}
@@ -273,12 +278,17 @@ func (p *SoftmaxParams) explain(res *Result, op *Op, index int) (*Explanation, e
 	case p.inType == Int16:
 		return p.explain16(res, index, row)
 	}
-	x := AsInt8(res.Tensors[p.in])[row : row+p.Depth]
-	v := int32(x[index-row])
-	m, sum := p.row8(x)
-	lo, hi, bits := int32(math.MinInt8), int32(math.MaxInt8), 8
+	v := int32(res.intAt(p.in, index))
+	var m, sum int32
+	if p.inType == Uint8 {
+		m, sum = row8(p, res.Tensors[p.in][row:row+p.Depth])
+	} else {
+		m, sum = row8(p, AsInt8(res.Tensors[p.in])[row:row+p.Depth])
+	}
+	lo, hi := qrange(p.outType)
+	bits := 8
 	if p.outType == Int16 {
-		lo, hi, bits = math.MinInt16, math.MaxInt16, 16
+		bits = 16
 	}
 	d := v - m
 	e := &Explanation{Arithmetic: "fixed-point softmax: gemmlowp fixed-point exp in Q0.31, Q12.19 sum, fixed-point reciprocal", Steps: []Step{

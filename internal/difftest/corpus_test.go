@@ -196,6 +196,9 @@ func checkXNNPack(t *testing.T, o *oracle.Oracle, name string, model []byte, nam
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, d := range res.Delegation {
+			t.Errorf("%s: delegation: %s", names[k], d)
+		}
 		if res.Differ > 0 {
 			t.Errorf("%s: %s", names[k], res.Report())
 		} else {
