@@ -225,6 +225,125 @@ func TestGzip(t *testing.T) {
 	}
 }
 
+// TestGzipOnce checks the WASM is compressed once per version: every
+// request gets the same gzipped bytes (which unzip to the file, with a
+// matching Content-Length), concurrent cold requests share one compression,
+// and a rebuilt module is compressed anew.
+func TestGzipOnce(t *testing.T) {
+	root := t.TempDir()
+	// Like a real module: large, and compressible but not trivially.
+	var wasm bytes.Buffer
+	wasm.WriteString("\x00asm\x01\x00\x00\x00")
+	for i := range 200_000 {
+		fmt.Fprintf(&wasm, "%d", i*i%977)
+	}
+	writeFiles(t, root, map[string]string{"int8scope.wasm": wasm.String()})
+	ts, srv := startServer(t, testConfig(t, root, false))
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	get := func(method string, hdr ...string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, ts.URL+"/int8scope.wasm", nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, raw
+	}
+	unzip := func(raw []byte) string {
+		t.Helper()
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+
+	// Four cold requests at once, then one more.
+	bodies := make(chan []byte, 4)
+	for range 4 {
+		go func() {
+			req, _ := http.NewRequest(http.MethodGet, ts.URL+"/int8scope.wasm", nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			resp, err := client.Do(req)
+			if err != nil {
+				bodies <- nil
+				return
+			}
+			defer resp.Body.Close()
+			raw, _ := io.ReadAll(resp.Body)
+			bodies <- raw
+		}()
+	}
+	var first []byte
+	for range 4 {
+		b := <-bodies
+		if first == nil {
+			first = b
+		}
+		if b == nil || !bytes.Equal(b, first) {
+			t.Fatalf("concurrent requests got different bodies (%d and %d bytes)", len(b), len(first))
+		}
+	}
+	resp, raw := get(http.MethodGet)
+	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Content-Type") != "application/wasm" {
+		t.Fatalf("Content-Encoding %q, Content-Type %q; want gzip, application/wasm", resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Type"))
+	}
+	if resp.ContentLength != int64(len(raw)) {
+		t.Errorf("Content-Length %d for a %d-byte body", resp.ContentLength, len(raw))
+	}
+	if !bytes.Equal(raw, first) {
+		t.Errorf("the second request got other bytes (%d, first %d)", len(raw), len(first))
+	}
+	if got := unzip(raw); got != wasm.String() {
+		t.Fatalf("the body unzips to %d bytes, want the %d-byte file", len(got), wasm.Len())
+	}
+	if len(raw) >= wasm.Len()/2 {
+		t.Errorf("gzipped to %d of %d bytes", len(raw), wasm.Len())
+	}
+	if n := srv.gz.compressions.Load(); n != 1 {
+		t.Errorf("compressed %d times for five requests, want once", n)
+	}
+	// HEAD and a conditional request are answered from the same entry.
+	if resp, raw := get(http.MethodHead); resp.StatusCode != http.StatusOK || len(raw) != 0 || resp.ContentLength != int64(len(first)) {
+		t.Errorf("HEAD: status %d, %d body bytes, Content-Length %d", resp.StatusCode, len(raw), resp.ContentLength)
+	}
+	if resp, _ := get(http.MethodGet, "If-Modified-Since", resp.Header.Get("Last-Modified")); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("If-Modified-Since: status %d, want 304", resp.StatusCode)
+	}
+
+	// A rebuild (renamed into place, as the builder does) is compressed anew.
+	tmp := filepath.Join(root, "int8scope.wasm.tmp")
+	if err := os.WriteFile(tmp, []byte("\x00asm\x01\x00\x00\x00rebuilt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(tmp, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(root, "int8scope.wasm")); err != nil {
+		t.Fatal(err)
+	}
+	if _, raw := get(http.MethodGet); unzip(raw) != "\x00asm\x01\x00\x00\x00rebuilt" {
+		t.Errorf("after a rebuild the body unzips to %q", unzip(raw))
+	}
+	if n := srv.gz.compressions.Load(); n != 2 {
+		t.Errorf("%d compressions after a rebuild, want 2", n)
+	}
+}
+
 func TestPathTraversal(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "static")
