@@ -85,6 +85,28 @@ func rawGet(t *testing.T, ts *httptest.Server, target string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+// fetch sends method url with the given header name/value pairs and reads
+// the whole body, without the client's transparent gunzipping.
+func fetch(method, url string, hdr ...string) (*http.Response, []byte, error) {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i+1] != "" {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+	}
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	return resp, raw, err
+}
+
 func TestStaticContentTypes(t *testing.T) {
 	root := t.TempDir()
 	files := map[string]string{
@@ -161,7 +183,6 @@ func TestGzip(t *testing.T) {
 	tflite := "TFL3" + strings.Repeat("\x00", 2000)
 	writeFiles(t, root, map[string]string{"app.js": js, "int8scope.wasm": wasm, "logo.png": png, "m.tflite": tflite})
 	ts, _ := startServer(t, testConfig(t, root, false))
-	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 
 	tests := []struct {
 		name, path, acceptEncoding, rangeHdr string
@@ -180,19 +201,7 @@ func TestGzip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodGet, ts.URL+tt.path, nil)
-			if tt.acceptEncoding != "" {
-				req.Header.Set("Accept-Encoding", tt.acceptEncoding)
-			}
-			if tt.rangeHdr != "" {
-				req.Header.Set("Range", tt.rangeHdr)
-			}
-			resp, err := client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			raw, err := io.ReadAll(resp.Body)
+			resp, raw, err := fetch(http.MethodGet, ts.URL+tt.path, "Accept-Encoding", tt.acceptEncoding, "Range", tt.rangeHdr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -239,20 +248,9 @@ func TestGzipOnce(t *testing.T) {
 	}
 	writeFiles(t, root, map[string]string{"int8scope.wasm": wasm.String()})
 	ts, srv := startServer(t, testConfig(t, root, false))
-	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	get := func(method string, hdr ...string) (*http.Response, []byte) {
 		t.Helper()
-		req, _ := http.NewRequest(method, ts.URL+"/int8scope.wasm", nil)
-		req.Header.Set("Accept-Encoding", "gzip")
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, err := io.ReadAll(resp.Body)
+		resp, raw, err := fetch(method, ts.URL+"/int8scope.wasm", append([]string{"Accept-Encoding", "gzip"}, hdr...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,15 +273,10 @@ func TestGzipOnce(t *testing.T) {
 	bodies := make(chan []byte, 4)
 	for range 4 {
 		go func() {
-			req, _ := http.NewRequest(http.MethodGet, ts.URL+"/int8scope.wasm", nil)
-			req.Header.Set("Accept-Encoding", "gzip")
-			resp, err := client.Do(req)
+			_, raw, err := fetch(http.MethodGet, ts.URL+"/int8scope.wasm", "Accept-Encoding", "gzip")
 			if err != nil {
-				bodies <- nil
-				return
+				raw = nil
 			}
-			defer resp.Body.Close()
-			raw, _ := io.ReadAll(resp.Body)
 			bodies <- raw
 		}()
 	}
