@@ -128,6 +128,15 @@ func run(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 3 {
 		return nil, fmt.Errorf("run takes inputs, profile, trace")
 	}
+	trace, err := args[2].Bool()
+	if err != nil {
+		return nil, err
+	}
+	// Refuse a run that does not fit before copying its inputs into Go.
+	trace, note, err := fitRun(model, trace)
+	if err != nil {
+		return nil, err
+	}
 	n, err := args[0].Length()
 	if err != nil {
 		return nil, fmt.Errorf("inputs must be an array of Uint8Array: %w", err)
@@ -143,14 +152,6 @@ func run(args []safejs.Value) (map[string]any, error) {
 		}
 	}
 	profile, err := args[1].String()
-	if err != nil {
-		return nil, err
-	}
-	trace, err := args[2].Bool()
-	if err != nil {
-		return nil, err
-	}
-	trace, note, err := fitRun(model, trace)
 	if err != nil {
 		return nil, err
 	}
