@@ -30,9 +30,7 @@ import (
 // out = clamp(round(s/n · Scale + Bias) + zp_out) with Scale = s_input/s_output
 // and Bias = −zp_in·Scale.
 type MeanParams struct {
-	Axes     []int `json:"axes"` // resolved: non-negative, without duplicates
-	KeepDims bool  `json:"keep_dims"`
-	Count    int   `json:"count"` // values per output element, n
+	reduction // the axes, resolved, and n = Count values per output element
 
 	InputZeroPoint  int32 `json:"input_zero_point,omitempty"`
 	OutputZeroPoint int32 `json:"output_zero_point,omitempty"`
@@ -46,8 +44,6 @@ type MeanParams struct {
 	Scale     float32 `json:"tflite_scale,omitempty"`             // s_input/s_output, float32
 	Bias      float32 `json:"tflite_bias,omitempty"`              // −InputZeroPoint·Scale, float32
 
-	inShape []int
-	reduced []bool // per input dimension
 	in, out int
 	typ     DType
 }
@@ -59,48 +55,11 @@ func prepareMean(c *prepCtx) (kernel, error) {
 		return nil, err
 	}
 	in, axis, out := c.in(0), c.in(1), c.out(0)
-	o, _ := c.op.Options.(*tflite.ReducerOptionsT)
-	if o == nil {
-		o = &tflite.ReducerOptionsT{}
-	}
-	if axis.Type != Int32 {
-		return nil, c.errorf("axis tensor %d has type %v, want int32", axis.Index, axis.Type)
-	}
-	if !axis.Const {
-		return nil, c.errorf("axis tensor %d is not constant; int8scope needs the axes at load time", axis.Index)
-	}
-	p := &MeanParams{KeepDims: o.KeepDims, inShape: in.Shape, reduced: make([]bool, len(in.Shape)),
-		in: in.Index, out: out.Index, typ: in.Type, Count: 1}
-	// ResolveAxis: negative axes count from the end; duplicates are dropped.
-	for _, a := range AsInt32(axis.Data) {
-		d := int(a)
-		if d < 0 {
-			d += len(in.Shape)
-		}
-		if d < 0 || d >= len(in.Shape) {
-			return nil, c.errorf("axis %d is out of range for input shape %v", a, in.Shape)
-		}
-		if !p.reduced[d] {
-			p.reduced[d] = true
-			p.Axes = append(p.Axes, d)
-			p.Count *= in.Shape[d]
-		}
-	}
-	var want []int
-	for d, n := range in.Shape {
-		switch {
-		case !p.reduced[d]:
-			want = append(want, n)
-		case p.KeepDims:
-			want = append(want, 1)
-		}
-	}
-	if want == nil {
-		want = []int{}
-	}
-	if err := c.sameShape(out, want); err != nil {
+	rd, err := prepareReduction(c, in, axis, out)
+	if err != nil {
 		return nil, err
 	}
+	p := &MeanParams{reduction: *rd, in: in.Index, out: out.Index, typ: in.Type}
 	if in.Type != out.Type {
 		return nil, c.unsupportedTypes()
 	}
@@ -159,7 +118,7 @@ func (p *MeanParams) eval(r *run, op *Op) error {
 func (p *MeanParams) evalFloat(r *run) {
 	in, out := r.f32(p.in), r.f32(p.out)
 	clear(out)
-	p.sum(len(in), func(i, o int) { out[o] += in[i] })
+	p.each(len(in), func(i, o int) { out[o] += in[i] })
 	if p.Count > 0 {
 		for o, s := range out {
 			out[o] = s / float32(p.Count)
@@ -170,7 +129,7 @@ func (p *MeanParams) evalFloat(r *run) {
 // meanInt is reference_ops::QuantizedMeanOrSum (compute_sum false).
 func meanInt[T int8 | int16 | uint8](p *MeanParams, in, out []T) {
 	sums := make([]int32, len(out))
-	p.sum(len(in), func(i, o int) { sums[o] += int32(in[i]) })
+	p.each(len(in), func(i, o int) { sums[o] += int32(in[i]) })
 	clear(out)
 	if p.Count == 0 {
 		return
@@ -179,36 +138,5 @@ func meanInt[T int8 | int16 | uint8](p *MeanParams, in, out []T) {
 	off := int64(p.InputZeroPoint) * int64(p.Count)
 	for o, s := range sums {
 		out[o] = T(clamp(p.MeanRequant.apply(int32(int64(s)-off))+p.OutputZeroPoint, lo, hi))
-	}
-}
-
-// sum calls add(i, o) for every input element i, in row-major order, with
-// the output element o it reduces into.
-func (p *MeanParams) sum(n int, add func(i, o int)) {
-	if n == 0 {
-		return
-	}
-	// outStride[d]: how far output index o moves per step of input dim d.
-	outStride := make([]int, len(p.inShape))
-	s := 1
-	for d := len(p.inShape) - 1; d >= 0; d-- {
-		if !p.reduced[d] {
-			outStride[d] = s
-			s *= p.inShape[d]
-		}
-	}
-	idx := make([]int, len(p.inShape))
-	o := 0
-	for i := 0; i < n; i++ {
-		add(i, o)
-		for d := len(idx) - 1; d >= 0; d-- {
-			idx[d]++
-			o += outStride[d]
-			if idx[d] < p.inShape[d] {
-				break
-			}
-			o -= outStride[d] * idx[d]
-			idx[d] = 0
-		}
 	}
 }
