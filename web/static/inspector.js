@@ -70,18 +70,33 @@ function paramsView(params) {
   const scalars = [];
   for (const [k, v] of Object.entries(params)) {
     if (Array.isArray(v) && v.length && typeof v[0] === 'object' && 'quantized_multiplier' in v[0]) {
-      box.append(h('h3', { text: v.length > 1 ? `${k}: per channel (${v.length})` : k }));
-      box.append(h('div', { class: 'scroll' }, h('table', { class: 'requant' },
+      // A long per-channel list collapses, so the values below stay near the top.
+      const table = h('div', { class: 'scroll' }, h('table', { class: 'requant' },
         h('thead', {}, h('tr', {}, ['ch', 'real multiplier', 'quantized multiplier', 'shift'].map((x) => h('th', { text: x })))),
         h('tbody', {}, v.map((r, i) => h('tr', {}, h('td', { text: String(i) }), h('td', { text: String(r.real_multiplier) }),
-          h('td', { text: String(r.quantized_multiplier) }), h('td', { text: String(r.shift) })))))));
+          h('td', { text: String(r.quantized_multiplier) }), h('td', { text: String(r.shift) }))))));
+      if (v.length > 4) {
+        const first = v[0];
+        box.append(h('details', { class: 'per-channel' }, h('summary', { text: `${k}: per channel (${v.length}) — channel 0: multiplier ${first.quantized_multiplier}, shift ${first.shift}; show all` }), table));
+      } else {
+        box.append(h('h3', { text: v.length > 1 ? `${k}: per channel (${v.length})` : k }), table);
+      }
     } else if (v !== null && typeof v === 'object') {
       scalars.push([k, JSON.stringify(v)]);
     } else {
       scalars.push([k, String(v)]);
     }
   }
-  if (scalars.length) box.prepend(h('table', { class: 'kv' }, h('tbody', {}, scalars.map(([k, v]) => h('tr', {}, h('td', { text: k }), h('td', { text: v }))))));
+  if (scalars.length) {
+    const kv = h('table', { class: 'kv' }, h('tbody', {}, scalars.map(([k, v]) => h('tr', {}, h('td', { text: k }), h('td', { text: v })))));
+    // A long list (a conv has ~24) collapses to the offsets the derivation uses.
+    if (scalars.length > 8) {
+      const key = scalars.filter(([k]) => /offset|act_m/.test(k)).map(([k, v]) => `${k} ${v}`).join(', ');
+      box.prepend(h('details', { class: 'scalars' }, h('summary', { text: `${scalars.length} parameters${key ? `: ${key}` : ''}; show all` }), kv));
+    } else {
+      box.prepend(kv);
+    }
+  }
   return box;
 }
 

@@ -14,6 +14,13 @@
 // DIR/wide_int8.tflite is the same with a hidden layer of 96: at 76 KB it is
 // too large for a link, which then carries its SHA-256 instead.
 //
+// DIR/skip_int8.tflite has a skip connection: int8 [1,8] → FULLY_CONNECTED
+// (op 0) → FULLY_CONNECTED (op 1) → ADD of op 0's and op 1's outputs (op 2)
+// → FULLY_CONNECTED (op 3) → int8 [1,10]; the graph test checks that each
+// drawn edge joins the right producer and consumer. DIR/residual250_int8.tflite
+// is 125 such residual blocks (FULLY_CONNECTED + ADD): 250 ops for the
+// graph's readability test.
+//
 // With -huge it also writes DIR/huge_int8.tflite, a 624-byte model whose
 // traced run asks for more memory than WebAssembly has: the resilience test
 // uses it to check that the page survives the engine dying.
@@ -21,6 +28,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"log"
 	"os"
 	"path/filepath"
@@ -42,6 +50,8 @@ func main() {
 	write(filepath.Join(*out, "fc_int8.tflite"), fcModel())
 	write(filepath.Join(*out, "image_int8.tflite"), imageModel())
 	write(filepath.Join(*out, "wide_int8.tflite"), wideModel())
+	write(filepath.Join(*out, "skip_int8.tflite"), skipModel())
+	write(filepath.Join(*out, "residual250_int8.tflite"), residualModel(125))
 	if *huge {
 		write(filepath.Join(*out, "huge_int8.tflite"), hugeModel())
 		write(filepath.Join(*out, "trace_heavy_int8.tflite"), traceHeavyModel())
@@ -148,5 +158,49 @@ func fcStrip(n int) []byte {
 	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{in, w, -1}, []int{out})
 	b.Inputs(in)
 	b.Outputs(out)
+	return b.Bytes()
+}
+
+// dense adds a FULLY_CONNECTED op from tensor in (int8 [1,n]) to a new
+// int8 [1,out] tensor and returns it.
+func dense(b *tfbuild.Builder, g *lcg, name string, in, n, out int, act tflite.ActivationFunctionType) int {
+	w := b.Tensor(name+"/weights", tflite.TensorTypeINT8, []int{out, n}, tfbuild.Q(0.02, 0), tfbuild.I8(g.int8s(out*n, -127, 127)...))
+	bias := b.Tensor(name+"/bias", tflite.TensorTypeINT32, []int{out}, tfbuild.Q(0.1*0.02, 0), tfbuild.I32(g.int32s(out, -500, 500)...))
+	o := b.Tensor(name, tflite.TensorTypeINT8, []int{1, out}, tfbuild.Q(0.1, 0), nil)
+	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(act), []int{in, w, bias}, []int{o})
+	return o
+}
+
+// add adds an ADD of tensors x and y (int8 [1,n]) and returns its output.
+func add(b *tfbuild.Builder, name string, x, y, n int) int {
+	o := b.Tensor(name, tflite.TensorTypeINT8, []int{1, n}, tfbuild.Q(0.2, 0), nil)
+	b.Op(tflite.BuiltinOperatorADD, 2, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsAddOptions, Value: &tflite.AddOptionsT{}}, []int{x, y}, []int{o})
+	return o
+}
+
+func skipModel() []byte {
+	g := lcg(4)
+	b := tfbuild.New()
+	in := b.Tensor("input", tflite.TensorTypeINT8, []int{1, 8}, tfbuild.Q(0.1, 0), nil)
+	a := dense(b, &g, "block/a", in, 8, 8, tflite.ActivationFunctionTypeRELU)
+	c := dense(b, &g, "block/b", a, 8, 8, tflite.ActivationFunctionTypeNONE)
+	s := add(b, "block/add", a, c, 8)
+	out := dense(b, &g, "logits", s, 8, 10, tflite.ActivationFunctionTypeNONE)
+	b.Inputs(in)
+	b.Outputs(out)
+	return b.Bytes()
+}
+
+// residualModel is blocks × (x → FULLY_CONNECTED → ADD(x, ·)).
+func residualModel(blocks int) []byte {
+	g := lcg(5)
+	b := tfbuild.New()
+	x := b.Tensor("input", tflite.TensorTypeINT8, []int{1, 8}, tfbuild.Q(0.1, 0), nil)
+	b.Inputs(x)
+	for i := 0; i < blocks; i++ {
+		f := dense(b, &g, fmt.Sprintf("block%d/fc", i), x, 8, 8, tflite.ActivationFunctionTypeRELU)
+		x = add(b, fmt.Sprintf("block%d/add", i), x, f, 8)
+	}
+	b.Outputs(x)
 	return b.Bytes()
 }
