@@ -50,7 +50,7 @@ function showNotice(msg) {
 
 // setPickerFile names a loaded local file in the model picker.
 function setPickerFile(name) {
-  const opt = $('#model-picker').querySelector('option[value="__file"]');
+  const opt = $('#model-picker').querySelector('option[value=""]');
   opt.textContent = name ? `${name} (local file)` : '(local file)';
 }
 
@@ -136,7 +136,6 @@ async function loadModel(bytes, source, restore = {}) {
   const picker = $('#model-picker');
   setPickerFile(source.name ?? null);
   picker.value = source.builtin ?? '';
-  if (!source.builtin) picker.value = '__file';
   const image = isImageInput(model);
   $('#draw-area').hidden = !image;
   $('#tensor-inputs').hidden = image;
@@ -270,7 +269,7 @@ function renderAll(wall = lastWall) {
   // with garbage collection and the browser's timer resolution.
   const trace = times.smoothed(state.profile, r.trace);
   const engineMs = trace ? trace.reduce((a, t) => a + t.nanos, 0) / 1e6 : r.ms;
-  $('#timing').textContent = `inference: ${engineMs.toFixed(2)} ms in the engine${times.count(state.profile) > 1 ? ` (median of the last ${times.count(state.profile)} runs)` : ''}, ${r.ms.toFixed(2)} ms in the worker, ${wall.toFixed(1)} ms round trip (trace on, profile ${state.profile})`;
+  $('#timing').textContent = `inference: ${engineMs.toFixed(2)} ms in the engine${times.count(state.profile) > 1 ? ` (median of recent runs)` : ''}, ${r.ms.toFixed(2)} ms in the worker, ${wall.toFixed(1)} ms round trip (trace on, profile ${state.profile})`;
   const d = diffs();
   renderOps($('#ops'), m, { trace, diffs: d, selected: state.op, onSelect: selectOp });
   graph.setData({ trace, diffs: d });
@@ -470,7 +469,7 @@ async function main() {
   state.profileB = profiles.includes('tflite-xnnpack') ? 'tflite-xnnpack' : (profiles.find((p) => p !== 'reference') ?? 'reference');
   $('#profile-b').value = state.profileB;
   builtins = await (await fetch('models/index.json')).json();
-  $('#model-picker').replaceChildren(...builtins.map((b) => h('option', { value: b.id, text: b.title })), h('option', { value: '__file', text: '(local file)', disabled: true }));
+  $('#model-picker').replaceChildren(...builtins.map((b) => h('option', { value: b.id, text: b.title })), h('option', { value: '', text: '(local file)', disabled: true }));
   // "The model from the question": the StackOverflow asker's Dense(10),
   // opened on its FULLY_CONNECTED.
   const question = builtins.find((b) => b.id === 'mnist_dense_int8');
