@@ -6,16 +6,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useSuite, browserTest, open, loadFile, errorText, settle } from './helpers.mjs';
+import { VIEWPORTS, noHorizontalScroll } from './viewports.mjs';
 
 const s = useSuite();
 const model = (f) => path.join(s.models, f);
-export const VIEWPORTS = [{ width: 1440, height: 900 }, { width: 390, height: 844 }];
-
-// noHorizontalScroll checks the page is not wider than the window.
-export async function noHorizontalScroll(page, what) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
-  assert.ok(sw <= iw, `${what}: page is ${sw} px wide in a ${iw} px window`);
-}
 
 for (const vp of VIEWPORTS) {
   const at = `${vp.width}×${vp.height}`;

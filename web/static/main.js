@@ -380,8 +380,10 @@ async function linkState() {
 let urlTimer = null;
 function updateURL() {
   if (urlTimer || !state.model || state.expectHash) return;
+  document.body.dataset.urlPending = 'true';
   urlTimer = setTimeout(async () => {
     urlTimer = null;
+    delete document.body.dataset.urlPending;
     if (!state.model || state.expectHash) return;
     if (!state.source.builtin && state.bytes.length > MAX_EMBED && !state.sha256) return; // the hash is on its way
     try {

@@ -19,7 +19,9 @@
 // → FULLY_CONNECTED (op 3) → int8 [1,10]; the graph test checks that each
 // drawn edge joins the right producer and consumer. DIR/residual250_int8.tflite
 // is 125 such residual blocks (FULLY_CONNECTED + ADD): 250 ops for the
-// graph's readability test.
+// graph's readability test. DIR/rgb_int8.tflite takes an int8 [1,8,8,3]
+// colour image (scale 1/255, zero point −128) → FULLY_CONNECTED (4): a model
+// with an image input that is not the 28×28 drawing.
 //
 // With -huge it also writes DIR/huge_int8.tflite, a 624-byte model whose
 // traced run asks for more memory than WebAssembly has: the resilience test
@@ -52,6 +54,7 @@ func main() {
 	write(filepath.Join(*out, "wide_int8.tflite"), wideModel())
 	write(filepath.Join(*out, "skip_int8.tflite"), skipModel())
 	write(filepath.Join(*out, "residual250_int8.tflite"), residualModel(125))
+	write(filepath.Join(*out, "rgb_int8.tflite"), rgbModel())
 	if *huge {
 		write(filepath.Join(*out, "huge_int8.tflite"), hugeModel())
 		write(filepath.Join(*out, "trace_heavy_int8.tflite"), traceHeavyModel())
@@ -202,5 +205,18 @@ func residualModel(blocks int) []byte {
 		x = add(b, fmt.Sprintf("block%d/add", i), x, f, 8)
 	}
 	b.Outputs(x)
+	return b.Bytes()
+}
+
+func rgbModel() []byte {
+	g := lcg(6)
+	b := tfbuild.New()
+	in := b.Tensor("image", tflite.TensorTypeINT8, []int{1, 8, 8, 3}, tfbuild.Q(1.0/255, -128), nil)
+	w := b.Tensor("dense/weights", tflite.TensorTypeINT8, []int{4, 192}, tfbuild.Q(0.01, 0), tfbuild.I8(g.int8s(4*192, -127, 127)...))
+	bias := b.Tensor("dense/bias", tflite.TensorTypeINT32, []int{4}, tfbuild.Q(0.01/255, 0), tfbuild.I32(g.int32s(4, -500, 500)...))
+	out := b.Tensor("features", tflite.TensorTypeINT8, []int{1, 4}, tfbuild.Q(0.2, 0), nil)
+	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{in, w, bias}, []int{out})
+	b.Inputs(in)
+	b.Outputs(out)
 	return b.Bytes()
 }
