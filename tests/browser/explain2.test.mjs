@@ -21,6 +21,7 @@ for (const vp of VIEWPORTS) {
     await page.getByTestId('question-model').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=model-picker]').value === 'mnist_dense_int8');
     await settle(page);
+    await page.getByTestId('draw-canvas').scrollIntoViewIfNeeded();
     await draw(page, digits['2']);
     const m = await cliJSON(s, 'inspect', path.join(ROOT, 'web/static/models/mnist_dense_int8.tflite'));
     const fc = m.ops.findIndex((o) => o.builtin === 'FULLY_CONNECTED');
