@@ -26,10 +26,11 @@ export function pyFloat(x) {
   for (let p = 1; p <= 9; p++) {
     const s = f.toPrecision(p);
     if (Math.fround(Number(s)) === f) {
-      let t = String(Number(s));
-      if (/e/.test(t)) t = t.replace(/e([+-])(\d)$/, 'e$10$2');
-      else if (!t.includes('.')) t += '.';
-      return t;
+      const a = Math.abs(f);
+      // Scientific below 1e-4 and from 1e16 on, with a two-digit exponent.
+      if (a !== 0 && (a < 1e-4 || a >= 1e16)) return f.toExponential(p - 1).replace(/e([+-])(\d)$/, 'e$10$2');
+      const t = String(Number(s));
+      return t.includes('.') ? t : `${t}.`;
     }
   }
   return String(f);
