@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -63,15 +61,8 @@ func (r *recorder) Write(b []byte) (int, error) { r.body += string(b); return le
 func TestRunRefusesForeignHost(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{"index.html": "<!doctype html>hello"})
-	cfg := testConfig(t, root, true)
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	pr, pw := io.Pipe()
-	go func() { _ = run(ctx, "127.0.0.1:0", cfg, pw); pw.Close() }()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
+	line, stop := startRun(t, root)
+	defer stop()
 	m := regexp.MustCompile(`(http://127\.0\.0\.1:([0-9]+)/)`).FindStringSubmatch(line)
 	if m == nil {
 		t.Fatalf("printed %q", line)
@@ -93,6 +84,4 @@ func TestRunRefusesForeignHost(t *testing.T) {
 	if code, body := get("localhost:" + m[2]); code != http.StatusOK || body != "<!doctype html>hello" {
 		t.Errorf("localhost: %d %q", code, body)
 	}
-	cancel()
-	_, _ = io.ReadAll(pr)
 }

@@ -115,16 +115,22 @@ func fcModel() []byte {
 	return b.Bytes()
 }
 
-func imageModel() []byte {
-	g := lcg(2)
+func imageModel() []byte { return imageDense(2, []int{1, 28, 28, 1}, 10, "scores", 5000) }
+
+// imageDense is an int8 image (scale 1/255, zero point −128) →
+// FULLY_CONNECTED (units, no activation) → int8 [1,units] named out, with
+// weights from lcg(seed) and biases in ±biasRange.
+func imageDense(seed lcg, shape []int, units int, out string, biasRange int) []byte {
+	g := seed
+	n := shape[1] * shape[2] * shape[3]
 	b := tfbuild.New()
-	in := b.Tensor("image", tflite.TensorTypeINT8, []int{1, 28, 28, 1}, tfbuild.Q(1.0/255, -128), nil)
-	w := b.Tensor("dense/weights", tflite.TensorTypeINT8, []int{10, 784}, tfbuild.Q(0.01, 0), tfbuild.I8(g.int8s(10*784, -127, 127)...))
-	bias := b.Tensor("dense/bias", tflite.TensorTypeINT32, []int{10}, tfbuild.Q(0.01/255, 0), tfbuild.I32(g.int32s(10, -5000, 5000)...))
-	out := b.Tensor("scores", tflite.TensorTypeINT8, []int{1, 10}, tfbuild.Q(0.2, 0), nil)
-	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{in, w, bias}, []int{out})
+	in := b.Tensor("image", tflite.TensorTypeINT8, shape, tfbuild.Q(1.0/255, -128), nil)
+	w := b.Tensor("dense/weights", tflite.TensorTypeINT8, []int{units, n}, tfbuild.Q(0.01, 0), tfbuild.I8(g.int8s(units*n, -127, 127)...))
+	bias := b.Tensor("dense/bias", tflite.TensorTypeINT32, []int{units}, tfbuild.Q(0.01/255, 0), tfbuild.I32(g.int32s(units, -biasRange, biasRange)...))
+	o := b.Tensor(out, tflite.TensorTypeINT8, []int{1, units}, tfbuild.Q(0.2, 0), nil)
+	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{in, w, bias}, []int{o})
 	b.Inputs(in)
-	b.Outputs(out)
+	b.Outputs(o)
 	return b.Bytes()
 }
 
@@ -213,18 +219,7 @@ func residualModel(blocks int) []byte {
 	return b.Bytes()
 }
 
-func rgbModel() []byte {
-	g := lcg(6)
-	b := tfbuild.New()
-	in := b.Tensor("image", tflite.TensorTypeINT8, []int{1, 8, 8, 3}, tfbuild.Q(1.0/255, -128), nil)
-	w := b.Tensor("dense/weights", tflite.TensorTypeINT8, []int{4, 192}, tfbuild.Q(0.01, 0), tfbuild.I8(g.int8s(4*192, -127, 127)...))
-	bias := b.Tensor("dense/bias", tflite.TensorTypeINT32, []int{4}, tfbuild.Q(0.01/255, 0), tfbuild.I32(g.int32s(4, -500, 500)...))
-	out := b.Tensor("features", tflite.TensorTypeINT8, []int{1, 4}, tfbuild.Q(0.2, 0), nil)
-	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{in, w, bias}, []int{out})
-	b.Inputs(in)
-	b.Outputs(out)
-	return b.Bytes()
-}
+func rgbModel() []byte { return imageDense(6, []int{1, 8, 8, 3}, 4, "features", 500) }
 
 // act is an int8 activation tensor's quantization: after a fused ReLU it
 // covers [0, 12.75], else [−6.4, 6.35].
