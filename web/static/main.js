@@ -318,7 +318,7 @@ function selectOp(i) {
     updateURL();
   }
   // On a phone the details are below the graph: bring them up.
-  if (matchMedia('(max-width: 600px)').matches) $('#detail-panel').scrollIntoView({ block: 'start' });
+  if (matchMedia('(max-width: 900px)').matches) $('#detail-panel').scrollIntoView({ block: 'start' });
 }
 
 // selectElem explains element i of the selected op; a click (user=true)

@@ -147,7 +147,7 @@ export function renderTensor(div, model, ti, bytes, { onClose } = {}) {
   const box = h('div', { class: 'maps tensor-maps', dataset: { testid: 'tensor-values' } });
   groups.slice(0, MAX_SLICES).forEach((idx, c) => {
     const reals = idx.map((i) => real(t, vals[i], i));
-    box.append(h('figure', {}, sliceCanvas(reals, idx, vals, t), axis >= 0 ? h('figcaption', { text: `${axis === 0 ? 'row' : 'ch'} ${c}` }) : null));
+    box.append(h('figure', {}, sliceCanvas(reals, idx, vals, t), axis >= 0 ? h('figcaption', { text: `${t.shape.length === 2 && axis === 0 ? 'row' : 'ch'} ${c}` }) : null));
   });
   div.append(h('p', { class: 'muted', text: axis >= 0 ? `${groups.length} slices along dimension ${axis}${groups.length > MAX_SLICES ? `, first ${MAX_SLICES} drawn` : ''}; red positive, blue negative; hover for the value` : 'red positive, blue negative; hover for the value' }), box);
   // The numbers, per channel: pick one, see all of its stored integers and real values.
