@@ -18,7 +18,7 @@ export function renderExplanation(el, model, e, other = null, { run = null } = {
     const same = JSON.stringify(other.terms ?? null) === JSON.stringify(e.terms ?? null) && other.terms_total === e.terms_total;
     side.append(derivation(model, out, other, same ? e.profile : null, run));
   }
-  const m = multiplierDerivation(model, e);
+  const m = multiplierDerivation(model, e, [e, other].some((x) => x?.profile === 'tflite-xnnpack'));
   if (m) el.append(m);
 }
 
@@ -94,7 +94,7 @@ function requantOf(model, e) {
 
 // multiplierDerivation shows, step by step, how Prepare turned the three
 // scales into the integer multiplier and shift the steps above use.
-function multiplierDerivation(model, e) {
+function multiplierDerivation(model, e, xnnpack = false) {
   if (!e.terms?.length) return null;
   const x = requantOf(model, e);
   if (!x) return null;
@@ -107,7 +107,8 @@ function multiplierDerivation(model, e) {
       h('li', {}, 'real multiplier = s_in · s_w / s_out = ', h('code', { text: `${fmt(sIn)} · ${fmt(sW)} / ${fmt(sOut)}` }), ' = ', h('code', { class: 'real-m', text: fmt(r.real_multiplier) })),
       h('li', {}, 'normalise: real = mantissa · 2^exp with mantissa in [0.5, 1): ', h('code', { text: `${fmt(d.m)} · 2^${d.exp}` })),
       h('li', {}, 'Q31 multiplier = round(mantissa · 2^31) = ', h('code', { class: 'q-m', text: String(d.q) }), `, shift = exp = `, h('code', { class: 'q-shift', text: String(d.shift) })),
-      h('li', {}, 'so acc · real ≈ acc · ', h('code', { text: `${d.q} · 2^(${d.shift} − 31)` }), ok ? ' — the values Prepare derived (above).' : ` — Prepare derived ${r.quantized_multiplier}, shift ${r.shift}.`)));
+      h('li', {}, 'so acc · real ≈ acc · ', h('code', { text: `${d.q} · 2^(${d.shift} − 31)` }), ok ? ' — the values Prepare derived (above).' : ` — Prepare derived ${r.quantized_multiplier}, shift ${r.shift}.`)),
+    xnnpack ? h('p', { class: 'muted', text: 'tflite-xnnpack uses neither: it multiplies the accumulator by the real multiplier as a float32 (its "scale" step) and rounds half to even.' }) : null);
 }
 
 // derivation renders one explanation; sameTermsAs names the profile whose

@@ -10,7 +10,7 @@ import { formatShape, formatMs } from './tensors.js';
 import dagre from './vendor/dagre.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const NODE_W = 168, ROW_H = 14, HEAD_H = 22;
+const NODE_W = 196, ROW_H = 14, HEAD_H = 22;
 const MIN_SCALE = 0.01, MAX_SCALE = 4;
 // A freshly opened graph is never drawn smaller than this: a 250-op model
 // starts at its top, readable, instead of as a grey smear.
@@ -96,14 +96,14 @@ export function layoutGraph(model, gm = graphModel(model)) {
 // overlayColor maps v in [0,1] onto white → orange → red.
 function overlayColor(v) {
   const t = Math.max(0, Math.min(1, v));
-  return `rgb(255,${Math.round(255 - 150 * t)},${Math.round(255 - 230 * t)})`;
+  return `rgb(255,${Math.round(255 - 120 * t)},${Math.round(255 - 200 * t)})`;
 }
 
 // overlayValues returns, per op index, a number and its text for the chosen
 // overlay, or null when the overlay has no data yet.
 export function overlayValues(kind, model, { trace, diffs } = {}) {
   if (kind === 'time' && trace) {
-    return model.ops.map((op) => { const t = trace[op.index]; return t ? { v: t.nanos, text: formatMs(t.nanos) } : null; });
+    return model.ops.map((op) => { const t = trace[op.index]; return t ? { v: t.nanos, text: formatMs(t.nanos).replace('< ', '<') } : null; });
   }
   if (kind === 'diff' && diffs) {
     return model.ops.map((op) => { const d = diffs[op.index] ?? 0; return { v: d, text: d ? `${d} differ` : '' }; });
