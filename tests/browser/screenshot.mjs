@@ -68,7 +68,7 @@ try {
   wrote(path.join(docs, 'question.png'));
 
   // The graph of a branching model.
-  const g = await browser.newPage({ viewport: { width: 1440, height: 1100 }, deviceScaleFactor: 1 });
+  const g = await browser.newPage({ viewport: { width: 1440, height: 1100 }, deviceScaleFactor: 2 });
   await g.goto(server.url);
   await ready(g);
   await loadFile(g, path.join(dir, 'models', 'branchy_int8.tflite'));

@@ -89,3 +89,16 @@ for (const vp of VIEWPORTS) {
     assert.equal(await errorText(page), null);
   });
 }
+
+browserTest(s, 'a tensor named with HTML stays text in the tensor table, the graph and the Python copy', async (t, page) => {
+  await open(s, page);
+  await loadFile(page, path.join(s.models, 'fc_int8.tflite'));
+  const name = '<img src=x onerror="window.__pwned=1">hidden';
+  assert.equal(await page.locator('[data-testid=tensor-row][data-tensor="3"] td.name').textContent(), name);
+  await page.locator('[data-testid=tensor-row][data-tensor="3"]').click();
+  assert.match(await page.getByTestId('tensor-view').textContent(), /<img src=x onerror/);
+  await page.getByTestId('copy-python').click();
+  assert.ok((await page.getByTestId('python').inputValue()).includes(JSON.stringify(name)));
+  assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+});

@@ -108,7 +108,7 @@ function multiplierDerivation(model, e, xnnpack = false) {
       h('li', {}, 'normalise: real = mantissa · 2^exp with mantissa in [0.5, 1): ', h('code', { text: `${fmt(d.m)} · 2^${d.exp}` })),
       h('li', {}, 'Q31 multiplier = round(mantissa · 2^31) = ', h('code', { class: 'q-m', text: String(d.q) }), `, shift = exp = `, h('code', { class: 'q-shift', text: String(d.shift) })),
       h('li', {}, 'so acc · real ≈ acc · ', h('code', { text: `${d.q} · 2^(${d.shift} − 31)` }), ok ? ' — the values Prepare derived (above).' : ` — Prepare derived ${r.quantized_multiplier}, shift ${r.shift}.`)),
-    xnnpack ? h('p', { class: 'muted', text: 'tflite-xnnpack uses neither: it multiplies the accumulator by the real multiplier as a float32 (its "scale" step) and rounds half to even.' }) : null);
+    xnnpack ? h('p', { class: 'muted', text: 'tflite-xnnpack uses neither: it multiplies the accumulator by the float32 scale float32(s_in·s_w)/s_out (its "scale" step) and rounds half to even.' }) : null);
 }
 
 // derivation renders one explanation; sameTermsAs names the profile whose

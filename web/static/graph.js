@@ -10,7 +10,7 @@ import { formatShape, formatMs } from './tensors.js';
 import dagre from './vendor/dagre.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const NODE_W = 196, ROW_H = 14, HEAD_H = 22;
+const NODE_W = 220, ROW_H = 14, HEAD_H = 22;
 const MIN_SCALE = 0.01, MAX_SCALE = 4;
 // A freshly opened graph is never drawn smaller than this: a 250-op model
 // starts at its top, readable, instead of as a grey smear.

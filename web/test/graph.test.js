@@ -60,6 +60,6 @@ test('layoutGraph lays out 250 ops', () => {
 
 test('overlayValues: time per op, differing elements, or nothing without data', () => {
   assert.equal(overlayValues('time', skip, {}), null);
-  assert.deepEqual(overlayValues('time', skip, { trace: [{ nanos: 5e5 }, { nanos: 0 }, { nanos: 2e6 }, { nanos: 1e5 }] }).map((x) => x.text), ['0.5 ms', '< 0.1 ms', '2.0 ms', '0.1 ms']);
+  assert.deepEqual(overlayValues('time', skip, { trace: [{ nanos: 5e5 }, { nanos: 0 }, { nanos: 2e6 }, { nanos: 1e5 }] }).map((x) => x.text), ['0.5 ms', '<0.1 ms', '2.0 ms', '0.1 ms']);
   assert.deepEqual(overlayValues('diff', skip, { diffs: { 2: 3 } }).map((x) => x.v), [0, 0, 3, 0]);
 });
