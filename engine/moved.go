@@ -1,0 +1,43 @@
+package engine
+
+import "fmt"
+
+// Explanations for the ops that only move, pick or fill elements (RESIZE_
+// NEAREST_NEIGHBOR, SPLIT, PACK, GATHER, TILE, SLICE, DEPTH_TO_SPACE, …):
+// there is no arithmetic to derive, so the explanation says which input
+// element the output element is a copy of.
+
+// explainMoved explains an output element that is a copy of element
+// srcIndex of tensor src; how says why that element (the op's index
+// formula with the numbers filled in).
+func explainMoved(res *Result, src, srcIndex int, how string) *Explanation {
+	t := res.Model.Tensors[src]
+	v := elementValue(t.Type, res.Tensors[src], srcIndex)
+	return &Explanation{
+		Arithmetic: "copies the element unchanged (no arithmetic)",
+		Steps: []Step{
+			{Name: "source", Formula: how, Value: float64(srcIndex)},
+			{Name: "copy", Formula: fmt.Sprintf("tensor %d %q element %v (flat %d)", src, t.Name, t.Coords(srcIndex), srcIndex), Value: v},
+		},
+		Value: int64(v),
+	}
+}
+
+// explainConstant explains an output element that is a value the op
+// writes, not a copy of an input element (FILL, ZEROS_LIKE, padding).
+func explainConstant(v float64, how string) *Explanation {
+	return &Explanation{
+		Arithmetic: "writes a value (no arithmetic)",
+		Steps:      []Step{{Name: "value", Formula: how, Value: v}},
+		Value:      int64(v),
+	}
+}
+
+// elementValue is element i of a tensor of type t with raw bytes b, as a
+// float64 (exact for every type the engine has but int64 beyond 2^53).
+func elementValue(t DType, b []byte, i int) float64 {
+	if t == Float32 {
+		return float64(AsFloat32(b)[i])
+	}
+	return float64(intValue(t, b, i))
+}

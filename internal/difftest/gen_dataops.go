@@ -1,0 +1,128 @@
+package difftest
+
+import (
+	"math"
+
+	"github.com/int8scope/int8scope/engine/tfbuild"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// Generators for the ops that move, pick or fill elements and for shape
+// arithmetic (RESIZE_NEAREST_NEIGHBOR, SPLIT, PACK, GATHER, CAST, …), in
+// every element type TFLite has for each.
+
+func init() {
+	registerData("RESIZE_NEAREST_NEIGHBOR", genResizeNearest)
+}
+
+// dataOpsGens names the generators of this file (TestTFLMDataOps runs them
+// through TFLite Micro too).
+var dataOpsGens = map[string]bool{}
+
+func registerData(name string, f func(*gen) error, ops ...string) {
+	dataOpsGens[name] = true
+	register(name, f, ops...)
+}
+
+// typedQuant draws quantization parameters for a tensor of type typ: int8
+// and uint8 get a scale and a zero point, int16 a scale with zero point 0,
+// other types none.
+func (g *gen) typedQuant(typ tflite.TensorType) *tfbuild.Quant {
+	switch typ {
+	case tflite.TensorTypeINT8:
+		return g.anyQuant()
+	case tflite.TensorTypeUINT8:
+		return q(g.scale(1.0/128, 1.0/4), int64(pick(g, 0, 128, 255, g.intn(0, 255))))
+	case tflite.TensorTypeINT16:
+		return q(g.scale(1.0/32768, 1.0/64), 0)
+	}
+	return nil
+}
+
+// values draws n random values of type typ as raw bytes: integers over
+// their whole range (int32 and int64 often small), bools, and float32
+// values in [−8, 8] that repeat often (ties matter to comparisons and
+// reductions).
+func (g *gen) values(typ tflite.TensorType, n int) []byte {
+	switch typ {
+	case tflite.TensorTypeINT8, tflite.TensorTypeUINT8:
+		return g.i8(n)
+	case tflite.TensorTypeBOOL:
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(g.rng.Intn(2))
+		}
+		return b
+	case tflite.TensorTypeINT16:
+		v := make([]int16, n)
+		for i := range v {
+			v[i] = int16(g.rng.Intn(65536) - 32768)
+		}
+		return tfbuild.I16(v...)
+	case tflite.TensorTypeINT32:
+		v := make([]int32, n)
+		small := g.chance(0.5)
+		for i := range v {
+			if small {
+				v[i] = int32(g.intn(-20, 20))
+			} else {
+				v[i] = int32(g.rng.Uint32())
+			}
+		}
+		return tfbuild.I32(v...)
+	case tflite.TensorTypeINT64:
+		v := make([]int64, n)
+		for i := range v {
+			v[i] = int64(g.rng.Uint64())
+			if g.chance(0.5) {
+				v[i] = int64(g.intn(-20, 20))
+			}
+		}
+		return tfbuild.I64(v...)
+	case tflite.TensorTypeFLOAT32:
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(math.Round(g.rng.Float64()*64-32) / 4)
+			if g.chance(0.5) {
+				v[i] = float32(g.rng.Float64()*16 - 8)
+			}
+		}
+		return tfbuild.F32(v...)
+	}
+	panic("difftest: no values for type " + typ.String())
+}
+
+// typedInput adds a subgraph input of type typ with random values.
+func (g *gen) typedInput(name string, typ tflite.TensorType, shape []int, qq *tfbuild.Quant) int {
+	t := g.b.Tensor(name, typ, shape, qq, nil)
+	g.inputs = append(g.inputs, t)
+	g.inputData = append(g.inputData, g.values(typ, prod(shape)))
+	return t
+}
+
+// tensor adds a non-constant tensor.
+func (g *gen) tensor(name string, typ tflite.TensorType, shape []int, qq *tfbuild.Quant) int {
+	return g.b.Tensor(name, typ, shape, qq, nil)
+}
+
+func genResizeNearest(g *gen) error {
+	typ := pick(g, tflite.TensorTypeINT8, tflite.TensorTypeINT8, tflite.TensorTypeUINT8, tflite.TensorTypeINT16, tflite.TensorTypeFLOAT32)
+	s := []int{g.intn(1, 2), g.intn(1, 7), g.intn(1, 7), g.intn(1, 4)}
+	oh, ow := g.intn(1, 13), g.intn(1, 13)
+	if g.chance(0.4) { // the common case: an integer upscale
+		k := g.intn(2, 3)
+		oh, ow = s[1]*k, s[2]*k
+	}
+	o := &tflite.ResizeNearestNeighborOptionsT{AlignCorners: g.chance(0.3), HalfPixelCenters: g.chance(0.4)}
+	if o.AlignCorners && o.HalfPixelCenters && g.chance(0.5) {
+		o.HalfPixelCenters = false
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	y := g.tensor("y", typ, []int{s[0], oh, ow, s[3]}, qq)
+	g.note("RESIZE_NEAREST_NEIGHBOR %v %v → [%d %d] align_corners %v half_pixel_centers %v", typ, s, oh, ow, o.AlignCorners, o.HalfPixelCenters)
+	g.b.Op(tflite.BuiltinOperatorRESIZE_NEAREST_NEIGHBOR, 3, opts(tflite.BuiltinOptionsResizeNearestNeighborOptions, o),
+		[]int{x, g.constI32("size", int32(oh), int32(ow))}, []int{y})
+	g.finish(y)
+	return nil
+}
