@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/int8scope/int8scope/engine/tfbuild"
@@ -13,6 +14,7 @@ import (
 
 func init() {
 	registerData("RESIZE_NEAREST_NEIGHBOR", genResizeNearest)
+	registerData("SPLIT", genSplit)
 }
 
 // dataOpsGens names the generators of this file (TestTFLMDataOps runs them
@@ -124,5 +126,43 @@ func genResizeNearest(g *gen) error {
 	g.b.Op(tflite.BuiltinOperatorRESIZE_NEAREST_NEIGHBOR, 3, opts(tflite.BuiltinOptionsResizeNearestNeighborOptions, o),
 		[]int{x, g.constI32("size", int32(oh), int32(ow))}, []int{y})
 	g.finish(y)
+	return nil
+}
+
+// anyType draws one of types.
+func (g *gen) anyType(types ...tflite.TensorType) tflite.TensorType { return pick(g, types...) }
+
+var (
+	f32, i8t, u8t, i16t, i32t, i64t, boolT = tflite.TensorTypeFLOAT32, tflite.TensorTypeINT8, tflite.TensorTypeUINT8,
+		tflite.TensorTypeINT16, tflite.TensorTypeINT32, tflite.TensorTypeINT64, tflite.TensorTypeBOOL
+)
+
+func genSplit(g *gen) error {
+	typ := g.anyType(i8t, i8t, u8t, i16t, i32t, f32)
+	s := g.shape(1, 4, 300)
+	axis := g.intn(0, len(s)-1)
+	n := g.intn(1, 4)
+	s[axis] = n * g.intn(1, 3)
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	os := append([]int{}, s...)
+	os[axis] /= n
+	var outs []int
+	for k := 0; k < n; k++ {
+		oq := qq
+		if qq != nil && g.chance(0.1) { // TFLite copies the bytes whatever the outputs' quantization
+			oq = g.typedQuant(typ)
+			g.note("y%d requantized", k)
+		}
+		outs = append(outs, g.tensor(fmt.Sprintf("y%d", k), typ, os, oq))
+	}
+	a := int32(axis)
+	if g.chance(0.3) {
+		a -= int32(len(s))
+	}
+	g.note("SPLIT %v %v axis %d into %d", typ, s, a, n)
+	g.b.Op(tflite.BuiltinOperatorSPLIT, 2, opts(tflite.BuiltinOptionsSplitOptions, &tflite.SplitOptionsT{NumSplits: int32(n)}),
+		[]int{g.b.Tensor("axis", i32t, nil, nil, tfbuild.I32(a)), x}, outs)
+	g.finish(outs...)
 	return nil
 }
