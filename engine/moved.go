@@ -41,3 +41,14 @@ func elementValue(t DType, b []byte, i int) float64 {
 	}
 	return float64(intValue(t, b, i))
 }
+
+// sameQuant checks what TFLite's PACK and UNPACK check in Prepare: the
+// input and output have the same scale and zero point (the kernels copy
+// bytes and do not rescale).
+func sameQuant(c *prepCtx, in, out *Tensor) error {
+	if in.Scale() != out.Scale() || in.ZeroPoint() != out.ZeroPoint() {
+		return c.errorf("tensor %d has scale %v, zero point %d but tensor %d has %v, %d; TFLite's %s does not rescale and requires them equal",
+			in.Index, in.Scale(), in.ZeroPoint(), out.Index, out.Scale(), out.ZeroPoint(), c.op.Builtin)
+	}
+	return nil
+}

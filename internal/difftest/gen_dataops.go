@@ -15,6 +15,9 @@ import (
 func init() {
 	registerData("RESIZE_NEAREST_NEIGHBOR", genResizeNearest)
 	registerData("SPLIT", genSplit)
+	registerData("SPLIT_V", genSplitV)
+	registerData("PACK", genPack)
+	registerData("UNPACK", genUnpack)
 }
 
 // dataOpsGens names the generators of this file (TestTFLMDataOps runs them
@@ -163,6 +166,120 @@ func genSplit(g *gen) error {
 	g.note("SPLIT %v %v axis %d into %d", typ, s, a, n)
 	g.b.Op(tflite.BuiltinOperatorSPLIT, 2, opts(tflite.BuiltinOptionsSplitOptions, &tflite.SplitOptionsT{NumSplits: int32(n)}),
 		[]int{g.b.Tensor("axis", i32t, nil, nil, tfbuild.I32(a)), x}, outs)
+	g.finish(outs...)
+	return nil
+}
+
+// outQuant is the quantization of an output that TFLite copies bytes into:
+// usually the input's, sometimes (when differ) another one.
+func (g *gen) outQuant(typ tflite.TensorType, qq *tfbuild.Quant, name string) *tfbuild.Quant {
+	if qq != nil && g.chance(0.1) {
+		g.note("%s requantized", name)
+		return g.typedQuant(typ)
+	}
+	return qq
+}
+
+func genSplitV(g *gen) error {
+	typ := g.anyType(i8t, i8t, u8t, i16t, i32t, f32)
+	s := g.shape(1, 4, 300)
+	axis := g.intn(0, len(s)-1)
+	n := g.intn(1, 4)
+	sizes := make([]int32, n)
+	total := 0
+	for k := range sizes {
+		sizes[k] = int32(g.intn(0, 4))
+		total += int(sizes[k])
+	}
+	if g.chance(0.4) {
+		sizes[g.rng.Intn(n)] = -1
+	}
+	s[axis] = max(total, 1)
+	if total == 0 {
+		for k := range sizes {
+			if sizes[k] == 0 {
+				sizes[k] = 1
+				break
+			}
+		}
+		if sizes[0] == -1 && n == 1 {
+			sizes[0] = -1
+		}
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	rest := s[axis]
+	for _, v := range sizes {
+		if v > 0 {
+			rest -= int(v)
+		}
+	}
+	var outs []int
+	for k, v := range sizes {
+		os := append([]int{}, s...)
+		os[axis] = int(v)
+		if v < 0 {
+			os[axis] = rest
+		}
+		outs = append(outs, g.tensor(fmt.Sprintf("y%d", k), typ, os, g.outQuant(typ, qq, fmt.Sprintf("y%d", k))))
+	}
+	var st int
+	if g.chance(0.3) {
+		v := make([]int64, n)
+		for k := range v {
+			v[k] = int64(sizes[k])
+		}
+		st = g.b.Tensor("size_splits", i64t, []int{n}, nil, tfbuild.I64(v...))
+	} else {
+		st = g.constI32("size_splits", sizes...)
+	}
+	g.note("SPLIT_V %v %v axis %d sizes %v", typ, s, axis, sizes)
+	g.b.Op(tflite.BuiltinOperatorSPLIT_V, 2, opts(tflite.BuiltinOptionsSplitVOptions, &tflite.SplitVOptionsT{NumSplits: int32(n)}),
+		[]int{x, st, g.b.Tensor("axis", i32t, nil, nil, tfbuild.I32(int32(axis)))}, outs)
+	g.finish(outs...)
+	return nil
+}
+
+func genPack(g *gen) error {
+	typ := g.anyType(i8t, i8t, u8t, i16t, i32t, f32)
+	s := g.shape(0, 3, 200)
+	n := g.intn(1, 4)
+	axis := g.intn(0, len(s))
+	qq := g.typedQuant(typ)
+	var ins []int
+	for k := 0; k < n; k++ {
+		ins = append(ins, g.typedInput(fmt.Sprintf("x%d", k), typ, s, qq))
+	}
+	os := append(append(append([]int{}, s[:axis]...), n), s[axis:]...)
+	y := g.tensor("y", typ, os, qq)
+	a := int32(axis)
+	if g.chance(0.3) {
+		a -= int32(len(s) + 1)
+	}
+	g.note("PACK %v %d × %v axis %d", typ, n, s, a)
+	g.b.Op(tflite.BuiltinOperatorPACK, 2, opts(tflite.BuiltinOptionsPackOptions, &tflite.PackOptionsT{ValuesCount: int32(n), Axis: a}), ins, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genUnpack(g *gen) error {
+	typ := g.anyType(i8t, i8t, u8t, i16t, i32t, f32, boolT)
+	s := g.shape(1, 4, 200)
+	axis := g.intn(0, len(s)-1)
+	s[axis] = g.intn(1, 4)
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	os := append(append([]int{}, s[:axis]...), s[axis+1:]...)
+	var outs []int
+	for k := 0; k < s[axis]; k++ {
+		outs = append(outs, g.tensor(fmt.Sprintf("y%d", k), typ, os, qq))
+	}
+	a := int32(axis)
+	if g.chance(0.3) {
+		a -= int32(len(s))
+	}
+	g.note("UNPACK %v %v axis %d", typ, s, a)
+	g.b.Op(tflite.BuiltinOperatorUNPACK, 2, opts(tflite.BuiltinOptionsUnpackOptions, &tflite.UnpackOptionsT{Num: int32(s[axis]), Axis: a}), []int{x}, outs)
 	g.finish(outs...)
 	return nil
 }
