@@ -18,6 +18,7 @@ func init() {
 	registerData("SPLIT_V", genSplitV)
 	registerData("PACK", genPack)
 	registerData("UNPACK", genUnpack)
+	registerData("GATHER", genGather)
 }
 
 // dataOpsGens names the generators of this file (TestTFLMDataOps runs them
@@ -281,5 +282,59 @@ func genUnpack(g *gen) error {
 	g.note("UNPACK %v %v axis %d", typ, s, a)
 	g.b.Op(tflite.BuiltinOperatorUNPACK, 2, opts(tflite.BuiltinOptionsUnpackOptions, &tflite.UnpackOptionsT{Num: int32(s[axis]), Axis: a}), []int{x}, outs)
 	g.finish(outs...)
+	return nil
+}
+
+// indices adds an int32 or int64 tensor of shape holding values drawn
+// from [0, n): constant, or a subgraph input.
+func (g *gen) indices(name string, shape []int, n int) int {
+	typ := g.anyType(i32t, i32t, i64t)
+	v := make([]int64, prod(shape))
+	for i := range v {
+		v[i] = int64(g.rng.Intn(max(n, 1)))
+	}
+	var b []byte
+	if typ == i32t {
+		w := make([]int32, len(v))
+		for i := range v {
+			w[i] = int32(v[i])
+		}
+		b = tfbuild.I32(w...)
+	} else {
+		b = tfbuild.I64(v...)
+	}
+	if typ == i64t || g.chance(0.5) { // the oracle cannot feed int64 inputs
+		return g.b.Tensor(name, typ, shape, nil, b)
+	}
+	t := g.b.Tensor(name, typ, shape, nil, nil)
+	g.inputs = append(g.inputs, t)
+	g.inputData = append(g.inputData, b)
+	return t
+}
+
+func genGather(g *gen) error {
+	typ := g.anyType(i8t, i8t, u8t, i16t, i32t, f32, boolT)
+	s := g.shape(1, 4, 200)
+	axis := g.intn(0, len(s)-1)
+	bd := 0
+	if axis > 0 && g.chance(0.3) {
+		bd = g.intn(1, axis)
+	}
+	ps := append([]int{}, s[:bd]...)
+	for k := g.intn(0, 2); k > 0; k-- {
+		ps = append(ps, g.intn(1, 4))
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	pos := g.indices("positions", ps, s[axis])
+	os := append(append(append([]int{}, s[:axis]...), ps[bd:]...), s[axis+1:]...)
+	y := g.tensor("y", typ, os, qq)
+	a := int32(axis)
+	if g.chance(0.3) {
+		a -= int32(len(s))
+	}
+	g.note("GATHER %v %v axis %d batch_dims %d positions %v", typ, s, a, bd, ps)
+	g.b.Op(tflite.BuiltinOperatorGATHER, 2, opts(tflite.BuiltinOptionsGatherOptions, &tflite.GatherOptionsT{Axis: a, BatchDims: int32(bd)}), []int{x, pos}, []int{y})
+	g.finish(y)
 	return nil
 }
