@@ -19,6 +19,7 @@ func init() {
 	registerData("PACK", genPack)
 	registerData("UNPACK", genUnpack)
 	registerData("GATHER", genGather)
+	registerData("CAST", genCast)
 }
 
 // dataOpsGens names the generators of this file (TestTFLMDataOps runs them
@@ -337,4 +338,34 @@ func genGather(g *gen) error {
 	g.b.Op(tflite.BuiltinOperatorGATHER, 2, opts(tflite.BuiltinOptionsGatherOptions, &tflite.GatherOptionsT{Axis: a, BatchDims: int32(bd)}), []int{x, pos}, []int{y})
 	g.finish(y)
 	return nil
+}
+
+func genCast(g *gen) error {
+	types := []tflite.TensorType{f32, i32t, u8t, i8t, i16t, boolT}
+	from, to := g.anyType(types...), g.anyType(types...)
+	s := g.shape(0, 4, 200)
+	x := g.b.Tensor("x", from, s, g.typedQuant(from), nil)
+	data := g.values(from, prod(s))
+	if from == f32 && to == u8t { // C++ leaves float → uint8 of a negative value undefined
+		v := engineF32(data)
+		for i := range v {
+			v[i] = float32(math.Abs(float64(v[i])))
+		}
+		data = tfbuild.F32(v...)
+	}
+	g.inputs, g.inputData = append(g.inputs, x), append(g.inputData, data)
+	y := g.tensor("y", to, s, g.typedQuant(to))
+	g.note("CAST %v → %v %v", from, to, s)
+	g.b.Op(tflite.BuiltinOperatorCAST, 1, nil, []int{x}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+// engineF32 reads little-endian float32 bytes.
+func engineF32(b []byte) []float32 {
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
+	}
+	return v
 }
