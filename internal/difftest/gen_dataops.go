@@ -20,6 +20,11 @@ func init() {
 	registerData("UNPACK", genUnpack)
 	registerData("GATHER", genGather)
 	registerData("CAST", genCast)
+	registerData("SHAPE", genShape)
+	registerData("FILL", genFill)
+	registerData("TILE", genTile)
+	registerData("RANGE", genRange)
+	registerData("SLICE", genSlice)
 }
 
 // dataOpsGens names the generators of this file (TestTFLMDataOps runs them
@@ -368,4 +373,139 @@ func engineF32(b []byte) []float32 {
 		v[i] = math.Float32frombits(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
 	}
 	return v
+}
+
+// constInts adds a constant 1-D int32 or (when allow64) int64 tensor.
+func (g *gen) constInts(name string, allow64 bool, v ...int) int {
+	if allow64 && g.chance(0.3) {
+		w := make([]int64, len(v))
+		for i := range v {
+			w[i] = int64(v[i])
+		}
+		g.note("%s int64", name)
+		return g.b.Tensor(name, i64t, []int{len(v)}, nil, tfbuild.I64(w...))
+	}
+	w := make([]int32, len(v))
+	for i := range v {
+		w[i] = int32(v[i])
+	}
+	return g.constI32(name, w...)
+}
+
+func genShape(g *gen) error {
+	typ := g.anyType(i8t, u8t, i16t, i32t, f32, boolT)
+	s := g.shape(0, 5, 200)
+	x := g.typedInput("x", typ, s, g.typedQuant(typ))
+	y := g.tensor("y", i32t, []int{len(s)}, nil)
+	g.note("SHAPE %v %v", typ, s)
+	g.b.Op(tflite.BuiltinOperatorSHAPE, 1, opts(tflite.BuiltinOptionsShapeOptions, &tflite.ShapeOptionsT{OutType: i32t}), []int{x}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genFill(g *gen) error {
+	typ := g.anyType(f32, i32t, boolT, i8t, i16t)
+	s := g.shape(1, 4, 200)
+	qq := g.typedQuant(typ)
+	v := g.typedInput("value", typ, nil, qq)
+	y := g.tensor("y", typ, s, qq)
+	g.note("FILL %v %v", typ, s)
+	g.b.Op(tflite.BuiltinOperatorFILL, 1, nil, []int{g.constInts("dims", true, s...), v}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genTile(g *gen) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i32t, boolT)
+	s := g.shape(1, 4, 60)
+	mult := make([]int, len(s))
+	os := make([]int, len(s))
+	for d := range s {
+		mult[d] = g.intn(1, 3)
+		if g.chance(0.05) {
+			mult[d] = 0
+		}
+		os[d] = s[d] * mult[d]
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	y := g.tensor("y", typ, os, qq)
+	g.note("TILE %v %v × %v", typ, s, mult)
+	g.b.Op(tflite.BuiltinOperatorTILE, 1, nil, []int{x, g.constInts("multiples", true, mult...)}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genRange(g *gen) error {
+	typ := g.anyType(i32t, f32)
+	var args [3]int
+	var n int
+	if typ == i32t {
+		start, delta := g.intn(-20, 20), g.intn(1, 5)
+		if g.chance(0.4) {
+			delta = -delta
+		}
+		limit := start + delta*g.intn(0, 30) + g.intn(0, 1)*delta/2
+		n = 0
+		for v := start; (delta > 0 && v < limit) || (delta < 0 && v > limit); v += delta {
+			n++
+		}
+		args = [3]int{start, limit, delta}
+		y := g.tensor("y", i32t, []int{n}, nil)
+		var ins []int
+		for k, name := range []string{"start", "limit", "delta"} {
+			ins = append(ins, g.b.Tensor(name, i32t, nil, nil, tfbuild.I32(int32(args[k]))))
+		}
+		g.note("RANGE int32 %v → %d", args, n)
+		g.b.Op(tflite.BuiltinOperatorRANGE, 1, nil, ins, []int{y})
+		g.finish(y)
+		return nil
+	}
+	start := float32(g.rng.Float64()*20 - 10)
+	delta := float32(g.rng.Float64()*2 + 0.01)
+	if g.chance(0.3) {
+		delta = pick(g, float32(0.1), float32(0.2), float32(1.0/3), float32(0.5))
+	}
+	if g.chance(0.4) {
+		delta = -delta
+	}
+	limit := start + delta*float32(g.intn(0, 40)) + delta*float32(g.rng.Float64())
+	n = int(math.Ceil(float64(float32(math.Abs(float64((limit - start) / delta))))))
+	y := g.tensor("y", f32, []int{n}, nil)
+	var ins []int
+	for _, v := range []struct {
+		name string
+		v    float32
+	}{{"start", start}, {"limit", limit}, {"delta", delta}} {
+		ins = append(ins, g.b.Tensor(v.name, f32, nil, nil, tfbuild.F32(v.v)))
+	}
+	g.note("RANGE float32 %v %v %v → %d", start, limit, delta, n)
+	g.b.Op(tflite.BuiltinOperatorRANGE, 1, nil, ins, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genSlice(g *gen) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i16t, i32t, boolT)
+	s := g.shape(1, 5, 300)
+	begin, size := make([]int, len(s)), make([]int, len(s))
+	os := make([]int, len(s))
+	for d := range s {
+		begin[d] = g.intn(0, s[d]-1)
+		size[d] = g.intn(1, s[d]-begin[d]) // the browser TFLite traps on empty slices
+		os[d] = size[d]
+		if g.chance(0.2) {
+			size[d] = -1
+			os[d] = s[d] - begin[d]
+		}
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	y := g.tensor("y", typ, os, qq)
+	// int32 begin and size only: with int64 ones the browser TFLite reads
+	// wrong values or traps (PROFILES.md).
+	g.note("SLICE %v %v begin %v size %v", typ, s, begin, size)
+	g.b.Op(tflite.BuiltinOperatorSLICE, 1, nil, []int{x, g.constInts("begin", false, begin...), g.constInts("size", false, size...)}, []int{y})
+	g.finish(y)
+	return nil
 }
