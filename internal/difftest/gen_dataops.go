@@ -25,6 +25,9 @@ func init() {
 	registerData("TILE", genTile)
 	registerData("RANGE", genRange)
 	registerData("SLICE", genSlice)
+	registerData("GATHER_ND", genGatherNd)
+	registerData("DEPTH_TO_SPACE", func(g *gen) error { return genDepthSpace(g, true) })
+	registerData("SPACE_TO_DEPTH", func(g *gen) error { return genDepthSpace(g, false) })
 }
 
 // dataOpsGens names the generators of this file (TestTFLMDataOps runs them
@@ -506,6 +509,70 @@ func genSlice(g *gen) error {
 	// wrong values or traps (PROFILES.md).
 	g.note("SLICE %v %v begin %v size %v", typ, s, begin, size)
 	g.b.Op(tflite.BuiltinOperatorSLICE, 1, nil, []int{x, g.constInts("begin", false, begin...), g.constInts("size", false, size...)}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genGatherNd(g *gen) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i16t, i32t)
+	s := g.shape(1, 4, 200)
+	depth := g.intn(1, len(s))
+	is := []int{}
+	for k := g.intn(0, 2); k > 0; k-- {
+		is = append(is, g.intn(1, 4))
+	}
+	is = append(is, depth)
+	// each index in its own dimension's range
+	itype := g.anyType(i32t, i32t, i64t)
+	n := prod(is[:len(is)-1])
+	v := make([]int64, n*depth)
+	for i := range v {
+		v[i] = int64(g.rng.Intn(s[i%depth]))
+	}
+	var b []byte
+	if itype == i32t {
+		w := make([]int32, len(v))
+		for i := range v {
+			w[i] = int32(v[i])
+		}
+		b = tfbuild.I32(w...)
+	} else {
+		b = tfbuild.I64(v...)
+	}
+	var idx int
+	if itype == i64t || g.chance(0.5) {
+		idx = g.b.Tensor("indices", itype, is, nil, b)
+	} else {
+		idx = g.b.Tensor("indices", itype, is, nil, nil)
+		g.inputs, g.inputData = append(g.inputs, idx), append(g.inputData, b)
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	os := append(append([]int{}, is[:len(is)-1]...), s[depth:]...)
+	y := g.tensor("y", typ, os, qq)
+	g.note("GATHER_ND %v %v indices %v %v", typ, s, itype, is)
+	g.b.Op(tflite.BuiltinOperatorGATHER_ND, 1, nil, []int{x, idx}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genDepthSpace(g *gen, toSpace bool) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i32t)
+	b := g.intn(1, 3)
+	n, h, w, c := g.intn(1, 2), g.intn(1, 4), g.intn(1, 4), g.intn(1, 4)
+	in, out := []int{n, h, w, c * b * b}, []int{n, h * b, w * b, c}
+	code := tflite.BuiltinOperatorDEPTH_TO_SPACE
+	o := opts(tflite.BuiltinOptionsDepthToSpaceOptions, &tflite.DepthToSpaceOptionsT{BlockSize: int32(b)})
+	if !toSpace {
+		in, out = out, in
+		code = tflite.BuiltinOperatorSPACE_TO_DEPTH
+		o = opts(tflite.BuiltinOptionsSpaceToDepthOptions, &tflite.SpaceToDepthOptionsT{BlockSize: int32(b)})
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, in, qq)
+	y := g.tensor("y", typ, out, qq)
+	g.note("%v %v %v block %d", code, typ, in, b)
+	g.b.Op(code, 1, o, []int{x}, []int{y})
 	g.finish(y)
 	return nil
 }
