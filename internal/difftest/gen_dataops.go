@@ -26,6 +26,8 @@ func init() {
 	registerData("RANGE", genRange)
 	registerData("SLICE", genSlice)
 	registerData("GATHER_ND", genGatherNd)
+	registerData("REDUCE_MAX", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MAX) })
+	registerData("REDUCE_MIN", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MIN) })
 	registerData("DEPTH_TO_SPACE", func(g *gen) error { return genDepthSpace(g, true) })
 	registerData("SPACE_TO_DEPTH", func(g *gen) error { return genDepthSpace(g, false) })
 }
@@ -573,6 +575,44 @@ func genDepthSpace(g *gen, toSpace bool) error {
 	y := g.tensor("y", typ, out, qq)
 	g.note("%v %v %v block %d", code, typ, in, b)
 	g.b.Op(code, 1, o, []int{x}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genReduceMax(g *gen, code tflite.BuiltinOperator) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i16t, i32t)
+	s := g.shape(1, 4, 300)
+	var axes []int32
+	for d := range s {
+		if g.chance(0.5) {
+			a := int32(d)
+			if g.chance(0.3) {
+				a -= int32(len(s))
+			}
+			axes = append(axes, a)
+		}
+	}
+	if len(axes) == 0 {
+		axes = []int32{int32(g.intn(0, len(s)-1))}
+	}
+	keep := g.chance(0.5)
+	var os []int
+	for d, v := range s {
+		red := false
+		for _, a := range axes {
+			red = red || int(a) == d || int(a)+len(s) == d
+		}
+		if !red {
+			os = append(os, v)
+		} else if keep {
+			os = append(os, 1)
+		}
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	y := g.tensor("y", typ, os, qq)
+	g.note("%v %v %v axes %v keep_dims %v", code, typ, s, axes, keep)
+	g.b.Op(code, 1, opts(tflite.BuiltinOptionsReducerOptions, &tflite.ReducerOptionsT{KeepDims: keep}), []int{x, g.constI32("axes", axes...)}, []int{y})
 	g.finish(y)
 	return nil
 }
