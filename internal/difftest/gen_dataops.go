@@ -26,6 +26,10 @@ func init() {
 	registerData("RANGE", genRange)
 	registerData("SLICE", genSlice)
 	registerData("GATHER_ND", genGatherNd)
+	for _, code := range []tflite.BuiltinOperator{tflite.BuiltinOperatorEQUAL, tflite.BuiltinOperatorNOT_EQUAL, tflite.BuiltinOperatorLESS,
+		tflite.BuiltinOperatorLESS_EQUAL, tflite.BuiltinOperatorGREATER, tflite.BuiltinOperatorGREATER_EQUAL} {
+		registerData(code.String(), func(g *gen) error { return genComparison(g, code) })
+	}
 	registerData("REDUCE_MAX", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MAX) })
 	registerData("REDUCE_MIN", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MIN) })
 	registerData("DEPTH_TO_SPACE", func(g *gen) error { return genDepthSpace(g, true) })
@@ -613,6 +617,62 @@ func genReduceMax(g *gen, code tflite.BuiltinOperator) error {
 	y := g.tensor("y", typ, os, qq)
 	g.note("%v %v %v axes %v keep_dims %v", code, typ, s, axes, keep)
 	g.b.Op(code, 1, opts(tflite.BuiltinOptionsReducerOptions, &tflite.ReducerOptionsT{KeepDims: keep}), []int{x, g.constI32("axes", axes...)}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+// quantizedPair draws int8 or uint8 quantization for two inputs that are
+// compared: often the same, often scales a small factor apart.
+func (g *gen) quantizedPair(typ tflite.TensorType) (*tfbuild.Quant, *tfbuild.Quant) {
+	qa := g.typedQuant(typ)
+	switch g.rng.Intn(3) {
+	case 0:
+		return qa, qa
+	case 1:
+		qb := *qa
+		qb.Scale = []float32{qa.Scale[0] * pick(g, float32(2), float32(0.5), float32(4), float32(3))}
+		return qa, &qb
+	}
+	return qa, g.typedQuant(typ)
+}
+
+func genComparison(g *gen, code tflite.BuiltinOperator) error {
+	types := []tflite.TensorType{f32, f32, i32t, i8t, i8t, u8t}
+	if code == tflite.BuiltinOperatorEQUAL || code == tflite.BuiltinOperatorNOT_EQUAL {
+		types = append(types, boolT)
+	}
+	typ := g.anyType(types...)
+	s := g.shape(1, 4, 200)
+	t := g.broadcastOf(s)
+	if g.chance(0.5) {
+		s, t = t, s
+	}
+	var qa, qb *tfbuild.Quant
+	if typ == i8t || typ == u8t {
+		qa, qb = g.quantizedPair(typ) // scales below 1: TFLite aborts otherwise
+		for qb.Scale[0] >= 1 || qa.Scale[0] >= 1 {
+			qa.Scale[0], qb.Scale[0] = qa.Scale[0]/8, qb.Scale[0]/8
+		}
+		if g.chance(0.2) { // tiny scales: values a step apart can compare equal
+			qa.Scale[0], qb.Scale[0] = qa.Scale[0]/256, qb.Scale[0]/256
+		}
+	}
+	a := g.typedInput("a", typ, s, qa)
+	b := g.typedInput("b", typ, t, qb)
+	if typ == i32t || typ == i8t || typ == u8t || typ == f32 {
+		// copy some of a's values into b so that ties occur
+		da, db := g.inputData[len(g.inputData)-2], g.inputData[len(g.inputData)-1]
+		sz := len(da) / prod(s)
+		for i := 0; i+sz <= len(db); i += sz {
+			if g.chance(0.3) {
+				j := g.rng.Intn(prod(s)) * sz
+				copy(db[i:i+sz], da[j:j+sz])
+			}
+		}
+	}
+	y := g.tensor("y", boolT, broadcastShape(s, t), nil)
+	g.note("%v %v %v vs %v", code, typ, s, t)
+	g.b.Op(code, 1, nil, []int{a, b}, []int{y})
 	g.finish(y)
 	return nil
 }
