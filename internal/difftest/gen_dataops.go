@@ -30,6 +30,12 @@ func init() {
 		tflite.BuiltinOperatorLESS_EQUAL, tflite.BuiltinOperatorGREATER, tflite.BuiltinOperatorGREATER_EQUAL} {
 		registerData(code.String(), func(g *gen) error { return genComparison(g, code) })
 	}
+	registerData("LOGICAL_AND", func(g *gen) error { return genLogical(g, tflite.BuiltinOperatorLOGICAL_AND) })
+	registerData("LOGICAL_OR", func(g *gen) error { return genLogical(g, tflite.BuiltinOperatorLOGICAL_OR) })
+	registerData("LOGICAL_NOT", func(g *gen) error { return genLogical(g, tflite.BuiltinOperatorLOGICAL_NOT) })
+	registerData("ZEROS_LIKE", genZerosLike)
+	registerData("SELECT", func(g *gen) error { return genSelect(g, false) })
+	registerData("SELECT_V2", func(g *gen) error { return genSelect(g, true) })
 	registerData("REDUCE_MAX", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MAX) })
 	registerData("REDUCE_MIN", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MIN) })
 	registerData("DEPTH_TO_SPACE", func(g *gen) error { return genDepthSpace(g, true) })
@@ -674,5 +680,74 @@ func genComparison(g *gen, code tflite.BuiltinOperator) error {
 	g.note("%v %v %v vs %v", code, typ, s, t)
 	g.b.Op(code, 1, nil, []int{a, b}, []int{y})
 	g.finish(y)
+	return nil
+}
+
+func genLogical(g *gen, code tflite.BuiltinOperator) error {
+	s := g.shape(1, 4, 200)
+	ins := []int{g.typedInput("a", boolT, s, nil)}
+	os := s
+	if code != tflite.BuiltinOperatorLOGICAL_NOT {
+		t := g.broadcastOf(s)
+		if g.chance(0.5) {
+			s, t = t, s
+			g.inputData[0] = g.values(boolT, prod(s))
+			g.b.M.Subgraphs[0].Tensors[ins[0]].Shape = int32s(s)
+		}
+		ins = append(ins, g.typedInput("b", boolT, t, nil))
+		os = broadcastShape(s, t)
+	}
+	y := g.tensor("y", boolT, os, nil)
+	g.note("%v %v", code, s)
+	g.b.Op(code, 1, nil, ins, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func int32s(s []int) []int32 {
+	v := make([]int32, len(s))
+	for i := range s {
+		v[i] = int32(s[i])
+	}
+	return v
+}
+
+func genZerosLike(g *gen) error {
+	typ := g.anyType(f32, i32t)
+	s := g.shape(0, 4, 200)
+	x := g.typedInput("x", typ, s, nil)
+	y := g.tensor("y", typ, s, nil)
+	g.note("ZEROS_LIKE %v %v", typ, s)
+	g.b.Op(tflite.BuiltinOperatorZEROS_LIKE, 1, nil, []int{x}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genSelect(g *gen, v2 bool) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i16t, i32t, boolT)
+	s := g.shape(1, 4, 200)
+	cs, xs, ys := s, s, s
+	code := tflite.BuiltinOperatorSELECT
+	if v2 {
+		code = tflite.BuiltinOperatorSELECT_V2
+		cs, xs, ys = g.broadcastOf(s), g.broadcastOf(s), g.broadcastOf(s)
+		if g.chance(0.5) {
+			cs, xs = xs, cs
+		}
+	} else if len(s) > 1 && g.chance(0.4) {
+		cs = s[:1]
+	}
+	qq := g.typedQuant(typ)
+	cond := g.typedInput("cond", boolT, cs, nil)
+	x := g.typedInput("x", typ, xs, qq)
+	yv := g.typedInput("y", typ, ys, qq)
+	os := s
+	if v2 {
+		os = broadcastShape(broadcastShape(cs, xs), ys)
+	}
+	out := g.tensor("out", typ, os, qq)
+	g.note("%v %v cond %v x %v y %v", code, typ, cs, xs, ys)
+	g.b.Op(code, 1, nil, []int{cond, x, yv}, []int{out})
+	g.finish(out)
 	return nil
 }
