@@ -36,6 +36,7 @@ func init() {
 	registerData("ZEROS_LIKE", genZerosLike)
 	registerData("SELECT", func(g *gen) error { return genSelect(g, false) })
 	registerData("SELECT_V2", func(g *gen) error { return genSelect(g, true) })
+	registerData("ARG_MIN", genArgMin)
 	registerData("REDUCE_MAX", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MAX) })
 	registerData("REDUCE_MIN", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MIN) })
 	registerData("DEPTH_TO_SPACE", func(g *gen) error { return genDepthSpace(g, true) })
@@ -749,5 +750,23 @@ func genSelect(g *gen, v2 bool) error {
 	g.note("%v %v cond %v x %v y %v", code, typ, cs, xs, ys)
 	g.b.Op(code, 1, nil, []int{cond, x, yv}, []int{out})
 	g.finish(out)
+	return nil
+}
+
+func genArgMin(g *gen) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i32t, boolT)
+	s := g.shape(1, 4, 300)
+	axis := g.intn(0, len(s)-1)
+	x := g.typedInput("x", typ, s, g.typedQuant(typ))
+	var os []int
+	for d, v := range s {
+		if d != axis {
+			os = append(os, v)
+		}
+	}
+	y := g.tensor("y", i32t, os, nil) // int32: the oracle cannot read int64
+	g.note("ARG_MIN %v %v axis %d", typ, s, axis)
+	g.b.Op(tflite.BuiltinOperatorARG_MIN, 2, opts(tflite.BuiltinOptionsArgMinOptions, &tflite.ArgMinOptionsT{OutputType: i32t}), []int{x, g.constI32("axis", int32(axis))}, []int{y})
+	g.finish(y)
 	return nil
 }

@@ -120,7 +120,7 @@ type errTFLMLacks string
 
 func (e errTFLMLacks) Error() string { return string(e) }
 
-var tflmLacksRE = regexp.MustCompile(`Does not support type other than [a-z0-9|]+, but got [A-Z0-9]+|Only [a-z0-9]+( and [a-z0-9]+)* types are supported|only currently supports [a-z0-9]+ for input [0-9]+|data_type == kTfLite[A-Za-z0-9]+( \|\| data_type == kTfLite[A-Za-z0-9]+)* was not true|(Type|Params of type|Indices of type|Positions of type|Input type|Output type) '?[A-Za-z0-9]+'?( \([0-9]+\))? ((is|are) )?not supported( by [a-z_]+)?`)
+var tflmLacksRE = regexp.MustCompile(`Does not support type other than [a-z0-9|]+, but got [A-Z0-9]+|Only [a-z0-9_]+((,| and) [a-z0-9_]+)* (types )?are supported( currently, got [A-Z0-9]+)?|only currently supports [a-z0-9]+ for input [0-9]+|data_type == kTfLite[A-Za-z0-9]+( \|\| data_type == kTfLite[A-Za-z0-9]+)* was not true|(Type|Params of type|Indices of type|Positions of type|Input type|Output type) '?[A-Za-z0-9]+'?( \([0-9]+\))? ((is|are) )?not supported( by [a-z_]+)?`)
 
 func hasType(m *engine.Model, typ engine.DType) bool {
 	for _, t := range m.Tensors {
