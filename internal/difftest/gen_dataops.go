@@ -37,6 +37,12 @@ func init() {
 	registerData("SELECT", func(g *gen) error { return genSelect(g, false) })
 	registerData("SELECT_V2", func(g *gen) error { return genSelect(g, true) })
 	registerData("ARG_MIN", genArgMin)
+	registerData("BROADCAST_TO", genBroadcastTo)
+	registerData("MIRROR_PAD", genMirrorPad)
+	registerData("SPACE_TO_BATCH_ND", func(g *gen) error { return genSpaceBatch(g, true) })
+	registerData("BATCH_TO_SPACE_ND", func(g *gen) error { return genSpaceBatch(g, false) })
+	registerData("CUMSUM", genCumsum)
+	registerData("TOPK_V2", genTopK)
 	registerData("REDUCE_MAX", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MAX) })
 	registerData("REDUCE_MIN", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MIN) })
 	registerData("DEPTH_TO_SPACE", func(g *gen) error { return genDepthSpace(g, true) })
@@ -768,5 +774,131 @@ func genArgMin(g *gen) error {
 	g.note("ARG_MIN %v %v axis %d", typ, s, axis)
 	g.b.Op(tflite.BuiltinOperatorARG_MIN, 2, opts(tflite.BuiltinOptionsArgMinOptions, &tflite.ArgMinOptionsT{OutputType: i32t}), []int{x, g.constI32("axis", int32(axis))}, []int{y})
 	g.finish(y)
+	return nil
+}
+
+func genBroadcastTo(g *gen) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i16t, i32t, boolT)
+	os := g.shape(1, 5, 300)
+	s := g.broadcastOf(os)
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	y := g.tensor("y", typ, os, qq)
+	g.note("BROADCAST_TO %v %v → %v", typ, s, os)
+	g.b.Op(tflite.BuiltinOperatorBROADCAST_TO, 2, nil, []int{x, g.constInts("shape", true, os...)}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genMirrorPad(g *gen) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i32t)
+	s := g.shape(1, 4, 150)
+	mode := pick(g, tflite.MirrorPadModeREFLECT, tflite.MirrorPadModeSYMMETRIC)
+	limit := 1
+	if mode == tflite.MirrorPadModeSYMMETRIC {
+		limit = 0
+	}
+	var pads []int
+	os := make([]int, len(s))
+	for d := range s {
+		l, r := g.intn(0, s[d]-limit), g.intn(0, s[d]-limit)
+		pads = append(pads, l, r)
+		os[d] = s[d] + l + r
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	y := g.tensor("y", typ, os, qq)
+	var pt int
+	if g.chance(0.3) {
+		w := make([]int64, len(pads))
+		for i := range pads {
+			w[i] = int64(pads[i])
+		}
+		pt = g.b.Tensor("paddings", i64t, []int{len(s), 2}, nil, tfbuild.I64(w...))
+	} else {
+		w := make([]int32, len(pads))
+		for i := range pads {
+			w[i] = int32(pads[i])
+		}
+		pt = g.b.Tensor("paddings", i32t, []int{len(s), 2}, nil, tfbuild.I32(w...))
+	}
+	g.note("MIRROR_PAD %v %v %v paddings %v", typ, mode, s, pads)
+	g.b.Op(tflite.BuiltinOperatorMIRROR_PAD, 2, opts(tflite.BuiltinOptionsMirrorPadOptions, &tflite.MirrorPadOptionsT{Mode: mode}), []int{x, pt}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genSpaceBatch(g *gen, toBatch bool) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i32t)
+	rank := pick(g, 4, 4, 3)
+	m := rank - 2
+	block := make([]int, m)
+	pads := make([]int, 2*m)
+	n, c := g.intn(1, 2), g.intn(1, 3)
+	sp := make([]int, m) // the spatial sizes of the space side
+	for d := range m {
+		block[d] = g.intn(1, 3)
+		k := g.intn(1, 3)
+		total := block[d] * k // padded (or uncropped) size
+		pads[2*d] = g.intn(0, min(total-1, 2))
+		pads[2*d+1] = g.intn(0, min(total-1-pads[2*d], 2))
+		sp[d] = total - pads[2*d] - pads[2*d+1]
+	}
+	space := append(append([]int{n}, sp...), c)
+	batch := []int{n * prod(block)}
+	for d := range m {
+		batch = append(batch, (sp[d]+pads[2*d]+pads[2*d+1])/block[d])
+	}
+	batch = append(batch, c)
+	in, out := space, batch
+	code, what := tflite.BuiltinOperatorSPACE_TO_BATCH_ND, "paddings"
+	if !toBatch {
+		in, out = batch, space
+		code, what = tflite.BuiltinOperatorBATCH_TO_SPACE_ND, "crops"
+	}
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, in, qq)
+	y := g.tensor("y", typ, out, qq)
+	w := make([]int32, len(pads))
+	for i := range pads {
+		w[i] = int32(pads[i])
+	}
+	bt := g.constInts("block_shape", false, block...)
+	pt := g.b.Tensor(what, i32t, []int{m, 2}, nil, tfbuild.I32(w...))
+	g.note("%v %v %v block %v %s %v", code, typ, in, block, what, pads)
+	g.b.Op(code, 2, nil, []int{x, bt, pt}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genCumsum(g *gen) error {
+	typ := g.anyType(f32, f32, i32t)
+	s := g.shape(1, 4, 300)
+	axis := g.intn(0, len(s)-1)
+	o := &tflite.CumsumOptionsT{Exclusive: g.chance(0.5), Reverse: g.chance(0.5)}
+	x := g.typedInput("x", typ, s, nil)
+	y := g.tensor("y", typ, s, nil)
+	a := int32(axis)
+	if g.chance(0.3) {
+		a -= int32(len(s))
+	}
+	g.note("CUMSUM %v %v axis %d exclusive %v reverse %v", typ, s, a, o.Exclusive, o.Reverse)
+	g.b.Op(tflite.BuiltinOperatorCUMSUM, 1, opts(tflite.BuiltinOptionsCumsumOptions, o), []int{x, g.b.Tensor("axis", i32t, nil, nil, tfbuild.I32(a))}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genTopK(g *gen) error {
+	typ := g.anyType(f32, i8t, i8t, u8t, i32t)
+	s := g.shape(1, 3, 200)
+	k := g.intn(1, s[len(s)-1]) // k = 0: the browser TFLite traps on the empty outputs
+	qq := g.typedQuant(typ)
+	x := g.typedInput("x", typ, s, qq)
+	os := append(append([]int{}, s[:len(s)-1]...), k)
+	v := g.tensor("values", typ, os, qq)
+	idx := g.tensor("indices", i32t, os, nil)
+	g.note("TOPK_V2 %v %v k %d", typ, s, k)
+	g.b.Op(tflite.BuiltinOperatorTOPK_V2, 1, nil, []int{x, g.b.Tensor("k", i32t, nil, nil, tfbuild.I32(int32(k)))}, []int{v, idx})
+	g.finish(v, idx)
 	return nil
 }
