@@ -16,7 +16,7 @@ import (
 // (arg_min.go) is the same kernel with std::less: Min set.
 type ArgMaxParams struct {
 	Min      bool  `json:"min,omitempty"` // ARG_MIN
-	Axis     int   `json:"axis"` // non-negative
+	Axis     int   `json:"axis"`          // non-negative
 	Outer    int   `json:"outer"`
 	AxisSize int   `json:"axis_size"`
 	Inner    int   `json:"inner"`
