@@ -30,17 +30,9 @@ type BatchToSpaceNDParams struct {
 func init() { register(tflite.BuiltinOperatorBATCH_TO_SPACE_ND, prepareBatchToSpaceND) }
 
 func prepareBatchToSpaceND(c *prepCtx) (kernel, error) {
-	if err := c.io(3, 3, 1); err != nil {
+	in, out, err := c.moving(3, Float32, Int8, Uint8, Int16, Int32, Int64)
+	if err != nil {
 		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Float32, Int8, Uint8, Int16, Int32, Int64:
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	block, crop, s, err := blockParams(c, in, c.in(1), c.in(2), "crops")
 	if err != nil {

@@ -24,18 +24,11 @@ type BroadcastToParams struct {
 func init() { register(tflite.BuiltinOperatorBROADCAST_TO, prepareBroadcastTo) }
 
 func prepareBroadcastTo(c *prepCtx) (kernel, error) {
-	if err := c.io(2, 2, 1); err != nil {
+	in, out, err := c.moving(2, Float32, Int8, Uint8, Int16, Int32, Int64, Bool)
+	if err != nil {
 		return nil, err
 	}
-	in, shapeT, out := c.in(0), c.in(1), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Float32, Int8, Uint8, Int16, Int32, Int64, Bool:
-	default:
-		return nil, c.unsupportedTypes()
-	}
+	shapeT := c.in(1)
 	if len(shapeT.Shape) != 1 {
 		return nil, c.errorf("shape tensor %d has shape %v; want 1-D", shapeT.Index, shapeT.Shape)
 	}

@@ -34,17 +34,9 @@ func init() {
 }
 
 func prepareDepthSpace(c *prepCtx, toSpace bool) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
+	in, out, err := c.moving(1, Float32, Uint8, Int8, Int16, Int32, Int64)
+	if err != nil {
 		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Float32, Uint8, Int8, Int16, Int32, Int64:
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	var bs int
 	if toSpace {

@@ -36,18 +36,11 @@ type GatherParams struct {
 func init() { register(tflite.BuiltinOperatorGATHER, prepareGather) }
 
 func prepareGather(c *prepCtx) (kernel, error) {
-	if err := c.io(2, 2, 1); err != nil {
+	in, out, err := c.moving(2, Float32, Uint8, Int8, Int16, Int32, Int64, Bool)
+	if err != nil {
 		return nil, err
 	}
-	in, pos, out := c.in(0), c.in(1), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Float32, Uint8, Int8, Int16, Int32, Int64, Bool:
-	default:
-		return nil, c.unsupportedTypes()
-	}
+	pos := c.in(1)
 	if pos.Type != Int32 && pos.Type != Int64 {
 		return nil, c.errorf("positions tensor %d has type %v, want int32 or int64", pos.Index, pos.Type)
 	}

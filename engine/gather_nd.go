@@ -30,18 +30,11 @@ type GatherNdParams struct {
 func init() { register(tflite.BuiltinOperatorGATHER_ND, prepareGatherNd) }
 
 func prepareGatherNd(c *prepCtx) (kernel, error) {
-	if err := c.io(2, 2, 1); err != nil {
+	in, out, err := c.moving(2, Float32, Uint8, Int8, Int16, Int32, Int64, Bool)
+	if err != nil {
 		return nil, err
 	}
-	in, idx, out := c.in(0), c.in(1), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Float32, Uint8, Int8, Int16, Int32, Int64, Bool:
-	default:
-		return nil, c.unsupportedTypes()
-	}
+	idx := c.in(1)
 	if idx.Type != Int32 && idx.Type != Int64 && idx.Type != Int16 {
 		return nil, c.errorf("indices tensor %d has type %v, want int16, int32 or int64", idx.Index, idx.Type)
 	}

@@ -33,18 +33,11 @@ type MirrorPadParams struct {
 func init() { register(tflite.BuiltinOperatorMIRROR_PAD, prepareMirrorPad) }
 
 func prepareMirrorPad(c *prepCtx) (kernel, error) {
-	if err := c.io(2, 2, 1); err != nil {
+	in, out, err := c.moving(2, Float32, Int8, Uint8, Int32, Int64) // mirror_pad.cc has no int16
+	if err != nil {
 		return nil, err
 	}
-	in, padT, out := c.in(0), c.in(1), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type { // mirror_pad.cc has no int16
-	case Float32, Int8, Uint8, Int32, Int64:
-	default:
-		return nil, c.unsupportedTypes()
-	}
+	padT := c.in(1)
 	rank := len(in.Shape)
 	if len(padT.Shape) != 2 || padT.Shape[0] != rank || padT.Shape[1] != 2 {
 		return nil, c.errorf("paddings tensor %d has shape %v, want [%d 2]", padT.Index, padT.Shape, rank)

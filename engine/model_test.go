@@ -103,7 +103,7 @@ func TestLoadErrors(t *testing.T) {
 			q.Scale, q.ZeroPoint, q.QuantizedDimension = []float32{1, 1}, []int64{0, 0}, 5
 		}), "quantized_dimension 5"},
 		{"negative scale", edit(func(m *tflite.ModelT) { sg(m).Tensors[0].Quantization.Scale[0] = -1 }), "not a finite non-negative"},
-		{"unsupported op", edit(func(m *tflite.ModelT) { m.OperatorCodes[0].BuiltinCode = tflite.BuiltinOperatorTILE }), "TILE is not supported"},
+		{"unsupported op", edit(func(m *tflite.ModelT) { m.OperatorCodes[0].BuiltinCode = tflite.BuiltinOperatorSKIP_GRAM }), "SKIP_GRAM is not supported"},
 		{"custom op", edit(func(m *tflite.ModelT) {
 			m.OperatorCodes[0].BuiltinCode, m.OperatorCodes[0].DeprecatedBuiltinCode, m.OperatorCodes[0].CustomCode = tflite.BuiltinOperatorCUSTOM, 32, "MyOp"
 		}), "CUSTOM:MyOp is not supported"},

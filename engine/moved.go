@@ -52,3 +52,22 @@ func sameQuant(c *prepCtx, in, out *Tensor) error {
 	}
 	return nil
 }
+
+// moving is the Prepare preamble of an op that moves elements of one type:
+// n inputs, one output of input 0's type, and input 0's type among types
+// (those TFLite's kernel has).
+func (c *prepCtx) moving(n int, types ...DType) (in, out *Tensor, err error) {
+	if err := c.io(n, n, 1); err != nil {
+		return nil, nil, err
+	}
+	in, out = c.in(0), c.out(0)
+	if err := sameType(c, in, out); err != nil {
+		return nil, nil, err
+	}
+	for _, t := range types {
+		if in.Type == t {
+			return in, out, nil
+		}
+	}
+	return nil, nil, c.unsupportedTypes()
+}

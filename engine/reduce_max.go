@@ -32,18 +32,11 @@ func init() {
 }
 
 func prepareReduceMax(c *prepCtx, isMin bool) (kernel, error) {
-	if err := c.io(2, 2, 1); err != nil {
+	in, out, err := c.moving(2, Float32, Int8, Uint8, Int16, Int32, Int64)
+	if err != nil {
 		return nil, err
 	}
-	in, axisT, out := c.in(0), c.in(1), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Float32, Int8, Uint8, Int16, Int32, Int64:
-	default:
-		return nil, c.unsupportedTypes()
-	}
+	axisT := c.in(1)
 	if err := sameQuant(c, in, out); err != nil {
 		return nil, err
 	}

@@ -41,18 +41,11 @@ func init() {
 }
 
 func prepareResizeNearestNeighbor(c *prepCtx) (kernel, error) {
-	if err := c.io(2, 2, 1); err != nil {
+	in, out, err := c.moving(2, Float32, Int8, Uint8, Int16)
+	if err != nil {
 		return nil, err
 	}
-	in, sizeT, out := c.in(0), c.in(1), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Float32, Int8, Uint8, Int16:
-	default:
-		return nil, c.unsupportedTypes()
-	}
+	sizeT := c.in(1)
 	if len(in.Shape) != 4 {
 		return nil, c.errorf("input tensor %d has shape %v; RESIZE_NEAREST_NEIGHBOR needs a 4-D input [N, H, W, C]", in.Index, in.Shape)
 	}

@@ -27,17 +27,9 @@ type SliceParams struct {
 func init() { register(tflite.BuiltinOperatorSLICE, prepareSlice) }
 
 func prepareSlice(c *prepCtx) (kernel, error) {
-	if err := c.io(3, 3, 1); err != nil {
+	in, out, err := c.moving(3, Float32, Int8, Uint8, Int16, Int32, Int64, Bool)
+	if err != nil {
 		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Float32, Int8, Uint8, Int16, Int32, Int64, Bool:
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	rank := len(in.Shape)
 	if rank > 5 {

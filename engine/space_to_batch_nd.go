@@ -88,17 +88,9 @@ func unextend(s []int, rank int) []int {
 }
 
 func prepareSpaceToBatchND(c *prepCtx) (kernel, error) {
-	if err := c.io(3, 3, 1); err != nil {
+	in, out, err := c.moving(3, Float32, Int8, Uint8, Int16, Int32, Int64)
+	if err != nil {
 		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Float32, Int8, Uint8, Int16, Int32, Int64:
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	block, pad, s, err := blockParams(c, in, c.in(1), c.in(2), "paddings")
 	if err != nil {

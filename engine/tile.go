@@ -26,18 +26,11 @@ type TileParams struct {
 func init() { register(tflite.BuiltinOperatorTILE, prepareTile) }
 
 func prepareTile(c *prepCtx) (kernel, error) {
-	if err := c.io(2, 2, 1); err != nil {
+	in, out, err := c.moving(2, Float32, Int8, Uint8, Int32, Int64, Bool) // the browser TFLite has no int16 TILE ("Type 'INT16' is not supported by tile")
+	if err != nil {
 		return nil, err
 	}
-	in, multT, out := c.in(0), c.in(1), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type { // the browser TFLite has no int16 TILE ("Type 'INT16' is not supported by tile")
-	case Float32, Int8, Uint8, Int32, Int64, Bool:
-	default:
-		return nil, c.unsupportedTypes()
-	}
+	multT := c.in(1)
 	if len(multT.Shape) != 1 || multT.Shape[0] != len(in.Shape) {
 		return nil, c.errorf("multiples tensor %d has shape %v, want [%d] (the input's rank)", multT.Index, multT.Shape, len(in.Shape))
 	}

@@ -19,17 +19,9 @@ type ZerosLikeParams struct {
 func init() { register(tflite.BuiltinOperatorZEROS_LIKE, prepareZerosLike) }
 
 func prepareZerosLike(c *prepCtx) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
+	in, out, err := c.moving(1, Int32, Int64, Float32)
+	if err != nil {
 		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if err := sameType(c, in, out); err != nil {
-		return nil, err
-	}
-	switch in.Type {
-	case Int32, Int64, Float32:
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	if err := c.sameShape(out, in.Shape); err != nil {
 		return nil, err

@@ -316,11 +316,17 @@ func genUnpack(g *gen) error {
 // indices adds an int32 or int64 tensor of shape holding values drawn
 // from [0, n): constant, or a subgraph input.
 func (g *gen) indices(name string, shape []int, n int) int {
-	typ := g.anyType(i32t, i32t, i64t)
 	v := make([]int64, prod(shape))
 	for i := range v {
 		v[i] = int64(g.rng.Intn(max(n, 1)))
 	}
+	return g.indexTensor(name, shape, v)
+}
+
+// indexTensor adds an int32 or int64 tensor holding v: constant, or (int32
+// only: the oracle cannot feed int64) a subgraph input.
+func (g *gen) indexTensor(name string, shape []int, v []int64) int {
+	typ := g.anyType(i32t, i32t, i64t)
 	var b []byte
 	if typ == i32t {
 		w := make([]int32, len(v))
@@ -331,7 +337,7 @@ func (g *gen) indices(name string, shape []int, n int) int {
 	} else {
 		b = tfbuild.I64(v...)
 	}
-	if typ == i64t || g.chance(0.5) { // the oracle cannot feed int64 inputs
+	if typ == i64t || g.chance(0.5) {
 		return g.b.Tensor(name, typ, shape, nil, b)
 	}
 	t := g.b.Tensor(name, typ, shape, nil, nil)
@@ -542,34 +548,16 @@ func genGatherNd(g *gen) error {
 	}
 	is = append(is, depth)
 	// each index in its own dimension's range
-	itype := g.anyType(i32t, i32t, i64t)
-	n := prod(is[:len(is)-1])
-	v := make([]int64, n*depth)
+	v := make([]int64, prod(is))
 	for i := range v {
 		v[i] = int64(g.rng.Intn(s[i%depth]))
 	}
-	var b []byte
-	if itype == i32t {
-		w := make([]int32, len(v))
-		for i := range v {
-			w[i] = int32(v[i])
-		}
-		b = tfbuild.I32(w...)
-	} else {
-		b = tfbuild.I64(v...)
-	}
-	var idx int
-	if itype == i64t || g.chance(0.5) {
-		idx = g.b.Tensor("indices", itype, is, nil, b)
-	} else {
-		idx = g.b.Tensor("indices", itype, is, nil, nil)
-		g.inputs, g.inputData = append(g.inputs, idx), append(g.inputData, b)
-	}
+	idx := g.indexTensor("indices", is, v)
 	qq := g.typedQuant(typ)
 	x := g.typedInput("x", typ, s, qq)
 	os := append(append([]int{}, is[:len(is)-1]...), s[depth:]...)
 	y := g.tensor("y", typ, os, qq)
-	g.note("GATHER_ND %v %v indices %v %v", typ, s, itype, is)
+	g.note("GATHER_ND %v %v indices %v", typ, s, is)
 	g.b.Op(tflite.BuiltinOperatorGATHER_ND, 1, nil, []int{x, idx}, []int{y})
 	g.finish(y)
 	return nil
