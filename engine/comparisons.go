@@ -95,11 +95,14 @@ func prepareComparison(c *prepCtx, op string, f func(a, b float64) bool, fi func
 				return nil, err
 			}
 		}
-		s1, s2 := float64(a.Quant.Scale[0]), float64(b.Quant.Scale[0])
-		if s1 >= 1 || s2 >= 1 {
-			return nil, c.errorf("input scales %v and %v: TFLite's quantized %s needs scales below 1 (it aborts otherwise: QuantizeMultiplierSmallerThanOneExp)", s1, s2, c.op.Builtin)
+		var m [2]Requant
+		for k, t := range []*Tensor{a, b} {
+			var err error
+			if m[k], err = c.smallerThanOne(float64(t.Quant.Scale[0])); err != nil {
+				return nil, c.errorf("input %d scale: %v; TFLite's quantized %s uses each input's scale as a multiplier below 1 (it aborts otherwise)", k, err, c.op.Builtin)
+			}
 		}
-		m1, m2 := c.requant(s1), c.requant(s2)
+		m1, m2 := m[0], m[1]
 		p.LeftShift, p.Offset1, p.Offset2, p.Input1, p.Input2 = 8, -a.ZeroPoint(), -b.ZeroPoint(), &m1, &m2
 		p.wantsScaling = true
 	}

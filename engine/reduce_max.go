@@ -20,7 +20,7 @@ import (
 // compared as stored, whatever their quantization: the output must be
 // quantized like the input.
 type ReduceMaxParams struct {
-	reduceAxes
+	reduction
 	Min bool `json:"min"` // REDUCE_MIN
 
 	in, out int
@@ -40,15 +40,11 @@ func prepareReduceMax(c *prepCtx, isMin bool) (kernel, error) {
 	if err := sameQuant(c, in, out); err != nil {
 		return nil, err
 	}
-	o, _ := c.op.Options.(*tflite.ReducerOptionsT)
-	if o == nil {
-		o = &tflite.ReducerOptionsT{}
-	}
-	ax, err := resolveReduceAxes(c, in, axisT, out, o.KeepDims)
+	rd, err := prepareReduction(c, in, axisT, out)
 	if err != nil {
 		return nil, err
 	}
-	return &ReduceMaxParams{reduceAxes: *ax, Min: isMin, in: in.Index, out: out.Index, typ: in.Type}, nil
+	return &ReduceMaxParams{reduction: *rd, Min: isMin, in: in.Index, out: out.Index, typ: in.Type}, nil
 }
 
 // better reports whether v replaces the current value cur.
@@ -85,7 +81,7 @@ func reduceExtreme[T int8 | uint8 | int16 | int32 | int64 | float32](p *ReduceMa
 	for o := range out {
 		out[o] = start
 	}
-	p.each(func(i, o int) {
+	p.each(len(in), func(i, o int) {
 		if (p.Min && in[i] < out[o]) || (!p.Min && in[i] > out[o]) {
 			out[o] = in[i]
 		}
@@ -96,7 +92,7 @@ func (p *ReduceMaxParams) explain(res *Result, op *Op, index int) (*Explanation,
 	b, typ := res.Tensors[p.in], p.typ
 	src, n := -1, 0
 	var best float64
-	p.each(func(i, o int) {
+	p.each(numElements(res.Model.Tensors[p.in].Shape), func(i, o int) {
 		if o != index {
 			return
 		}

@@ -13,49 +13,40 @@ import (
 // every element type TFLite has for each.
 
 func init() {
-	registerData("RESIZE_NEAREST_NEIGHBOR", genResizeNearest)
-	registerData("SPLIT", genSplit)
-	registerData("SPLIT_V", genSplitV)
-	registerData("PACK", genPack)
-	registerData("UNPACK", genUnpack)
-	registerData("GATHER", genGather)
-	registerData("CAST", genCast)
-	registerData("SHAPE", genShape)
-	registerData("FILL", genFill)
-	registerData("TILE", genTile)
-	registerData("RANGE", genRange)
-	registerData("SLICE", genSlice)
-	registerData("GATHER_ND", genGatherNd)
+	register("RESIZE_NEAREST_NEIGHBOR", genResizeNearest)
+	register("SPLIT", genSplit)
+	register("SPLIT_V", genSplitV)
+	register("PACK", genPack)
+	register("UNPACK", genUnpack)
+	register("GATHER", genGather)
+	register("CAST", genCast)
+	register("SHAPE", genShape)
+	register("FILL", genFill)
+	register("TILE", genTile)
+	register("RANGE", genRange)
+	register("SLICE", genSlice)
+	register("GATHER_ND", genGatherNd)
 	for _, code := range []tflite.BuiltinOperator{tflite.BuiltinOperatorEQUAL, tflite.BuiltinOperatorNOT_EQUAL, tflite.BuiltinOperatorLESS,
 		tflite.BuiltinOperatorLESS_EQUAL, tflite.BuiltinOperatorGREATER, tflite.BuiltinOperatorGREATER_EQUAL} {
-		registerData(code.String(), func(g *gen) error { return genComparison(g, code) })
+		register(code.String(), func(g *gen) error { return genComparison(g, code) })
 	}
-	registerData("LOGICAL_AND", func(g *gen) error { return genLogical(g, tflite.BuiltinOperatorLOGICAL_AND) })
-	registerData("LOGICAL_OR", func(g *gen) error { return genLogical(g, tflite.BuiltinOperatorLOGICAL_OR) })
-	registerData("LOGICAL_NOT", func(g *gen) error { return genLogical(g, tflite.BuiltinOperatorLOGICAL_NOT) })
-	registerData("ZEROS_LIKE", genZerosLike)
-	registerData("SELECT", func(g *gen) error { return genSelect(g, false) })
-	registerData("SELECT_V2", func(g *gen) error { return genSelect(g, true) })
-	registerData("ARG_MIN", genArgMin)
-	registerData("BROADCAST_TO", genBroadcastTo)
-	registerData("MIRROR_PAD", genMirrorPad)
-	registerData("SPACE_TO_BATCH_ND", func(g *gen) error { return genSpaceBatch(g, true) })
-	registerData("BATCH_TO_SPACE_ND", func(g *gen) error { return genSpaceBatch(g, false) })
-	registerData("CUMSUM", genCumsum)
-	registerData("TOPK_V2", genTopK)
-	registerData("REDUCE_MAX", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MAX) })
-	registerData("REDUCE_MIN", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MIN) })
-	registerData("DEPTH_TO_SPACE", func(g *gen) error { return genDepthSpace(g, true) })
-	registerData("SPACE_TO_DEPTH", func(g *gen) error { return genDepthSpace(g, false) })
-}
-
-// dataOpsGens names the generators of this file (TestTFLMDataOps runs them
-// through TFLite Micro too).
-var dataOpsGens = map[string]bool{}
-
-func registerData(name string, f func(*gen) error, ops ...string) {
-	dataOpsGens[name] = true
-	register(name, f, ops...)
+	register("LOGICAL_AND", func(g *gen) error { return genLogical(g, tflite.BuiltinOperatorLOGICAL_AND) })
+	register("LOGICAL_OR", func(g *gen) error { return genLogical(g, tflite.BuiltinOperatorLOGICAL_OR) })
+	register("LOGICAL_NOT", func(g *gen) error { return genLogical(g, tflite.BuiltinOperatorLOGICAL_NOT) })
+	register("ZEROS_LIKE", genZerosLike)
+	register("SELECT", func(g *gen) error { return genSelect(g, false) })
+	register("SELECT_V2", func(g *gen) error { return genSelect(g, true) })
+	register("ARG_MIN", genArgMin)
+	register("BROADCAST_TO", genBroadcastTo)
+	register("MIRROR_PAD", genMirrorPad)
+	register("SPACE_TO_BATCH_ND", func(g *gen) error { return genSpaceBatch(g, true) })
+	register("BATCH_TO_SPACE_ND", func(g *gen) error { return genSpaceBatch(g, false) })
+	register("CUMSUM", genCumsum)
+	register("TOPK_V2", genTopK)
+	register("REDUCE_MAX", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MAX) })
+	register("REDUCE_MIN", func(g *gen) error { return genReduceMax(g, tflite.BuiltinOperatorREDUCE_MIN) })
+	register("DEPTH_TO_SPACE", func(g *gen) error { return genDepthSpace(g, true) })
+	register("SPACE_TO_DEPTH", func(g *gen) error { return genDepthSpace(g, false) })
 }
 
 // typedQuant draws quantization parameters for a tensor of type typ: int8

@@ -16,8 +16,9 @@ export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
       ol.append(h('li', { dataset: { testid: 'op', op: String(op.index) }, tabindex: '0', role: 'button', onclick: () => ol.onSelect?.(op.index),
         onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); ol.onSelect?.(op.index); } } },
         h('span', { class: 'muted', text: String(op.index) }),
-        h('span', { text: op.builtin }),
-        h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
+        h('span', { text: op.builtin, title: op.unsupported ?? '' }),
+        op.unsupported ? h('span', { class: 'unsupported', dataset: { testid: 'op-unsupported' }, text: 'not supported', title: op.unsupported })
+          : h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
         h('span', { class: 'time', hidden: true }),
         h('span', { class: 'time diff', hidden: true })));
     });
@@ -269,7 +270,9 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB,
     // profile's arithmetic uses, and say whose they are.
     const prep = op.profiles?.[profile] ?? { params: op.params };
     const heading = h('h3', { dataset: { testid: 'params-profile' }, text: `Derived parameters (Prepare), ${profile}` });
-    div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }), timing, tensorTable(model, op), heading);
+    div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }), timing, tensorTable(model, op));
+    if (op.unsupported) div.append(h('p', { class: 'error', dataset: { testid: 'op-unsupported-reason' }, text: op.unsupported }));
+    div.append(heading);
     if (prep.arithmetic) div.append(h('p', { class: 'muted', text: prep.arithmetic }));
     div.append(paramsView(prep.params));
     if (op.options) div.append(h('details', {}, h('summary', { text: 'builtin options as stored' }), h('pre', { text: JSON.stringify(op.options, null, 1) })));
