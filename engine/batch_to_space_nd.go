@@ -62,16 +62,7 @@ func (p *BatchToSpaceNDParams) source(index int) int {
 }
 
 func (p *BatchToSpaceNDParams) eval(r *run, op *Op) error {
-	src, dst := r.vals[p.in], r.vals[p.out]
-	ch := p.OutputShape[3]
-	n := ch * p.size
-	if n == 0 {
-		return nil
-	}
-	for o := 0; o*p.size < len(dst); o += ch {
-		s := p.source(o) * p.size
-		copy(dst[o*p.size:o*p.size+n], src[s:s+n])
-	}
+	copyRuns(r.vals[p.out], r.vals[p.in], p.size, p.OutputShape[3], p.source) // the channels of a pixel stay together
 	return nil
 }
 

@@ -90,21 +90,13 @@ func (p *DepthToSpaceParams) source(index int) int {
 }
 
 func (p *DepthToSpaceParams) eval(r *run, op *Op) error {
-	src, dst := r.vals[p.in], r.vals[p.out]
 	// Runs of channels stay together: C (DEPTH_TO_SPACE) or the input's C
 	// (SPACE_TO_DEPTH) elements at a time.
 	run := p.OutputShape[3]
 	if !p.toSpace {
 		run = p.InputShape[3]
 	}
-	n := run * p.size
-	if n == 0 {
-		return nil
-	}
-	for o := 0; o*p.size < len(dst); o += run {
-		s := p.source(o) * p.size
-		copy(dst[o*p.size:o*p.size+n], src[s:s+n])
-	}
+	copyRuns(r.vals[p.out], r.vals[p.in], p.size, run, p.source)
 	return nil
 }
 

@@ -93,11 +93,7 @@ func (p *MirrorPadParams) source(index int) int {
 }
 
 func (p *MirrorPadParams) eval(r *run, op *Op) error {
-	src, dst := r.vals[p.in], r.vals[p.out]
-	for o := 0; o*p.size < len(dst); o++ {
-		s := p.source(o) * p.size
-		copy(dst[o*p.size:(o+1)*p.size], src[s:s+p.size])
-	}
+	copyRuns(r.vals[p.out], r.vals[p.in], p.size, 1, p.source)
 	return nil
 }
 

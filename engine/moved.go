@@ -71,3 +71,17 @@ func (c *prepCtx) moving(n int, types ...DType) (in, out *Tensor, err error) {
 	}
 	return nil, nil, c.unsupportedTypes()
 }
+
+// copyRuns fills dst from src in runs of run consecutive elements of size
+// bytes: the run starting at output element o is a copy of the run starting
+// at input element source(o). A run of 0 copies nothing.
+func copyRuns(dst, src []byte, size, run int, source func(o int) int) {
+	n := run * size
+	if n == 0 {
+		return
+	}
+	for o := 0; o*size < len(dst); o += run {
+		s := source(o) * size
+		copy(dst[o*size:o*size+n], src[s:s+n])
+	}
+}

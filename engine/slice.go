@@ -73,20 +73,11 @@ func (p *SliceParams) source(index int) int {
 }
 
 func (p *SliceParams) eval(r *run, op *Op) error {
-	src, dst := r.vals[p.in], r.vals[p.out]
-	rank := len(p.Size)
-	if rank == 0 {
-		copy(dst, src)
-		return nil
+	run := 1 // a scalar
+	if rank := len(p.Size); rank > 0 {
+		run = p.Size[rank-1] // rows of the innermost dimension
 	}
-	row := p.Size[rank-1]
-	if row == 0 {
-		return nil
-	}
-	for o := 0; o*p.size < len(dst); o += row {
-		s := p.source(o) * p.size
-		copy(dst[o*p.size:(o+row)*p.size], src[s:s+row*p.size])
-	}
+	copyRuns(r.vals[p.out], r.vals[p.in], p.size, run, p.source)
 	return nil
 }
 
