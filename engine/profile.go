@@ -93,7 +93,7 @@ func portablePlan(m *Model, rd Rounding, arith string) (*plan, error) {
 
 // prepareOp prepares op's reference kernel with rounding rd.
 func prepareOp(m *Model, op *Op, rd Rounding) (kernel, error) {
-	d := ops[op.code]
+	d := defOf(op)
 	if d == nil || d.prepare == nil {
 		return nil, loadErrorf("op %d: %s is not supported by int8scope yet (supported: %s)",
 			op.Index, op.Builtin, joinOps())

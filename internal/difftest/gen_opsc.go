@@ -3,6 +3,8 @@ package difftest
 import (
 	"math"
 
+	"github.com/int8scope/int8scope/engine/flexbuffers"
+
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -18,6 +20,8 @@ func init() {
 		}
 		register(name, func(g *gen) error { return genResizeBilinear(g, typ) }, "RESIZE_BILINEAR")
 	}
+	register("DETECTION_POSTPROCESS", func(g *gen) error { return genDetection(g, tflite.TensorTypeUINT8) }, "CUSTOM:TFLite_Detection_PostProcess")
+	register("DETECTION_POSTPROCESS_float", func(g *gen) error { return genDetection(g, tflite.TensorTypeFLOAT32) }, "CUSTOM:TFLite_Detection_PostProcess")
 }
 
 func typeName(t tflite.TensorType) string {
@@ -105,5 +109,109 @@ func genResizeBilinear(g *gen, typ tflite.TensorType) error {
 	g.b.Op(tflite.BuiltinOperatorRESIZE_BILINEAR, 3, opts(tflite.BuiltinOptionsResizeBilinearOptions,
 		&tflite.ResizeBilinearOptionsT{AlignCorners: align, HalfPixelCenters: half}), []int{x, size}, []int{y})
 	g.finish(y)
+	return nil
+}
+
+// genDetection is an SSD head's TFLite_Detection_PostProcess: overlapping
+// boxes (so that NMS suppresses), scores with many ties, fast or regular
+// NMS, with or without a background column.
+func genDetection(g *gen, typ tflite.TensorType) error {
+	regular := g.chance(0.5)
+	n, classes := g.intn(1, 40), g.intn(1, 6)
+	background := g.intn(0, 1)
+	code := g.intn(4, 6)
+	maxDet, maxCls := g.intn(1, 10), g.intn(1, 3)
+	centre, size, spread := 0.4, 0.4, float32(2)
+	if regular {
+		// Regular NMS writes max_detections rows; the rest of the
+		// max_detections·max_classes_per_detection rows stay undefined.
+		maxCls = 1
+	} else {
+		// Fast NMS leaves the rows it does not fill as they were (TFLite's
+		// arena: undefined), so these cases keep enough boxes apart to
+		// fill every row: at least 20 small boxes over the whole image, at
+		// most 3 detections of at most num_classes classes each.
+		classes = g.intn(1, 9)
+		n, maxDet, maxCls = g.intn(20, 40), g.intn(1, 3), g.intn(1, classes)
+		centre, size, spread = 1, 0.1, 0.5
+	}
+	opt := map[string]any{
+		"max_detections": maxDet, "max_classes_per_detection": maxCls, "num_classes": classes,
+		"nms_score_threshold": pick(g, float32(0), float32(1e-8), float32(0.25), float32(0.5)),
+		"nms_iou_threshold":   pick(g, float32(0.3), float32(0.5), float32(0.6), float32(1)),
+		"y_scale": float32(10), "x_scale": float32(10), "h_scale": float32(5), "w_scale": float32(5),
+		"use_regular_nms": regular,
+	}
+	if !regular {
+		opt["nms_score_threshold"] = pick(g, float32(0), float32(1e-8), float32(0.125))
+	}
+	if g.chance(0.3) {
+		opt["y_scale"], opt["h_scale"] = float32(g.intn(1, 10)), float32(g.intn(1, 10))
+	}
+	if g.chance(0.7) {
+		opt["detections_per_class"] = g.intn(1, 10)
+	}
+	options, err := flexbuffers.BuildMap(opt)
+	if err != nil {
+		return err
+	}
+	scoreTyp := typ
+	if g.chance(0.3) {
+		scoreTyp = pick(g, tflite.TensorTypeUINT8, tflite.TensorTypeFLOAT32)
+	}
+	var boxes, scores, anchors int
+	anchorVals := make([]float32, 4*n)
+	for i := 0; i < n; i++ { // regular: centres in a small area, sizes 0.1–0.5, many overlaps
+		anchorVals[4*i] = float32(0.5 - centre/2 + centre*g.rng.Float64())
+		anchorVals[4*i+1] = float32(0.5 - centre/2 + centre*g.rng.Float64())
+		anchorVals[4*i+2], anchorVals[4*i+3] = float32(0.1+size*g.rng.Float64()), float32(0.1+size*g.rng.Float64())
+		if !regular {
+			anchorVals[4*i+2], anchorVals[4*i+3] = float32(0.02+size*g.rng.Float64()), float32(0.02+size*g.rng.Float64())
+		}
+	}
+	if typ == tflite.TensorTypeUINT8 {
+		boxes = g.inputOf("boxes", typ, []int{1, n, code}, q(spread*g.scale(1.0/128, 1.0/32), int64(g.intn(100, 156))))
+		aq := make([]byte, 4*n)
+		for i, v := range anchorVals {
+			aq[i] = byte(math.Round(float64(v) * 255))
+		}
+		anchors = g.b.Tensor("anchors", typ, []int{n, 4}, q(1.0/255, 0), aq)
+	} else {
+		boxes = g.inputF32("boxes", []int{1, n, code}, -float64(spread), float64(spread))
+		anchors = g.b.Tensor("anchors", typ, []int{n, 4}, nil, tfbuild.F32(anchorVals...))
+	}
+	cols := classes + background
+	if scoreTyp == tflite.TensorTypeUINT8 {
+		scores = g.inputOf("scores", scoreTyp, []int{1, n, cols}, q(1.0/256, 0))
+		if g.chance(0.5) { // coarse scores: ties everywhere
+			d := g.inputData[len(g.inputData)-1]
+			for i := range d {
+				d[i] &= 0xc0
+			}
+		}
+	} else {
+		scores = g.b.Tensor("scores", scoreTyp, []int{1, n, cols}, nil, nil)
+		g.inputs = append(g.inputs, scores)
+		v := make([]float32, n*cols)
+		for i := range v {
+			v[i] = float32(g.intn(0, 8)) / 8
+		}
+		g.inputData = append(g.inputData, tfbuild.F32(v...))
+	}
+	rows := maxDet * maxCls
+	var outs []int
+	shapeless := g.chance(0.5) // as converters store them: TFLite's Prepare sets them
+	if shapeless {
+		g.note("shapeless-outputs")
+	}
+	for i, shape := range [][]int{{1, rows, 4}, {1, rows}, {1, rows}, {1}} {
+		if shapeless && g.chance(0.7) {
+			shape = nil
+		}
+		outs = append(outs, g.b.Tensor("det"+string(rune('0'+i)), tflite.TensorTypeFLOAT32, shape, nil, nil))
+	}
+	g.note("TFLite_Detection_PostProcess %v boxes %d×%d classes %d+%d scores %v options %v", typeName(typ), n, code, classes, background, typeName(scoreTyp), opt)
+	g.b.CustomOp("TFLite_Detection_PostProcess", options, []int{boxes, scores, anchors}, outs)
+	g.finish(outs...)
 	return nil
 }

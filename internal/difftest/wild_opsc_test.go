@@ -172,6 +172,7 @@ func TestWildOpsC(t *testing.T) {
 		{"deeplabv3.tflite", []string{"RESIZE_BILINEAR"}},
 		{"deeplabv3_mnv2_dm05_pascal_quant.tflite", []string{"RESIZE_BILINEAR"}},
 		{"movenet_single_pose_lightning_ptq.tflite", []string{"RESIZE_BILINEAR"}},
+		{"coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite", []string{"CUSTOM:" + "TFLite_Detection_PostProcess"}},
 	} {
 		t.Run(tc.model, func(t *testing.T) {
 			model, err := os.ReadFile(filepath.Join(dir, tc.model))
