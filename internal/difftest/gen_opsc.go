@@ -139,7 +139,7 @@ func genDetection(g *gen, typ tflite.TensorType) error {
 		"max_detections": maxDet, "max_classes_per_detection": maxCls, "num_classes": classes,
 		"nms_score_threshold": pick(g, float32(0), float32(1e-8), float32(0.25), float32(0.5)),
 		"nms_iou_threshold":   pick(g, float32(0.3), float32(0.5), float32(0.6), float32(1)),
-		"y_scale": float32(10), "x_scale": float32(10), "h_scale": float32(5), "w_scale": float32(5),
+		"y_scale":             float32(10), "x_scale": float32(10), "h_scale": float32(5), "w_scale": float32(5),
 		"use_regular_nms": regular,
 	}
 	if !regular {
