@@ -20,6 +20,13 @@ func init() {
 		}
 		register(name, func(g *gen) error { return genResizeBilinear(g, typ) }, "RESIZE_BILINEAR")
 	}
+	for _, typ := range []tflite.TensorType{tflite.TensorTypeINT8, tflite.TensorTypeINT16, tflite.TensorTypeFLOAT32} {
+		name := "BATCH_MATMUL"
+		if typ != tflite.TensorTypeINT8 {
+			name += "_" + typeName(typ)
+		}
+		register(name, func(g *gen) error { return genBatchMatMul(g, typ) }, "BATCH_MATMUL")
+	}
 	register("DETECTION_POSTPROCESS", func(g *gen) error { return genDetection(g, tflite.TensorTypeUINT8) }, "CUSTOM:TFLite_Detection_PostProcess")
 	register("DETECTION_POSTPROCESS_float", func(g *gen) error { return genDetection(g, tflite.TensorTypeFLOAT32) }, "CUSTOM:TFLite_Detection_PostProcess")
 }
@@ -214,4 +221,77 @@ func genDetection(g *gen, typ tflite.TensorType) error {
 	g.b.CustomOp("TFLite_Detection_PostProcess", options, []int{boxes, scores, anchors}, outs)
 	g.finish(outs...)
 	return nil
+}
+
+// genBatchMatMul multiplies [..., M, K]·[..., K, N] (either transposed),
+// batch dimensions broadcasting, the rhs sometimes constant.
+func genBatchMatMul(g *gen, typ tflite.TensorType) error {
+	m, n, k := g.intn(1, 8), g.intn(1, 8), g.intn(1, 40)
+	if g.chance(0.3) { // larger: TFLite's float GEMM (Eigen) blocks these differently
+		m, n, k = g.intn(1, 24), g.intn(1, 24), g.intn(1, 300)
+	}
+	rank := g.intn(2, 4)
+	batch := g.shape(rank-2, rank-2, 12)
+	lb, rb := g.broadcastOf2(batch), g.broadcastOf2(batch)
+	adjX, adjY := g.chance(0.4), g.chance(0.4)
+	ls, rs := append(append([]int{}, lb...), m, k), append(append([]int{}, rb...), k, n)
+	if adjX {
+		ls[len(ls)-2], ls[len(ls)-1] = k, m
+	}
+	if adjY {
+		rs[len(rs)-2], rs[len(rs)-1] = n, k
+	}
+	var ql, qr, qo *tfbuild.Quant
+	switch typ {
+	case tflite.TensorTypeINT8:
+		sl, sr := g.scale(1.0/128, 1.0/8), g.scale(1.0/128, 1.0/8)
+		ql, qr = q(sl, g.zp()), q(sr, g.zp())
+		qo = q(g.scaleNear(float64(sl)*float64(sr)*typicalDot(k)/64, 2), g.zp())
+	case tflite.TensorTypeINT16:
+		sl, sr := g.scale(1.0/4096, 1.0/256), g.scale(1.0/4096, 1.0/256)
+		ql, qr = q(sl, 0), q(sr, 0)
+		qo = q(g.scaleNear(float64(sl)*float64(sr)*typicalDot(k)*256/32768*4, 2), 0)
+	}
+	x := g.inputOf("lhs", typ, ls, ql)
+	var y int
+	if g.chance(0.3) {
+		var data []byte
+		switch typ {
+		case tflite.TensorTypeFLOAT32:
+			v := make([]float32, prod(rs))
+			for i := range v {
+				v[i] = float32(g.rng.Float64()*2 - 1)
+			}
+			data = tfbuild.F32(v...)
+		case tflite.TensorTypeINT16:
+			v := make([]int16, prod(rs))
+			for i := range v {
+				v[i] = int16(g.intn(-32768, 32767))
+			}
+			data = tfbuild.I16(v...)
+		default:
+			data = g.i8(prod(rs))
+		}
+		y = g.b.Tensor("rhs", typ, rs, qr, data)
+		g.note("constant-rhs")
+	} else {
+		y = g.inputOf("rhs", typ, rs, qr)
+	}
+	out := g.b.Tensor("out", typ, append(broadcastShape(lb, rb), m, n), qo, nil)
+	g.note("BATCH_MATMUL %v %v × %v adj_x=%v adj_y=%v", typeName(typ), ls, rs, adjX, adjY)
+	g.b.Op(tflite.BuiltinOperatorBATCH_MATMUL, 1, opts(tflite.BuiltinOptionsBatchMatMulOptions,
+		&tflite.BatchMatMulOptionsT{AdjX: adjX, AdjY: adjY}), []int{x, y}, []int{out})
+	g.finish(out)
+	return nil
+}
+
+// broadcastOf2 is s with some dimensions set to 1, or its trailing part.
+func (g *gen) broadcastOf2(s []int) []int {
+	b := append([]int{}, s[g.intn(0, len(s)):]...)
+	for i := range b {
+		if g.chance(0.3) {
+			b[i] = 1
+		}
+	}
+	return b
 }

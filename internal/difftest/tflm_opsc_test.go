@@ -86,7 +86,7 @@ func TestTFLMOpsC(t *testing.T) {
 	if *nFlag > 0 {
 		n = *nFlag
 	}
-	for _, gname := range []string{"RESIZE_BILINEAR", "RESIZE_BILINEAR_float"} {
+	for _, gname := range []string{"RESIZE_BILINEAR", "RESIZE_BILINEAR_float", "BATCH_MATMUL", "BATCH_MATMUL_int16", "BATCH_MATMUL_float"} {
 		t.Run(gname, func(t *testing.T) {
 			cases, elems := 0, 0
 			for seed := int64(1); seed <= int64(n); seed++ {

@@ -69,7 +69,7 @@ func writtenByOps(model []byte) []int {
 }
 
 // randomInputs draws the subgraph inputs of model: random bytes, floats
-// uniform in [−1, 1).
+// uniform in [−1, 1), int32 in [0, 4) (token ids and positions).
 func randomInputs(model []byte, seed int64) [][]byte {
 	sg := tflite.GetRootAsModel(model, 0).UnPack().Subgraphs[0]
 	rng := rand.New(rand.NewSource(seed))
@@ -83,9 +83,12 @@ func randomInputs(model []byte, seed int64) [][]byte {
 		size := engine.DType(t.Type).Size()
 		b := make([]byte, n*size)
 		rng.Read(b)
-		if t.Type == tflite.TensorTypeFLOAT32 {
-			for j := 0; j+4 <= len(b); j += 4 {
+		for j := 0; j+4 <= len(b); j += 4 {
+			switch t.Type {
+			case tflite.TensorTypeFLOAT32:
 				binary.LittleEndian.PutUint32(b[j:], math.Float32bits(rng.Float32()*2-1))
+			case tflite.TensorTypeINT32:
+				binary.LittleEndian.PutUint32(b[j:], uint32(rng.Intn(4)))
 			}
 		}
 		ins = append(ins, b)
@@ -159,7 +162,8 @@ func checkWildOps(t *testing.T, o *oracle.Oracle, model []byte, builtins []strin
 	return compared
 }
 
-// TestWildOpsC checks RESIZE_BILINEAR in the real-world models of the
+// TestWildOpsC checks RESIZE_BILINEAR, BATCH_MATMUL and
+// TFLite_Detection_PostProcess in the real-world models of the
 // shared corpus against the real TFLite, op by op (the models' other ops
 // may not be in the engine).
 func TestWildOpsC(t *testing.T) {
@@ -172,6 +176,7 @@ func TestWildOpsC(t *testing.T) {
 		{"deeplabv3.tflite", []string{"RESIZE_BILINEAR"}},
 		{"deeplabv3_mnv2_dm05_pascal_quant.tflite", []string{"RESIZE_BILINEAR"}},
 		{"movenet_single_pose_lightning_ptq.tflite", []string{"RESIZE_BILINEAR"}},
+		{"toy_model_with_kv_cache_multi_signature.tflite", []string{"BATCH_MATMUL"}},
 		{"coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite", []string{"CUSTOM:" + "TFLite_Detection_PostProcess"}},
 	} {
 		t.Run(tc.model, func(t *testing.T) {
