@@ -27,6 +27,7 @@ func init() {
 		}
 		register(name, func(g *gen) error { return genBatchMatMul(g, typ) }, "BATCH_MATMUL")
 	}
+	register("RFFT2D", func(g *gen) error { return genRfft2d(g, false) }, "RFFT2D", "REAL", "IMAG", "COMPLEX_ABS")
 	register("DETECTION_POSTPROCESS", func(g *gen) error { return genDetection(g, tflite.TensorTypeUINT8) }, "CUSTOM:TFLite_Detection_PostProcess")
 	register("DETECTION_POSTPROCESS_float", func(g *gen) error { return genDetection(g, tflite.TensorTypeFLOAT32) }, "CUSTOM:TFLite_Detection_PostProcess")
 }
@@ -294,4 +295,54 @@ func (g *gen) broadcastOf2(s []int) []int {
 		}
 	}
 	return b
+}
+
+// genRfft2d is RFFT2D of a float input (cropped or zero-padded to powers of
+// two), read through REAL, IMAG and COMPLEX_ABS: the oracle cannot read
+// complex64 tensors. Inputs are sometimes scaled by 2^±70 (hypotf's
+// rescaling); with cancel, they are small integers, whose transform has
+// parts that cancel to zero (where the engine's FFT and TFLite's differ by
+// about 1e-15, TestRfft2dCancellation).
+func genRfft2d(g *gen, cancel bool) error {
+	lead := g.shape(0, 2, 4)
+	h, w := g.intn(1, 12), g.intn(1, 12)
+	fh, fw := 1<<g.intn(1, 4), 1<<g.intn(1, 5)
+	shape := append(append([]int{}, lead...), h, w)
+	x := g.inputF32("x", shape, -4, 4)
+	d := g.inputData[len(g.inputData)-1]
+	v := make([]float32, prod(shape))
+	for i := range v {
+		v[i] = engineF32(d, i)
+	}
+	switch {
+	case cancel:
+		for i := range v {
+			v[i] = float32(g.intn(-2, 2))
+		}
+		g.note("small-integers")
+	case g.chance(0.2):
+		sc := pick(g, float32(0x1p70), float32(0x1p-70))
+		for i := range v {
+			v[i] *= sc
+		}
+		g.note("scaled")
+	}
+	g.inputData[len(g.inputData)-1] = tfbuild.F32(v...)
+	fl := g.constI32("fft_length", int32(fh), int32(fw))
+	os := append(append([]int{}, lead...), fh, fw/2+1)
+	y := g.b.Tensor("y", tflite.TensorTypeCOMPLEX64, os, nil, nil)
+	g.note("RFFT2D %v fft_length [%d %d]", shape, fh, fw)
+	g.b.Op(tflite.BuiltinOperatorRFFT2D, 1, nil, []int{x, fl}, []int{y})
+	var outs []int
+	for _, code := range []tflite.BuiltinOperator{tflite.BuiltinOperatorREAL, tflite.BuiltinOperatorIMAG, tflite.BuiltinOperatorCOMPLEX_ABS} {
+		o := g.b.Tensor(code.String(), tflite.TensorTypeFLOAT32, os, nil, nil)
+		g.b.Op(code, 1, nil, []int{y}, []int{o})
+		outs = append(outs, o)
+	}
+	g.finish(outs...)
+	return nil
+}
+
+func engineF32(b []byte, i int) float32 {
+	return math.Float32frombits(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
 }
