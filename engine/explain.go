@@ -98,6 +98,8 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 		}
 	} else if out.Type == Float32 {
 		e.Real = float64(AsFloat32(res.Tensors[out.Index])[index])
+	} else if out.Type == Complex64 {
+		e.Real = float64(real(AsComplex64(res.Tensors[out.Index])[index])) // the steps show both parts
 	} else {
 		e.Real = float64(e.Value)
 	}

@@ -108,7 +108,7 @@ func TestLoadErrors(t *testing.T) {
 			m.OperatorCodes[0].BuiltinCode, m.OperatorCodes[0].DeprecatedBuiltinCode, m.OperatorCodes[0].CustomCode = tflite.BuiltinOperatorCUSTOM, 32, "MyOp"
 		}), "CUSTOM:MyOp is not supported"},
 		{"read before write", edit(func(m *tflite.ModelT) { sg(m).Inputs = nil }), "before any op writes it"},
-		{"unsupported type", edit(func(m *tflite.ModelT) { sg(m).Tensors[3].Type = tflite.TensorTypeCOMPLEX64 }), "COMPLEX64"},
+		{"unsupported type", edit(func(m *tflite.ModelT) { sg(m).Tensors[3].Type = tflite.TensorTypeCOMPLEX128 }), "COMPLEX128"},
 		{"wrong filter type", edit(func(m *tflite.ModelT) {
 			sg(m).Tensors[2].Type = tflite.TensorTypeINT16
 			m.Buffers[2].Data = make([]byte, 4)

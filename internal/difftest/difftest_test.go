@@ -275,21 +275,22 @@ func TestExplainConsistent(t *testing.T) {
 				}
 				for _, op := range m.Ops {
 					out := m.Tensors[op.Outputs[0]]
-					if out.Type == engine.Float32 && p != engine.XNNPack {
+					float := out.Type == engine.Float32 || out.Type == engine.Complex64
+					if float && p != engine.XNNPack {
 						continue
 					}
 					vals := engine.Values(out.Type, res.Tensors[out.Index])
 					for i := 0; i < len(vals); i += 1 + len(vals)/16 {
 						e, err := res.Explain(op.Index, i)
 						if err != nil {
-							if out.Type == engine.Float32 {
+							if float {
 								continue
 							}
 							t.Errorf("%s %s op %d (%s) element %d: %v", c.ID(), p, op.Index, op.Builtin, i, err)
 							continue
 						}
 						checked++
-						if out.Type != engine.Float32 && float64(e.Value) != vals[i] {
+						if !float && float64(e.Value) != vals[i] {
 							t.Errorf("%s %s op %d (%s) element %d: explained %d, computed %v (%s)", c.ID(), p, op.Index, op.Builtin, i, e.Value, vals[i], e.Arithmetic)
 						}
 						if e.Arithmetic == "" || len(e.Steps) == 0 {
