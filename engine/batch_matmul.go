@@ -168,46 +168,43 @@ func (p *BatchMatMulParams) eval(r *run, op *Op) error {
 			}
 		}
 	case Int8:
-		l, rh, out := r.i8(p.lhs), r.i8(p.rhs), r.i8(p.out)
-		for b := range p.lhsBatch {
-			for m := 0; m < p.M; m++ {
-				for n := 0; n < p.N; n++ {
-					lo, ro := p.at(b, m, n)
-					var a int32
-					for k := 0; k < p.K; k++ {
-						a += (int32(l[lo+k*p.lhsColStep]) + p.InputOffset) * (int32(rh[ro+k*p.rhsDepthStep]) + p.FilterOffset)
-					}
-					if acc != nil {
-						acc[i] = int64(a)
-					}
-					out[i] = int8(p.Output.requantize(a, 0))
-					i++
-				}
-			}
-		}
+		batchMatMulInt(p, r.i8(p.lhs), r.i8(p.rhs), r.i8(p.out), acc)
 	case Int16:
-		l, rh, out := r.i16(p.lhs), r.i16(p.rhs), r.i16(p.out)
-		for b := range p.lhsBatch {
-			for m := 0; m < p.M; m++ {
-				for n := 0; n < p.N; n++ {
-					lo, ro := p.at(b, m, n)
-					var a int64
-					for k := 0; k < p.K; k++ {
-						a += int64(l[lo+k*p.lhsColStep]) * int64(rh[ro+k*p.rhsDepthStep])
-					}
-					if acc != nil {
-						acc[i] = a
-					}
-					out[i] = int16(p.Output.requantize64(a, 0))
-					i++
-				}
-			}
-		}
+		batchMatMulInt(p, r.i16(p.lhs), r.i16(p.rhs), r.i16(p.out), acc)
 	}
 	return nil
 }
 
 const floatSequential = "sequential: the products added to 0 in order of k, each rounded to float32"
+
+// batchMatMulInt is the integer kernel: int8 accumulates in int32 (here
+// int64, truncated to int32 as TFLite's int32 sum wraps), int16 in int64.
+func batchMatMulInt[T int8 | int16](p *BatchMatMulParams, l, rh, out []T, acc []int64) {
+	i := 0
+	for b := range p.lhsBatch {
+		for m := 0; m < p.M; m++ {
+			for n := 0; n < p.N; n++ {
+				lo, ro := p.at(b, m, n)
+				var a int64
+				for k := 0; k < p.K; k++ {
+					a += (int64(l[lo+k*p.lhsColStep]) + int64(p.InputOffset)) * (int64(rh[ro+k*p.rhsDepthStep]) + int64(p.FilterOffset))
+				}
+				var v int32
+				if p.typ == Int8 {
+					a = int64(int32(a))
+					v = p.Output.requantize(int32(a), 0)
+				} else {
+					v = p.Output.requantize64(a, 0)
+				}
+				if acc != nil {
+					acc[i] = a
+				}
+				out[i] = T(v)
+				i++
+			}
+		}
+	}
+}
 
 // floatSum is output (b, m, n) of a float32 BATCH_MATMUL: the products
 // added to 0 in order of k, each rounded to float32 (or in Eigen's order,

@@ -3,6 +3,7 @@ package engine
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,7 +62,7 @@ func runDetection(t *testing.T, model []byte, boxes, scores []float32) (*Result,
 		}
 		for i, ti := range m.Ops[0].Outputs {
 			got := AsFloat32(r.Tensors[ti])
-			if res != nil && !equalF32(got, out[i]) {
+			if res != nil && !slices.Equal(got, out[i]) {
 				t.Fatalf("%s: output %d = %v, reference %v", p, i, got, out[i])
 			}
 			out[i] = got
@@ -69,18 +70,6 @@ func runDetection(t *testing.T, model []byte, boxes, scores []float32) (*Result,
 		res = r
 	}
 	return res, out
-}
-
-func equalF32(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestDetectionPostProcessHand(t *testing.T) {
@@ -105,7 +94,7 @@ func TestDetectionPostProcessHand(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, out := runDetection(t, detectionModel(t, tc.opts, 2, 3, twoAnchors), zero, scores)
-			if !equalF32(out[0], tc.boxes) || !equalF32(out[1], tc.classes) || !equalF32(out[2], tc.scrs) || out[3][0] != tc.num {
+			if !slices.Equal(out[0], tc.boxes) || !slices.Equal(out[1], tc.classes) || !slices.Equal(out[2], tc.scrs) || out[3][0] != tc.num {
 				t.Errorf("got boxes %v classes %v scores %v num %v\nwant boxes %v classes %v scores %v num %v",
 					out[0], out[1], out[2], out[3], tc.boxes, tc.classes, tc.scrs, tc.num)
 			}
@@ -139,12 +128,12 @@ func TestDetectionPostProcessTies(t *testing.T) {
 	scores := []float32{0, 0.5, 0.5, 0, 0.5, 0.5}
 	_, out := runDetection(t, detectionModel(t, detOpts(0.5, true, 4), 2, 3, far), make([]float32, 8), scores)
 	// classes 1, 1 (both anchors of class 1, anchor 0 first), then 0, 0
-	if want := []float32{1, 1, 0, 0}; !equalF32(out[1], want) {
+	if want := []float32{1, 1, 0, 0}; !slices.Equal(out[1], want) {
 		t.Errorf("regular: classes %v, want %v", out[1], want)
 	}
 	o := detOpts(0.5, false, 2)
 	_, out = runDetection(t, detectionModel(t, o, 2, 3, far), make([]float32, 8), scores)
-	if want := []float32{0, 0}; !equalF32(out[1], want) {
+	if want := []float32{0, 0}; !slices.Equal(out[1], want) {
 		t.Errorf("fast: classes %v, want %v", out[1], want)
 	}
 }

@@ -128,13 +128,12 @@ func genDetection(g *gen, typ tflite.TensorType) error {
 	n, classes := g.intn(1, 40), g.intn(1, 6)
 	background := g.intn(0, 1)
 	code := g.intn(4, 6)
-	maxDet, maxCls := g.intn(1, 10), g.intn(1, 3)
+	maxDet, maxCls := g.intn(1, 10), 1
 	centre, size, spread := 0.4, 0.4, float32(2)
-	if regular {
-		// Regular NMS writes max_detections rows; the rest of the
-		// max_detections·max_classes_per_detection rows stay undefined.
-		maxCls = 1
-	} else {
+	// Regular NMS writes max_detections rows; the rest of the
+	// max_detections·max_classes_per_detection rows would stay undefined,
+	// so regular cases keep one class per detection.
+	if !regular {
 		// Fast NMS leaves the rows it does not fill as they were (TFLite's
 		// arena: undefined), so these cases keep enough boxes apart to
 		// fill every row: at least 20 small boxes over the whole image, at
