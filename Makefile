@@ -7,7 +7,7 @@ WASM_EXEC := $(firstword $(wildcard $(GOROOT)/lib/wasm/wasm_exec.js $(GOROOT)/mi
 STATIC := web/static
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: serve test wasm deps go-test js-test browser-test models dist lint fuzz screenshot clean
+.PHONY: serve test wasm deps go-test js-test browser-test bench models dist lint fuzz screenshot clean
 
 serve: wasm
 	go run ./cmd/devserver -addr $(ADDR) -build=false
@@ -36,7 +36,11 @@ test: deps wasm go-test js-test browser-test
 go-test:
 	gofmt -l . | grep -v '^engine/tflite/' | (! grep .) || (echo "gofmt needed"; exit 1)
 	go vet ./...
-	go test -count=1 ./...
+	@# Tests that need ../shared skip without it (fail under CI=true); say so in one line.
+	@log=$$(mktemp); INT8SCOPE_SKIP_LOG=$$log go test -count=1 ./...; rc=$$?; \
+	if [ -s $$log ]; then \
+	  echo "$$(wc -l < $$log) tests skipped because ../shared is missing: $$(cut -f2 $$log | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/\2 (\1 tests)/' | paste -sd';' | sed 's/;/; /g') (clone it beside the repository; CI=true makes these failures)"; \
+	fi; rm -f $$log; exit $$rc
 
 js-test:
 	node --test web/test/
@@ -44,6 +48,12 @@ js-test:
 # One dev server and one chromium for all files; prints "int8scope browser tests ran: N passed".
 browser-test: wasm
 	node tests/browser/run.mjs
+
+# Speed, measured (never asserted in tests): int8scope's WASM (each profile,
+# trace off/on) against TFLite's WASM builds in Node and headless Chromium,
+# plus native Go; prints markdown tables (a few minutes on 2 cores).
+bench: deps wasm
+	node tools/bench/bench.mjs
 
 lint:
 	go vet ./...

@@ -24,27 +24,15 @@ import (
 // pot_scale_int16 option (TFLite's power-of-two int16 kernel) is ignored.
 // Float and int32 outputs are x1 + x2 clamped to the fused activation.
 type AddParams struct {
-	Input1Offset int32 `json:"input1_offset"` // −input1 zero point
-	Input2Offset int32 `json:"input2_offset"` // −input2 zero point
-	OutputOffset int32 `json:"output_offset"` // output zero point
-	LeftShift    int   `json:"left_shift,omitempty"`
+	Binary
+	LeftShift int `json:"left_shift,omitempty"`
 	// Input1 and Input2 are s_i / (2·max(s1, s2)); Output is
 	// 2·max(s1, s2) / (2^LeftShift · s_out).
 	Input1 Requant `json:"input1_multiplier,omitzero"`
 	Input2 Requant `json:"input2_multiplier,omitzero"`
 	Output Requant `json:"output_multiplier,omitzero"`
-	ActMin int32   `json:"act_min"`
-	ActMax int32   `json:"act_max"`
-	// Float models: the clamp of the fused activation.
-	FloatMin float32 `json:"float_min,omitempty"`
-	FloatMax float32 `json:"float_max,omitempty"`
-	// Broadcast is set when the input shapes differ.
-	Broadcast bool `json:"broadcast,omitempty"`
 
-	in1, in2, out int
-	typ           DType
-	sub           bool
-	bc            *broadcast
+	sub bool
 }
 
 func init() { register(tflite.BuiltinOperatorADD, prepareAdd) }
@@ -55,10 +43,6 @@ func prepareAdd(c *prepCtx) (kernel, error) { return prepareAddSub(c, false) }
 // TFLite Micro's add derives the multipliers in double precision, its sub in
 // float.
 func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
-	if err := c.io(2, 2, 1); err != nil {
-		return nil, err
-	}
-	in1, in2, out := c.in(0), c.in(1), c.out(0)
 	var act tflite.ActivationFunctionType
 	if sub {
 		if o, ok := c.op.Options.(*tflite.SubOptionsT); ok {
@@ -67,38 +51,19 @@ func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
 	} else if o, ok := c.op.Options.(*tflite.AddOptionsT); ok {
 		act = o.FusedActivationFunction
 	}
-	a, err := c.activation(act)
+	b, in1, in2, out, a, err := c.binary(act)
 	if err != nil {
 		return nil, err
 	}
-	bc, err := newBroadcast(in1.Shape, in2.Shape)
-	if err != nil {
-		return nil, c.errorf("%v", err)
-	}
-	if err := c.sameShape(out, bc.out); err != nil {
-		return nil, err
-	}
-	p := &AddParams{in1: in1.Index, in2: in2.Index, out: out.Index, typ: out.Type, sub: sub, bc: bc, Broadcast: !bc.same}
-	if in1.Type != out.Type || in2.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
+	p := &AddParams{Binary: b, sub: sub}
 	switch out.Type {
-	case Float32:
-		p.FloatMin, p.FloatMax = floatActivation(a)
 	case Int32:
 		// TFLite Micro's int32 ADD ignores a fused activation, its SUB
 		// applies it; refuse the ambiguous case rather than pick one.
 		if !sub && a != fixedpoint.ActNone {
 			return nil, c.errorf("int32 ADD with fused activation %v is not supported (TFLite Micro ignores the activation, TFLite applies it)", act)
 		}
-		p.ActMin, p.ActMax = int32ActivationRange(a)
 	case Int8, Uint8, Int16:
-		for _, t := range []*Tensor{in1, in2, out} {
-			if err := c.needQuant("input/output", t); err != nil {
-				return nil, err
-			}
-		}
-		p.Input1Offset, p.Input2Offset, p.OutputOffset = -in1.ZeroPoint(), -in2.ZeroPoint(), out.ZeroPoint()
 		p.LeftShift = 20
 		if out.Type == Int16 {
 			p.LeftShift = 15
@@ -125,11 +90,6 @@ func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
 				return nil, c.errorf("%s multiplier: %v", m.what, err)
 			}
 		}
-		if p.ActMin, p.ActMax, err = quantizedActivation(a, out); err != nil {
-			return nil, c.errorf("%v", err)
-		}
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	return p, nil
 }
@@ -150,20 +110,9 @@ func (c *prepCtx) smallerThanOne(real float64) (Requant, error) {
 func (p *AddParams) eval(r *run, op *Op) error {
 	switch p.typ {
 	case Float32:
-		p.bc.binaryFloats(r, p.in1, p.in2, p.out, func(x, y float32) float32 {
-			v := x + y
-			if p.sub {
-				v = x - y
-			}
-			return clampF(v, p.FloatMin, p.FloatMax)
-		})
+		p.bc.binaryFloats(r, p.in1, p.in2, p.out, p.float)
 	case Int32:
-		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
-			if p.sub {
-				return clamp(x-y, p.ActMin, p.ActMax)
-			}
-			return clamp(x+y, p.ActMin, p.ActMax)
-		})
+		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.int32)
 	default:
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
 			return p.quantized(x, y)
@@ -185,7 +134,12 @@ func (p *AddParams) quantized(x, y int32) int32 {
 
 func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 || p.typ == Int32 {
-		return nil, fmt.Errorf("op %d is a %v %s; explanations are for quantized ops", op.Index, p.typ, op.Builtin)
+		sym := "+"
+		if p.sub {
+			sym = "−"
+		}
+		return plainBinaryExplanation(res, p.bc, p.typ, p.in1, p.in2, index, sym, p.float, p.int32,
+			[2]float32{p.FloatMin, p.FloatMax}, [2]int32{p.ActMin, p.ActMax}), nil
 	}
 	i1, i2 := p.bc.index(index)
 	x := int32(Values(p.typ, res.Tensors[p.in1])[i1])
@@ -217,4 +171,43 @@ func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error
 	e.Steps = append(e.Steps, s...)
 	e.Steps, e.Value = append(e.Steps, zeroPointClampSteps(v, p.OutputOffset, p.ActMin, p.ActMax)...), int64(clamp(v+p.OutputOffset, p.ActMin, p.ActMax))
 	return e, nil
+}
+
+// float is the float32 ADD or SUB of one pair, clamped to the activation.
+func (p *AddParams) float(x, y float32) float32 {
+	if p.sub {
+		return clampF(x-y, p.FloatMin, p.FloatMax)
+	}
+	return clampF(x+y, p.FloatMin, p.FloatMax)
+}
+
+// int32 is the int32 ADD or SUB of one pair, clamped to the activation.
+func (p *AddParams) int32(x, y int32) int32 {
+	if p.sub {
+		return clamp(x-y, p.ActMin, p.ActMax)
+	}
+	return clamp(x+y, p.ActMin, p.ActMax)
+}
+
+// plainBinaryExplanation explains one element of a float32 or int32
+// elementwise op (x sym y, computed by f or g in the tensor type, then
+// clamped to the activation range fr or ir).
+func plainBinaryExplanation(res *Result, bc *broadcast, typ DType, in1, in2, index int, sym string,
+	f func(x, y float32) float32, g func(x, y int32) int32, fr [2]float32, ir [2]int32) *Explanation {
+	i1, i2 := bc.index(index)
+	x, y := Values(typ, res.Tensors[in1])[i1], Values(typ, res.Tensors[in2])[i2]
+	e := &Explanation{Steps: []Step{
+		{"input1", fmt.Sprintf("input1[%d]", i1), x},
+		{"input2", fmt.Sprintf("input2[%d]", i2), y},
+	}}
+	if typ == Float32 {
+		v := f(float32(x), float32(y))
+		e.Arithmetic = "float32"
+		e.Steps = append(e.Steps, Step{"result", fmt.Sprintf("clamp(%.9g %s %.9g rounded to float32, %g, %g)", x, sym, y, fr[0], fr[1]), float64(v)})
+		return e
+	}
+	v := g(int32(x), int32(y))
+	e.Arithmetic, e.Value = "int32, wrapping", int64(v)
+	e.Steps = append(e.Steps, Step{"result", fmt.Sprintf("clamp(%.0f %s %.0f, %d, %d)", x, sym, y, ir[0], ir[1]), float64(v)})
+	return e
 }

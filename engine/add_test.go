@@ -309,13 +309,17 @@ func TestAddExplain(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("steps missing: %v (have %v)", want, e.Steps)
 	}
-	// Float ops have no explanation.
+	// A float ADD is explained in float32: 1 + 0.1 rounds to 1.10000002.
 	_, res, err = runOneOp(tflite.BuiltinOperatorADD, addOpts(actNone),
-		[]tt{f32t([]int{1}, 1), f32t([]int{1}, 2)}, tt{typ: tflite.TensorTypeFLOAT32, shape: []int{1}})
+		[]tt{f32t([]int{1}, 1), f32t([]int{1}, 0.1)}, tt{typ: tflite.TensorTypeFLOAT32, shape: []int{1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := res.Explain(0, 0); err == nil {
-		t.Fatal("float ADD explained")
+	e, err = res.Explain(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := e.Steps[len(e.Steps)-1].Value; v != float64(float32(1.1)) || e.Real != v {
+		t.Fatalf("float ADD explained as %v (real %v), want %v", v, e.Real, float32(1.1))
 	}
 }

@@ -8,19 +8,19 @@ import (
 )
 
 // ADD in the browser TFLite (tflite-xnnpack): the XNNPACK delegate takes int8
-// ADD (qs8-vadd, xnnAddSub); TFLite's builtin kernel, which runs the rest,
-// rounds like the reference.
+// and uint8 ADD (qs8-vadd and qu8-vadd, the same arithmetic: xnnAddSub);
+// TFLite's builtin kernel, which runs the rest, rounds like the reference.
 
 func init() {
 	registerXNNPack(tflite.BuiltinOperatorADD, func(c *prepCtx) (kernel, error) { return xnnAddSubNode(c, false) })
 }
 
-// xnnBinaryTensors checks the int8 inputs and output of ADD, SUB or MUL and
-// returns the XNNPACK output range of the fused activation.
+// xnnBinaryTensors checks the int8 (or uint8) inputs and output of ADD, SUB
+// or MUL and returns the XNNPACK output range of the fused activation.
 func xnnBinaryTensors(m *Model, op *Op, act tflite.ActivationFunctionType) (a, b, out *Tensor, bc *broadcast, lo, hi int32, err error) {
 	a, b, out = opTensor(m, op, 0), opTensor(m, op, 1), m.Tensors[op.Outputs[0]]
-	if a == nil || b == nil || a.Type != Int8 || b.Type != Int8 || out.Type != Int8 {
-		return nil, nil, nil, nil, 0, 0, fmt.Errorf("the XNNPACK delegate takes only int8 (and float32) %s here", op.Builtin)
+	if a == nil || b == nil || (a.Type != Int8 && a.Type != Uint8) || b.Type != a.Type || out.Type != a.Type {
+		return nil, nil, nil, nil, 0, 0, fmt.Errorf("the XNNPACK delegate takes only int8 or uint8 (and float32) %s here", op.Builtin)
 	}
 	for _, t := range []*Tensor{a, b, out} {
 		if t.Quant == nil || len(t.Quant.Scale) != 1 {
@@ -60,6 +60,7 @@ type xnnAddSub struct {
 	Max         int32 `json:"output_max"`
 	bc          *broadcast
 	a, b, out   int
+	typ         DType
 }
 
 // xnnAddParams derives XNNPACK's integer ADD parameters
@@ -103,7 +104,7 @@ func xnnAddSubNode(c *prepCtx, sub bool) (kernel, error) {
 	if sub {
 		bs = -bs
 	}
-	k := &xnnAddSub{ZeroPoint: out.ZeroPoint(), Min: lo, Max: hi, bc: bc, a: a.Index, b: b.Index, out: out.Index}
+	k := &xnnAddSub{ZeroPoint: out.ZeroPoint(), Min: lo, Max: hi, bc: bc, a: a.Index, b: b.Index, out: out.Index, typ: out.Type}
 	k.AMultiplier, k.BMultiplier, k.Shift, k.Bias = xnnAddParams(as, bs, a.ZeroPoint(), b.ZeroPoint())
 	return k, nil
 }
@@ -114,17 +115,13 @@ func (k *xnnAddSub) value(x, y int32) int32 {
 }
 
 func (k *xnnAddSub) eval(r *run, op *Op) error {
-	a, b, out := r.i8(k.a), r.i8(k.b), r.i8(k.out)
-	for i := range out {
-		i1, i2 := k.bc.index(i)
-		out[i] = int8(k.value(int32(a[i1]), int32(b[i2])))
-	}
+	k.bc.binaryInts(r, k.typ, k.a, k.b, k.out, k.value)
 	return nil
 }
 
 func (k *xnnAddSub) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	i1, i2 := k.bc.index(index)
-	a, b := int32(AsInt8(res.Tensors[k.a])[i1]), int32(AsInt8(res.Tensors[k.b])[i2])
+	a, b := int32(res.intAt(k.a, i1)), int32(res.intAt(k.b, i2))
 	acc := k.Bias + a*k.AMultiplier + b*k.BMultiplier
 	sh := acc >> k.Shift
 	steps := []Step{
@@ -135,5 +132,5 @@ func (k *xnnAddSub) explain(res *Result, op *Op, index int) (*Explanation, error
 	}
 	steps = append(steps, zeroPointClampSteps(sh, k.ZeroPoint, k.Min, k.Max)...)
 	return &Explanation{Steps: steps, Value: int64(k.value(a, b)),
-		Arithmetic: "XNNPACK qs8 add: 21-bit integer multipliers s_in/s_out·2^shift (round half to even), sum shifted right with round half up"}, nil
+		Arithmetic: "XNNPACK qs8/qu8 add: 21-bit integer multipliers s_in/s_out·2^shift (round half to even), sum shifted right with round half up"}, nil
 }

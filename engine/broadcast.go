@@ -2,6 +2,9 @@ package engine
 
 import (
 	"fmt"
+
+	"github.com/int8scope/int8scope/engine/fixedpoint"
+	"github.com/int8scope/int8scope/engine/tflite"
 )
 
 // Shared by the elementwise binary ops (ADD, SUB, MUL): broadcasting, the
@@ -132,4 +135,70 @@ func binaryInts[T integer](bc *broadcast, a, b, out []T, f func(x, y int32) int3
 func (bc *broadcast) binaryFloats(r *run, in1, in2, out int, f func(x, y float32) float32) {
 	a, b, o := r.f32(in1), r.f32(in2), r.f32(out)
 	bc.each(func(i, i1, i2 int) { o[i] = f(a[i1], b[i2]) })
+}
+
+// Binary is what the two-input elementwise ops (ADD, SUB, MUL) prepare
+// alike: the inputs broadcast to the output, their offsets, and the clamp of
+// the fused activation.
+type Binary struct {
+	Input1Offset int32 `json:"input1_offset"` // −input1 zero point
+	Input2Offset int32 `json:"input2_offset"` // −input2 zero point
+	OutputOffset int32 `json:"output_offset"` // output zero point
+	ActMin       int32 `json:"act_min"`
+	ActMax       int32 `json:"act_max"`
+	// Float models: the clamp of the fused activation.
+	FloatMin float32 `json:"float_min,omitempty"`
+	FloatMax float32 `json:"float_max,omitempty"`
+	// Broadcast is set when the input shapes differ.
+	Broadcast bool `json:"broadcast,omitempty"`
+
+	in1, in2, out int
+	typ           DType
+	bc            *broadcast
+}
+
+// binary prepares a two-input elementwise op with fused activation a: both
+// inputs and the output of one type, float32, int32, or int8, uint8 or int16
+// with all three tensors quantized. It returns the tensors and the
+// activation for the op's own checks.
+func (c *prepCtx) binary(a tflite.ActivationFunctionType) (b Binary, in1, in2, out *Tensor, act fixedpoint.Activation, err error) {
+	if err = c.io(2, 2, 1); err != nil {
+		return
+	}
+	in1, in2, out = c.in(0), c.in(1), c.out(0)
+	if act, err = c.activation(a); err != nil {
+		return
+	}
+	bc, berr := newBroadcast(in1.Shape, in2.Shape)
+	if berr != nil {
+		err = c.errorf("%v", berr)
+		return
+	}
+	if err = c.sameShape(out, bc.out); err != nil {
+		return
+	}
+	if in1.Type != out.Type || in2.Type != out.Type {
+		err = c.unsupportedTypes()
+		return
+	}
+	b = Binary{in1: in1.Index, in2: in2.Index, out: out.Index, typ: out.Type, bc: bc, Broadcast: !bc.same}
+	switch out.Type {
+	case Float32:
+		b.FloatMin, b.FloatMax = floatActivation(act)
+	case Int32:
+		b.ActMin, b.ActMax = int32ActivationRange(act)
+	case Int8, Uint8, Int16:
+		for _, t := range []*Tensor{in1, in2, out} {
+			if err = c.needQuant("input/output", t); err != nil {
+				return
+			}
+		}
+		b.Input1Offset, b.Input2Offset, b.OutputOffset = -in1.ZeroPoint(), -in2.ZeroPoint(), out.ZeroPoint()
+		if b.ActMin, b.ActMax, err = quantizedActivation(act, out); err != nil {
+			err = c.errorf("%v", err)
+		}
+	default:
+		err = c.unsupportedTypes()
+	}
+	return
 }

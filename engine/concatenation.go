@@ -27,6 +27,9 @@ type ConcatenationParams struct {
 	BlockSizes []int `json:"block_sizes"` // elements of each input per outer slice
 	// Rescale, uint8 only: one entry per input.
 	Rescale []ConcatenationRescale `json:"rescale,omitempty"`
+	// Note says why a kernel copies uint8 inputs that the reference
+	// rescales (XNNPACK's node).
+	Note string `json:"note,omitempty"`
 
 	ins  []int
 	out  int
@@ -42,7 +45,6 @@ type ConcatenationRescale struct {
 
 func init() {
 	register(tflite.BuiltinOperatorCONCATENATION, prepareConcatenation)
-	registerXNNPack(tflite.BuiltinOperatorCONCATENATION, xnnExactNode(Int8)) // exact: XNNPACK copies the values
 }
 
 func prepareConcatenation(c *prepCtx) (kernel, error) {

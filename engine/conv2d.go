@@ -27,14 +27,7 @@ import (
 // accumulator is int64 when the bias is int64 (int32 otherwise).
 type Conv2DParams struct {
 	Window
-	InputOffset  int32 `json:"input_offset"`  // −input zero point
-	FilterOffset int32 `json:"filter_offset"` // −filter zero point (uint8 only)
-	// Output turns each accumulator into an output integer (quantized
-	// models).
-	Output outputStage `json:"output,omitempty"`
-	// Float models: the clamp of the fused activation.
-	FloatMin float32 `json:"float_min,omitempty"`
-	FloatMax float32 `json:"float_max,omitempty"`
+	ConvArith
 	// AllPadding is XNNPACK's TensorFlow-SAME padding quirk
 	// (xnnSamePaddingWraps): every tap reads the padding, so every
 	// accumulator is the bias.
@@ -89,22 +82,8 @@ func prepareConv2D(c *prepCtx) (kernel, error) {
 	if err := c.sameShape(out, []int{p.Batches, p.OutH, p.OutW, p.OutC}); err != nil {
 		return nil, err
 	}
-	act, err := c.activation(o.FusedActivationFunction)
-	if err != nil {
+	if p.ConvArith, err = c.convArith(in, filter, out, 0, p.OutC, o.FusedActivationFunction); err != nil {
 		return nil, err
-	}
-	switch {
-	case in.Type == Float32 && filter.Type == Float32 && out.Type == Float32:
-		p.FloatMin, p.FloatMax = floatActivation(act)
-	case (in.Type == Int8 || in.Type == Int16) && filter.Type == Int8 && out.Type == in.Type,
-		in.Type == Uint8 && filter.Type == Uint8 && out.Type == Uint8:
-		q, err := c.convQuant(in, filter, out, 0, p.OutC, act)
-		if err != nil {
-			return nil, err
-		}
-		p.InputOffset, p.FilterOffset, p.Output = q.inOff, q.filterOff, q.out
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	if bias != nil {
 		p.bias = bias.Index
@@ -167,32 +146,35 @@ func (p *Conv2DParams) evalGeneric(r *run, acc []int64, store func(i int, a int6
 		bias = int64Values(r.m.Tensors[p.bias].Type, r.vals[p.bias])
 	}
 	in8, w8, in16 := r.u8(p.in), r.u8(p.filter), r.i16(p.in)
-	i := 0
-	for b := 0; b < p.Batches; b++ {
-		for y := 0; y < p.OutH; y++ {
-			for x := 0; x < p.OutW; x++ {
-				for c := 0; c < p.OutC; c++ {
-					var a int64
-					if p.typ == Uint8 {
-						a = convDot(p, in8, w8, b, y, x, c)
-					} else {
-						a = convDot(p, in16, AsInt8(w8), b, y, x, c)
-					}
-					if bias != nil {
-						a += bias[c]
-					}
-					if !p.Wide {
-						a = int64(int32(a)) // the reference's int32 accumulator wraps
-					}
-					if acc != nil {
-						acc[i] = a
-					}
-					store(i, a, c)
-					i++
-				}
-			}
+	for i := range p.Batches * p.OutH * p.OutW * p.OutC {
+		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
+		var a int64
+		if p.typ == Uint8 {
+			a = convDot(p, in8, w8, b, y, x, c)
+		} else {
+			a = convDot(p, in16, AsInt8(w8), b, y, x, c)
 		}
+		if bias != nil {
+			a += bias[c]
+		}
+		if !p.Wide {
+			a = int64(int32(a)) // the reference's int32 accumulator wraps
+		}
+		if acc != nil {
+			acc[i] = a
+		}
+		store(i, a, c)
 	}
+}
+
+// taps calls f with the offsets, into the input and the filter, of the
+// FilterC-long runs that output element (b, y, x, c) multiplies, for each
+// tap inside the input, in filter order.
+func (p *Conv2DParams) taps(b, y, x, c int, f func(in, w int)) {
+	g := c / p.perGroup()
+	p.insideTaps(y, x, p.InH, p.InW, func(fy, fx, iy, ix int) {
+		f(((b*p.InH+iy)*p.InW+ix)*p.InC+g*p.FilterC, ((c*p.FilterH+fy)*p.FilterW+fx)*p.FilterC)
+	})
 }
 
 // convDot is one output element's Σ (input + InputOffset)·(filter +
@@ -200,25 +182,13 @@ func (p *Conv2DParams) evalGeneric(r *run, acc []int64, store func(i int, a int6
 func convDot[X int8 | uint8 | int16, W int8 | uint8](p *Conv2DParams, in []X, w []W, b, y, x, c int) int64 {
 	var a int64
 	xoff, woff := int64(p.InputOffset), int64(p.FilterOffset)
-	iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW
-	g := c / p.perGroup()
-	for fy := 0; fy < p.FilterH; fy++ {
-		iy := iy0 + fy*p.DilationH
-		if iy < 0 || iy >= p.InH {
-			continue
+	p.taps(b, y, x, c, func(io, wo int) {
+		xs := in[io:][:p.FilterC]
+		ws := w[wo:][:len(xs)]
+		for i, v := range xs {
+			a += (int64(v) + xoff) * (int64(ws[i]) + woff)
 		}
-		for fx := 0; fx < p.FilterW; fx++ {
-			ix := ix0 + fx*p.DilationW
-			if ix < 0 || ix >= p.InW {
-				continue
-			}
-			xs := in[((b*p.InH+iy)*p.InW+ix)*p.InC+g*p.FilterC:][:p.FilterC]
-			ws := w[((c*p.FilterH+fy)*p.FilterW+fx)*p.FilterC:][:len(xs)]
-			for i, v := range xs {
-				a += (int64(v) + xoff) * (int64(ws[i]) + woff)
-			}
-		}
-	}
+	})
 	return a
 }
 
@@ -230,41 +200,21 @@ func (p *Conv2DParams) evalFloat(r *run) {
 	if p.bias >= 0 {
 		bias = r.f32(p.bias)
 	}
-	i := 0
-	for b := 0; b < p.Batches; b++ {
-		for y := 0; y < p.OutH; y++ {
-			iy0 := y*p.StrideH - p.PadH
-			for x := 0; x < p.OutW; x++ {
-				ix0 := x*p.StrideW - p.PadW
-				for c := 0; c < p.OutC; c++ {
-					g := c / p.perGroup()
-					var total float32
-					for fy := 0; fy < p.FilterH; fy++ {
-						iy := iy0 + fy*p.DilationH
-						if iy < 0 || iy >= p.InH {
-							continue
-						}
-						for fx := 0; fx < p.FilterW; fx++ {
-							ix := ix0 + fx*p.DilationW
-							if ix < 0 || ix >= p.InW {
-								continue
-							}
-							xs := in[((b*p.InH+iy)*p.InW+ix)*p.InC+g*p.FilterC:][:p.FilterC]
-							ws := w[((c*p.FilterH+fy)*p.FilterW+fx)*p.FilterC:][:len(xs)]
-							for k, v := range xs {
-								total += float32(v * ws[k])
-							}
-						}
-					}
-					var bv float32
-					if bias != nil {
-						bv = bias[c]
-					}
-					out[i] = clampF(total+bv, p.FloatMin, p.FloatMax)
-					i++
-				}
+	for i := range out {
+		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
+		var total float32
+		p.taps(b, y, x, c, func(io, wo int) {
+			xs := in[io:][:p.FilterC]
+			ws := w[wo:][:len(xs)]
+			for k, v := range xs {
+				total += float32(v * ws[k])
 			}
+		})
+		var bv float32
+		if bias != nil {
+			bv = bias[c]
 		}
+		out[i] = clampF(total+bv, p.FloatMin, p.FloatMax)
 	}
 }
 
@@ -353,11 +303,12 @@ func (p *Conv2DParams) evalInt8(r *run, trace []int64) {
 					if bias != nil {
 						a += bias[c]
 					}
+					accs[c] = a
 					if trace != nil {
 						trace[i+c] = int64(a)
 					}
-					out[i+c] = int8(o.requantize(a, c))
 				}
+				o.requantizeInt8(accs, out[i:i+p.OutC])
 				i += p.OutC
 			}
 		}
@@ -375,12 +326,9 @@ func (p *Conv2DParams) packable() bool {
 
 func (p *Conv2DParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float CONV_2D; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ over the filter window of input·filter in order, each product and sum rounded to float32, + bias[%d], clamped to [%g, %g]", index%p.OutC, p.FloatMin, p.FloatMax)), nil
 	}
-	c := index % p.OutC
-	x := index / p.OutC % p.OutW
-	y := index / (p.OutC * p.OutW) % p.OutH
-	b := index / (p.OutC * p.OutW * p.OutH)
+	b, y, x, c := nhwc(index, p.OutH, p.OutW, p.OutC)
 	e := &Explanation{TermsTotal: p.FilterH * p.FilterW * p.FilterC, TermInput: p.in, TermFilter: p.filter}
 	var sum int64
 	iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW

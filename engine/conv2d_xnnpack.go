@@ -3,9 +3,9 @@ package engine
 import "github.com/int8scope/int8scope/engine/tflite"
 
 // CONV_2D in the browser TFLite (tflite-xnnpack): the XNNPACK delegate
-// takes int8 convolutions with a constant filter and bias and requantizes in
-// float32 (XNNPackOutput); TFLite's builtin kernel, which runs the rest,
-// multiplies through ruy.
+// takes int8 and uint8 convolutions with a constant filter and bias and
+// requantizes in float32 (XNNPackOutput); TFLite's builtin kernel, which
+// runs the rest, multiplies through ruy (int8) or gemmlowp (uint8).
 
 func init() {
 	registerXNNPack(tflite.BuiltinOperatorCONV_2D, xnnpackConv2D)

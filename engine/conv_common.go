@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/int8scope/int8scope/engine/fixedpoint"
+import (
+	"github.com/int8scope/int8scope/engine/fixedpoint"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
 
 // What the convolutions (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV) share,
 // like TFLite Micro's conv_common.cc: the quantization parameters Prepare
@@ -9,13 +12,13 @@ import "github.com/int8scope/int8scope/engine/fixedpoint"
 // evalAllPadding is an int8 convolution whose every tap reads XNNPACK's
 // padding (Conv2DParams.AllPadding): each accumulator is the bias.
 func evalAllPadding(r *run, biasT, outT, channels int, o outputStage, acc []int64) {
-	bias, out := r.i32(biasT), r.i8(outT)
+	bias, out := r.i32(biasT), r.u8(outT) // int8 or uint8: the low byte
 	for i := range out {
 		a := bias[i%channels]
 		if acc != nil {
 			acc[i] = int64(a)
 		}
-		out[i] = int8(o.requantize(a, i%channels))
+		out[i] = uint8(o.requantize(a, i%channels))
 	}
 }
 
@@ -35,17 +38,46 @@ func explainConvOutput(e *Explanation, o outputStage, sum, bias int64, c int, wi
 	e.Steps[0].Formula = "0: XNNPACK's TensorFlow-SAME padding wraps (negative total padding in uint32), so every tap reads the padding"
 }
 
-// convQuantParams are the integer parameters PopulateConvolutionQuantizationParams derives.
-type convQuantParams struct {
-	inOff, filterOff int32
-	out              *FixedPointOutput
+// ConvArith is what a convolution's Prepare derives for its arithmetic,
+// after its geometry: for quantized models the offsets and the output stage
+// (PopulateConvolutionQuantizationParams), for float models the clamp of the
+// fused activation.
+type ConvArith struct {
+	InputOffset  int32 `json:"input_offset"`  // −input zero point
+	FilterOffset int32 `json:"filter_offset"` // −filter zero point (uint8 only)
+	// Output turns each accumulator into an output integer (quantized
+	// models): the profile's output stage.
+	Output outputStage `json:"output,omitempty"`
+	// Float models: the clamp of the fused activation.
+	FloatMin float32 `json:"float_min,omitempty"`
+	FloatMax float32 `json:"float_max,omitempty"`
+}
+
+// convArith checks a convolution's types (float32; int8 or int16
+// activations with an int8 filter; uint8 throughout) and derives its
+// ConvArith; the filter is quantized along axis, with channels output
+// channels.
+func (c *prepCtx) convArith(in, filter, out *Tensor, axis, channels int, a tflite.ActivationFunctionType) (ConvArith, error) {
+	act, err := c.activation(a)
+	if err != nil {
+		return ConvArith{}, err
+	}
+	switch {
+	case in.Type == Float32 && filter.Type == Float32 && out.Type == Float32:
+		lo, hi := floatActivation(act)
+		return ConvArith{FloatMin: lo, FloatMax: hi}, nil
+	case (in.Type == Int8 || in.Type == Int16) && filter.Type == Int8 && out.Type == in.Type,
+		in.Type == Uint8 && filter.Type == Uint8 && out.Type == Uint8:
+		return c.convQuant(in, filter, out, axis, channels, act)
+	}
+	return ConvArith{}, c.unsupportedTypes()
 }
 
 // convQuant derives the quantized parameters of a convolution whose filter
 // is quantized along axis (channels output channels), like TFLite's
 // PopulateConvolutionQuantizationParams: M_c = s_input·s_filter[c]/s_output
 // in double (uint8: the scale product in float, as GetQuantizedConvolutionMultipler).
-func (c *prepCtx) convQuant(in, filter, out *Tensor, axis, channels int, act fixedpoint.Activation) (q convQuantParams, err error) {
+func (c *prepCtx) convQuant(in, filter, out *Tensor, axis, channels int, act fixedpoint.Activation) (q ConvArith, err error) {
 	for _, t := range []*Tensor{in, out} {
 		if err := c.needQuant("input/output", t); err != nil {
 			return q, err
@@ -64,7 +96,7 @@ func (c *prepCtx) convQuant(in, filter, out *Tensor, axis, channels int, act fix
 		}
 	}
 	if in.Type == Uint8 {
-		q.filterOff = -int32(fq.ZeroPoint[0])
+		q.FilterOffset = -int32(fq.ZeroPoint[0])
 	} else {
 		for _, z := range fq.ZeroPoint {
 			if z != 0 {
@@ -75,7 +107,7 @@ func (c *prepCtx) convQuant(in, filter, out *Tensor, axis, channels int, act fix
 	if in.Type == Int16 && (in.ZeroPoint() != 0 || out.ZeroPoint() != 0) {
 		return q, c.errorf("int16 input and output need zero point 0, have %d and %d", in.ZeroPoint(), out.ZeroPoint())
 	}
-	q.inOff = -in.ZeroPoint()
+	q.InputOffset = -in.ZeroPoint()
 	outOff := out.ZeroPoint()
 	if in.Type == Int16 {
 		outOff = 0
@@ -100,7 +132,7 @@ func (c *prepCtx) convQuant(in, filter, out *Tensor, axis, channels int, act fix
 	if err != nil {
 		return q, c.errorf("%v", err)
 	}
-	q.out = newFixedPointOutput(requant, channels, outOff, lo, hi)
+	q.Output = newFixedPointOutput(requant, channels, outOff, lo, hi)
 	return q, nil
 }
 

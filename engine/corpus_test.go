@@ -11,18 +11,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/int8scope/int8scope/internal/sharedtest"
 )
 
 // sharedDir returns ../shared/corpus, skipping the test when it is missing,
 // except under CI=true, where it must be there.
 func sharedDir(t testing.TB) string {
+	t.Helper()
 	dir := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but the shared corpus is missing: %v", err)
-		}
-		t.Skipf("shared corpus not found at %s; skipping", dir)
-	}
+	sharedtest.Need(t, dir, "the shared corpus (../shared/corpus)")
 	return dir
 }
 

@@ -21,19 +21,13 @@ import (
 //	out = Output(acc, c)
 //
 // with the profile's output stage (see FullyConnectedParams). Taps outside
-// the input (padding) are skipped. uint8 requantizes with double rounding
-// in every build (the reference's kAwayFromZero).
+// the input (padding) are skipped. TFLite's uint8 kernels requantize with
+// double rounding in every build (the reference's kAwayFromZero); XNNPACK's
+// QU8 node in float32.
 type DepthwiseConv2DParams struct {
 	Window
-	DepthMultiplier int   `json:"depth_multiplier"`
-	InputOffset     int32 `json:"input_offset"`  // −input zero point
-	FilterOffset    int32 `json:"filter_offset"` // −filter zero point (uint8 only)
-	// Output turns each accumulator into an output integer (quantized
-	// models).
-	Output outputStage `json:"output,omitempty"`
-	// Float models: the clamp of the fused activation.
-	FloatMin float32 `json:"float_min,omitempty"`
-	FloatMax float32 `json:"float_max,omitempty"`
+	DepthMultiplier int `json:"depth_multiplier"`
+	ConvArith
 	// AllPadding: see Conv2DParams.
 	AllPadding bool `json:"xnnpack_all_padding,omitempty"`
 
@@ -83,26 +77,12 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 	if err := c.sameShape(out, []int{p.Batches, p.OutH, p.OutW, p.OutC}); err != nil {
 		return nil, err
 	}
-	act, err := c.activation(o.FusedActivationFunction)
-	if err != nil {
-		return nil, err
+	qc := *c
+	if in.Type == Uint8 {
+		qc.rounding = RoundDouble // DepthwiseConvRound<kAwayFromZero> in every build
 	}
-	switch {
-	case in.Type == Float32 && filter.Type == Float32 && out.Type == Float32:
-		p.FloatMin, p.FloatMax = floatActivation(act)
-	case (in.Type == Int8 || in.Type == Int16) && filter.Type == Int8 && out.Type == in.Type,
-		in.Type == Uint8 && filter.Type == Uint8 && out.Type == Uint8:
-		qc := *c
-		if in.Type == Uint8 {
-			qc.rounding = RoundDouble // DepthwiseConvRound<kAwayFromZero> in every build
-		}
-		q, err := qc.convQuant(in, filter, out, 3, p.OutC, act)
-		if err != nil {
-			return nil, err
-		}
-		p.InputOffset, p.FilterOffset, p.Output = q.inOff, q.filterOff, q.out
-	default:
-		return nil, c.unsupportedTypes()
+	if p.ConvArith, err = qc.convArith(in, filter, out, 3, p.OutC, o.FusedActivationFunction); err != nil {
+		return nil, err
 	}
 	if bias != nil {
 		p.bias = bias.Index
@@ -144,36 +124,39 @@ func (p *DepthwiseConv2DParams) evalGeneric(r *run, acc []int64) {
 	}
 	in8, w8, in16 := r.u8(p.in), r.u8(p.filter), r.i16(p.in)
 	out8, out16 := r.u8(p.out), r.i16(p.out)
-	i := 0
-	for b := 0; b < p.Batches; b++ {
-		for y := 0; y < p.OutH; y++ {
-			for x := 0; x < p.OutW; x++ {
-				for c := 0; c < p.OutC; c++ {
-					var a int64
-					if p.typ == Uint8 {
-						a = depthwiseDot(p, in8, w8, b, y, x, c)
-					} else {
-						a = depthwiseDot(p, in16, AsInt8(w8), b, y, x, c)
-					}
-					if bias != nil {
-						a += bias[c]
-					}
-					if p.typ == Uint8 {
-						a = int64(int32(a)) // the reference's int32 accumulator wraps
-					}
-					if acc != nil {
-						acc[i] = a
-					}
-					if p.typ == Uint8 {
-						out8[i] = uint8(p.Output.requantize(int32(a), c))
-					} else {
-						out16[i] = int16(p.Output.requantize64(a, c))
-					}
-					i++
-				}
-			}
+	for i := range p.Batches * p.OutH * p.OutW * p.OutC {
+		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
+		var a int64
+		if p.typ == Uint8 {
+			a = depthwiseDot(p, in8, w8, b, y, x, c)
+		} else {
+			a = depthwiseDot(p, in16, AsInt8(w8), b, y, x, c)
+		}
+		if bias != nil {
+			a += bias[c]
+		}
+		if p.typ == Uint8 {
+			a = int64(int32(a)) // the reference's int32 accumulator wraps
+		}
+		if acc != nil {
+			acc[i] = a
+		}
+		if p.typ == Uint8 {
+			out8[i] = uint8(p.Output.requantize(int32(a), c))
+		} else {
+			out16[i] = int16(p.Output.requantize64(a, c))
 		}
 	}
+}
+
+// taps calls f with the offsets, into the input and the filter, of the
+// values output element (b, y, x, c) multiplies, for each tap inside the
+// input, in filter order.
+func (p *DepthwiseConv2DParams) taps(b, y, x, c int, f func(in, w int)) {
+	ic := c / p.DepthMultiplier
+	p.insideTaps(y, x, p.InH, p.InW, func(fy, fx, iy, ix int) {
+		f(((b*p.InH+iy)*p.InW+ix)*p.InC+ic, (fy*p.FilterW+fx)*p.OutC+c)
+	})
 }
 
 // depthwiseDot is one output element's Σ (input + InputOffset)·(filter +
@@ -181,21 +164,9 @@ func (p *DepthwiseConv2DParams) evalGeneric(r *run, acc []int64) {
 func depthwiseDot[X int8 | uint8 | int16, W int8 | uint8](p *DepthwiseConv2DParams, in []X, w []W, b, y, x, c int) int64 {
 	var a int64
 	xoff, woff := int64(p.InputOffset), int64(p.FilterOffset)
-	iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW
-	ic := c / p.DepthMultiplier
-	for fy := 0; fy < p.FilterH; fy++ {
-		iy := iy0 + fy*p.DilationH
-		if iy < 0 || iy >= p.InH {
-			continue
-		}
-		for fx := 0; fx < p.FilterW; fx++ {
-			ix := ix0 + fx*p.DilationW
-			if ix < 0 || ix >= p.InW {
-				continue
-			}
-			a += (int64(in[((b*p.InH+iy)*p.InW+ix)*p.InC+ic]) + xoff) * (int64(w[(fy*p.FilterW+fx)*p.OutC+c]) + woff)
-		}
-	}
+	p.taps(b, y, x, c, func(io, wo int) {
+		a += (int64(in[io]) + xoff) * (int64(w[wo]) + woff)
+	})
 	return a
 }
 
@@ -207,37 +178,15 @@ func (p *DepthwiseConv2DParams) evalFloat(r *run) {
 	if p.bias >= 0 {
 		bias = r.f32(p.bias)
 	}
-	i := 0
-	for b := 0; b < p.Batches; b++ {
-		for y := 0; y < p.OutH; y++ {
-			iy0 := y*p.StrideH - p.PadH
-			for x := 0; x < p.OutW; x++ {
-				ix0 := x*p.StrideW - p.PadW
-				for c := 0; c < p.OutC; c++ {
-					var total float32
-					for fy := 0; fy < p.FilterH; fy++ {
-						iy := iy0 + fy*p.DilationH
-						if iy < 0 || iy >= p.InH {
-							continue
-						}
-						for fx := 0; fx < p.FilterW; fx++ {
-							ix := ix0 + fx*p.DilationW
-							if ix < 0 || ix >= p.InW {
-								continue
-							}
-							v := in[((b*p.InH+iy)*p.InW+ix)*p.InC+c/p.DepthMultiplier]
-							total += float32(v * w[(fy*p.FilterW+fx)*p.OutC+c])
-						}
-					}
-					var bv float32
-					if bias != nil {
-						bv = bias[c]
-					}
-					out[i] = clampF(total+bv, p.FloatMin, p.FloatMax)
-					i++
-				}
-			}
+	for i := range out {
+		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
+		var total float32
+		p.taps(b, y, x, c, func(io, wo int) { total += float32(in[io] * w[wo]) })
+		var bv float32
+		if bias != nil {
+			bv = bias[c]
 		}
+		out[i] = clampF(total+bv, p.FloatMin, p.FloatMax)
 	}
 }
 
@@ -301,15 +250,15 @@ func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
 						}
 					}
 				}
-				for c, a := range accs {
-					if bias != nil {
-						a += bias[c]
-					}
-					if trace != nil {
+				for c, b := range bias { // bias is nil without a bias tensor
+					accs[c] += b
+				}
+				if trace != nil {
+					for c, a := range accs {
 						trace[i+c] = int64(a)
 					}
-					out[i+c] = int8(o.requantize(a, c))
 				}
+				o.requantizeInt8(accs, out[i:i+p.OutC])
 				i += p.OutC
 			}
 		}
@@ -334,12 +283,9 @@ func depthwiseTapOffset(acc []int32, x, w []int8, off int32) {
 
 func (p *DepthwiseConv2DParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float DEPTHWISE_CONV_2D; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ over the filter window of input·filter in order, each product and sum rounded to float32, + bias[%d], clamped to [%g, %g]", index%p.OutC, p.FloatMin, p.FloatMax)), nil
 	}
-	c := index % p.OutC
-	x := index / p.OutC % p.OutW
-	y := index / (p.OutC * p.OutW) % p.OutH
-	b := index / (p.OutC * p.OutW * p.OutH)
+	b, y, x, c := nhwc(index, p.OutH, p.OutW, p.OutC)
 	e := &Explanation{TermsTotal: p.FilterH * p.FilterW, TermInput: p.in, TermFilter: p.filter}
 	var sum int64
 	iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW
@@ -364,7 +310,7 @@ func (p *DepthwiseConv2DParams) explain(res *Result, op *Op, index int) (*Explan
 	if p.bias >= 0 {
 		bias = res.intAt(p.bias, c)
 	}
-	if p.typ == Uint8 {
+	if _, fixed := p.Output.(*FixedPointOutput); fixed && p.typ == Uint8 {
 		e.Arithmetic = p.Output.arithmetic() + " (uint8 DEPTHWISE_CONV_2D always rounds twice)"
 	}
 	explainConvOutput(e, p.Output, sum, bias, c, p.typ == Int16, p.AllPadding)

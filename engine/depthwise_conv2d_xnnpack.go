@@ -3,9 +3,9 @@ package engine
 import "github.com/int8scope/int8scope/engine/tflite"
 
 // DEPTHWISE_CONV_2D in the browser TFLite (tflite-xnnpack): the XNNPACK
-// delegate takes int8 depthwise convolutions with a constant filter and
-// bias and requantizes in float32 (XNNPackOutput); the rest run TFLite's
-// builtin kernel, which rounds twice like the reference.
+// delegate takes int8 and uint8 depthwise convolutions with a constant
+// filter and bias and requantizes in float32 (XNNPackOutput); the rest run
+// TFLite's builtin kernel, which rounds twice like the reference.
 
 func init() { registerXNNPack(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, xnnpackDepthwiseConv2D) }
 

@@ -1,6 +1,10 @@
 package engine
 
-import "github.com/int8scope/int8scope/engine/tflite"
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
 
 // DequantizeParams are DEQUANTIZE's prepared parameters.
 //
@@ -18,7 +22,7 @@ type DequantizeParams struct {
 
 func init() {
 	register(tflite.BuiltinOperatorDEQUANTIZE, prepareDequantize)
-	registerXNNPack(tflite.BuiltinOperatorDEQUANTIZE, xnnExactNode(Float32)) // XNNPACK converts exactly like the reference
+	registerXNNPack(tflite.BuiltinOperatorDEQUANTIZE, xnnExactNode(true)) // XNNPACK converts exactly like the reference
 }
 
 func prepareDequantize(c *prepCtx) (kernel, error) {
@@ -57,4 +61,15 @@ func dequantize[T integer](p *DequantizeParams, in []T, out []float32) {
 	for i, x := range in {
 		out[i] = p.Scale * float32(int32(x)-p.ZeroPoint)
 	}
+}
+
+func (p *DequantizeParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	x := int32(Values(p.typ, res.Tensors[p.in])[index])
+	d := float32(x - p.ZeroPoint)
+	v := p.Scale * d
+	return &Explanation{Steps: []Step{
+		{"input", fmt.Sprintf("input[%d]", index), float64(x)},
+		{"offset", fmt.Sprintf("float32(%d − zero point %d)", x, p.ZeroPoint), float64(d)},
+		{"dequantize", fmt.Sprintf("scale %.9g × %.9g, rounded to float32", p.Scale, d), float64(v)},
+	}, Arithmetic: "float32: scale × (q − zero_point)"}, nil
 }

@@ -174,15 +174,23 @@ func TestDetectionPostProcessErrors(t *testing.T) {
 	if _, err := Load(b.Bytes()); err == nil || !strings.Contains(err.Error(), "custom options") {
 		t.Errorf("malformed options: err = %v", err)
 	}
-	// A custom op the engine lacks is named.
+	// A custom op the engine lacks is named; the model opens for
+	// inspection and only running it is refused.
 	b = tfbuild.New()
 	x = b.Tensor("x", tflite.TensorTypeFLOAT32, []int{1}, nil, nil)
 	y := b.Tensor("y", tflite.TensorTypeFLOAT32, []int{1}, nil, nil)
 	b.CustomOp("VendorMagic", nil, []int{x}, []int{y})
 	b.Inputs(x)
 	b.Outputs(y)
-	if _, err := Load(b.Bytes()); err == nil || !strings.Contains(err.Error(), "CUSTOM:VendorMagic is not supported") {
-		t.Errorf("unknown custom op: err = %v", err)
+	m, err := Load(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := m.Ops[0].Unsupported; !strings.Contains(u, "CUSTOM:VendorMagic") || !strings.Contains(u, "custom op") {
+		t.Errorf("unknown custom op: Unsupported = %q", u)
+	}
+	if _, err := m.Run([][]byte{tfbuild.F32(1)}, Options{}); err == nil {
+		t.Error("unknown custom op: the run did not fail")
 	}
 }
 
@@ -215,7 +223,7 @@ func TestDetectionPostProcessSSDOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := parse(b)
+	m, err := parse(b, "")
 	if err != nil {
 		t.Fatal(err)
 	}

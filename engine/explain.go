@@ -24,8 +24,8 @@ type Explanation struct {
 	TermInput  int     `json:"term_input"`
 	TermFilter int     `json:"term_filter"`
 	Steps      []Step  `json:"steps"`
-	Value      int64   `json:"value"` // the output integer (or float bits' value for float ops)
-	Real       float64 `json:"real"`  // Scale × (Value − ZeroPoint), or the float value
+	Value      int64   `json:"value"` // the output integer; 0 for a float output
+	Real       float64 `json:"real"`  // Scale × (Value − ZeroPoint), or a float output's value
 	// Exact is, for ops that requantize an accumulator, the value computed
 	// without rounding: acc × real multiplier (in float64) + output zero
 	// point, before the clamp. Where profiles give different integers it
@@ -79,7 +79,7 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 	} else {
 		e = &Explanation{}
 		v := Values(out.Type, res.Tensors[out.Index])[index]
-		e.Steps = []Step{{Name: "output", Formula: fmt.Sprintf("%s computes this element directly (no accumulator)", o.Builtin), Value: v}}
+		e.Steps = []Step{{Name: "output", Formula: fmt.Sprintf("%s computes this %v element directly (no accumulator)", o.Builtin, out.Type), Value: v}}
 		e.Value = int64(v)
 	}
 	e.Op, e.Builtin, e.Profile, e.Tensor, e.Index = op, o.Builtin, res.Profile, out.Index, index
@@ -98,8 +98,10 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 		}
 	} else if out.Type == Float32 {
 		e.Real = float64(AsFloat32(res.Tensors[out.Index])[index])
+		e.Value = 0 // a float output has no integer; Real is its value
 	} else if out.Type == Complex64 {
 		e.Real = float64(real(AsComplex64(res.Tensors[out.Index])[index])) // the steps show both parts
+		e.Value = 0
 	} else {
 		e.Real = float64(e.Value)
 	}

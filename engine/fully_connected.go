@@ -96,7 +96,11 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 		p.InputOffset, p.FilterOffset = -in.ZeroPoint(), -filter.ZeroPoint()
 		var rq []Requant
 		for _, s := range filter.Quant.Scale {
-			rq = append(rq, c.requant(in.Scale()*float64(s)/out.Scale()))
+			real := in.Scale() * float64(s) / out.Scale()
+			if in.Type == Uint8 { // GetQuantizedConvolutionMultipler: the scale product in float
+				real = float64(in.Quant.Scale[0]*s) / out.Scale()
+			}
+			rq = append(rq, c.requant(real))
 		}
 		if in.Type == Int16 {
 			if err := c.check64("output", rq...); err != nil {
@@ -219,7 +223,7 @@ func (p *FullyConnectedParams) dot8(r *run, b, c int) int32 {
 
 func (p *FullyConnectedParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float FULLY_CONNECTED; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ_k input[%d,k]·filter[%d,k] in order, each product and sum rounded to float32, + bias[%[2]d], clamped to [%g, %g]", index/p.Channels, index%p.Channels, p.FloatMin, p.FloatMax)), nil
 	}
 	b, c := index/p.Channels, index%p.Channels
 	e := &Explanation{TermsTotal: p.Depth, TermInput: p.in, TermFilter: p.filter}

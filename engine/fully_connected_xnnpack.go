@@ -8,8 +8,9 @@ import (
 )
 
 // FULLY_CONNECTED in the browser TFLite (tflite-xnnpack): the XNNPACK
-// delegate takes int8 and float32 FULLY_CONNECTED with constant weights;
-// TFLite's builtin kernel, which runs the rest, multiplies through ruy.
+// delegate takes int8, uint8 and float32 FULLY_CONNECTED with constant
+// weights; TFLite's builtin kernel, which runs the rest, multiplies through
+// ruy (int8) or gemmlowp (uint8).
 
 func init() {
 	registerXNNPack(tflite.BuiltinOperatorFULLY_CONNECTED, xnnpackFullyConnected)

@@ -36,28 +36,13 @@ type HardSwishParams struct {
 func init() { register(tflite.BuiltinOperatorHARD_SWISH, prepareHardSwish) }
 
 func prepareHardSwish(c *prepCtx) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
-		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
+	in, out, quantized, err := c.elementwise(Int8, Uint8)
+	if err != nil {
 		return nil, err
 	}
 	p := &HardSwishParams{in: in.Index, out: out.Index, typ: in.Type}
-	switch in.Type {
-	case Float32:
+	if !quantized {
 		return p, nil
-	case Int8, Uint8:
-	default:
-		return nil, c.unsupportedTypes()
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
 	}
 	p.InputZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), out.ZeroPoint()
 	hires := float32(1.0/128) * float32(in.Scale())
@@ -100,62 +85,20 @@ func hardSwish[T int8 | uint8](p *HardSwishParams, in, out []T) {
 	lo, hi := qrange(p.typ)
 	for i, x := range in {
 		h := int16(int32(x)-p.InputZeroPoint) * (1 << 7) // wraps to int16 as in TFLite
-		o := srdhm16(h, p.OutputMultiplier)
+		o := fixedpoint.SaturatingRoundingDoublingHighMul16(h, p.OutputMultiplier)
 		u := h
 		if p.ReluishExponent > 0 {
-			u = saturatingLeftShift16(u, p.ReluishExponent-1)
+			u = fixedpoint.SaturatingLeftShift16(u, p.ReluishExponent-1)
 		}
-		u = srdhm16(u, p.ReluishMultiplier)
+		u = fixedpoint.SaturatingRoundingDoublingHighMul16(u, p.ReluishMultiplier)
 		if p.ReluishExponent > 0 {
-			u = saturatingLeftShift16(u, 1)
+			u = fixedpoint.SaturatingLeftShift16(u, 1)
 		}
 		if p.ReluishExponent < 0 {
-			u = rdbpot16(u, -p.ReluishExponent)
+			u = fixedpoint.RoundingDivideByPOT16(u, -p.ReluishExponent)
 		}
 		u = int16((int32(u) + 1<<15) >> 1)
-		v := rdbpot16(sdhm16(u, o), -p.OutputExponent)
+		v := fixedpoint.RoundingDivideByPOT16(fixedpoint.SaturatingDoublingHighMul16(u, o), -p.OutputExponent)
 		out[i] = T(clamp(int32(v+int16(p.OutputZeroPoint)), lo, hi))
 	}
-}
-
-// srdhm16 is gemmlowp's int16 SaturatingRoundingDoublingHighMul.
-func srdhm16(a, b int16) int16 {
-	if a == math.MinInt16 && b == math.MinInt16 {
-		return math.MaxInt16
-	}
-	ab := int32(a) * int32(b)
-	nudge := int32(1 << 14)
-	if ab < 0 {
-		nudge = 1 - 1<<14
-	}
-	return int16((ab + nudge) / (1 << 15))
-}
-
-// sdhm16 is TFLite's SaturatingDoublingHighMul (hard_swish.h): like srdhm16
-// but rounding toward zero.
-func sdhm16(a, b int16) int16 {
-	if a == math.MinInt16 && b == math.MinInt16 {
-		return math.MaxInt16
-	}
-	return int16(int32(a) * int32(b) / (1 << 15))
-}
-
-// rdbpot16 is gemmlowp's RoundingDivideByPOT on int16, where the mask
-// 2^exponent − 1 is truncated to 16 bits.
-func rdbpot16(x int16, exponent int) int16 {
-	mask := int16(int64(1)<<exponent - 1)
-	threshold := mask >> 1
-	if x < 0 {
-		threshold++
-	}
-	q := x >> exponent
-	if x&mask > threshold {
-		q++
-	}
-	return q
-}
-
-// saturatingLeftShift16 is TFLite's SaturatingLeftShift (hard_swish.h).
-func saturatingLeftShift16(v int16, amount int) int16 {
-	return int16(min(max(int64(v)*(1<<amount), math.MinInt16), math.MaxInt16))
 }

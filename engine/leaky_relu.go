@@ -31,31 +31,17 @@ type LeakyReluParams struct {
 func init() { register(tflite.BuiltinOperatorLEAKY_RELU, prepareLeakyRelu) }
 
 func prepareLeakyRelu(c *prepCtx) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
-		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
+	// uint8: TFLite's QuantizeLeakyRelu<uint8_t> (TFLite Micro has no uint8).
+	in, out, quantized, err := c.elementwise(Int8, Int16, Uint8)
+	if err != nil {
 		return nil, err
 	}
 	p := &LeakyReluParams{in: in.Index, out: out.Index, typ: in.Type}
 	if o, ok := c.op.Options.(*tflite.LeakyReluOptionsT); ok {
 		p.Alpha = o.Alpha
 	}
-	switch in.Type {
-	case Float32:
+	if !quantized {
 		return p, nil
-	case Int8, Int16:
-	default:
-		return nil, c.unsupportedTypes()
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
 	}
 	si, so := float32(in.Scale()), float32(out.Scale())
 	ra := float64(float32(si*p.Alpha) / so)
@@ -81,13 +67,15 @@ func (p *LeakyReluParams) eval(r *run, op *Op) error {
 		}
 	case Int8:
 		leakyRelu(r, p, r.i8(p.in), r.i8(p.out))
+	case Uint8:
+		leakyRelu(r, p, r.u8(p.in), r.u8(p.out))
 	case Int16:
 		leakyRelu(r, p, r.i16(p.in), r.i16(p.out))
 	}
 	return nil
 }
 
-func leakyRelu[T int8 | int16](r *run, p *LeakyReluParams, in, out []T) {
+func leakyRelu[T int8 | uint8 | int16](r *run, p *LeakyReluParams, in, out []T) {
 	lo, hi := qrange(p.typ)
 	for i, x := range in {
 		d := int32(x) - p.InputZeroPoint

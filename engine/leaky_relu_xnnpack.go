@@ -8,8 +8,8 @@ import (
 )
 
 // LEAKY_RELU in the browser TFLite (tflite-xnnpack): the XNNPACK delegate
-// takes int8 LEAKY_RELU (qs8-vlrelu, xnnLeakyRelu); the rest run TFLite's
-// builtin kernel, which rounds like the reference.
+// takes int8 and uint8 LEAKY_RELU (qs8-vlrelu, qu8-vlrelu: xnnLeakyRelu);
+// the rest run TFLite's builtin kernel, which rounds like the reference.
 
 func init() {
 	registerXNNPack(tflite.BuiltinOperatorLEAKY_RELU, xnnLeakyReluNode)
@@ -29,13 +29,14 @@ type xnnLeakyRelu struct {
 	InputZeroPoint     int32 `json:"input_zero_point"`
 	OutputZeroPoint    int32 `json:"output_zero_point"`
 	in, out            int
+	typ                DType
 }
 
 func xnnLeakyReluNode(c *prepCtx) (kernel, error) {
 	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
-	if in == nil || in.Type != Int8 || out.Type != Int8 {
-		return nil, fmt.Errorf("the XNNPACK delegate takes only int8 (and float32) LEAKY_RELU")
+	if in == nil || (in.Type != Int8 && in.Type != Uint8) || out.Type != in.Type {
+		return nil, fmt.Errorf("the XNNPACK delegate takes only int8, uint8 (and float32) LEAKY_RELU")
 	}
 	var alpha float32
 	if o, ok := op.Options.(*tflite.LeakyReluOptionsT); ok {
@@ -52,24 +53,30 @@ func xnnLeakyReluNode(c *prepCtx) (kernel, error) {
 	return &xnnLeakyRelu{
 		PositiveMultiplier: int32(math.RoundToEven(float64(256 * pos))),
 		NegativeMultiplier: int32(math.RoundToEven(float64(256 * neg))),
-		InputZeroPoint:     in.ZeroPoint(), OutputZeroPoint: out.ZeroPoint(), in: in.Index, out: out.Index}, nil
+		InputZeroPoint:     in.ZeroPoint(), OutputZeroPoint: out.ZeroPoint(), in: in.Index, out: out.Index, typ: out.Type}, nil
 }
 
 func (k *xnnLeakyRelu) eval(r *run, op *Op) error {
-	in, out := r.i8(k.in), r.i8(k.out)
-	for i, x := range in {
-		d := int32(x) - k.InputZeroPoint
-		m := k.NegativeMultiplier
-		if d >= 0 {
-			m = k.PositiveMultiplier
-		}
-		out[i] = int8(clamp(((d*m+128)>>8)+k.OutputZeroPoint, -128, 127))
+	out := r.vals[k.out] // int8 or uint8: the low byte
+	for i := range out {
+		out[i] = byte(k.value(int32(intValue(k.typ, r.vals[k.in], i))))
 	}
 	return nil
 }
 
+// value is one output: the side's Q8 multiplier, rounded half up.
+func (k *xnnLeakyRelu) value(x int32) int32 {
+	d := x - k.InputZeroPoint
+	m := k.NegativeMultiplier
+	if d >= 0 {
+		m = k.PositiveMultiplier
+	}
+	lo, hi := qrange(k.typ)
+	return clamp(((d*m+128)>>8)+k.OutputZeroPoint, lo, hi)
+}
+
 func (k *xnnLeakyRelu) explain(res *Result, op *Op, index int) (*Explanation, error) {
-	x := int32(AsInt8(res.Tensors[k.in])[index])
+	x := int32(res.intAt(k.in, index))
 	d := x - k.InputZeroPoint
 	m, side := k.NegativeMultiplier, "negative"
 	if d >= 0 {
@@ -81,6 +88,7 @@ func (k *xnnLeakyRelu) explain(res *Result, op *Op, index int) (*Explanation, er
 		{"offset", fmt.Sprintf("%d − input zero point %d", x, k.InputZeroPoint), float64(d)},
 		{"scale", fmt.Sprintf("(%d·%d + 128) >> 8 (%s Q8 multiplier, rounds half up)", d, m, side), float64(v)},
 	}
-	steps = append(steps, zeroPointClampSteps(v, k.OutputZeroPoint, -128, 127)...)
-	return &Explanation{Steps: steps, Value: int64(clamp(v+k.OutputZeroPoint, -128, 127)), Arithmetic: "XNNPACK qs8 leaky ReLU: Q8 fixed-point multipliers per sign, round half up"}, nil
+	lo, hi := qrange(k.typ)
+	steps = append(steps, zeroPointClampSteps(v, k.OutputZeroPoint, lo, hi)...)
+	return &Explanation{Steps: steps, Value: int64(k.value(x)), Arithmetic: "XNNPACK qs8/qu8 leaky ReLU: Q8 fixed-point multipliers per sign, round half up"}, nil
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/int8scope/int8scope/engine/fixedpoint"
@@ -27,11 +28,17 @@ import (
 //     linear interpolation; the output is Q0.15.
 //   - float32: 1/(1 + exp(−x)) in float32, 1 above 16.619047 and exp(x)
 //     below −9.
+//
+// uint8 (output scale 1/256, zero point 0) is TFLite's lookup table, see
+// prepareSigmoidUint8.
 type LogisticParams struct {
 	InputZeroPoint   int32 `json:"input_zero_point"`
 	InputMultiplier  int32 `json:"input_multiplier"`
 	InputLeftShift   int   `json:"input_left_shift"`
 	InputRangeRadius int32 `json:"input_range_radius,omitempty"` // int8
+	// Rounding is the build's MultiplyByQuantizedMultiplier rounding, with
+	// which the input is scaled.
+	Rounding Rounding `json:"rounding"`
 
 	in, out int
 	typ     DType
@@ -40,33 +47,53 @@ type LogisticParams struct {
 
 func init() { register(tflite.BuiltinOperatorLOGISTIC, prepareLogistic) }
 
-func prepareLogistic(c *prepCtx) (kernel, error) { return prepareSigmoid(c, false) }
+func prepareLogistic(c *prepCtx) (kernel, error) {
+	if k, err := prepareSigmoidUint8(c, cLogistic, 1.0/256, 0); k != nil || err != nil {
+		return k, err
+	}
+	return prepareSigmoid(c, false)
+}
 
-// prepareSigmoid is LOGISTIC's and TANH's Prepare, which derive their input
-// scaling the same way.
-func prepareSigmoid(c *prepCtx, tanh bool) (*LogisticParams, error) {
+// prepareSigmoidUint8 is uint8 LOGISTIC and TANH (TFLite only; TFLite Micro
+// has neither): TFLite's reference and generic optimized kernels both look
+// the output up in a table built by PopulateLookupTable in float32
+// (builtinLUT), once the output has the quantization the kernel requires.
+// It returns nil, nil for other types.
+func prepareSigmoidUint8(c *prepCtx, f func(float32) float32, scale float32, zp int32) (kernel, error) {
 	if err := c.io(1, 1, 1); err != nil {
 		return nil, err
 	}
 	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type {
+	if in.Type != Uint8 {
+		return nil, nil
+	}
+	if out.Type != Uint8 {
 		return nil, c.unsupportedTypes()
 	}
 	if err := c.sameShape(out, in.Shape); err != nil {
 		return nil, err
 	}
-	p := &LogisticParams{in: in.Index, out: out.Index, typ: in.Type, tanh: tanh}
-	switch in.Type {
-	case Float32:
-		return p, nil
-	case Int8, Int16:
-	default:
-		return nil, c.unsupportedTypes()
-	}
 	for _, t := range []*Tensor{in, out} {
 		if err := c.needQuant("input/output", t); err != nil {
 			return nil, err
 		}
+	}
+	if float32(out.Scale()) != scale || out.ZeroPoint() != zp {
+		return nil, c.errorf("uint8 output needs scale %v and zero point %d, has %v and %d", scale, zp, float32(out.Scale()), out.ZeroPoint())
+	}
+	return builtinLUT(c, f)
+}
+
+// prepareSigmoid is LOGISTIC's and TANH's Prepare, which derive their input
+// scaling the same way.
+func prepareSigmoid(c *prepCtx, tanh bool) (*LogisticParams, error) {
+	in, out, quantized, err := c.elementwise(Int8, Int16)
+	if err != nil {
+		return nil, err
+	}
+	p := &LogisticParams{in: in.Index, out: out.Index, typ: in.Type, tanh: tanh, Rounding: c.rounding}
+	if !quantized {
+		return p, nil
 	}
 	if in.Type == Int8 {
 		// The kernels write a fixed output quantization.
@@ -140,7 +167,7 @@ func (p *LogisticParams) eval(r *run, op *Op) error {
 		}
 	case Int8:
 		in, out := r.i8(p.in), r.i8(p.out)
-		q := Requant{Multiplier: p.InputMultiplier, Shift: p.InputLeftShift}
+		q := p.inputScale()
 		for i, x := range in {
 			d := int32(x) - p.InputZeroPoint
 			switch {
@@ -176,3 +203,68 @@ func (p *LogisticParams) float(x float32) float32 {
 // expf approximates C's expf: exp in float64, rounded to float32. It differs
 // from glibc's expf only where that is not correctly rounded.
 func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
+
+// explain derives one output element the way eval computes it; TANH's
+// explanation is this one too.
+func (p *LogisticParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	name, fn := "logistic", "1/(1 + exp(−x))"
+	if p.tanh {
+		name, fn = "tanh", "tanh(x)"
+	}
+	switch p.typ {
+	case Float32:
+		x := AsFloat32(res.Tensors[p.in])[index]
+		return &Explanation{Arithmetic: "float32 " + name, Steps: []Step{
+			{"input", fmt.Sprintf("input[%d]", index), float64(x)},
+			{name, fmt.Sprintf("%s at x = %.9g, in float32", fn, x), float64(p.float(x))},
+		}}, nil
+	case Int16:
+		x := AsInt16(res.Tensors[p.in])[index]
+		v := fixedpoint.LogisticInt16(x, p.InputMultiplier, p.InputLeftShift)
+		if p.tanh {
+			v = fixedpoint.TanhInt16(x, p.InputMultiplier, p.InputLeftShift)
+		}
+		return &Explanation{Arithmetic: "int16 " + name + ": TFLite's 256-entry sigmoid table with linear interpolation", Value: int64(v), Steps: []Step{
+			{"input", fmt.Sprintf("input[%d]", index), float64(x)},
+			{name, fmt.Sprintf("table at (%d·%d + 2^(%d−1)) >> %d, interpolated, Q0.15", x, p.InputMultiplier, p.InputLeftShift, p.InputLeftShift), float64(v)},
+		}}, nil
+	}
+	x := int32(AsInt8(res.Tensors[p.in])[index])
+	d := x - p.InputZeroPoint
+	e := &Explanation{Arithmetic: "fixed-point " + name + ": input scaled to Q4.27, gemmlowp fixed-point " + name + " in Q0.31", Steps: []Step{
+		{"input", fmt.Sprintf("input[%d]", index), float64(x)},
+		{"offset", fmt.Sprintf("%d − input zero point %d", x, p.InputZeroPoint), float64(d)},
+	}}
+	switch {
+	case d <= -p.InputRangeRadius:
+		e.Steps = append(e.Steps, Step{"saturate", fmt.Sprintf("%d ≤ −input range radius %d", d, p.InputRangeRadius), math.MinInt8})
+		e.Value = math.MinInt8
+		return e, nil
+	case d >= p.InputRangeRadius:
+		e.Steps = append(e.Steps, Step{"saturate", fmt.Sprintf("%d ≥ input range radius %d", d, p.InputRangeRadius), math.MaxInt8})
+		e.Value = math.MaxInt8
+		return e, nil
+	}
+	s, scaled := scaleSteps("offset", d, p.inputScale())
+	e.Steps = append(e.Steps, s...)
+	var r, out, zp int32
+	shift := 23
+	if p.tanh {
+		r, shift = fixedpoint.Tanh(scaled, 4), 24
+	} else {
+		r, zp = fixedpoint.Logistic(scaled, 4), -128
+	}
+	out = fixedpoint.RoundingDivideByPOT(r, shift)
+	e.Steps = append(e.Steps,
+		Step{name, fmt.Sprintf("gemmlowp %s(%d as Q4.27 = %.9g), Q0.31 (= %.9g)", name, scaled, math.Ldexp(float64(scaled), -27), math.Ldexp(float64(r), -31)), float64(r)},
+		Step{"shift", fmt.Sprintf("RoundingDivideByPOT(%d, %d)", r, shift), float64(out)})
+	e.Steps = append(e.Steps, zeroPointClampSteps(out, zp, math.MinInt8, math.MaxInt8)...)
+	e.Value = int64(clamp(out+zp, math.MinInt8, math.MaxInt8))
+	return e, nil
+}
+
+// inputScale is the int8 input's scaling to Q4.27, as TFLite's
+// MultiplyByQuantizedMultiplier(d, InputMultiplier, InputLeftShift).
+func (p *LogisticParams) inputScale() Requant {
+	return Requant{Real: math.Ldexp(float64(p.InputMultiplier), p.InputLeftShift-31), Multiplier: p.InputMultiplier, Shift: p.InputLeftShift, Rounding: p.Rounding}
+}

@@ -1,36 +1,49 @@
 package engine
 
 import (
-	"math"
+	"math/bits"
 
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
 // MeanParams are MEAN's prepared parameters.
 //
-// Mirrors TFLite Micro's reduce_common.cc (EvalMeanHelper) over TFLite's
-// reference/reduce.h. The input's values are summed over the axes into one
+// Mirrors TFLite Micro's reduce_common.cc (PrepareMeanOrSumHelper,
+// EvalMeanHelper). The input's values are summed over the axes into one
 // int32 (or float32) sum s per output element, n values each, in row-major
-// input order; then
+// input order (reference_ops::ReduceSumImpl). A float MEAN is s / n. TFLite
+// Micro sends every int8 and int16 MEAN through
+// reference_ops::QuantizedMeanOrSum (reference/reduce.h):
 //
-//	float:                              out = s / n
-//	same scale and zero point (Mean):   out = s / n   (int32 division, truncating)
-//	otherwise (QuantizedMeanOrSum), in float32:
-//	    out = clamp(round(s/n · Scale + Bias) + OutputZeroPoint, type range)
-//	    with Scale = s_input/s_output and Bias = −InputZeroPoint·Scale.
+//	M, shift = QuantizeMultiplier(s_input/s_output)          (Requant)
+//	k        = min(⌊log2 n⌋, 32, 31 + shift)
+//	M'       = (M·2^k) / n   (int64, truncating); shift' = shift − k   (MeanRequant)
+//	out      = clamp(MultiplyByQuantizedMultiplier(s − zp_in·n, M', shift') + zp_out, type range)
+//
+// with the profile's MultiplyByQuantizedMultiplier (double rounding, or
+// single under tflite-single-rounding).
+//
+// The browser TFLite (tflite-xnnpack, when neither XNNPACK nor the 4-D
+// optimized kernel takes the op) runs its older reduce.cc instead, see
+// meanTFLite: with the same scale and zero point, out = s / n (int32
+// division, truncating); otherwise, in float32,
+// out = clamp(round(s/n · Scale + Bias) + zp_out) with Scale = s_input/s_output
+// and Bias = −zp_in·Scale.
 type MeanParams struct {
-	Axes     []int `json:"axes"` // resolved: non-negative, without duplicates
-	KeepDims bool  `json:"keep_dims"`
-	Count    int   `json:"count"` // values per output element, n
+	reduction // the axes, resolved, and n = Count values per output element
 
-	SameQuant       bool    `json:"same_quantization,omitempty"` // integer division path
-	InputZeroPoint  int32   `json:"input_zero_point,omitempty"`
-	OutputZeroPoint int32   `json:"output_zero_point,omitempty"`
-	Scale           float32 `json:"scale,omitempty"` // s_input/s_output, float32
-	Bias            float32 `json:"bias,omitempty"`  // −InputZeroPoint·Scale, float32
+	InputZeroPoint  int32 `json:"input_zero_point,omitempty"`
+	OutputZeroPoint int32 `json:"output_zero_point,omitempty"`
+	// Requant is s_input/s_output; MeanRequant has 1/n folded in, as
+	// QuantizedMeanOrSum does.
+	Requant     Requant `json:"requant"`
+	MeanRequant Requant `json:"mean_requant"`
 
-	inShape []int
-	reduced []bool // per input dimension
+	// The browser TFLite's builtin kernel (meanTFLite).
+	SameQuant bool    `json:"tflite_same_quantization,omitempty"` // integer division path
+	Scale     float32 `json:"tflite_scale,omitempty"`             // s_input/s_output, float32
+	Bias      float32 `json:"tflite_bias,omitempty"`              // −InputZeroPoint·Scale, float32
+
 	in, out int
 	typ     DType
 }
@@ -42,54 +55,17 @@ func prepareMean(c *prepCtx) (kernel, error) {
 		return nil, err
 	}
 	in, axis, out := c.in(0), c.in(1), c.out(0)
-	o, _ := c.op.Options.(*tflite.ReducerOptionsT)
-	if o == nil {
-		o = &tflite.ReducerOptionsT{}
-	}
-	if axis.Type != Int32 {
-		return nil, c.errorf("axis tensor %d has type %v, want int32", axis.Index, axis.Type)
-	}
-	if !axis.Const {
-		return nil, c.errorf("axis tensor %d is not constant; int8scope needs the axes at load time", axis.Index)
-	}
-	p := &MeanParams{KeepDims: o.KeepDims, inShape: in.Shape, reduced: make([]bool, len(in.Shape)),
-		in: in.Index, out: out.Index, typ: in.Type, Count: 1}
-	// ResolveAxis: negative axes count from the end; duplicates are dropped.
-	for _, a := range AsInt32(axis.Data) {
-		d := int(a)
-		if d < 0 {
-			d += len(in.Shape)
-		}
-		if d < 0 || d >= len(in.Shape) {
-			return nil, c.errorf("axis %d is out of range for input shape %v", a, in.Shape)
-		}
-		if !p.reduced[d] {
-			p.reduced[d] = true
-			p.Axes = append(p.Axes, d)
-			p.Count *= in.Shape[d]
-		}
-	}
-	var want []int
-	for d, n := range in.Shape {
-		switch {
-		case !p.reduced[d]:
-			want = append(want, n)
-		case p.KeepDims:
-			want = append(want, 1)
-		}
-	}
-	if want == nil {
-		want = []int{}
-	}
-	if err := c.sameShape(out, want); err != nil {
+	rd, err := prepareReduction(c, in, axis, out)
+	if err != nil {
 		return nil, err
 	}
+	p := &MeanParams{reduction: *rd, in: in.Index, out: out.Index, typ: in.Type}
 	if in.Type != out.Type {
 		return nil, c.unsupportedTypes()
 	}
 	switch in.Type {
 	case Float32:
-	case Int8, Int16:
+	case Int8, Int16, Uint8: // uint8: TFLite's reference kernel (TFLite Micro has no uint8)
 		for _, t := range []*Tensor{in, out} {
 			if err := c.needQuant("input/output", t); err != nil {
 				return nil, err
@@ -97,6 +73,11 @@ func prepareMean(c *prepCtx) (kernel, error) {
 		}
 		p.InputZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), out.ZeroPoint()
 		sIn, sOut := in.Quant.Scale[0], out.Quant.Scale[0]
+		p.Requant = c.requant(float64(sIn) / float64(sOut))
+		p.MeanRequant = meanRequant(p.Requant, p.Count)
+		if p.MeanRequant.Rounding == RoundSingle && p.MeanRequant.Shift > 30 {
+			return nil, c.errorf("requantization multiplier %g is too large for TFLite's single-rounding MultiplyByQuantizedMultiplier (shift %d > 30)", p.MeanRequant.Real, p.MeanRequant.Shift)
+		}
 		p.SameQuant = p.InputZeroPoint == p.OutputZeroPoint && sIn == sOut
 		if !p.SameQuant {
 			p.Scale = sIn / sOut
@@ -108,77 +89,54 @@ func prepareMean(c *prepCtx) (kernel, error) {
 	return p, nil
 }
 
+// meanRequant folds 1/n into q as QuantizedMeanOrSum does: a left shift by
+// k = min(⌊log2 n⌋, 32, 31 + shift) before an integer division by n keeps
+// precision, and the shift drops by k.
+func meanRequant(q Requant, n int) Requant {
+	if n <= 0 {
+		return q
+	}
+	k := bits.Len64(uint64(n)) - 1
+	k = max(min(k, 32, 31+q.Shift), 0)
+	return Requant{Real: q.Real / float64(n), Multiplier: int32((int64(q.Multiplier) << k) / int64(n)), Shift: q.Shift - k, Rounding: q.Rounding}
+}
+
 func (p *MeanParams) eval(r *run, op *Op) error {
 	switch p.typ {
 	case Float32:
-		in, out := r.f32(p.in), r.f32(p.out)
-		clear(out)
-		p.sum(len(in), func(i, o int) { out[o] += in[i] })
-		if p.Count > 0 {
-			for o, s := range out {
-				out[o] = s / float32(p.Count)
-			}
-		}
+		p.evalFloat(r)
 	case Int8:
-		meanInt(p, r.i8(p.in), r.i8(p.out), math.MinInt8, math.MaxInt8)
+		meanInt(p, r.i8(p.in), r.i8(p.out))
 	case Int16:
-		meanInt(p, r.i16(p.in), r.i16(p.out), math.MinInt16, math.MaxInt16)
+		meanInt(p, r.i16(p.in), r.i16(p.out))
+	case Uint8:
+		meanInt(p, r.u8(p.in), r.u8(p.out))
 	}
 	return nil
 }
 
-func meanInt[T int8 | int16](p *MeanParams, in, out []T, lo, hi float32) {
+func (p *MeanParams) evalFloat(r *run) {
+	in, out := r.f32(p.in), r.f32(p.out)
+	clear(out)
+	p.each(len(in), func(i, o int) { out[o] += in[i] })
+	if p.Count > 0 {
+		for o, s := range out {
+			out[o] = s / float32(p.Count)
+		}
+	}
+}
+
+// meanInt is reference_ops::QuantizedMeanOrSum (compute_sum false).
+func meanInt[T int8 | int16 | uint8](p *MeanParams, in, out []T) {
 	sums := make([]int32, len(out))
-	p.sum(len(in), func(i, o int) { sums[o] += int32(in[i]) })
+	p.each(len(in), func(i, o int) { sums[o] += int32(in[i]) })
 	clear(out)
 	if p.Count == 0 {
 		return
 	}
-	n := int32(p.Count)
+	lo, hi := qrange(p.typ)
+	off := int64(p.InputZeroPoint) * int64(p.Count)
 	for o, s := range sums {
-		if p.SameQuant {
-			out[o] = T(s / n)
-			continue
-		}
-		mean := float32(s) / float32(n)
-		v := float32(math.Round(float64(float32(mean*p.Scale)+p.Bias))) + float32(p.OutputZeroPoint)
-		if hi < v { // TfLiteMin, then TfLiteMax
-			v = hi
-		}
-		if v < lo {
-			v = lo
-		}
-		out[o] = T(v)
-	}
-}
-
-// sum calls add(i, o) for every input element i, in row-major order, with
-// the output element o it reduces into.
-func (p *MeanParams) sum(n int, add func(i, o int)) {
-	if n == 0 {
-		return
-	}
-	// outStride[d]: how far output index o moves per step of input dim d.
-	outStride := make([]int, len(p.inShape))
-	s := 1
-	for d := len(p.inShape) - 1; d >= 0; d-- {
-		if !p.reduced[d] {
-			outStride[d] = s
-			s *= p.inShape[d]
-		}
-	}
-	idx := make([]int, len(p.inShape))
-	o := 0
-	for i := 0; i < n; i++ {
-		add(i, o)
-		for d := len(idx) - 1; d >= 0; d-- {
-			idx[d]++
-			o += outStride[d]
-			if idx[d] < p.inShape[d] {
-				break
-			}
-			o -= outStride[d] * idx[d]
-			idx[d] = 0
-		}
+		out[o] = T(clamp(p.MeanRequant.apply(int32(int64(s)-off))+p.OutputZeroPoint, lo, hi))
 	}
 }

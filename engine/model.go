@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	flatbuffers "github.com/google/flatbuffers/go"
@@ -19,7 +21,8 @@ const (
 	maxFileBytes   = math.MaxInt32
 )
 
-// Model is a loaded, validated and prepared subgraph 0 of a .tflite file.
+// Model is a loaded, validated and prepared subgraph of a .tflite file:
+// subgraph 0 (what TFLite's interpreter runs), or a signature's.
 type Model struct {
 	Description string            `json:"description"`
 	Version     uint32            `json:"version"`
@@ -28,6 +31,11 @@ type Model struct {
 	Inputs      []int             `json:"inputs"`  // subgraph input tensor indices
 	Outputs     []int             `json:"outputs"` // subgraph output tensor indices
 	Metadata    map[string][]byte `json:"-"`
+	// Signatures lists the file's signature defs; Signature is the one
+	// loaded ("" for subgraph 0 loaded by Load).
+	Signatures []Signature `json:"signatures,omitempty"`
+	Signature  string      `json:"signature,omitempty"`
+	Subgraph   int         `json:"subgraph"`
 
 	plans  map[Profile]*plan // what each profile runs, prepared at load
 	packed map[int][]int64   // packFilter of constant conv filters, by tensor, shared by the plans
@@ -64,11 +72,29 @@ type Op struct {
 	// the reference profile, a plain struct per op; the arithmetic uses
 	// exactly these numbers.
 	Params kernel `json:"params,omitempty"`
+	// Unsupported says why int8scope cannot run the op (it has no kernel
+	// for it), naming the ops around it; "" for the ops it runs.
+	Unsupported string `json:"unsupported,omitempty"`
 	// Profiles holds, per profile, the kernel's arithmetic and the
 	// parameters it computes with (Profiles[Reference].Params is Params).
 	Profiles map[Profile]OpPrepared `json:"profiles,omitempty"`
 
 	code tflite.BuiltinOperator
+}
+
+// Signature is one of a model's signature defs: a named entry point, its
+// subgraph, and its inputs and outputs by name.
+type Signature struct {
+	Key      string         `json:"key"`
+	Subgraph int            `json:"subgraph"`
+	Inputs   []SignatureArg `json:"inputs"`
+	Outputs  []SignatureArg `json:"outputs"`
+}
+
+// SignatureArg names one tensor of a signature's subgraph.
+type SignatureArg struct {
+	Name   string `json:"name"`
+	Tensor int    `json:"tensor"`
 }
 
 // LoadError is returned for a malformed or unsupported model.
@@ -80,9 +106,16 @@ func loadErrorf(format string, args ...any) error {
 	return &LoadError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// Load parses, validates and prepares a .tflite model.
-func Load(b []byte) (*Model, error) {
-	m, err := parse(b)
+// Load parses, validates and prepares a .tflite model's subgraph 0, which
+// TFLite's interpreter runs.
+func Load(b []byte) (*Model, error) { return load(b, "") }
+
+// LoadSignature loads the subgraph of the signature named key ("" means
+// subgraph 0, like Load).
+func LoadSignature(b []byte, key string) (*Model, error) { return load(b, key) }
+
+func load(b []byte, signature string) (*Model, error) {
+	m, err := parse(b, signature)
 	if err != nil {
 		return nil, err
 	}
@@ -127,13 +160,11 @@ func SupportedOps() []string {
 	return s
 }
 
-func joinOps() string { return strings.Join(SupportedOps(), ", ") }
-
 // parse reads the flatbuffer into a Model. The generated accessors index the
 // buffer without bounds checks of their own, so every vector length is checked
 // against the file size before it is used, and any out-of-range read that
 // remains becomes an error here instead of a panic.
-func parse(b []byte) (m *Model, err error) {
+func parse(b []byte, signature string) (m *Model, err error) {
 	if len(b) < 8 {
 		return nil, loadErrorf("not a .tflite model: %d bytes is too short", len(b))
 	}
@@ -207,9 +238,51 @@ func parse(b []byte) (m *Model, err error) {
 		codes[i] = opcode{c, string(oc.CustomCode()), int(oc.Version())}
 	}
 
+	if err := p.vec("model.signature_defs", fm.SignatureDefsLength(), 4); err != nil {
+		return nil, err
+	}
+	var sd tflite.SignatureDef
+	var tm tflite.TensorMap
+	for i := 0; i < fm.SignatureDefsLength(); i++ {
+		fm.SignatureDefs(&sd, i)
+		s := Signature{Key: string(sd.SignatureKey()), Subgraph: int(sd.SubgraphIndex())}
+		what := fmt.Sprintf("signature %d (%q)", i, s.Key)
+		if s.Subgraph < 0 || s.Subgraph >= fm.SubgraphsLength() {
+			return nil, loadErrorf("%s: subgraph index %d is out of range (model has %d subgraphs)", what, s.Subgraph, fm.SubgraphsLength())
+		}
+		for _, side := range []struct {
+			n   int
+			at  func(*tflite.TensorMap, int) bool
+			dst *[]SignatureArg
+		}{{sd.InputsLength(), sd.Inputs, &s.Inputs}, {sd.OutputsLength(), sd.Outputs, &s.Outputs}} {
+			if err := p.vec(what+" tensors", side.n, 4); err != nil {
+				return nil, err
+			}
+			for j := 0; j < side.n; j++ {
+				side.at(&tm, j)
+				*side.dst = append(*side.dst, SignatureArg{Name: string(tm.Name()), Tensor: int(tm.TensorIndex())})
+			}
+		}
+		m.Signatures = append(m.Signatures, s)
+	}
+	if signature != "" {
+		i := slices.IndexFunc(m.Signatures, func(s Signature) bool { return s.Key == signature })
+		if i < 0 && len(m.Signatures) == 0 {
+			return nil, loadErrorf("model has no signature %q: it has no signatures at all (load it without one)", signature)
+		}
+		if i < 0 {
+			var keys []string
+			for _, s := range m.Signatures {
+				keys = append(keys, strconv.Quote(s.Key))
+			}
+			return nil, loadErrorf("model has no signature %q (it has %d: %s)", signature, len(keys), strings.Join(keys, ", "))
+		}
+		m.Signature, m.Subgraph = signature, m.Signatures[i].Subgraph
+	}
 	var sg tflite.SubGraph
-	fm.Subgraphs(&sg, 0)
-	if err := p.vec("subgraph 0 tensors", sg.TensorsLength(), 4); err != nil {
+	fm.Subgraphs(&sg, m.Subgraph)
+	sgName := fmt.Sprintf("subgraph %d", m.Subgraph)
+	if err := p.vec(sgName+" tensors", sg.TensorsLength(), 4); err != nil {
 		return nil, err
 	}
 	var ft tflite.Tensor
@@ -270,13 +343,20 @@ func parse(b []byte) (m *Model, err error) {
 		}
 		return s, nil
 	}
-	if m.Inputs, err = readIdx("subgraph 0 inputs", sg.InputsLength(), sg.Inputs); err != nil {
+	for _, sig := range m.Signatures {
+		for _, a := range append(slices.Clip(sig.Inputs), sig.Outputs...) {
+			if sig.Subgraph == m.Subgraph && (a.Tensor < 0 || a.Tensor >= len(m.Tensors)) {
+				return nil, loadErrorf("signature %q: %q is tensor index %d, out of range (subgraph %d has %d tensors)", sig.Key, a.Name, a.Tensor, m.Subgraph, len(m.Tensors))
+			}
+		}
+	}
+	if m.Inputs, err = readIdx(sgName+" inputs", sg.InputsLength(), sg.Inputs); err != nil {
 		return nil, err
 	}
-	if m.Outputs, err = readIdx("subgraph 0 outputs", sg.OutputsLength(), sg.Outputs); err != nil {
+	if m.Outputs, err = readIdx(sgName+" outputs", sg.OutputsLength(), sg.Outputs); err != nil {
 		return nil, err
 	}
-	if err := p.vec("subgraph 0 operators", sg.OperatorsLength(), 4); err != nil {
+	if err := p.vec(sgName+" operators", sg.OperatorsLength(), 4); err != nil {
 		return nil, err
 	}
 	var fo tflite.Operator

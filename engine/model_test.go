@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -103,10 +104,6 @@ func TestLoadErrors(t *testing.T) {
 			q.Scale, q.ZeroPoint, q.QuantizedDimension = []float32{1, 1}, []int64{0, 0}, 5
 		}), "quantized_dimension 5"},
 		{"negative scale", edit(func(m *tflite.ModelT) { sg(m).Tensors[0].Quantization.Scale[0] = -1 }), "not a finite non-negative"},
-		{"unsupported op", edit(func(m *tflite.ModelT) { m.OperatorCodes[0].BuiltinCode = tflite.BuiltinOperatorTILE }), "TILE is not supported"},
-		{"custom op", edit(func(m *tflite.ModelT) {
-			m.OperatorCodes[0].BuiltinCode, m.OperatorCodes[0].DeprecatedBuiltinCode, m.OperatorCodes[0].CustomCode = tflite.BuiltinOperatorCUSTOM, 32, "MyOp"
-		}), "CUSTOM:MyOp is not supported"},
 		{"read before write", edit(func(m *tflite.ModelT) { sg(m).Inputs = nil }), "before any op writes it"},
 		{"unsupported type", edit(func(m *tflite.ModelT) { sg(m).Tensors[3].Type = tflite.TensorTypeCOMPLEX128 }), "COMPLEX128"},
 		{"wrong filter type", edit(func(m *tflite.ModelT) {
@@ -126,6 +123,58 @@ func TestLoadErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %q does not contain %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestUnsupportedOpInspectOnly: a model with an op int8scope has no kernel
+// for (a builtin it lacks, a vendor custom op, a Flex op) opens for
+// inspection, and running it fails with one message that names the op, the
+// ops around it and what to do.
+func TestUnsupportedOpInspectOnly(t *testing.T) {
+	valid := fcModel().Bytes()
+	edit := func(f func(*tflite.ModelT)) []byte {
+		m := tflite.GetRootAsModel(valid, 0).UnPack()
+		f(m)
+		return tfbuild.Pack(m)
+	}
+	custom := func(name string) func(*tflite.ModelT) {
+		return func(m *tflite.ModelT) {
+			m.OperatorCodes[0].BuiltinCode, m.OperatorCodes[0].DeprecatedBuiltinCode, m.OperatorCodes[0].CustomCode = tflite.BuiltinOperatorCUSTOM, 32, name
+		}
+	}
+	for _, c := range []struct {
+		name string
+		edit func(*tflite.ModelT)
+		want []string
+	}{
+		{"builtin", func(m *tflite.ModelT) { m.OperatorCodes[0].BuiltinCode = tflite.BuiltinOperatorLSH_PROJECTION },
+			[]string{"op 0 (LSH_PROJECTION", "int8scope has no kernel for it yet", "can still be inspected"}},
+		{"custom", custom("MyOp"), []string{"op 0 (CUSTOM:MyOp", "custom op"}},
+		{"flex", custom("FlexConv2D"), []string{"op 0 (CUSTOM:FlexConv2D", "SELECT_TF_OPS"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := Load(edit(c.edit))
+			if err != nil {
+				t.Fatalf("Load: %v; want the model open for inspection", err)
+			}
+			if m.Ops[0].Unsupported == "" || m.Ops[0].Params != nil {
+				t.Errorf("op 0: Unsupported %q, Params %v", m.Ops[0].Unsupported, m.Ops[0].Params)
+			}
+			if _, err := json.Marshal(m); err != nil {
+				t.Errorf("inspect JSON: %v", err)
+			}
+			for _, p := range Profiles() {
+				_, err := m.Run([][]byte{make([]byte, m.Tensors[m.Inputs[0]].NumBytes())}, Options{Profile: p, Trace: true})
+				if err == nil {
+					t.Fatalf("%s: Run succeeded", p)
+				}
+				for _, w := range c.want {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("%s: error %q does not contain %q", p, err, w)
+					}
+				}
 			}
 		})
 	}

@@ -18,73 +18,30 @@ import (
 // with the real multiplier s1·s2/s_out. Float and int32 outputs are x1·x2
 // clamped to the fused activation.
 type MulParams struct {
-	Input1Offset int32   `json:"input1_offset"` // −input1 zero point
-	Input2Offset int32   `json:"input2_offset"` // −input2 zero point
-	OutputOffset int32   `json:"output_offset"` // output zero point
-	Requant      Requant `json:"requant,omitzero"`
-	ActMin       int32   `json:"act_min"`
-	ActMax       int32   `json:"act_max"`
-	// Float models: the clamp of the fused activation.
-	FloatMin float32 `json:"float_min,omitempty"`
-	FloatMax float32 `json:"float_max,omitempty"`
-	// Broadcast is set when the input shapes differ.
-	Broadcast bool `json:"broadcast,omitempty"`
+	Binary
+	Requant Requant `json:"requant,omitzero"` // s1·s2/s_out
 	// Note says how the browser TFLite's builtin kernel derives the
 	// parameters, where it differs from the reference (mul_xnnpack.go).
 	Note string `json:"note,omitempty"`
-
-	in1, in2, out int
-	typ           DType
-	bc            *broadcast
 }
 
 func init() { register(tflite.BuiltinOperatorMUL, prepareMul) }
 
 func prepareMul(c *prepCtx) (kernel, error) {
-	if err := c.io(2, 2, 1); err != nil {
-		return nil, err
-	}
-	in1, in2, out := c.in(0), c.in(1), c.out(0)
 	var act tflite.ActivationFunctionType
 	if o, ok := c.op.Options.(*tflite.MulOptionsT); ok {
 		act = o.FusedActivationFunction
 	}
-	a, err := c.activation(act)
+	b, in1, in2, out, _, err := c.binary(act)
 	if err != nil {
 		return nil, err
 	}
-	bc, err := newBroadcast(in1.Shape, in2.Shape)
-	if err != nil {
-		return nil, c.errorf("%v", err)
-	}
-	if err := c.sameShape(out, bc.out); err != nil {
-		return nil, err
-	}
-	if in1.Type != out.Type || in2.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
-	p := &MulParams{in1: in1.Index, in2: in2.Index, out: out.Index, typ: out.Type, bc: bc, Broadcast: !bc.same}
-	switch out.Type {
-	case Float32:
-		p.FloatMin, p.FloatMax = floatActivation(a)
-	case Int32:
-		p.ActMin, p.ActMax = int32ActivationRange(a)
-	case Int8, Uint8, Int16:
-		for _, t := range []*Tensor{in1, in2, out} {
-			if err := c.needQuant("input/output", t); err != nil {
-				return nil, err
-			}
-		}
+	p := &MulParams{Binary: b}
+	if out.Type == Int8 || out.Type == Uint8 || out.Type == Int16 {
 		if out.Type == Int16 && (in1.ZeroPoint() != 0 || in2.ZeroPoint() != 0 || out.ZeroPoint() != 0) {
 			return nil, c.errorf("int16 inputs and output need zero point 0")
 		}
-		p.Input1Offset, p.Input2Offset, p.OutputOffset = -in1.ZeroPoint(), -in2.ZeroPoint(), out.ZeroPoint()
 		p.Requant = c.requant(float64(float32(in1.Scale())) * float64(float32(in2.Scale())) / float64(float32(out.Scale())))
-		if p.ActMin, p.ActMax, err = quantizedActivation(a, out); err != nil {
-			return nil, c.errorf("%v", err)
-		}
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	return p, nil
 }
@@ -92,13 +49,9 @@ func prepareMul(c *prepCtx) (kernel, error) {
 func (p *MulParams) eval(r *run, op *Op) error {
 	switch p.typ {
 	case Float32:
-		p.bc.binaryFloats(r, p.in1, p.in2, p.out, func(x, y float32) float32 {
-			return clampF(x*y, p.FloatMin, p.FloatMax)
-		})
+		p.bc.binaryFloats(r, p.in1, p.in2, p.out, p.float)
 	case Int32:
-		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
-			return clamp(x*y, p.ActMin, p.ActMax)
-		})
+		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.int32)
 	default:
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
 			v := p.Requant.apply((x + p.Input1Offset) * (y + p.Input2Offset))
@@ -110,7 +63,8 @@ func (p *MulParams) eval(r *run, op *Op) error {
 
 func (p *MulParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 || p.typ == Int32 {
-		return nil, fmt.Errorf("op %d is a %v MUL; explanations are for quantized ops", op.Index, p.typ)
+		return plainBinaryExplanation(res, p.bc, p.typ, p.in1, p.in2, index, "·", p.float, p.int32,
+			[2]float32{p.FloatMin, p.FloatMax}, [2]int32{p.ActMin, p.ActMax}), nil
 	}
 	i1, i2 := p.bc.index(index)
 	x := int32(Values(p.typ, res.Tensors[p.in1])[i1])
@@ -129,5 +83,11 @@ func (p *MulParams) explain(res *Result, op *Op, index int) (*Explanation, error
 	e.Value = int64(clamp(v+p.OutputOffset, p.ActMin, p.ActMax))
 	return e, nil
 }
+
+// float is the float32 MUL of one pair, clamped to the activation.
+func (p *MulParams) float(x, y float32) float32 { return clampF(x*y, p.FloatMin, p.FloatMax) }
+
+// int32 is the int32 MUL of one pair, clamped to the activation.
+func (p *MulParams) int32(x, y int32) int32 { return clamp(x*y, p.ActMin, p.ActMax) }
 
 func (p *MulParams) builtinNote() string { return p.Note }

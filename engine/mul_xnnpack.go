@@ -7,8 +7,8 @@ import (
 )
 
 // MUL in the browser TFLite (tflite-xnnpack): the XNNPACK delegate takes int8
-// MUL (qs8-vmul, fp32 requantization); TFLite's builtin kernel computes its
-// real multiplier in float32.
+// and uint8 MUL (qs8-vmul and qu8-vmul, fp32 requantization); TFLite's
+// builtin kernel computes its real multiplier in float32.
 
 func init() {
 	registerXNNPack(tflite.BuiltinOperatorMUL, xnnMulNode)
@@ -27,6 +27,7 @@ type xnnMul struct {
 	Max        int32   `json:"output_max"`
 	bc         *broadcast
 	a, b, out  int
+	typ        DType
 }
 
 func xnnMulNode(c *prepCtx) (kernel, error) {
@@ -45,16 +46,13 @@ func xnnMulNode(c *prepCtx) (kernel, error) {
 		return nil, fmt.Errorf("unsupported input-product-to-output scale %g (XNNPACK needs [2^-16, 2^8))", s)
 	}
 	return &xnnMul{Scale: s, AZeroPoint: a.ZeroPoint(), BZeroPoint: b.ZeroPoint(), ZeroPoint: out.ZeroPoint(),
-		Min: lo, Max: hi, bc: bc, a: a.Index, b: b.Index, out: out.Index}, nil
+		Min: lo, Max: hi, bc: bc, a: a.Index, b: b.Index, out: out.Index, typ: out.Type}, nil
 }
 
 func (k *xnnMul) eval(r *run, op *Op) error {
-	a, b, out := r.i8(k.a), r.i8(k.b), r.i8(k.out)
-	for i := range out {
-		i1, i2 := k.bc.index(i)
-		p := (int32(a[i1]) - k.AZeroPoint) * (int32(b[i2]) - k.BZeroPoint)
-		out[i] = int8(xnnRequant(p, k.Scale, k.ZeroPoint, k.Min, k.Max))
-	}
+	k.bc.binaryInts(r, k.typ, k.a, k.b, k.out, func(x, y int32) int32 {
+		return xnnRequant((x-k.AZeroPoint)*(y-k.BZeroPoint), k.Scale, k.ZeroPoint, k.Min, k.Max)
+	})
 	return nil
 }
 
@@ -78,7 +76,7 @@ func builtinMul(c *prepCtx) (kernel, error) {
 
 func (k *xnnMul) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	i1, i2 := k.bc.index(index)
-	a, b := int32(AsInt8(res.Tensors[k.a])[i1]), int32(AsInt8(res.Tensors[k.b])[i2])
+	a, b := int32(res.intAt(k.a, i1)), int32(res.intAt(k.b, i2))
 	p := (a - k.AZeroPoint) * (b - k.BZeroPoint)
 	steps := []Step{
 		{"input1", fmt.Sprintf("input1[%d]", i1), float64(a)},
@@ -87,5 +85,5 @@ func (k *xnnMul) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	}
 	rs, v := xnnRequantSteps(p, k.Scale, k.ZeroPoint, k.Min, k.Max)
 	return &Explanation{Steps: append(steps, rs...), Value: v,
-		Arithmetic: "XNNPACK qs8 mul, fp32 requantization: round_half_even(float32(product)·scale) + zero point; scale = float32(float32(s1·s2)/s_out)"}, nil
+		Arithmetic: "XNNPACK qs8/qu8 mul, fp32 requantization: round_half_even(float32(product)·scale) + zero point; scale = float32(float32(s1·s2)/s_out)"}, nil
 }

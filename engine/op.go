@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/int8scope/int8scope/engine/fixedpoint"
 	"github.com/int8scope/int8scope/engine/tflite"
@@ -166,6 +167,31 @@ func (c *prepCtx) needQuant(role string, t *Tensor) error {
 		return c.errorf("%s tensor %d (%q) has scale %v; a quantized tensor needs a positive scale", role, t.Index, t.Name, t.Quant.Scale[0])
 	}
 	return nil
+}
+
+// elementwise checks a one-input, one-output op whose output has the
+// input's type and shape: float32, or one of the quantized types given,
+// with both tensors quantized. quantized is false for float32.
+func (c *prepCtx) elementwise(quantTypes ...DType) (in, out *Tensor, quantized bool, err error) {
+	if err := c.io(1, 1, 1); err != nil {
+		return nil, nil, false, err
+	}
+	in, out = c.in(0), c.out(0)
+	if in.Type != out.Type || (in.Type != Float32 && !slices.Contains(quantTypes, in.Type)) {
+		return nil, nil, false, c.unsupportedTypes()
+	}
+	if err := c.sameShape(out, in.Shape); err != nil {
+		return nil, nil, false, err
+	}
+	if in.Type == Float32 {
+		return in, out, false, nil
+	}
+	for _, t := range []*Tensor{in, out} {
+		if err := c.needQuant("input/output", t); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	return in, out, true, nil
 }
 
 // sameShape checks that the output has the shape the op computes.

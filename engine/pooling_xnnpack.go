@@ -7,7 +7,7 @@ import (
 )
 
 // MAX_POOL_2D in the browser TFLite (tflite-xnnpack): the XNNPACK delegate
-// takes int8 max pooling, whose result equals the reference's; the delegate
+// takes int8 and uint8 max pooling, whose result equals the reference's; the delegate
 // refuses some windows, and an empty output range makes it fail.
 
 func init() {
@@ -20,8 +20,8 @@ func init() {
 func xnnMaxPoolNode(c *prepCtx) (kernel, error) {
 	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
-	if in == nil || in.Type != Int8 || out.Type != Int8 {
-		return nil, fmt.Errorf("the XNNPACK delegate takes only int8 (and float32) MAX_POOL_2D")
+	if in == nil || (in.Type != Int8 && in.Type != Uint8) || out.Type != in.Type {
+		return nil, fmt.Errorf("the XNNPACK delegate takes only int8, uint8 (and float32) MAX_POOL_2D")
 	}
 	o, _ := op.Options.(*tflite.Pool2DOptionsT)
 	if o == nil {

@@ -2,6 +2,10 @@ package engine
 
 import (
 	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/int8scope/int8scope/engine/tflite"
 )
 
 // Profile names the arithmetic TFLite build that a run reproduces.
@@ -82,6 +86,9 @@ type plan struct {
 func portablePlan(m *Model, rd Rounding, arith string) (*plan, error) {
 	pl := &plan{kernels: make([]kernel, len(m.Ops)), arithmetic: make([]string, len(m.Ops))}
 	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			continue
+		}
 		k, err := prepareOp(m, op, rd)
 		if err != nil {
 			return nil, err
@@ -95,15 +102,73 @@ func portablePlan(m *Model, rd Rounding, arith string) (*plan, error) {
 func prepareOp(m *Model, op *Op, rd Rounding) (kernel, error) {
 	d := defOf(op)
 	if d == nil || d.prepare == nil {
-		return nil, loadErrorf("op %d: %s is not supported by int8scope yet (supported: %s)",
-			op.Index, op.Builtin, joinOps())
+		return nil, loadErrorf("op %d: %s is not supported by int8scope yet", op.Index, op.Builtin)
 	}
 	return d.prepare(&prepCtx{m: m, op: op, rounding: rd})
+}
+
+// markUnsupported records, on each op that int8scope has no kernel for,
+// why, naming the ops around it. Such a model opens for inspection; running
+// it fails with Model.Runnable's error.
+func (m *Model) markUnsupported() {
+	producer := map[int]*Op{}
+	for _, op := range m.Ops {
+		for _, t := range op.Outputs {
+			producer[t] = op
+		}
+	}
+	for _, op := range m.Ops {
+		if d := defOf(op); d != nil && d.prepare != nil {
+			continue
+		}
+		var around []string
+		for _, t := range op.Inputs {
+			if p := producer[t]; p != nil {
+				around = append(around, fmt.Sprintf("after op %d (%s)", p.Index, p.Builtin))
+			}
+		}
+		for _, c := range m.Ops {
+			if slices.ContainsFunc(c.Inputs, func(t int) bool { return slices.Contains(op.Outputs, t) }) {
+				around = append(around, fmt.Sprintf("before op %d (%s)", c.Index, c.Builtin))
+				break
+			}
+		}
+		where := ""
+		if len(around) > 0 {
+			where = ", " + strings.Join(slices.Compact(around), " and ")
+		}
+		hint := "int8scope has no kernel for it yet"
+		if strings.HasPrefix(op.Builtin, "CUSTOM:Flex") {
+			hint = "it is a TensorFlow (Flex) op, which only TFLite's Flex delegate runs; convert the model without SELECT_TF_OPS"
+		} else if op.code == tflite.BuiltinOperatorCUSTOM {
+			hint = "it is a custom op, which only a runtime that registers it can run"
+		}
+		op.Unsupported = fmt.Sprintf("op %d (%s%s) is not supported: %s", op.Index, op.Builtin, where, hint)
+	}
+}
+
+// Runnable reports why the model cannot run (an op int8scope has no kernel
+// for), or nil. Such a model is still open for inspection.
+func (m *Model) Runnable() error {
+	var msgs []string
+	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			msgs = append(msgs, op.Unsupported)
+		}
+	}
+	switch len(msgs) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("this model cannot run in int8scope: %s. Its tensors and other ops can still be inspected", msgs[0])
+	}
+	return fmt.Errorf("this model cannot run in int8scope: %d ops are not supported: %s. Its tensors and other ops can still be inspected", len(msgs), strings.Join(msgs, "; "))
 }
 
 // prepare makes every profile's plan. The reference plan's kernels are the
 // ops' Params.
 func (m *Model) prepare() error {
+	m.markUnsupported()
 	m.plans = map[Profile]*plan{}
 	for _, p := range profiles {
 		pl, err := p.plan(m)
@@ -113,6 +178,9 @@ func (m *Model) prepare() error {
 		m.plans[p.name] = pl
 	}
 	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			continue
+		}
 		op.Params = m.plans[Reference].kernels[op.Index]
 		op.Profiles = map[Profile]OpPrepared{}
 		for _, p := range profiles {

@@ -34,12 +34,13 @@ type QuantizeParams struct {
 
 func init() { register(tflite.BuiltinOperatorQUANTIZE, prepareQuantize) }
 
-// quantizeTypes are the conversions TFLite Micro's QUANTIZE implements
-// (uint8 outputs of float inputs as TFLite's AffineQuantize does).
+// quantizeTypes are the conversions TFLite Micro's QUANTIZE implements,
+// and TFLite's uint8 ones (quantize.cc: float32 → uint8 by AffineQuantize,
+// uint8 → uint8 by Requantize, which TFLite Micro lacks).
 var quantizeTypes = map[DType][]DType{
 	Float32: {Int8, Uint8, Int16},
 	Int8:    {Int8, Uint8, Int16, Int32},
-	Uint8:   {Int8},
+	Uint8:   {Int8, Uint8},
 	Int16:   {Int8, Int16, Int32},
 	Int32:   {Int8, Int16},
 }

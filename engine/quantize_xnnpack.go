@@ -8,21 +8,24 @@ import (
 )
 
 // QUANTIZE in the browser TFLite (tflite-xnnpack): the XNNPACK delegate takes
-// float32 → int8 and int8 → int8 QUANTIZE (xnnConvert); the rest run TFLite's
-// builtin kernel, which rounds like the reference.
+// float32 → int8 or uint8, int8 → int8 and uint8 → uint8 QUANTIZE
+// (xnnConvert); the rest (int8 ↔ uint8) run TFLite's builtin kernel, which
+// rounds like the reference.
 
 func init() {
 	registerXNNPack(tflite.BuiltinOperatorQUANTIZE, xnnQuantizeNode)
 }
 
-// xnnConvert is QUANTIZE under XNNPACK. From int8 (qs8-vcvt) it multiplies
-// by the Q8 fixed-point ratio Multiplier = round_half_even(256·s_in/s_out)
-// and rounds half up:
+// xnnConvert is QUANTIZE under XNNPACK. From int8 or uint8 (qs8-vcvt,
+// qu8-vcvt) it multiplies by the Q8 fixed-point ratio Multiplier =
+// round_half_even(256·s_in/s_out) and rounds half up:
 //
 //	out = clamp(((x − InputZeroPoint)·Multiplier + 128) >> 8 + OutputZeroPoint)
 //
-// From float32 (f32-qs8-vcvt) it multiplies by Scale = 1/s_out (float32)
-// and rounds half to even: out = clamp(round(x·Scale) + OutputZeroPoint).
+// From float32 (f32-qs8-vcvt, f32-qu8-vcvt) it multiplies by Scale =
+// 1/s_out (float32) and rounds half to even:
+// out = clamp(round(x·Scale) + OutputZeroPoint). The clamp is to the
+// output type's range.
 type xnnConvert struct {
 	Multiplier      int32   `json:"multiplier,omitempty"`
 	Scale           float32 `json:"scale,omitempty"`
@@ -30,18 +33,19 @@ type xnnConvert struct {
 	OutputZeroPoint int32   `json:"output_zero_point"`
 	float           bool
 	in, out         int
+	typ             DType // the output's
 }
 
 func xnnQuantizeNode(c *prepCtx) (kernel, error) {
 	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
-	if in == nil || out.Type != Int8 || (in.Type != Int8 && in.Type != Float32) {
-		return nil, fmt.Errorf("the XNNPACK delegate takes QUANTIZE only from float32 or int8 to int8")
+	if in == nil || (out.Type != Int8 && out.Type != Uint8) || (in.Type != out.Type && in.Type != Float32) {
+		return nil, fmt.Errorf("the XNNPACK delegate takes QUANTIZE only from float32, int8 or uint8 to the same type")
 	}
 	if out.Quant == nil || len(out.Quant.Scale) != 1 {
 		return nil, fmt.Errorf("the output is not quantized per tensor")
 	}
-	k := &xnnConvert{OutputZeroPoint: out.ZeroPoint(), in: in.Index, out: out.Index}
+	k := &xnnConvert{OutputZeroPoint: out.ZeroPoint(), in: in.Index, out: out.Index, typ: out.Type}
 	so := float32(out.Scale())
 	if in.Type == Float32 {
 		k.float, k.Scale = true, 1/so
@@ -60,22 +64,36 @@ func xnnQuantizeNode(c *prepCtx) (kernel, error) {
 }
 
 func (k *xnnConvert) eval(r *run, op *Op) error {
-	out := r.i8(k.out)
+	out := r.vals[k.out] // int8 or uint8: the low byte
 	if k.float {
 		for i, x := range r.f32(k.in) {
-			v := math.RoundToEven(float64(x * k.Scale))
-			out[i] = int8(clamp(int32(max(min(v, 1<<20), -1<<20))+k.OutputZeroPoint, -128, 127))
+			out[i] = byte(k.fromFloat(x))
 		}
 		return nil
 	}
-	for i, x := range r.i8(k.in) {
-		v := ((int32(x)-k.InputZeroPoint)*k.Multiplier + 128) >> 8
-		out[i] = int8(clamp(v+k.OutputZeroPoint, -128, 127))
+	for i := range out {
+		out[i] = byte(k.convert(int32(intValue(k.typ, r.vals[k.in], i))))
 	}
 	return nil
 }
 
+func (k *xnnConvert) fromFloat(x float32) int32 {
+	lo, hi := qrange(k.typ)
+	v := math.RoundToEven(float64(x * k.Scale))
+	return clamp(int32(max(min(v, 1<<20), -1<<20))+k.OutputZeroPoint, lo, hi)
+}
+
+func (k *xnnConvert) convert(x int32) int32 {
+	lo, hi := qrange(k.typ)
+	return clamp(((x-k.InputZeroPoint)*k.Multiplier+128)>>8+k.OutputZeroPoint, lo, hi)
+}
+
 func (k *xnnConvert) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	lo, hi := qrange(k.typ)
+	q := "qs8"
+	if k.typ == Uint8 {
+		q = "qu8"
+	}
 	if k.float {
 		x := AsFloat32(res.Tensors[k.in])[index]
 		p := x * k.Scale
@@ -85,11 +103,11 @@ func (k *xnnConvert) explain(res *Result, op *Op, index int) (*Explanation, erro
 			{"scale", fmt.Sprintf("%.9g · (1/s_out = %.9g), rounded to float32", x, k.Scale), float64(p)},
 			{"round", fmt.Sprintf("round half to even(%.9g)", p), v},
 		}
-		out := int64(AsInt8(res.Tensors[k.out])[index])
-		steps = append(steps, Step{"zero point, clamp", fmt.Sprintf("clamp(%s + %d, −128, 127)", formatInt(v), k.OutputZeroPoint), float64(out)})
-		return &Explanation{Steps: steps, Value: out, Arithmetic: "XNNPACK f32→qs8 convert: round_half_even(x·float32(1/s_out)) + zero point"}, nil
+		out := int64(k.fromFloat(x))
+		steps = append(steps, Step{"zero point, clamp", fmt.Sprintf("clamp(%s + %d, %d, %d)", formatInt(v), k.OutputZeroPoint, lo, hi), float64(out)})
+		return &Explanation{Steps: steps, Value: out, Arithmetic: "XNNPACK f32→" + q + " convert: round_half_even(x·float32(1/s_out)) + zero point"}, nil
 	}
-	x := int32(AsInt8(res.Tensors[k.in])[index])
+	x := int32(res.intAt(k.in, index))
 	d := x - k.InputZeroPoint
 	v := (d*k.Multiplier + 128) >> 8
 	steps := []Step{
@@ -97,6 +115,6 @@ func (k *xnnConvert) explain(res *Result, op *Op, index int) (*Explanation, erro
 		{"offset", fmt.Sprintf("%d − input zero point %d", x, k.InputZeroPoint), float64(d)},
 		{"scale", fmt.Sprintf("(%d·%d + 128) >> 8 (Q8 multiplier round(256·s_in/s_out), rounds half up)", d, k.Multiplier), float64(v)},
 	}
-	steps = append(steps, zeroPointClampSteps(v, k.OutputZeroPoint, -128, 127)...)
-	return &Explanation{Steps: steps, Value: int64(clamp(v+k.OutputZeroPoint, -128, 127)), Arithmetic: "XNNPACK qs8 convert: Q8 fixed-point multiplier, round half up"}, nil
+	steps = append(steps, zeroPointClampSteps(v, k.OutputZeroPoint, lo, hi)...)
+	return &Explanation{Steps: steps, Value: int64(k.convert(x)), Arithmetic: "XNNPACK " + q + " convert: Q8 fixed-point multiplier, round half up"}, nil
 }

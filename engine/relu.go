@@ -35,28 +35,13 @@ func init() {
 }
 
 func prepareRelu(c *prepCtx, relu6 bool) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
-		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type {
-		return nil, c.unsupportedTypes()
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
+	in, out, quantized, err := c.elementwise(Int8, Uint8, Int16)
+	if err != nil {
 		return nil, err
 	}
 	p := &ReluParams{in: in.Index, out: out.Index, typ: in.Type, Relu6: relu6}
-	switch in.Type {
-	case Float32:
+	if !quantized {
 		return p, nil
-	case Int8, Uint8, Int16:
-	default:
-		return nil, c.unsupportedTypes()
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
 	}
 	if in.Type == Int16 && (in.ZeroPoint() != 0 || out.ZeroPoint() != 0) {
 		return nil, c.errorf("int16 input and output need zero point 0")

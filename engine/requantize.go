@@ -16,6 +16,9 @@ type outputStage interface {
 	requantize(acc int32, ch int) int32
 	// requantize64 is the same for the int64 accumulators of 16x8 ops.
 	requantize64(acc int64, ch int) int32
+	// requantizeInt8 requantizes the accumulators of output channels 0,
+	// 1, … into an int8 row: one call per output pixel in the hot loops.
+	requantizeInt8(acc []int32, out []int8)
 	// steps derives requantize (requantize64 when wide) step by step,
 	// returning the steps, the output integer and the exact value
 	// acc·real multiplier + zero point.
@@ -60,6 +63,14 @@ func newFixedPointOutput(requant []Requant, channels int, zp, lo, hi int32) *Fix
 
 func (o *FixedPointOutput) requantize(acc int32, ch int) int32 {
 	return clamp(o.qm[ch].apply(acc)+o.ZeroPoint, o.Min, o.Max)
+}
+
+func (o *FixedPointOutput) requantizeInt8(acc []int32, out []int8) {
+	qm := o.qm[:len(acc)]
+	out = out[:len(acc)]
+	for c, a := range acc {
+		out[c] = int8(clamp(qm[c].apply(a)+o.ZeroPoint, o.Min, o.Max))
+	}
 }
 
 func (o *FixedPointOutput) requantize64(acc int64, ch int) int32 {

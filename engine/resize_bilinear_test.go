@@ -14,10 +14,6 @@ func resizeOpts(align, half bool) *tflite.BuiltinOptionsT {
 		Value: &tflite.ResizeBilinearOptionsT{AlignCorners: align, HalfPixelCenters: half}}
 }
 
-func u8t(shape []int, scale float32, zp int64, v ...byte) tt {
-	return tt{typ: tflite.TensorTypeUINT8, shape: shape, q: tfbuild.Q(scale, zp), feed: v}
-}
-
 // TestResizeBilinearHand checks hand-derived outputs under each profile.
 func TestResizeBilinearHand(t *testing.T) {
 	size := func(h, w int32) tt { return constI32([]int{2}, h, w) }

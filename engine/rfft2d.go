@@ -160,7 +160,7 @@ func (p *Rfft2dParams) explain(res *Result, op *Op, index int) (*Explanation, er
 	return &Explanation{Arithmetic: "TFLite rfft2d.cc: 2-D DFT in double, each part rounded to float32",
 		Steps: []Step{
 			{"dft", fmt.Sprintf("Σ_j1<%d Σ_j2<%d in[%d, j1, j2]·e^(−2πi·(j1·%d/%d + j2·%d/%d)), input zero-padded/cropped from %d×%d, in double", p.FFTLength[0], p.FFTLength[1], s, k1, p.FFTLength[0], k2, p.FFTLength[1], p.InHeight, p.InWidth), real(v)},
-			{"real", fmt.Sprintf("float32(%.17g)", real(v)), float64(re)},
 			{"imaginary", fmt.Sprintf("float32(%.17g)", imag(v)), float64(im)},
-		}, Value: int64(re)}, nil
+			{"real", fmt.Sprintf("float32(%.17g)", real(v)), float64(re)},
+		}}, nil
 }

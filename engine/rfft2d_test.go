@@ -47,7 +47,7 @@ func TestRfft2dHand(t *testing.T) {
 		t.Errorf("COMPLEX_ABS = %v, want %v", got, want)
 	}
 	e, err := res.Explain(0, 1)
-	if err != nil || e.Steps[2].Value != 8.5 {
+	if err != nil || e.Steps[1].Value != 8.5 || e.Real != -8 {
 		t.Errorf("explanation %+v, %v", e, err)
 	}
 }

@@ -9,6 +9,9 @@ import (
 type Options struct {
 	Profile Profile // "" = Reference
 	Trace   bool    // record per-op accumulators and timings
+	// state, in tests, replaces the initial value of variable tensors, by
+	// tensor index (TFLite has no way to set it: it resets them).
+	state map[int][]byte
 }
 
 // Result is the state after one inference.
@@ -61,6 +64,9 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if len(inputs) != len(m.Inputs) {
 		return nil, fmt.Errorf("model has %d inputs, got %d", len(m.Inputs), len(inputs))
 	}
+	if err := m.Runnable(); err != nil {
+		return nil, err
+	}
 	pl := m.plans[p]
 	if pl.refused != "" {
 		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", pl.refused)
@@ -72,8 +78,9 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 			r.vals[i] = t.Data
 		case t.Type.Size() > 0:
 			r.vals[i] = alignedBytes(t.NumBytes())
-			if t.Variable && t.Data != nil {
-				copy(r.vals[i], t.Data)
+			if t.Variable {
+				resetVariable(t, r.vals[i])
+				copy(r.vals[i], opt.state[i])
 			}
 		}
 	}
@@ -104,6 +111,20 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// resetVariable sets a variable (state) tensor to its initial value as
+// TFLite Micro (MicroInterpreterGraph::ResetTensorData) and TFLite
+// (tflite::ResetVariableTensor) do when tensors are allocated: an int8
+// tensor is filled with its zero point, any other type with zero bytes.
+// Both ignore a buffer stored in the file (TFLite refuses such a model).
+func resetVariable(t *Tensor, b []byte) {
+	if t.Type == Int8 {
+		zp := byte(int8(t.ZeroPoint()))
+		for i := range b {
+			b[i] = zp
+		}
+	}
 }
 
 // Typed views of tensor t's value.

@@ -60,11 +60,23 @@ func runOneOp(code tflite.BuiltinOperator, opts *tflite.BuiltinOptionsT, ins []t
 			feeds = append(feeds, x.feed)
 		}
 	}
-	res, err := m.Run(feeds, Options{Trace: true})
+	res, err := m.Run(feeds, Options{Trace: true, state: storedState(m)})
 	if err != nil {
 		return nil, nil, err
 	}
 	return res.Tensors[m.Outputs[0]], res, nil
+}
+
+// storedState returns the buffers stored in the file for m's variable
+// tensors, which tests use as the initial state (TFLite ignores them).
+func storedState(m *Model) map[int][]byte {
+	st := map[int][]byte{}
+	for _, t := range m.Tensors {
+		if t.Variable && t.Data != nil {
+			st[t.Index] = t.Data
+		}
+	}
+	return st
 }
 
 // opCase is a table entry for a single-op test: want is the output bytes,

@@ -15,8 +15,9 @@ import (
 // and the variable state [B, F·M]. Each inference:
 //
 //	state ← state shifted left by one element (the oldest column drops out)
-//	state[b, f, M−1] = clamp(MultiplyByQuantizedMultiplier(
-//	        Σ_i wf[f,i]·(in[b,i] − z_in), Scale1) + z_state, state type range)
+//	state[b, f, M−1] = T(clamp(MultiplyByQuantizedMultiplier(
+//	        Σ_i wf[f,i]·(in[b,i] − z_in), Scale1), state type range) + z_state)
+//	        (the zero point added after the clamp, the sum wrapping to T)
 //	acc[b, u] = bias[u] + Σ_{r<rank} Σ_m wt[u·rank+r, m]·(state[b, u·rank+r, m] − z_state)
 //	out[b, u] = clamp(MultiplyByQuantizedMultiplier(acc, Scale2) + z_out, −128, 127)
 //
@@ -137,6 +138,25 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 	return p, nil
 }
 
+// svdfTFLiteUndefined says why the tflite-xnnpack profile refuses SVDF op,
+// or "". TFLite's svdf.cc never checks the type of weights_time or of the
+// state: for an int8 input it reads both with GetTensorData<int16_t> and
+// writes the state as int16. With the int8 state and weights_time TFLite
+// Micro supports (keyword_scrambled_8bit), it reads and writes twice the
+// bytes those buffers hold, so its result depends on whatever lies past
+// them: undefined behaviour, and indeed the browser TFLite's SIMD and
+// non-SIMD builds give different numbers. There is no TFLite arithmetic to
+// reproduce.
+func svdfTFLiteUndefined(m *Model, op *Op) string {
+	if in, state := opTensor(m, op, 0), opTensor(m, op, 4); in != nil && state != nil && in.Type == Int8 && state.Type == Int8 {
+		return "int8 SVDF with an int8 state and weights_time: TFLite's svdf.cc reads both as int16 " +
+			"(GetTensorData<int16_t>, no type check), past the ends of the int8 buffers, so its result is " +
+			"undefined (the browser TFLite's SIMD and non-SIMD builds disagree); int8scope does not imitate it " +
+			"(the reference profile runs it as TFLite Micro does)"
+	}
+	return ""
+}
+
 func (p *SVDFParams) macs() int64 {
 	return int64(p.Batches) * int64(p.Filters) * int64(p.InputSize+p.Memory)
 }
@@ -168,8 +188,10 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			for i, v := range x {
 				dot += int32(wf[f*I+i]) * (int32(v) - p.InputZeroPoint)
 			}
-			v := p.Scale1.apply(dot) + p.StateZeroPoint
-			state[(b*F+f)*M+M-1] = T(clamp(v, p.StateMin, p.StateMax))
+			// Clamped to the state type before the zero point is added; the
+			// sum is stored with C's wrapping conversion, as TFLite Micro does.
+			v := clamp(p.Scale1.apply(dot), p.StateMin, p.StateMax) + p.StateZeroPoint
+			state[(b*F+f)*M+M-1] = T(v)
 		}
 	}
 	var bias []int32
@@ -245,7 +267,7 @@ func (p *SVDFParams) evalFloat(r *run) {
 
 func (p *SVDFParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float SVDF; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ over rank and memory of activation state·time weights of unit %d, float32, + bias, then the fused activation", index%p.Units)), nil
 	}
 	b, u := index/p.Units, index%p.Units
 	m := res.Model

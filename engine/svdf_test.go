@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/int8scope/int8scope/engine/tfbuild"
@@ -162,6 +163,60 @@ func TestSVDFErrors(t *testing.T) {
 			_, _, err := runOneOp(tflite.BuiltinOperatorSVDF, tc.opts, ins, out)
 			if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tc.wantErr)) {
 				t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestSVDFInt8StateZeroPoint: an int8 state starts at its zero point (TFLite
+// Micro's ResetTensorData), and the newest state value is the clamped
+// feature product plus the zero point, wrapped to int8 (svdf_common.cc adds
+// the zero point after the clamp). B = I = F = 1, memory 2, every scale
+// exactly 1 (Scale1 = 1·1/1, Scale2 = 1·0.5/0.5), weights_time [1 1].
+// tflite-xnnpack refuses it: TFLite reads the int8 state as int16.
+func TestSVDFInt8StateZeroPoint(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		x, zp     int8
+		wantState []int8
+		wantOut   int8
+	}{
+		// dot 100, + zp −50 = 50; state [−50 50]; time (−50+50) + (50+50) = 100.
+		{"in range", 100, -50, []int8{-50, 50}, 100},
+		// dot 100, + zp 50 = 150 → int8 −106; time (50−50) + (−106−50) = −156 → −128.
+		{"wraps high", 100, 50, []int8{50, -106}, -128},
+		// dot −100, − 50 = −150 → int8 106;
+		// time (−50+50) + (106+50) = 156 → 127.
+		{"wraps low", -100, -50, []int8{-50, 106}, 127},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ins := []tt{
+				{typ: tflite.TensorTypeINT8, shape: []int{1, 1}, q: tfbuild.Q(1, 0), feed: tfbuild.I8(tc.x)},
+				{typ: tflite.TensorTypeINT8, shape: []int{1, 1}, q: tfbuild.Q(1, 0), data: tfbuild.I8(1)},
+				{typ: tflite.TensorTypeINT8, shape: []int{1, 2}, q: tfbuild.Q(0.5, 0), data: tfbuild.I8(1, 1)},
+				{typ: tflite.TensorTypeINT32, shape: []int{1}, q: tfbuild.Q(0.5, 0), data: tfbuild.I32(0)},
+				{typ: tflite.TensorTypeINT8, shape: []int{1, 2}, q: tfbuild.Q(1, int64(tc.zp)), variable: true},
+			}
+			out := tt{typ: tflite.TensorTypeINT8, shape: []int{1, 1}, q: tfbuild.Q(0.5, 0)}
+			m, err := Load(oneOp(tflite.BuiltinOperatorSVDF, svdfOpts(1, tflite.ActivationFunctionTypeRELU), ins, out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []Profile{Reference, SingleRounding} {
+				res, err := m.Run([][]byte{ins[0].feed}, Options{Profile: p})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := AsInt8(res.Tensors[m.Outputs[0]])[0]; got != tc.wantOut {
+					t.Errorf("%s: output %d, want %d", p, got, tc.wantOut)
+				}
+				if got := AsInt8(res.Tensors[4]); got[0] != tc.wantState[0] || got[1] != tc.wantState[1] {
+					t.Errorf("%s: state %v, want %v", p, got, tc.wantState)
+				}
+			}
+			_, err = m.Run([][]byte{ins[0].feed}, Options{Profile: XNNPack})
+			if err == nil || !strings.Contains(err.Error(), "reads both as int16") {
+				t.Errorf("tflite-xnnpack: err = %v, want the int8-state refusal", err)
 			}
 		})
 	}

@@ -18,6 +18,9 @@ import "github.com/int8scope/int8scope/engine/tflite"
 //     is read from the same 256-entry sigmoid table; the output is Q0.15.
 //     A power-of-two input scale of 2^-12 or 2^-11 needs no multiplier.
 //   - float32: tanh(x) in float32.
+//
+// uint8 (output scale 1/128, zero point 128) is TFLite's lookup table, see
+// prepareSigmoidUint8.
 type TanhParams struct {
 	LogisticParams
 }
@@ -25,6 +28,9 @@ type TanhParams struct {
 func init() { register(tflite.BuiltinOperatorTANH, prepareTanh) }
 
 func prepareTanh(c *prepCtx) (kernel, error) {
+	if k, err := prepareSigmoidUint8(c, cTanhf, 1.0/128, 128); k != nil || err != nil {
+		return k, err
+	}
 	p, err := prepareSigmoid(c, true)
 	if err != nil {
 		return nil, err

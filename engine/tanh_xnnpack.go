@@ -7,8 +7,8 @@ import (
 )
 
 // TANH in the browser TFLite (tflite-xnnpack): the XNNPACK delegate does not
-// take it; TFLite's builtin kernel computes int8 TANH through a float32
-// lookup table (builtinLUT, logistic_xnnpack.go).
+// take it; TFLite's builtin kernel computes int8 and uint8 TANH through a
+// float32 lookup table (builtinLUT, logistic_xnnpack.go).
 
 func init() {
 	registerBuiltin(tflite.BuiltinOperatorTANH, func(c *prepCtx) (kernel, error) { return builtinLUT(c, cTanhf) })

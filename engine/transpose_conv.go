@@ -26,14 +26,7 @@ import (
 // matters for models that fuse one.
 type TransposeConvParams struct {
 	Window
-	InputOffset  int32 `json:"input_offset"`  // −input zero point
-	FilterOffset int32 `json:"filter_offset"` // −filter zero point (uint8 only)
-	// Output turns each accumulator into an output integer (quantized
-	// models).
-	Output outputStage `json:"output,omitempty"`
-	// Float models: the clamp of the fused activation.
-	FloatMin float32 `json:"float_min,omitempty"`
-	FloatMax float32 `json:"float_max,omitempty"`
+	ConvArith
 
 	Batches int `json:"batches"`
 	InH     int `json:"input_height"`
@@ -90,22 +83,8 @@ func prepareTransposeConv(c *prepCtx) (kernel, error) {
 	if p.Window, _, _, err = c.window(o.Padding, o.StrideH, o.StrideW, 1, 1, p.OutH, p.OutW, filter.Shape[1], filter.Shape[2]); err != nil {
 		return nil, err
 	}
-	act, err := c.activation(o.FusedActivationFunction)
-	if err != nil {
+	if p.ConvArith, err = c.convArith(in, filter, out, 0, p.OutC, o.FusedActivationFunction); err != nil {
 		return nil, err
-	}
-	switch {
-	case in.Type == Float32 && filter.Type == Float32 && out.Type == Float32:
-		p.FloatMin, p.FloatMax = floatActivation(act)
-	case (in.Type == Int8 || in.Type == Int16) && filter.Type == Int8 && out.Type == in.Type,
-		in.Type == Uint8 && filter.Type == Uint8 && out.Type == Uint8:
-		q, err := c.convQuant(in, filter, out, 0, p.OutC, act)
-		if err != nil {
-			return nil, err
-		}
-		p.InputOffset, p.FilterOffset, p.Output = q.inOff, q.filterOff, q.out
-	default:
-		return nil, c.unsupportedTypes()
 	}
 	if bias != nil {
 		p.bias = bias.Index
@@ -248,7 +227,7 @@ func (p *TransposeConvParams) evalFloat(r *run) {
 // tap and input channel.
 func (p *TransposeConvParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	if p.typ == Float32 {
-		return nil, fmt.Errorf("op %d is a float TRANSPOSE_CONV; explanations are for quantized ops", op.Index)
+		return floatResult(res, op, index, fmt.Sprintf("Σ of the input·filter products scattered onto this element, float32, + bias[%d], clamped to [%g, %g]", index%p.OutC, p.FloatMin, p.FloatMax)), nil
 	}
 	c := index % p.OutC
 	x := index / p.OutC % p.OutW

@@ -3,9 +3,9 @@ package engine
 import "github.com/int8scope/int8scope/engine/tflite"
 
 // TRANSPOSE_CONV in the browser TFLite (tflite-xnnpack): the XNNPACK
-// delegate takes int8 transpose convolutions with a per-tensor constant
-// filter and requantizes in float32 (XNNPackOutput); the rest run TFLite's
-// builtin kernel, which rounds twice like the reference.
+// delegate takes int8 and uint8 transpose convolutions with a per-tensor
+// constant filter and requantizes in float32 (XNNPackOutput); the rest run
+// TFLite's builtin kernel, which rounds twice like the reference.
 
 func init() { registerXNNPack(tflite.BuiltinOperatorTRANSPOSE_CONV, xnnpackTransposeConv) }
 

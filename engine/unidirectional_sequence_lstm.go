@@ -55,7 +55,7 @@ type UnidirectionalSequenceLSTMParams struct {
 	CellScalePower    int   `json:"cell_scale_power,omitempty"`
 	QuantizedCellClip int16 `json:"quantized_cell_clip,omitempty"` // trunc(CellClip/s_cell), clamped to int16
 	// The three products, on TFLite Micro's nonlinear output scale
-	// s_σ = float32(0.00003051757) (≈ 2^-15): f·c: s_σ·s_cell/s_cell,
+	// s_σ = 2^-15: f·c: s_σ·s_cell/s_cell,
 	// i·g: s_σ²/s_cell, o·tanh(c): s_σ²/s_hidden.
 	ForgetCellMul *Requant `json:"forget_cell_mul,omitempty"`
 	InputCellMul  *Requant `json:"input_cell_mul,omitempty"`
@@ -91,12 +91,14 @@ const (
 	lstmOutputGate
 )
 
-// TFLite Micro's fixed gate scales (lstm_eval_common.cc): the FC outputs are
-// Q3.12, the nonlinearities' outputs Q0.15, the latter written as a decimal
-// float constant slightly below 2^-15.
+// TFLite Micro's fixed gate scales (lstm_eval_common.cc,
+// PrepareGateParametersInteger): the FC outputs are Q3.12, the
+// nonlinearities' outputs Q0.15, both exact powers of two since TFLite
+// Micro's 2023 LSTM rewrite (before it, the Q0.15 scale was the decimal
+// 0.00003051757, slightly below 2^-15, which moved the cell state by 1–2).
 const (
-	lstmGateInputScale  = float32(0.00024414062)
-	lstmGateOutputScale = float32(0.00003051757)
+	lstmGateInputScale  = float32(0x1p-12)
+	lstmGateOutputScale = float32(0x1p-15)
 )
 
 func init() {

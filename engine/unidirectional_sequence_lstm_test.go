@@ -70,7 +70,7 @@ func TestLSTMGoldens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := m.Run([][]byte{in}, Options{})
+		res, err := m.Run([][]byte{in}, Options{state: storedState(m)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -408,7 +408,7 @@ func TestLSTMAgainstFloatReference(t *testing.T) {
 			p := m.Ops[0].Params.(*UnidirectionalSequenceLSTMParams)
 			wantOut, wantH, wantC := s.reference()
 			for run := range 2 { // the state starts over on every run
-				res, err := m.Run([][]byte{s.input()}, Options{})
+				res, err := m.Run([][]byte{s.input()}, Options{state: storedState(m)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -466,7 +466,7 @@ func TestLSTMCellSaturationAndClip(t *testing.T) {
 		if c.clip > 0 && p.QuantizedCellClip != 32767 {
 			t.Errorf("clip %v: quantized cell clip %d, want 32767", c.clip, p.QuantizedCellClip)
 		}
-		res, err := m.Run([][]byte{s.input()}, Options{})
+		res, err := m.Run([][]byte{s.input()}, Options{state: storedState(m)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -609,5 +609,60 @@ func TestLSTMLoadErrors(t *testing.T) {
 				t.Errorf("error %q; want it to name the op and contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestLSTMHiddenZeroPointSign pins how each profile applies the hidden
+// state's zero point, on an LSTM whose gates see nothing (weights ≈ 0,
+// zero input): i = f = o = σ(0) = ½, g = tanh(0) = 0, so c stays 0 and
+// o·tanh(c) = 0. TFLite Micro (reference) writes h = 0 + zp = −1; the
+// browser TFLite's CwiseMul subtracts the zero point of the op's hidden
+// intermediate, h = 0 − (−1) = 1, at every step.
+func TestLSTMHiddenZeroPointSign(t *testing.T) {
+	s := lstmSpec{typ: tflite.TensorTypeINT8, B: 1, T: 3, I: 1, S: 2, cellPower: -12,
+		xScale: 1.0 / 128, hScale: 1.0 / 128, hZP: -1, x: []float64{0, 0, 0}}
+	for g := range 4 {
+		s.W[g], s.R[g], s.bias[g] = []float64{1e-9, 0}, []float64{1e-9, 0, 0, 0}, []float64{0, 0}
+	}
+	mt := s.model()
+	sg := mt.Subgraphs[0]
+	for _, ten := range sg.Tensors {
+		if ten.IsVariable {
+			ten.Buffer = 0 // TFLite refuses a variable tensor with a buffer
+		}
+	}
+	for i := range 5 { // the converter's intermediates; the fifth holds the hidden quantization
+		ten := &tflite.TensorT{Name: "intermediate", Type: tflite.TensorTypeFLOAT32, Shape: []int32{0}}
+		if i == 4 {
+			ten.Type = tflite.TensorTypeINT8
+			ten.Quantization = &tflite.QuantizationParametersT{Scale: []float32{s.hScale}, ZeroPoint: []int64{s.hZP}}
+		}
+		sg.Operators[0].Intermediates = append(sg.Operators[0].Intermediates, int32(len(sg.Tensors)))
+		sg.Tensors = append(sg.Tensors, ten)
+	}
+	m, err := Load(tfbuild.Pack(mt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Ops[0].Params.(*UnidirectionalSequenceLSTMParams)
+	for _, c := range []struct {
+		prof Profile
+		want int8
+	}{{Reference, -1}, {SingleRounding, -1}, {XNNPack, 1}} {
+		res, err := m.Run([][]byte{s.input()}, Options{Profile: c.prof})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range AsInt8(res.Tensors[p.out]) {
+			if v != c.want {
+				t.Fatalf("%s: output[%d] = %d, want %d (all %v)", c.prof, i, v, c.want, AsInt8(res.Tensors[p.out]))
+			}
+		}
+		if h := AsInt8(res.Tensors[p.hidden]); h[0] != c.want || h[1] != c.want {
+			t.Errorf("%s: hidden state %v, want %d", c.prof, h, c.want)
+		}
+		if cs := AsInt16(res.Tensors[p.cell]); cs[0] != 0 || cs[1] != 0 {
+			t.Errorf("%s: cell state %v, want 0", c.prof, cs)
+		}
 	}
 }

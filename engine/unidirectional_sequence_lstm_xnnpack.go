@@ -11,18 +11,28 @@ import (
 // TFLite's builtin integer LSTM (lstm_eval.cc, EvalInteger8x8_16 with the
 // portable tensor_utils), which the browser TFLite runs for int8
 // UNIDIRECTIONAL_SEQUENCE_LSTM (XNNPACK does not take the op). It differs
-// from TFLite Micro's LSTM (the engine's kernel) in three ways:
+// from TFLite Micro's LSTM (the engine's kernel) in four ways:
 //
 //   - σ and tanh are gemmlowp's int16 fixed-point logistic and tanh
 //     (FixedPoint<int16_t, 3> for the gates, <int16_t, 15 + cell scale power>
 //     for tanh of the cell state), not the int16 lookup tables;
 //   - the cell update multiplies the Q0.15 gates by plain rounding shifts
 //     (f·c >> 15, i·g >> 30 + cell scale power) instead of requantizing by
-//     multipliers derived from the decimal constant 0.00003051757;
+//     multipliers;
 //   - the gate pre-activation scales are TFLite's float32 "effective scales"
-//     s_x·s_W/2^−12, and the hidden state is quantized with the scale and
-//     zero point of the op's fifth intermediate tensor,
-//     (2^−15/s_hidden)·2^−15 computed in double.
+//     s_x·s_W/2^−12, with the input and hidden zero points folded into
+//     per-gate biases (input_to_gate_effective_bias = bias − zp_x·Σ W,
+//     recurrent_to_gate_effective_bias = −zp_h·Σ R), and the hidden state
+//     is quantized with the scale of the op's fifth intermediate tensor,
+//     (2^−15/s_hidden)·2^−15 computed in double;
+//   - that quantization SUBTRACTS the intermediate's zero point:
+//     tensor_utils::PortableCwiseMul does `value -= output_zp` and the
+//     kernel passes it hidden_zp = zp. So with the usual zero point −1 the
+//     hidden state and the output are 2 above TFLite Micro's (which adds
+//     it), before the difference feeds back. Checked on keras_lstm_mnist_ptq
+//     (zero point −1) and micro_speech_lstm (−1), every tensor and the
+//     state (internal/difftest TestWildLSTMXNNPack); with zero point 0 both
+//     agree.
 
 func init() {
 	registerBuiltin(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, builtinLSTM)
@@ -38,9 +48,10 @@ type builtinLSTMNode struct {
 	inputBias      [4][]int32
 	recurrentBias  [4][]int32
 	HiddenScale    Requant `json:"hidden_scale"`
-	HiddenZP       int32   `json:"hidden_zero_point"`
-	CellScale      int     `json:"cell_scale_power"`
-	CellClip       int16   `json:"quantized_cell_clip"`
+	HiddenZP       int32   `json:"hidden_zero_point"` // subtracted, as TFLite does
+
+	CellScale int   `json:"cell_scale_power"`
+	CellClip  int16 `json:"quantized_cell_clip"`
 }
 
 func builtinLSTM(c *prepCtx) (kernel, error) {
@@ -122,9 +133,9 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 			matmul(h, k.recurrentBias[g], r.i8(p.recurrent[g]), k.RecurrentScale[g], nb, S, dst)
 			for j, v := range dst {
 				if g == lstmCellGate {
-					dst[j] = gemmlowpTanh16(v, 3)
+					dst[j] = fixedpoint.Tanh16(v, 3)
 				} else {
-					dst[j] = gemmlowpLogistic16(v, 3)
+					dst[j] = fixedpoint.Logistic16(v, 3)
 				}
 			}
 		}
@@ -139,137 +150,18 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 			c[j] = v
 		}
 		for j := range m {
-			t := gemmlowpTanh16(c[j], 15+k.CellScale)
+			t := fixedpoint.Tanh16(c[j], 15+k.CellScale)
 			v := fixedpoint.MultiplyByQuantizedMultiplier(int32(og[j])*int32(t), k.HiddenScale.Multiplier, k.HiddenScale.Shift)
-			h[j] = int8(clamp(v+k.HiddenZP, -128, 127))
+			h[j] = int8(clamp(v-k.HiddenZP, -128, 127)) // sic: CwiseMul subtracts output_zp
 		}
 		copy(out[out0:out0+m], h)
 	})
 	return nil
 }
 
-// gemmlowp's fixed-point arithmetic on int16 raw values
-// (FixedPoint<int16_t, IntegerBits>): additions wrap, products are
-// SaturatingRoundingDoublingHighMul (srdhm16) and rounding divisions are
-// RoundingDivideByPOT (rdbpot16), both in hard_swish.go.
-
-// srmpot16 is SaturatingRoundingMultiplyByPOT<e>.
-func srmpot16(x int16, e int) int16 {
-	switch {
-	case e < 0:
-		return rdbpot16(x, -e)
-	case e == 0:
-		return x
-	}
-	threshold := int16(int32(1)<<(15-e) - 1)
-	switch {
-	case x > threshold:
-		return math.MaxInt16
-	case x < -threshold:
-		return math.MinInt16
-	}
-	return x << e
-}
-
-// const16 is RescaleConstantInitializer: an int32 Q constant
-// rounding-shifted to 16 bits.
-func const16(v int32) int16 { return int16(fixedpoint.RoundingDivideByPOT(v, 16)) }
-
-func satAdd16(a, b int16) int16 { return int16(clamp(int32(a)+int32(b), math.MinInt16, math.MaxInt16)) }
-
-// roundingHalfSum16 is RoundingHalfSum for int16.
-func roundingHalfSum16(a, b int16) int16 {
-	s := int32(a) + int32(b)
-	sign := int32(1)
-	if s < 0 {
-		sign = -1
-	}
-	return int16((s + sign) / 2)
-}
-
-// expOnInterval16 is exp_on_interval_between_negative_one_quarter_and_0_excl.
-func expOnInterval16(a int16) int16 {
-	constTerm, oneThird := const16(1895147668), const16(715827883)
-	x := a + 1<<12
-	x2 := srdhm16(x, x)
-	x3 := srdhm16(x2, x)
-	x4 := srdhm16(x2, x2)
-	x4over4 := srmpot16(x4, -2)
-	t := srmpot16(srdhm16(x4over4+x3, oneThird)+x2, -1)
-	return satAdd16(constTerm, srdhm16(constTerm, x+t))
-}
-
-// expOnNegative16 is exp_on_negative_values for FixedPoint<int16_t, k>.
-func expOnNegative16(a int16, k int) int16 {
-	frac := 15 - k
-	quarter := int16(1) << (frac - 2)
-	amq := a&(quarter-1) - quarter
-	result := expOnInterval16(srmpot16(amq, k))
-	remainder := amq - a
-	for _, b := range []struct {
-		exp  int
-		mult int32
-	}{{-2, 1672461947}, {-1, 1302514674}, {0, 790015084}, {1, 290630308}, {2, 39332535}, {3, 720401}, {4, 242}} {
-		if k > b.exp && remainder&(int16(1)<<(frac+b.exp)) != 0 {
-			result = srdhm16(result, const16(b.mult))
-		}
-	}
-	if k > 5 && a < const16(-(int32(1)<<(36-k))) {
-		result = 0
-	}
-	if a == 0 {
-		result = math.MaxInt16
-	}
-	return result
-}
-
-// newtonRaphson16 runs the Newton-Raphson division of
-// one_over_one_plus_x_for_x_in_0_1 and its tanh twin, returning x in Q2.13
-// ≈ 1/(half the denominator).
-func newtonRaphson16(a int16) int16 {
-	half := roundingHalfSum16(a, math.MaxInt16)
-	x := const16(1515870810) + srdhm16(half, const16(-1010580540))
-	for range 3 {
-		x += srmpot16(srdhm16(x, 1<<13-srdhm16(half, x)), 2)
-	}
-	return x
-}
-
-// gemmlowpLogistic16 is gemmlowp::logistic(FixedPoint<int16_t, k>) → Q0.15.
-func gemmlowpLogistic16(a int16, k int) int16 {
-	if a == 0 {
-		return const16(1 << 30)
-	}
-	abs := -a
-	if a > 0 {
-		abs = a
-	}
-	pos := srmpot16(newtonRaphson16(expOnNegative16(-abs, k)), 1)
-	if a > 0 {
-		return pos
-	}
-	return math.MaxInt16 - pos
-}
-
-// gemmlowpTanh16 is gemmlowp::tanh(FixedPoint<int16_t, k>) → Q0.15.
-func gemmlowpTanh16(a int16, k int) int16 {
-	if a == 0 {
-		return 0
-	}
-	n := -a
-	if a < 0 {
-		n = a
-	}
-	t := srmpot16(newtonRaphson16(expOnNegative16(n, k+1))-1<<13, 2)
-	if a < 0 {
-		return -t
-	}
-	return t
-}
-
 func (k *builtinLSTMNode) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	v := int64(AsInt8(res.Tensors[k.p.out])[index])
-	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) + %d)",
+	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) − %d) (TFLite's CwiseMul subtracts the zero point)",
 		k.HiddenScale.Multiplier, k.HiddenScale.Shift, k.HiddenZP), float64(v)}}, Value: v,
 		Arithmetic: "TFLite builtin integer LSTM (lstm_eval EvalInteger8x8_16): gemmlowp int16 sigmoid/tanh, cell update by rounding shifts, float32 effective scales"}, nil
 }

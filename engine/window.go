@@ -78,3 +78,22 @@ func (c *prepCtx) rank4(ts ...*Tensor) error {
 	}
 	return nil
 }
+
+// insideTaps calls f, in filter order, for each tap (fy, fx) of the window
+// of output pixel (y, x) whose input coordinate (iy, ix) lies inside an
+// inH×inW input; taps in the padding are skipped.
+func (w *Window) insideTaps(y, x, inH, inW int, f func(fy, fx, iy, ix int)) {
+	iy0, ix0 := y*w.StrideH-w.PadH, x*w.StrideW-w.PadW
+	fy0, fy1 := insideRange(iy0, w.DilationH, w.FilterH, inH)
+	fx0, fx1 := insideRange(ix0, w.DilationW, w.FilterW, inW)
+	for fy := fy0; fy < fy1; fy++ {
+		for fx := fx0; fx < fx1; fx++ {
+			f(fy, fx, iy0+fy*w.DilationH, ix0+fx*w.DilationW)
+		}
+	}
+}
+
+// nhwc splits a flat index into an [N, H, W, C] tensor into its coordinates.
+func nhwc(i, h, w, c int) (b, y, x, ch int) {
+	return i / (c * w * h), i / (c * w) % h, i / c % w, i % c
+}

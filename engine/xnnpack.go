@@ -38,6 +38,9 @@ func planXNNPack(m *Model) (*plan, error) {
 	}
 	failed := ""
 	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			continue
+		}
 		d := defOf(op)
 		if d.xnnpack == nil {
 			pl.why[op.Index] = "the XNNPACK delegate does not support " + op.Builtin
@@ -62,7 +65,7 @@ func planXNNPack(m *Model) (*plan, error) {
 		}
 	}
 	for _, op := range m.Ops {
-		if pl.kernels[op.Index] != nil {
+		if pl.kernels[op.Index] != nil || op.Unsupported != "" {
 			continue
 		}
 		c := &prepCtx{m: m, op: op, rounding: RoundDouble}
@@ -121,6 +124,9 @@ func tfliteRefusesModel(m *Model) string {
 // depthwise bias that kept the filter's axis 3), or a number of scales that
 // is neither 1 nor that dimension's size.
 func tfliteRefusesTensor(t *Tensor) string {
+	if t.Variable && t.Data != nil { // InterpreterBuilder::ParseTensors
+		return fmt.Sprintf("Tensor %d is a variable tensor with buffer. It's not supported now.", t.Index)
+	}
 	q := t.Quant
 	if q == nil || len(q.Scale) == 0 || len(t.Shape) == 0 {
 		return ""
@@ -145,11 +151,20 @@ func tfliteRefuses(m *Model, op *Op) string {
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && opTensor(m, op, 2) == nil {
 			return "int8 " + op.Builtin + " without bias (\"Tensor at index 2 was optional but was expected\")"
 		}
+	case tflite.BuiltinOperatorDIV:
+		if out := m.Tensors[op.Outputs[0]]; out.Type == Int8 || out.Type == Int16 {
+			return fmt.Sprintf("DIV of %v (\"Div only supports FLOAT32, INT32 and quantized UINT8 now\"; TFLite Micro has int8 DIV)", out.Type)
+		}
+	case tflite.BuiltinOperatorSUM:
+		if in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]; in != nil && in.Type == Int16 && float32(in.Scale()) != float32(out.Scale()) {
+			return "int16 SUM with an output scale other than the input's (reduce.cc: input->params.scale != output->params.scale)"
+		}
 	case tflite.BuiltinOperatorSVDF:
 		o, _ := op.Options.(*tflite.SVDFOptionsT)
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && (o == nil || o.FusedActivationFunction != tflite.ActivationFunctionTypeRELU) {
 			return "int8 SVDF needs the RELU activation (svdf.cc: params->activation != kTfLiteActRelu)"
 		}
+		return svdfTFLiteUndefined(m, op)
 	}
 	return ""
 }
@@ -158,13 +173,20 @@ func tfliteRefuses(m *Model, op *Op) string {
 // of a fused activation into int8 bounds: lrintf(clamp(v/scale + zp)) in
 // float32.
 func xnnQuantize(v float32, scale float32, zp int32) int32 {
+	return xnnQuantizeRange(v, scale, zp, -128, 127)
+}
+
+// xnnQuantizeRange is xnnQuantize clamped to [lo, hi]: xnn_qs8_quantize
+// for int8, xnn_qu8_quantize ([0, 255]) for uint8.
+func xnnQuantizeRange(v float32, scale float32, zp, lo, hi int32) int32 {
 	x := v/scale + float32(zp)
-	x = min(max(x, -128), 127)
+	x = min(max(x, float32(lo)), float32(hi))
 	return int32(math.RoundToEven(float64(x)))
 }
 
-// xnnActivation converts a fused activation to XNNPACK's int8 output range,
-// as the delegate (float bounds) and XNNPACK's subgraph (xnnQuantize) do.
+// xnnActivation converts a fused activation to XNNPACK's int8 (or uint8)
+// output range, as the delegate (float bounds) and XNNPACK's subgraph
+// (xnnQuantize) do.
 func xnnActivation(a tflite.ActivationFunctionType, out *Tensor) (lo, hi int32, err error) {
 	fmin, fmax := float32(math.Inf(-1)), float32(math.Inf(1))
 	switch a {
@@ -179,7 +201,8 @@ func xnnActivation(a tflite.ActivationFunctionType, out *Tensor) (lo, hi int32, 
 		return 0, 0, fmt.Errorf("fused activation %v is not supported by the XNNPACK delegate", a)
 	}
 	s, zp := float32(out.Scale()), out.ZeroPoint()
-	return xnnQuantize(fmin, s, zp), xnnQuantize(fmax, s, zp), nil
+	tmin, tmax := qrange(out.Type)
+	return xnnQuantizeRange(fmin, s, zp, tmin, tmax), xnnQuantizeRange(fmax, s, zp, tmin, tmax), nil
 }
 
 // xnnRequant is XNNPACK's fp32 requantization of an int32 accumulator, as
@@ -208,7 +231,8 @@ func xnnScale(sIn, sFilter, sOut float32) float32 {
 
 // XNNPackOutput is XNNPACK's output stage for FULLY_CONNECTED, CONV_2D,
 // DEPTHWISE_CONV_2D and TRANSPOSE_CONV (QS8/QC8 GEMM, IGEMM and DWCONV
-// microkernels): the same int32 accumulators as TFLite's kernels,
+// microkernels, and their QU8 twins for uint8 with the same fp32
+// requantization): the same int32 accumulators as TFLite's kernels,
 // requantized in float32 (xnnRequant):
 //
 //	out = clamp(round_half_even(float32(acc)·Scales[c]) + ZeroPoint, Min, Max)
@@ -233,6 +257,13 @@ func (o *XNNPackOutput) requantize(acc int32, c int) int32 {
 
 func (o *XNNPackOutput) requantize64(acc int64, c int) int32 { return o.requantize(int32(acc), c) }
 
+func (o *XNNPackOutput) requantizeInt8(acc []int32, out []int8) {
+	out = out[:len(acc)]
+	for c, a := range acc {
+		out[c] = int8(xnnRequant(a, o.scale(c), o.ZeroPoint, o.Min, o.Max))
+	}
+}
+
 func (o *XNNPackOutput) arithmetic() string { return xnnFP32Arith }
 
 func (o *XNNPackOutput) steps(acc int64, c int, _ bool) ([]Step, int32, float64) {
@@ -246,13 +277,15 @@ func (o *XNNPackOutput) steps(acc int64, c int, _ bool) ([]Step, int32, float64)
 
 // xnnGemmOutput checks the tensors of a GEMM-family op for the delegate
 // (int8 input and output, int8 static filter quantized per tensor or along
-// axis, static int32 bias) and prepares XNNPACK's output stage.
+// axis, static int32 bias; or all uint8, the filter per tensor: XNNPACK's
+// QU8 operators) and prepares XNNPACK's output stage.
 func xnnGemmOutput(in, filter, bias, out *Tensor, axis int, perChannelOK bool, act tflite.ActivationFunctionType) (*XNNPackOutput, error) {
 	if in == nil || filter == nil || len(out.Shape) == 0 || out.Shape[len(out.Shape)-1] <= 0 {
 		return nil, fmt.Errorf("unsupported tensor shapes")
 	}
-	if in.Type != Int8 || filter.Type != Int8 || out.Type != Int8 {
-		return nil, fmt.Errorf("the XNNPACK delegate takes only int8 (and float32) %v → %v here", in.Type, out.Type)
+	qu8 := in.Type == Uint8 && filter.Type == Uint8 && out.Type == Uint8
+	if !qu8 && (in.Type != Int8 || filter.Type != Int8 || out.Type != Int8) {
+		return nil, fmt.Errorf("the XNNPACK delegate takes only int8 or uint8 (and float32) %v → %v here", in.Type, out.Type)
 	}
 	if !filter.Const {
 		return nil, fmt.Errorf("the filter is not constant (XNNPACK needs static weights)")
@@ -265,7 +298,7 @@ func xnnGemmOutput(in, filter, bias, out *Tensor, axis int, perChannelOK bool, a
 		return nil, fmt.Errorf("the filter is not quantized")
 	}
 	if len(fq.Scale) > 1 {
-		if !perChannelOK {
+		if !perChannelOK || qu8 {
 			return nil, fmt.Errorf("per-channel filter quantization is not supported by XNNPACK for this op")
 		}
 		if fq.Axis != axis {
@@ -335,12 +368,15 @@ func xnnSamePaddingWraps(in, k, stride, dilation int) bool {
 }
 
 // ruyRounding is the rounding of the browser build's builtin
-// FULLY_CONNECTED and CONV_2D kernels: with int8 or uint8 inputs they
-// multiply through ruy, whose requantization rounds once; int16 activations
-// take the reference integer kernels, which round twice like the other
-// builtin kernels (the build does not define TFLITE_SINGLE_ROUNDING).
+// FULLY_CONNECTED and CONV_2D kernels: with int8 inputs they multiply
+// through ruy, whose requantization rounds once; uint8 goes through
+// gemmlowp (cpu_backend_gemm's uint8 path), whose output stage
+// (SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT) rounds
+// twice, and int16 activations take the reference integer kernels, which
+// round twice like the other builtin kernels (the build does not define
+// TFLITE_SINGLE_ROUNDING).
 func ruyRounding(c *prepCtx) *prepCtx {
-	if in := c.in(0); in != nil && (in.Type == Int8 || in.Type == Uint8) {
+	if in := c.in(0); in != nil && in.Type == Int8 {
 		rc := *c
 		rc.rounding = RoundSingle
 		return &rc
@@ -351,16 +387,16 @@ func ruyRounding(c *prepCtx) *prepCtx {
 // cExpf is the C library's expf.
 func cExpf(x float32) float32 { return float32(math.Exp(float64(x))) }
 
-// xnnExactNode accepts ops whose first input is int8 and whose output has
-// type out. The delegate's result equals TFLite's kernel's bit for bit (it
-// moves, picks or exactly converts values), so the reference kernel
-// computes it.
-func xnnExactNode(out DType) prepareFunc {
+// xnnExactNode accepts ops whose first input is int8 or uint8 and whose
+// output has the same type (float32 if toFloat). The delegate's result
+// equals TFLite's kernel's bit for bit (it moves, picks or exactly converts
+// values), so the reference kernel computes it.
+func xnnExactNode(toFloat bool) prepareFunc {
 	return func(c *prepCtx) (kernel, error) {
 		m, op := c.m, c.op
 		in, o := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
-		if in == nil || in.Type != Int8 || o.Type != out {
-			return nil, fmt.Errorf("the XNNPACK delegate takes %s here only with int8 input (and float32)", op.Builtin)
+		if in == nil || (in.Type != Int8 && in.Type != Uint8) || (toFloat && o.Type != Float32) || (!toFloat && o.Type != in.Type) {
+			return nil, fmt.Errorf("the XNNPACK delegate takes %s here only with int8 or uint8 input (and float32)", op.Builtin)
 		}
 		for i := 1; i < len(op.Inputs); i++ {
 			if t := opTensor(m, op, i); t != nil && t.Type == Int32 && !t.Const {

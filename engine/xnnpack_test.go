@@ -181,33 +181,6 @@ func FuzzXNNPack(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) { fuzzRun(b, XNNPack) })
 }
 
-// TestGemmlowpInt16 checks the int16 fixed-point logistic and tanh of the
-// builtin LSTM against float math over every input: gemmlowp's
-// approximations stay within 16 units of 2^-15 (logistic 6.4, tanh 11.8
-// measured). (Their exact
-// bits are proven against TFLite by the corpus LSTM in internal/difftest.)
-func TestGemmlowpInt16(t *testing.T) {
-	if got := gemmlowpLogistic16(0, 3); got != 16384 {
-		t.Errorf("logistic(0) = %d, want 16384", got)
-	}
-	if got := gemmlowpTanh16(0, 3); got != 0 {
-		t.Errorf("tanh(0) = %d, want 0", got)
-	}
-	for _, k := range []int{3, 4, 5} {
-		maxErrL, maxErrT := 0.0, 0.0
-		for x := math.MinInt16; x <= math.MaxInt16; x++ {
-			v := float64(x) / float64(int(1)<<(15-k))
-			l := float64(gemmlowpLogistic16(int16(x), k)) / 32768
-			th := float64(gemmlowpTanh16(int16(x), k)) / 32768
-			maxErrL = max(maxErrL, math.Abs(l-1/(1+math.Exp(-v))))
-			maxErrT = max(maxErrT, math.Abs(th-math.Tanh(v)))
-		}
-		if maxErrL > 16.0/32768 || maxErrT > 16.0/32768 {
-			t.Errorf("Q%d: max error logistic %g, tanh %g (units of 2^-15: %.1f, %.1f)", k, maxErrL, maxErrT, maxErrL*32768, maxErrT*32768)
-		}
-	}
-}
-
 // TestXNNPackRefusesPersonDetect: the browser TFLite refuses
 // person_detect ("quantized_dimension must be in range [0, 1). Was 3." for
 // its per-channel biases; internal/difftest checks that against the oracle),

@@ -92,16 +92,22 @@ func toJS(b []byte) (safejs.Value, error) {
 	return a, err
 }
 
-// load(bytes: Uint8Array) → {model: JSON} | {error}
+// load(bytes: Uint8Array, signature?: string) → {model: JSON} | {error}
 func load(args []safejs.Value) (map[string]any, error) {
-	if len(args) != 1 {
-		return nil, fmt.Errorf("load takes the model bytes")
+	if len(args) < 1 || len(args) > 2 {
+		return nil, fmt.Errorf("load takes the model bytes and an optional signature")
 	}
 	b, err := bytesArg(args[0])
 	if err != nil {
 		return nil, err
 	}
-	m, err := engine.Load(b)
+	signature := ""
+	if len(args) == 2 && args[1].Type() == safejs.TypeString {
+		if signature, err = args[1].String(); err != nil {
+			return nil, err
+		}
+	}
+	m, err := engine.LoadSignature(b, signature)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +128,15 @@ func run(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 3 {
 		return nil, fmt.Errorf("run takes inputs, profile, trace")
 	}
+	trace, err := args[2].Bool()
+	if err != nil {
+		return nil, err
+	}
+	// Refuse a run that does not fit before copying its inputs into Go.
+	trace, note, err := fitRun(model, trace)
+	if err != nil {
+		return nil, err
+	}
 	n, err := args[0].Length()
 	if err != nil {
 		return nil, fmt.Errorf("inputs must be an array of Uint8Array: %w", err)
@@ -137,14 +152,6 @@ func run(args []safejs.Value) (map[string]any, error) {
 		}
 	}
 	profile, err := args[1].String()
-	if err != nil {
-		return nil, err
-	}
-	trace, err := args[2].Bool()
-	if err != nil {
-		return nil, err
-	}
-	trace, note, err := fitRun(model, trace)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -76,6 +77,7 @@ type server struct {
 	cfg     config
 	hub     *hub
 	builder *builder
+	gz      gzipCache
 }
 
 // newServer returns the dev server's handler and starts, per cfg, the
@@ -228,6 +230,15 @@ func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Add("Vary", "Accept-Encoding")
 	if r.Header.Get("Range") == "" && acceptsGzip(r.Header) {
+		if fi.Mode().IsRegular() && path.Base(name) != "index.html" && compressible(h.Get("Content-Type")) {
+			if e, err := s.gz.get(root, name); err == nil {
+				// ServeContent leaves Content-Length to us once an encoding is set.
+				h.Set("Content-Encoding", "gzip")
+				h.Set("Content-Length", strconv.Itoa(len(e.data)))
+				http.ServeContent(w, r, name, e.mod, bytes.NewReader(e.data))
+				return
+			}
+		}
 		gw := &gzipWriter{ResponseWriter: w}
 		defer gw.Close()
 		w = gw

@@ -85,6 +85,28 @@ func rawGet(t *testing.T, ts *httptest.Server, target string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+// fetch sends method url with the given header name/value pairs and reads
+// the whole body, without the client's transparent gunzipping.
+func fetch(method, url string, hdr ...string) (*http.Response, []byte, error) {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i+1] != "" {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+	}
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	return resp, raw, err
+}
+
 func TestStaticContentTypes(t *testing.T) {
 	root := t.TempDir()
 	files := map[string]string{
@@ -161,7 +183,6 @@ func TestGzip(t *testing.T) {
 	tflite := "TFL3" + strings.Repeat("\x00", 2000)
 	writeFiles(t, root, map[string]string{"app.js": js, "int8scope.wasm": wasm, "logo.png": png, "m.tflite": tflite})
 	ts, _ := startServer(t, testConfig(t, root, false))
-	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 
 	tests := []struct {
 		name, path, acceptEncoding, rangeHdr string
@@ -180,19 +201,7 @@ func TestGzip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodGet, ts.URL+tt.path, nil)
-			if tt.acceptEncoding != "" {
-				req.Header.Set("Accept-Encoding", tt.acceptEncoding)
-			}
-			if tt.rangeHdr != "" {
-				req.Header.Set("Range", tt.rangeHdr)
-			}
-			resp, err := client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			raw, err := io.ReadAll(resp.Body)
+			resp, raw, err := fetch(http.MethodGet, ts.URL+tt.path, "Accept-Encoding", tt.acceptEncoding, "Range", tt.rangeHdr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,6 +231,109 @@ func TestGzip(t *testing.T) {
 				t.Errorf("body differs: got %d bytes, want %d", len(got), len(tt.want))
 			}
 		})
+	}
+}
+
+// TestGzipOnce checks the WASM is compressed once per version: every
+// request gets the same gzipped bytes (which unzip to the file, with a
+// matching Content-Length), concurrent cold requests share one compression,
+// and a rebuilt module is compressed anew.
+func TestGzipOnce(t *testing.T) {
+	root := t.TempDir()
+	// Like a real module: large, and compressible but not trivially.
+	var wasm bytes.Buffer
+	wasm.WriteString("\x00asm\x01\x00\x00\x00")
+	for i := range 200_000 {
+		fmt.Fprintf(&wasm, "%d", i*i%977)
+	}
+	writeFiles(t, root, map[string]string{"int8scope.wasm": wasm.String()})
+	ts, srv := startServer(t, testConfig(t, root, false))
+	get := func(method string, hdr ...string) (*http.Response, []byte) {
+		t.Helper()
+		resp, raw, err := fetch(method, ts.URL+"/int8scope.wasm", append([]string{"Accept-Encoding", "gzip"}, hdr...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, raw
+	}
+	unzip := func(raw []byte) string {
+		t.Helper()
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+
+	// Four cold requests at once, then one more.
+	bodies := make(chan []byte, 4)
+	for range 4 {
+		go func() {
+			_, raw, err := fetch(http.MethodGet, ts.URL+"/int8scope.wasm", "Accept-Encoding", "gzip")
+			if err != nil {
+				raw = nil
+			}
+			bodies <- raw
+		}()
+	}
+	var first []byte
+	for range 4 {
+		b := <-bodies
+		if first == nil {
+			first = b
+		}
+		if b == nil || !bytes.Equal(b, first) {
+			t.Fatalf("concurrent requests got different bodies (%d and %d bytes)", len(b), len(first))
+		}
+	}
+	resp, raw := get(http.MethodGet)
+	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Content-Type") != "application/wasm" {
+		t.Fatalf("Content-Encoding %q, Content-Type %q; want gzip, application/wasm", resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Type"))
+	}
+	if resp.ContentLength != int64(len(raw)) {
+		t.Errorf("Content-Length %d for a %d-byte body", resp.ContentLength, len(raw))
+	}
+	if !bytes.Equal(raw, first) {
+		t.Errorf("the second request got other bytes (%d, first %d)", len(raw), len(first))
+	}
+	if got := unzip(raw); got != wasm.String() {
+		t.Fatalf("the body unzips to %d bytes, want the %d-byte file", len(got), wasm.Len())
+	}
+	if len(raw) >= wasm.Len()/2 {
+		t.Errorf("gzipped to %d of %d bytes", len(raw), wasm.Len())
+	}
+	if n := srv.gz.compressions.Load(); n != 1 {
+		t.Errorf("compressed %d times for five requests, want once", n)
+	}
+	// HEAD and a conditional request are answered from the same entry.
+	if resp, raw := get(http.MethodHead); resp.StatusCode != http.StatusOK || len(raw) != 0 || resp.ContentLength != int64(len(first)) {
+		t.Errorf("HEAD: status %d, %d body bytes, Content-Length %d", resp.StatusCode, len(raw), resp.ContentLength)
+	}
+	if resp, _ := get(http.MethodGet, "If-Modified-Since", resp.Header.Get("Last-Modified")); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("If-Modified-Since: status %d, want 304", resp.StatusCode)
+	}
+
+	// A rebuild (renamed into place, as the builder does) is compressed anew.
+	tmp := filepath.Join(root, "int8scope.wasm.tmp")
+	if err := os.WriteFile(tmp, []byte("\x00asm\x01\x00\x00\x00rebuilt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(tmp, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(root, "int8scope.wasm")); err != nil {
+		t.Fatal(err)
+	}
+	if _, raw := get(http.MethodGet); unzip(raw) != "\x00asm\x01\x00\x00\x00rebuilt" {
+		t.Errorf("after a rebuild the body unzips to %q", unzip(raw))
+	}
+	if n := srv.gz.compressions.Load(); n != 2 {
+		t.Errorf("%d compressions after a rebuild, want 2", n)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/int8scope/int8scope/internal/sharedtest"
 )
 
 // TestGoldensThroughCLI reproduces every golden tensor of
@@ -16,12 +18,7 @@ import (
 // files in, OUT/tensor<t>.bin out.
 func TestGoldensThroughCLI(t *testing.T) {
 	corpus := filepath.Join("..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but the shared corpus is missing: %v", err)
-		}
-		t.Skipf("shared corpus not found: %v", err)
-	}
+	sharedtest.Need(t, corpus, "the shared corpus (../shared/corpus)")
 	cases, _ := filepath.Glob(filepath.Join(corpus, "goldens", "*", "*"))
 	if len(cases) == 0 {
 		t.Fatal("no golden cases")

@@ -1,14 +1,15 @@
 // Command int8scope inspects and runs TensorFlow Lite models with the
 // int8scope engine, and explains how any output integer was computed.
 //
-//	int8scope inspect MODEL.tflite [--json]
+//	int8scope inspect MODEL.tflite [--profile NAME] [--json]
 //	int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
 //	int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
 //	int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
 //
 // Inputs are DIR/input<i>.bin, the raw little-endian bytes of subgraph input
 // i. run writes OUT/tensor<t>.bin for every tensor an inference writes, and
-// OUT/index.json describing them.
+// OUT/index.json describing them. inspect, run and explain take
+// --signature KEY to load a signature's subgraph instead of subgraph 0.
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,10 +32,11 @@ import (
 )
 
 const usage = `usage:
-  int8scope inspect MODEL.tflite [--json]
+  int8scope inspect MODEL.tflite [--profile NAME] [--json]
   int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
   int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
   int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
+inspect, run and explain take --signature KEY to load that signature's subgraph.
 `
 
 func main() {
@@ -71,6 +74,7 @@ func cli(args []string, w io.Writer) error {
 	inputs := fs.String("inputs", "", "directory of input<i>.bin files")
 	out := fs.String("out", "", "output directory")
 	profile := fs.String("profile", "reference", "arithmetic profile")
+	signature := fs.String("signature", "", "signature to load (default: subgraph 0)")
 	trace := fs.Bool("trace", false, "also write trace.json")
 	opIdx := fs.Int("op", -1, "op index")
 	elem := fs.Int("index", -1, "flat output element index")
@@ -89,7 +93,7 @@ func cli(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := engine.Load(b)
+	m, err := engine.LoadSignature(b, *signature)
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
@@ -220,6 +224,13 @@ func inspect(w io.Writer, m *engine.Model, p engine.Profile, asJSON bool) error 
 	for _, k := range slices.Sorted(maps.Keys(md)) {
 		fmt.Fprintf(w, "metadata: %s = %s\n", k, md[k])
 	}
+	for _, s := range m.Signatures {
+		mark := ""
+		if s.Subgraph == m.Subgraph && (s.Key == m.Signature || m.Signature == "") {
+			mark = " (loaded)"
+		}
+		fmt.Fprintf(w, "signature: %q, subgraph %d%s, inputs %v, outputs %v (--signature KEY picks one)\n", s.Key, s.Subgraph, mark, s.Inputs, s.Outputs)
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "tensors:")
 	for _, t := range m.Tensors {
@@ -310,13 +321,20 @@ func printExplanation(w io.Writer, m *engine.Model, e *engine.Explanation) {
 	for _, s := range e.Steps {
 		fmt.Fprintf(w, "  %-11s %s = %s\n", s.Name, s.Formula, formatNum(s.Value))
 	}
-	fmt.Fprintf(w, "result: %d  (real value %.9g)\n", e.Value, e.Real)
+	if out.Type == engine.Float32 {
+		fmt.Fprintf(w, "result: %s (float32)\n", formatNum(e.Real))
+	} else {
+		fmt.Fprintf(w, "result: %d  (real value %.9g)\n", e.Value, e.Real)
+	}
 	if e.Exact != nil {
 		fmt.Fprintf(w, "without rounding: acc × real multiplier + zero point = %.4f\n", *e.Exact)
 	}
 }
 
 func formatNum(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+		return strconv.FormatFloat(v, 'f', 0, 64) // an integer, every digit
+	}
 	s := fmt.Sprintf("%.9g", v)
 	return strings.TrimSuffix(s, ".0")
 }

@@ -62,8 +62,20 @@ func TestCLI(t *testing.T) {
 	}
 
 	out.Reset()
-	if err := cli([]string{"inspect", model}, &out); err != nil || !strings.Contains(out.String(), "FULLY_CONNECTED") {
+	if err := cli([]string{"inspect", model}, &out); err != nil || !strings.Contains(out.String(), "FULLY_CONNECTED") ||
+		!strings.Contains(out.String(), `reference: TFLite reference kernel (as TFLite Micro)`) || !strings.Contains(out.String(), `"quantized_multiplier":1431655765`) {
 		t.Fatalf("inspect: %v\n%s", err, out.String())
+	}
+	// Each profile's parameters: XNNPACK's float32 scale, not the
+	// reference multiplier.
+	out.Reset()
+	if err := cli([]string{"inspect", model, "--profile", "tflite-xnnpack"}, &out); err != nil ||
+		!strings.Contains(out.String(), "tflite-xnnpack: XNNPACK delegate") || !strings.Contains(out.String(), `"scales":[0.16666667]`) ||
+		strings.Contains(out.String(), "quantized_multiplier") {
+		t.Fatalf("inspect --profile tflite-xnnpack: %v\n%s", err, out.String())
+	}
+	if err := cli([]string{"inspect", model, "--signature", "serving_default"}, &out); err == nil || !strings.Contains(err.Error(), `no signature "serving_default": it has no signatures at all`) {
+		t.Fatalf("inspect --signature on a model without signatures: %v", err)
 	}
 
 	outDir := filepath.Join(dir, "out")

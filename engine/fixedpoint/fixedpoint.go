@@ -11,12 +11,12 @@
 // Each function names the upstream function it mirrors. The sources are:
 //
 //   - gemmlowp fixedpoint/fixedpoint.h: SaturatingRoundingDoublingHighMul,
-//     RoundingDivideByPOT, SaturatingRoundingMultiplyByPOT, Rescale,
-//     ExpOnInterval, ExpOnNegativeValues, OneOverOnePlusX, Logistic, Tanh.
+//     RoundingDivideByPOT, saturatingRoundingMultiplyByPOT, Rescale,
+//     expOnInterval, ExpOnNegativeValues, oneOverOnePlusX, Logistic, Tanh.
 //   - tensorflow/lite/kernels/internal/common.h and common.cc: the
 //     MultiplyByQuantizedMultiplier family, CountLeadingZeros32,
-//     GetReciprocal, GetInvSqrtQuantizedMultiplierExp, LUTPopulateInt8,
-//     LUTPopulateInt16 and GenericInt16TableLookup (LUTPopulate, LUTLookup).
+//     GetReciprocal, GetInvSqrtQuantizedMultiplierExp,
+//     lutPopulateInt16 and GenericInt16TableLookup (LUTPopulate, LUTLookup).
 //   - tensorflow/lite/kernels/internal/quantization_util.cc: the
 //     QuantizeMultiplier family, CalculateInputRadius and
 //     PreprocessSoftmaxScaling.
@@ -77,12 +77,12 @@ func RoundingDivideByPOT(x int32, exponent int) int32 {
 	return q
 }
 
-// SaturatingRoundingMultiplyByPOT mirrors gemmlowp's
-// SaturatingRoundingMultiplyByPOT<exponent> (and TFLite's
+// saturatingRoundingMultiplyByPOT mirrors gemmlowp's
+// saturatingRoundingMultiplyByPOT<exponent> (and TFLite's
 // SaturatingRoundingMultiplyByPOTParam for exponent >= 0): x * 2^exponent,
 // saturating to [MinInt32, MaxInt32] for exponent > 0 and rounding like
 // RoundingDivideByPOT for exponent < 0. exponent must be in [-31, 31].
-func SaturatingRoundingMultiplyByPOT(x int32, exponent int) int32 {
+func saturatingRoundingMultiplyByPOT(x int32, exponent int) int32 {
 	switch {
 	case exponent == 0:
 		return x
@@ -101,9 +101,9 @@ func SaturatingRoundingMultiplyByPOT(x int32, exponent int) int32 {
 
 // Rescale mirrors gemmlowp's Rescale<dstIntegerBits>: it converts x from
 // Q(srcIntegerBits) to Q(dstIntegerBits), i.e.
-// SaturatingRoundingMultiplyByPOT(x, srcIntegerBits-dstIntegerBits).
+// saturatingRoundingMultiplyByPOT(x, srcIntegerBits-dstIntegerBits).
 func Rescale(x int32, srcIntegerBits, dstIntegerBits int) int32 {
-	return SaturatingRoundingMultiplyByPOT(x, srcIntegerBits-dstIntegerBits)
+	return saturatingRoundingMultiplyByPOT(x, srcIntegerBits-dstIntegerBits)
 }
 
 // CountLeadingZeros32 mirrors TFLite's CountLeadingZeros<uint32_t>: the number

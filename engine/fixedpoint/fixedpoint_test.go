@@ -155,8 +155,8 @@ func TestSaturatingRoundingMultiplyByPOT(t *testing.T) {
 		{"negative exponent rounds up", 5, -1, 3},
 	}
 	for _, tt := range tests {
-		if got := SaturatingRoundingMultiplyByPOT(tt.x, tt.exponent); got != tt.want {
-			t.Errorf("%s: SaturatingRoundingMultiplyByPOT(%d, %d) = %d, want %d", tt.name, tt.x, tt.exponent, got, tt.want)
+		if got := saturatingRoundingMultiplyByPOT(tt.x, tt.exponent); got != tt.want {
+			t.Errorf("%s: saturatingRoundingMultiplyByPOT(%d, %d) = %d, want %d", tt.name, tt.x, tt.exponent, got, tt.want)
 		}
 	}
 	if got := Rescale(1<<26, 5, 0); got != math.MaxInt32 { // 1.0 in Q5.26 to Q0.31
@@ -234,13 +234,13 @@ func TestQuantizeMultiplierVariants(t *testing.T) {
 	if m, s := QuantizeMultiplierSmallerThanOneExp(0.25); m != 1<<30 || s != -1 {
 		t.Errorf("QuantizeMultiplierSmallerThanOneExp(0.25) = (%d, %d), want (%d, -1)", m, s, 1<<30)
 	}
-	if m, s := QuantizeMultiplierGreaterThanOne(3); m != 3<<29 || s != 2 {
-		t.Errorf("QuantizeMultiplierGreaterThanOne(3) = (%d, %d), want (%d, 2)", m, s, 3<<29)
+	if m, s := quantizeMultiplierGreaterThanOne(3); m != 3<<29 || s != 2 {
+		t.Errorf("quantizeMultiplierGreaterThanOne(3) = (%d, %d), want (%d, 2)", m, s, 3<<29)
 	}
 	expectPanic(t, "SmallerThanOneExp(1)", func() { QuantizeMultiplierSmallerThanOneExp(1) })
 	expectPanic(t, "SmallerThanOneExp(0)", func() { QuantizeMultiplierSmallerThanOneExp(0) })
 	expectPanic(t, "SmallerThanOneExp rounding to shift 1", func() { QuantizeMultiplierSmallerThanOneExp(0.99999999999) })
-	expectPanic(t, "GreaterThanOne(0.5)", func() { QuantizeMultiplierGreaterThanOne(0.5) })
+	expectPanic(t, "GreaterThanOne(0.5)", func() { quantizeMultiplierGreaterThanOne(0.5) })
 	expectPanic(t, "QuantizeMultiplier(NaN)", func() { QuantizeMultiplier(math.NaN()) })
 	expectPanic(t, "QuantizeMultiplier(+Inf)", func() { QuantizeMultiplier(math.Inf(1)) })
 }
@@ -456,11 +456,11 @@ const expTol = 2.5e-7
 func TestExpOnInterval(t *testing.T) {
 	// At a = -1/8 the Taylor variable is 0, so the result is exactly the
 	// exp(-1/8) constant.
-	if got := ExpOnInterval(-1 << 28); got != 1895147668 {
-		t.Errorf("ExpOnInterval(-1/8) = %d, want 1895147668", got)
+	if got := expOnInterval(-1 << 28); got != 1895147668 {
+		t.Errorf("expOnInterval(-1/8) = %d, want 1895147668", got)
 	}
 	for a := int32(-1 << 29); a < 0; a += 1 << 17 {
-		checkClose(t, "ExpOnInterval", q31(a), ExpOnInterval(a), math.Exp(q31(a)), expTol)
+		checkClose(t, "expOnInterval", q31(a), expOnInterval(a), math.Exp(q31(a)), expTol)
 	}
 }
 
@@ -505,7 +505,7 @@ func TestExpOnNegativeValues(t *testing.T) {
 
 func TestOneOverOnePlusX(t *testing.T) {
 	for a := int32(0); a >= 0; a += 1 << 20 {
-		checkClose(t, "OneOverOnePlusX", q31(a), OneOverOnePlusX(a), 1/(1+q31(a)), 4e-9)
+		checkClose(t, "oneOverOnePlusX", q31(a), oneOverOnePlusX(a), 1/(1+q31(a)), 4e-9)
 	}
 }
 
@@ -629,24 +629,6 @@ func TestSoftmaxInt16LUTs(t *testing.T) {
 		}
 		if got, want := float64(GenericInt16TableLookup(int16(v), rec64)), 32768/(1+x); math.Abs(got-want) > 2 {
 			t.Errorf("1/(1+x) lookup at %v = %v, want %v", x, got, want)
-		}
-	}
-}
-
-func TestLUTPopulateInt8(t *testing.T) {
-	// The identity with equal scales shifts by the zero points and clamps.
-	lut := LUTPopulateInt8(0.1, 5, 0.1, -3, func(x float32) float32 { return x })
-	for v := math.MinInt8; v <= math.MaxInt8; v++ {
-		want := int8(min(max(v-5-3, math.MinInt8), math.MaxInt8))
-		if got := lut[uint8(v)]; got != want {
-			t.Errorf("identity LUT[%d] = %d, want %d", v, got, want)
-		}
-	}
-	// x/2 at input scale 1/4 gives v/8, whose ties round away from zero.
-	lut = LUTPopulateInt8(0.25, 0, 1, 0, func(x float32) float32 { return x / 2 })
-	for v, want := range map[int8]int8{3: 0, 4: 1, -4: -1, 5: 1, 12: 2, -12: -2, -128: -16} {
-		if got := lut[uint8(v)]; got != want {
-			t.Errorf("v/8 LUT[%d] = %d, want %d", v, got, want)
 		}
 	}
 }

@@ -20,7 +20,7 @@ const (
 // gemmlowp's exp_on_negative_values.
 var expBarrel = [...]int32{1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242}
 
-// ExpOnInterval mirrors gemmlowp's
+// expOnInterval mirrors gemmlowp's
 // exp_on_interval_between_negative_one_quarter_and_0_excl: exp(a) for a
 // Q0.31 value a in [-1/4, 0), as a Q0.31 result. With x = a + 1/8 it
 // evaluates the Taylor expansion around -1/8,
@@ -29,7 +29,7 @@ var expBarrel = [...]int32{1672461947, 1302514674, 790015084, 290630308, 3933253
 //
 // as exp(-1/8) + exp(-1/8)*(x + ((x^4/4 + x^3)/3 + x^2)/2) in Q0.31
 // arithmetic, rounding as gemmlowp does.
-func ExpOnInterval(a int32) int32 {
+func expOnInterval(a int32) int32 {
 	x := a + 1<<28 // a + 1/8
 	x2 := mul(x, x)
 	x3 := mul(x2, x)
@@ -41,7 +41,7 @@ func ExpOnInterval(a int32) int32 {
 
 // ExpOnNegativeValues mirrors gemmlowp's exp_on_negative_values: exp(a) for
 // a <= 0 in Q(integerBits), integerBits in [0, 29], as a Q0.31 result.
-// a is split into (a mod 1/4) - 1/4, evaluated by ExpOnInterval, and a
+// a is split into (a mod 1/4) - 1/4, evaluated by expOnInterval, and a
 // remainder whose set bits 2^-2 ... 2^4 multiply the result by
 // exp(-2^k). Inputs below -32 give 0 (for integerBits > 5) and a == 0 gives
 // MaxInt32.
@@ -49,7 +49,7 @@ func ExpOnNegativeValues(a int32, integerBits int) int32 {
 	fracBits := 31 - integerBits
 	quarter := int32(1) << (fracBits - 2)
 	aModQuarterMinusQuarter := a&(quarter-1) - quarter
-	result := ExpOnInterval(Rescale(aModQuarterMinusQuarter, integerBits, 0))
+	result := expOnInterval(Rescale(aModQuarterMinusQuarter, integerBits, 0))
 	remainder := aModQuarterMinusQuarter - a
 	for i, m := range expBarrel {
 		if k := i - 2; integerBits > k && remainder&(1<<(fracBits+k)) != 0 {
@@ -85,10 +85,10 @@ func reciprocalQ2(d int32) int32 {
 	return x
 }
 
-// OneOverOnePlusX mirrors gemmlowp's one_over_one_plus_x_for_x_in_0_1:
+// oneOverOnePlusX mirrors gemmlowp's one_over_one_plus_x_for_x_in_0_1:
 // 1/(1+a) for a Q0.31 a in [0, 1), as a Q0.31 result. It computes
 // 1/((1+a)/2) by Newton-Raphson in Q2.29 and halves it.
-func OneOverOnePlusX(a int32) int32 {
+func oneOverOnePlusX(a int32) int32 {
 	return Rescale(reciprocalQ2(roundingHalfSum(a, oneQ0)), 1, 0)
 }
 
@@ -100,7 +100,7 @@ func oneMinusXOverOnePlusX(a int32) int32 {
 
 // Logistic mirrors gemmlowp's logistic: 1/(1+exp(-a)) for a in
 // Q(integerBits), integerBits in [0, 29], as a Q0.31 result. For a > 0 it is
-// OneOverOnePlusX(ExpOnNegativeValues(-a)); for a < 0 it is MaxInt32 minus
+// oneOverOnePlusX(ExpOnNegativeValues(-a)); for a < 0 it is MaxInt32 minus
 // the value at -a; Logistic(0) is exactly 2^30.
 func Logistic(a int32, integerBits int) int32 {
 	if a == 0 {
@@ -110,7 +110,7 @@ func Logistic(a int32, integerBits int) int32 {
 	if a > 0 {
 		abs = a
 	}
-	r := OneOverOnePlusX(ExpOnNegativeValues(-abs, integerBits))
+	r := oneOverOnePlusX(ExpOnNegativeValues(-abs, integerBits))
 	if a > 0 {
 		return r
 	}
@@ -140,12 +140,12 @@ func Tanh(a int32, integerBits int) int32 {
 // quantized softmax: for x > 0 in Q(xIntegerDigits) it returns a Q0.31
 // reciprocal and numBitsOverUnit such that
 // 1/x ≈ reciprocal * 2^-31 * 2^-numBitsOverUnit. x is normalized to
-// 1 + s with s in [0, 1) and reciprocal = OneOverOnePlusX(s).
+// 1 + s with s in [0, 1) and reciprocal = oneOverOnePlusX(s).
 func GetReciprocal(x int32, xIntegerDigits int) (reciprocal int32, numBitsOverUnit int) {
 	headroomPlusOne := bits.LeadingZeros32(uint32(x))
 	numBitsOverUnit = xIntegerDigits - headroomPlusOne
 	shiftedSumMinusOne := int32(uint32(x)<<headroomPlusOne - 1<<31)
-	return OneOverOnePlusX(shiftedSumMinusOne), numBitsOverUnit
+	return oneOverOnePlusX(shiftedSumMinusOne), numBitsOverUnit
 }
 
 // GetInvSqrtQuantizedMultiplierExp mirrors TFLite's

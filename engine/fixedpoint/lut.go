@@ -7,7 +7,7 @@ import "math"
 // of the input, plus one entry for the slope of the last segment.
 const LUTSizeInt16 = 513
 
-// LUTPopulateInt16 mirrors TFLite's LUTPopulate<int16_t> (detail::LUTPopulateInt16
+// lutPopulateInt16 mirrors TFLite's LUTPopulate<int16_t> (detail::lutPopulateInt16
 // in common.h): it tabulates transform over the input range of an int16
 // tensor with the given quantization, for GenericInt16TableLookup. Each of
 // the 512 segments stores the rounded sample at its start, corrected by half
@@ -15,7 +15,7 @@ const LUTSizeInt16 = 513
 // is the sample at the input maximum. All arithmetic is done in F, as in
 // TFLite: TFLite Micro instantiates it with float32, TFLite's softmax with
 // float64. The result has LUTSizeInt16 entries.
-func LUTPopulateInt16[F float32 | float64](inputScale F, inputZeroPoint int32, outputScale F, outputZeroPoint int32, transform func(F) F) []int16 {
+func lutPopulateInt16[F float32 | float64](inputScale F, inputZeroPoint int32, outputScale F, outputZeroPoint int32, transform func(F) F) []int16 {
 	// Products feeding a sum are wrapped in F(...) so that Go may not fuse
 	// them into FMAs, which TFLite's x86 build does not use either.
 	inputMin := F(inputScale * F(math.MinInt16-inputZeroPoint))
@@ -53,7 +53,7 @@ func clampInt16[F float32 | float64](v F) int16 {
 
 // GenericInt16TableLookup mirrors TFLite's generic_int16_table_lookup (now
 // LUTLookup(int16_t, const int16_t*)): it interpolates a LUTSizeInt16-entry
-// table built by LUTPopulateInt16 at value. The top 9 bits of value select
+// table built by lutPopulateInt16 at value. The top 9 bits of value select
 // the segment base = lut[256 + value>>7]; the low 7 bits interpolate towards
 // the next entry: base + (slope*(value&0x7f) + 64) >> 7, with the slope
 // wrapped to int16 as in TFLite.
@@ -73,31 +73,11 @@ func GenericInt16TableLookup(value int16, lut []int16) int16 {
 // rare last-ulp cases.
 func SoftmaxInt16LUTs[F float32 | float64]() (expLUT, oneOverOnePlusXLUT []int16) {
 	const span = math.MaxInt16 - math.MinInt16
-	expLUT = LUTPopulateInt16(F(10)/F(span), math.MaxInt16, F(2)/F(span), 0,
+	expLUT = lutPopulateInt16(F(10)/F(span), math.MaxInt16, F(2)/F(span), 0,
 		func(x F) F { return F(math.Exp(float64(x))) })
-	oneOverOnePlusXLUT = LUTPopulateInt16(F(1)/F(span), math.MinInt16, F(2)/F(span), 0,
+	oneOverOnePlusXLUT = lutPopulateInt16(F(1)/F(span), math.MinInt16, F(2)/F(span), 0,
 		func(x F) F { return 1 / (1 + x) })
 	return expLUT, oneOverOnePlusXLUT
-}
-
-// LUTPopulateInt8 mirrors TFLite's LUTPopulate<int8_t> (detail::LUTPopulateInt8
-// in common.h), used for int8 LOGISTIC, TANH, EXP, ELU, GELU and similar: in
-// float32 arithmetic,
-//
-//	lut[uint8(v)] = clamp(int32(round(transform(inputScale*(v-inputZeroPoint)) / outputScale) + outputZeroPoint), -128, 127)
-//
-// for every int8 v, where the division is a multiplication by 1/outputScale
-// and round ties away from zero. Index the table with uint8(v). A NaN or
-// out-of-range result converts as on x86 (to MinInt32, hence -128).
-func LUTPopulateInt8(inputScale float32, inputZeroPoint int32, outputScale float32, outputZeroPoint int32, transform func(float32) float32) (lut [256]int8) {
-	inverseScale := 1 / outputScale
-	for v := int32(math.MinInt8); v <= math.MaxInt8; v++ {
-		dequantized := float32(inputScale * float32(v-inputZeroPoint))
-		rescaled := roundF(float32(transform(dequantized) * inverseScale))
-		q := cvtInt32(float64(rescaled + float32(outputZeroPoint)))
-		lut[uint8(v)] = int8(min(max(q, math.MinInt8), math.MaxInt8))
-	}
-	return lut
 }
 
 // LogisticInt16 mirrors the int16 reference_integer_ops::Logistic

@@ -51,16 +51,16 @@ func QuantizeMultiplierSmallerThanOneExp(real float64) (multiplier int32, leftSh
 	return multiplier, leftShift
 }
 
-// QuantizeMultiplierGreaterThanOne mirrors TFLite's
-// QuantizeMultiplierGreaterThanOne: QuantizeMultiplier for real > 1, returning
+// quantizeMultiplierGreaterThanOne mirrors TFLite's
+// quantizeMultiplierGreaterThanOne: QuantizeMultiplier for real > 1, returning
 // a left shift >= 0. Like TFLite's TFLITE_CHECKs, it panics if real <= 1.
-func QuantizeMultiplierGreaterThanOne(real float64) (multiplier int32, leftShift int) {
+func quantizeMultiplierGreaterThanOne(real float64) (multiplier int32, leftShift int) {
 	if !(real > 1) {
-		panic(fmt.Sprintf("fixedpoint: QuantizeMultiplierGreaterThanOne(%v): want real > 1", real))
+		panic(fmt.Sprintf("fixedpoint: quantizeMultiplierGreaterThanOne(%v): want real > 1", real))
 	}
 	multiplier, leftShift = QuantizeMultiplier(real)
 	if leftShift < 0 {
-		panic(fmt.Sprintf("fixedpoint: QuantizeMultiplierGreaterThanOne(%v): shift %d < 0", real, leftShift))
+		panic(fmt.Sprintf("fixedpoint: quantizeMultiplierGreaterThanOne(%v): shift %d < 0", real, leftShift))
 	}
 	return multiplier, leftShift
 }
@@ -89,12 +89,12 @@ func CalculateInputRadius(inputIntegerBits, inputLeftShift, totalSignedBits int)
 // PreprocessSoftmaxScaling mirrors TFLite's PreprocessSoftmaxScaling
 // (quantization_util.cc, default build) used by the int8 softmax: it
 // quantizes min(beta * inputScale * 2^(31-inputIntegerBits), 2^31 - 1) with
-// QuantizeMultiplierGreaterThanOne, for input differences held in
+// quantizeMultiplierGreaterThanOne, for input differences held in
 // Q(inputIntegerBits). TFLite passes the float32 beta and scale widened to
 // float64. Like TFLite, it panics if the product is not greater than 1.
 func PreprocessSoftmaxScaling(beta, inputScale float64, inputIntegerBits int) (multiplier int32, leftShift int) {
 	real := math.Min(beta*inputScale*float64(int64(1)<<(31-inputIntegerBits)), 1<<31-1)
-	return QuantizeMultiplierGreaterThanOne(real)
+	return quantizeMultiplierGreaterThanOne(real)
 }
 
 // Activation is a fused activation function, numbered as in the TFLite

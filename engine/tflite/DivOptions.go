@@ -7,6 +7,7 @@ import (
 )
 
 type DivOptionsT struct {
+	FusedActivationFunction ActivationFunctionType `json:"fused_activation_function"`
 }
 
 func (t *DivOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *DivOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 		return 0
 	}
 	DivOptionsStart(builder)
+	DivOptionsAddFusedActivationFunction(builder, t.FusedActivationFunction)
 	return DivOptionsEnd(builder)
 }
 
 func (rcv *DivOptions) UnPackTo(t *DivOptionsT) {
+	t.FusedActivationFunction = rcv.FusedActivationFunction()
 }
 
 func (rcv *DivOptions) UnPack() *DivOptionsT {
@@ -56,8 +59,23 @@ func (rcv *DivOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *DivOptions) FusedActivationFunction() ActivationFunctionType {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return ActivationFunctionType(rcv._tab.GetInt8(o + rcv._tab.Pos))
+	}
+	return 0
+}
+
+func (rcv *DivOptions) MutateFusedActivationFunction(n ActivationFunctionType) bool {
+	return rcv._tab.MutateInt8Slot(4, int8(n))
+}
+
 func DivOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func DivOptionsAddFusedActivationFunction(builder *flatbuffers.Builder, fusedActivationFunction ActivationFunctionType) {
+	builder.PrependInt8Slot(0, int8(fusedActivationFunction), 0)
 }
 func DivOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

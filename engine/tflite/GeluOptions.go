@@ -7,6 +7,7 @@ import (
 )
 
 type GeluOptionsT struct {
+	Approximate bool `json:"approximate"`
 }
 
 func (t *GeluOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *GeluOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 		return 0
 	}
 	GeluOptionsStart(builder)
+	GeluOptionsAddApproximate(builder, t.Approximate)
 	return GeluOptionsEnd(builder)
 }
 
 func (rcv *GeluOptions) UnPackTo(t *GeluOptionsT) {
+	t.Approximate = rcv.Approximate()
 }
 
 func (rcv *GeluOptions) UnPack() *GeluOptionsT {
@@ -56,8 +59,23 @@ func (rcv *GeluOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *GeluOptions) Approximate() bool {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetBool(o + rcv._tab.Pos)
+	}
+	return false
+}
+
+func (rcv *GeluOptions) MutateApproximate(n bool) bool {
+	return rcv._tab.MutateBoolSlot(4, n)
+}
+
 func GeluOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func GeluOptionsAddApproximate(builder *flatbuffers.Builder, approximate bool) {
+	builder.PrependBoolSlot(0, approximate, false)
 }
 func GeluOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

@@ -7,6 +7,7 @@ import (
 )
 
 type L2NormOptionsT struct {
+	FusedActivationFunction ActivationFunctionType `json:"fused_activation_function"`
 }
 
 func (t *L2NormOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *L2NormOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT
 		return 0
 	}
 	L2NormOptionsStart(builder)
+	L2NormOptionsAddFusedActivationFunction(builder, t.FusedActivationFunction)
 	return L2NormOptionsEnd(builder)
 }
 
 func (rcv *L2NormOptions) UnPackTo(t *L2NormOptionsT) {
+	t.FusedActivationFunction = rcv.FusedActivationFunction()
 }
 
 func (rcv *L2NormOptions) UnPack() *L2NormOptionsT {
@@ -56,8 +59,23 @@ func (rcv *L2NormOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *L2NormOptions) FusedActivationFunction() ActivationFunctionType {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return ActivationFunctionType(rcv._tab.GetInt8(o + rcv._tab.Pos))
+	}
+	return 0
+}
+
+func (rcv *L2NormOptions) MutateFusedActivationFunction(n ActivationFunctionType) bool {
+	return rcv._tab.MutateInt8Slot(4, int8(n))
+}
+
 func L2NormOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func L2NormOptionsAddFusedActivationFunction(builder *flatbuffers.Builder, fusedActivationFunction ActivationFunctionType) {
+	builder.PrependInt8Slot(0, int8(fusedActivationFunction), 0)
 }
 func L2NormOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

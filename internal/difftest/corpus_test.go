@@ -14,6 +14,7 @@ import (
 	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/engine/tflite"
 	"github.com/int8scope/int8scope/internal/oracle"
+	"github.com/int8scope/int8scope/internal/sharedtest"
 )
 
 // sharedCorpus returns ../shared/corpus, skipping (or failing under CI)
@@ -25,12 +26,7 @@ func sharedCorpus(t testing.TB) string {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(root, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(dir, "models")); err != nil {
-		if inCI() {
-			t.Fatalf("CI=true but the shared corpus is missing: %v", err)
-		}
-		t.Skipf("shared corpus not found at %s", dir)
-	}
+	sharedtest.Need(t, filepath.Join(dir, "models"), "the shared corpus (../shared/corpus)")
 	return dir
 }
 
@@ -104,16 +100,29 @@ func corpusInputs(t testing.TB, m *engine.Model, name string, n int) (names []st
 	dir := filepath.Join(sharedCorpus(t), "goldens", strings.TrimSuffix(name, ".tflite"))
 	cases, _ := os.ReadDir(dir)
 	for _, c := range cases {
-		var ins [][]byte
-		for i := range m.Inputs {
-			b, err := os.ReadFile(filepath.Join(dir, c.Name(), "inputs", fmt.Sprintf("input%d.bin", i)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			ins = append(ins, b)
-		}
-		names, inputs = append(names, c.Name()), append(inputs, ins)
+		names, inputs = append(names, c.Name()), append(inputs, readCaseInputs(t, m, filepath.Join(dir, c.Name())))
 	}
+	rn, rin := randomInputs(m, n)
+	return append(names, rn...), append(inputs, rin...)
+}
+
+// readCaseInputs reads a golden case's inputs: dir/inputs/input<i>.bin.
+func readCaseInputs(t testing.TB, m *engine.Model, dir string) [][]byte {
+	t.Helper()
+	var ins [][]byte
+	for i := range m.Inputs {
+		b, err := os.ReadFile(filepath.Join(dir, "inputs", fmt.Sprintf("input%d.bin", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, b)
+	}
+	return ins
+}
+
+// randomInputs returns n seeded random input sets for m (float inputs
+// uniform in [−1, 1)).
+func randomInputs(m *engine.Model, n int) (names []string, inputs [][][]byte) {
 	rng := rand.New(rand.NewSource(7))
 	for k := 0; k < n; k++ {
 		var ins [][]byte
@@ -172,19 +181,29 @@ func TestCorpusXNNPack(t *testing.T) {
 				t.Logf("op %2d %-28s xnnpack=%v %s", i, op.Builtin, taken[i], why[i])
 			}
 			names, inputs := corpusInputs(t, m, name, 16)
-			for k, ins := range inputs {
-				c := &Case{Gen: name, Seed: int64(k), Desc: names[k], Model: model, Inputs: ins}
-				res, err := Check(o, c, engine.XNNPack)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res.Differ > 0 {
-					t.Errorf("%s: %s", names[k], res.Report())
-				} else {
-					t.Logf("%s: %d tensors, %d elements equal", names[k], res.Tensors, res.Elements)
-				}
-			}
+			checkXNNPack(t, o, name, model, names, inputs)
 		})
+	}
+}
+
+// checkXNNPack compares the tflite-xnnpack profile with the real TFLite on
+// model with each input set, every tensor the ops write and the state.
+func checkXNNPack(t *testing.T, o *oracle.Oracle, name string, model []byte, names []string, inputs [][][]byte) {
+	t.Helper()
+	for k, ins := range inputs {
+		c := &Case{Gen: name, Seed: int64(k), Desc: names[k], Model: model, Inputs: ins}
+		res, err := Check(o, c, engine.XNNPack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range res.Delegation {
+			t.Errorf("%s: delegation: %s", names[k], d)
+		}
+		if res.Differ > 0 {
+			t.Errorf("%s: %s", names[k], res.Report())
+		} else {
+			t.Logf("%s: %d tensors, %d elements equal TFLite", names[k], res.Tensors, res.Elements)
+		}
 	}
 }
 

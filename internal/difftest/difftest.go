@@ -15,9 +15,14 @@
 // broadcasting shapes and inputs crowded at the int8 edges. 15 % of the
 // models also get a "poison" ADD that makes XNNPACK fail as a whole, so the
 // same ops are checked under TFLite's builtin kernels too.
+//
+// The same models also check the reference profile against TFLite Micro
+// itself (CheckTFLM, CheckTFLMBatch: ../shared/oracles/tflm/tflm_run via
+// internal/tflm), on every tensor TFLite Micro dumps, state included.
 package difftest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +34,7 @@ import (
 
 	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/internal/oracle"
+	"github.com/int8scope/int8scope/internal/tflm"
 )
 
 // Case is one generated model with its inputs.
@@ -100,12 +106,7 @@ func Check(o *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
 	if len(outs) < len(written) {
 		return nil, fmt.Errorf("oracle on %s: %d outputs, want at least %d", c.ID(), len(outs), len(written))
 	}
-	producer := map[int]int{}
-	for _, op := range m.Ops {
-		for _, t := range op.Outputs {
-			producer[t] = op.Index
-		}
-	}
+	producer := producers(m)
 	out := &Outcome{Case: c, PerOp: map[string]int{}}
 	if delegated, builtin := parseProfile(summary); len(delegated)+len(builtin) > 0 {
 		out.Profiled = true
@@ -121,30 +122,93 @@ func Check(o *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
 		}
 	}
 	for _, ot := range outs[len(outs)-len(written):] {
-		t := m.Tensors[ot.Tensor]
-		got := res.Tensors[t.Index]
-		if len(ot.Data) != len(got) {
-			return nil, fmt.Errorf("%s: tensor %d has %d bytes in TFLite, %d in the engine", c.ID(), t.Index, len(ot.Data), len(got))
+		if err := out.compare(m, producer, ot.Tensor, ot.Data, res.Tensors[ot.Tensor]); err != nil {
+			return nil, err
 		}
-		a, b := engine.Values(t.Type, ot.Data), engine.Values(t.Type, got)
-		out.Tensors++
-		out.Elements += len(a)
-		opi, ok := producer[t.Index]
-		if !ok {
-			opi = -1
+	}
+	return out, nil
+}
+
+// producers maps each tensor an op writes to that op.
+func producers(m *engine.Model) map[int]int {
+	producer := map[int]int{}
+	for _, op := range m.Ops {
+		for _, t := range op.Outputs {
+			producer[t] = op.Index
 		}
-		for i := range a {
-			if a[i] == b[i] || (math.IsNaN(a[i]) && math.IsNaN(b[i])) {
-				continue
-			}
-			out.Differ++
-			if opi >= 0 {
-				out.PerOp[m.Ops[opi].Builtin]++
-			}
-			if len(out.Diffs) < MaxDiffs {
-				out.Diffs = append(out.Diffs, Diff{Tensor: t.Index, Name: t.Name, Op: opi, Index: i,
-					Coords: t.Coords(i), Oracle: a[i], Engine: b[i]})
-			}
+	}
+	return producer
+}
+
+// compare adds tensor ti's elements to the outcome: want is the oracle's
+// value, got the engine's.
+func (out *Outcome) compare(m *engine.Model, producer map[int]int, ti int, want, got []byte) error {
+	t := m.Tensors[ti]
+	if len(want) != len(got) {
+		return fmt.Errorf("%s: tensor %d has %d bytes in the oracle, %d in the engine", out.Case.ID(), t.Index, len(want), len(got))
+	}
+	a, b := engine.Values(t.Type, want), engine.Values(t.Type, got)
+	out.Tensors++
+	out.Elements += len(a)
+	opi, ok := producer[t.Index]
+	if !ok {
+		opi = -1
+	}
+	for i := range a {
+		if a[i] == b[i] || (math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+			continue
+		}
+		out.Differ++
+		switch {
+		case opi >= 0:
+			out.PerOp[m.Ops[opi].Builtin]++
+		case t.Variable:
+			out.PerOp["state"]++
+		}
+		if len(out.Diffs) < MaxDiffs {
+			out.Diffs = append(out.Diffs, Diff{Tensor: t.Index, Name: t.Name, Op: opi, Index: i,
+				Coords: t.Coords(i), Oracle: a[i], Engine: b[i]})
+		}
+	}
+	return nil
+}
+
+// CheckTFLM runs c in the engine under the reference profile and in TFLite
+// Micro (tflm_run), and compares every tensor TFLite Micro dumps that is not
+// a constant, variable (state) tensors included, element by element. An
+// error means the case could not be compared; a *tflm.Error whose Refused
+// is true means TFLite Micro does not run the model.
+func CheckTFLM(ctx context.Context, r *tflm.Runner, c *Case) (*Outcome, error) {
+	m, err := engine.Load(c.Model)
+	if err != nil {
+		return nil, fmt.Errorf("engine refused %s: %w", c.ID(), err)
+	}
+	res, err := m.Run(c.Inputs, engine.Options{Profile: engine.Reference})
+	if err != nil {
+		return nil, fmt.Errorf("engine failed on %s: %w", c.ID(), err)
+	}
+	want, err := r.Run(ctx, c.Model, c.Inputs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.ID(), err)
+	}
+	return CompareTFLM(c, m, res, want)
+}
+
+// CompareTFLM compares an engine result with TFLite Micro's (a tflm_run
+// output or a golden) on every non-constant tensor TFLite Micro dumped.
+func CompareTFLM(c *Case, m *engine.Model, res *engine.Result, want *tflm.Result) (*Outcome, error) {
+	out := &Outcome{Case: c, PerOp: map[string]int{}}
+	producer := producers(m)
+	for _, t := range want.Tensors {
+		d, ok := want.Data[t.Index]
+		if !ok || t.Const {
+			continue
+		}
+		if t.Index < 0 || t.Index >= len(m.Tensors) || m.Tensors[t.Index].Const || slices.Contains(m.Inputs, t.Index) {
+			continue
+		}
+		if err := out.compare(m, producer, t.Index, d, res.Tensors[t.Index]); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -180,14 +244,21 @@ func parseProfile(summary string) (delegated, builtin map[string]bool) {
 	return
 }
 
-// Written lists the tensors the ops of m write, in index order, except
-// complex64 ones, which the oracle cannot read (compare them through REAL
-// and IMAG).
+// Written lists the tensors the ops of m write, in index order: their
+// outputs and the variable (state) tensors they update in place, except
+// complex64 and int64 ones, which the oracle cannot read (tfjs-tflite
+// returns no data for them; compare complex64 through REAL and IMAG).
 func Written(m *engine.Model) []int {
+	oracleReads := func(t engine.DType) bool { return t.Size() > 0 && t != engine.Complex64 && t != engine.Int64 }
 	var ts []int
 	for _, op := range m.Ops {
 		for _, t := range op.Outputs {
-			if t >= 0 && !slices.Contains(ts, t) && m.Tensors[t].Type.Size() > 0 && m.Tensors[t].Type != engine.Complex64 {
+			if t >= 0 && !slices.Contains(ts, t) && oracleReads(m.Tensors[t].Type) {
+				ts = append(ts, t)
+			}
+		}
+		for _, t := range op.Inputs {
+			if t >= 0 && m.Tensors[t].Variable && !slices.Contains(ts, t) && m.Tensors[t].Type.Size() > 0 {
 				ts = append(ts, t)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -21,10 +22,8 @@ var (
 	long     = flag.Bool("long", false, "run many more differential cases (also INT8SCOPE_DIFF_LONG=1)")
 	onlyCase = flag.String("case", "", "run only this case, GEN/SEED, or GEN for all of that generator's seeds")
 	profileF = flag.String("profile", "", "arithmetic profile to compare with TFLite (default tflite-xnnpack)")
-	nFlag    = flag.Int("cases", 0, "cases per generator (default 200, or 5000 with -long)")
+	nFlag    = flag.Int("cases", 0, "cases per generator (default 200 against TFLite and 40 against TFLite Micro; 5000 and 2000 with -long)")
 )
-
-func inCI() bool { return os.Getenv("CI") == "true" }
 
 var (
 	sharedOnce   sync.Once
@@ -48,6 +47,43 @@ func TestMain(m *testing.M) {
 		sharedOracle.Close()
 	}
 	os.Exit(code)
+}
+
+// selection returns the generators and seeds a differential test runs:
+// every runnable generator with seeds 1..n (n = defaultN, longN with -long
+// or INT8SCOPE_DIFF_LONG=1, or -cases), or just -case GEN[/SEED].
+func selection(t testing.TB, defaultN, longN int) (gens []string, seeds []int64) {
+	gens, skipped := runnable(t)
+	if len(skipped) > 0 {
+		t.Logf("generators skipped (ops not in the engine yet): %v", skipped)
+	}
+	n := defaultN
+	if *long || os.Getenv("INT8SCOPE_DIFF_LONG") == "1" {
+		n = longN
+	}
+	if *nFlag > 0 {
+		n = *nFlag
+	}
+	for i := 0; i < n; i++ {
+		seeds = append(seeds, int64(i+1))
+	}
+	if *onlyCase != "" {
+		g, s, hasSeed := strings.Cut(*onlyCase, "/")
+		gens = []string{g}
+		if hasSeed {
+			seeds = []int64{mustSeed(t, s)}
+		}
+	}
+	return gens, seeds
+}
+
+// mustSeed parses the seed of -case GEN/SEED.
+func mustSeed(t testing.TB, s string) int64 {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatalf("-case %q: %v", *onlyCase, err)
+	}
+	return v
 }
 
 func diffProfile(t testing.TB) engine.Profile {
@@ -87,32 +123,7 @@ func runnable(t testing.TB) (run []string, skipped []string) {
 func TestDifferential(t *testing.T) {
 	o := startOracle(t)
 	prof := diffProfile(t)
-	gens, skipped := runnable(t)
-	if len(skipped) > 0 {
-		t.Logf("generators skipped (ops not in the engine yet): %v", skipped)
-	}
-	n := 200
-	if *long || os.Getenv("INT8SCOPE_DIFF_LONG") == "1" {
-		n = 5000
-	}
-	if *nFlag > 0 {
-		n = *nFlag
-	}
-	var seeds []int64
-	for i := 0; i < n; i++ {
-		seeds = append(seeds, int64(i+1))
-	}
-	if *onlyCase != "" {
-		g, s, hasSeed := strings.Cut(*onlyCase, "/")
-		gens = []string{g}
-		if hasSeed {
-			v, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				t.Fatalf("-case %q: %v", *onlyCase, err)
-			}
-			seeds = []int64{v}
-		}
-	}
+	gens, seeds := selection(t, 200, 5000)
 	start := time.Now()
 	total, elems, profiled := 0, 0, 0
 	for _, gname := range gens {
@@ -257,7 +268,7 @@ func TestExplore(t *testing.T) {
 // every op of every generator's first cases.
 func TestExplainConsistent(t *testing.T) {
 	gens, _ := runnable(t)
-	checked := 0
+	checked, floats := 0, 0
 	for _, gname := range gens {
 		for seed := int64(1); seed <= 25; seed++ {
 			c, err := Generate(gname, seed)
@@ -275,31 +286,45 @@ func TestExplainConsistent(t *testing.T) {
 				}
 				for _, op := range m.Ops {
 					out := m.Tensors[op.Outputs[0]]
-					float := out.Type == engine.Float32 || out.Type == engine.Complex64
-					if float && p != engine.XNNPack {
-						continue
-					}
 					vals := engine.Values(out.Type, res.Tensors[out.Index])
 					for i := 0; i < len(vals); i += 1 + len(vals)/16 {
 						e, err := res.Explain(op.Index, i)
 						if err != nil {
-							if float {
-								continue
-							}
 							t.Errorf("%s %s op %d (%s) element %d: %v", c.ID(), p, op.Index, op.Builtin, i, err)
 							continue
 						}
 						checked++
-						if !float && float64(e.Value) != vals[i] {
-							t.Errorf("%s %s op %d (%s) element %d: explained %d, computed %v (%s)", c.ID(), p, op.Index, op.Builtin, i, e.Value, vals[i], e.Arithmetic)
-						}
 						if e.Arithmetic == "" || len(e.Steps) == 0 {
 							t.Errorf("%s %s op %d: empty explanation", c.ID(), p, op.Index)
+							continue
+						}
+						if out.Type != engine.Float32 && out.Type != engine.Complex64 {
+							if float64(e.Value) != vals[i] {
+								t.Errorf("%s %s op %d (%s) element %d: explained %d, computed %v (%s)", c.ID(), p, op.Index, op.Builtin, i, e.Value, vals[i], e.Arithmetic)
+							}
+							continue
+						}
+						// A float output: the last step and Real are the
+						// computed float32 (of complex64, the real part), bit for
+						// bit, and there is no integer.
+						floats++
+						last := e.Steps[len(e.Steps)-1].Value
+						if !sameFloat32(last, vals[i]) || !sameFloat32(e.Real, vals[i]) || e.Value != 0 {
+							t.Errorf("%s %s op %d (%s) float element %d: explained %v (real %v, value %d), computed %v (%s)", c.ID(), p, op.Index, op.Builtin, i, last, e.Real, e.Value, vals[i], e.Arithmetic)
 						}
 					}
 				}
 			}
 		}
 	}
-	t.Logf("%d explanations checked", checked)
+	t.Logf("%d explanations checked, %d of float outputs", checked, floats)
+	if floats == 0 {
+		t.Error("no float output was explained; the generators should have float ops")
+	}
+}
+
+// sameFloat32 reports whether a step's value is exactly the float32 v (NaN
+// equals NaN).
+func sameFloat32(x, v float64) bool {
+	return math.Float64bits(x) == math.Float64bits(v) || math.IsNaN(x) && math.IsNaN(v)
 }

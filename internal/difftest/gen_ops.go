@@ -1,6 +1,8 @@
 package difftest
 
 import (
+	"math"
+
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -236,20 +238,31 @@ func init() { register("SVDF", genSVDF) }
 
 // genSVDF is one step of an int8 SVDF (int16 weights_time and state), from
 // a zero state (the oracle gives stateful models a fresh interpreter).
-func genSVDF(g *gen) error {
+func genSVDF(g *gen) error { return genSVDFState(g, tflite.TensorTypeINT16, 0) }
+
+// genSVDFState is genSVDF with the state (and weights_time) of type
+// stateType and zero point stateZP: TFLite Micro starts an int8 state at
+// its zero point.
+func genSVDFState(g *gen, stateType tflite.TensorType, stateZP int64) error {
 	batch, inSize, units, rank, memory := g.intn(1, 2), g.intn(1, 16), g.intn(1, 8), g.intn(1, 2), g.intn(2, 8)
 	filters := units * rank
 	sIn := g.scale(1.0/256, 1.0/8)
 	x := g.input("x", []int{batch, inSize}, q(sIn, g.zp()))
 	wfq := q(g.scale(1.0/4096, 1.0/32), 0)
 	wf := g.b.Tensor("weights_feature", tflite.TensorTypeINT8, []int{filters, inSize}, wfq, g.weights(filters*inSize))
-	wtv := make([]int16, filters*memory)
-	for i := range wtv {
-		wtv[i] = int16(g.intn(-32767, 32767))
+	var wtData []byte
+	stateRange, sWt := 8192.0, float32(0)
+	if stateType == tflite.TensorTypeINT16 {
+		wtv := make([]int16, filters*memory)
+		for i := range wtv {
+			wtv[i] = int16(g.intn(-32767, 32767))
+		}
+		wtData, sWt = tfbuild.I16(wtv...), g.scale(1.0/(1<<20), 1.0/(1<<12))
+	} else {
+		wtData, stateRange, sWt = g.weights(filters*memory), 64, g.scale(1.0/(1<<12), 1.0/(1<<4))
 	}
-	sWt := g.scale(1.0/(1<<20), 1.0/(1<<12))
-	wt := g.b.Tensor("weights_time", tflite.TensorTypeINT16, []int{filters, memory}, q(sWt, 0), tfbuild.I16(wtv...))
-	sState := g.scaleNear(float64(sIn)*float64(wfq.Scale[0])*typicalDot(inSize)/8192, 1)
+	wt := g.b.Tensor("weights_time", stateType, []int{filters, memory}, q(sWt, 0), wtData)
+	sState := g.scaleNear(float64(sIn)*float64(wfq.Scale[0])*typicalDot(inSize)/stateRange, 1)
 	b := -1
 	if g.chance(0.7) {
 		bv := make([]int32, units)
@@ -258,9 +271,14 @@ func genSVDF(g *gen) error {
 		}
 		b = g.b.Tensor("bias", tflite.TensorTypeINT32, []int{units}, q(sState*sWt, 0), tfbuild.I32(bv...))
 	}
-	state := g.b.Tensor("state", tflite.TensorTypeINT16, []int{batch, filters * memory}, q(sState, 0), nil)
+	state := g.b.Tensor("state", stateType, []int{batch, filters * memory}, q(sState, stateZP), nil)
 	g.b.M.Subgraphs[0].Tensors[state].IsVariable = true
-	sOut := g.scaleNear(float64(sState)*float64(sWt)*8192*32767/64, 1.5)
+	timeAcc := stateRange * 32767 // typical time accumulator
+	if stateType == tflite.TensorTypeINT8 {
+		timeAcc = stateRange * 127 * math.Sqrt(float64(memory*rank))
+		g.note("int8 state zp %d", stateZP)
+	}
+	sOut := g.scaleNear(float64(sState)*float64(sWt)*timeAcc/64, 1.5)
 	y := g.i8t("y", []int{batch, units}, q(sOut, g.zp()))
 	g.note("SVDF batch %d input %d units %d rank %d memory %d bias %v", batch, inSize, units, rank, memory, b >= 0)
 	// TFLite's integer SVDF insists on RELU (and then clamps to int8 only).

@@ -28,6 +28,10 @@ func init() {
 		register(name, func(g *gen) error { return genBatchMatMul(g, typ) }, "BATCH_MATMUL")
 	}
 	register("RFFT2D", func(g *gen) error { return genRfft2d(g, false) }, "RFFT2D", "REAL", "IMAG", "COMPLEX_ABS")
+	tflmLacks["RESIZE_BILINEAR_uint8"], tflmLacks["DETECTION_POSTPROCESS"] = noUint8, noUint8
+	tflmLacks["RESIZE_BILINEAR_int16"] = "TFLite Micro's RESIZE_BILINEAR takes float32 and int8 only"
+	tflmLacks["DETECTION_POSTPROCESS_float"] = "TFLite Micro's port of detection_postprocess.cc disagrees with TFLite on these models " +
+		"(rows of max_classes_per_detection > 1, outputs stored without a shape, some invokes fail); not investigated, see PROFILES.md"
 	register("DETECTION_POSTPROCESS", func(g *gen) error { return genDetection(g, tflite.TensorTypeUINT8) }, "CUSTOM:TFLite_Detection_PostProcess")
 	register("DETECTION_POSTPROCESS_float", func(g *gen) error { return genDetection(g, tflite.TensorTypeFLOAT32) }, "CUSTOM:TFLite_Detection_PostProcess")
 }
@@ -44,45 +48,13 @@ func typeName(t tflite.TensorType) string {
 	return "int8"
 }
 
-// inputOf adds a subgraph input of any type with random data: integers
-// over their whole range (often at the edges), floats uniform in [−4, 4).
+// inputOf adds a subgraph input of any type with random data: floats
+// uniform in [−4, 4), integers as typed draws them.
 func (g *gen) inputOf(name string, typ tflite.TensorType, shape []int, qq *tfbuild.Quant) int {
-	n := prod(shape)
 	if typ == tflite.TensorTypeFLOAT32 {
 		return g.inputF32(name, shape, -4, 4)
 	}
-	var data []byte
-	switch typ {
-	case tflite.TensorTypeINT8, tflite.TensorTypeUINT8:
-		data = g.i8(n)
-	case tflite.TensorTypeINT16:
-		v := make([]int16, n)
-		for i := range v {
-			v[i] = int16(g.rng.Intn(1 << 16))
-			if g.chance(0.1) {
-				v[i] = pick(g, int16(math.MinInt16), int16(math.MaxInt16), 0, -1, 1)
-			}
-		}
-		data = tfbuild.I16(v...)
-	}
-	t := g.b.Tensor(name, typ, shape, qq, nil)
-	g.inputs = append(g.inputs, t)
-	g.inputData = append(g.inputData, data)
-	return t
-}
-
-// quantOf draws a per-tensor quantization for typ (nil for float32).
-func (g *gen) quantOf(typ tflite.TensorType) *tfbuild.Quant {
-	s := g.scale(1.0/256, 1.0/4)
-	switch typ {
-	case tflite.TensorTypeINT8:
-		return q(s, g.zp())
-	case tflite.TensorTypeUINT8:
-		return q(s, g.zp()+128)
-	case tflite.TensorTypeINT16:
-		return q(s/256, 0)
-	}
-	return nil
+	return g.typed(name, typ, shape, qq)
 }
 
 func genResizeBilinear(g *gen, typ tflite.TensorType) error {
@@ -104,12 +76,12 @@ func genResizeBilinear(g *gen, typ tflite.TensorType) error {
 		oh, ow = 8*h, 8*w
 		align, half = false, true
 	}
-	qq := g.quantOf(typ)
+	qq := g.quantOf(typ, 1.0/256, 1.0/4)
 	x := g.inputOf("x", typ, []int{n, h, w, c}, qq)
 	size := g.constI32("size", int32(oh), int32(ow))
 	qo := qq
 	if qq != nil && g.chance(0.1) {
-		qo = g.quantOf(typ)
+		qo = g.quantOf(typ, 1.0/256, 1.0/4)
 		g.note("output-quant-differs")
 	}
 	y := g.b.Tensor("y", typ, []int{n, oh, ow, c}, qo, nil)

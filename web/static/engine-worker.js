@@ -47,7 +47,7 @@ self.onmessage = async (e) => {
         r = { ...JSON.parse(int8scope.info().info), wasmBytes: info.wasmBytes };
         break;
       case 'load': {
-        const out = int8scope.load(new Uint8Array(e.data.bytes));
+        const out = int8scope.load(new Uint8Array(e.data.bytes), e.data.signature ?? '');
         if (out.error) throw new Error(out.error);
         r = { model: { ...JSON.parse(out.model), macs: out.macs } };
         break;

@@ -9,7 +9,7 @@ export function renderExplanation(el, model, e, other = null) {
   clear(el);
   const out = model.tensors[e.tensor];
   el.append(h('h3', { text: `op ${e.op} ${e.builtin} · output element ${e.index} [${e.coords.join(', ')}]` }));
-  if (other) el.append(compareSummary(e, other));
+  if (other) el.append(compareSummary(e, other, out.type === 'float32'));
   const side = other ? h('div', { class: 'side' }) : el;
   if (other) el.append(side);
   side.append(derivation(model, out, e));
@@ -40,7 +40,7 @@ function derivation(model, out, e, sameTermsAs = null) {
   box.append(h('ol', { class: 'steps' }, e.steps.map((s) =>
     h('li', {}, h('b', { text: `${s.name}: ` }), s.formula, ' = ', h('span', { class: 'v', text: fmt(s.value) })))));
   const q = out.quant;
-  box.append(h('p', { class: 'final' }, 'output = ', h('b', { text: String(e.value) }),
+  box.append(h('p', { class: 'final' }, 'output = ', h('b', { text: result(e, out.type === 'float32') }),
     q ? ` → real value ${fmt(e.real)}` : ''));
   if (e.exact !== undefined && e.exact !== null) {
     box.append(h('p', { class: 'muted exact' }, `without rounding: acc × real multiplier + zero point = ${e.exact.toFixed(4)} (nearest integer ${nearest(e.exact)})`));
@@ -61,17 +61,22 @@ export function termCoords(model, e) {
 // nearest rounds half away from zero, the tie rule of the reference kernels.
 function nearest(x) { return Math.sign(x) * Math.round(Math.abs(x)); }
 
+// result is an explanation's output: the integer, or for a float output
+// (whose value the engine gives in real) the float, untruncated.
+function result(e, float) { return float ? fmt(e.real) : String(e.value); }
+
 // compareSummary says in one sentence where two derivations of the same
 // element part: the steps they share, and which result is nearer the
-// exact value.
-export function compareSummary(a, b) {
-  if (a.value === b.value) return h('p', { class: 'summary', dataset: { testid: 'explain-summary' }, text: `Both profiles give ${a.value}.` });
+// exact value. float marks a float output.
+export function compareSummary(a, b, float = false) {
+  const ra = result(a, float), rb = result(b, float);
+  if (ra === rb) return h('p', { class: 'summary', dataset: { testid: 'explain-summary' }, text: `Both profiles give ${ra}.` });
   const shared = [];
   for (let i = 0; i < Math.min(a.steps.length, b.steps.length); i++) {
     if (a.steps[i].name !== b.steps[i].name || a.steps[i].value !== b.steps[i].value) break;
     shared.push(a.steps[i]);
   }
-  let text = `${a.profile} gives ${a.value}, ${b.profile} gives ${b.value}.`;
+  let text = `${a.profile} gives ${ra}, ${b.profile} gives ${rb}.`;
   if (shared.length) {
     const last = shared[shared.length - 1];
     text += ` They agree up to ${last.name} = ${fmt(last.value)} and part in the rounding after it.`;

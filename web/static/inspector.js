@@ -2,7 +2,7 @@
 // parameters, accumulators and output values (right), like Netron's
 // properties pane but with the numbers of the last run.
 import { h, clear } from './dom.js';
-import { numbers, real, formatShape, numElements, formatMs } from './tensors.js';
+import { numbers, reals, formatShape, numElements, formatMs } from './tensors.js';
 
 // renderOps lists the ops. Later calls for the same model update the list
 // in place: a run finishing between a mouse down and up on an op must not
@@ -16,8 +16,9 @@ export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
       ol.append(h('li', { dataset: { testid: 'op', op: String(op.index) }, tabindex: '0', role: 'button', onclick: () => ol.onSelect?.(op.index),
         onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); ol.onSelect?.(op.index); } } },
         h('span', { class: 'muted', text: String(op.index) }),
-        h('span', { text: op.builtin }),
-        h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
+        h('span', { text: op.builtin, title: op.unsupported ?? '' }),
+        op.unsupported ? h('span', { class: 'unsupported', dataset: { testid: 'op-unsupported' }, text: 'not supported', title: op.unsupported })
+          : h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
         h('span', { class: 'time', hidden: true }),
         h('span', { class: 'time diff', hidden: true })));
     });
@@ -208,14 +209,17 @@ function buildMaps(shape, key, maxMaps, label) {
   return wrap;
 }
 
+// histogram draws the distribution of values (an array or typed array of
+// numbers) in bins between their minimum and maximum.
 export function histogram(values, { bins = 64, width = 320, height = 60 } = {}) {
+  const n = values.length;
   let lo = Infinity, hi = -Infinity;
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  for (let i = 0; i < n; i++) { const v = values[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
   const cv = h('canvas', { width, height, class: 'histogram' });
-  if (!values.length) return cv;
+  if (!n) return cv;
   const counts = new Array(bins).fill(0);
   const span = hi - lo || 1;
-  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / span * bins))]++;
+  for (let i = 0; i < n; i++) counts[Math.min(bins - 1, Math.floor((values[i] - lo) / span * bins))]++;
   const ctx = cv.getContext('2d');
   const mx = Math.max(...counts);
   ctx.fillStyle = '#1a73e8';
@@ -269,7 +273,9 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB,
     // profile's arithmetic uses, and say whose they are.
     const prep = op.profiles?.[profile] ?? { params: op.params };
     const heading = h('h3', { dataset: { testid: 'params-profile' }, text: `Derived parameters (Prepare), ${profile}` });
-    div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }), timing, tensorTable(model, op), heading);
+    div.append(h('h2', { text: `op ${op.index}: ${op.builtin}` }), timing, tensorTable(model, op));
+    if (op.unsupported) div.append(h('p', { class: 'error', dataset: { testid: 'op-unsupported-reason' }, text: op.unsupported }));
+    div.append(heading);
     if (prep.arithmetic) div.append(h('p', { class: 'muted', text: prep.arithmetic }));
     div.append(paramsView(prep.params));
     if (op.options) div.append(h('details', {}, h('summary', { text: 'builtin options as stored' }), h('pre', { text: JSON.stringify(op.options, null, 1) })));
@@ -295,11 +301,11 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB,
     const bytes = run.tensors[ti];
     if (!bytes) return;
     const vals = numbers(t.type, bytes);
-    const reals = Float64Array.from(vals, (v, i) => real(t, v, i));
+    const rv = reals(t, vals);
     parts.push(h('h3', { text: `output tensor ${ti} values ${formatShape(t.shape)} — click an element to explain it` }));
     if (diff && ti === op.outputs[0] && runB?.tensors[ti]) parts.push(diffList(t, vals, numbers(t.type, runB.tensors[ti]), diff, { onElement, profileB }));
-    maps[ti] = heatmaps(reals, t.shape, { onElement, diff: ti === op.outputs[0] ? diff : null, ints: t.quant ? vals : null }, div.shown.maps[ti]);
-    parts.push(maps[ti], histogram(Array.from(vals, Number)),
+    maps[ti] = heatmaps(rv, t.shape, { onElement, diff: ti === op.outputs[0] ? diff : null, ints: t.quant ? vals : null }, div.shown.maps[ti]);
+    parts.push(maps[ti], histogram(vals),
       h('p', { class: 'name out-values', text: Array.from(vals.slice(0, 48), String).join(', ') + (vals.length > 48 ? ', …' : '') }));
   });
   div.shown.maps = maps;

@@ -28,6 +28,13 @@ test('compareSummary does not pick a nearer side when the accumulators differ', 
   assert.doesNotMatch(text, /nearer/);
 });
 
+test('compareSummary shows float outputs untruncated', () => {
+  const a = { profile: 'reference', value: 0, real: -5.788399696350098, steps: [step('dequantize', -5.788399696350098)] };
+  assert.equal(compareSummary(a, { ...a, profile: 'tflite-xnnpack' }, true).textContent, 'Both profiles give -5.7883997.');
+  const b = { ...a, profile: 'tflite-xnnpack', real: -5.788400173187256, steps: [step('dequantize', -5.788400173187256)] };
+  assert.equal(compareSummary(a, b, true).textContent, 'reference gives -5.7883997, tflite-xnnpack gives -5.78840017.');
+});
+
 test('termCoords names terms by coordinates in the tensors the engine names', async () => {
   const { termCoords } = await import('../static/explain.js');
   const model = { tensors: [{ shape: [1, 28, 28, 1] }, { shape: [24, 3, 3, 1] }, { shape: [4] }, { shape: [1, 5, 5, 2] }] };

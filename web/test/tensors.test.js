@@ -1,7 +1,7 @@
 // Unit tests of tensors.js: typed views and quantization arithmetic.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { view, numbers, numElements, channelOf, real, quantize, formatShape, formatMs, formatCount, modelSummary } from '../static/tensors.js';
+import { view, numbers, numElements, channelOf, real, reals, quantize, formatShape, formatMs, formatCount, modelSummary } from '../static/tensors.js';
 
 const bytesOf = (typed) => new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
 
@@ -58,6 +58,22 @@ test('channelOf finds the per-channel slot on any axis', () => {
   // real uses the element's channel.
   const q = { type: 'int8', shape: [2, 2], quant: { scale: [0.5, 0.25], zero_point: [1, -1], axis: 1 } };
   assert.deepEqual([0, 1, 2, 3].map((i) => real(q, 5, i)), [2, 1.5, 2, 1.5]);
+});
+
+test('reals equals real element by element, per tensor, per channel and unquantized', () => {
+  const cases = [
+    [{ type: 'int8', shape: [5], quant: { scale: [0.5], zero_point: [-3], axis: 0 } }, new Int8Array([-128, -3, 0, 1, 127])],
+    [{ type: 'int8', shape: [2, 3], quant: { scale: [0.5, 0.25, 2], zero_point: [1, -1, 0], axis: 1 } }, new Int8Array([5, 5, 5, -7, 9, 127])],
+    [{ type: 'int8', shape: [3, 2], quant: { scale: [0.5, 0.25, 2], zero_point: [1, -1, 0], axis: 0 } }, new Int8Array([5, 5, 5, -7, 9, 127])],
+    [{ type: 'int32', shape: [3] }, new Int32Array([-5, 0, 1 << 30])],
+    [{ type: 'float32', shape: [2], quant: { scale: [2], zero_point: [1] } }, new Float32Array([0.25, -1.5])],
+    [{ type: 'int64', shape: [2], quant: { scale: [0.5], zero_point: [0] } }, [7, -8]],
+  ];
+  for (const [t, vals] of cases) {
+    const got = reals(t, vals);
+    assert.ok(got instanceof Float64Array);
+    assert.deepEqual(Array.from(got), Array.from(vals, (v, i) => real(t, v, i)), JSON.stringify(t));
+  }
 });
 
 test('quantize rounds half away from zero, adds the zero point and clamps', () => {

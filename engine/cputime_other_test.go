@@ -1,0 +1,8 @@
+//go:build !unix
+
+package engine
+
+import "time"
+
+// cpuTime is unknown here; the benchmarks then report wall time only.
+func cpuTime() time.Duration { return 0 }

@@ -1,0 +1,165 @@
+// runtimes.js: what `make bench` runs, the same code in Node and in the
+// browser page: int8scope's WASM engine through its page API (the global
+// int8scope object of wasm/main.go) and real TFLite's WASM builds (npm
+// @tensorflow/tfjs-tflite, its Emscripten module with the XNNPACK delegate),
+// on the same models and inputs. Timing is the caller's: a case's exec(k)
+// runs k inferences and nothing else.
+
+// Variants of int8scope run, each a profile with the trace off or on.
+export const OURS = [
+  ['reference', false], ['reference', true],
+  ['tflite-single-rounding', false], ['tflite-single-rounding', true],
+  ['tflite-xnnpack', false], ['tflite-xnnpack', true],
+].map(([profile, trace]) => ({ id: `ours/${profile}/${trace ? 'trace' : 'notrace'}`, profile, trace }));
+
+// TFLite builds: 'plain' is tflite_web_api_cc (no SIMD), 'simd' is
+// tflite_web_api_cc_simd, what browsers get.
+export const TFLITE = ['plain', 'simd'].map((build) => ({ id: `tflite/${build}`, build }));
+
+const sizes = { int8: 1, uint8: 1, bool: 1, int16: 2, float16: 2, int32: 4, float32: 4, int64: 8, float64: 8 };
+
+// inputsFor returns the bytes of every model input: the given ones (the
+// corpus' golden inputs) when their sizes fit, else seeded random bytes
+// (floats uniform in [-1, 1)), the same in Node and in the browser.
+export function inputsFor(model, given = null) {
+  let x = 1;
+  const next = () => { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; return x; };
+  return model.inputs.map((ti, i) => {
+    const t = model.tensors[ti];
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    const bytes = n * (sizes[t.type] ?? 1);
+    if (given?.[i] && given[i].length === bytes) return given[i];
+    const b = new Uint8Array(bytes);
+    if (t.type === 'float32') {
+      const f = new Float32Array(b.buffer);
+      for (let j = 0; j < n; j++) f[j] = (next() >>> 8) / (1 << 23) - 1;
+    } else {
+      for (let j = 0; j < bytes; j++) b[j] = next() >>> 24;
+    }
+    return b;
+  });
+}
+
+// bytesOf is a Uint8Array over a TFLite TensorInfo's data() view.
+function bytesOf(info) {
+  const v = info.data();
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
+// eachInfo calls fn on every element of an embind vector of TensorInfo and
+// deletes them.
+function eachInfo(vec, fn) {
+  try {
+    const out = [];
+    for (let i = 0; i < vec.size(); i++) {
+      const info = vec.get(i);
+      try { out.push(fn(info, i)); } finally { info.delete(); }
+    }
+    return out;
+  } finally {
+    vec.delete();
+  }
+}
+
+// TFLiteRunner is one model in one TFLite module, one thread, XNNPACK on
+// (the module's default, as in the browser).
+class TFLiteRunner {
+  constructor(mod, bytes) {
+    this.mod = mod;
+    this.ptr = mod._malloc(bytes.length);
+    mod.HEAPU8.set(bytes, this.ptr);
+    const so = mod.TFLiteWebModelRunner.CreateFromBufferAndOptions(this.ptr, bytes.length,
+      { numThreads: 1, enableProfiling: false, maxProfilingBufferEntries: 1024 });
+    try {
+      if (!so.ok()) throw new Error(so.errorMessage());
+      this.runner = so.value();
+    } finally {
+      so.delete();
+    }
+  }
+
+  // infer writes the inputs, runs, and copies the outputs out, as an app would.
+  infer(inputs) {
+    eachInfo(this.runner.GetInputs(), (info, i) => bytesOf(info).set(inputs[i]));
+    if (!this.runner.Infer()) throw new Error('Infer() failed');
+    return eachInfo(this.runner.GetOutputs(), (info) => bytesOf(info).slice());
+  }
+}
+
+// createBench prepares every (model, runtime) case. ours is the int8scope
+// global; tflite maps a build name to its loaded Emscripten module; models
+// are {name, bytes, given} with given the golden inputs or null. It returns
+//
+//	{cases: [{id, model, runtime, macs, error}], agree, select(id), exec(id, k)}
+//
+// where select loads the case's model into int8scope if needed (untimed)
+// and exec runs k inferences of it; agree[model][build] says whether
+// int8scope's tflite-xnnpack outputs equal that TFLite build's.
+export function createBench(ours, tflite, models) {
+  const cases = [];
+  const agree = {};
+  const prepared = new Map(); // model name → {bytes, inputs, runners}
+  for (const m of models) {
+    const out = ours.load(m.bytes);
+    if (out.error) {
+      for (const v of [...OURS, ...TFLITE]) cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, error: `int8scope: ${out.error}` });
+      continue;
+    }
+    const info = JSON.parse(out.model);
+    const inputs = inputsFor(info, m.given);
+    const p = { bytes: m.bytes, inputs, runners: {}, macs: out.macs };
+    prepared.set(m.name, p);
+    for (const v of OURS) {
+      const r = ours.run(inputs, v.profile, v.trace);
+      cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error: r.error ?? null });
+    }
+    const mine = ours.run(inputs, 'tflite-xnnpack', false);
+    agree[m.name] = {};
+    for (const v of TFLITE) {
+      let error = null;
+      try {
+        const r = new TFLiteRunner(tflite[v.build], m.bytes);
+        p.runners[v.build] = r;
+        const theirs = r.infer(inputs);
+        agree[m.name][v.build] = !mine.error && info.outputs.every((ti, i) => equalBytes(mine.tensors[ti], theirs[i]));
+      } catch (e) {
+        error = `TFLite: ${e.message ?? e}`;
+      }
+      cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error });
+    }
+  }
+  let loaded = null;
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  return {
+    cases,
+    agree,
+    select(id) {
+      const c = byId.get(id);
+      if (c.runtime.startsWith('ours/') && loaded !== c.model) {
+        const out = ours.load(prepared.get(c.model).bytes);
+        if (out.error) throw new Error(out.error);
+        loaded = c.model;
+      }
+    },
+    exec(id, k) {
+      const c = byId.get(id);
+      const p = prepared.get(c.model);
+      if (c.runtime.startsWith('ours/')) {
+        const v = OURS.find((o) => o.id === c.runtime);
+        for (let i = 0; i < k; i++) {
+          const r = ours.run(p.inputs, v.profile, v.trace);
+          if (r.error) throw new Error(r.error);
+        }
+      } else {
+        const r = p.runners[c.runtime.slice('tflite/'.length)];
+        for (let i = 0; i < k; i++) r.infer(p.inputs);
+      }
+    },
+  };
+}
+
+function equalBytes(a, b) {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
