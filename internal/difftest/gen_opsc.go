@@ -280,11 +280,7 @@ func genRfft2d(g *gen, cancel bool) error {
 	fh, fw := 1<<g.intn(1, 4), 1<<g.intn(1, 5)
 	shape := append(append([]int{}, lead...), h, w)
 	x := g.inputF32("x", shape, -4, 4)
-	d := g.inputData[len(g.inputData)-1]
-	v := make([]float32, prod(shape))
-	for i := range v {
-		v[i] = engineF32(d, i)
-	}
+	v := engineF32(g.inputData[len(g.inputData)-1])
 	switch {
 	case cancel:
 		for i := range v {
@@ -312,8 +308,4 @@ func genRfft2d(g *gen, cancel bool) error {
 	}
 	g.finish(outs...)
 	return nil
-}
-
-func engineF32(b []byte, i int) float32 {
-	return math.Float32frombits(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
 }
