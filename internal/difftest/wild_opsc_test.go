@@ -229,3 +229,20 @@ func TestRfft2dCancellation(t *testing.T) {
 	}
 	t.Logf("%d cases, %d of %d elements differ, all below 1e-12 (cancellation noise)", cases, differ, elems)
 }
+
+// TestWildMoveNet compares the whole int8 MoveNet pose model (its
+// RESIZE_BILINEAR ops among the rest) with the real TFLite, every tensor.
+func TestWildMoveNet(t *testing.T) {
+	const name = "movenet_single_pose_lightning_ptq.tflite"
+	model, err := os.ReadFile(filepath.Join(sharedCorpus(t), "wild", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := startOracle(t)
+	m, err := engine.Load(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, inputs := randomInputs(m, 2)
+	checkXNNPack(t, o, name, model, names, inputs)
+}
