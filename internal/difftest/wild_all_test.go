@@ -1,0 +1,108 @@
+package difftest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/int8scope/int8scope/engine"
+)
+
+// wildPartII are the ../shared/corpus/wild models whose kinds the second
+// real-world-models issue covers (dynamic range, float16, float32, several
+// subgraphs); TestWildModels reports them but requires the others.
+var wildPartII = map[string]bool{
+	"model_model_ToyCar_quant.tflite":                true,
+	"mnist_quantized.tflite":                         true,
+	"conv-quant-fp16.float32.tflite":                 true,
+	"deeplabv3.tflite":                               true,
+	"toy_model_with_kv_cache_multi_signature.tflite": true,
+}
+
+// comparedElsewhere names the wild models that other tests compare with the
+// browser TFLite tensor by tensor, on more inputs (TestWildUint8XNNPack,
+// TestWildLSTMXNNPack); TestWildModels only loads and runs them.
+func comparedElsewhere(name string) string {
+	for _, w := range wildUint8 {
+		if w.name == name {
+			return "TestWildUint8XNNPack"
+		}
+	}
+	if strings.Contains(name, "lstm") {
+		return "TestWildLSTMXNNPack"
+	}
+	return ""
+}
+
+// TestWildModels opens every model of ../shared/corpus/wild, runs it under
+// every profile, and compares tflite-xnnpack with the browser TFLite on
+// every tensor the ops write, on one seeded random input (unless another
+// test compares it, or it is a part II model, which is only reported). It
+// logs one line per model (the table of the real-world-models issue) and
+// fails for a model outside wildPartII that does not load, run or equal
+// TFLite.
+func TestWildModels(t *testing.T) {
+	o := startOracle(t)
+	files, err := filepath.Glob(filepath.Join(sharedCorpus(t), "wild", "*.tflite"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no wild models: %v", err)
+	}
+	var table []string
+	for _, f := range files {
+		name := filepath.Base(f)
+		report := func(required bool, format string, args ...any) {
+			line := name + ": " + fmt.Sprintf(format, args...)
+			table = append(table, line)
+			if required && !wildPartII[name] {
+				t.Error(line)
+			}
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := engine.Load(b)
+		if err != nil {
+			report(true, "does not load: %v", err)
+			continue
+		}
+		if err := m.Runnable(); err != nil {
+			report(true, "loads for inspection, cannot run: %v", err)
+			continue
+		}
+		_, inputs := randomInputs(m, 1)
+		failed := false
+		for _, p := range engine.Profiles() {
+			if _, err := m.Run(inputs[0], engine.Options{Profile: p, Trace: true}); err != nil {
+				report(p != engine.XNNPack || !strings.Contains(err.Error(), "refuses"), "%s: run fails: %v", p, err)
+				failed = true
+			}
+		}
+		if failed {
+			continue
+		}
+		if by := comparedElsewhere(name); by != "" || wildPartII[name] {
+			if by == "" {
+				by = "not compared: a part II model"
+			} else {
+				by = "compared with TFLite in " + by
+			}
+			report(false, "%d ops; runs under every profile; %s", len(m.Ops), by)
+			continue
+		}
+		out, err := Check(o, &Case{Gen: name, Model: b, Inputs: inputs[0]}, engine.XNNPack)
+		switch {
+		case err != nil:
+			report(true, "oracle comparison failed: %v", err)
+		case out.Differ > 0:
+			report(true, "%d ops; tflite-xnnpack: %d of %d elements in %d tensors differ from TFLite: %s", len(m.Ops), out.Differ, out.Elements, out.Tensors, out.Report())
+		default:
+			report(false, "%d ops; runs under every profile; tflite-xnnpack equals TFLite on %d tensors, %d elements", len(m.Ops), out.Tensors, out.Elements)
+		}
+	}
+	for _, l := range table {
+		t.Log(l)
+	}
+}
