@@ -32,7 +32,7 @@ func xnnpackFullyConnected(c *prepCtx) (kernel, error) {
 	}
 	in, filter, bias, out := c.in(0), c.in(1), c.in(2), c.out(0)
 	if in != nil && in.Type == Float32 {
-		return xnnFullyConnectedFloat(in, filter, bias, out, o.FusedActivationFunction)
+		return xnnFullyConnectedFloat(c.m, in, filter, bias, out, o.FusedActivationFunction)
 	}
 	xo, err := xnnGemmOutput(in, filter, bias, out, 0, false, o.FusedActivationFunction)
 	if err != nil {
@@ -59,11 +59,11 @@ type xnnFCFloat struct {
 	out              int
 }
 
-func xnnFullyConnectedFloat(in, filter, bias, out *Tensor, act tflite.ActivationFunctionType) (kernel, error) {
+func xnnFullyConnectedFloat(m *Model, in, filter, bias, out *Tensor, act tflite.ActivationFunctionType) (kernel, error) {
 	if filter == nil || filter.Type != Float32 || out.Type != Float32 || len(filter.Shape) != 2 || filter.Shape[1] <= 0 {
 		return nil, fmt.Errorf("the XNNPACK delegate takes float32 FULLY_CONNECTED with float32 weights only")
 	}
-	if !filter.Const || (bias != nil && (!bias.Const || bias.Type != Float32)) {
+	if !xnnStatic(m, filter) || (bias != nil && (!xnnStatic(m, bias) || bias.Type != Float32)) {
 		return nil, fmt.Errorf("the weights or bias are not constant (XNNPACK needs static weights)")
 	}
 	k := &xnnFCFloat{Min: float32(math.Inf(-1)), Max: float32(math.Inf(1)), channels: filter.Shape[0], depth: filter.Shape[1],

@@ -19,6 +19,7 @@ const (
 	Bool    = DType(tflite.TensorTypeBOOL)
 	Int16   = DType(tflite.TensorTypeINT16)
 	Int8    = DType(tflite.TensorTypeINT8)
+	Float16 = DType(tflite.TensorTypeFLOAT16) // IEEE half (float16.go)
 )
 
 var dtypeInfo = map[DType]struct {
@@ -32,6 +33,7 @@ var dtypeInfo = map[DType]struct {
 	Bool:    {"bool", 1},
 	Int16:   {"int16", 2},
 	Int8:    {"int8", 1},
+	Float16: {"float16", 2},
 }
 
 // String returns the lower-case type name, "int8", "float32", ….
@@ -157,6 +159,13 @@ func Values(t DType, b []byte) []float64 {
 	if t == Float32 {
 		out := make([]float64, len(b)/4)
 		for i, v := range AsFloat32(b) {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	if t == Float16 {
+		out := make([]float64, len(b)/2)
+		for i, v := range AsFloat16(b) {
 			out[i] = float64(v)
 		}
 		return out
