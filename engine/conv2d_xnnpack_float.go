@@ -10,8 +10,10 @@ import (
 // delegate (f32 IGEMM/GEMM microkernels, WebAssembly SIMD, no fused
 // multiply-add): each output starts from its bias and adds the products
 // input·filter tap by tap in filter order (fy, fx, i), each product and sum
-// rounded to float32. A tap in the padding reads XNNPACK's zero buffer, so
-// it adds 0·filter. Then the clamp of the fused activation. The filter and
+// rounded to float32; with one input and one output channel per group and
+// 3, 4, 9 or 25 taps XNNPACK runs a depthwise microkernel instead, whose taps go column by
+// column (fx outer, fy inner). A tap in the padding reads XNNPACK's zero
+// buffer, so it adds 0·filter. Then the clamp of the fused activation. The filter and
 // bias must be static (constants, or weights the delegate dequantizes:
 // xnnStatic). TFLite's reference kernel adds the bias last and skips the
 // padding.
@@ -52,9 +54,19 @@ func (k *xnnConv2DFloat) sum(in, w, bias []float32, i int) float32 {
 	b, y, x, c := nhwc(i, k.OutH, k.OutW, k.OutC)
 	g := c / (k.OutC / k.Groups)
 	acc := bias[c]
-	for fy := 0; fy < k.FilterH; fy++ {
-		iy := y*k.StrideH - k.PadH + fy*k.DilationH
-		for fx := 0; fx < k.FilterW; fx++ {
+	// One input and one output channel per group, and a window of 3, 4, 9
+	// or 25 taps (a depthwise microkernel's tile): XNNPACK runs the
+	// depthwise microkernel, whose taps go column by column (fx outer, fy
+	// inner).
+	n := k.FilterH * k.FilterW
+	dw := k.FilterC == 1 && k.OutC == k.Groups && (n == 3 || n == 4 || n == 9 || n == 25)
+	for t := 0; t < n; t++ {
+		fy, fx := t/k.FilterW, t%k.FilterW
+		if dw {
+			fy, fx = t%k.FilterH, t/k.FilterH
+		}
+		{
+			iy := y*k.StrideH - k.PadH + fy*k.DilationH
 			ix := x*k.StrideW - k.PadW + fx*k.DilationW
 			ws := w[((c*k.FilterH+fy)*k.FilterW+fx)*k.FilterC:][:k.FilterC]
 			if k.AllPadding || iy < 0 || iy >= k.InH || ix < 0 || ix >= k.InW {

@@ -14,9 +14,9 @@ import (
 //
 //	((i2+i3) + (i4+i5)) + (((i0+i1) + i8) + (i6+i7))
 //
-// then multiplied by 1/(window size), or without padding-free windows by
-// 1/(taps inside the input) for each output (pavgpool), and clamped to the
-// fused activation's range. The delegate takes windows of up to 9 taps
+// then multiplied by 1/(taps inside the input), rounded to float32 (with
+// padding, XNNPACK's pavgpool multiplier per output; without, 1/(window
+// size)), and clamped to the fused activation's range. The delegate takes windows of up to 9 taps
 // here. TFLite's reference sums row by row and divides.
 type xnnAvgPoolFloat struct {
 	*Pool2DParams
@@ -46,15 +46,50 @@ func xnnpackAvgPool(c *prepCtx) (kernel, error) {
 		return nil, err
 	}
 	p := k.(*Pool2DParams)
-	if p.FilterH*p.FilterW > 9 {
+	if k := (&xnnAvgPoolFloat{Pool2DParams: p}); !k.global() && p.FilterH*p.FilterW > 9 {
 		return nil, fmt.Errorf("windows of more than 9 taps (XNNPACK's multipass average pooling) are not modelled")
 	}
 	return &xnnAvgPoolFloat{Pool2DParams: p, Min: lo, Max: hi}, nil
 }
 
+// global reports whether the window covers the whole (padded) input, one
+// output pixel: XNNPACK then runs global average pooling.
+func (k *xnnAvgPoolFloat) global() bool {
+	padH := max(0, (k.OutH-1)*k.StrideH+k.FilterH-k.InH)
+	padW := max(0, (k.OutW-1)*k.StrideW+k.FilterW-k.InW)
+	return k.OutH == 1 && k.OutW == 1 && k.InH+padH == k.FilterH && k.InW+padW == k.FilterW
+}
+
+// gavgpool is XNNPACK's f32-gavgpool 7x/7p7x sum of the input pixels
+// (row-major) of channel c: the first seven as ((i0+i1)+i6) +
+// ((i2+i3)+(i4+i5)), then each further seven (zeros past the end) added as
+// ((i0+i1)+(i2+i3)) + ((i4+i5)+(i6+acc)).
+func gavgpool(px func(j int) float32, n int) float32 {
+	var v [7]float32
+	load := func(from int) {
+		for j := range v {
+			v[j] = 0
+			if from+j < n {
+				v[j] = px(from + j)
+			}
+		}
+	}
+	load(0)
+	acc := ((v[0] + v[1]) + v[6]) + ((v[2] + v[3]) + (v[4] + v[5]))
+	for from := 7; from < n; from += 7 {
+		load(from)
+		acc = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + acc))
+	}
+	return acc
+}
+
 // average is output element i before the clamp, and the multiplier.
 func (k *xnnAvgPoolFloat) average(in []float32, i int) (sum, mult float32) {
 	b, y, x, c := nhwc(i, k.OutH, k.OutW, k.Depth)
+	if k.global() {
+		n := k.InH * k.InW
+		return gavgpool(func(j int) float32 { return in[(b*n+j)*k.Depth+c] }, n), 1 / float32(n)
+	}
 	var v [9]float32
 	n, inside := 0, 0
 	for fx := 0; fx < k.FilterW; fx++ {
@@ -68,11 +103,7 @@ func (k *xnnAvgPoolFloat) average(in []float32, i int) (sum, mult float32) {
 		}
 	}
 	sum = ((v[2] + v[3]) + (v[4] + v[5])) + (((v[0] + v[1]) + v[8]) + (v[6] + v[7]))
-	size := k.FilterH * k.FilterW
-	if k.PadH != 0 || k.PadW != 0 {
-		size = inside
-	}
-	return sum, 1 / float32(size)
+	return sum, 1 / float32(inside)
 }
 
 func (k *xnnAvgPoolFloat) eval(r *run, op *Op) error {
