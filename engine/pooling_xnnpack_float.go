@@ -41,6 +41,9 @@ func xnnpackAvgPool(c *prepCtx) (kernel, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.StrideH > o.FilterHeight || o.StrideW > o.FilterWidth {
+		return nil, fmt.Errorf("the XNNPACK delegate takes no pooling stride larger than the window")
+	}
 	k, err := preparePool2D(c, false)
 	if err != nil {
 		return nil, err

@@ -17,8 +17,10 @@ func init() {
 	register("DEQUANTIZE_weights", genDequantizeWeights, "DEQUANTIZE", "FULLY_CONNECTED", "CONV_2D")
 	register("DEQUANTIZE_per_channel_input", genDequantizePerChannelInput, "DEQUANTIZE")
 	register("CONV_2D_float", genConvFloat, "CONV_2D")
+	register("AVERAGE_POOL_2D_float", genAvgPoolFloat, "AVERAGE_POOL_2D")
+	register("SOFTMAX_float", genSoftmaxFloat, "SOFTMAX")
 	register("chain_float_cnn", genFloatChain, "CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX")
-	for _, n := range []string{"FULLY_CONNECTED_hybrid", "DEQUANTIZE_weights", "DEQUANTIZE_per_channel_input", "CONV_2D_float", "chain_float_cnn"} {
+	for _, n := range []string{"FULLY_CONNECTED_hybrid", "DEQUANTIZE_weights", "DEQUANTIZE_per_channel_input", "CONV_2D_float", "chain_float_cnn", "AVERAGE_POOL_2D_float", "SOFTMAX_float"} {
 		tflmLacks[n] = "TFLite Micro has no hybrid kernels, float16 tensors or per-channel DEQUANTIZE; the reference follows TFLite's reference kernels (hand-derived tests)"
 	}
 }
@@ -231,6 +233,41 @@ func genFloatChain(g *gen) error {
 	y := g.b.Tensor("probs", tflite.TensorTypeFLOAT32, []int{1, classes}, nil, nil)
 	g.b.Op(tflite.BuiltinOperatorSOFTMAX, 1, opts(tflite.BuiltinOptionsSoftmaxOptions, &tflite.SoftmaxOptionsT{Beta: 1}), []int{l}, []int{y})
 	g.note("chain in [1 %d %d 1] conv %d pool %d %v classes %d", h, w, cout, k, pad, classes)
+	g.finish(y)
+	return nil
+}
+
+func genAvgPoolFloat(g *gen) error {
+	g.noPoison = true
+	h, w, c := g.intn(1, 12), g.intn(1, 12), g.intn(1, 5)
+	kh, kw, sh, sw := g.intn(1, 3), g.intn(1, 3), g.intn(1, 3), g.intn(1, 3)
+	pad := pick(g, tflite.PaddingSAME, tflite.PaddingVALID)
+	if g.chance(0.2) { // one window over the whole input (global pooling)
+		kh, kw, sh, sw, pad = h, w, h, w, tflite.PaddingVALID
+	}
+	oh, ow := outSize(pad, h, kh, sh, 1), outSize(pad, w, kw, sw, 1)
+	if oh < 1 || ow < 1 {
+		pad = tflite.PaddingSAME
+		oh, ow = outSize(pad, h, kh, sh, 1), outSize(pad, w, kw, sw, 1)
+	}
+	x := g.floatInput("x", []int{1, h, w, c}, -4, 4)
+	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{1, oh, ow, c}, nil, nil)
+	act := g.floatAct()
+	g.note("avgpool in [1 %d %d %d] window %dx%d stride %dx%d %v act %v", h, w, c, kh, kw, sh, sw, pad, act)
+	g.b.Op(tflite.BuiltinOperatorAVERAGE_POOL_2D, 1, opts(tflite.BuiltinOptionsPool2DOptions, &tflite.Pool2DOptionsT{
+		Padding: pad, StrideH: int32(sh), StrideW: int32(sw), FilterHeight: int32(kh), FilterWidth: int32(kw),
+		FusedActivationFunction: act}), []int{x}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genSoftmaxFloat(g *gen) error {
+	g.noPoison = true
+	rows, depth := g.intn(1, 3), g.intn(1, 70)
+	x := g.floatInput("x", []int{rows, depth}, -float64(g.intn(1, 40)), float64(g.intn(1, 40)))
+	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{rows, depth}, nil, nil)
+	g.note("softmax [%d %d]", rows, depth)
+	g.b.Op(tflite.BuiltinOperatorSOFTMAX, 1, opts(tflite.BuiltinOptionsSoftmaxOptions, &tflite.SoftmaxOptionsT{Beta: 1}), []int{x}, []int{y})
 	g.finish(y)
 	return nil
 }
