@@ -151,6 +151,9 @@ func tfliteRefuses(m *Model, op *Op) string {
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && opTensor(m, op, 2) == nil {
 			return "int8 " + op.Builtin + " without bias (\"Tensor at index 2 was optional but was expected\")"
 		}
+		if in, f := opTensor(m, op, 0), opTensor(m, op, 1); in != nil && f != nil && in.Type == Float32 && f.Type == Int8 && opTensor(m, op, 2) == nil {
+			return "hybrid " + op.Builtin + " without bias (\"Tensor at index 2 was optional but was expected\")"
+		}
 	case tflite.BuiltinOperatorDIV:
 		if out := m.Tensors[op.Outputs[0]]; out.Type == Int8 || out.Type == Int16 {
 			return fmt.Sprintf("DIV of %v (\"Div only supports FLOAT32, INT32 and quantized UINT8 now\"; TFLite Micro has int8 DIV)", out.Type)

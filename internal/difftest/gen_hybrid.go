@@ -14,13 +14,14 @@ import (
 
 func init() {
 	register("FULLY_CONNECTED_hybrid", genHybridFC, "FULLY_CONNECTED")
+	register("CONV_2D_hybrid", genHybridConv, "CONV_2D")
 	register("DEQUANTIZE_weights", genDequantizeWeights, "DEQUANTIZE", "FULLY_CONNECTED", "CONV_2D")
 	register("DEQUANTIZE_per_channel_input", genDequantizePerChannelInput, "DEQUANTIZE")
 	register("CONV_2D_float", genConvFloat, "CONV_2D")
 	register("AVERAGE_POOL_2D_float", genAvgPoolFloat, "AVERAGE_POOL_2D")
 	register("SOFTMAX_float", genSoftmaxFloat, "SOFTMAX")
 	register("chain_float_cnn", genFloatChain, "CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX")
-	for _, n := range []string{"FULLY_CONNECTED_hybrid", "DEQUANTIZE_weights", "DEQUANTIZE_per_channel_input", "CONV_2D_float", "chain_float_cnn", "AVERAGE_POOL_2D_float", "SOFTMAX_float"} {
+	for _, n := range []string{"FULLY_CONNECTED_hybrid", "CONV_2D_hybrid", "DEQUANTIZE_weights", "DEQUANTIZE_per_channel_input", "CONV_2D_float", "chain_float_cnn", "AVERAGE_POOL_2D_float", "SOFTMAX_float"} {
 		tflmLacks[n] = "TFLite Micro has no hybrid kernels, float16 tensors or per-channel DEQUANTIZE; the reference follows TFLite's reference kernels (hand-derived tests)"
 	}
 }
@@ -268,6 +269,47 @@ func genSoftmaxFloat(g *gen) error {
 	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{rows, depth}, nil, nil)
 	g.note("softmax [%d %d]", rows, depth)
 	g.b.Op(tflite.BuiltinOperatorSOFTMAX, 1, opts(tflite.BuiltinOptionsSoftmaxOptions, &tflite.SoftmaxOptionsT{Beta: 1}), []int{x}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+// hybridFilterQuant draws n scales for a hybrid filter: one, or one per channel
+// (sometimes all equal, which TFLite treats as per tensor).
+func (g *gen) hybridFilterQuant(n int) *tfbuild.Quant {
+	if !g.chance(0.4) {
+		return q(g.scale(1.0/512, 1.0/8), 0)
+	}
+	fq := &tfbuild.Quant{}
+	same := g.chance(0.2)
+	s := g.scale(1.0/512, 1.0/8)
+	for i := 0; i < n; i++ {
+		if !same {
+			s = g.scale(1.0/512, 1.0/8)
+		}
+		fq.Scale, fq.ZeroPoint = append(fq.Scale, s), append(fq.ZeroPoint, 0)
+	}
+	return fq
+}
+
+func genHybridConv(g *gen) error {
+	g.noPoison = true
+	batch, h, w, cin, cout := g.intn(1, 2), g.intn(1, 8), g.intn(1, 8), g.intn(1, 4), g.intn(1, 6)
+	wd := g.window(3, 2, 2)
+	oh, ow := outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
+	if oh < 1 || ow < 1 {
+		wd.pad = tflite.PaddingSAME
+		oh, ow = outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
+	}
+	x := g.floatInput("x", []int{batch, h, w, cin}, -3, 3)
+	fq := g.hybridFilterQuant(cout)
+	f := g.b.Tensor("w", tflite.TensorTypeINT8, []int{cout, wd.kh, wd.kw, cin}, fq, g.weights(cout*wd.kh*wd.kw*cin))
+	b := g.floatConst("bias", []int{cout}, 1) // the browser TFLite refuses a hybrid CONV_2D without one
+	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{batch, oh, ow, cout}, nil, nil)
+	act := g.floatAct()
+	g.note("hybrid conv in [%d %d %d %d] window %+v out %d scales %d act %v", batch, h, w, cin, wd, cout, len(fq.Scale), act)
+	g.b.Op(tflite.BuiltinOperatorCONV_2D, 1, opts(tflite.BuiltinOptionsConv2DOptions, &tflite.Conv2DOptionsT{
+		Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
+		FusedActivationFunction: act}), []int{x, f, b}, []int{y})
 	g.finish(y)
 	return nil
 }

@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// HybridConv2DParams are the prepared parameters of a hybrid
+// (dynamic-range) CONV_2D: float32 input and output, int8 filter.
+//
+// Mirrors TFLite's conv.cc EvalHybrid (optimized_ops::HybridConv) and
+// EvalHybridPerChannel (HybridConvPerChannel), which the reference and the
+// optimized builtin kernels share; the browser TFLite's XNNPACK delegate
+// does not take int8 weights with a float input. Each batch image is
+// quantized on the fly as a whole (quantizeRow): symmetric for a per-tensor
+// filter, asymmetric for a per-channel one. For output (b, y, x, c), over
+// the taps inside the input:
+//
+//	acc = Σ filter[c,fy,fx,i]·(q[b,…] − z_b)                          (int32)
+//	out = clamp(float32(acc)·(s_b·FilterScale) + bias[c])              per tensor
+//	out = clamp(float32(acc)·(Scales[c]·s_b) + bias[c])                per channel
+//
+// in float32. TFLite takes the per-channel path only when the filter's
+// scales differ; otherwise the filter's legacy scale (0 when it has several
+// scales) is used. The browser TFLite refuses a hybrid CONV_2D without a
+// bias (tfliteRefuses).
+type HybridConv2DParams struct {
+	*Conv2DParams
+	PerChannel  bool      `json:"per_channel"`
+	FilterScale float32   `json:"filter_scale,omitempty"`
+	Scales      []float32 `json:"scales,omitempty"`
+}
+
+func prepareConv2DHybrid(c *prepCtx, p *Conv2DParams, o *tflite.Conv2DOptionsT) (kernel, error) {
+	filter, bias := c.in(1), c.in(2)
+	act, err := c.activation(o.FusedActivationFunction)
+	if err != nil {
+		return nil, err
+	}
+	p.FloatMin, p.FloatMax = floatActivation(act)
+	if filter.Quant == nil || len(filter.Quant.Scale) == 0 {
+		return nil, c.errorf("filter tensor %d has no quantization parameters", filter.Index)
+	}
+	if bias != nil {
+		if bias.Type != Float32 || bias.NumElements() != p.OutC {
+			return nil, c.errorf("bias tensor %d must be float32 with %d elements for a hybrid CONV_2D", bias.Index, p.OutC)
+		}
+		p.bias = bias.Index
+	}
+	h := &HybridConv2DParams{Conv2DParams: p}
+	s := filter.Quant.Scale
+	switch {
+	case len(s) == 1:
+		h.FilterScale = s[0]
+	case slices.ContainsFunc(s, func(v float32) bool { return v != s[0] }):
+		if len(s) != p.OutC || filter.Quant.Axis != 0 {
+			return nil, c.errorf("per-channel filter needs %d scales on axis 0", p.OutC)
+		}
+		h.PerChannel, h.Scales = true, s
+	}
+	return h, nil
+}
+
+// image quantizes batch image b into q (whole image, one scale and zero
+// point).
+func (h *HybridConv2DParams) image(in []float32, q []int8, b int) (float32, int32) {
+	n := h.InH * h.InW * h.InC
+	return quantizeRow(in[b*n:(b+1)*n], q[b*n:(b+1)*n], h.PerChannel)
+}
+
+// value is output i from its accumulator.
+func (h *HybridConv2DParams) value(acc int32, c int, s float32, bias []float32) float32 {
+	var v float32
+	if h.PerChannel {
+		v = float32(acc) * float32(h.Scales[c]*s)
+	} else {
+		v = float32(acc) * float32(s*h.FilterScale)
+	}
+	if bias != nil {
+		v += bias[c]
+	}
+	return clampF(v, h.FloatMin, h.FloatMax)
+}
+
+// acc is output i's Σ filter·(q − zp) over the taps inside the input.
+func (h *HybridConv2DParams) acc(q []int8, w []int8, zp int32, i int) int32 {
+	b, y, x, c := nhwc(i, h.OutH, h.OutW, h.OutC)
+	var a int32
+	h.taps(b, y, x, c, func(io, wo int) {
+		for k, v := range q[io:][:h.FilterC] {
+			a += int32(w[wo+k]) * (int32(v) - zp)
+		}
+	})
+	return a
+}
+
+func (h *HybridConv2DParams) eval(r *run, op *Op) error {
+	in, w, out := r.f32(h.in), r.i8(h.filter), r.f32(h.out)
+	var bias []float32
+	if h.bias >= 0 {
+		bias = r.f32(h.bias)
+	}
+	q := make([]int8, len(in))
+	scale, zp := make([]float32, h.Batches), make([]int32, h.Batches)
+	for b := range scale {
+		scale[b], zp[b] = h.image(in, q, b)
+	}
+	if r.tracing() {
+		r.tr.Hybrid = &HybridTrace{RowScale: scale, RowZeroPoint: zp, Quantized: q}
+		r.tr.Acc = make([]int64, len(out))
+	}
+	per := h.OutH * h.OutW * h.OutC
+	for i := range out {
+		b := i / per
+		a := h.acc(q, w, zp[b], i)
+		if r.tracing() {
+			r.tr.Acc[i] = int64(a)
+		}
+		out[i] = h.value(a, i%h.OutC, scale[b], bias)
+	}
+	return nil
+}
+
+func (h *HybridConv2DParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	in, w := AsFloat32(res.Tensors[h.in]), AsInt8(res.Tensors[h.filter])
+	b, y, x, c := nhwc(index, h.OutH, h.OutW, h.OutC)
+	q := make([]int8, len(in))
+	s, zp := h.image(in, q, b)
+	e := &Explanation{TermInput: h.in, TermFilter: h.filter,
+		Arithmetic: fmt.Sprintf("hybrid: input image %d quantized on the fly to int8, integer dot product, scaled back to float32", b)}
+	h.taps(b, y, x, c, func(io, wo int) {
+		for k := 0; k < h.FilterC; k++ {
+			e.TermsTotal++
+			t := Term{InputIndex: io + k, Input: int32(q[io+k]), InputOffset: -zp, FilterIndex: wo + k, Filter: int32(w[wo+k])}
+			t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter)
+			if len(e.Terms) < MaxTerms {
+				e.Terms = append(e.Terms, t)
+			}
+		}
+	})
+	a := h.acc(q, w, zp, index)
+	scale := s * h.FilterScale
+	formula := fmt.Sprintf("float32(%d) × (input scale %.9g × filter scale %.9g)", a, s, h.FilterScale)
+	if h.PerChannel {
+		scale = h.Scales[c]
+		formula = fmt.Sprintf("float32(%d) × (filter scale[%d] %.9g × input scale %.9g)", a, c, scale, s)
+	}
+	var bias []float32
+	if h.bias >= 0 {
+		bias = AsFloat32(res.Tensors[h.bias])
+	}
+	v := h.value(a, c, s, bias)
+	e.Steps = []Step{
+		{"input scale", "the whole image: symmetric (max |x| / 127) for a per-tensor filter, asymmetric (255 steps) per channel", float64(s)},
+		{"input zero point", "0 when symmetric", float64(zp)},
+		{"dot", "Σ filter·(q − zero point) over the taps inside the input, int32", float64(a)},
+		{"output", formula + ", + bias, clamped to the activation range, float32", float64(v)},
+	}
+	return e, nil
+}
