@@ -28,9 +28,22 @@ import (
 // bias (tfliteRefuses).
 type HybridConv2DParams struct {
 	*Conv2DParams
+	hybridScale
+}
+
+// hybridScale is how a hybrid convolution turns an integer accumulator
+// back into float32: per tensor, float32(acc)·(s_b·FilterScale); per
+// channel, float32(acc)·(Scales[c]·s_b) (CONV_2D) or
+// (float32(acc)·s_b)·Scales[c] (DEPTHWISE_CONV_2D, inputFirst); then + bias
+// and the activation's clamp.
+type hybridScale struct {
 	PerChannel  bool      `json:"per_channel"`
 	FilterScale float32   `json:"filter_scale,omitempty"`
 	Scales      []float32 `json:"scales,omitempty"`
+	Min         float32   `json:"float_min"`
+	Max         float32   `json:"float_max"`
+	// inputFirst: float32(acc)·s_b first, then ·Scales[c] (depthwise).
+	inputFirst bool
 }
 
 func prepareConv2DHybrid(c *prepCtx, p *Conv2DParams, o *tflite.Conv2DOptionsT) (kernel, error) {
@@ -39,7 +52,6 @@ func prepareConv2DHybrid(c *prepCtx, p *Conv2DParams, o *tflite.Conv2DOptionsT) 
 	if err != nil {
 		return nil, err
 	}
-	p.FloatMin, p.FloatMax = floatActivation(act)
 	if filter.Quant == nil || len(filter.Quant.Scale) == 0 {
 		return nil, c.errorf("filter tensor %d has no quantization parameters", filter.Index)
 	}
@@ -50,6 +62,7 @@ func prepareConv2DHybrid(c *prepCtx, p *Conv2DParams, o *tflite.Conv2DOptionsT) 
 		p.bias = bias.Index
 	}
 	h := &HybridConv2DParams{Conv2DParams: p}
+	h.Min, h.Max = floatActivation(act)
 	s := filter.Quant.Scale
 	switch {
 	case len(s) == 1:
@@ -63,25 +76,41 @@ func prepareConv2DHybrid(c *prepCtx, p *Conv2DParams, o *tflite.Conv2DOptionsT) 
 	return h, nil
 }
 
-// image quantizes batch image b into q (whole image, one scale and zero
-// point).
-func (h *HybridConv2DParams) image(in []float32, q []int8, b int) (float32, int32) {
-	n := h.InH * h.InW * h.InC
+// image quantizes batch image b of in (images of n values) into q, as a
+// whole: one scale and zero point, asymmetric for a per-channel filter.
+func (h *hybridScale) image(in []float32, q []int8, b, n int) (float32, int32) {
 	return quantizeRow(in[b*n:(b+1)*n], q[b*n:(b+1)*n], h.PerChannel)
 }
 
-// value is output i from its accumulator.
-func (h *HybridConv2DParams) value(acc int32, c int, s float32, bias []float32) float32 {
+// images quantizes every batch image and records it in the trace.
+func (h *hybridScale) images(r *run, in []float32, batches, outputs int) (q []int8, scale []float32, zp []int32) {
+	q = make([]int8, len(in))
+	scale, zp = make([]float32, batches), make([]int32, batches)
+	for b := range scale {
+		scale[b], zp[b] = h.image(in, q, b, len(in)/batches)
+	}
+	if r.tracing() {
+		r.tr.Hybrid = &HybridTrace{RowScale: scale, RowZeroPoint: zp, Quantized: q}
+		r.tr.Acc = make([]int64, outputs)
+	}
+	return q, scale, zp
+}
+
+// value is an output from its accumulator.
+func (h *hybridScale) value(acc int32, c int, s float32, bias []float32) float32 {
 	var v float32
-	if h.PerChannel {
+	switch {
+	case h.PerChannel && h.inputFirst:
+		v = float32(float32(acc)*s) * h.Scales[c]
+	case h.PerChannel:
 		v = float32(acc) * float32(h.Scales[c]*s)
-	} else {
+	default:
 		v = float32(acc) * float32(s*h.FilterScale)
 	}
 	if bias != nil {
 		v += bias[c]
 	}
-	return clampF(v, h.FloatMin, h.FloatMax)
+	return clampF(v, h.Min, h.Max)
 }
 
 // acc is output i's Σ filter·(q − zp) over the taps inside the input.
@@ -102,15 +131,7 @@ func (h *HybridConv2DParams) eval(r *run, op *Op) error {
 	if h.bias >= 0 {
 		bias = r.f32(h.bias)
 	}
-	q := make([]int8, len(in))
-	scale, zp := make([]float32, h.Batches), make([]int32, h.Batches)
-	for b := range scale {
-		scale[b], zp[b] = h.image(in, q, b)
-	}
-	if r.tracing() {
-		r.tr.Hybrid = &HybridTrace{RowScale: scale, RowZeroPoint: zp, Quantized: q}
-		r.tr.Acc = make([]int64, len(out))
-	}
+	q, scale, zp := h.images(r, in, h.Batches, len(out))
 	per := h.OutH * h.OutW * h.OutC
 	for i := range out {
 		b := i / per
@@ -127,7 +148,7 @@ func (h *HybridConv2DParams) explain(res *Result, op *Op, index int) (*Explanati
 	in, w := AsFloat32(res.Tensors[h.in]), AsInt8(res.Tensors[h.filter])
 	b, y, x, c := nhwc(index, h.OutH, h.OutW, h.OutC)
 	q := make([]int8, len(in))
-	s, zp := h.image(in, q, b)
+	s, zp := h.image(in, q, b, len(in)/h.Batches)
 	e := &Explanation{TermInput: h.in, TermFilter: h.filter,
 		Arithmetic: fmt.Sprintf("hybrid: input image %d quantized on the fly to int8, integer dot product, scaled back to float32", b)}
 	h.taps(b, y, x, c, func(io, wo int) {
@@ -140,23 +161,28 @@ func (h *HybridConv2DParams) explain(res *Result, op *Op, index int) (*Explanati
 			}
 		}
 	})
-	a := h.acc(q, w, zp, index)
-	scale := s * h.FilterScale
-	formula := fmt.Sprintf("float32(%d) × (input scale %.9g × filter scale %.9g)", a, s, h.FilterScale)
-	if h.PerChannel {
-		scale = h.Scales[c]
-		formula = fmt.Sprintf("float32(%d) × (filter scale[%d] %.9g × input scale %.9g)", a, c, scale, s)
-	}
 	var bias []float32
 	if h.bias >= 0 {
 		bias = AsFloat32(res.Tensors[h.bias])
 	}
-	v := h.value(a, c, s, bias)
-	e.Steps = []Step{
+	e.Steps = h.steps(h.acc(q, w, zp, index), c, s, zp, bias)
+	return e, nil
+}
+
+// steps explains an output from its image's scale and zero point and its
+// accumulator.
+func (h *hybridScale) steps(a int32, c int, s float32, zp int32, bias []float32) []Step {
+	formula := fmt.Sprintf("float32(%d) × (input scale %.9g × filter scale %.9g)", a, s, h.FilterScale)
+	switch {
+	case h.PerChannel && h.inputFirst:
+		formula = fmt.Sprintf("(float32(%d) × input scale %.9g) × filter scale[%d] %.9g", a, s, c, h.Scales[c])
+	case h.PerChannel:
+		formula = fmt.Sprintf("float32(%d) × (filter scale[%d] %.9g × input scale %.9g)", a, c, h.Scales[c], s)
+	}
+	return []Step{
 		{"input scale", "the whole image: symmetric (max |x| / 127) for a per-tensor filter, asymmetric (255 steps) per channel", float64(s)},
 		{"input zero point", "0 when symmetric", float64(zp)},
 		{"dot", "Σ filter·(q − zero point) over the taps inside the input, int32", float64(a)},
-		{"output", formula + ", + bias, clamped to the activation range, float32", float64(v)},
+		{"output", formula + ", + bias, clamped to the activation range, float32", float64(h.value(a, c, s, bias))},
 	}
-	return e, nil
 }

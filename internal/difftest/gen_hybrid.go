@@ -15,13 +15,14 @@ import (
 func init() {
 	register("FULLY_CONNECTED_hybrid", genHybridFC, "FULLY_CONNECTED")
 	register("CONV_2D_hybrid", genHybridConv, "CONV_2D")
+	register("DEPTHWISE_CONV_2D_hybrid", genHybridDepthwise, "DEPTHWISE_CONV_2D")
 	register("DEQUANTIZE_weights", genDequantizeWeights, "DEQUANTIZE", "FULLY_CONNECTED", "CONV_2D")
 	register("DEQUANTIZE_per_channel_input", genDequantizePerChannelInput, "DEQUANTIZE")
 	register("CONV_2D_float", genConvFloat, "CONV_2D")
 	register("AVERAGE_POOL_2D_float", genAvgPoolFloat, "AVERAGE_POOL_2D")
 	register("SOFTMAX_float", genSoftmaxFloat, "SOFTMAX")
 	register("chain_float_cnn", genFloatChain, "CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX")
-	for _, n := range []string{"FULLY_CONNECTED_hybrid", "CONV_2D_hybrid", "DEQUANTIZE_weights", "DEQUANTIZE_per_channel_input", "CONV_2D_float", "chain_float_cnn", "AVERAGE_POOL_2D_float", "SOFTMAX_float"} {
+	for _, n := range []string{"FULLY_CONNECTED_hybrid", "CONV_2D_hybrid", "DEPTHWISE_CONV_2D_hybrid", "DEQUANTIZE_weights", "DEQUANTIZE_per_channel_input", "CONV_2D_float", "chain_float_cnn", "AVERAGE_POOL_2D_float", "SOFTMAX_float"} {
 		tflmLacks[n] = "TFLite Micro has no hybrid kernels, float16 tensors or per-channel DEQUANTIZE; the reference follows TFLite's reference kernels (hand-derived tests)"
 	}
 }
@@ -310,6 +311,33 @@ func genHybridConv(g *gen) error {
 	g.b.Op(tflite.BuiltinOperatorCONV_2D, 1, opts(tflite.BuiltinOptionsConv2DOptions, &tflite.Conv2DOptionsT{
 		Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
 		FusedActivationFunction: act}), []int{x, f, b}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func genHybridDepthwise(g *gen) error {
+	g.noPoison = true
+	batch, h, w, cin, dm := g.intn(1, 2), g.intn(1, 8), g.intn(1, 8), g.intn(1, 4), g.intn(1, 3)
+	cout := cin * dm
+	wd := g.window(3, 2, 2)
+	oh, ow := outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
+	if oh < 1 || ow < 1 {
+		wd.pad = tflite.PaddingSAME
+		oh, ow = outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
+	}
+	x := g.floatInput("x", []int{batch, h, w, cin}, -3, 3)
+	fq := &tfbuild.Quant{Axis: 3}
+	for i := 0; i < cout; i++ {
+		fq.Scale, fq.ZeroPoint = append(fq.Scale, g.scale(1.0/512, 1.0/8)), append(fq.ZeroPoint, 0)
+	}
+	f := g.b.Tensor("w", tflite.TensorTypeINT8, []int{1, wd.kh, wd.kw, cout}, fq, g.weights(wd.kh*wd.kw*cout))
+	b := g.floatConst("bias", []int{cout}, 1)
+	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{batch, oh, ow, cout}, nil, nil)
+	act := g.floatAct()
+	g.note("hybrid depthwise in [%d %d %d %d] window %+v multiplier %d act %v", batch, h, w, cin, wd, dm, act)
+	g.b.Op(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, 1, opts(tflite.BuiltinOptionsDepthwiseConv2DOptions, &tflite.DepthwiseConv2DOptionsT{
+		Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
+		DepthMultiplier: int32(dm), FusedActivationFunction: act}), []int{x, f, b}, []int{y})
 	g.finish(y)
 	return nil
 }
