@@ -118,3 +118,64 @@ func TestHybridFCErrors(t *testing.T) {
 			wantErr: "no quantization"},
 	})
 }
+
+// hybridConvCase runs a hybrid CONV_2D or DEPTHWISE_CONV_2D over the input
+// [0.5, −1] (shape [1 1 2 1]) with a 1×2 window, VALID.
+func hybridConvCase(t *testing.T, code tflite.BuiltinOperator, fshape []int, w []byte, fq *tfbuild.Quant, bias []float32) *Result {
+	t.Helper()
+	var o *tflite.BuiltinOptionsT
+	if code == tflite.BuiltinOperatorCONV_2D {
+		o = &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsConv2DOptions, Value: &tflite.Conv2DOptionsT{Padding: tflite.PaddingVALID, StrideH: 1, StrideW: 1, DilationHFactor: 1, DilationWFactor: 1}}
+	} else {
+		o = &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsDepthwiseConv2DOptions, Value: &tflite.DepthwiseConv2DOptionsT{Padding: tflite.PaddingVALID, StrideH: 1, StrideW: 1, DilationHFactor: 1, DilationWFactor: 1, DepthMultiplier: 1}}
+	}
+	ins := []tt{
+		{typ: tflite.TensorTypeFLOAT32, shape: []int{1, 1, 2, 1}, feed: tfbuild.F32(0.5, -1)},
+		{typ: tflite.TensorTypeINT8, shape: fshape, q: fq, data: w},
+		{typ: tflite.TensorTypeFLOAT32, shape: []int{len(bias)}, data: tfbuild.F32(bias...)},
+	}
+	_, res, err := runOneOp(code, o, ins, tt{typ: tflite.TensorTypeFLOAT32, shape: []int{1, 1, 1, len(bias)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// Hybrid CONV_2D and DEPTHWISE_CONV_2D, derived by hand. Per tensor
+// (symmetric): q = [64 −127], acc = 64·2 − 127·1 = 1. Per channel
+// (asymmetric): range [−1, 0.5], scale 1.5/255, zero point 42 (both
+// candidates give 42), q = [127 −128], so (q − 42) = [85 −170]: CONV_2D
+// filters [2 1] and [−1 3] give 0 and −595; DEPTHWISE_CONV_2D's [2 −1]
+// gives 340.
+func TestHybridConvHand(t *testing.T) {
+	s := float32(1.5 / 255)
+	for _, c := range []struct {
+		name  string
+		res   *Result
+		scale float32
+		zp    int32
+		q     []int8
+		acc   []int64
+		want  []float32
+	}{
+		{"conv per tensor", hybridConvCase(t, tflite.BuiltinOperatorCONV_2D, []int{1, 1, 2, 1}, tfbuild.I8(2, 1), tfbuild.Q(0.5, 0), []float32{0.25}),
+			float32(1) / 127, 0, []int8{64, -127}, []int64{1}, []float32{float32(1)*float32(float32(1)/127*0.5) + 0.25}},
+		{"conv per channel", hybridConvCase(t, tflite.BuiltinOperatorCONV_2D, []int{2, 1, 2, 1}, tfbuild.I8(2, 1, -1, 3), &tfbuild.Quant{Scale: []float32{0.5, 0.25}, ZeroPoint: []int64{0, 0}}, []float32{0.1, 0.2}),
+			s, 42, []int8{127, -128}, []int64{0, -595}, []float32{0.1, float32(-595)*float32(0.25*s) + 0.2}},
+		{"depthwise", hybridConvCase(t, tflite.BuiltinOperatorDEPTHWISE_CONV_2D, []int{1, 1, 2, 1}, tfbuild.I8(2, -1), &tfbuild.Quant{Scale: []float32{0.5}, ZeroPoint: []int64{0}, Axis: 3}, []float32{0.25}),
+			s, 42, []int8{127, -128}, []int64{340}, []float32{float32(float32(340)*s)*0.5 + 0.25}},
+	} {
+		tr := c.res.Trace.Ops[0]
+		if tr.Hybrid == nil || tr.Hybrid.RowScale[0] != c.scale || tr.Hybrid.RowZeroPoint[0] != c.zp || !slices.Equal(tr.Hybrid.Quantized, c.q) || !slices.Equal(tr.Acc, c.acc) {
+			t.Errorf("%s: trace %+v acc %v, want scale %v zp %d q %v acc %v", c.name, tr.Hybrid, tr.Acc, c.scale, c.zp, c.q, c.acc)
+		}
+		got := AsFloat32(c.res.Tensors[c.res.Model.Outputs[0]])
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+		e, err := c.res.Explain(0, len(c.want)-1)
+		if err != nil || e.Steps[len(e.Steps)-1].Value != float64(c.want[len(c.want)-1]) {
+			t.Errorf("%s: explanation %+v, %v", c.name, e, err)
+		}
+	}
+}
