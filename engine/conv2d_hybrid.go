@@ -28,15 +28,16 @@ import (
 // bias (tfliteRefuses).
 type HybridConv2DParams struct {
 	*Conv2DParams
-	hybridScale
+	hybridConv
 }
 
-// hybridScale is how a hybrid convolution turns an integer accumulator
-// back into float32: per tensor, float32(acc)·(s_b·FilterScale); per
-// channel, float32(acc)·(Scales[c]·s_b) (CONV_2D) or
-// (float32(acc)·s_b)·Scales[c] (DEPTHWISE_CONV_2D, inputFirst); then + bias
-// and the activation's clamp.
-type hybridScale struct {
+// hybridConv is what the hybrid convolutions share: each batch image
+// quantized on the fly, integer accumulators over the (input, filter)
+// pairs of each output, and their scaling back into float32: per tensor,
+// float32(acc)·(s_b·FilterScale); per channel, float32(acc)·(Scales[c]·s_b)
+// (CONV_2D) or (float32(acc)·s_b)·Scales[c] (DEPTHWISE_CONV_2D,
+// inputFirst); then + bias and the activation's clamp.
+type hybridConv struct {
 	PerChannel  bool      `json:"per_channel"`
 	FilterScale float32   `json:"filter_scale,omitempty"`
 	Scales      []float32 `json:"scales,omitempty"`
@@ -44,6 +45,12 @@ type hybridScale struct {
 	Max         float32   `json:"float_max"`
 	// inputFirst: float32(acc)·s_b first, then ·Scales[c] (depthwise).
 	inputFirst bool
+
+	batches, channels     int
+	in, filter, bias, out int // bias −1 if absent
+	// pairs calls f with the flat input and filter index of each product
+	// of output i, over the taps inside the input, in filter order.
+	pairs func(i int, f func(in, w int))
 }
 
 func prepareConv2DHybrid(c *prepCtx, p *Conv2DParams, o *tflite.Conv2DOptionsT) (kernel, error) {
@@ -63,6 +70,16 @@ func prepareConv2DHybrid(c *prepCtx, p *Conv2DParams, o *tflite.Conv2DOptionsT) 
 	}
 	h := &HybridConv2DParams{Conv2DParams: p}
 	h.Min, h.Max = floatActivation(act)
+	hc := &h.hybridConv
+	hc.batches, hc.channels, hc.in, hc.filter, hc.bias, hc.out = p.Batches, p.OutC, p.in, p.filter, p.bias, p.out
+	h.pairs = func(i int, f func(in, w int)) {
+		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
+		p.taps(b, y, x, c, func(io, wo int) {
+			for k := 0; k < p.FilterC; k++ {
+				f(io+k, wo+k)
+			}
+		})
+	}
 	s := filter.Quant.Scale
 	switch {
 	case len(s) == 1:
@@ -78,12 +95,12 @@ func prepareConv2DHybrid(c *prepCtx, p *Conv2DParams, o *tflite.Conv2DOptionsT) 
 
 // image quantizes batch image b of in (images of n values) into q, as a
 // whole: one scale and zero point, asymmetric for a per-channel filter.
-func (h *hybridScale) image(in []float32, q []int8, b, n int) (float32, int32) {
+func (h *hybridConv) image(in []float32, q []int8, b, n int) (float32, int32) {
 	return quantizeRow(in[b*n:(b+1)*n], q[b*n:(b+1)*n], h.PerChannel)
 }
 
 // images quantizes every batch image and records it in the trace.
-func (h *hybridScale) images(r *run, in []float32, batches, outputs int) (q []int8, scale []float32, zp []int32) {
+func (h *hybridConv) images(r *run, in []float32, batches, outputs int) (q []int8, scale []float32, zp []int32) {
 	q = make([]int8, len(in))
 	scale, zp = make([]float32, batches), make([]int32, batches)
 	for b := range scale {
@@ -97,7 +114,7 @@ func (h *hybridScale) images(r *run, in []float32, batches, outputs int) (q []in
 }
 
 // value is an output from its accumulator.
-func (h *hybridScale) value(acc int32, c int, s float32, bias []float32) float32 {
+func (h *hybridConv) value(acc int32, c int, s float32, bias []float32) float32 {
 	var v float32
 	switch {
 	case h.PerChannel && h.inputFirst:
@@ -113,52 +130,51 @@ func (h *hybridScale) value(acc int32, c int, s float32, bias []float32) float32
 	return clampF(v, h.Min, h.Max)
 }
 
-// acc is output i's Σ filter·(q − zp) over the taps inside the input.
-func (h *HybridConv2DParams) acc(q []int8, w []int8, zp int32, i int) int32 {
-	b, y, x, c := nhwc(i, h.OutH, h.OutW, h.OutC)
+// acc is output i's Σ filter·(q − zp).
+func (h *hybridConv) acc(q, w []int8, zp int32, i int) int32 {
 	var a int32
-	h.taps(b, y, x, c, func(io, wo int) {
-		for k, v := range q[io:][:h.FilterC] {
-			a += int32(w[wo+k]) * (int32(v) - zp)
-		}
-	})
+	h.pairs(i, func(io, wo int) { a += int32(w[wo]) * (int32(q[io]) - zp) })
 	return a
 }
 
-func (h *HybridConv2DParams) eval(r *run, op *Op) error {
+func (h *HybridConv2DParams) eval(r *run, op *Op) error { return h.hybridConv.eval(r) }
+
+func (h *HybridConv2DParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	return h.hybridConv.explain(res, index), nil
+}
+
+func (h *hybridConv) eval(r *run) error {
 	in, w, out := r.f32(h.in), r.i8(h.filter), r.f32(h.out)
 	var bias []float32
 	if h.bias >= 0 {
 		bias = r.f32(h.bias)
 	}
-	q, scale, zp := h.images(r, in, h.Batches, len(out))
-	per := h.OutH * h.OutW * h.OutC
+	q, scale, zp := h.images(r, in, h.batches, len(out))
+	per := len(out) / h.batches
 	for i := range out {
 		b := i / per
 		a := h.acc(q, w, zp[b], i)
 		if r.tracing() {
 			r.tr.Acc[i] = int64(a)
 		}
-		out[i] = h.value(a, i%h.OutC, scale[b], bias)
+		out[i] = h.value(a, i%h.channels, scale[b], bias)
 	}
 	return nil
 }
 
-func (h *HybridConv2DParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
+func (h *hybridConv) explain(res *Result, index int) *Explanation {
 	in, w := AsFloat32(res.Tensors[h.in]), AsInt8(res.Tensors[h.filter])
-	b, y, x, c := nhwc(index, h.OutH, h.OutW, h.OutC)
+	b, c := index/(res.Model.Tensors[h.out].NumElements()/h.batches), index%h.channels
 	q := make([]int8, len(in))
-	s, zp := h.image(in, q, b, len(in)/h.Batches)
+	s, zp := h.image(in, q, b, len(in)/h.batches)
 	e := &Explanation{TermInput: h.in, TermFilter: h.filter,
 		Arithmetic: fmt.Sprintf("hybrid: input image %d quantized on the fly to int8, integer dot product, scaled back to float32", b)}
-	h.taps(b, y, x, c, func(io, wo int) {
-		for k := 0; k < h.FilterC; k++ {
-			e.TermsTotal++
-			t := Term{InputIndex: io + k, Input: int32(q[io+k]), InputOffset: -zp, FilterIndex: wo + k, Filter: int32(w[wo+k])}
-			t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter)
-			if len(e.Terms) < MaxTerms {
-				e.Terms = append(e.Terms, t)
-			}
+	h.pairs(index, func(io, wo int) {
+		e.TermsTotal++
+		t := Term{InputIndex: io, Input: int32(q[io]), InputOffset: -zp, FilterIndex: wo, Filter: int32(w[wo])}
+		t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter)
+		if len(e.Terms) < MaxTerms {
+			e.Terms = append(e.Terms, t)
 		}
 	})
 	var bias []float32
@@ -166,12 +182,12 @@ func (h *HybridConv2DParams) explain(res *Result, op *Op, index int) (*Explanati
 		bias = AsFloat32(res.Tensors[h.bias])
 	}
 	e.Steps = h.steps(h.acc(q, w, zp, index), c, s, zp, bias)
-	return e, nil
+	return e
 }
 
 // steps explains an output from its image's scale and zero point and its
 // accumulator.
-func (h *hybridScale) steps(a int32, c int, s float32, zp int32, bias []float32) []Step {
+func (h *hybridConv) steps(a int32, c int, s float32, zp int32, bias []float32) []Step {
 	formula := fmt.Sprintf("float32(%d) × (input scale %.9g × filter scale %.9g)", a, s, h.FilterScale)
 	switch {
 	case h.PerChannel && h.inputFirst:

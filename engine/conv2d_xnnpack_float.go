@@ -43,9 +43,7 @@ func xnnpackConv2DFloat(c *prepCtx, o *tflite.Conv2DOptionsT) (kernel, error) {
 		return nil, err
 	}
 	p := k.(*Conv2DParams)
-	in := c.in(0)
-	p.AllPadding = o.Padding == tflite.PaddingSAME && !(p.FilterH == 1 && p.FilterW == 1) &&
-		(xnnSamePaddingWraps(in.Shape[1], p.FilterH, p.StrideH, p.DilationH) || xnnSamePaddingWraps(in.Shape[2], p.FilterW, p.StrideW, p.DilationW))
+	p.AllPadding = xnnAllPadding(o.Padding, c.in(0), filter, o.StrideH, o.StrideW, o.DilationHFactor, o.DilationWFactor)
 	return &xnnConv2DFloat{Conv2DParams: p, Min: lo, Max: hi}, nil
 }
 

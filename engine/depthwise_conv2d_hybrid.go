@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"fmt"
-
-	"github.com/int8scope/int8scope/engine/tflite"
-)
+import "github.com/int8scope/int8scope/engine/tflite"
 
 // HybridDepthwiseConv2DParams are the prepared parameters of a hybrid
 // (dynamic-range) DEPTHWISE_CONV_2D: float32 input and output, int8 filter
@@ -23,7 +19,7 @@ import (
 // TFLite).
 type HybridDepthwiseConv2DParams struct {
 	*DepthwiseConv2DParams
-	hybridScale
+	hybridConv
 }
 
 func prepareDepthwiseConv2DHybrid(c *prepCtx, p *DepthwiseConv2DParams, o *tflite.DepthwiseConv2DOptionsT) (kernel, error) {
@@ -42,57 +38,18 @@ func prepareDepthwiseConv2DHybrid(c *prepCtx, p *DepthwiseConv2DParams, o *tflit
 		}
 		p.bias = bias.Index
 	}
-	h := &HybridDepthwiseConv2DParams{DepthwiseConv2DParams: p, hybridScale: hybridScale{PerChannel: true, Scales: fq.Scale, inputFirst: true}}
+	h := &HybridDepthwiseConv2DParams{DepthwiseConv2DParams: p, hybridConv: hybridConv{PerChannel: true, Scales: fq.Scale, inputFirst: true,
+		batches: p.Batches, channels: p.OutC, in: p.in, filter: p.filter, bias: p.bias, out: p.out}}
 	h.Min, h.Max = floatActivation(act)
+	h.pairs = func(i int, f func(in, w int)) {
+		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
+		p.taps(b, y, x, c, f)
+	}
 	return h, nil
 }
 
-// acc is output i's Σ filter·(q − zp) over the taps inside the input.
-func (h *HybridDepthwiseConv2DParams) acc(q, w []int8, zp int32, i int) int32 {
-	b, y, x, c := nhwc(i, h.OutH, h.OutW, h.OutC)
-	var a int32
-	h.taps(b, y, x, c, func(io, wo int) { a += int32(w[wo]) * (int32(q[io]) - zp) })
-	return a
-}
-
-func (h *HybridDepthwiseConv2DParams) eval(r *run, op *Op) error {
-	in, w, out := r.f32(h.in), r.i8(h.filter), r.f32(h.out)
-	var bias []float32
-	if h.bias >= 0 {
-		bias = r.f32(h.bias)
-	}
-	q, scale, zp := h.images(r, in, h.Batches, len(out))
-	per := h.OutH * h.OutW * h.OutC
-	for i := range out {
-		b := i / per
-		a := h.acc(q, w, zp[b], i)
-		if r.tracing() {
-			r.tr.Acc[i] = int64(a)
-		}
-		out[i] = h.value(a, i%h.OutC, scale[b], bias)
-	}
-	return nil
-}
+func (h *HybridDepthwiseConv2DParams) eval(r *run, op *Op) error { return h.hybridConv.eval(r) }
 
 func (h *HybridDepthwiseConv2DParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
-	in, w := AsFloat32(res.Tensors[h.in]), AsInt8(res.Tensors[h.filter])
-	b, y, x, c := nhwc(index, h.OutH, h.OutW, h.OutC)
-	q := make([]int8, len(in))
-	s, zp := h.image(in, q, b, len(in)/h.Batches)
-	e := &Explanation{TermInput: h.in, TermFilter: h.filter,
-		Arithmetic: fmt.Sprintf("hybrid: input image %d quantized on the fly to int8, integer dot product, scaled back to float32", b)}
-	h.taps(b, y, x, c, func(io, wo int) {
-		e.TermsTotal++
-		t := Term{InputIndex: io, Input: int32(q[io]), InputOffset: -zp, FilterIndex: wo, Filter: int32(w[wo])}
-		t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter)
-		if len(e.Terms) < MaxTerms {
-			e.Terms = append(e.Terms, t)
-		}
-	})
-	var bias []float32
-	if h.bias >= 0 {
-		bias = AsFloat32(res.Tensors[h.bias])
-	}
-	e.Steps = h.steps(h.acc(q, w, zp, index), c, s, zp, bias)
-	return e, nil
+	return h.hybridConv.explain(res, index), nil
 }

@@ -348,10 +348,16 @@ func xnnConvOutput(c *prepCtx, act tflite.ActivationFunctionType, axis int, pad 
 	if o, err = xnnGemmOutput(in, filter, bias, c.out(0), axis, true, act); err != nil {
 		return nil, false, err
 	}
-	allPadding = pad == tflite.PaddingSAME && len(in.Shape) == 4 && len(filter.Shape) == 4 && !(filter.Shape[1] == 1 && filter.Shape[2] == 1) &&
+	return o, xnnAllPadding(pad, in, filter, sh, sw, dh, dw), nil
+}
+
+// xnnAllPadding reports whether XNNPACK's SAME padding makes every tap of
+// a convolution read the padding (xnnSamePaddingWraps); 1×1 filters are
+// exempt.
+func xnnAllPadding(pad tflite.Padding, in, filter *Tensor, sh, sw, dh, dw int32) bool {
+	return pad == tflite.PaddingSAME && len(in.Shape) == 4 && len(filter.Shape) == 4 && !(filter.Shape[1] == 1 && filter.Shape[2] == 1) &&
 		(xnnSamePaddingWraps(in.Shape[1], filter.Shape[1], int(sh), int(max(dh, 1))) ||
 			xnnSamePaddingWraps(in.Shape[2], filter.Shape[2], int(sw), int(max(dw, 1))))
-	return o, allPadding, nil
 }
 
 // xnnSamePaddingWraps reports whether XNNPACK's TensorFlow-SAME padding

@@ -161,12 +161,7 @@ func genDequantizeWeights(g *gen) error {
 // weights through DEQUANTIZE.
 func (g *gen) floatConv(name string, dequantized bool) error {
 	h, w, cin, cout := g.intn(1, 9), g.intn(1, 9), g.intn(1, 4), g.intn(1, 6)
-	wd := g.window(3, 2, 2)
-	oh, ow := outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
-	if oh < 1 || ow < 1 {
-		wd.pad = tflite.PaddingSAME
-		oh, ow = outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
-	}
+	wd, oh, ow := g.fitWindow(h, w)
 	x := g.floatInput("x", []int{1, h, w, cin}, -2, 2)
 	var f, b int
 	if dequantized {
@@ -175,11 +170,8 @@ func (g *gen) floatConv(name string, dequantized bool) error {
 		f, b = g.floatConst(name, []int{cout, wd.kh, wd.kw, cin}, 0.5), g.floatConst(name+"_bias", []int{cout}, 1)
 	}
 	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{1, oh, ow, cout}, nil, nil)
-	act := g.floatAct()
-	g.note("conv in [1 %d %d %d] window %+v out %d act %v", h, w, cin, wd, cout, act)
-	g.b.Op(tflite.BuiltinOperatorCONV_2D, 1, opts(tflite.BuiltinOptionsConv2DOptions, &tflite.Conv2DOptionsT{
-		Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
-		FusedActivationFunction: act}), []int{x, f, b}, []int{y})
+	g.note("conv in [1 %d %d %d] out %d", h, w, cin, cout)
+	g.convOp(x, f, b, y, wd, 0)
 	g.finish(y)
 	return nil
 }
@@ -295,22 +287,14 @@ func (g *gen) hybridFilterQuant(n int) *tfbuild.Quant {
 func genHybridConv(g *gen) error {
 	g.noPoison = true
 	batch, h, w, cin, cout := g.intn(1, 2), g.intn(1, 8), g.intn(1, 8), g.intn(1, 4), g.intn(1, 6)
-	wd := g.window(3, 2, 2)
-	oh, ow := outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
-	if oh < 1 || ow < 1 {
-		wd.pad = tflite.PaddingSAME
-		oh, ow = outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
-	}
+	wd, oh, ow := g.fitWindow(h, w)
 	x := g.floatInput("x", []int{batch, h, w, cin}, -3, 3)
 	fq := g.hybridFilterQuant(cout)
 	f := g.b.Tensor("w", tflite.TensorTypeINT8, []int{cout, wd.kh, wd.kw, cin}, fq, g.weights(cout*wd.kh*wd.kw*cin))
 	b := g.floatConst("bias", []int{cout}, 1) // the browser TFLite refuses a hybrid CONV_2D without one
 	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{batch, oh, ow, cout}, nil, nil)
-	act := g.floatAct()
-	g.note("hybrid conv in [%d %d %d %d] window %+v out %d scales %d act %v", batch, h, w, cin, wd, cout, len(fq.Scale), act)
-	g.b.Op(tflite.BuiltinOperatorCONV_2D, 1, opts(tflite.BuiltinOptionsConv2DOptions, &tflite.Conv2DOptionsT{
-		Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
-		FusedActivationFunction: act}), []int{x, f, b}, []int{y})
+	g.note("hybrid conv in [%d %d %d %d] out %d scales %d", batch, h, w, cin, cout, len(fq.Scale))
+	g.convOp(x, f, b, y, wd, 0)
 	g.finish(y)
 	return nil
 }
@@ -319,12 +303,7 @@ func genHybridDepthwise(g *gen) error {
 	g.noPoison = true
 	batch, h, w, cin, dm := g.intn(1, 2), g.intn(1, 8), g.intn(1, 8), g.intn(1, 4), g.intn(1, 3)
 	cout := cin * dm
-	wd := g.window(3, 2, 2)
-	oh, ow := outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
-	if oh < 1 || ow < 1 {
-		wd.pad = tflite.PaddingSAME
-		oh, ow = outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
-	}
+	wd, oh, ow := g.fitWindow(h, w)
 	x := g.floatInput("x", []int{batch, h, w, cin}, -3, 3)
 	fq := &tfbuild.Quant{Axis: 3}
 	for i := 0; i < cout; i++ {
@@ -333,11 +312,36 @@ func genHybridDepthwise(g *gen) error {
 	f := g.b.Tensor("w", tflite.TensorTypeINT8, []int{1, wd.kh, wd.kw, cout}, fq, g.weights(wd.kh*wd.kw*cout))
 	b := g.floatConst("bias", []int{cout}, 1)
 	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{batch, oh, ow, cout}, nil, nil)
-	act := g.floatAct()
-	g.note("hybrid depthwise in [%d %d %d %d] window %+v multiplier %d act %v", batch, h, w, cin, wd, dm, act)
-	g.b.Op(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, 1, opts(tflite.BuiltinOptionsDepthwiseConv2DOptions, &tflite.DepthwiseConv2DOptionsT{
-		Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
-		DepthMultiplier: int32(dm), FusedActivationFunction: act}), []int{x, f, b}, []int{y})
+	g.note("hybrid depthwise in [%d %d %d %d] multiplier %d", batch, h, w, cin, dm)
+	g.convOp(x, f, b, y, wd, dm)
 	g.finish(y)
 	return nil
+}
+
+// fitWindow draws a window (filters up to 3, strides up to 2, dilations up
+// to 2) for an h×w input and the output size, SAME if VALID does not fit.
+func (g *gen) fitWindow(h, w int) (wd window, oh, ow int) {
+	wd = g.window(3, 2, 2)
+	oh, ow = outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
+	if oh < 1 || ow < 1 {
+		wd.pad = tflite.PaddingSAME
+		oh, ow = outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
+	}
+	return wd, oh, ow
+}
+
+// convOp adds a float32 CONV_2D (mult 0) or DEPTHWISE_CONV_2D (depth
+// multiplier mult) x, f, b → y with window wd and a drawn activation.
+func (g *gen) convOp(x, f, b, y int, wd window, mult int) {
+	act := g.floatAct()
+	g.note("window %+v act %v", wd, act)
+	if mult == 0 {
+		g.b.Op(tflite.BuiltinOperatorCONV_2D, 1, opts(tflite.BuiltinOptionsConv2DOptions, &tflite.Conv2DOptionsT{
+			Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
+			FusedActivationFunction: act}), []int{x, f, b}, []int{y})
+		return
+	}
+	g.b.Op(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, 1, opts(tflite.BuiltinOptionsDepthwiseConv2DOptions, &tflite.DepthwiseConv2DOptionsT{
+		Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
+		DepthMultiplier: int32(mult), FusedActivationFunction: act}), []int{x, f, b}, []int{y})
 }

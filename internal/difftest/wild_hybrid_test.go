@@ -33,18 +33,8 @@ func TestWildHybridXNNPack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := engine.Load(model)
-			if err != nil {
-				t.Fatal(err)
-			}
-			taken, why := m.XNNPackDelegated()
-			for i, op := range m.Ops {
-				t.Logf("op %2d %-16s xnnpack=%v %s", i, op.Builtin, taken[i], why[i])
-			}
-			names, inputs := randomInputs(m, 3)
-			explainFloatOps(t, m, inputs[0])
-			checkXNNPack(t, o, name, model, names, inputs)
-			checkUnwritten(t, o, m, model, inputs[0])
+			m, inputs := compareWild(t, o, name, model)
+			checkUnwritten(t, o, m, model, inputs)
 		})
 	}
 }
@@ -100,40 +90,5 @@ func checkUnwritten(t *testing.T, o *oracle.Oracle, m *engine.Model, model []byt
 		t.Errorf("folded weights: %d of %d tensors compared; %s", out.Tensors, len(tensors), out.Report())
 	} else {
 		t.Logf("folded weights (TFLite's builtin DEQUANTIZE): %d tensors, %d elements equal TFLite", out.Tensors, out.Elements)
-	}
-}
-
-// explainFloatOps runs m under every profile with a trace and explains a
-// few elements of every op's output, checking each explained value (the
-// integer, or a float output's value) against the computed one.
-func explainFloatOps(t *testing.T, m *engine.Model, inputs [][]byte) {
-	t.Helper()
-	for _, p := range engine.Profiles() {
-		res, err := m.Run(inputs, engine.Options{Profile: p, Trace: true})
-		if err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		n := 0
-		for _, op := range m.Ops {
-			out := m.Tensors[op.Outputs[0]]
-			vals := engine.Values(out.Type, res.Tensors[out.Index])
-			for i := 0; i < len(vals); i += 1 + len(vals)/4 {
-				e, err := res.Explain(op.Index, i)
-				if err != nil {
-					t.Errorf("%s op %d (%s) element %d: %v", p, op.Index, op.Builtin, i, err)
-					continue
-				}
-				n++
-				got := float64(e.Value)
-				if out.Type == engine.Float32 {
-					got = e.Real
-				}
-				last := len(e.Steps) - 1
-				if last < 0 || e.Arithmetic == "" || got != vals[i] || (out.Type == engine.Float32 && e.Steps[last].Value != vals[i] && op.Builtin != "SOFTMAX") {
-					t.Errorf("%s op %d (%s) element %d: explained %v (%d steps, %q), computed %v", p, op.Index, op.Builtin, i, got, len(e.Steps), e.Arithmetic, vals[i])
-				}
-			}
-		}
-		t.Logf("%s: %d explanations equal the computed values", p, n)
 	}
 }
