@@ -64,6 +64,10 @@ type Op struct {
 	// Options are the op's builtin options as stored in the file (a
 	// *tflite.XxxOptionsT), nil when the op has none.
 	Options any `json:"options,omitempty"`
+	// CustomCode names a custom op (Builtin is then "CUSTOM:" + CustomCode);
+	// CustomOptions are its options as stored, usually a flexbuffer map.
+	CustomCode    string `json:"custom_code,omitempty"`
+	CustomOptions []byte `json:"-"`
 	// Params are the integer parameters the op's prepare step derived for
 	// the reference profile, a plain struct per op; the arithmetic uses
 	// exactly these numbers.
@@ -148,6 +152,9 @@ func SupportedOps() []string {
 		if d.prepare != nil {
 			s = append(s, c.String())
 		}
+	}
+	for name := range customOps {
+		s = append(s, "CUSTOM:"+name)
 	}
 	sort.Strings(s)
 	return s
@@ -363,7 +370,12 @@ func parse(b []byte, signature string) (m *Model, err error) {
 		op.code, op.Version = codes[ci].code, codes[ci].version
 		op.Builtin = op.code.String()
 		if op.code == tflite.BuiltinOperatorCUSTOM {
-			op.Builtin = "CUSTOM:" + codes[ci].custom
+			op.CustomCode = codes[ci].custom
+			op.Builtin = "CUSTOM:" + op.CustomCode
+			if err := p.vec(fmt.Sprintf("op %d (%s) custom_options", i, op.Builtin), fo.CustomOptionsLength(), 1); err != nil {
+				return nil, err
+			}
+			op.CustomOptions = fo.CustomOptionsBytes()
 		}
 		what := fmt.Sprintf("op %d (%s)", i, op.Builtin)
 		if op.Inputs, err = readIdx(what+" inputs", fo.InputsLength(), fo.Inputs); err != nil {

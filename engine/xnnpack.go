@@ -41,7 +41,7 @@ func planXNNPack(m *Model) (*plan, error) {
 		if op.Unsupported != "" {
 			continue
 		}
-		d := ops[op.code]
+		d := defOf(op)
 		if d.xnnpack == nil {
 			pl.why[op.Index] = "the XNNPACK delegate does not support " + op.Builtin
 			continue
@@ -70,7 +70,7 @@ func planXNNPack(m *Model) (*plan, error) {
 		}
 		c := &prepCtx{m: m, op: op, rounding: RoundDouble}
 		var k kernel
-		if b := ops[op.code].builtin; b != nil {
+		if b := defOf(op).builtin; b != nil {
 			if bk, err := b(c); err == nil {
 				k = bk
 			}

@@ -25,6 +25,7 @@ var wildUint8 = []struct {
 	{"mobilenet_v1_0.25_128_quant.tflite", nil},
 	{"deeplabv3_mnv2_dm05_pascal_quant.tflite", []string{"RESIZE_BILINEAR"}},
 	{"split_concat.tflite", nil},
+	{"coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite", []string{"CUSTOM:TFLite_Detection_PostProcess"}},
 }
 
 // TestWildUint8XNNPack compares the uint8 wild models with the real TFLite,
