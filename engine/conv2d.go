@@ -82,6 +82,9 @@ func prepareConv2D(c *prepCtx) (kernel, error) {
 	if err := c.sameShape(out, []int{p.Batches, p.OutH, p.OutW, p.OutC}); err != nil {
 		return nil, err
 	}
+	if in.Type == Float32 && filter.Type == Int8 && out.Type == Float32 { // hybrid
+		return prepareConv2DHybrid(c, p, o)
+	}
 	if p.ConvArith, err = c.convArith(in, filter, out, 0, p.OutC, o.FusedActivationFunction); err != nil {
 		return nil, err
 	}

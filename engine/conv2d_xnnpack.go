@@ -21,6 +21,9 @@ func xnnpackConv2D(c *prepCtx) (kernel, error) {
 	if o == nil {
 		o = &tflite.Conv2DOptionsT{}
 	}
+	if in := c.in(0); in != nil && in.Type == Float32 {
+		return xnnpackConv2DFloat(c, o) // conv2d_xnnpack_float.go
+	}
 	xo, allPadding, err := xnnConvOutput(c, o.FusedActivationFunction, 0, o.Padding, o.StrideH, o.StrideW, o.DilationHFactor, o.DilationWFactor)
 	if err != nil {
 		return nil, err

@@ -77,6 +77,9 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 	if err := c.sameShape(out, []int{p.Batches, p.OutH, p.OutW, p.OutC}); err != nil {
 		return nil, err
 	}
+	if in.Type == Float32 && filter.Type == Int8 && out.Type == Float32 { // hybrid
+		return prepareDepthwiseConv2DHybrid(c, p, o)
+	}
 	qc := *c
 	if in.Type == Uint8 {
 		qc.rounding = RoundDouble // DepthwiseConvRound<kAwayFromZero> in every build

@@ -74,6 +74,8 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 	}
 	wantBias := map[DType]DType{Float32: Float32, Int8: Int32, Uint8: Int32, Int16: Int64}
 	switch {
+	case in.Type == Float32 && filter.Type == Int8 && out.Type == Float32: // hybrid
+		return prepareFullyConnectedHybrid(c, p, o, act)
 	case in.Type == Float32 && filter.Type == Float32 && out.Type == Float32:
 		p.FloatMin, p.FloatMax = floatActivation(act)
 	case (in.Type == Int8 && filter.Type == Int8 && out.Type == Int8) ||

@@ -32,7 +32,7 @@ func xnnpackFullyConnected(c *prepCtx) (kernel, error) {
 	}
 	in, filter, bias, out := c.in(0), c.in(1), c.in(2), c.out(0)
 	if in != nil && in.Type == Float32 {
-		return xnnFullyConnectedFloat(in, filter, bias, out, o.FusedActivationFunction)
+		return xnnFullyConnectedFloat(c.m, in, filter, bias, out, o.FusedActivationFunction)
 	}
 	xo, err := xnnGemmOutput(in, filter, bias, out, 0, false, o.FusedActivationFunction)
 	if err != nil {
@@ -59,30 +59,39 @@ type xnnFCFloat struct {
 	out              int
 }
 
-func xnnFullyConnectedFloat(in, filter, bias, out *Tensor, act tflite.ActivationFunctionType) (kernel, error) {
+func xnnFullyConnectedFloat(m *Model, in, filter, bias, out *Tensor, act tflite.ActivationFunctionType) (kernel, error) {
 	if filter == nil || filter.Type != Float32 || out.Type != Float32 || len(filter.Shape) != 2 || filter.Shape[1] <= 0 {
 		return nil, fmt.Errorf("the XNNPACK delegate takes float32 FULLY_CONNECTED with float32 weights only")
 	}
-	if !filter.Const || (bias != nil && (!bias.Const || bias.Type != Float32)) {
+	if !xnnStatic(m, filter) || (bias != nil && (!xnnStatic(m, bias) || bias.Type != Float32)) {
 		return nil, fmt.Errorf("the weights or bias are not constant (XNNPACK needs static weights)")
 	}
-	k := &xnnFCFloat{Min: float32(math.Inf(-1)), Max: float32(math.Inf(1)), channels: filter.Shape[0], depth: filter.Shape[1],
+	k := &xnnFCFloat{channels: filter.Shape[0], depth: filter.Shape[1],
 		in: in.Index, filter: filter.Index, bias: -1, out: out.Index}
 	if bias != nil {
 		k.bias = bias.Index
 	}
+	var err error
+	k.Min, k.Max, err = xnnFloatActivation(act)
+	return k, err
+}
+
+// xnnFloatActivation is the clamp XNNPACK applies for a fused activation
+// of a float32 op.
+func xnnFloatActivation(act tflite.ActivationFunctionType) (lo, hi float32, err error) {
+	lo, hi = float32(math.Inf(-1)), float32(math.Inf(1))
 	switch act {
 	case tflite.ActivationFunctionTypeNONE:
 	case tflite.ActivationFunctionTypeRELU:
-		k.Min = 0
+		lo = 0
 	case tflite.ActivationFunctionTypeRELU_N1_TO_1:
-		k.Min, k.Max = -1, 1
+		lo, hi = -1, 1
 	case tflite.ActivationFunctionTypeRELU6:
-		k.Min, k.Max = 0, 6
+		lo, hi = 0, 6
 	default:
-		return nil, fmt.Errorf("fused activation %v is not supported by the XNNPACK delegate", act)
+		return 0, 0, fmt.Errorf("fused activation %v is not supported by the XNNPACK delegate", act)
 	}
-	return k, nil
+	return lo, hi, nil
 }
 
 // sum is output (b, c) before the clamp.

@@ -181,10 +181,26 @@ func TestDequantize(t *testing.T) {
 			ins:     []tt{q8([]int{1}, 1, 0, 1)},
 			out:     tt{typ: tflite.TensorTypeINT8, shape: []int{1}, q: tfbuild.Q(1, 0)},
 			wantErr: "not supported"},
-		{name: "per-channel",
-			ins:     []tt{{typ: tflite.TensorTypeINT8, shape: []int{2}, q: &tfbuild.Quant{Scale: []float32{1, 2}, ZeroPoint: []int64{0, 0}}, feed: tfbuild.I8(1, 2)}},
+		// PerChannelDequantize: (q − zp[c])·scale[c] along the quantized
+		// dimension (weight-only models).
+		{name: "per-channel axis 0",
+			ins:  []tt{{typ: tflite.TensorTypeINT8, shape: []int{2, 3}, q: &tfbuild.Quant{Scale: []float32{0.5, 2}, ZeroPoint: []int64{1, -3}}, feed: tfbuild.I8(1, 3, -1, 0, -3, 5)}},
+			out:  tt{typ: f, shape: []int{2, 3}},
+			want: tfbuild.F32(0, 1, -1, 6, 0, 16)},
+		{name: "per-channel axis 1",
+			ins:  []tt{{typ: tflite.TensorTypeINT8, shape: []int{2, 2}, q: &tfbuild.Quant{Scale: []float32{1, 0.25}, ZeroPoint: []int64{0, 0}, Axis: 1}, feed: tfbuild.I8(4, 4, 8, 8)}},
+			out:  tt{typ: f, shape: []int{2, 2}},
+			want: tfbuild.F32(4, 1, 8, 2)},
+		{name: "per-channel uint8",
+			ins:     []tt{{typ: tflite.TensorTypeUINT8, shape: []int{2}, q: &tfbuild.Quant{Scale: []float32{1, 2}, ZeroPoint: []int64{0, 0}}, feed: []byte{1, 2}}},
 			out:     tt{typ: f, shape: []int{2}},
 			wantErr: "per-channel"},
+		// float16 → float32 is exact: 1, −2, the largest half, the
+		// smallest subnormal 2^−24.
+		{name: "float16",
+			ins:  []tt{{typ: tflite.TensorTypeFLOAT16, shape: []int{4}, feed: []byte{0x00, 0x3c, 0x00, 0xc0, 0xff, 0x7b, 0x01, 0x00}}},
+			out:  tt{typ: f, shape: []int{4}},
+			want: tfbuild.F32(1, -2, 65504, 1.0/(1<<24))},
 		{name: "shape",
 			ins:     []tt{q8([]int{2}, 1, 0, 1, 2)},
 			out:     tt{typ: f, shape: []int{3}},

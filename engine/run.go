@@ -41,7 +41,10 @@ type OpTrace struct {
 	// Acc holds, for FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D,
 	// TRANSPOSE_CONV, SVDF and quantized BATCH_MATMUL, the int32 (int64 for 16x8) accumulator of every output
 	// element after the bias and before requantization, in output order.
-	Acc []int64 `json:"acc,omitempty"`
+	// For hybrid ops (float32 input, int8 weights) Acc holds the integer
+	// dot products and Hybrid the on-the-fly quantization of the input.
+	Acc    []int64      `json:"acc,omitempty"`
+	Hybrid *HybridTrace `json:"hybrid,omitempty"`
 }
 
 // run is the state of one evaluation, passed to the kernels.

@@ -21,6 +21,7 @@ const (
 	Int8    = DType(tflite.TensorTypeINT8)
 	// Complex64 is a pair of float32, real then imaginary (RFFT2D's output).
 	Complex64 = DType(tflite.TensorTypeCOMPLEX64)
+	Float16   = DType(tflite.TensorTypeFLOAT16) // IEEE half (float16.go)
 )
 
 var dtypeInfo = map[DType]struct {
@@ -35,6 +36,7 @@ var dtypeInfo = map[DType]struct {
 	Int16:     {"int16", 2},
 	Int8:      {"int8", 1},
 	Complex64: {"complex64", 8},
+	Float16:   {"float16", 2},
 }
 
 // String returns the lower-case type name, "int8", "float32", ….
@@ -170,6 +172,13 @@ func Values(t DType, b []byte) []float64 {
 	if t == Float32 {
 		out := make([]float64, len(b)/4)
 		for i, v := range AsFloat32(b) {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	if t == Float16 {
+		out := make([]float64, len(b)/2)
+		for i, v := range AsFloat16(b) {
 			out[i] = float64(v)
 		}
 		return out

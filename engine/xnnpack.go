@@ -151,6 +151,9 @@ func tfliteRefuses(m *Model, op *Op) string {
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && opTensor(m, op, 2) == nil {
 			return "int8 " + op.Builtin + " without bias (\"Tensor at index 2 was optional but was expected\")"
 		}
+		if in, f := opTensor(m, op, 0), opTensor(m, op, 1); in != nil && f != nil && in.Type == Float32 && f.Type == Int8 && opTensor(m, op, 2) == nil {
+			return "hybrid " + op.Builtin + " without bias (\"Tensor at index 2 was optional but was expected\")"
+		}
 	case tflite.BuiltinOperatorDIV:
 		if out := m.Tensors[op.Outputs[0]]; out.Type == Int8 || out.Type == Int16 {
 			return fmt.Sprintf("DIV of %v (\"Div only supports FLOAT32, INT32 and quantized UINT8 now\"; TFLite Micro has int8 DIV)", out.Type)
@@ -345,10 +348,16 @@ func xnnConvOutput(c *prepCtx, act tflite.ActivationFunctionType, axis int, pad 
 	if o, err = xnnGemmOutput(in, filter, bias, c.out(0), axis, true, act); err != nil {
 		return nil, false, err
 	}
-	allPadding = pad == tflite.PaddingSAME && len(in.Shape) == 4 && len(filter.Shape) == 4 && !(filter.Shape[1] == 1 && filter.Shape[2] == 1) &&
+	return o, xnnAllPadding(pad, in, filter, sh, sw, dh, dw), nil
+}
+
+// xnnAllPadding reports whether XNNPACK's SAME padding makes every tap of
+// a convolution read the padding (xnnSamePaddingWraps); 1×1 filters are
+// exempt.
+func xnnAllPadding(pad tflite.Padding, in, filter *Tensor, sh, sw, dh, dw int32) bool {
+	return pad == tflite.PaddingSAME && len(in.Shape) == 4 && len(filter.Shape) == 4 && !(filter.Shape[1] == 1 && filter.Shape[2] == 1) &&
 		(xnnSamePaddingWraps(in.Shape[1], filter.Shape[1], int(sh), int(max(dh, 1))) ||
 			xnnSamePaddingWraps(in.Shape[2], filter.Shape[2], int(sw), int(max(dw, 1))))
-	return o, allPadding, nil
 }
 
 // xnnSamePaddingWraps reports whether XNNPACK's TensorFlow-SAME padding

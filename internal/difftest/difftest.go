@@ -76,6 +76,10 @@ type Outcome struct {
 	// disagrees with it.
 	Profiled   bool
 	Delegation []string
+	// Unwritten lists the tensors not compared because the browser TFLite
+	// never writes them (engine.Model.XNNPackUnwritten: weights the XNNPACK
+	// delegate dequantizes once inside itself).
+	Unwritten []int
 }
 
 // MaxDiffs bounds Outcome.Diffs.
@@ -121,7 +125,15 @@ func Check(o *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
 			}
 		}
 	}
+	var unwritten []bool
+	if p == engine.XNNPack {
+		unwritten = m.XNNPackUnwritten()
+	}
 	for _, ot := range outs[len(outs)-len(written):] {
+		if unwritten != nil && unwritten[ot.Tensor] {
+			out.Unwritten = append(out.Unwritten, ot.Tensor)
+			continue
+		}
 		if err := out.compare(m, producer, ot.Tensor, ot.Data, res.Tensors[ot.Tensor]); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// xnnConv2DFloat is a float32 CONV_2D under the browser TFLite's XNNPACK
+// delegate (f32 IGEMM/GEMM microkernels, WebAssembly SIMD, no fused
+// multiply-add): each output starts from its bias and adds the products
+// input·filter tap by tap in filter order (fy, fx, i), each product and sum
+// rounded to float32; with one input and one output channel per group and
+// 3, 4, 9 or 25 taps XNNPACK runs a depthwise microkernel instead, whose taps go column by
+// column (fx outer, fy inner). A tap in the padding reads XNNPACK's zero
+// buffer, so it adds 0·filter. Then the clamp of the fused activation. The filter and
+// bias must be static (constants, or weights the delegate dequantizes:
+// xnnStatic). TFLite's reference kernel adds the bias last and skips the
+// padding.
+type xnnConv2DFloat struct {
+	*Conv2DParams
+	Min float32 `json:"xnnpack_min"`
+	Max float32 `json:"xnnpack_max"`
+}
+
+func xnnpackConv2DFloat(c *prepCtx, o *tflite.Conv2DOptionsT) (kernel, error) {
+	filter, bias, out := c.in(1), c.in(2), c.out(0)
+	if filter == nil || filter.Type != Float32 || out.Type != Float32 {
+		return nil, fmt.Errorf("the XNNPACK delegate takes float32 CONV_2D with float32 weights only")
+	}
+	if bias == nil || bias.Type != Float32 {
+		return nil, fmt.Errorf("CONV_2D without a float32 bias is not supported by the XNNPACK delegate")
+	}
+	if !xnnStatic(c.m, filter) || !xnnStatic(c.m, bias) {
+		return nil, fmt.Errorf("the filter or bias is not constant (XNNPACK needs static weights)")
+	}
+	lo, hi, err := xnnFloatActivation(o.FusedActivationFunction)
+	if err != nil {
+		return nil, err
+	}
+	k, err := prepareConv2D(c)
+	if err != nil {
+		return nil, err
+	}
+	p := k.(*Conv2DParams)
+	p.AllPadding = xnnAllPadding(o.Padding, c.in(0), filter, o.StrideH, o.StrideW, o.DilationHFactor, o.DilationWFactor)
+	return &xnnConv2DFloat{Conv2DParams: p, Min: lo, Max: hi}, nil
+}
+
+// sum is output element i before the clamp.
+func (k *xnnConv2DFloat) sum(in, w, bias []float32, i int) float32 {
+	b, y, x, c := nhwc(i, k.OutH, k.OutW, k.OutC)
+	g := c / (k.OutC / k.Groups)
+	acc := bias[c]
+	// One input and one output channel per group, and a window of 3, 4, 9
+	// or 25 taps (a depthwise microkernel's tile): XNNPACK runs the
+	// depthwise microkernel, whose taps go column by column (fx outer, fy
+	// inner).
+	n := k.FilterH * k.FilterW
+	dw := k.FilterC == 1 && k.OutC == k.Groups && (n == 3 || n == 4 || n == 9 || n == 25)
+	for t := 0; t < n; t++ {
+		fy, fx := t/k.FilterW, t%k.FilterW
+		if dw {
+			fy, fx = t%k.FilterH, t/k.FilterH
+		}
+		{
+			iy := y*k.StrideH - k.PadH + fy*k.DilationH
+			ix := x*k.StrideW - k.PadW + fx*k.DilationW
+			ws := w[((c*k.FilterH+fy)*k.FilterW+fx)*k.FilterC:][:k.FilterC]
+			if k.AllPadding || iy < 0 || iy >= k.InH || ix < 0 || ix >= k.InW {
+				for _, v := range ws {
+					acc += float32(0 * v)
+				}
+				continue
+			}
+			xs := in[((b*k.InH+iy)*k.InW+ix)*k.InC+g*k.FilterC:][:k.FilterC]
+			for j, v := range xs {
+				acc += float32(v * ws[j])
+			}
+		}
+	}
+	return acc
+}
+
+func (k *xnnConv2DFloat) eval(r *run, op *Op) error {
+	in, w, bias, out := r.f32(k.in), r.f32(k.filter), r.f32(k.bias), r.f32(k.out)
+	for i := range out {
+		out[i] = min(max(k.sum(in, w, bias, i), k.Min), k.Max)
+	}
+	return nil
+}
+
+func (k *xnnConv2DFloat) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	acc := k.sum(AsFloat32(res.Tensors[k.in]), AsFloat32(res.Tensors[k.filter]), AsFloat32(res.Tensors[k.bias]), index)
+	v := min(max(acc, k.Min), k.Max)
+	return &Explanation{Steps: []Step{
+		{"sum", fmt.Sprintf("acc = bias[%d], then += input·filter tap by tap (fy, fx, i), padding taps adding 0·filter, each product and sum rounded to float32", index%k.OutC), float64(acc)},
+		{"clamp", fmt.Sprintf("clamp(%.9g, %g, %g)", acc, k.Min, k.Max), float64(v)},
+	}, Arithmetic: "XNNPACK f32 IGEMM: bias first, then products added in filter order, float32 throughout"}, nil
+}
