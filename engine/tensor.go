@@ -19,19 +19,23 @@ const (
 	Bool    = DType(tflite.TensorTypeBOOL)
 	Int16   = DType(tflite.TensorTypeINT16)
 	Int8    = DType(tflite.TensorTypeINT8)
+	// Resource is a resource handle (VAR_HANDLE's output): the variable's
+	// int32 id, as TFLite stores it.
+	Resource = DType(tflite.TensorTypeRESOURCE)
 )
 
 var dtypeInfo = map[DType]struct {
 	name string
 	size int
 }{
-	Float32: {"float32", 4},
-	Int32:   {"int32", 4},
-	Uint8:   {"uint8", 1},
-	Int64:   {"int64", 8},
-	Bool:    {"bool", 1},
-	Int16:   {"int16", 2},
-	Int8:    {"int8", 1},
+	Float32:  {"float32", 4},
+	Int32:    {"int32", 4},
+	Uint8:    {"uint8", 1},
+	Int64:    {"int64", 8},
+	Bool:     {"bool", 1},
+	Int16:    {"int16", 2},
+	Int8:     {"int8", 1},
+	Resource: {"resource", 4},
 }
 
 // String returns the lower-case type name, "int8", "float32", ….
