@@ -51,11 +51,12 @@ type OpTrace struct {
 
 // run is the state of one evaluation, passed to the kernels.
 type run struct {
-	m    *Model
-	p    Profile
-	st   *State // the model's state under p
-	vals [][]byte
-	tr   *OpTrace // current op's record; nil when not tracing
+	m     *Model
+	p     Profile
+	st    *State // the model's state under p
+	depth int    // how deep in subgraph calls (subgraphs.go)
+	vals  [][]byte
+	tr    *OpTrace // current op's record; nil when not tracing
 }
 
 // Run performs one inference. inputs[i] holds the raw little-endian bytes of

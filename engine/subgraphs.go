@@ -97,13 +97,21 @@ func (r *run) called(i int) (*Model, error) {
 	return g, nil
 }
 
+// maxCallDepth bounds how deep subgraphs may call each other (CALL_ONCE
+// inside an init subgraph, nested WHILE and IF), so a model whose subgraphs
+// call each other in a cycle fails instead of exhausting the stack.
+const maxCallDepth = 32
+
 // call runs subgraph g with the run's profile and state: inputs are copied
 // into its input tensors, and it returns the values of its tensors.
 func (r *run) call(g *Model, inputs [][]byte) ([][]byte, error) {
 	if len(inputs) != len(g.Inputs) {
 		return nil, fmt.Errorf("subgraph %d has %d inputs, got %d", g.Subgraph, len(g.Inputs), len(inputs))
 	}
-	c := &run{m: g, p: r.p, st: r.st, vals: g.newValues(nil)}
+	if r.depth >= maxCallDepth {
+		return nil, fmt.Errorf("subgraph %d: subgraphs call each other more than %d deep", g.Subgraph, maxCallDepth)
+	}
+	c := &run{m: g, p: r.p, st: r.st, depth: r.depth + 1, vals: g.newValues(nil)}
 	for i, ti := range g.Inputs {
 		if len(inputs[i]) != len(c.vals[ti]) {
 			return nil, fmt.Errorf("subgraph %d input %d (%v) needs %d bytes, got %d", g.Subgraph, i, g.Tensors[ti], len(c.vals[ti]), len(inputs[i]))
