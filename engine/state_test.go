@@ -9,37 +9,13 @@ import (
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-// statefulOpts are the option tables of the stateful ops.
-func varHandleOpts(name string) *tflite.BuiltinOptionsT {
-	return &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsVarHandleOptions, Value: &tflite.VarHandleOptionsT{SharedName: name}}
-}
-
 func callOnceOpts(i int32) *tflite.BuiltinOptionsT {
 	return &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsCallOnceOptions, Value: &tflite.CallOnceOptionsT{InitSubgraphIndex: i}}
 }
 
-// runningSum builds sum += x (float32 [2]) in a resource variable "sum",
-// which the init subgraph (index 1) sets to init; edit changes the builder
-// before it is serialized (for the error cases).
+// runningSum is tfbuild.RunningSum, changed by edit (for the error cases).
 func runningSum(init []float32, edit func(b *tfbuild.Builder)) []byte {
-	f32, res := tflite.TensorTypeFLOAT32, tflite.TensorTypeRESOURCE
-	b := tfbuild.New()
-	x := b.Tensor("x", f32, []int{2}, nil, nil)
-	h := b.Tensor("h", res, nil, nil, nil)
-	old := b.Tensor("old", f32, []int{2}, nil, nil)
-	sum := b.Tensor("sum", f32, []int{2}, nil, nil)
-	b.Inputs(x)
-	b.Outputs(sum)
-	b.Op(tflite.BuiltinOperatorCALL_ONCE, 0, callOnceOpts(1), nil, nil)
-	b.Op(tflite.BuiltinOperatorVAR_HANDLE, 0, varHandleOpts("sum"), nil, []int{h})
-	b.Op(tflite.BuiltinOperatorREAD_VARIABLE, 0, nil, []int{h}, []int{old})
-	b.Op(tflite.BuiltinOperatorADD, 0, addOpts(actNone), []int{old, x}, []int{sum})
-	b.Op(tflite.BuiltinOperatorASSIGN_VARIABLE, 0, nil, []int{h, sum}, nil)
-	b.Subgraph("init")
-	ih := b.Tensor("h", res, nil, nil, nil)
-	v := b.Tensor("init", f32, []int{2}, nil, tfbuild.F32(init...))
-	b.Op(tflite.BuiltinOperatorVAR_HANDLE, 0, varHandleOpts("sum"), nil, []int{ih})
-	b.Op(tflite.BuiltinOperatorASSIGN_VARIABLE, 0, nil, []int{ih, v}, nil)
+	b := tfbuild.RunningSum(init)
 	if edit != nil {
 		edit(b)
 	}
