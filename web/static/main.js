@@ -8,6 +8,7 @@ import { preprocess } from './preprocess.js';
 import { renderPredictions } from './predictions.js';
 import { renderOps, renderDetails, markElement } from './inspector.js';
 import { renderExplanation } from './explain.js';
+import { renderState } from './state.js';
 import { isImageInput, renderInputs } from './inputs.js';
 import { numbers, real, quantize, numElements, formatCount, modelSummary } from './tensors.js';
 import { encodeState, decodeState, packStrokes, toBase64Url, sha256Hex, MAX_EMBED, ShareError } from './share.js';
@@ -187,6 +188,7 @@ function diffs() {
   const d = {};
   for (const op of state.model.ops) {
     const ti = op.outputs[0];
+    if (ti === undefined) continue; // CALL_ONCE, ASSIGN_VARIABLE
     const a = state.run.tensors[ti], b = state.runB.tensors[ti];
     let n = 0;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
@@ -196,7 +198,7 @@ function diffs() {
 }
 
 function diffMask(ti) {
-  if (!state.runB) return null;
+  if (!state.runB || ti === undefined) return null;
   const t = state.model.tensors[ti];
   const a = numbers(t.type, state.run.tensors[ti]), b = numbers(t.type, state.runB.tensors[ti]);
   return Array.from(a, (x, i) => x !== b[i]);
@@ -212,10 +214,23 @@ function renderAll(wall = lastWall) {
   const engineMs = r.trace ? r.trace.reduce((a, t) => a + t.nanos, 0) / 1e6 : r.ms;
   $('#timing').textContent = `inference: ${engineMs.toFixed(2)} ms in the engine, ${r.ms.toFixed(2)} ms in the worker, ${wall.toFixed(1)} ms round trip (trace on, profile ${state.profile})`;
   renderOps($('#ops'), m, { trace: r.trace, diffs: diffs(), selected: state.op, onSelect: selectOp });
+  renderState($('#ops-panel'), r.state, { profile: state.profile, onReset: resetState });
   if (state.op !== null && state.op < m.ops.length) {
     renderDetails($('#tensor-details'), m, state.op, r, { onElement: selectElem, diff: diffMask(m.ops[state.op].outputs[0]), runB: state.runB, profile: state.profile, profileB: state.profileB });
     if (state.elem !== null) selectElem(state.elem);
   }
+}
+
+// resetState brings a stateful model's state back to its initial value
+// and runs the current input from there.
+async function resetState() {
+  try {
+    await engine.reset();
+  } catch (e) {
+    showError(`Reset failed: ${e.message}`);
+    return;
+  }
+  classify();
 }
 
 function selectOp(i) {

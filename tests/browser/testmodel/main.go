@@ -43,6 +43,7 @@ func main() {
 	write(filepath.Join(*out, "image_int8.tflite"), imageModel())
 	write(filepath.Join(*out, "wide_int8.tflite"), wideModel())
 	write(filepath.Join(*out, "custom_op_int8.tflite"), customOpModel())
+	write(filepath.Join(*out, "stateful_float.tflite"), tfbuild.RunningSum([]float32{1}).Bytes())
 	if *huge {
 		write(filepath.Join(*out, "huge_int8.tflite"), hugeModel())
 		write(filepath.Join(*out, "trace_heavy_int8.tflite"), traceHeavyModel())
