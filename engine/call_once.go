@@ -36,7 +36,13 @@ func prepareCallOnce(c *prepCtx) (kernel, error) {
 
 func (p *CallOnceParams) eval(r *run, op *Op) error {
 	if r.st.initialized[p.InitSubgraph] {
+		if r.tr != nil {
+			r.tr.Note = fmt.Sprintf("init subgraph %d already ran for this state; nothing to do", p.InitSubgraph)
+		}
 		return nil
+	}
+	if r.tr != nil {
+		r.tr.Note = fmt.Sprintf("ran init subgraph %d (first run since load or reset)", p.InitSubgraph)
 	}
 	g, err := r.called(p.InitSubgraph)
 	if err != nil {
@@ -45,7 +51,7 @@ func (p *CallOnceParams) eval(r *run, op *Op) error {
 	if len(g.Inputs) != 0 || len(g.Outputs) != 0 {
 		return fmt.Errorf("init subgraph %d has %d inputs and %d outputs; CALL_ONCE needs none", p.InitSubgraph, len(g.Inputs), len(g.Outputs))
 	}
-	if _, err := r.call(g, nil); err != nil {
+	if _, _, err := r.call(g, nil, nil); err != nil {
 		return err
 	}
 	r.st.initialized[p.InitSubgraph] = true

@@ -47,6 +47,9 @@ type OpTrace struct {
 	// TRANSPOSE_CONV and SVDF, the int32 (int64 for 16x8) accumulator of every output
 	// element after the bias and before requantization, in output order.
 	Acc []int64 `json:"acc,omitempty"`
+	// Note says what a control-flow op did: which IF branch ran, how many
+	// times a WHILE body ran, whether CALL_ONCE ran its init subgraph.
+	Note string `json:"note,omitempty"`
 }
 
 // run is the state of one evaluation, passed to the kernels.

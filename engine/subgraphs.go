@@ -102,24 +102,66 @@ func (r *run) called(i int) (*Model, error) {
 // call each other in a cycle fails instead of exhausting the stack.
 const maxCallDepth = 32
 
-// call runs subgraph g with the run's profile and state: inputs are copied
-// into its input tensors, and it returns the values of its tensors.
-func (r *run) call(g *Model, inputs [][]byte) ([][]byte, error) {
-	if len(inputs) != len(g.Inputs) {
-		return nil, fmt.Errorf("subgraph %d has %d inputs, got %d", g.Subgraph, len(g.Inputs), len(inputs))
+// call runs subgraph g with the run's profile and state on vals, the
+// values of tensors srcs (copied into g's inputs, which must have their
+// types and sizes: int8scope's shapes are fixed at load, where TFLite would
+// resize the callee's inputs), and returns g's outputs: their tensors and
+// values.
+func (r *run) call(g *Model, srcs []*Tensor, vals [][]byte) ([]*Tensor, [][]byte, error) {
+	if len(srcs) != len(g.Inputs) {
+		return nil, nil, fmt.Errorf("subgraph %d has %d inputs, the op passes %d", g.Subgraph, len(g.Inputs), len(srcs))
 	}
 	if r.depth >= maxCallDepth {
-		return nil, fmt.Errorf("subgraph %d: subgraphs call each other more than %d deep", g.Subgraph, maxCallDepth)
+		return nil, nil, fmt.Errorf("subgraph %d: subgraphs call each other more than %d deep", g.Subgraph, maxCallDepth)
 	}
 	c := &run{m: g, p: r.p, st: r.st, depth: r.depth + 1, vals: g.newValues(nil)}
 	for i, ti := range g.Inputs {
-		if len(inputs[i]) != len(c.vals[ti]) {
-			return nil, fmt.Errorf("subgraph %d input %d (%v) needs %d bytes, got %d", g.Subgraph, i, g.Tensors[ti], len(c.vals[ti]), len(inputs[i]))
+		if err := sameValue(srcs[i], g.Tensors[ti]); err != nil {
+			return nil, nil, fmt.Errorf("subgraph %d input %d: %w", g.Subgraph, i, err)
 		}
-		copy(c.vals[ti], inputs[i])
+		copy(c.vals[ti], vals[i])
 	}
 	if err := c.exec(nil); err != nil {
-		return nil, fmt.Errorf("subgraph %d: %w", g.Subgraph, err)
+		return nil, nil, fmt.Errorf("subgraph %d: %w", g.Subgraph, err)
 	}
-	return c.vals, nil
+	ts := make([]*Tensor, len(g.Outputs))
+	outs := make([][]byte, len(g.Outputs))
+	for i, ti := range g.Outputs {
+		ts[i], outs[i] = g.Tensors[ti], c.vals[ti]
+	}
+	return ts, outs, nil
+}
+
+// tensorsOf returns r.m's tensors ts (indices) and their values.
+func (r *run) tensorsOf(ts []int) ([]*Tensor, [][]byte) {
+	srcs := make([]*Tensor, len(ts))
+	vals := make([][]byte, len(ts))
+	for i, t := range ts {
+		srcs[i], vals[i] = r.m.Tensors[t], r.vals[t]
+	}
+	return srcs, vals
+}
+
+// sameValue checks that a value of tensor src fits tensor dst: the same
+// type and number of elements.
+func sameValue(src, dst *Tensor) error {
+	if src.Type != dst.Type || src.NumElements() != dst.NumElements() {
+		return fmt.Errorf("%v does not fit %v (int8scope needs the same type and size: its shapes are fixed at load)", src, dst)
+	}
+	return nil
+}
+
+// setOutputs copies vals, the values of tensors srcs (a subgraph's
+// outputs), into op's outputs.
+func (r *run) setOutputs(op *Op, srcs []*Tensor, vals [][]byte) error {
+	if len(srcs) != len(op.Outputs) {
+		return fmt.Errorf("the subgraph has %d outputs, the op %d", len(srcs), len(op.Outputs))
+	}
+	for i, ti := range op.Outputs {
+		if err := sameValue(srcs[i], r.m.Tensors[ti]); err != nil {
+			return fmt.Errorf("output %d: %w", i, err)
+		}
+		copy(r.vals[ti], vals[i])
+	}
+	return nil
 }

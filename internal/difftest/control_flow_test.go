@@ -1,0 +1,177 @@
+package difftest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/engine/tfbuild"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+var (
+	qx = tfbuild.Q(0.3, -3)
+	qy = tfbuild.Q(0.2, 5)
+	qz = tfbuild.Q(0.2, 5)
+)
+
+// ifModel: z = IF(cond, x, y) with then = ADD(x, y) (subgraph 1) and
+// else = SUB(x, y) (subgraph 2), int8 [1,4] (x and y of different scales).
+func ifModel() []byte {
+	i8 := tflite.TensorTypeINT8
+	b := tfbuild.New()
+	cond := b.Tensor("cond", tflite.TensorTypeBOOL, []int{1}, nil, nil)
+	x := b.Tensor("x", i8, []int{1, 4}, qx, nil)
+	y := b.Tensor("y", i8, []int{1, 4}, qy, nil)
+	z := b.Tensor("z", i8, []int{1, 4}, qz, nil)
+	b.Inputs(cond, x, y)
+	b.Outputs(z)
+	b.Op(tflite.BuiltinOperatorIF, 0, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsIfOptions,
+		Value: &tflite.IfOptionsT{ThenSubgraphIndex: 1, ElseSubgraphIndex: 2}}, []int{cond, x, y}, []int{z})
+	for _, br := range []struct {
+		name string
+		code tflite.BuiltinOperator
+		opts *tflite.BuiltinOptionsT
+	}{
+		{"then", tflite.BuiltinOperatorADD, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsAddOptions, Value: &tflite.AddOptionsT{}}},
+		{"else", tflite.BuiltinOperatorSUB, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsSubOptions, Value: &tflite.SubOptionsT{}}},
+	} {
+		b.Subgraph(br.name)
+		a := b.Tensor("a", i8, []int{1, 4}, qx, nil)
+		c := b.Tensor("b", i8, []int{1, 4}, qy, nil)
+		o := b.Tensor("o", i8, []int{1, 4}, qz, nil)
+		b.Inputs(a, c)
+		b.Outputs(o)
+		b.Op(br.code, 0, br.opts, []int{a, c}, []int{o})
+	}
+	return b.Bytes()
+}
+
+// whileModel: loop variables (b0, b1, b2 bool [1], x int8 [1,4]); cond
+// (subgraph 1) is b0; the body (subgraph 2) shifts the bools,
+// (b0, b1, b2) ← (b1, b2, b2), and doubles x with a quantized ADD(x, x)
+// (it saturates). The body runs as many times as b0, b1, b2 start with
+// true (never all three). Outputs: the last x and b0.
+func whileModel() []byte {
+	i8, bl := tflite.TensorTypeINT8, tflite.TensorTypeBOOL
+	vars := func(b *tfbuild.Builder) []int {
+		return []int{b.Tensor("b0", bl, []int{1}, nil, nil), b.Tensor("b1", bl, []int{1}, nil, nil),
+			b.Tensor("b2", bl, []int{1}, nil, nil), b.Tensor("x", i8, []int{1, 4}, qx, nil)}
+	}
+	b := tfbuild.New()
+	in := vars(b)
+	out := vars(b)
+	b.Inputs(in...)
+	b.Outputs(out[3], out[0])
+	b.Op(tflite.BuiltinOperatorWHILE, 0, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsWhileOptions,
+		Value: &tflite.WhileOptionsT{CondSubgraphIndex: 1, BodySubgraphIndex: 2}}, in, out)
+	b.Subgraph("cond")
+	c := vars(b)
+	b.Inputs(c...)
+	b.Outputs(c[0])
+	b.Subgraph("body")
+	d := vars(b)
+	y := b.Tensor("x2", i8, []int{1, 4}, qx, nil)
+	b.Inputs(d...)
+	b.Outputs(d[1], d[2], d[2], y)
+	b.Op(tflite.BuiltinOperatorADD, 0, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsAddOptions, Value: &tflite.AddOptionsT{}},
+		[]int{d[3], d[3]}, []int{y})
+	return b.Bytes()
+}
+
+// randI8 returns n int8 values in [-r, r] (mostly unsaturated sums).
+func randI8(rng *rand.Rand, n, r int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(int8(rng.IntN(2*r+1) - r))
+	}
+	return b
+}
+
+func boolByte(v bool) []byte {
+	if v {
+		return []byte{1}
+	}
+	return []byte{0}
+}
+
+// controlFlowCases returns the IF and WHILE models with inputs that take
+// every branch and 0, 1 and 2 iterations.
+func controlFlowCases() []*Case {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var cs []*Case
+	for i := range 60 {
+		cs = append(cs, &Case{Gen: "IF", Seed: int64(i), Desc: fmt.Sprintf("cond %v", i%2 == 0), Model: ifModel(),
+			Inputs: [][]byte{boolByte(i%2 == 0), randI8(rng, 4, 60), randI8(rng, 4, 60)}})
+	}
+	for i, bs := range [][3]bool{{false, true, true}, {true, false, false}, {true, false, true}, {true, true, false}} {
+		for j := range 10 {
+			cs = append(cs, &Case{Gen: "WHILE", Seed: int64(10*i + j), Desc: fmt.Sprintf("bools %v", bs), Model: whileModel(),
+				Inputs: [][]byte{boolByte(bs[0]), boolByte(bs[1]), boolByte(bs[2]), randI8(rng, 4, 40)}})
+		}
+	}
+	return cs
+}
+
+// TestControlFlowTFLite compares IF and WHILE models, under every branch
+// and iteration count, with the browser TFLite (tflite-xnnpack), outputs
+// byte for byte. Some cases must tell the XNNPACK delegate's ADD and SUB
+// (which TFLite applies to the called subgraphs too) from the builtin
+// kernels'.
+func TestControlFlowTFLite(t *testing.T) {
+	o := startOracle(t)
+	n, telling := 0, 0
+	for _, c := range controlFlowCases() {
+		want, err := o.Run(c.Model, c.Inputs)
+		if err != nil {
+			t.Fatalf("%s (%s): %v", c.ID(), c.Desc, err)
+		}
+		m, err := engine.Load(c.Model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := m.Run(c.Inputs, engine.Options{Profile: engine.XNNPack, Trace: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.ID(), err)
+		}
+		ref, err := m.Run(c.Inputs, engine.Options{Profile: engine.Reference})
+		if err != nil {
+			t.Fatalf("%s: %v", c.ID(), err)
+		}
+		if !bytes.Equal(ref.Tensors[m.Outputs[0]], res.Tensors[m.Outputs[0]]) {
+			telling++
+		}
+		for j, w := range want {
+			got := res.Tensors[m.Outputs[j]]
+			if !bytes.Equal(got, w.Data) {
+				t.Errorf("%s (%s) output %d: engine %v, TFLite %v (%s)", c.ID(), c.Desc, j, got, w.Data, res.Trace.Ops[0].Note)
+			}
+			n += len(got)
+		}
+	}
+	if telling == 0 {
+		t.Errorf("no case where the reference and tflite-xnnpack differ: the test cannot tell which arithmetic TFLite runs in the subgraphs")
+	}
+	t.Logf("%d output bytes of IF and WHILE models equal to TFLite; %d of the cases tell the XNNPACK delegate from the builtin kernels", n, telling)
+}
+
+// TestControlFlowTFLM compares the same models under the reference profile
+// with TFLite Micro, every tensor of subgraph 0.
+func TestControlFlowTFLM(t *testing.T) {
+	r := startTFLM(t)
+	n := 0
+	for _, c := range controlFlowCases() {
+		out, err := CheckTFLM(context.Background(), r, c)
+		if err != nil {
+			t.Fatalf("%v (%s)", err, c.Desc)
+		}
+		if out.Differ > 0 {
+			t.Errorf("%s", out.Report())
+		}
+		n += out.Elements
+	}
+	t.Logf("%d elements of IF and WHILE models equal to TFLite Micro", n)
+}
