@@ -16,23 +16,13 @@ func loopModel(edit func(b *tfbuild.Builder)) []byte {
 	vars := func(b *tfbuild.Builder) []int {
 		return []int{b.Tensor("go", bl, []int{1}, nil, nil), b.Tensor("acc", f32, []int{1}, nil, nil)}
 	}
-	b := tfbuild.New()
-	in, out := vars(b), vars(b)
-	b.Inputs(in...)
+	b, _, out := tfbuild.WhileLoop(vars, func(b *tfbuild.Builder, d []int) []int {
+		one := b.Tensor("one", f32, []int{1}, nil, tfbuild.F32(1))
+		acc := b.Tensor("acc2", f32, []int{1}, nil, nil)
+		b.Op(tflite.BuiltinOperatorADD, 0, addOpts(actNone), []int{d[1], one}, []int{acc})
+		return []int{d[0], acc}
+	})
 	b.Outputs(out[1])
-	b.Op(tflite.BuiltinOperatorWHILE, 0, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsWhileOptions,
-		Value: &tflite.WhileOptionsT{CondSubgraphIndex: 1, BodySubgraphIndex: 2}}, in, out)
-	b.Subgraph("cond")
-	c := vars(b)
-	b.Inputs(c...)
-	b.Outputs(c[0])
-	b.Subgraph("body")
-	d := vars(b)
-	one := b.Tensor("one", f32, []int{1}, nil, tfbuild.F32(1))
-	acc := b.Tensor("acc2", f32, []int{1}, nil, nil)
-	b.Inputs(d...)
-	b.Outputs(d[0], acc)
-	b.Op(tflite.BuiltinOperatorADD, 0, addOpts(actNone), []int{d[1], one}, []int{acc})
 	if edit != nil {
 		edit(b)
 	}

@@ -35,3 +35,27 @@ func RunningSum(init []float32) *Builder {
 	b.Use(0)
 	return b
 }
+
+// WhileLoop builds a model whose subgraph 0 is one WHILE op over the loop
+// variables that vars adds to a subgraph (the first a bool [1]): its cond
+// (subgraph 1) outputs the first variable, and body, given the body
+// subgraph's (subgraph 2) input variables, adds its ops and returns its
+// outputs. It returns the builder (on subgraph 0) and the WHILE's input
+// and output tensors; the caller sets subgraph 0's outputs.
+func WhileLoop(vars func(b *Builder) []int, body func(b *Builder, in []int) []int) (b *Builder, in, out []int) {
+	b = New()
+	in, out = vars(b), vars(b)
+	b.Inputs(in...)
+	b.Op(tflite.BuiltinOperatorWHILE, 0, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsWhileOptions,
+		Value: &tflite.WhileOptionsT{CondSubgraphIndex: 1, BodySubgraphIndex: 2}}, in, out)
+	b.Subgraph("cond")
+	c := vars(b)
+	b.Inputs(c...)
+	b.Outputs(c[0])
+	b.Subgraph("body")
+	d := vars(b)
+	b.Inputs(d...)
+	b.Outputs(body(b, d)...)
+	b.Use(0)
+	return b, in, out
+}

@@ -61,24 +61,13 @@ func whileModel() []byte {
 		return []int{b.Tensor("b0", bl, []int{1}, nil, nil), b.Tensor("b1", bl, []int{1}, nil, nil),
 			b.Tensor("b2", bl, []int{1}, nil, nil), b.Tensor("x", i8, []int{1, 4}, qx, nil)}
 	}
-	b := tfbuild.New()
-	in := vars(b)
-	out := vars(b)
-	b.Inputs(in...)
+	b, _, out := tfbuild.WhileLoop(vars, func(b *tfbuild.Builder, d []int) []int {
+		y := b.Tensor("x2", i8, []int{1, 4}, qx, nil)
+		b.Op(tflite.BuiltinOperatorADD, 0, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsAddOptions, Value: &tflite.AddOptionsT{}},
+			[]int{d[3], d[3]}, []int{y})
+		return []int{d[1], d[2], d[2], y}
+	})
 	b.Outputs(out[3], out[0])
-	b.Op(tflite.BuiltinOperatorWHILE, 0, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsWhileOptions,
-		Value: &tflite.WhileOptionsT{CondSubgraphIndex: 1, BodySubgraphIndex: 2}}, in, out)
-	b.Subgraph("cond")
-	c := vars(b)
-	b.Inputs(c...)
-	b.Outputs(c[0])
-	b.Subgraph("body")
-	d := vars(b)
-	y := b.Tensor("x2", i8, []int{1, 4}, qx, nil)
-	b.Inputs(d...)
-	b.Outputs(d[1], d[2], d[2], y)
-	b.Op(tflite.BuiltinOperatorADD, 0, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsAddOptions, Value: &tflite.AddOptionsT{}},
-		[]int{d[3], d[3]}, []int{y})
 	return b.Bytes()
 }
 
