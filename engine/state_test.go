@@ -65,6 +65,13 @@ func TestStateRunningSum(t *testing.T) {
 	}
 	eq(run(Reference, 1, 1), 2.5, -1)
 	eq(run(XNNPack, 1, 1), 2.5, -1)
+	res, err := m.Run([][]byte{tfbuild.F32(0, 0)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Explain(0, 0); err == nil || !strings.Contains(err.Error(), "op 0 (CALL_ONCE) has no outputs to explain") {
+		t.Errorf("Explain(CALL_ONCE) = %v", err)
+	}
 	j, err := json.Marshal(m)
 	if err != nil || !strings.Contains(string(j), `"subgraphs":{"1":`) || !strings.Contains(string(j), `"shared_name":"sum"`) {
 		t.Errorf("JSON lacks the init subgraph or the VAR_HANDLE params: %.300s (%v)", j, err)
