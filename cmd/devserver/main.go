@@ -77,7 +77,7 @@ func run(ctx context.Context, addr string, cfg config, stdout io.Writer) error {
 	defer cancel()
 	cfg.Done = ctx.Done()
 	srv := &http.Server{
-		Handler:           newServer(cfg),
+		Handler:           newHostGuard(newServer(cfg), addr, ln.Addr()),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 

@@ -751,13 +751,13 @@ func TestParseFlagsDefaults(t *testing.T) {
 
 // TestRunPrintsURL starts the real server on port 0 and checks the single
 // line it prints, that the URL works, and that cancelling shuts it down.
-func TestRunPrintsURL(t *testing.T) {
-	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"index.html": "<!doctype html>hello"})
+// startRun runs the server on a free loopback port until stop, which
+// cancels it and returns what it printed after its first line and run's
+// error. line is that first line.
+func startRun(t *testing.T, root string) (line string, stop func() ([]byte, error)) {
+	t.Helper()
 	cfg := testConfig(t, root, true)
 	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-
 	pr, pw := io.Pipe()
 	errc := make(chan error, 1)
 	go func() {
@@ -765,13 +765,30 @@ func TestRunPrintsURL(t *testing.T) {
 		pw.Close()
 		errc <- err
 	}()
-
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
+	return line, func() ([]byte, error) {
+		cancel()
+		rest, _ := io.ReadAll(pr) // until run returns and the pipe is closed
+		select {
+		case err := <-errc:
+			return rest, err
+		case <-time.After(10 * time.Second):
+			return rest, errors.New("run did not return after cancel")
+		}
+	}
+}
+
+func TestRunPrintsURL(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"index.html": "<!doctype html>hello"})
+	line, stop := startRun(t, root)
 	m := regexp.MustCompile(`^int8scope playground: (http://127\.0\.0\.1:([0-9]+)/)\n$`).FindStringSubmatch(line)
 	if m == nil || m[2] == "0" {
+		stop()
 		t.Fatalf("printed %q, want the URL with the real port", line)
 	}
 	resp, err := http.Get(m[1])
@@ -784,17 +801,11 @@ func TestRunPrintsURL(t *testing.T) {
 		t.Errorf("GET %s = %q", m[1], body)
 	}
 
-	cancel()
-	rest, _ := io.ReadAll(pr) // until run returns and the pipe is closed
+	rest, err := stop()
 	if len(rest) != 0 {
 		t.Errorf("printed more than one line; also %q", rest)
 	}
-	select {
-	case err := <-errc:
-		if err != nil {
-			t.Errorf("run returned %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after cancel")
+	if err != nil {
+		t.Errorf("run returned %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/int8scope/int8scope/cmd/mnist/internal/mnistdata"
@@ -216,5 +217,28 @@ func TestBuiltinModelsInTFLite(t *testing.T) {
 				t.Errorf("reference and TFLite disagree on the top class of %d of %d digits", topDiffer, outputsOnly)
 			}
 		})
+	}
+}
+
+// TestBuiltinDenseIsTheQuestionsModel: the built-in Dense model is the
+// StackOverflow asker's graph, float input → QUANTIZE → FULLY_CONNECTED
+// (reading the 4-D quantized input directly; TFLite's FULLY_CONNECTED
+// flattens it) → DEQUANTIZE, over 7 tensors.
+func TestBuiltinDenseIsTheQuestionsModel(t *testing.T) {
+	_, m := loadBuiltin(t, "mnist_dense_int8.tflite")
+	var ops []string
+	for _, o := range m.Ops {
+		ops = append(ops, o.Builtin)
+	}
+	if got := strings.Join(ops, " "); got != "QUANTIZE FULLY_CONNECTED DEQUANTIZE" {
+		t.Errorf("ops %s, want QUANTIZE FULLY_CONNECTED DEQUANTIZE", got)
+	}
+	if len(m.Tensors) != 7 {
+		t.Errorf("%d tensors, want 7", len(m.Tensors))
+	}
+	if len(m.Ops) == 3 {
+		if in := m.Tensors[m.Ops[1].Inputs[0]]; len(in.Shape) != 4 {
+			t.Errorf("FULLY_CONNECTED reads %q %v, want the 4-D quantized input", in.Name, in.Shape)
+		}
 	}
 }

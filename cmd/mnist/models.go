@@ -46,7 +46,7 @@ func specs() []spec {
 		},
 		{
 			Name:    "mnist_dense",
-			Summary: "flatten → dense 10 (multinomial logistic regression), logits out",
+			Summary: "flatten → dense 10 (multinomial logistic regression), logits out; the StackOverflow question's model: QUANTIZE → FULLY_CONNECTED (taking the 4-D input, as the converter folds the flatten) → DEQUANTIZE, 7 tensors",
 			Layers: func() []nn.Layer {
 				return []nn.Layer{
 					&nn.Flatten{},

@@ -48,6 +48,8 @@ func modelsMarkdown(results []result, cfg runConfig, nTrain, nHeld int) string {
 	p("- Weights: int8 symmetric in [−127, 127]; per channel for CONV_2D (dimension 0) and DEPTHWISE_CONV_2D ")
 	p("(dimension 3), per tensor for FULLY_CONNECTED; scale = max|w|/127.\n")
 	p("- Biases: int32, scale = input scale × weight scale (per channel where the weights are), zero point 0.\n")
+	p("- A Flatten of the model input straight into a Dense is folded into FULLY_CONNECTED (which flattens its input), ")
+	p("keeping the unused `flatten/Const` tensor, as the converter does.\n")
 	p("- Float models quantize their input with QUANTIZE and dequantize their output with DEQUANTIZE; the `int8io` ")
 	p("variant has int8 input and output tensors instead.\n")
 	p("- Operator versions as the converter sets them for int8 (CONV_2D 3, DEPTHWISE_CONV_2D 3, FULLY_CONNECTED 4, ")

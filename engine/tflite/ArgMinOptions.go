@@ -7,6 +7,7 @@ import (
 )
 
 type ArgMinOptionsT struct {
+	OutputType TensorType `json:"output_type"`
 }
 
 func (t *ArgMinOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *ArgMinOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT
 		return 0
 	}
 	ArgMinOptionsStart(builder)
+	ArgMinOptionsAddOutputType(builder, t.OutputType)
 	return ArgMinOptionsEnd(builder)
 }
 
 func (rcv *ArgMinOptions) UnPackTo(t *ArgMinOptionsT) {
+	t.OutputType = rcv.OutputType()
 }
 
 func (rcv *ArgMinOptions) UnPack() *ArgMinOptionsT {
@@ -56,8 +59,23 @@ func (rcv *ArgMinOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *ArgMinOptions) OutputType() TensorType {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return TensorType(rcv._tab.GetInt8(o + rcv._tab.Pos))
+	}
+	return 0
+}
+
+func (rcv *ArgMinOptions) MutateOutputType(n TensorType) bool {
+	return rcv._tab.MutateInt8Slot(4, int8(n))
+}
+
 func ArgMinOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func ArgMinOptionsAddOutputType(builder *flatbuffers.Builder, outputType TensorType) {
+	builder.PrependInt8Slot(0, int8(outputType), 0)
 }
 func ArgMinOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

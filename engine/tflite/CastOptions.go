@@ -7,6 +7,8 @@ import (
 )
 
 type CastOptionsT struct {
+	InDataType  TensorType `json:"in_data_type"`
+	OutDataType TensorType `json:"out_data_type"`
 }
 
 func (t *CastOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +16,14 @@ func (t *CastOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 		return 0
 	}
 	CastOptionsStart(builder)
+	CastOptionsAddInDataType(builder, t.InDataType)
+	CastOptionsAddOutDataType(builder, t.OutDataType)
 	return CastOptionsEnd(builder)
 }
 
 func (rcv *CastOptions) UnPackTo(t *CastOptionsT) {
+	t.InDataType = rcv.InDataType()
+	t.OutDataType = rcv.OutDataType()
 }
 
 func (rcv *CastOptions) UnPack() *CastOptionsT {
@@ -56,8 +62,38 @@ func (rcv *CastOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *CastOptions) InDataType() TensorType {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return TensorType(rcv._tab.GetInt8(o + rcv._tab.Pos))
+	}
+	return 0
+}
+
+func (rcv *CastOptions) MutateInDataType(n TensorType) bool {
+	return rcv._tab.MutateInt8Slot(4, int8(n))
+}
+
+func (rcv *CastOptions) OutDataType() TensorType {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(6))
+	if o != 0 {
+		return TensorType(rcv._tab.GetInt8(o + rcv._tab.Pos))
+	}
+	return 0
+}
+
+func (rcv *CastOptions) MutateOutDataType(n TensorType) bool {
+	return rcv._tab.MutateInt8Slot(6, int8(n))
+}
+
 func CastOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(2)
+}
+func CastOptionsAddInDataType(builder *flatbuffers.Builder, inDataType TensorType) {
+	builder.PrependInt8Slot(0, int8(inDataType), 0)
+}
+func CastOptionsAddOutDataType(builder *flatbuffers.Builder, outDataType TensorType) {
+	builder.PrependInt8Slot(1, int8(outDataType), 0)
 }
 func CastOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

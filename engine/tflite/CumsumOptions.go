@@ -7,6 +7,8 @@ import (
 )
 
 type CumsumOptionsT struct {
+	Exclusive bool `json:"exclusive"`
+	Reverse   bool `json:"reverse"`
 }
 
 func (t *CumsumOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +16,14 @@ func (t *CumsumOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT
 		return 0
 	}
 	CumsumOptionsStart(builder)
+	CumsumOptionsAddExclusive(builder, t.Exclusive)
+	CumsumOptionsAddReverse(builder, t.Reverse)
 	return CumsumOptionsEnd(builder)
 }
 
 func (rcv *CumsumOptions) UnPackTo(t *CumsumOptionsT) {
+	t.Exclusive = rcv.Exclusive()
+	t.Reverse = rcv.Reverse()
 }
 
 func (rcv *CumsumOptions) UnPack() *CumsumOptionsT {
@@ -56,8 +62,38 @@ func (rcv *CumsumOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *CumsumOptions) Exclusive() bool {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetBool(o + rcv._tab.Pos)
+	}
+	return false
+}
+
+func (rcv *CumsumOptions) MutateExclusive(n bool) bool {
+	return rcv._tab.MutateBoolSlot(4, n)
+}
+
+func (rcv *CumsumOptions) Reverse() bool {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(6))
+	if o != 0 {
+		return rcv._tab.GetBool(o + rcv._tab.Pos)
+	}
+	return false
+}
+
+func (rcv *CumsumOptions) MutateReverse(n bool) bool {
+	return rcv._tab.MutateBoolSlot(6, n)
+}
+
 func CumsumOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(2)
+}
+func CumsumOptionsAddExclusive(builder *flatbuffers.Builder, exclusive bool) {
+	builder.PrependBoolSlot(0, exclusive, false)
+}
+func CumsumOptionsAddReverse(builder *flatbuffers.Builder, reverse bool) {
+	builder.PrependBoolSlot(1, reverse, false)
 }
 func CumsumOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

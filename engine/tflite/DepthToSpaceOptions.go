@@ -7,6 +7,7 @@ import (
 )
 
 type DepthToSpaceOptionsT struct {
+	BlockSize int32 `json:"block_size"`
 }
 
 func (t *DepthToSpaceOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *DepthToSpaceOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UO
 		return 0
 	}
 	DepthToSpaceOptionsStart(builder)
+	DepthToSpaceOptionsAddBlockSize(builder, t.BlockSize)
 	return DepthToSpaceOptionsEnd(builder)
 }
 
 func (rcv *DepthToSpaceOptions) UnPackTo(t *DepthToSpaceOptionsT) {
+	t.BlockSize = rcv.BlockSize()
 }
 
 func (rcv *DepthToSpaceOptions) UnPack() *DepthToSpaceOptionsT {
@@ -56,8 +59,23 @@ func (rcv *DepthToSpaceOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *DepthToSpaceOptions) BlockSize() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *DepthToSpaceOptions) MutateBlockSize(n int32) bool {
+	return rcv._tab.MutateInt32Slot(4, n)
+}
+
 func DepthToSpaceOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func DepthToSpaceOptionsAddBlockSize(builder *flatbuffers.Builder, blockSize int32) {
+	builder.PrependInt32Slot(0, blockSize, 0)
 }
 func DepthToSpaceOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

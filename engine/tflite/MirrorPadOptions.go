@@ -7,6 +7,7 @@ import (
 )
 
 type MirrorPadOptionsT struct {
+	Mode MirrorPadMode `json:"mode"`
 }
 
 func (t *MirrorPadOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *MirrorPadOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffs
 		return 0
 	}
 	MirrorPadOptionsStart(builder)
+	MirrorPadOptionsAddMode(builder, t.Mode)
 	return MirrorPadOptionsEnd(builder)
 }
 
 func (rcv *MirrorPadOptions) UnPackTo(t *MirrorPadOptionsT) {
+	t.Mode = rcv.Mode()
 }
 
 func (rcv *MirrorPadOptions) UnPack() *MirrorPadOptionsT {
@@ -56,8 +59,23 @@ func (rcv *MirrorPadOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *MirrorPadOptions) Mode() MirrorPadMode {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return MirrorPadMode(rcv._tab.GetInt8(o + rcv._tab.Pos))
+	}
+	return 0
+}
+
+func (rcv *MirrorPadOptions) MutateMode(n MirrorPadMode) bool {
+	return rcv._tab.MutateInt8Slot(4, int8(n))
+}
+
 func MirrorPadOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func MirrorPadOptionsAddMode(builder *flatbuffers.Builder, mode MirrorPadMode) {
+	builder.PrependInt8Slot(0, int8(mode), 0)
 }
 func MirrorPadOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

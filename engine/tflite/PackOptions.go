@@ -7,6 +7,8 @@ import (
 )
 
 type PackOptionsT struct {
+	ValuesCount int32 `json:"values_count"`
+	Axis        int32 `json:"axis"`
 }
 
 func (t *PackOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +16,14 @@ func (t *PackOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 		return 0
 	}
 	PackOptionsStart(builder)
+	PackOptionsAddValuesCount(builder, t.ValuesCount)
+	PackOptionsAddAxis(builder, t.Axis)
 	return PackOptionsEnd(builder)
 }
 
 func (rcv *PackOptions) UnPackTo(t *PackOptionsT) {
+	t.ValuesCount = rcv.ValuesCount()
+	t.Axis = rcv.Axis()
 }
 
 func (rcv *PackOptions) UnPack() *PackOptionsT {
@@ -56,8 +62,38 @@ func (rcv *PackOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *PackOptions) ValuesCount() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *PackOptions) MutateValuesCount(n int32) bool {
+	return rcv._tab.MutateInt32Slot(4, n)
+}
+
+func (rcv *PackOptions) Axis() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(6))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *PackOptions) MutateAxis(n int32) bool {
+	return rcv._tab.MutateInt32Slot(6, n)
+}
+
 func PackOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(2)
+}
+func PackOptionsAddValuesCount(builder *flatbuffers.Builder, valuesCount int32) {
+	builder.PrependInt32Slot(0, valuesCount, 0)
+}
+func PackOptionsAddAxis(builder *flatbuffers.Builder, axis int32) {
+	builder.PrependInt32Slot(1, axis, 0)
 }
 func PackOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

@@ -7,6 +7,8 @@ import (
 )
 
 type ResizeNearestNeighborOptionsT struct {
+	AlignCorners     bool `json:"align_corners"`
+	HalfPixelCenters bool `json:"half_pixel_centers"`
 }
 
 func (t *ResizeNearestNeighborOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +16,14 @@ func (t *ResizeNearestNeighborOptionsT) Pack(builder *flatbuffers.Builder) flatb
 		return 0
 	}
 	ResizeNearestNeighborOptionsStart(builder)
+	ResizeNearestNeighborOptionsAddAlignCorners(builder, t.AlignCorners)
+	ResizeNearestNeighborOptionsAddHalfPixelCenters(builder, t.HalfPixelCenters)
 	return ResizeNearestNeighborOptionsEnd(builder)
 }
 
 func (rcv *ResizeNearestNeighborOptions) UnPackTo(t *ResizeNearestNeighborOptionsT) {
+	t.AlignCorners = rcv.AlignCorners()
+	t.HalfPixelCenters = rcv.HalfPixelCenters()
 }
 
 func (rcv *ResizeNearestNeighborOptions) UnPack() *ResizeNearestNeighborOptionsT {
@@ -56,8 +62,38 @@ func (rcv *ResizeNearestNeighborOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *ResizeNearestNeighborOptions) AlignCorners() bool {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetBool(o + rcv._tab.Pos)
+	}
+	return false
+}
+
+func (rcv *ResizeNearestNeighborOptions) MutateAlignCorners(n bool) bool {
+	return rcv._tab.MutateBoolSlot(4, n)
+}
+
+func (rcv *ResizeNearestNeighborOptions) HalfPixelCenters() bool {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(6))
+	if o != 0 {
+		return rcv._tab.GetBool(o + rcv._tab.Pos)
+	}
+	return false
+}
+
+func (rcv *ResizeNearestNeighborOptions) MutateHalfPixelCenters(n bool) bool {
+	return rcv._tab.MutateBoolSlot(6, n)
+}
+
 func ResizeNearestNeighborOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(2)
+}
+func ResizeNearestNeighborOptionsAddAlignCorners(builder *flatbuffers.Builder, alignCorners bool) {
+	builder.PrependBoolSlot(0, alignCorners, false)
+}
+func ResizeNearestNeighborOptionsAddHalfPixelCenters(builder *flatbuffers.Builder, halfPixelCenters bool) {
+	builder.PrependBoolSlot(1, halfPixelCenters, false)
 }
 func ResizeNearestNeighborOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

@@ -7,6 +7,7 @@ import (
 )
 
 type ShapeOptionsT struct {
+	OutType TensorType `json:"out_type"`
 }
 
 func (t *ShapeOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *ShapeOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT 
 		return 0
 	}
 	ShapeOptionsStart(builder)
+	ShapeOptionsAddOutType(builder, t.OutType)
 	return ShapeOptionsEnd(builder)
 }
 
 func (rcv *ShapeOptions) UnPackTo(t *ShapeOptionsT) {
+	t.OutType = rcv.OutType()
 }
 
 func (rcv *ShapeOptions) UnPack() *ShapeOptionsT {
@@ -56,8 +59,23 @@ func (rcv *ShapeOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *ShapeOptions) OutType() TensorType {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return TensorType(rcv._tab.GetInt8(o + rcv._tab.Pos))
+	}
+	return 0
+}
+
+func (rcv *ShapeOptions) MutateOutType(n TensorType) bool {
+	return rcv._tab.MutateInt8Slot(4, int8(n))
+}
+
 func ShapeOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func ShapeOptionsAddOutType(builder *flatbuffers.Builder, outType TensorType) {
+	builder.PrependInt8Slot(0, int8(outType), 0)
 }
 func ShapeOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

@@ -7,6 +7,7 @@ import (
 )
 
 type SpaceToDepthOptionsT struct {
+	BlockSize int32 `json:"block_size"`
 }
 
 func (t *SpaceToDepthOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *SpaceToDepthOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UO
 		return 0
 	}
 	SpaceToDepthOptionsStart(builder)
+	SpaceToDepthOptionsAddBlockSize(builder, t.BlockSize)
 	return SpaceToDepthOptionsEnd(builder)
 }
 
 func (rcv *SpaceToDepthOptions) UnPackTo(t *SpaceToDepthOptionsT) {
+	t.BlockSize = rcv.BlockSize()
 }
 
 func (rcv *SpaceToDepthOptions) UnPack() *SpaceToDepthOptionsT {
@@ -56,8 +59,23 @@ func (rcv *SpaceToDepthOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *SpaceToDepthOptions) BlockSize() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *SpaceToDepthOptions) MutateBlockSize(n int32) bool {
+	return rcv._tab.MutateInt32Slot(4, n)
+}
+
 func SpaceToDepthOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func SpaceToDepthOptionsAddBlockSize(builder *flatbuffers.Builder, blockSize int32) {
+	builder.PrependInt32Slot(0, blockSize, 0)
 }
 func SpaceToDepthOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

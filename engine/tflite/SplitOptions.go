@@ -7,6 +7,7 @@ import (
 )
 
 type SplitOptionsT struct {
+	NumSplits int32 `json:"num_splits"`
 }
 
 func (t *SplitOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *SplitOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT 
 		return 0
 	}
 	SplitOptionsStart(builder)
+	SplitOptionsAddNumSplits(builder, t.NumSplits)
 	return SplitOptionsEnd(builder)
 }
 
 func (rcv *SplitOptions) UnPackTo(t *SplitOptionsT) {
+	t.NumSplits = rcv.NumSplits()
 }
 
 func (rcv *SplitOptions) UnPack() *SplitOptionsT {
@@ -56,8 +59,23 @@ func (rcv *SplitOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *SplitOptions) NumSplits() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *SplitOptions) MutateNumSplits(n int32) bool {
+	return rcv._tab.MutateInt32Slot(4, n)
+}
+
 func SplitOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func SplitOptionsAddNumSplits(builder *flatbuffers.Builder, numSplits int32) {
+	builder.PrependInt32Slot(0, numSplits, 0)
 }
 func SplitOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

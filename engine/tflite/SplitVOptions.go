@@ -7,6 +7,7 @@ import (
 )
 
 type SplitVOptionsT struct {
+	NumSplits int32 `json:"num_splits"`
 }
 
 func (t *SplitVOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *SplitVOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT
 		return 0
 	}
 	SplitVOptionsStart(builder)
+	SplitVOptionsAddNumSplits(builder, t.NumSplits)
 	return SplitVOptionsEnd(builder)
 }
 
 func (rcv *SplitVOptions) UnPackTo(t *SplitVOptionsT) {
+	t.NumSplits = rcv.NumSplits()
 }
 
 func (rcv *SplitVOptions) UnPack() *SplitVOptionsT {
@@ -56,8 +59,23 @@ func (rcv *SplitVOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *SplitVOptions) NumSplits() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *SplitVOptions) MutateNumSplits(n int32) bool {
+	return rcv._tab.MutateInt32Slot(4, n)
+}
+
 func SplitVOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func SplitVOptionsAddNumSplits(builder *flatbuffers.Builder, numSplits int32) {
+	builder.PrependInt32Slot(0, numSplits, 0)
 }
 func SplitVOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

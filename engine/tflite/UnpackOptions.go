@@ -7,6 +7,8 @@ import (
 )
 
 type UnpackOptionsT struct {
+	Num  int32 `json:"num"`
+	Axis int32 `json:"axis"`
 }
 
 func (t *UnpackOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +16,14 @@ func (t *UnpackOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT
 		return 0
 	}
 	UnpackOptionsStart(builder)
+	UnpackOptionsAddNum(builder, t.Num)
+	UnpackOptionsAddAxis(builder, t.Axis)
 	return UnpackOptionsEnd(builder)
 }
 
 func (rcv *UnpackOptions) UnPackTo(t *UnpackOptionsT) {
+	t.Num = rcv.Num()
+	t.Axis = rcv.Axis()
 }
 
 func (rcv *UnpackOptions) UnPack() *UnpackOptionsT {
@@ -56,8 +62,38 @@ func (rcv *UnpackOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *UnpackOptions) Num() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *UnpackOptions) MutateNum(n int32) bool {
+	return rcv._tab.MutateInt32Slot(4, n)
+}
+
+func (rcv *UnpackOptions) Axis() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(6))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *UnpackOptions) MutateAxis(n int32) bool {
+	return rcv._tab.MutateInt32Slot(6, n)
+}
+
 func UnpackOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(2)
+}
+func UnpackOptionsAddNum(builder *flatbuffers.Builder, num int32) {
+	builder.PrependInt32Slot(0, num, 0)
+}
+func UnpackOptionsAddAxis(builder *flatbuffers.Builder, axis int32) {
+	builder.PrependInt32Slot(1, axis, 0)
 }
 func UnpackOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

@@ -23,7 +23,7 @@ var wildUint8 = []struct {
 	{"mobilenet_v1_1.0_224_quant_embedding_extractor.tflite", nil},
 	{"mobilenet_v1_0.25_128_quant.tflite", nil},
 	{"deeplabv3_mnv2_dm05_pascal_quant.tflite", []string{"RESIZE_BILINEAR"}},
-	{"split_concat.tflite", []string{"SPLIT"}},
+	{"split_concat.tflite", nil},
 }
 
 // TestWildUint8XNNPack compares the uint8 wild models with the real TFLite,

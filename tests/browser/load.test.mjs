@@ -40,10 +40,15 @@ browserTest(s, 'every built-in model loads and runs', async (t, page) => {
   for (const m of index) {
     const resp = await fetch(new URL(`models/${m.file}`, s.url));
     if (!resp.ok) { t.diagnostic(`${m.file}: HTTP ${resp.status}, not built yet`); continue; }
+    const before = await page.getByTestId('model-summary').textContent();
     await page.getByTestId('model-picker').selectOption(m.id);
-    await page.waitForFunction((id) => document.querySelector('[data-testid=model-picker]').value === id
-      && document.querySelectorAll('[data-testid=op]').length > 0, m.id);
+    // Loading is asynchronous: wait until the page shows this model (its
+    // summary changes, unless it is the one already shown), then for the run.
+    await page.waitForFunction(([id, prev, same]) => document.querySelector('[data-testid=model-picker]').value === id
+      && document.querySelectorAll('[data-testid=op]').length > 0
+      && (same || document.querySelector('[data-testid=model-summary]').textContent !== prev), [m.id, before, m === index[0]]);
     await settle(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid=prediction]')?.dataset.class != null, null, { timeout: 30_000 });
     assert.equal(await errorText(page), null, `${m.id}: no error`);
     assert.match(await topClass(page), /^\d$/, `${m.id}: a prediction`);
     t.diagnostic(`${m.id}: ${await page.getByTestId('op').count()} ops; ${await page.getByTestId('timing').textContent()}`);

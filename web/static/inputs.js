@@ -6,11 +6,82 @@ import { numElements, formatShape } from './tensors.js';
 const sizes = { int8: 1, uint8: 1, int16: 2, int32: 4, float32: 4, int64: 8, bool: 1 };
 const npyTypes = { '|i1': 'int8', '|u1': 'uint8', '<i2': 'int16', '<i4': 'int32', '<f4': 'float32', '<i8': 'int64', '|b1': 'bool' };
 
-// isImageInput says whether the model's single input can come from the drawing.
+// isImageInput says whether the model's single input can come from the
+// drawing: a 28×28 single-channel image ([28,28], [1,28,28], [1,28,28,1])
+// or one flattened to 784 values ([1,784]), as MNIST models take it.
 export function isImageInput(model) {
   if (model.inputs.length !== 1) return false;
   const t = model.tensors[model.inputs[0]];
-  return numElements(t.shape) === 784 && ['float32', 'int8', 'uint8'].includes(t.type);
+  const dims = t.shape.filter((d) => d !== 1).join('x');
+  return (dims === '28x28' || dims === '784') && ['float32', 'int8', 'uint8'].includes(t.type);
+}
+
+// pictureShape returns {H, W, C} when input tensor t is an image another
+// than the drawing: [1,H,W,C] with 1, 3 or 4 channels, else null.
+export function pictureShape(t) {
+  if (t.shape.length !== 4 || t.shape[0] !== 1 || ![1, 3, 4].includes(t.shape[3]) || t.shape[1] < 2 || t.shape[2] < 2) return null;
+  if (!['float32', 'int8', 'uint8'].includes(t.type)) return null;
+  return { H: t.shape[1], W: t.shape[2], C: t.shape[3] };
+}
+
+// isPictureInput says whether the model's single input takes an image file.
+export function isPictureInput(model) {
+  return model.inputs.length === 1 && !isImageInput(model) && pictureShape(model.tensors[model.inputs[0]]) !== null;
+}
+
+// pixelRange is the real range pixel values 0…255 map onto: [0, 1] for a
+// float input; for a quantized one, the range its scale and zero point can
+// represent (scale·(qmin−zp) … scale·(qmax−zp)), so that a pixel lands on
+// the integer the model's own preprocessing would give (e.g. q = p − 128
+// for scale 1/255, zero point −128).
+export function pixelRange(t) {
+  const q = t.quant;
+  if (t.type === 'float32' || !q) return [0, 1];
+  const [qmin, qmax] = t.type === 'uint8' ? [0, 255] : [-128, 127];
+  return [q.scale[0] * (qmin - q.zero_point[0]), q.scale[0] * (qmax - q.zero_point[0])];
+}
+
+// pictureReals turns RGBA pixels (already W×H) into the input's real values, NHWC.
+export function pictureReals(rgba, { H, W, C }, [lo, hi]) {
+  const out = new Float32Array(H * W * C);
+  for (let i = 0; i < H * W; i++) {
+    for (let c = 0; c < C; c++) {
+      const p = C === 1 ? (rgba[4 * i] + rgba[4 * i + 1] + rgba[4 * i + 2]) / 3 : rgba[4 * i + Math.min(c, 3)];
+      out[i * C + c] = lo + (p / 255) * (hi - lo);
+    }
+  }
+  return out;
+}
+
+// renderPictureInput offers an image file for an image-shaped input: the
+// picture is resized to the input's H×W, mapped to reals by pixelRange,
+// quantized with the input's scale and zero point, and shown as the model
+// sees it. onChange(bytes[], file name) fires once the picture is read.
+export function renderPictureInput(div, model, onChange, onError, quantize) {
+  clear(div);
+  const t = model.tensors[model.inputs[0]];
+  const shape = pictureShape(t);
+  const [lo, hi] = pixelRange(t);
+  const file = h('input', { type: 'file', accept: 'image/*', dataset: { testid: 'image-file' } });
+  const cv = h('canvas', { width: shape.W, height: shape.H, dataset: { testid: 'image-preview' }, style: `width:${Math.min(256, shape.W * Math.max(1, Math.floor(128 / shape.W)))}px` });
+  const cap = h('p', { class: 'muted' });
+  file.addEventListener('change', async () => {
+    const f = file.files[0];
+    if (!f) return;
+    try {
+      const bmp = await createImageBitmap(f);
+      const ctx = cv.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(bmp, 0, 0, shape.W, shape.H);
+      const reals = pictureReals(ctx.getImageData(0, 0, shape.W, shape.H).data, shape, [lo, hi]);
+      const bytes = t.type === 'float32' ? new Uint8Array(reals.buffer) : quantize(t, reals);
+      cap.textContent = `${f.name}, resized to ${shape.W}×${shape.H}; pixels 0…255 → reals ${Number(lo.toPrecision(4))}…${Number(hi.toPrecision(4))}` +
+        (t.type === 'float32' ? '' : `, quantized with scale ${t.quant.scale[0]} and zero point ${t.quant.zero_point[0]}`);
+      onChange([bytes], f.name);
+    } catch (e) {
+      onError(new Error(`${f.name} could not be read as an image: ${e.message}`));
+    }
+  });
+  div.append(h('p', { text: `This model takes a ${shape.H}×${shape.W}×${shape.C} image: ` }), h('label', {}, 'image file ', file), h('figure', {}, cv), cap);
 }
 
 // parseNpy reads a NumPy .npy file (version 1–3) and returns its raw data,

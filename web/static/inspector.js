@@ -74,16 +74,24 @@ function paramsView(params, title) {
   const scalars = [];
   for (const [k, v] of Object.entries(params)) {
     if (Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] !== null && 'quantized_multiplier' in v[0]) {
-      box.append(h('h3', { text: v.length > 1 ? `${k}: per channel (${v.length})` : k }));
-      box.append(h('div', { class: 'scroll' }, h('table', { class: 'requant' },
+      // A long per-channel list collapses, so the values below stay near the top.
+      const table = h('div', { class: 'scroll' }, h('table', { class: 'requant' },
         h('thead', {}, h('tr', {}, ['ch', 'real multiplier', 'quantized multiplier', 'shift', 'rounding'].map((x) => h('th', { text: x })))),
         h('tbody', {}, v.map((r, i) => h('tr', {}, h('td', { text: String(i) }), h('td', { text: String(r.real_multiplier) }),
-          h('td', { text: String(r.quantized_multiplier) }), h('td', { text: String(r.shift) }), h('td', { text: String(r.rounding ?? '') })))))));
+          h('td', { text: String(r.quantized_multiplier) }), h('td', { text: String(r.shift) }), h('td', { text: String(r.rounding ?? '') }))))));
+      if (v.length > 4) {
+        const first = v[0];
+        box.append(h('details', { class: 'per-channel' }, h('summary', { text: `${k}: per channel (${v.length}) — channel 0: multiplier ${first.quantized_multiplier}, shift ${first.shift}; show all` }), table));
+      } else {
+        box.append(h('h3', { text: v.length > 1 ? `${k}: per channel (${v.length})` : k }), table);
+      }
     } else if (Array.isArray(v) && v.length > 1 && v.every((x) => typeof x === 'number')) {
-      box.append(h('h3', { text: `${k}: per channel (${v.length})` }));
-      box.append(h('div', { class: 'scroll' }, h('table', { class: 'requant' },
+      // Per-channel numbers (XNNPACK's float32 scales): collapsed when long.
+      const table = h('div', { class: 'scroll' }, h('table', { class: 'requant' },
         h('thead', {}, h('tr', {}, ['ch', k].map((x) => h('th', { text: x })))),
-        h('tbody', {}, v.map((x, i) => h('tr', {}, h('td', { text: String(i) }), h('td', { text: String(x) })))))));
+        h('tbody', {}, v.map((x, i) => h('tr', {}, h('td', { text: String(i) }), h('td', { text: String(x) }))))));
+      if (v.length > 4) box.append(h('details', { class: 'per-channel' }, h('summary', { text: `${k}: per channel (${v.length}) — channel 0: ${v[0]}; show all` }), table));
+      else box.append(h('h3', { text: `${k}: per channel (${v.length})` }), table);
     } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       box.append(paramsView(v, k));
     } else if (v !== null && typeof v === 'object') {
@@ -92,10 +100,16 @@ function paramsView(params, title) {
       scalars.push([k, String(v)]);
     }
   }
-  const kv = h('table', { class: 'kv' }, h('tbody', {}, scalars.map(([k, v]) => h('tr', {}, h('td', { text: k }), h('td', { text: v })))));
   if (scalars.length) {
-    if (title) box.children[0].after(kv);
-    else box.prepend(kv);
+    const kv = h('table', { class: 'kv' }, h('tbody', {}, scalars.map(([k, v]) => h('tr', {}, h('td', { text: k }), h('td', { text: v })))));
+    let node = kv;
+    // A long list (a conv has ~24) collapses to the offsets the derivation uses.
+    if (scalars.length > 8) {
+      const key = scalars.filter(([k]) => /offset|act_m/.test(k)).map(([k, v]) => `${k} ${v}`).join(', ');
+      node = h('details', { class: 'scalars' }, h('summary', { text: `${scalars.length} parameters${key ? `: ${key}` : ''}; show all` }), kv);
+    }
+    if (title) box.children[0].after(node);
+    else box.prepend(node);
   }
   return box;
 }

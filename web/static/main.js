@@ -5,31 +5,57 @@ import { $, h } from './dom.js';
 import { Engine } from './engine.js';
 import { DrawPad } from './canvas.js';
 import { preprocess } from './preprocess.js';
-import { renderPredictions } from './predictions.js';
+import { renderPredictions, isClassifier } from './predictions.js';
 import { renderOps, renderDetails, markElement } from './inspector.js';
 import { renderExplanation } from './explain.js';
 import { renderState } from './state.js';
-import { isImageInput, renderInputs } from './inputs.js';
-import { numbers, real, quantize, numElements, formatCount, modelSummary } from './tensors.js';
+import { isImageInput, isPictureInput, renderInputs, renderPictureInput } from './inputs.js';
+import { GraphView } from './graph.js';
+import { renderTensorTable, renderTensor } from './tensortable.js';
+import { OpTimes } from './times.js';
+import { numbers, real, quantize, numElements, formatCount, formatShape, modelSummary } from './tensors.js';
 import { encodeState, decodeState, packStrokes, toBase64Url, sha256Hex, MAX_EMBED, ShareError } from './share.js';
 
 const engine = new Engine();
+// The explanation panel moves next to the heatmap that was clicked; this
+// keeps hold of it while the details are redrawn.
+const explainEl = $('#explain');
+const graph = new GraphView($('#graph-box'), { onSelect: (i) => selectOp(i) });
+graph.onOverlay = () => updateURL();
+const times = new OpTimes();
 // The panels' empty-state hints, as index.html writes them.
 const hints = { details: $('#tensor-details').firstElementChild.cloneNode(true), explain: $('#explain').firstElementChild.cloneNode(true) };
 const state = {
   source: null, bytes: null, model: null, profile: 'reference', profileB: null, compare: false,
   op: null, elem: null, run: null, runB: null, input: { mode: 'random', value: 0, seed: 1 }, tensorInputs: null,
-  expectHash: null,
+  expectHash: null, sha256: null, tensor: null, picture: null,
 };
 let builtins = [];
 let profiles = ['reference'];
 
 function showError(msg) {
   const el = $('#error');
+  el.classList.remove('wait');
   el.textContent = msg;
   el.hidden = false;
 }
-function clearError() { $('#error').hidden = true; $('#error').textContent = ''; }
+// showNotice shows a non-fatal message (a link naming a missing op, …)
+// that the next run's note does not overwrite.
+let linkNotice = '';
+function showNotice(msg) {
+  linkNotice = msg;
+  const n = $('#notice');
+  n.textContent = msg;
+  n.hidden = !msg;
+}
+
+// setPickerFile names a loaded local file in the model picker.
+function setPickerFile(name) {
+  const opt = $('#model-picker').querySelector('option[value=""]');
+  opt.textContent = name ? `${name} (local file)` : '(local file)';
+}
+
+function clearError() { $('#error').hidden = true; $('#error').textContent = ''; $('#error').classList.remove('wait'); }
 
 function progress(frac, label) {
   const p = $('#progress');
@@ -82,27 +108,54 @@ async function loadModel(bytes, source, restore = {}) {
   }
   progress(null);
   clearError();
-  Object.assign(state, { source, bytes, model, run: null, runB: null, op: restore.op ?? null, elem: restore.elem ?? null, tensorInputs: null });
+  Object.assign(state, { source, bytes, model, run: null, runB: null, op: restore.op ?? null, elem: restore.elem ?? null, tensorInputs: null, sha256: null, tensor: restore.tensor ?? null, picture: null });
+  times.reset();
+  // A link may name an op or element this model does not have: say so.
+  const missing = [];
+  if (state.op !== null && state.op >= model.ops.length) {
+    missing.push(`The link selects op ${state.op}, but this model has ${model.ops.length} ops (0–${model.ops.length - 1}).`);
+    state.op = null; state.elem = null;
+  } else if (state.op !== null && state.elem !== null) {
+    const out = model.tensors[model.ops[state.op].outputs[0]];
+    const n = out ? numElements(out.shape) : 0;
+    if (state.elem >= n) { missing.push(`The link selects element ${state.elem} of op ${state.op}, whose output has ${n} elements (0–${n - 1}).`); state.elem = null; }
+  }
+  if (state.tensor !== null && state.tensor >= model.tensors.length) { missing.push(`The link opens tensor ${state.tensor}, but this model has ${model.tensors.length} tensors.`); state.tensor = null; }
+  if (restore.overlay) graph.setOverlay(restore.overlay);
   // Nothing of the previous model stays on screen, even if this one fails to run.
   renderPredictions($('#prediction'), null);
+  $('#outputs').hidden = true;
   $('#timing').textContent = '';
   renderOps($('#ops'), model, { selected: state.op, onSelect: selectOp });
   $('#model-summary').textContent = modelSummary(model, bytes?.length);
   $('#tensor-details').replaceChildren(hints.details.cloneNode(true));
-  $('#explain').replaceChildren(hints.explain.cloneNode(true));
+  explainEl.replaceChildren(hints.explain.cloneNode(true));
+  $('#tensor-details').after(explainEl);
+  graph.setModel(model);
+  graph.select(state.op);
+  renderTensorTable($('#tensor-list'), model, { onOpen: openTensor });
+  $('#tensor-view').hidden = true;
   const picker = $('#model-picker');
+  setPickerFile(source.name ?? null);
   picker.value = source.builtin ?? '';
   const image = isImageInput(model);
   $('#draw-area').hidden = !image;
   $('#tensor-inputs').hidden = image;
+  $('#image-input').hidden = image || !isPictureInput(model);
+  $('#prediction-title').textContent = isClassifier(model, image) ? 'Prediction' : 'Output';
+  showNotice(missing.join(' '));
   if (!image) {
     if (restore.input) state.input = restore.input;
-    renderInputs($('#tensor-inputs'), model, state.input, (inputs) => { state.tensorInputs = inputs; classify(); }, (e) => showError(e.message));
+    if (isPictureInput(model)) renderPictureInput($('#image-input'), model, (inputs, name) => { state.tensorInputs = inputs; state.picture = name; classify(); }, (e) => showError(e.message), quantize);
+    renderInputs($('#tensor-inputs'), model, state.input, (inputs) => { state.tensorInputs = inputs; state.picture = null; classify(); }, (e) => showError(e.message));
   } else if (restore.strokes) {
     pad.setStrokes(restore.strokes);
   } else {
     classify();
   }
+  if (state.tensor !== null) openTensor(state.tensor);
+  if (!source.builtin && bytes.length > MAX_EMBED) sha256Hex(bytes).then((h) => { if (state.bytes === bytes) { state.sha256 = h; updateURL(); } });
+  updateURL();
   return true;
 }
 
@@ -160,8 +213,9 @@ async function classify() {
       if (state.model !== model) { again = true; continue; }
       Object.assign(state, { run, runB });
       const note = $('#notice');
-      note.textContent = run.note ?? '';
-      note.hidden = !run.note;
+      note.textContent = [linkNotice, run.note].filter(Boolean).join(' ');
+      note.hidden = !note.textContent;
+      times.add(state.profile, run.trace);
       renderAll(performance.now() - t0);
     } while (again);
   } catch (e) {
@@ -177,7 +231,7 @@ function outputVector() {
   const ti = m.outputs[0];
   const t = m.tensors[ti];
   const n = numElements(t.shape);
-  if (!r || n < 2 || n > 20) return null;
+  if (!r || n < 2 || n > 20 || !r.tensors[ti]) return null;
   const v = numbers(t.type, r.tensors[ti]);
   return Array.from(v, (x, i) => real(t, x, i));
 }
@@ -210,15 +264,50 @@ let lastWall = 0;
 function renderAll(wall = lastWall) {
   lastWall = wall;
   const m = state.model, r = state.run;
-  renderPredictions($('#prediction'), outputVector());
-  const engineMs = r.trace ? r.trace.reduce((a, t) => a + t.nanos, 0) / 1e6 : r.ms;
-  $('#timing').textContent = `inference: ${engineMs.toFixed(2)} ms in the engine, ${r.ms.toFixed(2)} ms in the worker, ${wall.toFixed(1)} ms round trip (trace on, profile ${state.profile})`;
-  renderOps($('#ops'), m, { trace: r.trace, diffs: diffs(), selected: state.op, onSelect: selectOp });
+  const image = isImageInput(m);
+  const classifier = isClassifier(m, image);
+  renderPredictions($('#prediction'), outputVector(), { classifier, blank: image && pad.isEmpty() });
+  renderOutputs(classifier);
+  // Per-op times are the median of the last runs: one run's times jump
+  // with garbage collection and the browser's timer resolution.
+  const trace = times.smoothed(state.profile, r.trace);
+  const engineMs = trace ? trace.reduce((a, t) => a + t.nanos, 0) / 1e6 : r.ms;
+  $('#timing').textContent = `inference: ${engineMs.toFixed(2)} ms in the engine${times.count(state.profile) > 1 ? ` (median of recent runs)` : ''}, ${r.ms.toFixed(2)} ms in the worker, ${wall.toFixed(1)} ms round trip (trace on, profile ${state.profile})`;
+  const d = diffs();
+  renderOps($('#ops'), m, { trace, diffs: d, selected: state.op, onSelect: selectOp });
   renderState($('#ops-panel'), r.state, { profile: state.profile, onReset: resetState });
+  graph.setData({ trace, diffs: d });
   if (state.op !== null && state.op < m.ops.length) {
-    renderDetails($('#tensor-details'), m, state.op, r, { onElement: selectElem, diff: diffMask(m.ops[state.op].outputs[0]), runB: state.runB, profile: state.profile, profileB: state.profileB });
+    renderDetails($('#tensor-details'), m, state.op, r, { onElement: (i) => selectElem(i, true), diff: diffMask(m.ops[state.op].outputs[0]), runB: state.runB, profile: state.profile, profileB: state.profileB });
+    placeExplain();
     if (state.elem !== null) selectElem(state.elem);
   }
+  if (state.tensor !== null && !$('#tensor-view').hidden) openTensor(state.tensor, false);
+  updateURL();
+}
+
+// renderOutputs lists every model output's values when they are not a
+// classifier's scores (or there are several outputs).
+function renderOutputs(classifier) {
+  const m = state.model, r = state.run, div = $('#outputs');
+  div.hidden = classifier && m.outputs.length === 1;
+  if (div.hidden) return;
+  div.replaceChildren(...m.outputs.map((ti, k) => {
+    const t = m.tensors[ti];
+    const b = r.tensors[ti];
+    const v = b ? numbers(t.type, b) : [];
+    const shown = Array.from(v.slice(0, 16), (x, i) => Number(real(t, x, i).toPrecision(5)));
+    return h('p', { class: 'out', dataset: { tensor: String(ti) } }, h('b', { text: `output ${k}` }), ' ', h('span', { class: 'name', text: t.name }),
+      ` ${t.type} ${formatShape(t.shape)}: `, h('span', { class: 'name', text: shown.join(', ') + (v.length > 16 ? ', …' : '') }));
+  }));
+}
+
+// placeExplain puts the explanation right under the heatmap of the
+// selected op's output, where the click happened.
+function placeExplain() {
+  const d = $('#tensor-details');
+  const wrap = state.op !== null && d.shown?.maps?.[state.model.ops[state.op].outputs[0]];
+  if (wrap && wrap.isConnected) { wrap.after(explainEl); explainEl.classList.add('near'); } else { d.after(explainEl); explainEl.classList.remove('near'); }
 }
 
 // resetState brings a stateful model's state back to its initial value
@@ -236,42 +325,94 @@ async function resetState() {
 function selectOp(i) {
   state.op = i;
   state.elem = null;
-  $('#explain').replaceChildren(hints.explain.cloneNode(true));
+  explainEl.replaceChildren(hints.explain.cloneNode(true));
+  graph.select(i);
   if (state.run) renderAll();
   else {
     renderOps($('#ops'), state.model, { selected: i, onSelect: selectOp });
     renderDetails($('#tensor-details'), state.model, i, null, { profile: state.profile });
+    updateURL();
   }
+  // On a phone the details are below the graph: bring them up.
+  if (matchMedia('(max-width: 900px)').matches) $('#detail-panel').scrollIntoView({ block: 'start' });
 }
 
-async function selectElem(i) {
+// selectElem explains element i of the selected op; a click (user=true)
+// also scrolls the explanation into view.
+async function selectElem(i, user = false) {
   state.elem = i;
   markElement($('#tensor-details'), i);
   busy(+1);
   try {
     const e = await engine.explain(state.op, i, state.profile);
     const eB = state.runB ? await engine.explain(state.op, i, state.profileB) : null;
-    renderExplanation($('#explain'), state.model, e, eB);
+    renderExplanation(explainEl, state.model, e, eB, { run: state.run });
   } catch (err) {
-    $('#explain').replaceChildren(h('p', { class: 'muted', text: `Cannot explain element ${i}: ${err.message}` }));
+    explainEl.replaceChildren(h('p', { class: 'muted', text: `Cannot explain element ${i}: ${err.message}` }));
   } finally {
     busy(-1);
   }
+  placeExplain();
+  if (user) {
+    explainEl.scrollIntoView({ block: 'nearest' });
+    updateURL();
+  }
 }
 
-async function share() {
-  if (!state.model) throw new Error('load a model first');
+// openTensor shows tensor ti (from the tensor table) above the table.
+function openTensor(ti, scroll = true) {
+  state.tensor = ti;
+  const v = $('#tensor-view');
+  v.hidden = false;
+  renderTensor(v, state.model, ti, state.run?.tensors[ti] ?? null, { onClose: () => { v.hidden = true; state.tensor = null; markTensorRow(); updateURL(); } });
+  markTensorRow();
+  if (scroll) { v.scrollIntoView({ block: 'nearest' }); updateURL(); }
+}
+
+function markTensorRow() {
+  for (const tr of $('#tensor-list').rows ?? []) tr.classList.toggle('open', Number(tr.dataset.tensor) === state.tensor);
+}
+
+// linkState is the playground state a link carries.
+async function linkState() {
   const s = { model: null, profile: state.profile };
   if (state.compare) { s.compare = true; s.profileB = state.profileB; }
   const src = state.source;
   if (src.builtin) s.model = { builtin: src.builtin };
   else if (state.bytes.length <= MAX_EMBED) s.model = { embed: toBase64Url(state.bytes), name: src.name };
-  else s.model = { sha256: await sha256Hex(state.bytes), name: src.name };
+  else s.model = { sha256: state.sha256 ?? await sha256Hex(state.bytes), name: src.name };
   if (isImageInput(state.model)) s.strokes = packStrokes(pad.strokes);
   else s.input = state.input;
   if (state.op !== null) s.op = state.op;
   if (state.elem !== null) s.elem = state.elem;
-  const url = `${location.origin}${location.pathname}#${await encodeState(s)}`;
+  if (state.tensor !== null) s.tensor = state.tensor;
+  if (graph.overlay !== 'none') s.overlay = graph.overlay;
+  return s;
+}
+
+// updateURL keeps the address bar equal to the state (as TensorFlow
+// Playground does), at most a few times a second while drawing. It does
+// nothing while a link waits for its local model file.
+let urlTimer = null;
+function updateURL() {
+  if (urlTimer || !state.model || state.expectHash) return;
+  document.body.dataset.urlPending = 'true';
+  urlTimer = setTimeout(async () => {
+    urlTimer = null;
+    delete document.body.dataset.urlPending;
+    if (!state.model || state.expectHash) return;
+    if (!state.source.builtin && state.bytes.length > MAX_EMBED && !state.sha256) return; // the hash is on its way
+    try {
+      const url = `${location.origin}${location.pathname}#${await encodeState(await linkState())}`;
+      if (url !== location.href) history.replaceState(null, '', url);
+      document.body.dataset.url = String(Number(document.body.dataset.url ?? 0) + 1);
+    } catch { /* the Copy link button reports errors */ }
+  }, 150);
+}
+
+async function share() {
+  if (!state.model) throw new Error('load a model first');
+  const url = `${location.origin}${location.pathname}#${await encodeState(await linkState())}`;
   $('#share-link').value = url;
   history.replaceState(null, '', url);
   try { await navigator.clipboard.writeText(url); } catch { /* the field still holds the link */ }
@@ -289,19 +430,33 @@ async function restoreFromLink(frag) {
   }
   if (s.profile) { state.profile = s.profile; $('#profile').value = s.profile; }
   if (s.compare && s.profileB) { state.compare = true; state.profileB = s.profileB; $('#compare').checked = true; $('#profile-b').value = s.profileB; }
-  const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input };
+  const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input, tensor: s.tensor, overlay: s.overlay };
   if (s.model.builtin) {
     const b = builtins.find((x) => x.id === s.model.builtin);
     return loadBuiltin(b, restore);
   }
   if (s.model.embed) return loadModel(s.model.embed, { name: s.model.name }, restore);
   state.expectHash = { ...s.model, restore };
-  showError(`This link uses your local model "${s.model.name}" (SHA-256 ${s.model.sha256.slice(0, 12)}…), which is not inside the link. Drop that file on the page or use "Open .tflite" to continue.`);
+  waitForFile(s.model);
   return true;
 }
 
 // openFile loads a dropped or chosen file. body[data-files] counts the
 // files handled (loaded or refused), for the browser tests.
+// waitForFile turns the message panel into a drop target asking for the
+// local model a link was made with; the rest of the link's state is kept
+// and restored once the file is given.
+function waitForFile(m) {
+  const el = $('#error');
+  el.classList.add('wait');
+  el.replaceChildren(h('b', { text: `Drop ${m.name} (SHA-256 ${m.sha256.slice(0, 12)}…) here to continue.` }), h('br'),
+    `This link uses your local model "${m.name}" (SHA-256 ${m.sha256.slice(0, 12)}…), which is not inside the link: models over 64 KB stay on your machine. Drop that file on the page or `,
+    h('button', { type: 'button', text: 'choose it', onclick: () => $('#model-file').click() }),
+    ' to continue; the drawing, selection and settings in the link are restored then. Or pick a built-in model above.');
+  el.hidden = false;
+  $('#draw-area').hidden = true;
+}
+
 async function openFile(file) {
   try {
     const bytes = await readFileWithProgress(file);
@@ -333,6 +488,17 @@ async function main() {
   $('#profile-b').value = state.profileB;
   builtins = await (await fetch('models/index.json')).json();
   $('#model-picker').replaceChildren(...builtins.map((b) => h('option', { value: b.id, text: b.title })), h('option', { value: '', text: '(local file)', disabled: true }));
+  // "The model from the question": the StackOverflow asker's Dense(10),
+  // opened on its FULLY_CONNECTED.
+  const question = builtins.find((b) => b.id === 'mnist_dense_int8');
+  $('#question-model').hidden = !question;
+  $('#question').addEventListener('click', async () => {
+    state.expectHash = null;
+    if (await loadBuiltin(question)) {
+      const fc = state.model.ops.findIndex((o) => o.builtin === 'FULLY_CONNECTED');
+      if (fc >= 0) selectOp(fc);
+    }
+  });
   $('#model-picker').addEventListener('change', async (e) => {
     const b = builtins.find((x) => x.id === e.target.value);
     state.expectHash = null;
@@ -340,9 +506,9 @@ async function main() {
   });
   $('#model-file').addEventListener('change', (e) => { if (e.target.files[0]) openFile(e.target.files[0]); e.target.value = ''; });
   $('#clear').addEventListener('click', () => pad.clear());
-  $('#profile').addEventListener('change', (e) => { state.profile = e.target.value; classify(); });
-  $('#profile-b').addEventListener('change', (e) => { state.profileB = e.target.value; classify(); });
-  $('#compare').addEventListener('change', (e) => { state.compare = e.target.checked; classify(); });
+  $('#profile').addEventListener('change', (e) => { state.profile = e.target.value; classify(); updateURL(); });
+  $('#profile-b').addEventListener('change', (e) => { state.profileB = e.target.value; classify(); updateURL(); });
+  $('#compare').addEventListener('change', (e) => { state.compare = e.target.checked; classify(); updateURL(); });
   $('#share').addEventListener('click', () => share().catch((e) => showError(`Could not make a link: ${e.message}`)));
   document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
   document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });

@@ -13,18 +13,55 @@ export function probabilities(values) {
   return { p: e.map((x) => x / s), logits: true };
 }
 
-export function renderPredictions(ol, values) {
+// isClassifier says whether the model's first output is class scores: a
+// vector of 2 to 1000 values made by SOFTMAX or LOGISTIC (through any
+// DEQUANTIZE, QUANTIZE or RESHAPE), or any such vector of a model that reads
+// the 28×28 drawing (the MNIST models end in logits).
+export function isClassifier(model, drawing = false) {
+  const ti = model.outputs[0];
+  const t = model.tensors[ti];
+  if (!t) return false;
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  if (n < 2 || n > 1000 || t.shape.filter((d) => d > 1).length !== 1) return false;
+  if (drawing) return true;
+  let cur = ti;
+  for (let hop = 0; hop < 8; hop++) {
+    const op = model.ops.find((o) => o.outputs.includes(cur));
+    if (!op) return false;
+    if (op.builtin === 'SOFTMAX' || op.builtin === 'LOGISTIC') return true;
+    if (!['DEQUANTIZE', 'QUANTIZE', 'RESHAPE'].includes(op.builtin)) return false;
+    cur = op.inputs[0];
+  }
+  return false;
+}
+
+// renderPredictions draws class scores as bars. classifier=false draws
+// the raw values instead (bar ∝ |value|); blank=true draws no winner (an
+// empty drawing has no answer worth bold type).
+export function renderPredictions(ol, values, { classifier = true, blank = false } = {}) {
   clear(ol);
+  delete ol.dataset.blank;
   if (!values) { delete ol.dataset.class; return; }
-  const { p, logits } = probabilities(values);
+  let p, title;
+  if (classifier) {
+    const r = probabilities(values);
+    p = r.p;
+    title = r.logits ? 'softmax of the model\'s logits' : 'model output';
+  } else {
+    p = Array.from(values, Number);
+    title = 'the output\'s real values';
+  }
   let top = 0;
   p.forEach((x, i) => { if (x > p[top]) top = i; });
+  const amax = Math.max(...p.map(Math.abs)) || 1;
   ol.dataset.class = String(top);
-  ol.title = logits ? 'softmax of the model\'s logits' : 'model output';
+  if (blank) ol.dataset.blank = 'true';
+  ol.title = title;
   p.forEach((x, i) => {
-    ol.append(h('li', { class: i === top ? 'top' : '', dataset: { class: String(i) } },
+    const w = classifier ? 100 * x : 100 * Math.abs(x) / amax;
+    ol.append(h('li', { class: i === top && !blank && classifier ? 'top' : '', dataset: { class: String(i) } },
       h('span', { text: String(i) }),
-      h('div', { class: 'bar', style: `width:${(100 * x).toFixed(1)}%` }),
-      h('span', { text: `${(100 * x).toFixed(1)}%` })));
+      h('div', { class: 'bar', style: `width:${w.toFixed(1)}%` }),
+      h('span', { text: classifier ? `${(100 * x).toFixed(1)}%` : String(Number(x.toPrecision(4))) })));
   });
 }

@@ -112,6 +112,8 @@ function validate(raw, builtins, profiles) {
       s[k] = raw[k];
     }
   }
+  if (raw.tensor !== undefined) { if (!isInt(raw.tensor, 0, 1e7)) throw new ShareError('the opened tensor in the link is invalid'); s.tensor = raw.tensor; }
+  if (raw.overlay !== undefined) { if (!['none', 'time', 'diff'].includes(raw.overlay)) throw new ShareError('the graph overlay in the link is invalid'); s.overlay = raw.overlay; }
   if (raw.compare !== undefined) s.compare = raw.compare === true;
   if (raw.input !== undefined) {
     const i = raw.input;

@@ -45,3 +45,37 @@ test('termCoords names terms by coordinates in the tensors the engine names', as
   assert.equal(tconv.inAt(11), '[0,1,0,1]');
   assert.equal(termCoords(model, { term_input: 2, term_filter: 2 }).inAt(3), '[3]', '1-D tensors keep flat indices');
 });
+
+test('quantizeMultiplier is TFLite QuantizeMultiplier: frexp, Q31 round, 2^31 carry', async () => {
+  const { quantizeMultiplier } = await import('../static/explain.js');
+  // The skip test model's FULLY_CONNECTED: real 0.02 (from float32 scales) → 1374389504, shift −5 (engine's Prepare).
+  assert.deepEqual([quantizeMultiplier(0.019999999552965164).q, quantizeMultiplier(0.019999999552965164).shift], [1374389504, -5]);
+  assert.deepEqual([quantizeMultiplier(0.5).q, quantizeMultiplier(0.5).shift], [2 ** 30, 0]);
+  assert.deepEqual([quantizeMultiplier(9.5367431640625e-7).q, quantizeMultiplier(9.5367431640625e-7).shift], [2 ** 30, -19]);
+  // Just below 1: the mantissa rounds up to 2^31 and carries into the exponent.
+  const c = quantizeMultiplier(1 - 2 ** -40);
+  assert.deepEqual([c.q, c.shift], [2 ** 30, 1]);
+  assert.equal(quantizeMultiplier(0).q, 0);
+});
+
+test('allTerms rebuilds every FULLY_CONNECTED product from the run and checks them against the engine', async () => {
+  const { allTerms, byContribution } = await import('../static/explain.js');
+  const n = 100;
+  const inp = Int8Array.from({ length: n }, (_, i) => (i * 37) % 256 - 128);
+  const w = Int8Array.from({ length: 2 * n }, (_, i) => (i * 53) % 255 - 127);
+  const term = (k) => ({ input_index: k, input: inp[k], input_offset: 128, filter_index: n + k, filter: w[n + k], filter_offset: 0, product: (inp[k] + 128) * w[n + k] });
+  let sum = 0;
+  for (let k = 0; k < n; k++) sum += term(k).product;
+  const model = { tensors: [{ type: 'int8', shape: [1, n] }, { type: 'int8', shape: [2, n] }] };
+  const tensors = [new Uint8Array(inp.buffer), new Uint8Array(w.buffer)];
+  const e = { terms: Array.from({ length: 64 }, (_, k) => term(k)), terms_total: n, term_input: 0, term_filter: 1, steps: [{ name: 'sum', value: sum }] };
+  const all = allTerms(e, tensors, model);
+  assert.equal(all.length, n);
+  assert.deepEqual(all[99], term(99));
+  // A sum that disagrees with the engine's means the pattern guess is wrong: no list.
+  assert.equal(allTerms({ ...e, steps: [{ name: 'sum', value: sum + 1 }] }, tensors, model), null);
+  // Terms that do not run over consecutive elements (a conv window) are not extended.
+  assert.equal(allTerms({ ...e, terms: e.terms.map((t, k) => ({ ...t, input_index: 2 * k })) }, tensors, model), null);
+  const sorted = byContribution(all);
+  assert.ok(sorted.every((t, i) => i === 0 || Math.abs(sorted[i - 1].product) >= Math.abs(t.product)));
+});

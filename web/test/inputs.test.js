@@ -90,3 +90,22 @@ test('isImageInput: one input of 784 float32/int8/uint8 elements', () => {
   assert.ok(!isImageInput(m([1, 96, 96, 1], 'int8')));
   assert.ok(!isImageInput(m([1, 28, 28, 1], 'float32', [0, 1])));
 });
+
+test('picture inputs: [1,H,W,C] images other than the drawing; pixels map onto the representable range', async () => {
+  const { isPictureInput, pixelRange, pictureReals } = await import('../static/inputs.js');
+  const m = (shape, type = 'int8') => ({ inputs: [0], tensors: [{ shape, type, quant: { scale: [1 / 255], zero_point: [-128] } }] });
+  assert.ok(isPictureInput(m([1, 8, 8, 3])));
+  assert.ok(isPictureInput(m([1, 224, 224, 3], 'uint8')));
+  assert.ok(!isPictureInput(m([1, 28, 28, 1])), 'the drawing pad takes 28×28×1');
+  assert.ok(!isPictureInput(m([1, 16])));
+  assert.ok(!isPictureInput(m([1, 8, 8, 5])));
+  assert.deepEqual(pixelRange({ type: 'float32', shape: [1, 2, 2, 3] }), [0, 1]);
+  const [lo, hi] = pixelRange({ type: 'int8', quant: { scale: [1 / 255], zero_point: [-128] } });
+  assert.ok(lo === 0 && Math.abs(hi - 1) < 1e-12);
+  // MobileNet-style uint8, scale 1/128, zero point 128: pixels → [−1, 0.992].
+  assert.deepEqual(pixelRange({ type: 'uint8', quant: { scale: [1 / 128], zero_point: [128] } }), [-1, 127 / 128]);
+  // RGBA → NHWC reals; one channel takes the grey level.
+  const rgba = Uint8Array.from([255, 0, 51, 255, 0, 255, 102, 255]);
+  assert.deepEqual(Array.from(pictureReals(rgba, { H: 1, W: 2, C: 3 }, [0, 1]), (x) => Number(x.toFixed(3))), [1, 0, 0.2, 0, 1, 0.4]);
+  assert.deepEqual(Array.from(pictureReals(rgba, { H: 1, W: 2, C: 1 }, [0, 255]), (x) => Math.round(x)), [102, 119]);
+});

@@ -43,3 +43,33 @@ test('BigInt-free typed arrays and negatives work', () => {
   assert.equal(logits, true);
   assert.ok(p[2] > 0.99);
 });
+
+test('isClassifier: softmax/logistic vectors, or any small vector of a drawing model', async () => {
+  const { isClassifier } = await import('../static/predictions.js');
+  const t = (shape) => ({ shape });
+  const m = (ops, shape = [1, 10]) => ({ outputs: [2], tensors: [t([1, 8]), t([1, 10]), t(shape)], ops });
+  assert.ok(isClassifier(m([{ builtin: 'FULLY_CONNECTED', inputs: [0], outputs: [1] }, { builtin: 'SOFTMAX', inputs: [1], outputs: [2] }])));
+  assert.ok(isClassifier(m([{ builtin: 'SOFTMAX', inputs: [0], outputs: [1] }, { builtin: 'DEQUANTIZE', inputs: [1], outputs: [2] }])));
+  assert.ok(!isClassifier(m([{ builtin: 'FULLY_CONNECTED', inputs: [1], outputs: [2] }])), 'logits of a non-image model');
+  assert.ok(isClassifier(m([{ builtin: 'FULLY_CONNECTED', inputs: [1], outputs: [2] }]), true), 'logits of a drawing model');
+  assert.ok(!isClassifier(m([{ builtin: 'SOFTMAX', inputs: [1], outputs: [2] }], [1, 1])), 'one value is no class list');
+  assert.ok(!isClassifier(m([{ builtin: 'SOFTMAX', inputs: [1], outputs: [2] }], [1, 4, 4, 3])), 'an image is no class list');
+});
+
+test('renderPredictions: no winner for a blank drawing; raw values for a non-classifier', async () => {
+  // A minimal document for dom.js's h() and clear().
+  globalThis.Node = Object;
+  globalThis.document = {
+    createElement: (tag) => ({ tag, dataset: {}, children: [], className: '', append(...c) { this.children.push(...c); }, replaceChildren() { this.children = []; }, setAttribute() {}, addEventListener() {} }),
+    createTextNode: (t) => ({ text: t }),
+  };
+  const { renderPredictions } = await import('../static/predictions.js');
+  const ol = document.createElement('ol');
+  renderPredictions(ol, [0.1, 0.7, 0.2], { blank: true });
+  assert.equal(ol.dataset.class, '1');
+  assert.equal(ol.dataset.blank, 'true');
+  assert.ok(ol.children.every((li) => li.className !== 'top'));
+  renderPredictions(ol, [-2, 4, 1], { classifier: false });
+  assert.ok(ol.children.every((li) => li.className !== 'top'));
+  assert.equal(ol.dataset.blank, undefined);
+});

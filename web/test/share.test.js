@@ -172,3 +172,13 @@ test('strings with HTML stay plain data', async () => {
   const extra = await decodeState(await link(JSON.stringify({ model: { builtin: 'mnist_cnn_int8', html: '<b>' }, html: '<b>x</b>', __proto__x: 1 })), opts);
   assert.deepEqual(extra, { model: { builtin: 'mnist_cnn_int8' } });
 });
+
+test('links carry the opened tensor and the graph overlay, checked', async () => {
+  const { encodeState: enc, decodeState: dec, ShareError: SE } = await import('../static/share.js');
+  const opts = { builtins: ['m'], profiles: ['reference'] };
+  const s = await dec(await enc({ model: { builtin: 'm' }, tensor: 7, overlay: 'time' }), opts);
+  assert.equal(s.tensor, 7);
+  assert.equal(s.overlay, 'time');
+  await assert.rejects(dec(await enc({ model: { builtin: 'm' }, tensor: -1 }), opts), SE);
+  await assert.rejects(dec(await enc({ model: { builtin: 'm' }, overlay: '<b>' }), opts), SE);
+});

@@ -14,6 +14,19 @@
 // DIR/wide_int8.tflite is the same with a hidden layer of 96: at 76 KB it is
 // too large for a link, which then carries its SHA-256 instead.
 //
+// DIR/skip_int8.tflite has a skip connection: int8 [1,8] → FULLY_CONNECTED
+// (op 0) → FULLY_CONNECTED (op 1) → ADD of op 0's and op 1's outputs (op 2)
+// → FULLY_CONNECTED (op 3) → int8 [1,10]; the graph test checks that each
+// drawn edge joins the right producer and consumer. DIR/residual250_int8.tflite
+// is 125 such residual blocks (FULLY_CONNECTED + ADD): 250 ops for the
+// graph's readability test. DIR/rgb_int8.tflite takes an int8 [1,8,8,3]
+// colour image (scale 1/255, zero point −128) → FULLY_CONNECTED (4): a model
+// with an image input that is not the 28×28 drawing. DIR/branchy_int8.tflite
+// is a small ResNet/Inception-shaped classifier (17 ops: convolutions, two
+// residual ADDs, a three-way branch joined by CONCATENATION, pooling, dense,
+// softmax) with deterministic pseudo-random weights: the branching model
+// that make screenshot draws as a graph.
+//
 // With -huge it also writes DIR/huge_int8.tflite, a 624-byte model whose
 // traced run asks for more memory than WebAssembly has: the resilience test
 // uses it to check that the page survives the engine dying.
@@ -21,6 +34,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"log"
 	"os"
 	"path/filepath"
@@ -43,6 +57,10 @@ func main() {
 	write(filepath.Join(*out, "image_int8.tflite"), imageModel())
 	write(filepath.Join(*out, "wide_int8.tflite"), wideModel())
 	write(filepath.Join(*out, "custom_op_int8.tflite"), customOpModel())
+	write(filepath.Join(*out, "skip_int8.tflite"), skipModel())
+	write(filepath.Join(*out, "residual250_int8.tflite"), residualModel(125))
+	write(filepath.Join(*out, "rgb_int8.tflite"), rgbModel())
+	write(filepath.Join(*out, "branchy_int8.tflite"), branchyModel())
 	write(filepath.Join(*out, "stateful_float.tflite"), tfbuild.RunningSum([]float32{1}).Bytes())
 	if *huge {
 		write(filepath.Join(*out, "huge_int8.tflite"), hugeModel())
@@ -121,16 +139,22 @@ func customOpModel() []byte {
 	return b.Bytes()
 }
 
-func imageModel() []byte {
-	g := lcg(2)
+func imageModel() []byte { return imageDense(2, []int{1, 28, 28, 1}, 10, "scores", 5000) }
+
+// imageDense is an int8 image (scale 1/255, zero point −128) →
+// FULLY_CONNECTED (units, no activation) → int8 [1,units] named out, with
+// weights from lcg(seed) and biases in ±biasRange.
+func imageDense(seed lcg, shape []int, units int, out string, biasRange int) []byte {
+	g := seed
+	n := shape[1] * shape[2] * shape[3]
 	b := tfbuild.New()
-	in := b.Tensor("image", tflite.TensorTypeINT8, []int{1, 28, 28, 1}, tfbuild.Q(1.0/255, -128), nil)
-	w := b.Tensor("dense/weights", tflite.TensorTypeINT8, []int{10, 784}, tfbuild.Q(0.01, 0), tfbuild.I8(g.int8s(10*784, -127, 127)...))
-	bias := b.Tensor("dense/bias", tflite.TensorTypeINT32, []int{10}, tfbuild.Q(0.01/255, 0), tfbuild.I32(g.int32s(10, -5000, 5000)...))
-	out := b.Tensor("scores", tflite.TensorTypeINT8, []int{1, 10}, tfbuild.Q(0.2, 0), nil)
-	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{in, w, bias}, []int{out})
+	in := b.Tensor("image", tflite.TensorTypeINT8, shape, tfbuild.Q(1.0/255, -128), nil)
+	w := b.Tensor("dense/weights", tflite.TensorTypeINT8, []int{units, n}, tfbuild.Q(0.01, 0), tfbuild.I8(g.int8s(units*n, -127, 127)...))
+	bias := b.Tensor("dense/bias", tflite.TensorTypeINT32, []int{units}, tfbuild.Q(0.01/255, 0), tfbuild.I32(g.int32s(units, -biasRange, biasRange)...))
+	o := b.Tensor(out, tflite.TensorTypeINT8, []int{1, units}, tfbuild.Q(0.2, 0), nil)
+	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{in, w, bias}, []int{o})
 	b.Inputs(in)
-	b.Outputs(out)
+	b.Outputs(o)
 	return b.Bytes()
 }
 
@@ -174,5 +198,138 @@ func fcStrip(n int) []byte {
 	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{in, w, -1}, []int{out})
 	b.Inputs(in)
 	b.Outputs(out)
+	return b.Bytes()
+}
+
+// dense adds a FULLY_CONNECTED op from tensor in (int8 [1,n]) to a new
+// int8 [1,out] tensor and returns it.
+func dense(b *tfbuild.Builder, g *lcg, name string, in, n, out int, act tflite.ActivationFunctionType) int {
+	w := b.Tensor(name+"/weights", tflite.TensorTypeINT8, []int{out, n}, tfbuild.Q(0.02, 0), tfbuild.I8(g.int8s(out*n, -127, 127)...))
+	bias := b.Tensor(name+"/bias", tflite.TensorTypeINT32, []int{out}, tfbuild.Q(0.1*0.02, 0), tfbuild.I32(g.int32s(out, -500, 500)...))
+	o := b.Tensor(name, tflite.TensorTypeINT8, []int{1, out}, tfbuild.Q(0.1, 0), nil)
+	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(act), []int{in, w, bias}, []int{o})
+	return o
+}
+
+// add adds an ADD of tensors x and y (int8 [1,n]) and returns its output.
+func add(b *tfbuild.Builder, name string, x, y, n int) int {
+	o := b.Tensor(name, tflite.TensorTypeINT8, []int{1, n}, tfbuild.Q(0.2, 0), nil)
+	b.Op(tflite.BuiltinOperatorADD, 2, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsAddOptions, Value: &tflite.AddOptionsT{}}, []int{x, y}, []int{o})
+	return o
+}
+
+func skipModel() []byte {
+	g := lcg(4)
+	b := tfbuild.New()
+	in := b.Tensor("input", tflite.TensorTypeINT8, []int{1, 8}, tfbuild.Q(0.1, 0), nil)
+	a := dense(b, &g, "block/a", in, 8, 8, tflite.ActivationFunctionTypeRELU)
+	c := dense(b, &g, "block/b", a, 8, 8, tflite.ActivationFunctionTypeNONE)
+	s := add(b, "block/add", a, c, 8)
+	out := dense(b, &g, "logits", s, 8, 10, tflite.ActivationFunctionTypeNONE)
+	b.Inputs(in)
+	b.Outputs(out)
+	return b.Bytes()
+}
+
+// residualModel is blocks × (x → FULLY_CONNECTED → ADD(x, ·)).
+func residualModel(blocks int) []byte {
+	g := lcg(5)
+	b := tfbuild.New()
+	x := b.Tensor("input", tflite.TensorTypeINT8, []int{1, 8}, tfbuild.Q(0.1, 0), nil)
+	b.Inputs(x)
+	for i := 0; i < blocks; i++ {
+		f := dense(b, &g, fmt.Sprintf("block%d/fc", i), x, 8, 8, tflite.ActivationFunctionTypeRELU)
+		x = add(b, fmt.Sprintf("block%d/add", i), x, f, 8)
+	}
+	b.Outputs(x)
+	return b.Bytes()
+}
+
+func rgbModel() []byte { return imageDense(6, []int{1, 8, 8, 3}, 4, "features", 500) }
+
+// act is an int8 activation tensor's quantization: after a fused ReLU it
+// covers [0, 12.75], else [−6.4, 6.35].
+func act(relu bool) *tfbuild.Quant {
+	if relu {
+		return tfbuild.Q(0.05, -128)
+	}
+	return tfbuild.Q(0.05, 0)
+}
+
+func activation(relu bool) tflite.ActivationFunctionType {
+	if relu {
+		return tflite.ActivationFunctionTypeRELU
+	}
+	return tflite.ActivationFunctionTypeNONE
+}
+
+// conv adds a CONV_2D (SAME padding, per-channel int8 weights) to the
+// branchy model; x is int8 [1,h,w,inC] with scale inScale.
+func conv(b *tfbuild.Builder, g *lcg, name string, x int, inScale float32, h, w, inC, outC, k, stride int, relu bool) (int, int, int) {
+	ws := make([]float32, outC)
+	bs := make([]float32, outC)
+	zp := make([]int64, outC)
+	for c := range ws {
+		ws[c] = 0.004 + 0.0005*float32(c%5)
+		bs[c] = inScale * ws[c]
+	}
+	wq := &tfbuild.Quant{Scale: ws, ZeroPoint: zp, Axis: 0}
+	bq := &tfbuild.Quant{Scale: bs, ZeroPoint: zp, Axis: 0}
+	wt := b.Tensor(name+"/weights", tflite.TensorTypeINT8, []int{outC, k, k, inC}, wq, tfbuild.I8(g.int8s(outC*k*k*inC, -127, 127)...))
+	bt := b.Tensor(name+"/bias", tflite.TensorTypeINT32, []int{outC}, bq, tfbuild.I32(g.int32s(outC, -2000, 2000)...))
+	oh, ow := (h+stride-1)/stride, (w+stride-1)/stride
+	o := b.Tensor(name, tflite.TensorTypeINT8, []int{1, oh, ow, outC}, act(relu), nil)
+	b.Op(tflite.BuiltinOperatorCONV_2D, 3, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsConv2DOptions, Value: &tflite.Conv2DOptionsT{
+		Padding: tflite.PaddingSAME, StrideW: int32(stride), StrideH: int32(stride), FusedActivationFunction: activation(relu),
+		DilationWFactor: 1, DilationHFactor: 1}}, []int{x, wt, bt}, []int{o})
+	return o, oh, ow
+}
+
+func pool(b *tfbuild.Builder, code tflite.BuiltinOperator, name string, x int, shape []int, q *tfbuild.Quant, size, stride int, pad tflite.Padding) int {
+	o := b.Tensor(name, tflite.TensorTypeINT8, shape, q, nil)
+	b.Op(code, 2, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsPool2DOptions, Value: &tflite.Pool2DOptionsT{
+		Padding: pad, StrideW: int32(stride), StrideH: int32(stride), FilterWidth: int32(size), FilterHeight: int32(size)}}, []int{x}, []int{o})
+	return o
+}
+
+func branchyModel() []byte {
+	g := lcg(7)
+	b := tfbuild.New()
+	in := b.Tensor("image", tflite.TensorTypeINT8, []int{1, 16, 16, 3}, tfbuild.Q(1.0/255, -128), nil)
+	b.Inputs(in)
+	addOpts := func(relu bool) *tflite.BuiltinOptionsT {
+		return &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsAddOptions, Value: &tflite.AddOptionsT{FusedActivationFunction: activation(relu)}}
+	}
+	residual := func(name string, x, h, w, c int) int {
+		r1, _, _ := conv(b, &g, name+"/conv1", x, 0.05, h, w, c, c, 3, 1, true)
+		r2, _, _ := conv(b, &g, name+"/conv2", r1, 0.05, h, w, c, c, 3, 1, false)
+		o := b.Tensor(name+"/add", tflite.TensorTypeINT8, []int{1, h, w, c}, act(true), nil)
+		b.Op(tflite.BuiltinOperatorADD, 2, addOpts(true), []int{x, r2}, []int{o})
+		return o
+	}
+	x, h, w := conv(b, &g, "stem", in, 1.0/255, 16, 16, 3, 8, 3, 1, true)
+	x = residual("block1", x, h, w, 8)
+	x, h, w = conv(b, &g, "down", x, 0.05, h, w, 8, 16, 3, 2, true)
+	x = residual("block2", x, h, w, 16)
+	// Three branches, as in an Inception module, joined on the channels.
+	a, _, _ := conv(b, &g, "mixed/1x1", x, 0.05, h, w, 16, 8, 1, 1, true)
+	c3, _, _ := conv(b, &g, "mixed/3x3", x, 0.05, h, w, 16, 8, 3, 1, true)
+	mp := pool(b, tflite.BuiltinOperatorMAX_POOL_2D, "mixed/pool", x, []int{1, h, w, 16}, act(true), 3, 1, tflite.PaddingSAME)
+	pp, _, _ := conv(b, &g, "mixed/pool_proj", mp, 0.05, h, w, 16, 8, 1, 1, true)
+	cat := b.Tensor("mixed/concat", tflite.TensorTypeINT8, []int{1, h, w, 24}, act(true), nil)
+	b.Op(tflite.BuiltinOperatorCONCATENATION, 2, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsConcatenationOptions,
+		Value: &tflite.ConcatenationOptionsT{Axis: 3}}, []int{a, c3, pp}, []int{cat})
+	gap := pool(b, tflite.BuiltinOperatorAVERAGE_POOL_2D, "global_pool", cat, []int{1, 1, 1, 24}, act(true), h, 1, tflite.PaddingVALID)
+	shape := b.Tensor("flatten/shape", tflite.TensorTypeINT32, []int{2}, nil, tfbuild.I32(1, 24))
+	flat := b.Tensor("flatten", tflite.TensorTypeINT8, []int{1, 24}, act(true), nil)
+	b.Op(tflite.BuiltinOperatorRESHAPE, 1, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsReshapeOptions,
+		Value: &tflite.ReshapeOptionsT{NewShape: []int32{1, 24}}}, []int{gap, shape}, []int{flat})
+	logits := b.Tensor("logits", tflite.TensorTypeINT8, []int{1, 10}, tfbuild.Q(0.1, 0), nil)
+	wt := b.Tensor("logits/weights", tflite.TensorTypeINT8, []int{10, 24}, tfbuild.Q(0.01, 0), tfbuild.I8(g.int8s(240, -127, 127)...))
+	bt := b.Tensor("logits/bias", tflite.TensorTypeINT32, []int{10}, tfbuild.Q(0.05*0.01, 0), tfbuild.I32(g.int32s(10, -500, 500)...))
+	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{flat, wt, bt}, []int{logits})
+	probs := b.Tensor("probabilities", tflite.TensorTypeINT8, []int{1, 10}, tfbuild.Q(1.0/256, -128), nil)
+	b.Op(tflite.BuiltinOperatorSOFTMAX, 2, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsSoftmaxOptions, Value: &tflite.SoftmaxOptionsT{Beta: 1}}, []int{logits}, []int{probs})
+	b.Outputs(probs)
 	return b.Bytes()
 }

@@ -271,6 +271,14 @@ func Convert(m *nn.Model, cal Calibration, opt Options) (*tflite.ModelT, error) 
 			name := names.next("flatten")
 			n := int32(l.In.Size())
 			shapeConst := b.constant(scope+name+"/Const", tflite.TensorTypeINT32, []int32{2}, int32Bytes([]int32{-1, n}), nil)
+			if _, dense := nextLayer(m.Layers, i).(*nn.Dense); i == 0 && dense {
+				// Flatten of the model input straight into a Dense: the
+				// TFLite converter folds the RESHAPE into FULLY_CONNECTED
+				// (which flattens its input itself) and keeps the unused
+				// shape constant, so Keras' Flatten → Dense(10) becomes
+				// QUANTIZE → FULLY_CONNECTED → DEQUANTIZE over 7 tensors.
+				continue
+			}
 			out := b.activation(scope+name+"/Reshape", tflite.TensorTypeINT8, []int32{1, n}, actQuant(curQ))
 			b.ops = append(b.ops, &op{code: tflite.BuiltinOperatorRESHAPE, inputs: []*tensor{cur, shapeConst}, outputs: []*tensor{out}})
 			cur = out
@@ -324,6 +332,17 @@ func Convert(m *nn.Model, cal Calibration, opt Options) (*tflite.ModelT, error) 
 		b.ops = append(b.ops, &op{code: tflite.BuiltinOperatorDEQUANTIZE, inputs: []*tensor{cur}, outputs: []*tensor{output}})
 	}
 	return b.model(input, output, outputLayer)
+}
+
+// nextLayer returns the layer after layers[i] that the converter keeps
+// (dropout is identity at inference), or nil.
+func nextLayer(layers []nn.Layer, i int) nn.Layer {
+	for _, l := range layers[i+1:] {
+		if _, ok := l.(*nn.Dropout); !ok {
+			return l
+		}
+	}
+	return nil
 }
 
 // adjustPerTensorForBias is the per-tensor branch of

@@ -243,3 +243,52 @@ func equal32(a, b []int32) bool {
 	}
 	return true
 }
+
+// TestConvertDenseFoldsFlatten: Keras' Flatten → Dense on the model input
+// converts as TFLite's converter does it, to QUANTIZE → FULLY_CONNECTED
+// (taking the 4-D input) → DEQUANTIZE, keeping the unused flatten/Const:
+// the 7 tensors of the StackOverflow question's model.
+func TestConvertDenseFoldsFlatten(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	m, err := nn.Build(nn.Shape{H: 4, W: 4, C: 1}, rng, &nn.Flatten{}, &nn.Dense{Out: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs := make([][]float32, 10)
+	for i := range imgs {
+		imgs[i] = make([]float32, 16)
+		for j := range imgs[i] {
+			imgs[i][j] = float32(rng.Float64())
+		}
+	}
+	cal, err := Calibrate(m, imgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, err := Convert(m, cal, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := Validate(Marshal(mt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(opCodes(parsed), " "), "QUANTIZE FULLY_CONNECTED DEQUANTIZE"; got != want {
+		t.Fatalf("ops %s, want %s", got, want)
+	}
+	sg := parsed.Subgraphs[0]
+	if len(sg.Tensors) != 7 {
+		t.Errorf("%d tensors, want 7", len(sg.Tensors))
+	}
+	fc := sg.Operators[1]
+	if in := sg.Tensors[fc.Inputs[0]]; len(in.Shape) != 4 {
+		t.Errorf("FULLY_CONNECTED input %q has shape %v, want the 4-D quantized input", in.Name, in.Shape)
+	}
+	var names []string
+	for _, tt := range sg.Tensors {
+		names = append(names, tt.Name)
+	}
+	if !strings.Contains(strings.Join(names, " "), "flatten/Const") {
+		t.Errorf("tensors %q: the converter's unused flatten/Const is missing", names)
+	}
+}

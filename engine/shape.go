@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// ShapeParams are SHAPE's prepared parameters.
+//
+// Mirrors TFLite's kernels/shape.cc and TFLite Micro's kernels/shape.cc:
+// the output is the input's shape as a 1-D int32 (or, with out_type, int64)
+// tensor. Shapes are static here, so the values are known at Prepare.
+type ShapeParams struct {
+	Shape []int `json:"shape"`
+	Type  DType `json:"out_type"`
+
+	out int
+}
+
+func init() { register(tflite.BuiltinOperatorSHAPE, prepareShape) }
+
+func prepareShape(c *prepCtx) (kernel, error) {
+	if err := c.io(1, 1, 1); err != nil {
+		return nil, err
+	}
+	in, out := c.in(0), c.out(0)
+	if out.Type != Int32 && out.Type != Int64 {
+		return nil, c.errorf("output tensor %d has type %v; SHAPE writes int32 or int64", out.Index, out.Type)
+	}
+	if o, _ := c.op.Options.(*tflite.ShapeOptionsT); o != nil && DType(o.OutType) != out.Type && !(o.OutType == 0 && out.Type == Int32) {
+		return nil, c.errorf("out_type %v differs from output tensor %d's type %v", DType(o.OutType), out.Index, out.Type)
+	}
+	if err := c.sameShape(out, []int{len(in.Shape)}); err != nil {
+		return nil, err
+	}
+	return &ShapeParams{Shape: in.Shape, Type: out.Type, out: out.Index}, nil
+}
+
+func (p *ShapeParams) eval(r *run, op *Op) error {
+	for i, d := range p.Shape {
+		putInt(p.Type, r.vals[p.out], i, int64(d))
+	}
+	return nil
+}
+
+func (p *ShapeParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	return explainConstant(float64(p.Shape[index]), fmt.Sprintf("dimension %d of the input shape %v", index, p.Shape)), nil
+}
