@@ -268,6 +268,21 @@ func inspect(w io.Writer, m *engine.Model, p engine.Profile, asJSON bool) error 
 		fmt.Fprintf(w, "  %3d  %-8v %-16v%s%s  %s\n", t.Index, t.Type, fmt.Sprint(t.Shape), quantString(t.Quant), kind, t.Name)
 	}
 	fmt.Fprintln(w, "\nops:")
+	if err := printOps(w, m, p); err != nil {
+		return err
+	}
+	for _, i := range slices.Sorted(maps.Keys(m.Subgraphs)) {
+		g := m.Subgraphs[i]
+		fmt.Fprintf(w, "\nsubgraph %d (called by the ops above; its own %d tensors), inputs %v, outputs %v, ops:\n", i, len(g.Tensors), g.Inputs, g.Outputs)
+		if err := printOps(w, g, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printOps lists m's ops with what profile p prepared for each.
+func printOps(w io.Writer, m *engine.Model, p engine.Profile) error {
 	for _, op := range m.Ops {
 		fmt.Fprintf(w, "  %3d  %-28s in %v  out %v\n", op.Index, fmt.Sprintf("%s v%d", op.Builtin, op.Version), op.Inputs, op.Outputs)
 		prep, err := m.Prepared(p, op.Index)

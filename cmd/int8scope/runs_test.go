@@ -35,6 +35,11 @@ func TestRunSeries(t *testing.T) {
 		}
 		return engine.AsFloat32(append(make([]byte, 0, 8), b...))[0]
 	}
+	var insp strings.Builder
+	if err := cli([]string{"inspect", model}, &insp); err != nil || !strings.Contains(insp.String(), "CALL_ONCE") ||
+		!strings.Contains(insp.String(), "subgraph 1 (called by the ops above; its own 2 tensors)") {
+		t.Fatalf("inspect: %v\n%s", err, insp.String())
+	}
 	out := filepath.Join(dir, "out")
 	if err := cli([]string{"run", model, "--inputs", in, "--out", out, "--runs", "4"}, os.Stdout); err != nil {
 		t.Fatal(err)
