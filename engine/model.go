@@ -42,10 +42,11 @@ type Model struct {
 	// returns; the called subgraphs' own field is nil.
 	Subgraphs map[int]*Model `json:"subgraphs,omitempty"`
 
-	root      *Model             // the model Load returned; nil for it
-	nGraphs   int                // subgraphs in the file
-	resources []resourceKey      // resource variables by id, as VAR_HANDLE's Prepare numbers them (root only)
-	states    map[Profile]*State // per profile, what runs keep (root only; state.go)
+	root         *Model             // the model Load returned; nil for it
+	nGraphs      int                // subgraphs in the file
+	firstDynamic int                // the first subgraph with a dynamic-sized tensor (state.go), nGraphs if none
+	resources    []resourceKey      // resource variables by id, as VAR_HANDLE's Prepare numbers them (root only)
+	states       map[Profile]*State // per profile, what runs keep (root only; state.go)
 
 	plans  map[Profile]*plan // what each profile runs, prepared at load
 	packed map[int][]int64   // packFilter of constant conv filters, by tensor, shared by the plans
@@ -289,6 +290,7 @@ func parse(b []byte, signature string, subgraph int) (m *Model, err error) {
 		m.Subgraph = subgraph
 	}
 	m.nGraphs = fm.SubgraphsLength()
+	m.firstDynamic = p.firstDynamicSubgraph(fm)
 	var sg tflite.SubGraph
 	fm.Subgraphs(&sg, m.Subgraph)
 	sgName := fmt.Sprintf("subgraph %d", m.Subgraph)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/int8scope/int8scope/engine/tflite"
@@ -101,22 +102,45 @@ func (s *State) snapshot() []Variable {
 	return out
 }
 
-// dynamicTensor returns the first tensor of m that TFLite allocates as
-// dynamic-sized, or nil: a RESOURCE tensor (TFLite allocates every
-// resource tensor dynamically), or a rank-0 READ_VARIABLE output (its
-// Prepare makes it dynamic). TFLite's default XNNPACK delegate refuses a
-// graph that has one, so the browser TFLite runs every op of a stateful
-// model with its builtin kernels.
-func dynamicTensor(m *Model) *Tensor {
+// firstDynamicSubgraph returns the index of the first subgraph of the
+// file that has a RESOURCE tensor, or the number of subgraphs. TFLite
+// allocates every resource tensor as dynamic-sized (VAR_HANDLE's output,
+// and READ_VARIABLE's when it has rank 0), and its default XNNPACK
+// delegate refuses a subgraph that has one ("Attempting to use a delegate
+// that only supports static-sized tensors with a graph that has
+// dynamic-sized tensors"). Interpreter::ModifyGraphWithDelegate applies the
+// delegate to the subgraphs in order and stops at the first that refuses,
+// so from that subgraph on every op runs TFLite's builtin kernel. A
+// subgraph whose vectors do not fit the file is left to its own load.
+func (p *parser) firstDynamicSubgraph(fm *tflite.Model) int {
+	var sg tflite.SubGraph
+	var t tflite.Tensor
+	for g := 0; g < fm.SubgraphsLength(); g++ {
+		fm.Subgraphs(&sg, g)
+		if p.vec("subgraph tensors", sg.TensorsLength(), 4) != nil {
+			continue
+		}
+		for i := 0; i < sg.TensorsLength(); i++ {
+			sg.Tensors(&t, i)
+			if t.Type() == tflite.TensorTypeRESOURCE {
+				return g
+			}
+		}
+	}
+	return fm.SubgraphsLength()
+}
+
+// xnnpackDropped says why TFLite's default XNNPACK delegate is not applied
+// to subgraph m (see firstDynamicSubgraph), or "".
+func xnnpackDropped(m *Model) string {
+	if m.Subgraph < m.firstDynamic {
+		return ""
+	}
+	why := "\"Attempting to use a delegate that only supports static-sized tensors with a graph that has dynamic-sized tensors\""
 	for _, t := range m.Tensors {
 		if t.Type == Resource {
-			return t
+			return fmt.Sprintf("%v is dynamic-sized (%s)", t, why)
 		}
 	}
-	for _, op := range m.Ops {
-		if op.code == tflite.BuiltinOperatorREAD_VARIABLE && len(op.Outputs) == 1 && len(m.Tensors[op.Outputs[0]].Shape) == 0 {
-			return m.Tensors[op.Outputs[0]]
-		}
-	}
-	return nil
+	return fmt.Sprintf("subgraph %d, before this one, has a dynamic-sized resource tensor (%s), and TFLite stops applying the delegate there", m.firstDynamic, why)
 }

@@ -37,8 +37,8 @@ func planXNNPack(m *Model) (*plan, error) {
 		return pl, nil
 	}
 	failed := ""
-	if t := dynamicTensor(m); t != nil {
-		failed = fmt.Sprintf("%v is dynamic-sized (\"Attempting to use a delegate that only supports static-sized tensors with a graph that has dynamic-sized tensors\")", t)
+	if why := xnnpackDropped(m); why != "" {
+		failed = why
 	}
 	for _, op := range m.Ops {
 		if op.Unsupported != "" || failed != "" {

@@ -21,16 +21,35 @@ var (
 // ifModel: z = IF(cond, x, y) with then = ADD(x, y) (subgraph 1) and
 // else = SUB(x, y) (subgraph 2), int8 [1,4] (x and y of different scales).
 func ifModel() []byte {
-	i8 := tflite.TensorTypeINT8
 	b := tfbuild.New()
-	cond := b.Tensor("cond", tflite.TensorTypeBOOL, []int{1}, nil, nil)
-	x := b.Tensor("x", i8, []int{1, 4}, qx, nil)
-	y := b.Tensor("y", i8, []int{1, 4}, qy, nil)
-	z := b.Tensor("z", i8, []int{1, 4}, qz, nil)
+	cond, x, y, z := addIf(b, 1)
 	b.Inputs(cond, x, y)
 	b.Outputs(z)
+	return b.Bytes()
+}
+
+// statefulIfModel is tfbuild.RunningSum (its init subgraph is 1, and its
+// subgraph 0 has resource tensors) with ifModel's IF added to subgraph 0,
+// branches 2 and 3. Inputs: the running sum's x, cond, x8, y8; outputs:
+// the sum and z (tensor 7).
+func statefulIfModel() []byte {
+	b := tfbuild.RunningSum([]float32{1})
+	cond, x, y, z := addIf(b, 2)
+	b.Inputs(0, cond, x, y)
+	b.Outputs(3, z)
+	return b.Bytes()
+}
+
+// addIf adds to subgraph 0 of b the tensors cond, x, y, z and the IF op,
+// and the then (ADD) and else (SUB) subgraphs as first and first+1.
+func addIf(b *tfbuild.Builder, first int32) (cond, x, y, z int) {
+	i8 := tflite.TensorTypeINT8
+	cond = b.Tensor("cond", tflite.TensorTypeBOOL, []int{1}, nil, nil)
+	x = b.Tensor("x", i8, []int{1, 4}, qx, nil)
+	y = b.Tensor("y", i8, []int{1, 4}, qy, nil)
+	z = b.Tensor("z", i8, []int{1, 4}, qz, nil)
 	b.Op(tflite.BuiltinOperatorIF, 0, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsIfOptions,
-		Value: &tflite.IfOptionsT{ThenSubgraphIndex: 1, ElseSubgraphIndex: 2}}, []int{cond, x, y}, []int{z})
+		Value: &tflite.IfOptionsT{ThenSubgraphIndex: first, ElseSubgraphIndex: first + 1}}, []int{cond, x, y}, []int{z})
 	for _, br := range []struct {
 		name string
 		code tflite.BuiltinOperator
@@ -47,7 +66,8 @@ func ifModel() []byte {
 		b.Outputs(o)
 		b.Op(br.code, 0, br.opts, []int{a, c}, []int{o})
 	}
-	return b.Bytes()
+	b.Use(0)
+	return cond, x, y, z
 }
 
 // whileModel: loop variables (b0, b1, b2 bool [1], x int8 [1,4]); cond
@@ -163,4 +183,51 @@ func TestControlFlowTFLM(t *testing.T) {
 		n += out.Elements
 	}
 	t.Logf("%d elements of IF and WHILE models equal to TFLite Micro", n)
+}
+
+// TestStatefulIfTFLite: TFLite applies its XNNPACK delegate to the
+// subgraphs in order and stops at the first with a dynamic-sized
+// (resource) tensor, so when subgraph 0 holds resource variables the IF
+// branches run TFLite's builtin ADD and SUB, not XNNPACK's. The same IF
+// without state runs them in XNNPACK; some cases must tell the two apart.
+func TestStatefulIfTFLite(t *testing.T) {
+	o := startOracle(t)
+	model := statefulIfModel()
+	m, err := engine.Load(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := engine.Load(ifModel())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	telling := 0
+	for i := range 60 {
+		x, y := randI8(rng, 4, 60), randI8(rng, 4, 60)
+		in := [][]byte{tfbuild.F32(1), boolByte(i%2 == 0), x, y}
+		want, err := o.Run(model, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Reset()
+		res, err := m.Run(in, engine.Options{Profile: engine.XNNPack})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Tensors[m.Outputs[1]]; !bytes.Equal(got, want[1].Data) {
+			t.Errorf("case %d: engine %v, TFLite %v", i, got, want[1].Data)
+		}
+		del, err := plain.Run(in[1:], engine.Options{Profile: engine.XNNPack})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(del.Tensors[plain.Outputs[0]], res.Tensors[m.Outputs[1]]) {
+			telling++
+		}
+	}
+	if telling == 0 {
+		t.Errorf("no case tells XNNPACK's ADD/SUB from the builtin kernels'")
+	}
+	t.Logf("60 IF cases in a stateful model equal to TFLite; %d of them would differ had XNNPACK run the branches", telling)
 }

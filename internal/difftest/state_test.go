@@ -163,5 +163,19 @@ func TestStatefulTFLM(t *testing.T) {
 	if out.Differ > 0 || out.Elements == 0 {
 		t.Errorf("%s", out.Report())
 	}
-	t.Logf("first run: %d elements equal to TFLite Micro", out.Elements)
+	elems := out.Elements
+	rng := rand.New(rand.NewPCG(4, 4))
+	for i := range 6 {
+		c := &Case{Gen: "stateful_if", Seed: int64(i), Desc: "resource variables + IF", Model: statefulIfModel(),
+			Inputs: [][]byte{tfbuild.F32(2), boolByte(i%2 == 0), randI8(rng, 4, 60), randI8(rng, 4, 60)}}
+		out, err := CheckTFLM(context.Background(), r, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Differ > 0 || out.Elements == 0 {
+			t.Errorf("%s", out.Report())
+		}
+		elems += out.Elements
+	}
+	t.Logf("first runs: %d elements equal to TFLite Micro", elems)
 }
