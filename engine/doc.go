@@ -14,7 +14,8 @@
 //   - Model.Run evaluates the ops of one profile's plan in order and, if
 //     asked, records a Trace:
 //     per op, its timing, which kernel's arithmetic ran and, for
-//     FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and SVDF,
+//     FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, SVDF and
+//     quantized BATCH_MATMUL,
 //     the int32 accumulators before requantization.
 //   - A stateful model (resource variables under CALL_ONCE, as streaming
 //     models keep their state) carries its State from one Run to the next,

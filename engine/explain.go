@@ -102,6 +102,9 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 	} else if out.Type == Float32 {
 		e.Real = float64(AsFloat32(res.Tensors[out.Index])[index])
 		e.Value = 0 // a float output has no integer; Real is its value
+	} else if out.Type == Complex64 {
+		e.Real = float64(real(AsComplex64(res.Tensors[out.Index])[index])) // the steps show both parts
+		e.Value = 0
 	} else {
 		e.Real = float64(e.Value)
 	}

@@ -75,6 +75,10 @@ type Op struct {
 	// Options are the op's builtin options as stored in the file (a
 	// *tflite.XxxOptionsT), nil when the op has none.
 	Options any `json:"options,omitempty"`
+	// CustomCode names a custom op (Builtin is then "CUSTOM:" + CustomCode);
+	// CustomOptions are its options as stored, usually a flexbuffer map.
+	CustomCode    string `json:"custom_code,omitempty"`
+	CustomOptions []byte `json:"-"`
 	// Params are the integer parameters the op's prepare step derived for
 	// the reference profile, a plain struct per op; the arithmetic uses
 	// exactly these numbers.
@@ -160,6 +164,9 @@ func SupportedOps() []string {
 			s = append(s, c.String())
 		}
 	}
+	for name := range customOps {
+		s = append(s, "CUSTOM:"+name)
+	}
 	sort.Strings(s)
 	return s
 }
@@ -168,7 +175,11 @@ func SupportedOps() []string {
 // buffer without bounds checks of their own, so every vector length is checked
 // against the file size before it is used, and any out-of-range read that
 // remains becomes an error here instead of a panic.
-func parse(b []byte, signature string, subgraph int) (m *Model, err error) {
+func parse(b []byte, signature string) (*Model, error) { return parseGraph(b, signature, -1) }
+
+// parseGraph is parse for subgraph index subgraph (< 0: the signature's, or
+// subgraph 0).
+func parseGraph(b []byte, signature string, subgraph int) (m *Model, err error) {
 	if len(b) < 8 {
 		return nil, loadErrorf("not a .tflite model: %d bytes is too short", len(b))
 	}
@@ -382,7 +393,12 @@ func parse(b []byte, signature string, subgraph int) (m *Model, err error) {
 		op.code, op.Version = codes[ci].code, codes[ci].version
 		op.Builtin = op.code.String()
 		if op.code == tflite.BuiltinOperatorCUSTOM {
-			op.Builtin = "CUSTOM:" + codes[ci].custom
+			op.CustomCode = codes[ci].custom
+			op.Builtin = "CUSTOM:" + op.CustomCode
+			if err := p.vec(fmt.Sprintf("op %d (%s) custom_options", i, op.Builtin), fo.CustomOptionsLength(), 1); err != nil {
+				return nil, err
+			}
+			op.CustomOptions = fo.CustomOptionsBytes()
 		}
 		what := fmt.Sprintf("op %d (%s)", i, op.Builtin)
 		if op.Inputs, err = readIdx(what+" inputs", fo.InputsLength(), fo.Inputs); err != nil {

@@ -105,7 +105,7 @@ func TestLoadErrors(t *testing.T) {
 		}), "quantized_dimension 5"},
 		{"negative scale", edit(func(m *tflite.ModelT) { sg(m).Tensors[0].Quantization.Scale[0] = -1 }), "not a finite non-negative"},
 		{"read before write", edit(func(m *tflite.ModelT) { sg(m).Inputs = nil }), "before any op writes it"},
-		{"unsupported type", edit(func(m *tflite.ModelT) { sg(m).Tensors[3].Type = tflite.TensorTypeCOMPLEX64 }), "COMPLEX64"},
+		{"unsupported type", edit(func(m *tflite.ModelT) { sg(m).Tensors[3].Type = tflite.TensorTypeCOMPLEX128 }), "COMPLEX128"},
 		{"wrong filter type", edit(func(m *tflite.ModelT) {
 			sg(m).Tensors[2].Type = tflite.TensorTypeINT16
 			m.Buffers[2].Data = make([]byte, 4)

@@ -44,7 +44,29 @@ type opDef struct {
 	builtin prepareFunc
 }
 
-var ops = map[tflite.BuiltinOperator]*opDef{}
+var (
+	ops       = map[tflite.BuiltinOperator]*opDef{}
+	customOps = map[string]*opDef{} // by custom_code
+)
+
+// defOf returns what the engine knows of op, nil for an op it lacks:
+// builtin ops by their code, custom ops by their custom_code.
+func defOf(op *Op) *opDef {
+	if op.code == tflite.BuiltinOperatorCUSTOM {
+		return customOps[op.CustomCode]
+	}
+	return ops[op.code]
+}
+
+// registerCustom adds a custom op (an operator code CUSTOM with this
+// custom_code, options in the op's flexbuffer CustomOptions); called from
+// the op file's init.
+func registerCustom(name string, f prepareFunc) {
+	if customOps[name] != nil {
+		panic("engine: custom op registered twice: " + name)
+	}
+	customOps[name] = &opDef{prepare: f}
+}
 
 func opDefFor(code tflite.BuiltinOperator) *opDef {
 	d := ops[code]

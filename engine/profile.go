@@ -101,7 +101,7 @@ func portablePlan(m *Model, rd Rounding, arith string) (*plan, error) {
 
 // prepareOp prepares op's reference kernel with rounding rd.
 func prepareOp(m *Model, op *Op, rd Rounding) (kernel, error) {
-	d := ops[op.code]
+	d := defOf(op)
 	if d == nil || d.prepare == nil {
 		return nil, loadErrorf("op %d: %s is not supported by int8scope yet", op.Index, op.Builtin)
 	}
@@ -119,7 +119,7 @@ func (m *Model) markUnsupported() {
 		}
 	}
 	for _, op := range m.Ops {
-		if d := ops[op.code]; d != nil && d.prepare != nil {
+		if d := defOf(op); d != nil && d.prepare != nil {
 			continue
 		}
 		var around []string

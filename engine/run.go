@@ -44,7 +44,7 @@ type OpTrace struct {
 	// why the delegate left it).
 	Arithmetic string `json:"arithmetic"`
 	// Acc holds, for FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D,
-	// TRANSPOSE_CONV and SVDF, the int32 (int64 for 16x8) accumulator of every output
+	// TRANSPOSE_CONV, SVDF and quantized BATCH_MATMUL, the int32 (int64 for 16x8) accumulator of every output
 	// element after the bias and before requantization, in output order.
 	Acc []int64 `json:"acc,omitempty"`
 	// Note says what a control-flow op did: which IF branch ran, how many

@@ -10,7 +10,7 @@ import (
 // signature's (subgraph < 0) or subgraph index subgraph, called by root's
 // ops (nil: the graph is the root, the model Load returns).
 func loadGraph(b []byte, signature string, subgraph int, root *Model) (*Model, error) {
-	m, err := parse(b, signature, subgraph)
+	m, err := parseGraph(b, signature, subgraph)
 	if err != nil {
 		return nil, err
 	}

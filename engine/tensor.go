@@ -19,6 +19,8 @@ const (
 	Bool    = DType(tflite.TensorTypeBOOL)
 	Int16   = DType(tflite.TensorTypeINT16)
 	Int8    = DType(tflite.TensorTypeINT8)
+	// Complex64 is a pair of float32, real then imaginary (RFFT2D's output).
+	Complex64 = DType(tflite.TensorTypeCOMPLEX64)
 	// Resource is a resource handle (VAR_HANDLE's output): the variable's
 	// int32 id, as TFLite stores it.
 	Resource = DType(tflite.TensorTypeRESOURCE)
@@ -28,14 +30,15 @@ var dtypeInfo = map[DType]struct {
 	name string
 	size int
 }{
-	Float32:  {"float32", 4},
-	Int32:    {"int32", 4},
-	Uint8:    {"uint8", 1},
-	Int64:    {"int64", 8},
-	Bool:     {"bool", 1},
-	Int16:    {"int16", 2},
-	Int8:     {"int8", 1},
-	Resource: {"resource", 4},
+	Float32:   {"float32", 4},
+	Int32:     {"int32", 4},
+	Uint8:     {"uint8", 1},
+	Int64:     {"int64", 8},
+	Bool:      {"bool", 1},
+	Int16:     {"int16", 2},
+	Int8:      {"int8", 1},
+	Complex64: {"complex64", 8},
+	Resource:  {"resource", 4},
 }
 
 // String returns the lower-case type name, "int8", "float32", ….
@@ -155,9 +158,19 @@ func AsInt64(b []byte) []int64 { return view[int64](b) }
 // AsFloat32 views b as float32 values (no copy).
 func AsFloat32(b []byte) []float32 { return view[float32](b) }
 
+// AsComplex64 views b as complex64 values (no copy).
+func AsComplex64(b []byte) []complex64 { return view[complex64](b) }
+
 // Values converts a tensor's raw bytes to float64 numbers (the stored values,
-// not dequantized), for display.
+// not dequantized; of complex64 values, the real parts), for display.
 func Values(t DType, b []byte) []float64 {
+	if t == Complex64 {
+		out := make([]float64, len(b)/8)
+		for i, v := range AsComplex64(b) {
+			out[i] = float64(real(v))
+		}
+		return out
+	}
 	if t == Float32 {
 		out := make([]float64, len(b)/4)
 		for i, v := range AsFloat32(b) {

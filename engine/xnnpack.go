@@ -44,7 +44,7 @@ func planXNNPack(m *Model) (*plan, error) {
 		if op.Unsupported != "" || failed != "" {
 			continue
 		}
-		d := ops[op.code]
+		d := defOf(op)
 		if d.xnnpack == nil {
 			pl.why[op.Index] = "the XNNPACK delegate does not support " + op.Builtin
 			continue
@@ -73,7 +73,7 @@ func planXNNPack(m *Model) (*plan, error) {
 		}
 		c := &prepCtx{m: m, op: op, rounding: RoundDouble}
 		var k kernel
-		if b := ops[op.code].builtin; b != nil {
+		if b := defOf(op).builtin; b != nil {
 			if bk, err := b(c); err == nil {
 				k = bk
 			}

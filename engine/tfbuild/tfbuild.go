@@ -91,6 +91,16 @@ func (b *Builder) Subgraph(name string) int {
 // Use makes subgraph i the one Tensor, Op, Inputs and Outputs add to.
 func (b *Builder) Use(i int) { b.sg = b.M.Subgraphs[i] }
 
+// CustomOp appends a custom operator (operator code CUSTOM with the given
+// custom_code) whose options are the flexbuffer bytes options.
+func (b *Builder) CustomOp(name string, options []byte, inputs, outputs []int) {
+	ci := uint32(len(b.M.OperatorCodes))
+	b.M.OperatorCodes = append(b.M.OperatorCodes, &tflite.OperatorCodeT{
+		BuiltinCode: tflite.BuiltinOperatorCUSTOM, DeprecatedBuiltinCode: int8(tflite.BuiltinOperatorCUSTOM), CustomCode: name, Version: 1})
+	b.sg.Operators = append(b.sg.Operators, &tflite.OperatorT{
+		OpcodeIndex: ci, Inputs: ints32(inputs), Outputs: ints32(outputs), CustomOptions: options})
+}
+
 // Metadata adds a named metadata entry backed by a buffer.
 func (b *Builder) Metadata(name string, data []byte) {
 	b.M.Metadata = append(b.M.Metadata, &tflite.MetadataT{Name: name, Buffer: uint32(len(b.M.Buffers))})

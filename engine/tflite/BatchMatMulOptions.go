@@ -7,6 +7,9 @@ import (
 )
 
 type BatchMatMulOptionsT struct {
+	AdjX                     bool `json:"adj_x"`
+	AdjY                     bool `json:"adj_y"`
+	AsymmetricQuantizeInputs bool `json:"asymmetric_quantize_inputs"`
 }
 
 func (t *BatchMatMulOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +17,16 @@ func (t *BatchMatMulOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOf
 		return 0
 	}
 	BatchMatMulOptionsStart(builder)
+	BatchMatMulOptionsAddAdjX(builder, t.AdjX)
+	BatchMatMulOptionsAddAdjY(builder, t.AdjY)
+	BatchMatMulOptionsAddAsymmetricQuantizeInputs(builder, t.AsymmetricQuantizeInputs)
 	return BatchMatMulOptionsEnd(builder)
 }
 
 func (rcv *BatchMatMulOptions) UnPackTo(t *BatchMatMulOptionsT) {
+	t.AdjX = rcv.AdjX()
+	t.AdjY = rcv.AdjY()
+	t.AsymmetricQuantizeInputs = rcv.AsymmetricQuantizeInputs()
 }
 
 func (rcv *BatchMatMulOptions) UnPack() *BatchMatMulOptionsT {
@@ -56,8 +65,53 @@ func (rcv *BatchMatMulOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *BatchMatMulOptions) AdjX() bool {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetBool(o + rcv._tab.Pos)
+	}
+	return false
+}
+
+func (rcv *BatchMatMulOptions) MutateAdjX(n bool) bool {
+	return rcv._tab.MutateBoolSlot(4, n)
+}
+
+func (rcv *BatchMatMulOptions) AdjY() bool {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(6))
+	if o != 0 {
+		return rcv._tab.GetBool(o + rcv._tab.Pos)
+	}
+	return false
+}
+
+func (rcv *BatchMatMulOptions) MutateAdjY(n bool) bool {
+	return rcv._tab.MutateBoolSlot(6, n)
+}
+
+func (rcv *BatchMatMulOptions) AsymmetricQuantizeInputs() bool {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(8))
+	if o != 0 {
+		return rcv._tab.GetBool(o + rcv._tab.Pos)
+	}
+	return false
+}
+
+func (rcv *BatchMatMulOptions) MutateAsymmetricQuantizeInputs(n bool) bool {
+	return rcv._tab.MutateBoolSlot(8, n)
+}
+
 func BatchMatMulOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(3)
+}
+func BatchMatMulOptionsAddAdjX(builder *flatbuffers.Builder, adjX bool) {
+	builder.PrependBoolSlot(0, adjX, false)
+}
+func BatchMatMulOptionsAddAdjY(builder *flatbuffers.Builder, adjY bool) {
+	builder.PrependBoolSlot(1, adjY, false)
+}
+func BatchMatMulOptionsAddAsymmetricQuantizeInputs(builder *flatbuffers.Builder, asymmetricQuantizeInputs bool) {
+	builder.PrependBoolSlot(2, asymmetricQuantizeInputs, false)
 }
 func BatchMatMulOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

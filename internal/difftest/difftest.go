@@ -245,12 +245,15 @@ func parseProfile(summary string) (delegated, builtin map[string]bool) {
 }
 
 // Written lists the tensors the ops of m write, in index order: their
-// outputs and the variable (state) tensors they update in place.
+// outputs and the variable (state) tensors they update in place, except
+// complex64 and int64 ones, which the oracle cannot read (tfjs-tflite
+// returns no data for them; compare complex64 through REAL and IMAG).
 func Written(m *engine.Model) []int {
+	oracleReads := func(t engine.DType) bool { return t.Size() > 0 && t != engine.Complex64 && t != engine.Int64 }
 	var ts []int
 	for _, op := range m.Ops {
 		for _, t := range op.Outputs {
-			if t >= 0 && !slices.Contains(ts, t) && m.Tensors[t].Type.Size() > 0 {
+			if t >= 0 && !slices.Contains(ts, t) && oracleReads(m.Tensors[t].Type) {
 				ts = append(ts, t)
 			}
 		}
