@@ -182,6 +182,9 @@ func (m *Model) RunBytes(trace bool) int64 {
 			n += int64(t.NumBytes())
 		}
 	}
+	for _, g := range m.Subgraphs {
+		n += g.RunBytes(trace) // a called subgraph's values live while it runs
+	}
 	if !trace {
 		return n
 	}
