@@ -17,6 +17,10 @@
 //     FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, SVDF and
 //     quantized BATCH_MATMUL,
 //     the int32 accumulators before requantization.
+//   - A stateful model (resource variables under CALL_ONCE, as streaming
+//     models keep their state) carries its State from one Run to the next,
+//     per profile, until Model.Reset; the subgraphs that CALL_ONCE, IF and
+//     WHILE call are loaded and prepared with the model (Model.Subgraphs).
 //   - Result.Explain derives one output integer step by step.
 //
 // Where an op lives: NAME.go is TFLite's reference kernel (register,

@@ -62,6 +62,9 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 		return nil, fmt.Errorf("op %d is out of range (model has %d ops)", op, len(m.Ops))
 	}
 	o := m.Ops[op]
+	if len(o.Outputs) == 0 {
+		return nil, fmt.Errorf("op %d (%s) has no outputs to explain", op, o.Builtin)
+	}
 	out := m.Tensors[o.Outputs[0]]
 	if n := out.NumElements(); index < 0 || index >= n {
 		return nil, fmt.Errorf("element %d is out of range: op %d (%s) output tensor %d has %d elements", index, op, o.Builtin, out.Index, n)

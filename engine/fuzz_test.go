@@ -6,13 +6,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
 // fuzzSeeds are small valid models covering many kernels, so the fuzzer
 // starts from inputs that reach deep into prepare and eval.
 func fuzzSeeds() [][]byte {
-	seeds := [][]byte{fcModel().Bytes()}
+	seeds := [][]byte{fcModel().Bytes(), tfbuild.RunningSum([]float32{1, 2}).Bytes(), loopModel(nil)}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, op := range []tflite.BuiltinOperator{tflite.BuiltinOperatorCONV_2D, tflite.BuiltinOperatorDEPTHWISE_CONV_2D, tflite.BuiltinOperatorTRANSPOSE_CONV} {
 		for _, typ := range []DType{Int8, Int16, Uint8} {

@@ -36,6 +36,17 @@ type Model struct {
 	Signatures []Signature `json:"signatures,omitempty"`
 	Signature  string      `json:"signature,omitempty"`
 	Subgraph   int         `json:"subgraph"`
+	// Subgraphs holds, by index, the other subgraphs the model's ops call
+	// (CALL_ONCE's init subgraph, WHILE's and IF's), each loaded and
+	// prepared like the model itself (subgraphs.go). Set on the model Load
+	// returns; the called subgraphs' own field is nil.
+	Subgraphs map[int]*Model `json:"subgraphs,omitempty"`
+
+	root         *Model             // the model Load returned; nil for it
+	nGraphs      int                // subgraphs in the file
+	firstDynamic int                // the first subgraph with a dynamic-sized tensor (state.go), nGraphs if none
+	resources    []resourceKey      // resource variables by id, as VAR_HANDLE's Prepare numbers them (root only)
+	states       map[Profile]*State // per profile, what runs keep (root only; state.go)
 
 	plans  map[Profile]*plan // what each profile runs, prepared at load
 	packed map[int][]int64   // packFilter of constant conv filters, by tensor, shared by the plans
@@ -115,14 +126,11 @@ func Load(b []byte) (*Model, error) { return load(b, "") }
 func LoadSignature(b []byte, key string) (*Model, error) { return load(b, key) }
 
 func load(b []byte, signature string) (*Model, error) {
-	m, err := parse(b, signature)
+	m, err := loadGraph(b, signature, -1, nil)
 	if err != nil {
 		return nil, err
 	}
-	if err := m.validate(); err != nil {
-		return nil, err
-	}
-	if err := m.prepare(); err != nil {
+	if err := m.loadCalled(b); err != nil {
 		return nil, err
 	}
 	if n := m.MACs(); n > MaxMACs {
@@ -141,6 +149,9 @@ func (m *Model) MACs() int64 {
 		if k, ok := op.Params.(macCounter); ok {
 			n += k.macs()
 		}
+	}
+	for _, g := range m.Subgraphs {
+		n += g.MACs()
 	}
 	return n
 }
@@ -164,7 +175,11 @@ func SupportedOps() []string {
 // buffer without bounds checks of their own, so every vector length is checked
 // against the file size before it is used, and any out-of-range read that
 // remains becomes an error here instead of a panic.
-func parse(b []byte, signature string) (m *Model, err error) {
+func parse(b []byte, signature string) (*Model, error) { return parseGraph(b, signature, -1) }
+
+// parseGraph is parse for subgraph index subgraph (< 0: the signature's, or
+// subgraph 0).
+func parseGraph(b []byte, signature string, subgraph int) (m *Model, err error) {
 	if len(b) < 8 {
 		return nil, loadErrorf("not a .tflite model: %d bytes is too short", len(b))
 	}
@@ -279,6 +294,14 @@ func parse(b []byte, signature string) (m *Model, err error) {
 		}
 		m.Signature, m.Subgraph = signature, m.Signatures[i].Subgraph
 	}
+	if subgraph >= 0 {
+		if subgraph >= fm.SubgraphsLength() {
+			return nil, loadErrorf("subgraph index %d is out of range (model has %d subgraphs)", subgraph, fm.SubgraphsLength())
+		}
+		m.Subgraph = subgraph
+	}
+	m.nGraphs = fm.SubgraphsLength()
+	m.firstDynamic = p.firstDynamicSubgraph(fm)
 	var sg tflite.SubGraph
 	fm.Subgraphs(&sg, m.Subgraph)
 	sgName := fmt.Sprintf("subgraph %d", m.Subgraph)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -154,6 +155,13 @@ func (m *Model) Runnable() error {
 	for _, op := range m.Ops {
 		if op.Unsupported != "" {
 			msgs = append(msgs, op.Unsupported)
+		}
+	}
+	for _, i := range slices.Sorted(maps.Keys(m.Subgraphs)) {
+		for _, op := range m.Subgraphs[i].Ops {
+			if op.Unsupported != "" {
+				msgs = append(msgs, fmt.Sprintf("in subgraph %d, %s", i, op.Unsupported))
+			}
 		}
 	}
 	switch len(msgs) {

@@ -21,12 +21,17 @@ type Result struct {
 	// Tensors holds the raw little-endian value of every tensor, indexed like
 	// Model.Tensors: constants, inputs, and everything the ops wrote.
 	Tensors [][]byte
-	Trace   *Trace // nil unless Options.Trace
+	// State is the model's state after the run, under Profile: its
+	// resource variables (state.go), which the next Run starts from.
+	State []Variable
+	Trace *Trace // nil unless Options.Trace
 }
 
 // Trace records what a run computed beyond the tensor values.
 type Trace struct {
 	Ops []OpTrace `json:"ops"`
+	// State is the resource variables' values after the run.
+	State []Variable `json:"state,omitempty"`
 }
 
 // OpTrace is one op's record.
@@ -45,13 +50,19 @@ type OpTrace struct {
 	// dot products and Hybrid the on-the-fly quantization of the input.
 	Acc    []int64      `json:"acc,omitempty"`
 	Hybrid *HybridTrace `json:"hybrid,omitempty"`
+	// Note says what a control-flow op did: which IF branch ran, how many
+	// times a WHILE body ran, whether CALL_ONCE ran its init subgraph.
+	Note string `json:"note,omitempty"`
 }
 
 // run is the state of one evaluation, passed to the kernels.
 type run struct {
-	m    *Model
-	vals [][]byte
-	tr   *OpTrace // current op's record; nil when not tracing
+	m     *Model
+	p     Profile
+	st    *State // the model's state under p
+	depth int    // how deep in subgraph calls (subgraphs.go)
+	vals  [][]byte
+	tr    *OpTrace // current op's record; nil when not tracing
 }
 
 // Run performs one inference. inputs[i] holds the raw little-endian bytes of
@@ -70,23 +81,10 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if err := m.Runnable(); err != nil {
 		return nil, err
 	}
-	pl := m.plans[p]
-	if pl.refused != "" {
-		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", pl.refused)
+	if refused := m.plans[p].refused; refused != "" {
+		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", refused)
 	}
-	r := &run{m: m, vals: make([][]byte, len(m.Tensors))}
-	for i, t := range m.Tensors {
-		switch {
-		case t.Const:
-			r.vals[i] = t.Data
-		case t.Type.Size() > 0:
-			r.vals[i] = alignedBytes(t.NumBytes())
-			if t.Variable {
-				resetVariable(t, r.vals[i])
-				copy(r.vals[i], opt.state[i])
-			}
-		}
-	}
+	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(opt.state)}
 	for i, ti := range m.Inputs {
 		t := m.Tensors[ti]
 		if len(inputs[i]) != t.NumBytes() {
@@ -99,21 +97,55 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if opt.Trace {
 		res.Trace = &Trace{Ops: make([]OpTrace, len(m.Ops))}
 	}
-	for _, op := range m.Ops {
+	if err := r.exec(res.Trace); err != nil {
+		return nil, err
+	}
+	res.State = r.st.snapshot()
+	if res.Trace != nil {
+		res.Trace.State = res.State
+	}
+	return res, nil
+}
+
+// newValues allocates the value of every tensor of m for one run:
+// constants are their data, variable tensors start at their initial value
+// (or state's, in tests), the rest at zero.
+func (m *Model) newValues(state map[int][]byte) [][]byte {
+	vals := make([][]byte, len(m.Tensors))
+	for i, t := range m.Tensors {
+		switch {
+		case t.Const:
+			vals[i] = t.Data
+		case t.Type.Size() > 0:
+			vals[i] = alignedBytes(t.NumBytes())
+			if t.Variable {
+				resetVariable(t, vals[i])
+				copy(vals[i], state[i])
+			}
+		}
+	}
+	return vals
+}
+
+// exec evaluates the ops of r.m's plan for r.p in order, recording into tr
+// when it is not nil.
+func (r *run) exec(tr *Trace) error {
+	pl := r.m.plans[r.p]
+	for _, op := range r.m.Ops {
 		var start time.Time
-		if res.Trace != nil {
-			r.tr = &res.Trace.Ops[op.Index]
+		if tr != nil {
+			r.tr = &tr.Ops[op.Index]
 			*r.tr = OpTrace{Op: op.Index, Builtin: op.Builtin, Arithmetic: pl.arithmetic[op.Index]}
 			start = time.Now()
 		}
 		if err := pl.kernels[op.Index].eval(r, op); err != nil {
-			return nil, fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
+			return fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
 		}
 		if r.tr != nil {
 			r.tr.Nanos = time.Since(start).Nanoseconds()
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // resetVariable sets a variable (state) tensor to its initial value as
@@ -152,6 +184,9 @@ func (m *Model) RunBytes(trace bool) int64 {
 		if !t.Const {
 			n += int64(t.NumBytes())
 		}
+	}
+	for _, g := range m.Subgraphs {
+		n += g.RunBytes(trace) // a called subgraph's values live while it runs
 	}
 	if !trace {
 		return n

@@ -22,6 +22,9 @@ const (
 	// Complex64 is a pair of float32, real then imaginary (RFFT2D's output).
 	Complex64 = DType(tflite.TensorTypeCOMPLEX64)
 	Float16   = DType(tflite.TensorTypeFLOAT16) // IEEE half (float16.go)
+	// Resource is a resource handle (VAR_HANDLE's output): the variable's
+	// int32 id, as TFLite stores it.
+	Resource = DType(tflite.TensorTypeRESOURCE)
 )
 
 var dtypeInfo = map[DType]struct {
@@ -37,6 +40,7 @@ var dtypeInfo = map[DType]struct {
 	Int8:      {"int8", 1},
 	Complex64: {"complex64", 8},
 	Float16:   {"float16", 2},
+	Resource:  {"resource", 4},
 }
 
 // String returns the lower-case type name, "int8", "float32", ….

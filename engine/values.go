@@ -13,7 +13,7 @@ func intValue(t DType, b []byte, i int) int64 {
 		return int64(b[i])
 	case Int16:
 		return int64(AsInt16(b)[i])
-	case Int32:
+	case Int32, Resource:
 		return int64(AsInt32(b)[i])
 	case Int64:
 		return AsInt64(b)[i]

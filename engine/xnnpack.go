@@ -37,8 +37,11 @@ func planXNNPack(m *Model) (*plan, error) {
 		return pl, nil
 	}
 	failed := ""
+	if why := xnnpackDropped(m); why != "" {
+		failed = why
+	}
 	for _, op := range m.Ops {
-		if op.Unsupported != "" {
+		if op.Unsupported != "" || failed != "" {
 			continue
 		}
 		d := defOf(op)

@@ -30,6 +30,7 @@ func main() {
 	export(api, "load", load)
 	export(api, "run", run)
 	export(api, "explain", explain)
+	export(api, "reset", reset)
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
 		b, _ := json.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps()})
 		return map[string]any{"info": string(b)}, nil
@@ -120,7 +121,8 @@ func load(args []safejs.Value) (map[string]any, error) {
 }
 
 // run(inputs: Uint8Array[], profile: string, trace: bool) →
-// {tensors: (Uint8Array|null)[], trace: JSON, acc: (Float64Array bytes|null)[]} | {error}
+// {tensors: (Uint8Array|null)[], trace: JSON, acc: (Float64Array bytes|null)[],
+// state: JSON (stateful models: the resource variables after the run)} | {error}
 func run(args []safejs.Value) (map[string]any, error) {
 	if model == nil {
 		return nil, fmt.Errorf("no model loaded")
@@ -174,6 +176,10 @@ func run(args []safejs.Value) (map[string]any, error) {
 
 	}
 	out := map[string]any{"tensors": tensors}
+	if model.Stateful() {
+		j, _ := json.Marshal(res.State)
+		out["state"] = string(j)
+	}
 	if note != "" {
 		out["note"] = note
 	}
@@ -199,6 +205,16 @@ func run(args []safejs.Value) (map[string]any, error) {
 		out["trace"], out["acc"] = string(j), acc
 	}
 	return out, nil
+}
+
+// reset() → {} | {error}: brings the model's state (resource variables,
+// CALL_ONCE) under every profile back to a fresh interpreter's.
+func reset([]safejs.Value) (map[string]any, error) {
+	if model == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	model.Reset()
+	return map[string]any{}, nil
 }
 
 // runBudget bounds what one run may allocate inside the 32-bit WebAssembly

@@ -2,7 +2,7 @@
 // int8scope engine, and explains how any output integer was computed.
 //
 //	int8scope inspect MODEL.tflite [--profile NAME] [--json]
-//	int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
+//	int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace] [--runs N [--reset-every K] [--last]]
 //	int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
 //	int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
 //
@@ -33,10 +33,14 @@ import (
 
 const usage = `usage:
   int8scope inspect MODEL.tflite [--profile NAME] [--json]
-  int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace]
+  int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace] [--runs N [--reset-every K] [--last]]
   int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
   int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
 inspect, run and explain take --signature KEY to load that signature's subgraph.
+run --runs N runs N times, a stateful model's state carried from run to run
+(DIR/run<k>/ holds run k's inputs if it exists; OUT/run<k>/ gets run k's
+tensors, or OUT only the last with --last); --reset-every K resets the state
+before every K-th run.
 `
 
 func main() {
@@ -78,6 +82,9 @@ func cli(args []string, w io.Writer) error {
 	trace := fs.Bool("trace", false, "also write trace.json")
 	opIdx := fs.Int("op", -1, "op index")
 	elem := fs.Int("index", -1, "flat output element index")
+	runs := fs.Int("runs", 1, "run: inferences in a row, state carried over")
+	resetEvery := fs.Int("reset-every", 0, "run: reset the state every K runs (0: never)")
+	last := fs.Bool("last", false, "run: write only the last run's tensors")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return usageError(fmt.Sprintf("%s: %v", cmd, err))
@@ -103,6 +110,9 @@ func cli(args []string, w io.Writer) error {
 	case "run":
 		if *inputs == "" || *out == "" {
 			return errors.New("run needs --inputs DIR and --out DIR")
+		}
+		if *runs != 1 || *resetEvery != 0 || *last {
+			return runSeries(m, *inputs, *out, p, *trace, series{runs: *runs, resetEvery: *resetEvery, last: *last})
 		}
 		res, err := runModel(m, *inputs, p, *trace)
 		if err != nil {
@@ -146,6 +156,15 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func runModel(m *engine.Model, dir string, p engine.Profile, trace bool) (*engine.Result, error) {
+	inputs, err := readInputs(m, dir)
+	if err != nil {
+		return nil, err
+	}
+	return m.Run(inputs, engine.Options{Profile: p, Trace: trace})
+}
+
+// readInputs reads DIR/input<i>.bin for every subgraph input.
+func readInputs(m *engine.Model, dir string) ([][]byte, error) {
 	var inputs [][]byte
 	for i, ti := range m.Inputs {
 		f := filepath.Join(dir, fmt.Sprintf("input%d.bin", i))
@@ -160,7 +179,7 @@ func runModel(m *engine.Model, dir string, p engine.Profile, trace bool) (*engin
 		}
 		inputs = append(inputs, b)
 	}
-	return m.Run(inputs, engine.Options{Profile: p, Trace: trace})
+	return inputs, nil
 }
 
 type indexEntry struct {
@@ -191,6 +210,11 @@ func writeTensors(res *engine.Result, dir string) error {
 	defer f.Close()
 	if err := writeJSON(f, map[string]any{"profile": res.Profile, "tensors": idx}); err != nil {
 		return err
+	}
+	if res.Model.Stateful() {
+		if err := writeState(res, dir); err != nil {
+			return err
+		}
 	}
 	if res.Trace != nil {
 		tf, err := os.Create(filepath.Join(dir, "trace.json"))
@@ -244,6 +268,21 @@ func inspect(w io.Writer, m *engine.Model, p engine.Profile, asJSON bool) error 
 		fmt.Fprintf(w, "  %3d  %-8v %-16v%s%s  %s\n", t.Index, t.Type, fmt.Sprint(t.Shape), quantString(t.Quant), kind, t.Name)
 	}
 	fmt.Fprintln(w, "\nops:")
+	if err := printOps(w, m, p); err != nil {
+		return err
+	}
+	for _, i := range slices.Sorted(maps.Keys(m.Subgraphs)) {
+		g := m.Subgraphs[i]
+		fmt.Fprintf(w, "\nsubgraph %d (called by the ops above; its own %d tensors), inputs %v, outputs %v, ops:\n", i, len(g.Tensors), g.Inputs, g.Outputs)
+		if err := printOps(w, g, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printOps lists m's ops with what profile p prepared for each.
+func printOps(w io.Writer, m *engine.Model, p engine.Profile) error {
 	for _, op := range m.Ops {
 		fmt.Fprintf(w, "  %3d  %-28s in %v  out %v\n", op.Index, fmt.Sprintf("%s v%d", op.Builtin, op.Version), op.Inputs, op.Outputs)
 		prep, err := m.Prepared(p, op.Index)

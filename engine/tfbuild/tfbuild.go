@@ -10,7 +10,7 @@ import (
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-// Builder accumulates one subgraph.
+// Builder accumulates a model: subgraph 0, and more with Subgraph.
 type Builder struct {
 	M     *tflite.ModelT
 	sg    *tflite.SubGraphT
@@ -79,6 +79,17 @@ func (b *Builder) Op(code tflite.BuiltinOperator, version int32, opts *tflite.Bu
 	b.sg.Operators = append(b.sg.Operators, &tflite.OperatorT{
 		OpcodeIndex: ci, Inputs: ints32(inputs), Outputs: ints32(outputs), BuiltinOptions: opts})
 }
+
+// Subgraph appends a new, empty subgraph and makes it the one Tensor, Op,
+// Inputs and Outputs add to. It returns the subgraph's index.
+func (b *Builder) Subgraph(name string) int {
+	b.M.Subgraphs = append(b.M.Subgraphs, &tflite.SubGraphT{Name: name})
+	b.Use(len(b.M.Subgraphs) - 1)
+	return len(b.M.Subgraphs) - 1
+}
+
+// Use makes subgraph i the one Tensor, Op, Inputs and Outputs add to.
+func (b *Builder) Use(i int) { b.sg = b.M.Subgraphs[i] }
 
 // CustomOp appends a custom operator (operator code CUSTOM with the given
 // custom_code) whose options are the flexbuffer bytes options.

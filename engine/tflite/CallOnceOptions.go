@@ -7,6 +7,7 @@ import (
 )
 
 type CallOnceOptionsT struct {
+	InitSubgraphIndex int32 `json:"init_subgraph_index"`
 }
 
 func (t *CallOnceOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +15,12 @@ func (t *CallOnceOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffse
 		return 0
 	}
 	CallOnceOptionsStart(builder)
+	CallOnceOptionsAddInitSubgraphIndex(builder, t.InitSubgraphIndex)
 	return CallOnceOptionsEnd(builder)
 }
 
 func (rcv *CallOnceOptions) UnPackTo(t *CallOnceOptionsT) {
+	t.InitSubgraphIndex = rcv.InitSubgraphIndex()
 }
 
 func (rcv *CallOnceOptions) UnPack() *CallOnceOptionsT {
@@ -56,8 +59,23 @@ func (rcv *CallOnceOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *CallOnceOptions) InitSubgraphIndex() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *CallOnceOptions) MutateInitSubgraphIndex(n int32) bool {
+	return rcv._tab.MutateInt32Slot(4, n)
+}
+
 func CallOnceOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(1)
+}
+func CallOnceOptionsAddInitSubgraphIndex(builder *flatbuffers.Builder, initSubgraphIndex int32) {
+	builder.PrependInt32Slot(0, initSubgraphIndex, 0)
 }
 func CallOnceOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

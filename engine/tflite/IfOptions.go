@@ -7,6 +7,8 @@ import (
 )
 
 type IfOptionsT struct {
+	ThenSubgraphIndex int32 `json:"then_subgraph_index"`
+	ElseSubgraphIndex int32 `json:"else_subgraph_index"`
 }
 
 func (t *IfOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -14,10 +16,14 @@ func (t *IfOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 		return 0
 	}
 	IfOptionsStart(builder)
+	IfOptionsAddThenSubgraphIndex(builder, t.ThenSubgraphIndex)
+	IfOptionsAddElseSubgraphIndex(builder, t.ElseSubgraphIndex)
 	return IfOptionsEnd(builder)
 }
 
 func (rcv *IfOptions) UnPackTo(t *IfOptionsT) {
+	t.ThenSubgraphIndex = rcv.ThenSubgraphIndex()
+	t.ElseSubgraphIndex = rcv.ElseSubgraphIndex()
 }
 
 func (rcv *IfOptions) UnPack() *IfOptionsT {
@@ -56,8 +62,38 @@ func (rcv *IfOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *IfOptions) ThenSubgraphIndex() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *IfOptions) MutateThenSubgraphIndex(n int32) bool {
+	return rcv._tab.MutateInt32Slot(4, n)
+}
+
+func (rcv *IfOptions) ElseSubgraphIndex() int32 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(6))
+	if o != 0 {
+		return rcv._tab.GetInt32(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+func (rcv *IfOptions) MutateElseSubgraphIndex(n int32) bool {
+	return rcv._tab.MutateInt32Slot(6, n)
+}
+
 func IfOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(2)
+}
+func IfOptionsAddThenSubgraphIndex(builder *flatbuffers.Builder, thenSubgraphIndex int32) {
+	builder.PrependInt32Slot(0, thenSubgraphIndex, 0)
+}
+func IfOptionsAddElseSubgraphIndex(builder *flatbuffers.Builder, elseSubgraphIndex int32) {
+	builder.PrependInt32Slot(1, elseSubgraphIndex, 0)
 }
 func IfOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

@@ -7,17 +7,25 @@ import (
 )
 
 type VarHandleOptionsT struct {
+	Container  string `json:"container"`
+	SharedName string `json:"shared_name"`
 }
 
 func (t *VarHandleOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	if t == nil {
 		return 0
 	}
+	containerOffset := builder.CreateString(t.Container)
+	sharedNameOffset := builder.CreateString(t.SharedName)
 	VarHandleOptionsStart(builder)
+	VarHandleOptionsAddContainer(builder, containerOffset)
+	VarHandleOptionsAddSharedName(builder, sharedNameOffset)
 	return VarHandleOptionsEnd(builder)
 }
 
 func (rcv *VarHandleOptions) UnPackTo(t *VarHandleOptionsT) {
+	t.Container = string(rcv.Container())
+	t.SharedName = string(rcv.SharedName())
 }
 
 func (rcv *VarHandleOptions) UnPack() *VarHandleOptionsT {
@@ -56,8 +64,30 @@ func (rcv *VarHandleOptions) Table() flatbuffers.Table {
 	return rcv._tab
 }
 
+func (rcv *VarHandleOptions) Container() []byte {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(4))
+	if o != 0 {
+		return rcv._tab.ByteVector(o + rcv._tab.Pos)
+	}
+	return nil
+}
+
+func (rcv *VarHandleOptions) SharedName() []byte {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(6))
+	if o != 0 {
+		return rcv._tab.ByteVector(o + rcv._tab.Pos)
+	}
+	return nil
+}
+
 func VarHandleOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(0)
+	builder.StartObject(2)
+}
+func VarHandleOptionsAddContainer(builder *flatbuffers.Builder, container flatbuffers.UOffsetT) {
+	builder.PrependUOffsetTSlot(0, flatbuffers.UOffsetT(container), 0)
+}
+func VarHandleOptionsAddSharedName(builder *flatbuffers.Builder, sharedName flatbuffers.UOffsetT) {
+	builder.PrependUOffsetTSlot(1, flatbuffers.UOffsetT(sharedName), 0)
 }
 func VarHandleOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

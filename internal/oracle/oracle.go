@@ -246,6 +246,37 @@ func (o *Oracle) RunProfiled(model []byte, inputs [][]byte) ([]Output, string, e
 	return o.run(model, inputs, flagProfile)
 }
 
+// RunSequence runs model once per element of inputs, in order, on one
+// interpreter that starts fresh and keeps its state (variable tensors,
+// resource variables, CALL_ONCE) from one Invoke to the next, as an app
+// streaming audio into a stateful model does. It returns each run's
+// outputs. No other request runs in between.
+func (o *Oracle) RunSequence(model []byte, inputs [][][]byte) ([][]Output, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var all [][]Output
+	for i, in := range inputs {
+		flags := uint32(0)
+		if i == 0 {
+			flags = flagFresh
+		}
+		req, err := encodeRun(model, in, flags)
+		if err != nil {
+			return nil, err
+		}
+		p := o.proc
+		outs, _, err := o.roundTripLocked(req)
+		if err != nil {
+			return nil, fmt.Errorf("run %d of %d: %w", i+1, len(inputs), err)
+		}
+		if o.proc != p && i > 0 {
+			return nil, fmt.Errorf("run %d of %d: the oracle process restarted, its state is lost", i+1, len(inputs))
+		}
+		all = append(all, outs)
+	}
+	return all, nil
+}
+
 func (o *Oracle) run(model []byte, inputs [][]byte, flags uint32) ([]Output, string, error) {
 	if Stateful(model) {
 		flags |= flagFresh
@@ -256,6 +287,12 @@ func (o *Oracle) run(model []byte, inputs [][]byte, flags uint32) ([]Output, str
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	return o.roundTripLocked(req)
+}
+
+// roundTripLocked sends one request, starting the process if needed; o.mu
+// is held.
+func (o *Oracle) roundTripLocked(req []byte) ([]Output, string, error) {
 	if o.closed {
 		return nil, "", errors.New("oracle: closed")
 	}

@@ -57,7 +57,7 @@ self.onmessage = async (e) => {
         const out = int8scope.run(e.data.inputs, e.data.profile, !!e.data.trace);
         const ms = performance.now() - t0;
         if (out.error) throw new Error(out.error);
-        r = { tensors: out.tensors, trace: out.trace ? JSON.parse(out.trace) : null, acc: out.acc ?? null, note: out.note ?? null, ms };
+        r = { tensors: out.tensors, trace: out.trace ? JSON.parse(out.trace) : null, acc: out.acc ?? null, note: out.note ?? null, state: out.state ? JSON.parse(out.state) : null, ms };
         self.postMessage({ id, ok: true, ...r }, [...transferables(out.tensors), ...transferables(out.acc ?? [])]);
         return;
       }
@@ -65,6 +65,12 @@ self.onmessage = async (e) => {
         const out = int8scope.explain(e.data.op, e.data.index, e.data.profile);
         if (out.error) throw new Error(out.error);
         r = { explanation: JSON.parse(out.explanation) };
+        break;
+      }
+      case 'reset': {
+        const out = int8scope.reset();
+        if (out.error) throw new Error(out.error);
+        r = {};
         break;
       }
       default:

@@ -86,6 +86,11 @@ export class Engine {
     return this.request('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer));
   }
 
+  // reset brings a stateful model's state back to a fresh interpreter's.
+  reset() {
+    return this.request('reset');
+  }
+
   explain(op, index, profile = 'reference') {
     return this.request('explain', { op, index, profile }, [], (r) => r.explanation);
   }

@@ -18,7 +18,7 @@ export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
         h('span', { class: 'muted', text: String(op.index) }),
         h('span', { text: op.builtin, title: op.unsupported ?? '' }),
         op.unsupported ? h('span', { class: 'unsupported', dataset: { testid: 'op-unsupported' }, text: 'not supported', title: op.unsupported })
-          : h('span', { class: 'shape', text: `${out.type} ${formatShape(out.shape)}` }),
+          : h('span', { class: 'shape', text: out ? `${out.type} ${formatShape(out.shape)}` : 'no outputs' }),
         h('span', { class: 'time', hidden: true }),
         h('span', { class: 'time diff', hidden: true })));
     });

@@ -8,6 +8,7 @@ import { preprocess } from './preprocess.js';
 import { renderPredictions, isClassifier } from './predictions.js';
 import { renderOps, renderDetails, markElement } from './inspector.js';
 import { renderExplanation } from './explain.js';
+import { renderState } from './state.js';
 import { isImageInput, isPictureInput, renderInputs, renderPictureInput } from './inputs.js';
 import { GraphView } from './graph.js';
 import { renderTensorTable, renderTensor } from './tensortable.js';
@@ -115,7 +116,8 @@ async function loadModel(bytes, source, restore = {}) {
     missing.push(`The link selects op ${state.op}, but this model has ${model.ops.length} ops (0–${model.ops.length - 1}).`);
     state.op = null; state.elem = null;
   } else if (state.op !== null && state.elem !== null) {
-    const n = numElements(model.tensors[model.ops[state.op].outputs[0]].shape);
+    const out = model.tensors[model.ops[state.op].outputs[0]];
+    const n = out ? numElements(out.shape) : 0;
     if (state.elem >= n) { missing.push(`The link selects element ${state.elem} of op ${state.op}, whose output has ${n} elements (0–${n - 1}).`); state.elem = null; }
   }
   if (state.tensor !== null && state.tensor >= model.tensors.length) { missing.push(`The link opens tensor ${state.tensor}, but this model has ${model.tensors.length} tensors.`); state.tensor = null; }
@@ -240,6 +242,7 @@ function diffs() {
   const d = {};
   for (const op of state.model.ops) {
     const ti = op.outputs[0];
+    if (ti === undefined) continue; // CALL_ONCE, ASSIGN_VARIABLE
     const a = state.run.tensors[ti], b = state.runB.tensors[ti];
     let n = 0;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
@@ -249,7 +252,7 @@ function diffs() {
 }
 
 function diffMask(ti) {
-  if (!state.runB) return null;
+  if (!state.runB || ti === undefined) return null;
   const t = state.model.tensors[ti];
   const a = numbers(t.type, state.run.tensors[ti]), b = numbers(t.type, state.runB.tensors[ti]);
   return Array.from(a, (x, i) => x !== b[i]);
@@ -272,6 +275,7 @@ function renderAll(wall = lastWall) {
   $('#timing').textContent = `inference: ${engineMs.toFixed(2)} ms in the engine${times.count(state.profile) > 1 ? ` (median of recent runs)` : ''}, ${r.ms.toFixed(2)} ms in the worker, ${wall.toFixed(1)} ms round trip (trace on, profile ${state.profile})`;
   const d = diffs();
   renderOps($('#ops'), m, { trace, diffs: d, selected: state.op, onSelect: selectOp });
+  renderState($('#ops-panel'), r.state, { profile: state.profile, onReset: resetState });
   graph.setData({ trace, diffs: d });
   if (state.op !== null && state.op < m.ops.length) {
     renderDetails($('#tensor-details'), m, state.op, r, { onElement: (i) => selectElem(i, true), diff: diffMask(m.ops[state.op].outputs[0]), runB: state.runB, profile: state.profile, profileB: state.profileB });
@@ -304,6 +308,18 @@ function placeExplain() {
   const d = $('#tensor-details');
   const wrap = state.op !== null && d.shown?.maps?.[state.model.ops[state.op].outputs[0]];
   if (wrap && wrap.isConnected) { wrap.after(explainEl); explainEl.classList.add('near'); } else { d.after(explainEl); explainEl.classList.remove('near'); }
+}
+
+// resetState brings a stateful model's state back to its initial value
+// and runs the current input from there.
+async function resetState() {
+  try {
+    await engine.reset();
+  } catch (e) {
+    showError(`Reset failed: ${e.message}`);
+    return;
+  }
+  classify();
 }
 
 function selectOp(i) {

@@ -3,7 +3,7 @@
 
 const ctors = {
   int8: Int8Array, uint8: Uint8Array, int16: Int16Array, int32: Int32Array,
-  float32: Float32Array, int64: BigInt64Array, bool: Uint8Array,
+  float32: Float32Array, int64: BigInt64Array, bool: Uint8Array, resource: Int32Array,
 };
 
 // view returns the values of a tensor's bytes as a typed array (no copy when aligned).

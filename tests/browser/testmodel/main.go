@@ -61,6 +61,7 @@ func main() {
 	write(filepath.Join(*out, "residual250_int8.tflite"), residualModel(125))
 	write(filepath.Join(*out, "rgb_int8.tflite"), rgbModel())
 	write(filepath.Join(*out, "branchy_int8.tflite"), branchyModel())
+	write(filepath.Join(*out, "stateful_float.tflite"), tfbuild.RunningSum([]float32{1}).Bytes())
 	if *huge {
 		write(filepath.Join(*out, "huge_int8.tflite"), hugeModel())
 		write(filepath.Join(*out, "trace_heavy_int8.tflite"), traceHeavyModel())

@@ -1,0 +1,146 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// State is what a TFLite interpreter keeps from one Invoke to the next, for
+// one profile (each profile stands for a TFLite runtime of its own): the
+// resource variables that VAR_HANDLE names and ASSIGN_VARIABLE writes, and
+// which CALL_ONCE init subgraphs have run (TFLite's resource::ResourceMap
+// and InitializationStatusMap). Runs of a model carry it over until
+// Model.Reset, which brings back a fresh interpreter's state.
+type State struct {
+	vars        map[int]*Variable // by resource id
+	initialized map[int]bool      // CALL_ONCE init subgraph index → done
+}
+
+// Variable is one resource variable: its container and shared name (the
+// VAR_HANDLE options that identify it), its resource id, and the type,
+// shape, quantization and value of the tensor last assigned to it.
+type Variable struct {
+	ID         int       `json:"id"`
+	Container  string    `json:"container"`
+	SharedName string    `json:"shared_name"`
+	Type       DType     `json:"type"`
+	Shape      []int     `json:"shape"`
+	Quant      *Quant    `json:"quant,omitempty"`
+	Data       []byte    `json:"-"`
+	Values     []float64 `json:"values"` // Data as numbers (not dequantized), for display
+}
+
+// resourceKey identifies a resource variable, as TFLite's
+// Subgraph::resource_ids does: container and shared name.
+type resourceKey struct{ container, sharedName string }
+
+// resourceID returns the id of the resource variable container/sharedName
+// of m's file, numbering new ones in the order VAR_HANDLE ops are prepared
+// (TFLite's var_handle.cc).
+func (m *Model) resourceID(container, sharedName string) int {
+	top := m.top()
+	k := resourceKey{container, sharedName}
+	if i := slices.Index(top.resources, k); i >= 0 {
+		return i
+	}
+	top.resources = append(top.resources, k)
+	return len(top.resources) - 1
+}
+
+// Reset brings the model's state, under every profile, back to what a newly
+// created TFLite interpreter has: no resource variables, no CALL_ONCE run.
+// (Variable tensors, the SVDF and LSTM state, start from their initial
+// value on every Run.)
+func (m *Model) Reset() {
+	top := m.top()
+	for _, p := range profiles {
+		top.states[p.name] = &State{vars: map[int]*Variable{}, initialized: map[int]bool{}}
+	}
+}
+
+// Stateful reports whether the model keeps state from one run to the next
+// (it has resource variables).
+func (m *Model) Stateful() bool { return len(m.top().resources) > 0 }
+
+// State returns a copy of the model's state under profile p after the last
+// run: its resource variables by id, those not yet assigned left out.
+func (m *Model) State(p Profile) ([]Variable, error) {
+	p, err := ParseProfile(string(p))
+	if err != nil {
+		return nil, err
+	}
+	return m.top().states[p].snapshot(), nil
+}
+
+// variable returns resource variable id, created unassigned if it is new.
+func (s *State) variable(m *Model, id int) *Variable {
+	v := s.vars[id]
+	if v == nil {
+		k := m.top().resources[id]
+		v = &Variable{ID: id, Container: k.container, SharedName: k.sharedName}
+		s.vars[id] = v
+	}
+	return v
+}
+
+// snapshot copies the assigned variables, in id order.
+func (s *State) snapshot() []Variable {
+	var out []Variable
+	for _, v := range s.vars {
+		if v.Data == nil {
+			continue
+		}
+		c := *v
+		c.Shape = slices.Clone(v.Shape)
+		c.Data = slices.Clone(v.Data)
+		c.Values = Values(v.Type, c.Data)
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b Variable) int { return a.ID - b.ID })
+	return out
+}
+
+// firstDynamicSubgraph returns the index of the first subgraph of the
+// file that has a RESOURCE tensor, or the number of subgraphs. TFLite
+// allocates every resource tensor as dynamic-sized (VAR_HANDLE's output,
+// and READ_VARIABLE's when it has rank 0), and its default XNNPACK
+// delegate refuses a subgraph that has one ("Attempting to use a delegate
+// that only supports static-sized tensors with a graph that has
+// dynamic-sized tensors"). Interpreter::ModifyGraphWithDelegate applies the
+// delegate to the subgraphs in order and stops at the first that refuses,
+// so from that subgraph on every op runs TFLite's builtin kernel. A
+// subgraph whose vectors do not fit the file is left to its own load.
+func (p *parser) firstDynamicSubgraph(fm *tflite.Model) int {
+	var sg tflite.SubGraph
+	var t tflite.Tensor
+	for g := 0; g < fm.SubgraphsLength(); g++ {
+		fm.Subgraphs(&sg, g)
+		if p.vec("subgraph tensors", sg.TensorsLength(), 4) != nil {
+			continue
+		}
+		for i := 0; i < sg.TensorsLength(); i++ {
+			sg.Tensors(&t, i)
+			if t.Type() == tflite.TensorTypeRESOURCE {
+				return g
+			}
+		}
+	}
+	return fm.SubgraphsLength()
+}
+
+// xnnpackDropped says why TFLite's default XNNPACK delegate is not applied
+// to subgraph m (see firstDynamicSubgraph), or "".
+func xnnpackDropped(m *Model) string {
+	if m.Subgraph < m.firstDynamic {
+		return ""
+	}
+	why := "\"Attempting to use a delegate that only supports static-sized tensors with a graph that has dynamic-sized tensors\""
+	for _, t := range m.Tensors {
+		if t.Type == Resource {
+			return fmt.Sprintf("%v is dynamic-sized (%s)", t, why)
+		}
+	}
+	return fmt.Sprintf("subgraph %d, before this one, has a dynamic-sized resource tensor (%s), and TFLite stops applying the delegate there", m.firstDynamic, why)
+}
