@@ -33,6 +33,10 @@ func comparedElsewhere(name string) string {
 	if strings.Contains(name, "lstm") {
 		return "TestWildLSTMXNNPack"
 	}
+	switch name {
+	case "model_model_ToyCar_quant.tflite", "mnist_quantized.tflite", "conv-quant-fp16.float32.tflite":
+		return "TestWildHybridXNNPack"
+	}
 	return ""
 }
 
