@@ -194,17 +194,9 @@ func xnnQuantizeRange(v float32, scale float32, zp, lo, hi int32) int32 {
 // output range, as the delegate (float bounds) and XNNPACK's subgraph
 // (xnnQuantize) do.
 func xnnActivation(a tflite.ActivationFunctionType, out *Tensor) (lo, hi int32, err error) {
-	fmin, fmax := float32(math.Inf(-1)), float32(math.Inf(1))
-	switch a {
-	case tflite.ActivationFunctionTypeNONE:
-	case tflite.ActivationFunctionTypeRELU:
-		fmin = 0
-	case tflite.ActivationFunctionTypeRELU_N1_TO_1:
-		fmin, fmax = -1, 1
-	case tflite.ActivationFunctionTypeRELU6:
-		fmin, fmax = 0, 6
-	default:
-		return 0, 0, fmt.Errorf("fused activation %v is not supported by the XNNPACK delegate", a)
+	fmin, fmax, err := xnnFloatActivation(a)
+	if err != nil {
+		return 0, 0, err
 	}
 	s, zp := float32(out.Scale()), out.ZeroPoint()
 	tmin, tmax := qrange(out.Type)
