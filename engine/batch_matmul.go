@@ -251,7 +251,7 @@ func (p *BatchMatMulParams) explain(res *Result, op *Op, index int) (*Explanatio
 		t := Term{InputIndex: li, Input: int32(lv[li]), InputOffset: p.InputOffset, FilterIndex: ri, Filter: int32(rv[ri]), FilterOffset: p.FilterOffset}
 		t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter+t.FilterOffset)
 		sum += t.Product
-		if len(e.Terms) < MaxTerms {
+		if len(e.Terms) < res.termLimit() {
 			e.Terms = append(e.Terms, t)
 		}
 	}

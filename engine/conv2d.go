@@ -350,7 +350,7 @@ func (p *Conv2DParams) explain(res *Result, op *Op, index int) (*Explanation, er
 					t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter+t.FilterOffset)
 				}
 				sum += t.Product
-				if len(e.Terms) < MaxTerms {
+				if len(e.Terms) < res.termLimit() {
 					e.Terms = append(e.Terms, t)
 				}
 			}

@@ -173,7 +173,7 @@ func (h *hybridConv) explain(res *Result, index int) *Explanation {
 		e.TermsTotal++
 		t := Term{InputIndex: io, Input: int32(q[io]), InputOffset: -zp, FilterIndex: wo, Filter: int32(w[wo])}
 		t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter)
-		if len(e.Terms) < MaxTerms {
+		if len(e.Terms) < res.termLimit() {
 			e.Terms = append(e.Terms, t)
 		}
 	})

@@ -304,7 +304,7 @@ func (p *DepthwiseConv2DParams) explain(res *Result, op *Op, index int) (*Explan
 				t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter+t.FilterOffset)
 			}
 			sum += t.Product
-			if len(e.Terms) < MaxTerms {
+			if len(e.Terms) < res.termLimit() {
 				e.Terms = append(e.Terms, t)
 			}
 		}

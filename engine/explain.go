@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 )
 
 // Explanation is the derivation of one output element of one op, as data
@@ -33,8 +34,25 @@ type Explanation struct {
 	Exact *float64 `json:"exact,omitempty"`
 }
 
-// MaxTerms bounds the terms an Explanation lists.
+// MaxTerms bounds the terms an Explanation lists (ExplainAll lists them
+// all).
 const MaxTerms = 64
+
+// ExplainAll is Explain listing every term of the sum, for a reader who
+// asks to see them all (a convolution's window can hold thousands).
+func (res *Result) ExplainAll(op, index int) (*Explanation, error) {
+	r := *res
+	r.allTerms = true
+	return r.Explain(op, index)
+}
+
+// termLimit is how many terms an explanation lists.
+func (res *Result) termLimit() int {
+	if res.allTerms {
+		return math.MaxInt
+	}
+	return MaxTerms
+}
 
 // Term is one product of a dot product: (input + input offset) × (filter +
 // filter offset).

@@ -236,7 +236,7 @@ func (p *FullyConnectedParams) explain(res *Result, op *Op, index int) (*Explana
 			FilterIndex: c*p.Depth + d, Filter: int32(w[c*p.Depth+d]), FilterOffset: p.FilterOffset}
 		t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter+t.FilterOffset)
 		sum += t.Product
-		if len(e.Terms) < MaxTerms {
+		if len(e.Terms) < res.termLimit() {
 			e.Terms = append(e.Terms, t)
 		}
 	}

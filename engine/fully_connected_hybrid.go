@@ -133,7 +133,7 @@ func (p *HybridFullyConnectedParams) explain(res *Result, op *Op, index int) (*E
 	_, zp := quantizeRow(row, q, p.Asymmetric)
 	e := &Explanation{TermsTotal: p.Depth, TermInput: p.in, TermFilter: p.filter,
 		Arithmetic: fmt.Sprintf("hybrid: input row %d quantized on the fly to int8, integer dot product, scaled back to float32", b)}
-	for d := 0; d < p.Depth && d < MaxTerms; d++ {
+	for d := 0; d < p.Depth && d < res.termLimit(); d++ {
 		t := Term{InputIndex: b*p.Depth + d, Input: int32(q[d]), InputOffset: -zp, FilterIndex: c*p.Depth + d, Filter: int32(w[c*p.Depth+d])}
 		t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter)
 		e.Terms = append(e.Terms, t)

@@ -25,6 +25,8 @@ type Result struct {
 	// resource variables (state.go), which the next Run starts from.
 	State []Variable
 	Trace *Trace // nil unless Options.Trace
+
+	allTerms bool // ExplainAll: explanations list every term
 }
 
 // Trace records what a run computed beyond the tensor values.

@@ -280,7 +280,7 @@ func (p *SVDFParams) explain(res *Result, op *Op, index int) (*Explanation, erro
 			t.Input, t.Filter = int32(state[t.InputIndex]), int32(wt[t.FilterIndex])
 			t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter)
 			sum += t.Product
-			if len(e.Terms) < MaxTerms {
+			if len(e.Terms) < res.termLimit() {
 				e.Terms = append(e.Terms, t)
 			}
 		}

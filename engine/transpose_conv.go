@@ -252,7 +252,7 @@ func (p *TransposeConvParams) explain(res *Result, op *Op, index int) (*Explanat
 				t.Product = int64(t.Input+t.InputOffset) * int64(t.Filter+t.FilterOffset)
 				sum += t.Product
 				e.TermsTotal++
-				if len(e.Terms) < MaxTerms {
+				if len(e.Terms) < res.termLimit() {
 					e.Terms = append(e.Terms, t)
 				}
 			}

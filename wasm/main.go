@@ -254,10 +254,11 @@ func float64Bytes(f []float64) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), len(f)*8)
 }
 
-// explain(op: number, index: number, profile: string) → {explanation: JSON} | {error}
+// explain(op: number, index: number, profile: string, all?: bool) → {explanation: JSON} | {error};
+// all lists every term of the sum (Result.ExplainAll), not only the first engine.MaxTerms.
 func explain(args []safejs.Value) (map[string]any, error) {
-	if len(args) != 3 {
-		return nil, fmt.Errorf("explain takes op, index and profile")
+	if len(args) != 3 && len(args) != 4 {
+		return nil, fmt.Errorf("explain takes op, index, profile and, optionally, all (list every term)")
 	}
 	ps, err := args[2].String()
 	if err != nil {
@@ -282,7 +283,17 @@ func explain(args []safejs.Value) (map[string]any, error) {
 	if op != math.Trunc(op) || idx != math.Trunc(idx) {
 		return nil, fmt.Errorf("op and index must be integers")
 	}
-	e, err := res.Explain(int(op), int(idx))
+	explainFn := res.Explain
+	if len(args) == 4 {
+		all, err := args[3].Truthy()
+		if err != nil {
+			return nil, err
+		}
+		if all {
+			explainFn = res.ExplainAll
+		}
+	}
+	e, err := explainFn(int(op), int(idx))
 	if err != nil {
 		return nil, err
 	}

@@ -76,3 +76,31 @@ for (const vp of VIEWPORTS) {
     assert.ok(maps.y - h2.y < 2 * vp.height, `heatmaps ${maps.y - h2.y} px below the title`);
   });
 }
+
+// A convolution's window: the engine lists its first 64 products, and "show
+// all" asks the engine for every one (issue 12: products with "show all").
+browserTest(s, 'show all lists every product of a convolution, from the engine', async (t, page) => {
+  if (!needMNIST(t)) return;
+  await open(s, page);
+  await draw(page, digits['2']);
+  await settle(page);
+  const m = await cliJSON(s, 'inspect', path.join(ROOT, 'web/static/models/mnist_cnn_int8.tflite'));
+  const conv = m.ops.findLastIndex((o) => o.builtin === 'CONV_2D');
+  const f = m.tensors[m.ops[conv].inputs[1]].shape; // [C_out, FH, FW, C_in]
+  const total = f[1] * f[2] * f[3];
+  assert.ok(total > 64, `the conv has ${total} products per output`);
+  await page.locator(`[data-testid=op][data-op="${conv}"]`).click();
+  await settle(page);
+  await clickOutputElement(page, 0, 1);
+  const ex = page.getByTestId('explain');
+  const products = async () => (await ex.locator('.derivation').first().locator('tbody tr td:last-child').allTextContents()).map((x) => Number(x.replace('= ', '')));
+  assert.equal((await products()).length, 64);
+  await ex.getByTestId('show-all-terms').first().click();
+  await page.waitForFunction((n) => document.querySelector('[data-testid=explain] .derivation tbody').children.length === n, total);
+  const all = await products();
+  assert.equal(all.length, total);
+  assert.ok(all.every((p, i) => i === 0 || Math.abs(all[i - 1]) >= Math.abs(p)), 'sorted by |product|');
+  // The int32 accumulator wraps like the reference's; these sums are small.
+  const sum = Number(await ex.locator('.steps li').first().locator('.v').textContent());
+  assert.equal(all.reduce((a, b) => a + b, 0), sum, 'the products add up to the sum step');
+});

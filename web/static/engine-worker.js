@@ -62,7 +62,7 @@ self.onmessage = async (e) => {
         return;
       }
       case 'explain': {
-        const out = int8scope.explain(e.data.op, e.data.index, e.data.profile);
+        const out = int8scope.explain(e.data.op, e.data.index, e.data.profile, !!e.data.all);
         if (out.error) throw new Error(out.error);
         r = { explanation: JSON.parse(out.explanation) };
         break;

@@ -91,7 +91,9 @@ export class Engine {
     return this.request('reset');
   }
 
-  explain(op, index, profile = 'reference') {
-    return this.request('explain', { op, index, profile }, [], (r) => r.explanation);
+  // explain derives one output element; all lists every term of its sum
+  // (by default the engine lists the first 64).
+  explain(op, index, profile = 'reference', all = false) {
+    return this.request('explain', { op, index, profile, all }, [], (r) => r.explanation);
   }
 }

@@ -6,17 +6,19 @@ import { numbers } from './tensors.js';
 
 function fmt(v) { return Number.isInteger(v) ? String(v) : Number(v).toPrecision(9).replace(/\.?0+$/, ''); }
 
-export function renderExplanation(el, model, e, other = null, { run = null } = {}) {
+// loadAll(profile), when given, fetches the same explanation with every term
+// of the sum (the engine lists the first 64), for "show all".
+export function renderExplanation(el, model, e, other = null, { run = null, loadAll = null } = {}) {
   clear(el);
   const out = model.tensors[e.tensor];
   el.append(h('h3', { text: `op ${e.op} ${e.builtin} · output element ${e.index} [${e.coords.join(', ')}]` }));
   if (other) el.append(compareSummary(e, other, out.type === 'float32'));
   const side = other ? h('div', { class: 'side' }) : el;
   if (other) el.append(side);
-  side.append(derivation(model, out, e, null, run));
+  side.append(derivation(model, out, e, null, run, loadAll));
   if (other) {
     const same = JSON.stringify(other.terms ?? null) === JSON.stringify(e.terms ?? null) && other.terms_total === e.terms_total;
-    side.append(derivation(model, out, other, same ? e.profile : null, run));
+    side.append(derivation(model, out, other, same ? e.profile : null, run, loadAll));
   }
   const m = multiplierDerivation(model, e, [e, other].some((x) => x?.profile === 'tflite-xnnpack'));
   if (m) el.append(m);
@@ -116,7 +118,7 @@ function multiplierDerivation(model, e, xnnpack = false) {
 
 // derivation renders one explanation; sameTermsAs names the profile whose
 // identical product table is already on screen.
-function derivation(model, out, e, sameTermsAs = null, run = null) {
+function derivation(model, out, e, sameTermsAs = null, run = null, loadAll = null) {
   const box = h('div', { class: 'derivation', dataset: { profile: e.profile } });
   box.append(h('p', {}, h('b', { text: e.profile }), ' — ', h('span', { class: 'muted', text: e.arithmetic })));
   if (sameTermsAs && e.terms && e.terms.length) {
@@ -137,6 +139,19 @@ function derivation(model, out, e, sameTermsAs = null, run = null) {
       (all ? '' : e.terms_total > e.terms.length ? ` (sorted among the first ${e.terms.length} the engine lists)` : '') + (zeros ? `; ${zeros} are 0` : '') + ':' }));
     if (pool.length > e.terms.length) {
       head.append(h('button', { type: 'button', dataset: { testid: 'show-all-terms' }, text: `show all ${pool.length}`, onclick: (ev) => { tbody.replaceChildren(...pool.map(row)); ev.target.remove(); } }));
+    } else if (e.terms_total > e.terms.length && loadAll) {
+      // The engine lists every term on request (a conv window can hold thousands).
+      head.append(h('button', { type: 'button', dataset: { testid: 'show-all-terms' }, text: `show all ${e.terms_total}`, onclick: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          const full = await loadAll(e.profile);
+          tbody.replaceChildren(...byContribution(full.terms).map(row));
+          head.firstChild.textContent = `Σ over ${full.terms_total} products (input + input_offset)·(filter + filter_offset), largest |product| first:`;
+          ev.target.remove();
+        } catch (err) {
+          ev.target.replaceWith(h('span', { class: 'error', text: ` could not list them: ${err.message ?? err}` }));
+        }
+      } }));
     }
     box.append(head, h('div', { class: 'scroll' }, h('table', {}, tbody)));
   }

@@ -346,7 +346,7 @@ async function selectElem(i, user = false) {
   try {
     const e = await engine.explain(state.op, i, state.profile);
     const eB = state.runB ? await engine.explain(state.op, i, state.profileB) : null;
-    renderExplanation(explainEl, state.model, e, eB, { run: state.run });
+    renderExplanation(explainEl, state.model, e, eB, { run: state.run, loadAll: ((op) => (profile) => engine.explain(op, i, profile, true))(state.op) });
   } catch (err) {
     explainEl.replaceChildren(h('p', { class: 'muted', text: `Cannot explain element ${i}: ${err.message}` }));
   } finally {
