@@ -34,6 +34,9 @@ type Model struct {
 	// Signatures lists the file's signature defs; Signature is the one
 	// loaded ("" for subgraph 0 loaded by Load).
 	Signatures []Signature `json:"signatures,omitempty"`
+	// OutputLabels holds, by output tensor index, the class names of the
+	// outputs the file's associated label files describe (labels.go).
+	OutputLabels map[int][]string `json:"output_labels,omitempty"`
 	Signature  string      `json:"signature,omitempty"`
 	Subgraph   int         `json:"subgraph"`
 	// Subgraphs holds, by index, the other subgraphs the model's ops call
@@ -136,6 +139,7 @@ func load(b []byte, signature string) (*Model, error) {
 	if n := m.MACs(); n > MaxMACs {
 		return nil, loadErrorf("the model needs %.1f G multiply-accumulates per inference; int8scope runs models up to %d G (this would take minutes)", float64(n)/1e9, MaxMACs>>30)
 	}
+	m.OutputLabels = readLabels(b, m)
 	return m, nil
 }
 

@@ -79,9 +79,11 @@ for (const vp of VIEWPORTS) {
 
 // A convolution's window: the engine lists its first 64 products, and "show
 // all" asks the engine for every one (issue 12: products with "show all").
-browserTest(s, 'show all lists every product of a convolution, from the engine', async (t, page) => {
+for (const vp of VIEWPORTS) browserTest(s, `show all lists every product of a convolution, from the engine (${vp.width}×${vp.height})`, async (t, page) => {
   if (!needMNIST(t)) return;
+  await page.setViewportSize(vp);
   await open(s, page);
+  await page.getByTestId('draw-canvas').scrollIntoViewIfNeeded();
   await draw(page, digits['2']);
   await settle(page);
   const m = await cliJSON(s, 'inspect', path.join(ROOT, 'web/static/models/mnist_cnn_int8.tflite'));

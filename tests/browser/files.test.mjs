@@ -6,6 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { useSuite, browserTest, open, loadFile, errorText, settle, setNumber } from './helpers.mjs';
+import { VIEWPORTS } from './viewports.mjs';
 
 const s = useSuite();
 const fc = () => path.join(s.models, 'fc_int8.tflite');
@@ -120,4 +121,14 @@ browserTest(s, 'a model with an op int8scope lacks opens for inspection and says
   await loadFile(page, path.join(s.models, 'fc_int8.tflite'));
   await settle(page);
   assert.equal(await errorText(page), null);
+});
+
+for (const vp of VIEWPORTS) browserTest(s, `a model that packs a labels file names its classes (${vp.width}×${vp.height})`, async (t, page) => {
+  await page.setViewportSize(vp);
+  await open(s, page);
+  await loadFile(page, path.join(s.models, 'labeled_int8.tflite'));
+  await settle(page);
+  assert.equal(await errorText(page), null);
+  const names = await page.getByTestId('prediction').locator('li .label').allTextContents();
+  assert.deepEqual(names, ['0 zero', '1 one', '2 two', '3 three', '4 four', '5 five', '6 six', '7 seven', '8 eight', '9 nine']);
 });

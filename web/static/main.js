@@ -231,7 +231,9 @@ function outputVector() {
   const ti = m.outputs[0];
   const t = m.tensors[ti];
   const n = numElements(t.shape);
-  if (!r || n < 2 || n > 20 || !r.tensors[ti]) return null;
+  // Up to 20 outputs are drawn as bars; a labelled classifier of any size
+  // shows its top classes by name.
+  if (!r || n < 2 || (n > 20 && !(m.output_labels?.[ti] && n <= 100_000)) || !r.tensors[ti]) return null;
   const v = numbers(t.type, r.tensors[ti]);
   return Array.from(v, (x, i) => real(t, x, i));
 }
@@ -266,7 +268,7 @@ function renderAll(wall = lastWall) {
   const m = state.model, r = state.run;
   const image = isImageInput(m);
   const classifier = isClassifier(m, image);
-  renderPredictions($('#prediction'), outputVector(), { classifier, blank: image && pad.isEmpty() });
+  renderPredictions($('#prediction'), outputVector(), { classifier, blank: image && pad.isEmpty(), labels: m.output_labels?.[m.outputs[0]] ?? null });
   renderOutputs(classifier);
   // Per-op times are the median of the last runs: one run's times jump
   // with garbage collection and the browser's timer resolution.

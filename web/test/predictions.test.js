@@ -73,3 +73,21 @@ test('renderPredictions: no winner for a blank drawing; raw values for a non-cla
   assert.ok(ol.children.every((li) => li.className !== 'top'));
   assert.equal(ol.dataset.blank, undefined);
 });
+
+test('renderPredictions names classes with the model\'s labels and draws the top ones of many', async () => {
+  globalThis.Node = Object;
+  globalThis.document = {
+    createElement: (tag) => ({ tag, dataset: {}, children: [], className: '', append(...c) { this.children.push(...c); }, replaceChildren() { this.children = []; }, setAttribute() {}, addEventListener() {} }),
+    createTextNode: (t) => ({ text: t }),
+  };
+  const { renderPredictions } = await import('../static/predictions.js');
+  const ol = document.createElement('ol');
+  renderPredictions(ol, [0.1, 0.7, 0.2], { labels: ['cat', 'dog', 'fish'] });
+  assert.deepEqual(ol.children.map((li) => li.children[0].text ?? li.children[0].textContent), ['0 cat', '1 dog', '2 fish']);
+  const many = Array.from({ length: 1001 }, (_, i) => (i === 7 ? 0.5 : i === 3 ? 0.3 : 0.2 / 999));
+  const labels = many.map((_, i) => `class ${i}`);
+  renderPredictions(ol, many, { labels });
+  assert.equal(ol.children.length, 10, 'the top 10 of 1001');
+  assert.deepEqual(ol.children.slice(0, 2).map((li) => li.dataset.class), ['7', '3']);
+  assert.equal(ol.dataset.class, '7');
+});

@@ -33,11 +33,14 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
@@ -57,6 +60,7 @@ func main() {
 	write(filepath.Join(*out, "image_int8.tflite"), imageModel())
 	write(filepath.Join(*out, "wide_int8.tflite"), wideModel())
 	write(filepath.Join(*out, "custom_op_int8.tflite"), customOpModel())
+	write(filepath.Join(*out, "labeled_int8.tflite"), withLabels(imageModel(), LabelNames))
 	write(filepath.Join(*out, "skip_int8.tflite"), skipModel())
 	write(filepath.Join(*out, "residual250_int8.tflite"), residualModel(125))
 	write(filepath.Join(*out, "rgb_int8.tflite"), rgbModel())
@@ -115,6 +119,29 @@ func fcModel() []byte {
 	b.Inputs(in)
 	b.Outputs(out)
 	return b.Bytes()
+}
+
+// LabelNames are the class names labeled_int8.tflite packs.
+var LabelNames = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+
+// withLabels appends a zip archive holding labels.txt to a model, as
+// TFLite's metadata writer packs a model's associated files.
+func withLabels(model []byte, labels []string) []byte {
+	var buf bytes.Buffer
+	buf.Write(model)
+	zw := zip.NewWriter(&buf)
+	zw.SetOffset(int64(len(model)))
+	w, err := zw.Create("labels.txt")
+	if err == nil {
+		_, err = w.Write([]byte(strings.Join(labels, "\n") + "\n"))
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
 }
 
 // customOpModel is fc_int8's first layer followed by a vendor custom op
