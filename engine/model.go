@@ -37,8 +37,8 @@ type Model struct {
 	// OutputLabels holds, by output tensor index, the class names of the
 	// outputs the file's associated label files describe (labels.go).
 	OutputLabels map[int][]string `json:"output_labels,omitempty"`
-	Signature  string      `json:"signature,omitempty"`
-	Subgraph   int         `json:"subgraph"`
+	Signature    string           `json:"signature,omitempty"`
+	Subgraph     int              `json:"subgraph"`
 	// Subgraphs holds, by index, the other subgraphs the model's ops call
 	// (CALL_ONCE's init subgraph, WHILE's and IF's), each loaded and
 	// prepared like the model itself (subgraphs.go). Set on the model Load
