@@ -132,3 +132,24 @@ for (const vp of VIEWPORTS) browserTest(s, `a model that packs a labels file nam
   const names = await page.getByTestId('prediction').locator('li .label').allTextContents();
   assert.deepEqual(names, ['0 zero', '1 one', '2 two', '3 three', '4 four', '5 five', '6 six', '7 seven', '8 eight', '9 nine']);
 });
+
+for (const vp of VIEWPORTS) browserTest(s, `a model with several signatures lets the user pick one (${vp.width}×${vp.height})`, async (t, page) => {
+  await page.setViewportSize(vp);
+  await open(s, page);
+  await loadFile(page, path.join(s.models, 'signatures_int8.tflite'));
+  await settle(page);
+  const sel = page.getByTestId('signature');
+  assert.deepEqual(await sel.locator('option').evaluateAll((os) => os.map((o) => o.value)), ['classify', 'embed']);
+  assert.equal(await page.getByTestId('op').count(), 2, 'subgraph 0 first, like TFLite');
+  await sel.selectOption('embed');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=op]').length === 1);
+  await settle(page);
+  assert.equal(await errorText(page), null);
+  assert.equal(await page.getByTestId('signature').inputValue(), 'embed');
+  await page.getByTestId('signature').selectOption('classify');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=op]').length === 2);
+  // A model with one signature, or none, shows no picker.
+  await loadFile(page, path.join(s.models, 'fc_int8.tflite'));
+  await settle(page);
+  assert.equal(await page.getByTestId('signature-box').isHidden(), true);
+});

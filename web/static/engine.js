@@ -46,7 +46,7 @@ export class Engine {
     this.start();
     if (!this.lastModel) return;
     try {
-      await this.call('load', { bytes: this.lastModel.slice().buffer });
+      await this.call('load', { bytes: this.lastModel.slice().buffer, signature: this.lastSignature });
     } catch {
       this.lastModel = null;
       if (this.restartSoon) await this.restart();
@@ -73,10 +73,12 @@ export class Engine {
     }
   }
 
-  load(bytes) {
+  // load opens a model: subgraph 0, or the subgraph of the named signature.
+  load(bytes, signature = '') {
     const copy = bytes.slice();
-    return this.request('load', { bytes: copy.buffer }, [copy.buffer], (r) => {
+    return this.request('load', { bytes: copy.buffer, signature }, [copy.buffer], (r) => {
       this.lastModel = bytes.slice();
+      this.lastSignature = signature;
       return r.model;
     });
   }

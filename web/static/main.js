@@ -96,11 +96,25 @@ function readFileWithProgress(file) {
   });
 }
 
+// renderSignatures offers a model's signatures (entry points, each its own
+// subgraph) when it has more than one; picking one reloads that subgraph.
+function renderSignatures(model) {
+  const box = $('#signature-box');
+  const sigs = model.signatures ?? [];
+  box.hidden = sigs.length < 2;
+  if (box.hidden) { box.replaceChildren(); return; }
+  const current = model.signature || sigs.find((g) => g.subgraph === model.subgraph)?.key;
+  const sel = h('select', { dataset: { testid: 'signature' }, onchange: (e) => loadModel(state.bytes, state.source, { signature: e.target.value }) },
+    ...sigs.map((g) => h('option', { value: g.key, text: `${g.key} (subgraph ${g.subgraph}: ${g.inputs.map((a) => a.name).join(', ')} → ${g.outputs.map((a) => a.name).join(', ')})` })));
+  sel.value = current ?? '';
+  box.replaceChildren(h('label', {}, 'Signature ', sel));
+}
+
 async function loadModel(bytes, source, restore = {}) {
   progress(0.5, `loading ${source.name ?? source.builtin} into the engine…`);
   let model;
   try {
-    model = await engine.load(bytes);
+    model = await engine.load(bytes, restore.signature ?? '');
   } catch (e) {
     progress(null);
     showError(`Could not load ${source.name ?? source.builtin}: ${e.message}`);
@@ -128,6 +142,7 @@ async function loadModel(bytes, source, restore = {}) {
   $('#timing').textContent = '';
   renderOps($('#ops'), model, { selected: state.op, onSelect: selectOp });
   $('#model-summary').textContent = modelSummary(model, bytes?.length);
+  renderSignatures(model);
   $('#tensor-details').replaceChildren(hints.details.cloneNode(true));
   explainEl.replaceChildren(hints.explain.cloneNode(true));
   $('#tensor-details').after(explainEl);

@@ -61,6 +61,7 @@ func main() {
 	write(filepath.Join(*out, "wide_int8.tflite"), wideModel())
 	write(filepath.Join(*out, "custom_op_int8.tflite"), customOpModel())
 	write(filepath.Join(*out, "labeled_int8.tflite"), withLabels(imageModel(), LabelNames))
+	write(filepath.Join(*out, "signatures_int8.tflite"), twoSignatures())
 	write(filepath.Join(*out, "skip_int8.tflite"), skipModel())
 	write(filepath.Join(*out, "residual250_int8.tflite"), residualModel(125))
 	write(filepath.Join(*out, "rgb_int8.tflite"), rgbModel())
@@ -119,6 +120,21 @@ func fcModel() []byte {
 	b.Inputs(in)
 	b.Outputs(out)
 	return b.Bytes()
+}
+
+// twoSignatures is fc_int8 with a second signature whose subgraph is its
+// first layer alone: the page offers both.
+func twoSignatures() []byte {
+	m := tflite.GetRootAsModel(fcModel(), 0).UnPack()
+	sg1 := tflite.GetRootAsModel(fcModel(), 0).UnPack().Subgraphs[0]
+	sg1.Operators = sg1.Operators[:1]
+	sg1.Outputs = sg1.Operators[0].Outputs
+	m.Subgraphs = append(m.Subgraphs, sg1)
+	m.SignatureDefs = []*tflite.SignatureDefT{
+		{SignatureKey: "classify", SubgraphIndex: 0, Inputs: []*tflite.TensorMapT{{Name: "x", TensorIndex: 0}}, Outputs: []*tflite.TensorMapT{{Name: "logits", TensorIndex: uint32(m.Subgraphs[0].Outputs[0])}}},
+		{SignatureKey: "embed", SubgraphIndex: 1, Inputs: []*tflite.TensorMapT{{Name: "x", TensorIndex: 0}}, Outputs: []*tflite.TensorMapT{{Name: "hidden", TensorIndex: uint32(sg1.Outputs[0])}}},
+	}
+	return tfbuild.Pack(m)
 }
 
 // LabelNames are the class names labeled_int8.tflite packs.
