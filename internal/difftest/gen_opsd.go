@@ -5,7 +5,7 @@ import (
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-// Generators for PRELU (int8, uint8, float32).
+// Generators for PRELU (int8, uint8, float32) and ELU (int8).
 
 func init() {
 	for _, typ := range []tflite.TensorType{tflite.TensorTypeINT8, tflite.TensorTypeUINT8, tflite.TensorTypeFLOAT32} {
@@ -68,6 +68,27 @@ func genPrelu(g *gen, typ tflite.TensorType) error {
 	y := g.b.Tensor("y", typ, s, qo, nil)
 	g.note("PRELU %v %v alpha %v constant=%v", typ, s, as, constant)
 	g.b.Op(tflite.BuiltinOperatorPRELU, 1, nil, []int{x, a}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+func init() {
+	register("ELU", genElu)
+}
+
+// genElu is int8 ELU; a third of the cases have s_out = 2·s_in, so that
+// the table's positive half lands on ties (x.5): TFLite rounds them away
+// from zero, XNNPACK's table to even.
+func genElu(g *gen) error {
+	if g.chance(0.67) {
+		return genQuantUnary(g, tflite.BuiltinOperatorELU, tflite.TensorTypeINT8)
+	}
+	s := g.shape(1, 4, 300)
+	sIn := g.scale(1.0/64, 1.0/2)
+	x := g.input("x", s, q(sIn, g.zp()))
+	y := g.i8t("y", s, q(2*sIn, g.zp()))
+	g.note("ELU int8 %v s_out = 2·s_in (ties)", s)
+	g.b.Op(tflite.BuiltinOperatorELU, 1, nil, []int{x}, []int{y})
 	g.finish(y)
 	return nil
 }
