@@ -31,20 +31,11 @@ func prepareElu(c *prepCtx) (kernel, error) {
 	if err := c.io(1, 1, 1); err != nil {
 		return nil, err
 	}
-	in, out := c.in(0), c.out(0)
-	if in.Type == Float32 {
+	if c.in(0).Type == Float32 {
 		return nil, c.errorf("float32 ELU is not supported yet: the browser TFLite's XNNPACK f32-velu and TFLite Micro's float kernel are not reproduced bit for bit")
 	}
-	if in.Type != Int8 || out.Type != Int8 {
-		return nil, c.unsupportedTypes()
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
+	if _, _, _, err := c.elementwise(Int8); err != nil {
 		return nil, err
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
 	}
 	return builtinLUT(c, cElu)
 }
