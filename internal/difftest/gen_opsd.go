@@ -5,7 +5,8 @@ import (
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-// Generators for PRELU (int8, uint8, float32) and ELU (int8).
+// Generators for PRELU (int8, uint8, float32), ELU (int8) and LOG_SOFTMAX
+// (float32).
 
 func init() {
 	for _, typ := range []tflite.TensorType{tflite.TensorTypeINT8, tflite.TensorTypeUINT8, tflite.TensorTypeFLOAT32} {
@@ -91,4 +92,8 @@ func genElu(g *gen) error {
 	g.b.Op(tflite.BuiltinOperatorELU, 1, nil, []int{x}, []int{y})
 	g.finish(y)
 	return nil
+}
+
+func init() {
+	register("LOG_SOFTMAX_float", func(g *gen) error { return genFloatUnary(g, tflite.BuiltinOperatorLOG_SOFTMAX, -20, 20) }, "LOG_SOFTMAX")
 }
