@@ -1,16 +1,20 @@
 package difftest
 
 import (
+	"math"
+
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-// Generators for L2_NORMALIZATION (int8, float), one per op and type as in
-// gen_math.go.
+// Generators for L2_NORMALIZATION (int8, float) and REDUCE_PROD (float,
+// int32), one per op and type as in gen_math.go.
 
 func init() {
 	register("L2_NORMALIZATION", func(g *gen) error { return genL2Norm(g, tflite.TensorTypeINT8) })
 	register("L2_NORMALIZATION_float", func(g *gen) error { return genL2Norm(g, tflite.TensorTypeFLOAT32) }, "L2_NORMALIZATION")
+	register("REDUCE_PROD_float", func(g *gen) error { return genReduceProd(g, tflite.TensorTypeFLOAT32) }, "REDUCE_PROD")
+	register("REDUCE_PROD_int32", func(g *gen) error { return genReduceProd(g, tflite.TensorTypeINT32) }, "REDUCE_PROD")
 }
 
 // l2NormShape draws a shape of rank 1 to 4 whose last dimension (the
@@ -52,6 +56,72 @@ func genL2Norm(g *gen, typ tflite.TensorType) error {
 	}
 	g.note("L2_NORMALIZATION %v %v", typ, s)
 	g.b.Op(tflite.BuiltinOperatorL2_NORMALIZATION, 1, opts(tflite.BuiltinOptionsL2NormOptions, &tflite.L2NormOptionsT{}), []int{x}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+// reduceAxes draws the axes of a reduction over shape s (some negative,
+// some repeated) and keep_dims, and returns the output shape.
+func (g *gen) reduceAxes(s []int) (axes []int32, keep bool, out []int) {
+	reduced := make([]bool, len(s))
+	for d := range s {
+		if g.chance(0.5) || (d == len(s)-1 && len(axes) == 0) {
+			reduced[d] = true
+			axes = append(axes, int32(d-pick(g, 0, 0, len(s))))
+		}
+	}
+	if g.chance(0.2) {
+		axes = append(axes, axes[0])
+	}
+	g.rng.Shuffle(len(axes), func(i, j int) { axes[i], axes[j] = axes[j], axes[i] })
+	keep = g.chance(0.5)
+	out = []int{}
+	for d, n := range s {
+		switch {
+		case !reduced[d]:
+			out = append(out, n)
+		case keep:
+			out = append(out, 1)
+		}
+	}
+	return axes, keep, out
+}
+
+// genReduceProd multiplies float32 values of magnitude near 1 (so that
+// products stay finite and every rounding shows), with some 0, −0, ±Inf
+// and NaN, or int32 values that are small or large (wrapping).
+func genReduceProd(g *gen, typ tflite.TensorType) error {
+	s := g.shape(1, 4, 200)
+	axes, keep, os := g.reduceAxes(s)
+	n := prod(s)
+	var d []byte
+	if typ == tflite.TensorTypeFLOAT32 {
+		v := g.floats(n, 0.5, 2)
+		for i := range v {
+			if g.chance(0.5) {
+				v[i] = -v[i]
+			}
+			if g.chance(0.01) {
+				v[i] = pick(g, float32(math.Inf(1)), float32(math.NaN()), float32(1e30), float32(1e-30))
+			}
+		}
+		d = tfbuild.F32(v...)
+	} else {
+		v := make([]int32, n)
+		for i := range v {
+			v[i] = int32(g.intn(-4, 4))
+			if g.chance(0.1) {
+				v[i] = int32(g.rng.Uint32())
+			}
+		}
+		d = tfbuild.I32(v...)
+	}
+	x := g.b.Tensor("x", typ, s, nil, nil)
+	g.inputs, g.inputData = append(g.inputs, x), append(g.inputData, d)
+	y := g.b.Tensor("y", typ, os, nil, nil)
+	g.note("REDUCE_PROD %v %v axes %v keep_dims %v", typ, s, axes, keep)
+	g.b.Op(tflite.BuiltinOperatorREDUCE_PROD, 1, opts(tflite.BuiltinOptionsReducerOptions, &tflite.ReducerOptionsT{KeepDims: keep}),
+		[]int{x, g.constI32("axes", axes...)}, []int{y})
 	g.finish(y)
 	return nil
 }
