@@ -7,14 +7,18 @@ import (
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-// Generators for L2_NORMALIZATION (int8, float) and REDUCE_PROD (float,
-// int32), one per op and type as in gen_math.go.
+// Generators for L2_NORMALIZATION (int8, float), REDUCE_PROD (float,
+// int32) and GELU (int8, uint8, float), one per op and type as in
+// gen_math.go.
 
 func init() {
 	register("L2_NORMALIZATION", func(g *gen) error { return genL2Norm(g, tflite.TensorTypeINT8) })
 	register("L2_NORMALIZATION_float", func(g *gen) error { return genL2Norm(g, tflite.TensorTypeFLOAT32) }, "L2_NORMALIZATION")
 	register("REDUCE_PROD_float", func(g *gen) error { return genReduceProd(g, tflite.TensorTypeFLOAT32) }, "REDUCE_PROD")
 	register("REDUCE_PROD_int32", func(g *gen) error { return genReduceProd(g, tflite.TensorTypeINT32) }, "REDUCE_PROD")
+	register("GELU", func(g *gen) error { return genGelu(g, tflite.TensorTypeINT8) })
+	register("GELU_uint8", func(g *gen) error { return genGelu(g, tflite.TensorTypeUINT8) }, "GELU")
+	register("GELU_float", func(g *gen) error { return genGelu(g, tflite.TensorTypeFLOAT32) }, "GELU")
 }
 
 // l2NormShape draws a shape of rank 1 to 4 whose last dimension (the
@@ -122,6 +126,37 @@ func genReduceProd(g *gen, typ tflite.TensorType) error {
 	g.note("REDUCE_PROD %v %v axes %v keep_dims %v", typ, s, axes, keep)
 	g.b.Op(tflite.BuiltinOperatorREDUCE_PROD, 1, opts(tflite.BuiltinOptionsReducerOptions, &tflite.ReducerOptionsT{KeepDims: keep}),
 		[]int{x, g.constI32("axes", axes...)}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+// genGelu is GELU, exact or approximate: float32 inputs in [−8, 8), or a
+// whole 256-value table of int8 or uint8 inputs with random quantization.
+func genGelu(g *gen, typ tflite.TensorType) error {
+	approx := g.chance(0.5)
+	o := opts(tflite.BuiltinOptionsGeluOptions, &tflite.GeluOptionsT{Approximate: approx})
+	var x, y int
+	if typ == tflite.TensorTypeFLOAT32 {
+		s := g.shape(1, 4, 300)
+		x = g.b.Tensor("x", typ, s, nil, nil)
+		g.inputs, g.inputData = append(g.inputs, x), append(g.inputData, tfbuild.F32(g.floats(prod(s), -8, 8)...))
+		y = g.b.Tensor("y", typ, s, nil, nil)
+	} else {
+		zIn, zOut := g.zp(), g.zp()
+		if typ == tflite.TensorTypeUINT8 {
+			zIn, zOut = zIn+128, zOut+128
+		}
+		s := []int{256}
+		x = g.b.Tensor("x", typ, s, q(g.scale(1.0/64, 1.0/4), zIn), nil)
+		all := make([]byte, 256)
+		for i := range all {
+			all[i] = byte(i)
+		}
+		g.inputs, g.inputData = append(g.inputs, x), append(g.inputData, all)
+		y = g.b.Tensor("y", typ, s, q(g.scale(1.0/128, 1.0/16), zOut), nil)
+	}
+	g.note("GELU %v approximate %v", typ, approx)
+	g.b.Op(tflite.BuiltinOperatorGELU, 1, o, []int{x}, []int{y})
 	g.finish(y)
 	return nil
 }
