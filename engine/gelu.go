@@ -16,14 +16,13 @@ import (
 //   - approximate: out = (0.5·x) · (1 + tanh(float32(√(2/π)) · (x + 0.044715·((x·x)·x))))
 //
 // int8 and uint8 look the output up in a 256-entry table built in float32
-// when the model is loaded (PopulateLookupTable, builtinLUT) from gelu.h's
-// plain functions, which call the C library instead:
+// when the model is loaded (PopulateLookupTable, builtinLUT),
 //
-//   - exact:       float32((0.5·x) · (1 + erf(double(x) · 1/√2)))   (double erf)
+//	table[v] = clamp(roundf(gelu(s_in·(v − zp_in)) · (1/s_out)) + zp_out),
 //
-//   - approximate: (0.5·x) · (1 + tanhf(float32(√(2/π)) · (x + ((0.044715·x)·x)·x)))
-//
-//     table[v] = clamp(roundf(gelu(s_in·(v − zp_in)) · (1/s_out)) + zp_out)
+// from gelu.h's plain functions, which call the C library instead
+// (geluTableExact: erf in double; geluTableApproximate: tanhf, the cube
+// multiplied from the left as ((0.044715·x)·x)·x).
 func init() { register(tflite.BuiltinOperatorGELU, prepareGelu) }
 
 // geluSqrt2dPi is gelu.h's kSqrt2dPi: 2/√π · 1/√2 in double, as float32.
