@@ -107,7 +107,8 @@ func max32(a, b float32) float32 {
 }
 
 func prepareGelu(c *prepCtx) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
+	_, _, quantized, err := c.elementwise(Int8, Uint8)
+	if err != nil {
 		return nil, err
 	}
 	o, _ := c.op.Options.(*tflite.GeluOptionsT)
@@ -115,20 +116,8 @@ func prepareGelu(c *prepCtx) (kernel, error) {
 	if o != nil && o.Approximate {
 		f, table, formula = geluApproximate, geluTableApproximate, "(0.5·x) · (1 + Eigen tanh(0.797884583 · (x + 0.044715·((x·x)·x))))"
 	}
-	in, out := c.in(0), c.out(0)
-	if in.Type == Float32 {
-		return prepareFloatUnary(c, formula, f)
+	if quantized {
+		return builtinLUT(c, table)
 	}
-	if (in.Type != Int8 && in.Type != Uint8) || out.Type != in.Type {
-		return nil, c.unsupportedTypes()
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
-		return nil, err
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
-	}
-	return builtinLUT(c, table)
+	return prepareFloatUnary(c, formula, f)
 }

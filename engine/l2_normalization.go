@@ -38,31 +38,20 @@ const l2NormOutputShift = 7
 func init() { register(tflite.BuiltinOperatorL2_NORMALIZATION, prepareL2Norm) }
 
 func prepareL2Norm(c *prepCtx) (kernel, error) {
-	if err := c.io(1, 1, 1); err != nil {
+	in, out, quantized, err := c.elementwise(Int8)
+	if err != nil {
 		return nil, err
-	}
-	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type || (in.Type != Float32 && in.Type != Int8) {
-		return nil, c.unsupportedTypes()
 	}
 	if len(in.Shape) == 0 || len(in.Shape) > 4 {
 		return nil, c.errorf("input tensor %d has shape %v; TFLite normalizes inputs of 1 to 4 dimensions", in.Index, in.Shape)
-	}
-	if err := c.sameShape(out, in.Shape); err != nil {
-		return nil, err
 	}
 	if o, _ := c.op.Options.(*tflite.L2NormOptionsT); o != nil && o.FusedActivationFunction != tflite.ActivationFunctionTypeNONE {
 		return nil, c.errorf("fused activation %v is not supported (TFLite requires NONE)", o.FusedActivationFunction)
 	}
 	p := &L2NormParams{Depth: in.Shape[len(in.Shape)-1], typ: in.Type, in: in.Index, out: out.Index}
-	if in.Type == Float32 {
+	if !quantized {
 		p.Epsilon = 1e-6
 		return p, nil
-	}
-	for _, t := range []*Tensor{in, out} {
-		if err := c.needQuant("input/output", t); err != nil {
-			return nil, err
-		}
 	}
 	if float32(out.Scale()) != 1.0/128 || out.ZeroPoint() != 0 {
 		return nil, c.errorf("output tensor %d has scale %g and zero point %d; TFLite requires 1/128 and 0", out.Index, out.Scale(), out.ZeroPoint())
