@@ -29,8 +29,17 @@ func TestReduceProd(t *testing.T) {
 			out: tt{typ: i32, shape: []int{2}}, want: tfbuild.I32(0, -21)},
 		{name: "int64", ins: []tt{{typ: i64, shape: []int{2}, feed: tfbuild.I64(1<<32, -3)}, axes(0)},
 			out: tt{typ: i64, shape: []int{}}, want: tfbuild.I64(-3 << 32)},
-		{name: "int8", ins: []tt{q8([]int{2}, 1, 0, 1, 2), axes(0)},
-			out: tt{typ: tflite.TensorTypeINT8, shape: []int{}, q: tfbuild.Q(1, 0)}, wantErr: "not supported"},
+		// Scaling 0.5/√0.25 = 1 (M = 2^30, shift 1: exact): v = (5−1, 7−1),
+		// 4·6 = 24 (real 2·3 = 6 = 24·0.25), + zero point −3 = 21.
+		{name: "int8", ins: []tt{q8([]int{2}, 0.5, 1, 5, 7), axes(0)},
+			out: tt{typ: tflite.TensorTypeINT8, shape: []int{}, q: tfbuild.Q(0.25, -3)}, want: tfbuild.I8(21)},
+		// 20·20 = 400 clamps to 127.
+		{name: "int8 clamp", ins: []tt{q8([]int{2}, 0.5, 0, 20, 20), axes(0)},
+			out: tt{typ: tflite.TensorTypeINT8, shape: []int{}, q: tfbuild.Q(0.25, 0)}, want: tfbuild.I8(127)},
+		{name: "int8 axis of size 1", ins: []tt{q8([]int{1, 2}, 0.5, 0, 1, 2), axes(0)},
+			out: tt{typ: tflite.TensorTypeINT8, shape: []int{2}, q: tfbuild.Q(0.25, 0)}, wantErr: "size 1"},
+		{name: "int16", ins: []tt{q16([]int{2}, 1, 0, 1, 2), axes(0)},
+			out: tt{typ: tflite.TensorTypeINT16, shape: []int{}, q: tfbuild.Q(1, 0)}, wantErr: "not supported"},
 		{name: "bad axis", ins: []tt{f32t([]int{2}, 1, 2), axes(1)}, out: tt{typ: f32, shape: []int{}}, wantErr: "out of range"},
 	})
 }
@@ -54,6 +63,20 @@ func TestReduceProdExplain(t *testing.T) {
 		}
 		if e, err := res.Explain(0, 1); err != nil || e.Value != -21 {
 			t.Fatalf("%s: int32 explanation %+v, %v", p, e, err)
+		}
+	}
+}
+
+func TestReduceProdInt8Explain(t *testing.T) {
+	axes := tt{typ: tflite.TensorTypeINT32, shape: []int{1}, data: tfbuild.I32(0)}
+	for _, p := range Profiles() {
+		_, res, err := runOneOpProfile(tflite.BuiltinOperatorREDUCE_PROD, nil, []tt{q8([]int{2}, 0.5, 1, 5, 7), axes},
+			tt{typ: tflite.TensorTypeINT8, shape: []int{}, q: tfbuild.Q(0.25, -3)}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, err := res.Explain(0, 0); err != nil || e.Value != 21 || e.Steps[1].Value != 24 {
+			t.Fatalf("%s: explanation %+v, %v", p, e, err)
 		}
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-// Generators for L2_NORMALIZATION (int8, float), REDUCE_PROD (float,
-// int32) and GELU (int8, uint8, float), one per op and type as in
+// Generators for L2_NORMALIZATION (int8, float), REDUCE_PROD (int8,
+// float, int32) and GELU (int8, uint8, float), one per op and type as in
 // gen_math.go.
 
 func init() {
@@ -16,6 +16,7 @@ func init() {
 	register("L2_NORMALIZATION_float", func(g *gen) error { return genL2Norm(g, tflite.TensorTypeFLOAT32) }, "L2_NORMALIZATION")
 	register("REDUCE_PROD_float", func(g *gen) error { return genReduceProd(g, tflite.TensorTypeFLOAT32) }, "REDUCE_PROD")
 	register("REDUCE_PROD_int32", func(g *gen) error { return genReduceProd(g, tflite.TensorTypeINT32) }, "REDUCE_PROD")
+	register("REDUCE_PROD", func(g *gen) error { return genReduceProd(g, tflite.TensorTypeINT8) })
 	register("GELU", func(g *gen) error { return genGelu(g, tflite.TensorTypeINT8) })
 	register("GELU_uint8", func(g *gen) error { return genGelu(g, tflite.TensorTypeUINT8) }, "GELU")
 	register("GELU_float", func(g *gen) error { return genGelu(g, tflite.TensorTypeFLOAT32) }, "GELU")
@@ -93,7 +94,8 @@ func (g *gen) reduceAxes(s []int) (axes []int32, keep bool, out []int) {
 
 // genReduceProd multiplies float32 values of magnitude near 1 (so that
 // products stay finite and every rounding shows), with some 0, −0, ±Inf
-// and NaN, or int32 values that are small or large (wrapping).
+// and NaN, int32 values that are small or large (wrapping), or int8 values
+// whose real values are often near ±1.
 func genReduceProd(g *gen, typ tflite.TensorType) error {
 	s := g.shape(1, 4, 200)
 	axes, keep, os := g.reduceAxes(s)
@@ -110,6 +112,26 @@ func genReduceProd(g *gen, typ tflite.TensorType) error {
 			}
 		}
 		d = tfbuild.F32(v...)
+	} else if typ == tflite.TensorTypeINT8 {
+		for _, a := range axes { // the engine refuses int8 reductions over a dimension of 1 (the output shape stays)
+			if d := (int(a) + len(s)) % len(s); s[d] == 1 {
+				s[d] = 2
+			}
+		}
+		sIn, zIn := g.scale(1.0/64, 1.0/2), g.zp()
+		x := g.input("x", s, q(sIn, zIn))
+		if g.chance(0.7) { // real values in about [−2, 2]
+			d, r := g.inputData[len(g.inputData)-1], int(2/sIn)
+			for i := range d {
+				d[i] = byte(int8(max(-128, min(127, int(zIn)+g.intn(-r, r)))))
+			}
+		}
+		y := g.i8t("y", os, q(g.scale(1.0/128, 4), g.zp()))
+		g.note("REDUCE_PROD int8 %v axes %v keep_dims %v", s, axes, keep)
+		g.b.Op(tflite.BuiltinOperatorREDUCE_PROD, 1, opts(tflite.BuiltinOptionsReducerOptions, &tflite.ReducerOptionsT{KeepDims: keep}),
+			[]int{x, g.constI32("axes", axes...)}, []int{y})
+		g.finish(y)
+		return nil
 	} else {
 		v := make([]int32, n)
 		for i := range v {
