@@ -117,8 +117,7 @@ func (p *MeanParams) eval(r *run, op *Op) error {
 
 func (p *MeanParams) evalFloat(r *run) {
 	in, out := r.f32(p.in), r.f32(p.out)
-	clear(out)
-	p.each(len(in), func(i, o int) { out[o] += in[i] })
+	sumInto(&p.reduction, in, out)
 	if p.Count > 0 {
 		for o, s := range out {
 			out[o] = s / float32(p.Count)
@@ -128,8 +127,7 @@ func (p *MeanParams) evalFloat(r *run) {
 
 // meanInt is reference_ops::QuantizedMeanOrSum (compute_sum false).
 func meanInt[T int8 | int16 | uint8](p *MeanParams, in, out []T) {
-	sums := make([]int32, len(out))
-	p.each(len(in), func(i, o int) { sums[o] += int32(in[i]) })
+	sums := sums32(&p.reduction, in, len(out))
 	clear(out)
 	if p.Count == 0 {
 		return

@@ -225,8 +225,7 @@ func (k meanTFLite) eval(r *run, op *Op) error {
 }
 
 func meanFloat32[T int8 | int16 | uint8](p *MeanParams, in, out []T, lo, hi float32) {
-	sums := make([]int32, len(out))
-	p.each(len(in), func(i, o int) { sums[o] += int32(in[i]) })
+	sums := sums32(&p.reduction, in, len(out))
 	clear(out)
 	if p.Count == 0 {
 		return

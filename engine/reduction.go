@@ -96,3 +96,19 @@ func (rd *reduction) inputsOf(n, o int) []int {
 	})
 	return is
 }
+
+// sumInto is ReduceSumImpl: each output element is the sum, in row-major
+// order, of the input elements that reduce into it, in the element type
+// (float32 rounding, integer wrapping at each step).
+func sumInto[T integer | float32](rd *reduction, in, out []T) {
+	clear(out)
+	rd.each(len(in), func(i, o int) { out[o] += in[i] })
+}
+
+// sums32 is sumInto with an int32 accumulator per output element, as the
+// quantized MEAN and SUM kernels sum their 8- and 16-bit inputs.
+func sums32[T integer](rd *reduction, in []T, n int) []int32 {
+	s := make([]int32, n)
+	rd.each(len(in), func(i, o int) { s[o] += int32(in[i]) })
+	return s
+}

@@ -102,9 +102,7 @@ func (p *SumParams) rescale(s int32) (float32, int32) {
 func (p *SumParams) eval(r *run, op *Op) error {
 	switch p.typ {
 	case Float32:
-		in, out := r.f32(p.in), r.f32(p.out)
-		clear(out)
-		p.each(len(in), func(i, o int) { out[o] += in[i] })
+		sumInto(&p.reduction, r.f32(p.in), r.f32(p.out))
 	case Int32:
 		sumInts(p, r.i32(p.in), r.i32(p.out))
 	case Int8:
@@ -119,12 +117,10 @@ func (p *SumParams) eval(r *run, op *Op) error {
 
 func sumInts[T integer](p *SumParams, in, out []T) {
 	if p.Mode == "wrap" {
-		clear(out)
-		p.each(len(in), func(i, o int) { out[o] += in[i] })
+		sumInto(&p.reduction, in, out)
 		return
 	}
-	sums := make([]int32, len(out))
-	p.each(len(in), func(i, o int) { sums[o] += int32(in[i]) })
+	sums := sums32(&p.reduction, in, len(out))
 	lo, hi := qrange(p.typ)
 	for o, s := range sums {
 		if p.Mode == "integer" {
