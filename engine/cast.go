@@ -41,8 +41,8 @@ func prepareCast(c *prepCtx) (kernel, error) {
 			return nil, c.unsupportedTypes()
 		}
 	}
-	if !equalInts(in.Shape, out.Shape) {
-		return nil, c.sameShape(out, in.Shape)
+	if err := c.sameShape(out, in.Shape); err != nil {
+		return nil, err
 	}
 	return &CastParams{From: in.Type, To: out.Type, in: in.Index, out: out.Index}, nil
 }

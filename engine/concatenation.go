@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -69,13 +70,26 @@ func prepareConcatenation(c *prepCtx) (kernel, error) {
 	default:
 		return nil, c.unsupportedTypes()
 	}
-	rank := len(out.Shape)
+	// As TFLite's Prepare: the output is input 0's shape with the inputs'
+	// sizes along the axis added up.
+	first := c.in(0)
+	rank := len(first.Shape)
 	axis := int(o.Axis)
 	if axis < 0 {
 		axis += rank
 	}
 	if axis < 0 || axis >= rank {
-		return nil, c.errorf("axis %d is out of range for output shape %v", o.Axis, out.Shape)
+		return nil, c.errorf("axis %d is out of range for input shape %v", o.Axis, first.Shape)
+	}
+	shape := slices.Clone(first.Shape)
+	shape[axis] = 0
+	for i := range c.op.Inputs {
+		if in := c.in(i); len(in.Shape) == rank {
+			shape[axis] += in.Shape[axis]
+		}
+	}
+	if err := c.sameShape(out, shape); err != nil {
+		return nil, err
 	}
 	p := &ConcatenationParams{Axis: axis, Outer: 1, out: out.Index, size: out.Type.Size()}
 	for d := 0; d < axis; d++ {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -63,6 +64,17 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 		p.bias = bias.Index
 		if bias.NumElements() != p.Channels {
 			return nil, c.errorf("bias tensor %d has %d elements, want %d", bias.Index, bias.NumElements(), p.Channels)
+		}
+	}
+	if out.inferred {
+		// TFLite's Prepare: keep_num_dims keeps the input's shape with the
+		// last dimension made the units, otherwise [batches, units].
+		shape := []int{p.Batches, p.Channels}
+		if o.KeepNumDims && len(in.Shape) > 0 {
+			shape = append(slices.Clone(in.Shape[:len(in.Shape)-1]), p.Channels)
+		}
+		if err := c.sameShape(out, shape); err != nil {
+			return nil, err
 		}
 	}
 	if out.NumElements() != p.Batches*p.Channels {

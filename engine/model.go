@@ -52,6 +52,9 @@ type Model struct {
 	states       map[Profile]*State // per profile, what runs keep (root only; state.go)
 
 	plans  map[Profile]*plan // what each profile runs, prepared at load
+	// dynamic says why the model has an op whose output shape only a run
+	// works out (plan.dynamicAt), "" if none.
+	dynamic string
 	packed map[int][]int64   // packFilter of constant conv filters, by tensor, shared by the plans
 }
 
@@ -89,6 +92,11 @@ type Op struct {
 	// Unsupported says why int8scope cannot run the op (it has no kernel
 	// for it), naming the ops around it; "" for the ops it runs.
 	Unsupported string `json:"unsupported,omitempty"`
+	// Dynamic says why the op is prepared only when the model runs (its
+	// output shape, or an earlier op's, depends on values a run computes,
+	// as in TFLite's dynamic tensors); "" for the ops prepared at load.
+	// Params and Profiles are then set on a run's Result.Model.
+	Dynamic string `json:"dynamic,omitempty"`
 	// Profiles holds, per profile, the kernel's arithmetic and the
 	// parameters it computes with (Profiles[Reference].Params is Params).
 	Profiles map[Profile]OpPrepared `json:"profiles,omitempty"`
@@ -457,10 +465,11 @@ func (p *parser) optionVectors(what string, typ tflite.BuiltinOptions, tbl flatb
 // and copies constant data into aligned memory.
 func (m *Model) validate() error {
 	nt := len(m.Tensors)
+	m.markInferred()
 	total := 0
 	for _, t := range m.Tensors {
 		what := fmt.Sprintf("tensor %d (%q)", t.Index, t.Name)
-		if t.Type.Size() == 0 {
+		if t.Type.Size() == 0 || t.inferred {
 			// Only an error if an op uses it; recorded as such below.
 			continue
 		}
@@ -588,3 +597,42 @@ func (m *Model) validate() error {
 }
 
 var errNoModel = errors.New("engine: nil model")
+
+// markInferred marks the tensors whose shape the ops' Prepare works out:
+// those an op writes that the file stores without a shape (or with a
+// negative dimension). TFLite ignores such a stored shape: every kernel's
+// Prepare resizes its outputs.
+func (m *Model) markInferred() {
+	for _, op := range m.Ops {
+		for _, i := range op.Outputs {
+			if i < 0 || i >= len(m.Tensors) {
+				continue // validate says so
+			}
+			if t := m.Tensors[i]; !t.Const && (len(t.Shape) == 0 || slices.ContainsFunc(t.Shape, func(d int) bool { return d < 0 })) {
+				t.inferred = true
+			}
+		}
+	}
+}
+
+// checkInferred checks the size of the tensors whose shapes the ops'
+// Prepare worked out, as validate does for stored shapes.
+func (m *Model) checkInferred() error {
+	total := 0
+	for _, t := range m.Tensors {
+		n := 1
+		for _, d := range t.Shape {
+			if d < 0 {
+				return loadErrorf("tensor %d (%q): its shape %v has a negative dimension", t.Index, t.Name, t.Shape)
+			}
+			if d > 0 && n > MaxTensorBytes/d {
+				return loadErrorf("tensor %d (%q): shape %v is too large (over %d elements)", t.Index, t.Name, t.Shape, MaxTensorBytes)
+			}
+			n *= d
+		}
+		if total += n * t.Type.Size(); total > MaxTensorBytes {
+			return loadErrorf("tensor %d (%q): the model's tensors need more than %d MiB in all; int8scope's limit is %d MiB", t.Index, t.Name, total>>20, MaxTensorBytes>>20)
+		}
+	}
+	return nil
+}

@@ -99,6 +99,34 @@ type prepCtx struct {
 	m        *Model
 	op       *Op
 	rounding Rounding
+	// vals, set when a dynamic model's op is prepared during a run, are
+	// the values the ops before it computed.
+	vals [][]byte
+}
+
+// dynamicError defers an op's Prepare to run time: its output shape
+// depends on the value of a tensor that only a run computes (a shape,
+// paddings or begin input computed by earlier ops). TFLite's kernels mark
+// such an output dynamic (SetTensorToDynamic) and resize it in Eval; from
+// that op on, the interpreter prepares each op just before it runs.
+type dynamicError struct{ msg string }
+
+func (e *dynamicError) Error() string { return e.msg }
+
+// known returns the value of tensor t that Prepare may read: its constant
+// data, the value an earlier Prepare computed (SHAPE's), or, while a
+// dynamic model runs, the value earlier ops computed. Otherwise the op is
+// dynamic and known returns a *dynamicError.
+func (c *prepCtx) known(role string, t *Tensor) ([]byte, error) {
+	switch {
+	case t.Const:
+		return t.Data, nil
+	case t.prepared != nil:
+		return t.prepared, nil
+	case c.vals != nil && len(c.vals[t.Index]) == t.NumBytes():
+		return c.vals[t.Index], nil
+	}
+	return nil, &dynamicError{fmt.Sprintf("op %d (%s): its %s input, tensor %d (%q), is computed when the model runs, so its output shape is worked out then", c.op.Index, c.op.Builtin, role, t.Index, t.Name)}
 }
 
 // requant quantizes a real multiplier like TFLite's QuantizeMultiplier, to
@@ -194,8 +222,15 @@ func (c *prepCtx) elementwise(quantTypes ...DType) (in, out *Tensor, quantized b
 	return in, out, true, nil
 }
 
-// sameShape checks that the output has the shape the op computes.
+// sameShape checks that the output has the shape the op computes or, for a
+// tensor whose shape is inferred (stored without one, or in a resized or
+// dynamic model), gives it that shape, as TFLite's Prepare resizes its
+// outputs.
 func (c *prepCtx) sameShape(t *Tensor, want []int) error {
+	if t.inferred {
+		t.Shape = slices.Clone(want)
+		return nil
+	}
 	if !equalInts(t.Shape, want) {
 		return c.errorf("output tensor %d (%q) has shape %v, but the op computes %v", t.Index, t.Name, t.Shape, want)
 	}

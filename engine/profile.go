@@ -33,16 +33,42 @@ const (
 type profileDef struct {
 	name Profile
 	plan func(m *Model) (*plan, error)
+	// atRun prepares one op of a dynamic model while it runs (the ops
+	// from plan.dynamicAt on), with the values computed so far.
+	atRun func(c *prepCtx) (kernel, string, error)
 }
+
+const (
+	arithReference = "TFLite reference kernel (as TFLite Micro)"
+	arithSingle    = "TFLite reference kernel, single rounding (TFLITE_SINGLE_ROUNDING)"
+)
 
 var profiles = []profileDef{
 	{Reference, func(m *Model) (*plan, error) {
-		return portablePlan(m, RoundDouble, "TFLite reference kernel (as TFLite Micro)")
+		return portablePlan(m, RoundDouble, arithReference)
+	}, func(c *prepCtx) (kernel, string, error) {
+		c.rounding = RoundDouble
+		k, err := prepareCtx(c)
+		return k, arithReference, err
 	}},
 	{SingleRounding, func(m *Model) (*plan, error) {
-		return portablePlan(m, RoundSingle, "TFLite reference kernel, single rounding (TFLITE_SINGLE_ROUNDING)")
+		return portablePlan(m, RoundSingle, arithSingle)
+	}, func(c *prepCtx) (kernel, string, error) {
+		c.rounding = RoundSingle
+		k, err := prepareCtx(c)
+		return k, arithSingle, err
 	}},
-	{XNNPack, planXNNPack},
+	{XNNPack, planXNNPack, builtinAtRun},
+}
+
+// profileOf returns profile p's definition.
+func profileOf(p Profile) profileDef {
+	for _, d := range profiles {
+		if d.name == p {
+			return d
+		}
+	}
+	panic("engine: unknown profile " + string(p))
 }
 
 // Profiles lists the profiles the engine implements.
@@ -80,17 +106,42 @@ type plan struct {
 	// why not.
 	delegated []bool
 	why       []string
+	// dynamicAt is the first op whose output shape only a run can work
+	// out (dynamicError); it and the ops after it are prepared while the
+	// model runs (Model.Run). len(kernels) when there is none.
+	dynamicAt int
+}
+
+// deferRest records that op is dynamic (err is a *dynamicError): it and
+// the ops after it are prepared at run time. It reports whether err was
+// such an error.
+func (pl *plan) deferRest(m *Model, op *Op, err error) bool {
+	d, ok := err.(*dynamicError)
+	if !ok {
+		return false
+	}
+	pl.dynamicAt = op.Index
+	if m.dynamic == "" {
+		m.dynamic = d.msg
+	}
+	for _, o := range m.Ops[op.Index:] {
+		pl.arithmetic[o.Index] = "prepared when the model runs: " + d.msg
+	}
+	return true
 }
 
 // portablePlan prepares every op with TFLite's reference kernel and the
 // given rounding.
 func portablePlan(m *Model, rd Rounding, arith string) (*plan, error) {
-	pl := &plan{kernels: make([]kernel, len(m.Ops)), arithmetic: make([]string, len(m.Ops))}
+	pl := &plan{kernels: make([]kernel, len(m.Ops)), arithmetic: make([]string, len(m.Ops)), dynamicAt: len(m.Ops)}
 	for _, op := range m.Ops {
 		if op.Unsupported != "" {
 			continue
 		}
 		k, err := prepareOp(m, op, rd)
+		if pl.deferRest(m, op, err) {
+			break
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -101,11 +152,16 @@ func portablePlan(m *Model, rd Rounding, arith string) (*plan, error) {
 
 // prepareOp prepares op's reference kernel with rounding rd.
 func prepareOp(m *Model, op *Op, rd Rounding) (kernel, error) {
-	d := defOf(op)
+	return prepareCtx(&prepCtx{m: m, op: op, rounding: rd})
+}
+
+// prepareCtx prepares c's op with its reference kernel.
+func prepareCtx(c *prepCtx) (kernel, error) {
+	d := defOf(c.op)
 	if d == nil || d.prepare == nil {
-		return nil, loadErrorf("op %d: %s is not supported by int8scope yet", op.Index, op.Builtin)
+		return nil, loadErrorf("op %d: %s is not supported by int8scope yet", c.op.Index, c.op.Builtin)
 	}
-	return d.prepare(&prepCtx{m: m, op: op, rounding: rd})
+	return d.prepare(c)
 }
 
 // markUnsupported records, on each op that int8scope has no kernel for,
@@ -187,6 +243,10 @@ func (m *Model) prepare() error {
 	}
 	for _, op := range m.Ops {
 		if op.Unsupported != "" {
+			continue
+		}
+		if op.Index >= m.plans[Reference].dynamicAt {
+			op.Dynamic = m.plans[Reference].arithmetic[op.Index]
 			continue
 		}
 		op.Params = m.plans[Reference].kernels[op.Index]

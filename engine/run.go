@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -86,6 +88,12 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if refused := m.plans[p].refused; refused != "" {
 		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", refused)
 	}
+	if m.plans[p].dynamicAt < len(m.Ops) {
+		// The shapes of this run are its own: run a copy whose dynamic
+		// ops are prepared as they are reached (TFLite's Invoke after a
+		// dynamic tensor), and the Result describes that copy.
+		m = m.runCopy(p)
+	}
 	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(opt.state)}
 	for i, ti := range m.Inputs {
 		t := m.Tensors[ti]
@@ -139,6 +147,14 @@ func (r *run) exec(tr *Trace) error {
 			r.tr = &tr.Ops[op.Index]
 			*r.tr = OpTrace{Op: op.Index, Builtin: op.Builtin, Arithmetic: pl.arithmetic[op.Index]}
 			start = time.Now()
+		}
+		if op.Index >= pl.dynamicAt {
+			if err := r.prepareAtRun(pl, op); err != nil {
+				return fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
+			}
+			if r.tr != nil {
+				r.tr.Arithmetic = pl.arithmetic[op.Index]
+			}
 		}
 		if err := pl.kernels[op.Index].eval(r, op); err != nil {
 			return fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
@@ -201,4 +217,57 @@ func (m *Model) RunBytes(trace bool) int64 {
 		}
 	}
 	return n
+}
+
+// runCopy returns a copy of m for one run under profile p of a model with
+// dynamic ops: its own tensors (their shapes are the run's), ops and plan
+// for p, sharing everything else (constants, state, called subgraphs).
+func (m *Model) runCopy(p Profile) *Model {
+	c := *m
+	c.Tensors = make([]*Tensor, len(m.Tensors))
+	for i, t := range m.Tensors {
+		tc := *t
+		tc.Shape = slices.Clone(t.Shape)
+		c.Tensors[i] = &tc
+	}
+	pl := *m.plans[p]
+	pl.kernels, pl.arithmetic = slices.Clone(pl.kernels), slices.Clone(pl.arithmetic)
+	c.plans = maps.Clone(m.plans)
+	c.plans[p] = &pl
+	c.Ops = make([]*Op, len(m.Ops))
+	for i, op := range m.Ops {
+		oc := *op
+		c.Ops[i] = &oc
+		if i >= pl.dynamicAt {
+			for _, t := range op.Outputs {
+				c.Tensors[t].inferred = true
+			}
+		}
+	}
+	return &c
+}
+
+// prepareAtRun prepares op, of a dynamic model, with the values the ops
+// before it computed (TFLite's Subgraph::Invoke re-prepares the ops after
+// a dynamic tensor), and gives its outputs their run's sizes.
+func (r *run) prepareAtRun(pl *plan, op *Op) error {
+	if r.m.root != nil {
+		return fmt.Errorf("a called subgraph with dynamic shapes is not supported (%s)", op.Dynamic)
+	}
+	k, arith, err := profileOf(r.p).atRun(&prepCtx{m: r.m, op: op, vals: r.vals})
+	if err != nil {
+		return err
+	}
+	pl.kernels[op.Index], pl.arithmetic[op.Index] = k, arith
+	op.Params, op.Dynamic = k, ""
+	op.Profiles = map[Profile]OpPrepared{r.p: {Arithmetic: arith, Params: k}}
+	for _, t := range op.Outputs {
+		if n := r.m.Tensors[t].NumBytes(); len(r.vals[t]) != n {
+			if n > MaxTensorBytes {
+				return fmt.Errorf("output tensor %d would need %d bytes, over int8scope's limit", t, n)
+			}
+			r.vals[t] = alignedBytes(n)
+		}
+	}
+	return nil
 }

@@ -10,7 +10,9 @@ import (
 //
 // Mirrors TFLite's kernels/shape.cc and TFLite Micro's kernels/shape.cc:
 // the output is the input's shape as a 1-D int32 (or, with out_type, int64)
-// tensor. Shapes are static here, so the values are known at Prepare.
+// tensor. The input's shape is known at Prepare, so the value is too: like
+// TFLite, Prepare computes it, and the ops that read it as a shape are
+// prepared with it at load.
 type ShapeParams struct {
 	Shape []int `json:"shape"`
 	Type  DType `json:"out_type"`
@@ -34,14 +36,23 @@ func prepareShape(c *prepCtx) (kernel, error) {
 	if err := c.sameShape(out, []int{len(in.Shape)}); err != nil {
 		return nil, err
 	}
-	return &ShapeParams{Shape: in.Shape, Type: out.Type, out: out.Index}, nil
+	p := &ShapeParams{Shape: in.Shape, Type: out.Type, out: out.Index}
+	// TFLite's Prepare computes the value already and makes the output
+	// persistent (SetTensorToPersistentRo): a RESHAPE reading it is static.
+	out.prepared = alignedBytes(out.NumBytes())
+	p.write(out.prepared)
+	return p, nil
 }
 
 func (p *ShapeParams) eval(r *run, op *Op) error {
-	for i, d := range p.Shape {
-		putInt(p.Type, r.vals[p.out], i, int64(d))
-	}
+	p.write(r.vals[p.out])
 	return nil
+}
+
+func (p *ShapeParams) write(b []byte) {
+	for i, d := range p.Shape {
+		putInt(p.Type, b, i, int64(d))
+	}
 }
 
 func (p *ShapeParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

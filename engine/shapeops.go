@@ -22,17 +22,18 @@ func indexValues(c *prepCtx, role string, t *Tensor, allow64 bool) ([]int, error
 	if t.Type != Int32 && !(allow64 && t.Type == Int64) {
 		return nil, c.errorf("%s tensor %d (%q) has type %v, want %s", role, t.Index, t.Name, t.Type, want)
 	}
-	if !t.Const {
-		return nil, c.errorf("%s tensor %d (%q) is not constant; int8scope, like TFLite Micro, needs it in the model", role, t.Index, t.Name)
+	data, err := c.known(role, t)
+	if err != nil {
+		return nil, err
 	}
 	var s []int
 	if t.Type == Int32 {
-		for _, v := range AsInt32(t.Data) {
+		for _, v := range AsInt32(data) {
 			s = append(s, int(v))
 		}
 		return s, nil
 	}
-	for _, v := range AsInt64(t.Data) {
+	for _, v := range AsInt64(data) {
 		if v < math.MinInt32 || v > math.MaxInt32 {
 			return nil, c.errorf("%s tensor %d (%q) holds %d, outside the int32 range", role, t.Index, t.Name, v)
 		}

@@ -25,6 +25,9 @@ func loadGraph(b []byte, signature string, subgraph int, root *Model) (*Model, e
 	if err := m.prepare(); err != nil {
 		return nil, err
 	}
+	if err := m.checkInferred(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

@@ -69,7 +69,7 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 	if o == nil || o.Rank <= 0 {
 		return nil, c.errorf("SVDFOptions with a positive rank are required")
 	}
-	for _, t := range []*Tensor{in, wf, wt, state, out} {
+	for _, t := range []*Tensor{in, wf, wt, state} {
 		if len(t.Shape) != 2 {
 			return nil, c.errorf("tensor %d (%q) has shape %v; SVDF's input, weights, state and output are 2-D", t.Index, t.Name, t.Shape)
 		}
@@ -91,8 +91,9 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 		return nil, c.errorf("weights_time shape %v has no memory columns", wt.Shape)
 	case !state.Variable:
 		return nil, c.errorf("state tensor %d (%q) must be a variable tensor", state.Index, state.Name)
-	case out.Shape[0] != p.Batches || out.Shape[1] != p.Units:
-		return nil, c.errorf("output shape %v, want [%d %d]", out.Shape, p.Batches, p.Units)
+	}
+	if err := c.sameShape(out, []int{p.Batches, p.Units}); err != nil {
+		return nil, err
 	}
 	if bias != nil {
 		p.bias = bias.Index

@@ -153,7 +153,7 @@ func TestSVDFErrors(t *testing.T) {
 		{"state type", svdfOpts(1, relu), func(ins []tt, _ *tt) {
 			ins[4].typ, ins[4].data = tflite.TensorTypeINT8, tfbuild.I8(0, 0, 0, 0, 0, 0)
 		}, "not supported"},
-		{"output shape", svdfOpts(1, relu), func(_ []tt, out *tt) { out.shape = []int{1, 3} }, "output shape"},
+		{"output shape", svdfOpts(1, relu), func(_ []tt, out *tt) { out.shape = []int{1, 3} }, "computes [1 2]"},
 		{"state shape", svdfOpts(1, relu), func(ins []tt, _ *tt) { ins[4].shape, ins[4].data = []int{1, 3}, tfbuild.I16(0, 0, 0) }, "state shape"},
 		{"tanh", svdfOpts(1, tflite.ActivationFunctionTypeTANH), func([]tt, *tt) {}, "fused activation"},
 		{"no quantization", svdfOpts(1, relu), func(ins []tt, _ *tt) { ins[0].q = nil }, "no quantization"},

@@ -83,6 +83,15 @@ type Tensor struct {
 	Const    bool   `json:"const"`
 	Variable bool   `json:"variable,omitempty"`
 	Data     []byte `json:"-"`
+
+	// inferred is set for a tensor an op writes whose shape the op's
+	// Prepare works out (as TFLite's do) instead of the file: one stored
+	// without a shape, or every op output of a resized or dynamic model.
+	inferred bool
+	// prepared is the value of a non-constant tensor that its op's Prepare
+	// already computed (SHAPE's output: TFLite's kTfLitePersistentRo), so
+	// the ops reading it as a shape are not dynamic.
+	prepared []byte
 }
 
 // NumElements is the product of the shape.

@@ -55,29 +55,30 @@ func prepareTransposeConv(c *prepCtx) (kernel, error) {
 	if o == nil {
 		return nil, c.errorf("has no TransposeConvOptions")
 	}
-	if err := c.rank4(in, filter, out); err != nil {
+	if err := c.rank4(in, filter); err != nil {
+		return nil, err
+	}
+	if shape.Type != Int32 || shape.NumElements() != 4 {
+		return nil, c.errorf("output shape tensor %d is %v %v; want 4 int32 values", shape.Index, shape.Type, shape.Shape)
+	}
+	// TFLite's Prepare resizes the output to output_shape; one computed
+	// by earlier ops makes the output dynamic (resized when it runs).
+	want, err := indexValues(c, "output_shape", shape, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.sameShape(out, want); err != nil {
 		return nil, err
 	}
 	p := &TransposeConvParams{Batches: in.Shape[0], InH: in.Shape[1], InW: in.Shape[2], InC: in.Shape[3],
 		OutH: out.Shape[1], OutW: out.Shape[2], OutC: filter.Shape[0],
 		in: in.Index, filter: filter.Index, bias: -1, out: out.Index, typ: in.Type}
-	if shape.Type != Int32 || shape.NumElements() != 4 {
-		return nil, c.errorf("output shape tensor %d is %v %v; want 4 int32 values", shape.Index, shape.Type, shape.Shape)
-	}
-	if shape.Const {
-		s := AsInt32(shape.Data)
-		want := []int{int(s[0]), int(s[1]), int(s[2]), int(s[3])}
-		if err := c.sameShape(out, want); err != nil {
-			return nil, err
-		}
-	}
 	if filter.Shape[3] != p.InC {
 		return nil, c.errorf("filter tensor %d has shape %v; its depth must be the input depth %d", filter.Index, filter.Shape, p.InC)
 	}
 	if err := c.sameShape(out, []int{p.Batches, p.OutH, p.OutW, p.OutC}); err != nil {
 		return nil, err
 	}
-	var err error
 	// TFLite pads as if the output were the input of a conv of the
 	// transposed geometry; dilation is always 1.
 	if p.Window, _, _, err = c.window(o.Padding, o.StrideH, o.StrideW, 1, 1, p.OutH, p.OutW, filter.Shape[1], filter.Shape[2]); err != nil {

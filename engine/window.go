@@ -72,7 +72,7 @@ func (c *prepCtx) window(pad tflite.Padding, sh, sw, dh, dw int32, inH, inW, fH,
 // rank4 checks that every tensor is 4-D.
 func (c *prepCtx) rank4(ts ...*Tensor) error {
 	for _, t := range ts {
-		if len(t.Shape) != 4 {
+		if len(t.Shape) != 4 && !t.inferred {
 			return c.errorf("tensor %d (%q) has shape %v; want 4 dimensions", t.Index, t.Name, t.Shape)
 		}
 	}

@@ -29,7 +29,7 @@ import (
 // reference kernel with double rounding).
 func planXNNPack(m *Model) (*plan, error) {
 	n := len(m.Ops)
-	pl := &plan{kernels: make([]kernel, n), arithmetic: make([]string, n), delegated: make([]bool, n), why: make([]string, n)}
+	pl := &plan{kernels: make([]kernel, n), arithmetic: make([]string, n), delegated: make([]bool, n), why: make([]string, n), dynamicAt: n}
 	if pl.refused = tfliteRefusesModel(m); pl.refused != "" {
 		for i := range pl.arithmetic {
 			pl.arithmetic[i] = "the browser TFLite refuses this model: " + pl.refused
@@ -39,6 +39,12 @@ func planXNNPack(m *Model) (*plan, error) {
 	failed := ""
 	if why := xnnpackDropped(m); why != "" {
 		failed = why
+	}
+	if m.dynamic != "" {
+		// Subgraph::ModifyGraphWithDelegate prepares the ops first; a
+		// delegate without kTfLiteDelegateFlagsAllowDynamicTensors, as
+		// XNNPACK's, is not applied to a graph with a dynamic tensor.
+		failed = m.dynamic + ", a dynamic-sized tensor: \"Attempting to use a delegate that only supports static-sized tensors with a graph that has dynamic-sized tensors\""
 	}
 	for _, op := range m.Ops {
 		if op.Unsupported != "" || failed != "" {
@@ -71,26 +77,50 @@ func planXNNPack(m *Model) (*plan, error) {
 		if pl.kernels[op.Index] != nil || op.Unsupported != "" {
 			continue
 		}
-		c := &prepCtx{m: m, op: op, rounding: RoundDouble}
-		var k kernel
-		if b := defOf(op).builtin; b != nil {
-			if bk, err := b(c); err == nil {
-				k = bk
-			}
+		k, arith, err := builtinKernel(&prepCtx{m: m, op: op, rounding: RoundDouble}, pl.why[op.Index])
+		if pl.deferRest(m, op, err) {
+			break
 		}
-		if k == nil {
-			var err error
-			if k, err = prepareOp(m, op, RoundDouble); err != nil {
-				return nil, err
-			}
+		if err != nil {
+			return nil, err
 		}
-		pl.kernels[op.Index] = k
-		pl.arithmetic[op.Index] = "TFLite builtin kernel: " + pl.why[op.Index]
-		if n, ok := k.(interface{ builtinNote() string }); ok && n.builtinNote() != "" {
-			pl.arithmetic[op.Index] += "; " + n.builtinNote()
-		}
+		pl.kernels[op.Index], pl.arithmetic[op.Index] = k, arith
 	}
 	return pl, nil
+}
+
+// builtinKernel prepares TFLite's builtin kernel for c's op (the browser
+// build's variant where it has one, else the reference kernel), and names
+// its arithmetic; why says why XNNPACK does not run it.
+func builtinKernel(c *prepCtx, why string) (kernel, string, error) {
+	var k kernel
+	if b := defOf(c.op).builtin; b != nil {
+		bk, err := b(c)
+		if _, dyn := err.(*dynamicError); dyn {
+			return nil, "", err
+		}
+		if err == nil {
+			k = bk
+		}
+	}
+	if k == nil {
+		var err error
+		if k, err = prepareCtx(c); err != nil {
+			return nil, "", err
+		}
+	}
+	arith := "TFLite builtin kernel: " + why
+	if n, ok := k.(interface{ builtinNote() string }); ok && n.builtinNote() != "" {
+		arith += "; " + n.builtinNote()
+	}
+	return k, arith, nil
+}
+
+// builtinAtRun prepares an op of a dynamic model while it runs: the
+// delegate is not applied to such a model, so every op runs TFLite's
+// builtin kernel.
+func builtinAtRun(c *prepCtx) (kernel, string, error) {
+	return builtinKernel(c, "the XNNPACK delegate is not applied: "+c.m.dynamic)
 }
 
 // xnnFatal is a failure to create the XNNPACK operator for an op the

@@ -1,0 +1,100 @@
+package difftest
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/engine/tfbuild"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// StripShapes returns model with the stored shape of every tensor an op of
+// subgraph 0 writes removed (no shape, no shape_signature), as some
+// converters write them: TFLite works those shapes out in each op's
+// Prepare, and so must the engine.
+func StripShapes(model []byte) []byte {
+	m := tflite.GetRootAsModel(model, 0).UnPack()
+	sg := m.Subgraphs[0]
+	for _, op := range sg.Operators {
+		for _, t := range op.Outputs {
+			if t >= 0 {
+				sg.Tensors[t].Shape, sg.Tensors[t].ShapeSignature, sg.Tensors[t].HasRank = nil, nil, false
+			}
+		}
+	}
+	return tfbuild.Pack(m)
+}
+
+// TestShapelessEveryOp loads every generator's models with the shapes of
+// all op outputs removed and checks that the engine infers the very shapes
+// the generator stored (which the differential tests prove are TFLite's)
+// and computes the same bytes in every profile.
+func TestShapelessEveryOp(t *testing.T) {
+	gens, _ := runnable(t)
+	n := 12
+	if *nFlag > 0 {
+		n = *nFlag
+	}
+	cases, tensors := 0, 0
+	for _, gen := range gens {
+		t.Run(gen, func(t *testing.T) {
+			for seed := int64(1); seed <= int64(n); seed++ {
+				c, err := Generate(gen, seed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				nt, err := compareShapeless(c)
+				if err != nil {
+					t.Errorf("%s: %v", c.ID(), err)
+					return
+				}
+				cases++
+				tensors += nt
+			}
+		})
+	}
+	t.Logf("%d generators × %d seeds: %d models, %d tensors equal in shape and value with their shapes stripped, in %d profiles", len(gens), n, cases, tensors, len(engine.Profiles()))
+}
+
+// compareShapeless loads c with and without its output shapes and compares
+// every tensor's shape and, per profile, value. It returns how many tensors
+// it compared.
+func compareShapeless(c *Case) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	want, err := engine.Load(c.Model)
+	if err != nil {
+		return 0, nil // a case the engine refuses anyway: nothing to compare
+	}
+	got, err := engine.Load(StripShapes(c.Model))
+	if err != nil {
+		return 0, fmt.Errorf("shapeless model refused: %v", err)
+	}
+	for i, t := range want.Tensors {
+		if !slices.Equal(t.Shape, got.Tensors[i].Shape) {
+			return 0, fmt.Errorf("tensor %d (%q): stored shape %v, inferred %v", i, t.Name, t.Shape, got.Tensors[i].Shape)
+		}
+	}
+	for _, p := range engine.Profiles() {
+		a, errA := want.Run(c.Inputs, engine.Options{Profile: p})
+		b, errB := got.Run(c.Inputs, engine.Options{Profile: p})
+		if (errA == nil) != (errB == nil) {
+			return 0, fmt.Errorf("%s: run with stored shapes: %v; without: %v", p, errA, errB)
+		}
+		if errA != nil {
+			continue
+		}
+		for i := range a.Tensors {
+			if !slices.Equal(a.Tensors[i], b.Tensors[i]) {
+				return 0, fmt.Errorf("%s: tensor %d (%q) differs without stored shapes", p, i, want.Tensors[i].Name)
+			}
+			n++
+		}
+	}
+	return n, nil
+}
