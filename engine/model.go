@@ -336,6 +336,17 @@ func parseGraph(b []byte, signature string, subgraph int) (m *Model, err error) 
 		for j := range t.Shape {
 			t.Shape[j] = int(ft.Shape(j))
 		}
+		if n := ft.ShapeSignatureLength(); n > 0 {
+			if err := p.vec(what+" shape_signature", n, 4); err != nil {
+				return nil, err
+			}
+			if n > MaxRank {
+				return nil, loadErrorf("%s: shape_signature of rank %d is over the limit of %d", what, n, MaxRank)
+			}
+			for j := 0; j < n; j++ {
+				t.ShapeSignature = append(t.ShapeSignature, int(ft.ShapeSignature(j)))
+			}
+		}
 		if ft.Sparsity(nil) != nil {
 			return nil, loadErrorf("%s: sparse tensors are not supported", what)
 		}

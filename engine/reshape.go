@@ -8,7 +8,7 @@ import (
 //
 // Mirrors TFLite Micro's reshape (kernels/reshape.cc, reshape_common.cc): the
 // output keeps the input's bytes in the same order, only the shape changes.
-// The new shape comes from the shape input (a constant 1-D int32 tensor) or,
+// The new shape comes from the shape input (a 1-D int32 tensor) or,
 // failing that, ReshapeOptions.new_shape; one dimension may be −1 and is then
 // inferred from the element count. Any element type.
 type ReshapeParams struct {
@@ -31,11 +31,13 @@ func prepareReshape(c *prepCtx) (kernel, error) {
 	}
 	p := &ReshapeParams{InputShape: in.Shape, OutputShape: out.Shape, in: in.Index, out: out.Index}
 	// Like TFLite's GetOutputShape: a 1-D int32 shape tensor wins, otherwise
-	// the options. Without either (or with a shape computed at run time),
-	// the output tensor's shape is the new shape, as in TFLite Micro.
+	// the options; without either, the output tensor's shape is the new
+	// shape, as in TFLite Micro. A shape tensor computed by earlier ops
+	// makes the output dynamic (TFLite: SetTensorToDynamic), worked out
+	// when the model runs.
 	var spec []int
 	switch o, _ := c.op.Options.(*tflite.ReshapeOptionsT); {
-	case shape != nil && shape.Type == Int32 && len(shape.Shape) == 1 && (shape.Const || shape.NumElements() == 0):
+	case shape != nil && shape.Type == Int32 && len(shape.Shape) == 1:
 		s, err := indexValues(c, "shape", shape, false)
 		if err != nil {
 			return nil, err

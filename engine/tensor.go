@@ -75,14 +75,18 @@ func (q *Quant) PerChannel() bool { return q != nil && len(q.Scale) > 1 }
 
 // Tensor describes one tensor of the model. Data is set for constant tensors.
 type Tensor struct {
-	Index    int    `json:"index"`
-	Name     string `json:"name"`
-	Type     DType  `json:"type"`
-	Shape    []int  `json:"shape"`
-	Quant    *Quant `json:"quant,omitempty"`
-	Const    bool   `json:"const"`
-	Variable bool   `json:"variable,omitempty"`
-	Data     []byte `json:"-"`
+	Index int    `json:"index"`
+	Name  string `json:"name"`
+	Type  DType  `json:"type"`
+	Shape []int  `json:"shape"`
+	// ShapeSignature is the file's shape_signature: the shape with −1
+	// where a dimension may change (a batch of any size); Model.Resize
+	// gives an input another size there. Nil when the file has none.
+	ShapeSignature []int  `json:"shape_signature,omitempty"`
+	Quant          *Quant `json:"quant,omitempty"`
+	Const          bool   `json:"const"`
+	Variable       bool   `json:"variable,omitempty"`
+	Data           []byte `json:"-"`
 
 	// inferred is set for a tensor an op writes whose shape the op's
 	// Prepare works out (as TFLite's do) instead of the file: one stored

@@ -98,6 +98,7 @@ func Check(o *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("engine failed on %s: %w", c.ID(), err)
 	}
+	m = res.Model // a dynamic model's shapes are the run's
 	written := Written(m)
 	exposed, err := oracle.ExposeTensors(c.Model, written)
 	if err != nil {
