@@ -85,6 +85,7 @@ func cli(args []string, w io.Writer) error {
 	runs := fs.Int("runs", 1, "run: inferences in a row, state carried over")
 	resetEvery := fs.Int("reset-every", 0, "run: reset the state every K runs (0: never)")
 	last := fs.Bool("last", false, "run: write only the last run's tensors")
+	shapes := fs.String("shape", "", "run, explain: input shapes where the model allows another (shape_signature −1), e.g. 0=3,224,224,3;1=3,10")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return usageError(fmt.Sprintf("%s: %v", cmd, err))
@@ -103,6 +104,11 @@ func cli(args []string, w io.Writer) error {
 	m, err := engine.LoadSignature(b, *signature)
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	if (cmd == "run" || cmd == "explain") && *inputs != "" {
+		if m, err = fitInputs(m, *inputs, *shapes); err != nil {
+			return err
+		}
 	}
 	switch cmd {
 	case "inspect":

@@ -45,6 +45,21 @@ type Case struct {
 	Ops    []string // builtin ops the model contains, in order
 	Model  []byte
 	Inputs [][]byte
+	// Engine, when set, is what the engine runs instead of loading Model:
+	// a model resized to Model's input shapes (TestBatchResize).
+	Engine *engine.Model
+}
+
+// load returns the model the engine runs for c.
+func (c *Case) load() (*engine.Model, error) {
+	if c.Engine != nil {
+		return c.Engine, nil
+	}
+	m, err := engine.Load(c.Model)
+	if err != nil {
+		return nil, fmt.Errorf("engine refused %s: %w", c.ID(), err)
+	}
+	return m, nil
 }
 
 // ID is "GEN/SEED".
@@ -90,9 +105,9 @@ const MaxDiffs = 8
 // by element. An error means the case could not be compared (the engine or
 // TFLite refused it): a generator bug, not a mismatch.
 func Check(o *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
-	m, err := engine.Load(c.Model)
+	m, err := c.load()
 	if err != nil {
-		return nil, fmt.Errorf("engine refused %s: %w", c.ID(), err)
+		return nil, err
 	}
 	res, err := m.Run(c.Inputs, engine.Options{Profile: p})
 	if err != nil {
@@ -192,9 +207,9 @@ func (out *Outcome) compare(m *engine.Model, producer map[int]int, ti int, want,
 // error means the case could not be compared; a *tflm.Error whose Refused
 // is true means TFLite Micro does not run the model.
 func CheckTFLM(ctx context.Context, r *tflm.Runner, c *Case) (*Outcome, error) {
-	m, err := engine.Load(c.Model)
+	m, err := c.load()
 	if err != nil {
-		return nil, fmt.Errorf("engine refused %s: %w", c.ID(), err)
+		return nil, err
 	}
 	res, err := m.Run(c.Inputs, engine.Options{Profile: engine.Reference})
 	if err != nil {
@@ -204,7 +219,7 @@ func CheckTFLM(ctx context.Context, r *tflm.Runner, c *Case) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.ID(), err)
 	}
-	return CompareTFLM(c, m, res, want)
+	return CompareTFLM(c, res.Model, res, want) // a dynamic model's shapes are the run's
 }
 
 // CompareTFLM compares an engine result with TFLite Micro's (a tflm_run

@@ -15,6 +15,40 @@ func init() {
 	register("dynamic_reshape", genDynamicReshape, "SHAPE", "STRIDED_SLICE", "MUL", "CONCATENATION", "RESHAPE", "FULLY_CONNECTED")
 	register("dynamic_pad", genDynamicPad, "ADD", "PAD", "PADV2", "CONV_2D")
 	register("dynamic_slice", genDynamicSlice, "ADD", "STRIDED_SLICE", "MUL")
+	register("batch_cnn", genBatchCNN, "CONV_2D", "MAX_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX")
+}
+
+// genBatchCNN: a batch of 2 to 4 images through CONV_2D, MAX_POOL_2D,
+// RESHAPE to [−1, features] and FULLY_CONNECTED, SOFTMAX: a classifier
+// converted with a batch of any size (TestBatchResize stores it with
+// batch 1 and shape_signature −1, and resizes it back).
+func genBatchCNN(g *gen) error {
+	g.noPoison = true
+	n := g.intn(2, 4)
+	xq := g.anyQuant()
+	s := []int{n, g.intn(2, 6), g.intn(2, 6), g.intn(1, 3)}
+	x := tensor{g.input("x", s, xq), s, xq}
+	y := g.conv(x, false, g.act(), false)
+	oh, ow := outSize(tflite.PaddingSAME, y.shape[1], 2, 2, 1), outSize(tflite.PaddingSAME, y.shape[2], 2, 2, 1)
+	p := g.i8t("pool", []int{n, oh, ow, y.shape[3]}, y.q)
+	g.b.Op(tflite.BuiltinOperatorMAX_POOL_2D, 2, opts(tflite.BuiltinOptionsPool2DOptions, &tflite.Pool2DOptionsT{Padding: tflite.PaddingSAME,
+		StrideH: 2, StrideW: 2, FilterHeight: 2, FilterWidth: 2}), []int{y.t}, []int{p})
+	depth := oh * ow * y.shape[3]
+	flat := g.i8t("flat", []int{n, depth}, y.q)
+	g.b.Op(tflite.BuiltinOperatorRESHAPE, 1, nil, []int{p, g.constI32("flat_shape", -1, int32(depth))}, []int{flat})
+	units := g.intn(2, 6)
+	fq := g.filterQuant(units, 0, false)
+	wt := g.b.Tensor("fc_w", tflite.TensorTypeINT8, []int{units, depth}, fq, g.weights(units*depth))
+	bias := g.bias(units, y.q.Scale[0], fq, depth)
+	lq := q(g.outScale(y.q.Scale[0], fq, depth), g.zp())
+	logits := g.i8t("logits", []int{n, units}, lq)
+	g.b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, opts(tflite.BuiltinOptionsFullyConnectedOptions, &tflite.FullyConnectedOptionsT{}),
+		[]int{flat, wt, bias}, []int{logits})
+	probs := g.i8t("probs", []int{n, units}, q(1.0/256, -128))
+	g.b.Op(tflite.BuiltinOperatorSOFTMAX, 2, opts(tflite.BuiltinOptionsSoftmaxOptions, &tflite.SoftmaxOptionsT{Beta: 1}), []int{logits}, []int{probs})
+	g.note("batch %d CNN", n)
+	g.finish(probs)
+	return nil
 }
 
 // inputI32 adds an int32 subgraph input holding v.
