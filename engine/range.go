@@ -35,6 +35,7 @@ func prepareRange(c *prepCtx) (kernel, error) {
 	}
 	out := c.out(0)
 	var v [3]float64
+	var vals [3][]byte
 	for i, role := range []string{"start", "limit", "delta"} {
 		t := c.in(i)
 		if t.Type != out.Type {
@@ -43,10 +44,13 @@ func prepareRange(c *prepCtx) (kernel, error) {
 		if t.NumElements() != 1 || len(t.Shape) > 1 {
 			return nil, c.errorf("%s tensor %d has shape %v; want a scalar", role, t.Index, t.Shape)
 		}
-		if !t.Const {
-			return nil, c.errorf("%s tensor %d (%q) is not constant; int8scope, like TFLite Micro, needs static shapes", role, t.Index, t.Name)
+		// Computed by earlier ops: the output is dynamic (TFLite's
+		// range.cc), prepared when the model runs.
+		data, err := c.known(role, t)
+		if err != nil {
+			return nil, err
 		}
-		v[i] = elementValue(t.Type, t.Data, 0)
+		vals[i], v[i] = data, elementValue(t.Type, data, 0)
 	}
 	p := &RangeParams{Start: v[0], Limit: v[1], Delta: v[2], Type: out.Type, out: out.Index}
 	if p.Delta == 0 {
@@ -59,7 +63,7 @@ func prepareRange(c *prepCtx) (kernel, error) {
 	case Int32, Int64:
 		s, l, d := int64(v[0]), int64(v[1]), int64(v[2])
 		if out.Type == Int64 {
-			s, l, d = AsInt64(c.in(0).Data)[0], AsInt64(c.in(1).Data)[0], AsInt64(c.in(2).Data)[0]
+			s, l, d = AsInt64(vals[0])[0], AsInt64(vals[1])[0], AsInt64(vals[2])[0]
 		}
 		ad := d
 		if ad < 0 {

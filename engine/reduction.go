@@ -26,11 +26,14 @@ func prepareReduction(c *prepCtx, in, axis, out *Tensor) (*reduction, error) {
 	if axis.Type != Int32 {
 		return nil, c.errorf("axis tensor %d has type %v, want int32", axis.Index, axis.Type)
 	}
-	if !axis.Const {
-		return nil, c.errorf("axis tensor %d is not constant; int8scope needs the axes at load time", axis.Index)
+	// Axes computed by earlier ops make the output dynamic (TFLite's
+	// reduce.cc: SetTensorToDynamic), prepared when the model runs.
+	axes, err := c.known("axis", axis)
+	if err != nil {
+		return nil, err
 	}
 	rd := &reduction{KeepDims: o.KeepDims, Count: 1, inShape: in.Shape, reduced: make([]bool, len(in.Shape))}
-	for _, a := range AsInt32(axis.Data) {
+	for _, a := range AsInt32(axes) {
 		d := int(a)
 		if d < 0 {
 			d += len(in.Shape)

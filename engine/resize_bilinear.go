@@ -136,10 +136,13 @@ func resizeBilinearShape(c *prepCtx) (*ResizeBilinearParams, error) {
 	if size.Type != Int32 || size.NumElements() != 2 || len(size.Shape) != 1 {
 		return nil, c.errorf("size tensor %d (%q) is %v %v; want int32 [2] (new height, new width)", size.Index, size.Name, size.Type, size.Shape)
 	}
-	if !size.Const {
-		return nil, c.errorf("size tensor %d (%q) is not constant; int8scope needs the output size at load", size.Index, size.Name)
+	// A size computed by earlier ops makes the output dynamic (TFLite's
+	// resize_bilinear.cc), prepared when the model runs.
+	data, err := c.known("size", size)
+	if err != nil {
+		return nil, err
 	}
-	hw := AsInt32(size.Data)
+	hw := AsInt32(data)
 	if hw[0] <= 0 || hw[1] <= 0 {
 		return nil, c.errorf("size tensor %d (%q) asks for %d×%d; both must be positive", size.Index, size.Name, hw[0], hw[1])
 	}

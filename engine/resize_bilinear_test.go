@@ -122,8 +122,9 @@ func TestResizeBilinearErrors(t *testing.T) {
 	cases := []opCase{
 		{name: "both options", opts: resizeOpts(true, true), ins: []tt{in, constI32([]int{2}, 3, 3)},
 			out: q8([]int{1, 3, 3, 1}, 1, 0), wantErr: "both set"},
-		{name: "size not constant", opts: resizeOpts(false, false), ins: []tt{in, {typ: tflite.TensorTypeINT32, shape: []int{2}, feed: tfbuild.I32(3, 3)}},
-			out: q8([]int{1, 3, 3, 1}, 1, 0), wantErr: "not constant"},
+		// Size fed at run time (2×2, the input's): dynamic, and the identity.
+		{name: "size not constant", opts: resizeOpts(false, false), ins: []tt{in, {typ: tflite.TensorTypeINT32, shape: []int{2}, feed: tfbuild.I32(2, 2)}},
+			out: q8([]int{1, 3, 3, 1}, 1, 0), want: tfbuild.I8(1, 2, 3, 4)},
 		{name: "size zero", opts: resizeOpts(false, false), ins: []tt{in, constI32([]int{2}, 0, 3)},
 			out: q8([]int{1, 0, 3, 1}, 1, 0), wantErr: "must be positive"},
 		{name: "output shape", opts: resizeOpts(false, false), ins: []tt{in, constI32([]int{2}, 3, 3)},

@@ -46,13 +46,18 @@ func prepareRfft2d(c *prepCtx) (kernel, error) {
 	if len(in.Shape) < 2 {
 		return nil, c.errorf("input tensor %d (%q) has shape %v; RFFT2D needs at least 2 dimensions", in.Index, in.Name, in.Shape)
 	}
-	if fl.Type != Int32 || fl.NumElements() != 2 || !fl.Const {
-		return nil, c.errorf("fft_length tensor %d (%q) must be a constant int32 [2]", fl.Index, fl.Name)
+	if fl.Type != Int32 || fl.NumElements() != 2 {
+		return nil, c.errorf("fft_length tensor %d (%q) must be int32 [2]", fl.Index, fl.Name)
+	}
+	// Computed by earlier ops: the output is dynamic (TFLite's rfft2d.cc).
+	flv, err := c.known("fft_length", fl)
+	if err != nil {
+		return nil, err
 	}
 	p := &Rfft2dParams{in: in.Index, out: out.Index}
-	for i, v := range AsInt32(fl.Data) {
+	for i, v := range AsInt32(flv) {
 		if v <= 0 || v&(v-1) != 0 || v > 1<<16 {
-			return nil, c.errorf("fft_length %v: each must be a power of two (at most 65536), as TFLite's rdft2d needs", AsInt32(fl.Data))
+			return nil, c.errorf("fft_length %v: each must be a power of two (at most 65536), as TFLite's rdft2d needs", AsInt32(flv))
 		}
 		p.FFTLength[i] = int(v)
 	}
