@@ -22,6 +22,13 @@ import (
 //     (m, s) = GetInvSqrtQuantizedMultiplierExp(acc, −1) ≈ 1/√acc = m·2^(s−31),
 //     out = clamp(MultiplyByQuantizedMultiplier(v, m, s + 7), −128, 127)
 //     (no output zero point: it is 0).
+//   - uint8 (output scale 1/128, zero point 128; reference_ops and
+//     optimized_ops L2Normalization, the same loop): acc and (m, s) as for
+//     int8, out = clamp(128 + MultiplyByQuantizedMultiplierSmallerThanOneExp(
+//     128·v, m, s), 0, 255): the ·128 goes in before the rounding high
+//     multiply, not as a shift after it, so the two types round
+//     differently. (SmallerThanOneExp is MultiplyByQuantizedMultiplier with
+//     s ≤ 0, so it takes the build's rounding.)
 type L2NormParams struct {
 	Depth          int     `json:"depth"` // values per normalized row
 	Epsilon        float32 `json:"epsilon,omitempty"`
@@ -38,7 +45,7 @@ const l2NormOutputShift = 7
 func init() { register(tflite.BuiltinOperatorL2_NORMALIZATION, prepareL2Norm) }
 
 func prepareL2Norm(c *prepCtx) (kernel, error) {
-	in, out, quantized, err := c.elementwise(Int8)
+	in, out, quantized, err := c.elementwise(Int8, Uint8)
 	if err != nil {
 		return nil, err
 	}
@@ -53,8 +60,12 @@ func prepareL2Norm(c *prepCtx) (kernel, error) {
 		p.Epsilon = 1e-6
 		return p, nil
 	}
-	if float32(out.Scale()) != 1.0/128 || out.ZeroPoint() != 0 {
-		return nil, c.errorf("output tensor %d has scale %g and zero point %d; TFLite requires 1/128 and 0", out.Index, out.Scale(), out.ZeroPoint())
+	zp := int32(0)
+	if in.Type == Uint8 {
+		zp = 128
+	}
+	if float32(out.Scale()) != 1.0/128 || out.ZeroPoint() != zp {
+		return nil, c.errorf("output tensor %d has scale %g and zero point %d; TFLite requires 1/128 and %d", out.Index, out.Scale(), out.ZeroPoint(), zp)
 	}
 	p.InputZeroPoint = in.ZeroPoint()
 	p.rounding = c.rounding
@@ -74,16 +85,29 @@ func (p *L2NormParams) floatNorm(row []float32) float32 {
 	return l
 }
 
-// invNorm returns TFLite's fixed-point 1/√acc of one int8 row as the
-// Requant that scales v to the output, and acc.
-func (p *L2NormParams) invNorm(row []int8) (Requant, int32) {
+// invNorm returns TFLite's fixed-point 1/√acc of the row of Depth values
+// starting at element start of an int8 or uint8 tensor's bytes b, as the
+// Requant that scales v (int8) or 128·v (uint8) to the output, and acc.
+func (p *L2NormParams) invNorm(b []byte, start int) (Requant, int32) {
 	var acc int32
-	for _, x := range row {
-		v := int32(x) - p.InputZeroPoint
+	for i := start; i < start+p.Depth; i++ {
+		v := int32(intValue(p.typ, b, i)) - p.InputZeroPoint
 		acc += v * v
 	}
 	m, s := fixedpoint.GetInvSqrtQuantizedMultiplierExp(acc, -1)
+	if p.typ == Uint8 {
+		return Requant{Multiplier: m, Shift: s, Rounding: p.rounding}, acc
+	}
 	return Requant{Multiplier: m, Shift: s + l2NormOutputShift, Rounding: p.rounding}, acc
+}
+
+// quantized returns the output of the value v = x − zero point in a row
+// whose Requant is q.
+func (p *L2NormParams) quantized(q Requant, v int32) int32 {
+	if p.typ == Uint8 {
+		return clamp(128+q.apply(128*v), 0, 255)
+	}
+	return clamp(q.apply(v), -128, 127)
 }
 
 func (p *L2NormParams) eval(r *run, op *Op) error {
@@ -100,11 +124,11 @@ func (p *L2NormParams) eval(r *run, op *Op) error {
 		}
 		return nil
 	}
-	in, out := r.i8(p.in), r.i8(p.out)
+	in, out := r.vals[p.in], r.vals[p.out]
 	for i := 0; i < len(in); i += p.Depth {
-		q, _ := p.invNorm(in[i : i+p.Depth])
+		q, _ := p.invNorm(in, i)
 		for j := i; j < i+p.Depth; j++ {
-			out[j] = int8(clamp(q.apply(int32(in[j])-p.InputZeroPoint), -128, 127))
+			out[j] = byte(p.quantized(q, int32(intValue(p.typ, in, j))-p.InputZeroPoint))
 		}
 	}
 	return nil
@@ -120,17 +144,26 @@ func (p *L2NormParams) explain(res *Result, op *Op, index int) (*Explanation, er
 			{"norm", fmt.Sprintf("l = max(sqrtf(Σ x² over the %d values of elements %d…%d, in order), %g) = %s", p.Depth, start, start+p.Depth-1, p.Epsilon, exactFloat(l)), float64(l)},
 		}, "x / l", x[index]/l), nil
 	}
-	x := AsInt8(res.Tensors[p.in])
-	q, acc := p.invNorm(x[start : start+p.Depth])
-	v := int32(x[index]) - p.InputZeroPoint
-	o := clamp(q.apply(v), -128, 127)
+	b := res.Tensors[p.in]
+	x := intValue(p.typ, b, index)
+	q, acc := p.invNorm(b, start)
+	v := int32(x) - p.InputZeroPoint
+	o := p.quantized(q, v)
+	shift := q.Shift - l2NormOutputShift
+	scale := Step{"scale", fmt.Sprintf("MultiplyByQuantizedMultiplier(%d, %d, %d) (·128: the output is in 1/128)", v, q.Multiplier, q.Shift), float64(q.apply(v))}
+	clampStep := Step{"clamp", "to [−128, 127]", float64(o)}
+	if p.typ == Uint8 {
+		shift = q.Shift
+		scale = Step{"scale", fmt.Sprintf("MultiplyByQuantizedMultiplierSmallerThanOneExp(128·%d, %d, %d) (the output is in 1/128)", v, q.Multiplier, q.Shift), float64(q.apply(128 * v))}
+		clampStep = Step{"clamp", fmt.Sprintf("128 + %d, to [0, 255]", q.apply(128*v)), float64(o)}
+	}
 	steps := []Step{
-		{"input", fmt.Sprintf("x = input[%d]", index), float64(x[index])},
-		{"offset", fmt.Sprintf("v = %d − input zero point %d", x[index], p.InputZeroPoint), float64(v)},
+		{"input", fmt.Sprintf("x = input[%d]", index), float64(x)},
+		{"offset", fmt.Sprintf("v = %d − input zero point %d", x, p.InputZeroPoint), float64(v)},
 		{"Σv²", fmt.Sprintf("acc = Σ (x − %d)² over the %d values of elements %d…%d", p.InputZeroPoint, p.Depth, start, start+p.Depth-1), float64(acc)},
-		{"1/√acc", fmt.Sprintf("GetInvSqrtQuantizedMultiplierExp(%d): %d·2^(%d−31) ≈ %.9g", acc, q.Multiplier, q.Shift-l2NormOutputShift, 1/math.Sqrt(float64(acc))), float64(q.Multiplier)},
-		{"scale", fmt.Sprintf("MultiplyByQuantizedMultiplier(%d, %d, %d) (·128: the output is in 1/128)", v, q.Multiplier, q.Shift), float64(q.apply(v))},
-		{"clamp", "to [−128, 127]", float64(o)},
+		{"1/√acc", fmt.Sprintf("GetInvSqrtQuantizedMultiplierExp(%d): %d·2^(%d−31) ≈ %.9g", acc, q.Multiplier, shift, 1/math.Sqrt(float64(acc))), float64(q.Multiplier)},
+		scale,
+		clampStep,
 	}
 	return &Explanation{Steps: steps, Value: int64(o), Arithmetic: "L2Normalization: GetInvSqrtQuantizedMultiplierExp, " + roundingArithmetic(p.rounding)}, nil
 }

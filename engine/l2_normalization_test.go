@@ -8,7 +8,7 @@ import (
 )
 
 func TestL2Normalization(t *testing.T) {
-	i8, f32 := tflite.TensorTypeINT8, tflite.TensorTypeFLOAT32
+	i8, u8, f32 := tflite.TensorTypeINT8, tflite.TensorTypeUINT8, tflite.TensorTypeFLOAT32
 	out8 := func(shape ...int) tt { return tt{typ: i8, shape: shape, q: tfbuild.Q(1.0/128, 0)} }
 	tiny := float32(1e-7)
 	runOpCases(t, tflite.BuiltinOperatorL2_NORMALIZATION, []opCase{
@@ -26,8 +26,13 @@ func TestL2Normalization(t *testing.T) {
 		{name: "int8 clamp", ins: []tt{q8([]int{2, 1}, 1, 0, 5, -5)}, out: out8(2, 1), want: tfbuild.I8(127, -128)},
 		{name: "int8 output scale", ins: []tt{q8([]int{2}, 1, 0, 1, 2)},
 			out: tt{typ: i8, shape: []int{2}, q: tfbuild.Q(1.0/64, 0)}, wantErr: "1/128"},
-		{name: "uint8", ins: []tt{{typ: tflite.TensorTypeUINT8, shape: []int{1}, q: tfbuild.Q(1, 0), feed: []byte{1}}},
-			out: tt{typ: tflite.TensorTypeUINT8, shape: []int{1}, q: tfbuild.Q(1.0/128, 128)}, wantErr: "not supported"},
+		// uint8, zero point 10: v = (3, 4) → 128 + 384/5, 128 + 512/5 = 128 +
+		// 76.8, 128 + 102.4 → 205, 230; a row at the zero point → 128; one
+		// value per row ±5 → 128 ± 128 → 255 (clamped), 0.
+		{name: "uint8", ins: []tt{{typ: u8, shape: []int{4, 2}, q: tfbuild.Q(1, 10), feed: []byte{13, 14, 10, 10, 15, 10, 5, 10}}},
+			out: tt{typ: u8, shape: []int{4, 2}, q: tfbuild.Q(1.0/128, 128)}, want: []byte{205, 230, 128, 128, 255, 128, 0, 128}},
+		{name: "uint8 output zero point", ins: []tt{{typ: u8, shape: []int{1}, q: tfbuild.Q(1, 0), feed: []byte{1}}},
+			out: tt{typ: u8, shape: []int{1}, q: tfbuild.Q(1.0/128, 0)}, wantErr: "1/128 and 128"},
 		{name: "rank 5", ins: []tt{f32t([]int{1, 1, 1, 1, 1}, 1)}, out: tt{typ: f32, shape: []int{1, 1, 1, 1, 1}}, wantErr: "1 to 4"},
 	})
 }

@@ -28,8 +28,10 @@ import (
 //	out = clamp(MultiplyByQuantizedMultiplier(int64(p), Requant) + OutputZeroPoint)
 //
 // (the 64-bit MultiplyByQuantizedMultiplier) with the real multiplier
-// s_in / s_out^(1/Count) in double. Reductions over a dimension of size 1
-// are refused: the browser TFLite's output there is not modelled.
+// s_in / s_out^(1/Count) in double. A reduction whose axes all have size 1
+// (Count 1, output as large as the input) is refused: the browser TFLite
+// gives different outputs for the same input from one run to the next
+// there; reductions that include a size-1 axis among longer ones match it.
 type ReduceProdParams struct {
 	reduction
 	InputZeroPoint  int32   `json:"input_zero_point,omitempty"`
@@ -53,10 +55,8 @@ func prepareReduceProd(c *prepCtx) (kernel, error) {
 	}
 	p := &ReduceProdParams{reduction: *rd, typ: in.Type, in: in.Index, out: out.Index}
 	if in.Type == Int8 {
-		for _, d := range rd.Axes {
-			if in.Shape[d] == 1 {
-				return nil, c.errorf("int8 reduction over axis %d of size 1 is not supported (the browser TFLite's output there is not modelled)", d)
-			}
+		if rd.Count == 1 && in.NumElements() > 0 {
+			return nil, c.errorf("int8 reduction over axes %v, all of size 1, is not supported: the browser TFLite's output there changes from one run to the next (undefined behaviour), so there is nothing to reproduce", rd.Axes)
 		}
 		for _, t := range []*Tensor{in, out} {
 			if err := c.needQuant("input/output", t); err != nil {

@@ -161,10 +161,10 @@ func init() {
 func tflmUnsupported(e *tflm.Error) bool {
 	m := strings.ToLower(e.Message)
 	return strings.Contains(m, "support") || strings.Contains(m, "didn't find op") ||
-		tflmTypeCheck.MatchString(e.Message) // a TF_LITE_ENSURE on the input type, e.g. cumsum.cc, depth_to_space.cc
+		tflmTypeCheck.MatchString(e.Message) // a TF_LITE_ENSURE on the input or output type, e.g. cumsum.cc, l2norm.cc
 }
 
-var tflmTypeCheck = regexp.MustCompile(`(input->type|data_type) == kTfLite\w+( \|\| (input->type|data_type) == kTfLite\w+)* was not true`)
+var tflmTypeCheck = regexp.MustCompile(`(input->type|output->type|data_type) == kTfLite\w+( \|\| (input->type|output->type|data_type) == kTfLite\w+)* was not true`)
 
 // tflmCrashes names a known TFLite Micro failure that case c hits (nil c:
 // the text alone), or "" when TFLite Micro should run it: its int8 SVDF

@@ -212,3 +212,27 @@ browserTest(s, 'HTML in a link stays text', async (t, page, context) => {
   assert.equal(await p2.locator('img').count(), 0);
   assert.equal(await p2.evaluate(() => window.__pwned), undefined);
 });
+
+browserTest(s, 'a link restores the selected signature of a multi-signature model', async (t, page, context) => {
+  await open(s, page);
+  await loadFile(page, model('signatures_int8.tflite'));
+  await settle(page);
+  await page.getByTestId('signature').selectOption('embed');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=op]').length === 1);
+  await settle(page);
+  await selectOp(page, 0);
+  const want = await state(page);
+  const url = await share(page);
+  const p2 = await openLink(context, url);
+  assert.equal(await errorText(p2), null);
+  assert.equal(await p2.getByTestId('signature').inputValue(), 'embed');
+  assert.equal(await p2.getByTestId('op').count(), 1, 'the embed signature has one op (subgraph 0 has 2)');
+  assert.deepEqual(await state(p2), want);
+  // Picking the other signature again is carried too.
+  await p2.getByTestId('signature').selectOption('classify');
+  await p2.waitForFunction(() => document.querySelectorAll('[data-testid=op]').length === 2);
+  await settle(p2);
+  const p3 = await openLink(context, await share(p2));
+  assert.equal(await p3.getByTestId('signature').inputValue(), 'classify');
+  assert.equal(await p3.getByTestId('op').count(), 2);
+});

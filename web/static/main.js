@@ -398,6 +398,7 @@ async function linkState() {
   if (src.builtin) s.model = { builtin: src.builtin };
   else if (state.bytes.length <= MAX_EMBED) s.model = { embed: toBase64Url(state.bytes), name: src.name };
   else s.model = { sha256: state.sha256 ?? await sha256Hex(state.bytes), name: src.name };
+  if (state.model.signature) s.signature = state.model.signature;
   if (isImageInput(state.model)) s.strokes = packStrokes(pad.strokes);
   else s.input = state.input;
   if (state.op !== null) s.op = state.op;
@@ -447,7 +448,7 @@ async function restoreFromLink(frag) {
   }
   if (s.profile) { state.profile = s.profile; $('#profile').value = s.profile; }
   if (s.compare && s.profileB) { state.compare = true; state.profileB = s.profileB; $('#compare').checked = true; $('#profile-b').value = s.profileB; }
-  const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input, tensor: s.tensor, overlay: s.overlay };
+  const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input, tensor: s.tensor, overlay: s.overlay, signature: s.signature };
   if (s.model.builtin) {
     const b = builtins.find((x) => x.id === s.model.builtin);
     return loadBuiltin(b, restore);

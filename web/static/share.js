@@ -104,6 +104,10 @@ function validate(raw, builtins, profiles) {
       return pts;
     });
   }
+  if (raw.signature !== undefined) {
+    if (typeof raw.signature !== 'string' || raw.signature.length > 200) throw new ShareError('the signature in the link is invalid');
+    s.signature = raw.signature;
+  }
   if (raw.op !== undefined) { if (!isInt(raw.op, 0, 1e6)) throw new ShareError('the selected op in the link is invalid'); s.op = raw.op; }
   if (raw.elem !== undefined) { if (!isInt(raw.elem, 0, 1e9)) throw new ShareError('the selected element in the link is invalid'); s.elem = raw.elem; }
   for (const k of ['profile', 'profileB']) {

@@ -182,3 +182,11 @@ test('links carry the opened tensor and the graph overlay, checked', async () =>
   await assert.rejects(dec(await enc({ model: { builtin: 'm' }, tensor: -1 }), opts), SE);
   await assert.rejects(dec(await enc({ model: { builtin: 'm' }, overlay: '<b>' }), opts), SE);
 });
+
+test('links carry the selected signature of a multi-signature model, checked', async () => {
+  const frag = await encodeState({ model: { builtin: 'mnist_dense_int8' }, signature: 'embed' });
+  assert.equal((await decodeState(frag, opts)).signature, 'embed');
+  assert.equal((await decodeState(await encodeState({ model: { builtin: 'mnist_dense_int8' } }), opts)).signature, undefined);
+  await rejects(await link('{"model":{"builtin":"mnist_dense_int8"},"signature":7}'), 'the signature in the link is invalid');
+  await rejects(await link(JSON.stringify({ model: { builtin: 'mnist_dense_int8' }, signature: 'x'.repeat(201) })), 'the signature in the link is invalid');
+});
