@@ -22,6 +22,7 @@
 package difftest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -95,6 +96,9 @@ type Outcome struct {
 	// never writes them (engine.Model.XNNPackUnwritten: weights the XNNPACK
 	// delegate dequantizes once inside itself).
 	Unwritten []int
+	// BuildsDisagree counts, for CheckBoth, the elements on which the two
+	// TFLite builds disagree (not compared).
+	BuildsDisagree int
 }
 
 // MaxDiffs bounds Outcome.Diffs.
@@ -105,6 +109,18 @@ const MaxDiffs = 8
 // by element. An error means the case could not be compared (the engine or
 // TFLite refused it): a generator bug, not a mismatch.
 func Check(o *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
+	return check(o, nil, c, p)
+}
+
+// CheckBoth is Check against two builds of TFLite (the browser package's
+// SIMD and non-SIMD WebAssembly), on the elements where they agree; the
+// elements where they disagree are counted in Outcome.BuildsDisagree, not
+// compared.
+func CheckBoth(o, other *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
+	return check(o, other, c, p)
+}
+
+func check(o, other *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
 	m, err := c.load()
 	if err != nil {
 		return nil, err
@@ -128,6 +144,15 @@ func Check(o *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
 	}
 	producer := producers(m)
 	out := &Outcome{Case: c, PerOp: map[string]int{}}
+	var others []oracle.Output
+	if other != nil {
+		if others, err = other.Run(exposed, c.Inputs); err != nil {
+			return nil, fmt.Errorf("second oracle on %s: %w", c.ID(), err)
+		}
+		if len(others) != len(outs) {
+			return nil, fmt.Errorf("%s: the two TFLite builds give %d and %d outputs", c.ID(), len(outs), len(others))
+		}
+	}
 	if delegated, builtin := parseProfile(summary); len(delegated)+len(builtin) > 0 {
 		out.Profiled = true
 		taken, why := m.XNNPackDelegated()
@@ -145,12 +170,30 @@ func Check(o *oracle.Oracle, c *Case, p engine.Profile) (*Outcome, error) {
 	if p == engine.XNNPack {
 		unwritten = m.XNNPackUnwritten()
 	}
-	for _, ot := range outs[len(outs)-len(written):] {
+	for i, ot := range outs[len(outs)-len(written):] {
 		if unwritten != nil && unwritten[ot.Tensor] {
 			out.Unwritten = append(out.Unwritten, ot.Tensor)
 			continue
 		}
-		if err := out.compare(m, producer, ot.Tensor, ot.Data, res.Tensors[ot.Tensor]); err != nil {
+		got := res.Tensors[ot.Tensor]
+		if others != nil {
+			// Where the builds disagree, take the engine's value: only
+			// the elements both builds agree on are compared.
+			alt := others[len(others)-len(written)+i].Data
+			if len(alt) != len(ot.Data) {
+				return nil, fmt.Errorf("%s: tensor %d has %d bytes in one TFLite build, %d in the other", c.ID(), ot.Tensor, len(ot.Data), len(alt))
+			}
+			size := m.Tensors[ot.Tensor].Type.Size()
+			want := append([]byte{}, ot.Data...)
+			for j := 0; j+size <= len(want) && len(got) == len(want); j += size {
+				if !bytes.Equal(want[j:j+size], alt[j:j+size]) {
+					out.BuildsDisagree++
+					copy(want[j:j+size], got[j:j+size])
+				}
+			}
+			ot.Data = want
+		}
+		if err := out.compare(m, producer, ot.Tensor, ot.Data, got); err != nil {
 			return nil, err
 		}
 	}

@@ -74,10 +74,11 @@ type Oracle struct {
 	// process. Zero means 5 minutes.
 	Timeout time.Duration
 
-	ctx    context.Context
-	node   string
-	script string
-	dir    string
+	ctx     context.Context
+	node    string
+	script  string
+	dir     string
+	variant string // TFLITE_ORACLE_WASM for every (re)start; "" = the environment's
 
 	mu     sync.Mutex
 	closed bool
@@ -114,7 +115,17 @@ func ModuleRoot() (string, error) {
 
 // Start finds node and <module root>/oracle, starts the oracle process and waits until the
 // TFLite module is loaded. The process is killed when ctx is done or Close is called.
-func Start(ctx context.Context) (*Oracle, error) {
+func Start(ctx context.Context) (*Oracle, error) { return StartVariant(ctx, "") }
+
+// StartVariant is Start with the WebAssembly build named: "simd"
+// (tflite_web_api_cc_simd, what browsers load) or "plain"
+// (tflite_web_api_cc, tfjs-tflite's build for browsers without SIMD); ""
+// takes TFLITE_ORACLE_WASM from the environment. The choice holds across
+// restarts.
+func StartVariant(ctx context.Context, variant string) (*Oracle, error) {
+	if variant != "" && variant != "simd" && variant != "plain" {
+		return nil, fmt.Errorf("oracle: variant %q: want simd or plain", variant)
+	}
 	root, err := ModuleRoot()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
@@ -132,7 +143,7 @@ func Start(ctx context.Context) (*Oracle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: node (v20+) is not on PATH: %v", ErrUnavailable, err)
 	}
-	o := &Oracle{ctx: ctx, node: node, script: script, dir: dir}
+	o := &Oracle{ctx: ctx, node: node, script: script, dir: dir, variant: variant}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if err := o.startLocked(); err != nil {
@@ -156,6 +167,9 @@ func (o *Oracle) startLocked() error {
 	cmd := exec.CommandContext(o.ctx, o.node, o.script)
 	cmd.Dir = o.dir
 	cmd.Env = os.Environ()
+	if o.variant != "" {
+		cmd.Env = append(cmd.Env, "TFLITE_ORACLE_WASM="+o.variant)
+	}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return err
