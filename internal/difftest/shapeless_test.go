@@ -32,12 +32,24 @@ func StripShapes(model []byte) []byte {
 // the generator stored (which the differential tests prove are TFLite's)
 // and computes the same bytes in every profile.
 func TestShapelessEveryOp(t *testing.T) {
+	cases, tensors := 0, 0
+	n := everyGenerator(t, 12, func(c *Case) error {
+		nt, err := compareShapeless(c)
+		cases, tensors = cases+1, tensors+nt
+		return err
+	})
+	t.Logf("%d seeds per generator: %d models, %d tensors equal in shape and value with their shapes stripped, in %d profiles", n, cases, tensors, len(engine.Profiles()))
+}
+
+// everyGenerator calls f on seeds 1..n (-cases, else defaultN) of every
+// runnable generator, stopping a generator at its first error, and returns
+// n.
+func everyGenerator(t *testing.T, defaultN int, f func(c *Case) error) int {
 	gens, _ := runnable(t)
-	n := 12
+	n := defaultN
 	if *nFlag > 0 {
 		n = *nFlag
 	}
-	cases, tensors := 0, 0
 	for _, gen := range gens {
 		t.Run(gen, func(t *testing.T) {
 			for seed := int64(1); seed <= int64(n); seed++ {
@@ -45,17 +57,14 @@ func TestShapelessEveryOp(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				nt, err := compareShapeless(c)
-				if err != nil {
+				if err := f(c); err != nil {
 					t.Errorf("%s: %v", c.ID(), err)
 					return
 				}
-				cases++
-				tensors += nt
 			}
 		})
 	}
-	t.Logf("%d generators × %d seeds: %d models, %d tensors equal in shape and value with their shapes stripped, in %d profiles", len(gens), n, cases, tensors, len(engine.Profiles()))
+	return n
 }
 
 // compareShapeless loads c with and without its output shapes and compares
@@ -102,33 +111,18 @@ func compareShapeless(c *Case) (n int, err error) {
 // which works them out in Prepare too, and compares every tensor.
 func TestShapelessTFLite(t *testing.T) {
 	o := startOracle(t)
-	gens, _ := runnable(t)
-	n := 4
-	if *nFlag > 0 {
-		n = *nFlag
-	}
 	cases, elems := 0, 0
-	for _, gen := range gens {
-		t.Run(gen, func(t *testing.T) {
-			for seed := int64(1); seed <= int64(n); seed++ {
-				c, err := Generate(gen, seed)
-				if err != nil {
-					t.Fatal(err)
-				}
-				c.Model = StripShapes(c.Model)
-				out, err := Check(o, c, engine.XNNPack)
-				if err != nil {
-					t.Errorf("%s (shapes stripped): %v", c.ID(), err)
-					return
-				}
-				if out.Differ > 0 || len(out.Delegation) > 0 {
-					t.Errorf("%s (shapes stripped): %s\n  delegation: %v", c.ID(), out.Report(), out.Delegation)
-					return
-				}
-				cases++
-				elems += out.Elements
-			}
-		})
-	}
+	everyGenerator(t, 4, func(c *Case) error {
+		c.Model = StripShapes(c.Model)
+		out, err := Check(o, c, engine.XNNPack)
+		if err != nil {
+			return fmt.Errorf("shapes stripped: %v", err)
+		}
+		if out.Differ > 0 || len(out.Delegation) > 0 {
+			return fmt.Errorf("shapes stripped: %s\n  delegation: %v", out.Report(), out.Delegation)
+		}
+		cases, elems = cases+1, elems+out.Elements
+		return nil
+	})
 	t.Logf("%d models without stored output shapes, %d elements: equal to TFLite", cases, elems)
 }
