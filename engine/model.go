@@ -631,19 +631,28 @@ func (m *Model) markInferred() {
 func (m *Model) checkInferred() error {
 	total := 0
 	for _, t := range m.Tensors {
-		n := 1
-		for _, d := range t.Shape {
-			if d < 0 {
-				return loadErrorf("tensor %d (%q): its shape %v has a negative dimension", t.Index, t.Name, t.Shape)
-			}
-			if d > 0 && n > MaxTensorBytes/d {
-				return loadErrorf("tensor %d (%q): shape %v is too large (over %d elements)", t.Index, t.Name, t.Shape, MaxTensorBytes)
-			}
-			n *= d
+		if err := checkSize(t, &total); err != nil {
+			return &LoadError{Msg: err.Error()}
 		}
-		if total += n * t.Type.Size(); total > MaxTensorBytes {
-			return loadErrorf("tensor %d (%q): the model's tensors need more than %d MiB in all; int8scope's limit is %d MiB", t.Index, t.Name, total>>20, MaxTensorBytes>>20)
+	}
+	return nil
+}
+
+// checkSize checks that t's shape has no negative dimension and that its
+// bytes, added to *total, stay within MaxTensorBytes.
+func checkSize(t *Tensor, total *int) error {
+	n := 1
+	for _, d := range t.Shape {
+		if d < 0 {
+			return fmt.Errorf("tensor %d (%q): its shape %v has a negative dimension", t.Index, t.Name, t.Shape)
 		}
+		if d > 0 && n > MaxTensorBytes/d {
+			return fmt.Errorf("tensor %d (%q): shape %v is too large (over %d elements)", t.Index, t.Name, t.Shape, MaxTensorBytes)
+		}
+		n *= d
+	}
+	if *total += n * t.Type.Size(); *total > MaxTensorBytes {
+		return fmt.Errorf("tensor %d (%q): the model's tensors need more than %d MiB in all; int8scope's limit is %d MiB", t.Index, t.Name, *total>>20, MaxTensorBytes>>20)
 	}
 	return nil
 }

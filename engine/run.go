@@ -67,6 +67,9 @@ type run struct {
 	depth int    // how deep in subgraph calls (subgraphs.go)
 	vals  [][]byte
 	tr    *OpTrace // current op's record; nil when not tracing
+	// dynBytes counts what the outputs of ops prepared during the run
+	// (a dynamic model's) take, against MaxTensorBytes.
+	dynBytes int
 }
 
 // Run performs one inference. inputs[i] holds the raw little-endian bytes of
@@ -260,12 +263,15 @@ func (r *run) prepareAtRun(pl *plan, op *Op) error {
 	}
 	pl.kernels[op.Index], pl.arithmetic[op.Index] = k, arith
 	op.Params, op.Dynamic = k, ""
+	if _, ok := k.(macCounter); ok && r.m.MACs() > MaxMACs {
+		return fmt.Errorf("with this run's shapes the model needs over %d G multiply-accumulates per inference, int8scope's limit", MaxMACs>>30)
+	}
 	op.Profiles = map[Profile]OpPrepared{r.p: {Arithmetic: arith, Params: k}}
 	for _, t := range op.Outputs {
+		if err := checkSize(r.m.Tensors[t], &r.dynBytes); err != nil {
+			return err
+		}
 		if n := r.m.Tensors[t].NumBytes(); len(r.vals[t]) != n {
-			if n > MaxTensorBytes {
-				return fmt.Errorf("output tensor %d would need %d bytes, over int8scope's limit", t, n)
-			}
 			r.vals[t] = alignedBytes(n)
 		}
 	}

@@ -30,6 +30,9 @@ func TestFill(t *testing.T) {
 		{name: "shape", ins: []tt{constI32([]int{1}, 2), {typ: tflite.TensorTypeBOOL, feed: []byte{1}}}, out: tt{typ: tflite.TensorTypeBOOL, shape: []int{3}}, wantErr: "computes [2]"},
 		{name: "value", ins: []tt{constI32([]int{1}, 2), {typ: tflite.TensorTypeBOOL, shape: []int{2}, feed: []byte{1, 1}}}, out: tt{typ: tflite.TensorTypeBOOL, shape: []int{2}}, wantErr: "scalar"},
 		{name: "dims fed", ins: []tt{{typ: tflite.TensorTypeINT32, shape: []int{1}, feed: tfbuild.I32(3)}, {typ: tflite.TensorTypeBOOL, feed: []byte{1}}}, out: tt{typ: tflite.TensorTypeBOOL, shape: []int{2}}, want: []byte{1, 1, 1}},
+		// Dims fed at run time that no tensor can have: a clear error, no allocation.
+		{name: "dims fed negative", ins: []tt{{typ: tflite.TensorTypeINT32, shape: []int{1}, feed: tfbuild.I32(-3)}, {typ: tflite.TensorTypeBOOL, feed: []byte{1}}}, out: tt{typ: tflite.TensorTypeBOOL, shape: []int{2}}, wantErr: "negative"},
+		{name: "dims fed huge", ins: []tt{{typ: tflite.TensorTypeINT32, shape: []int{2}, feed: tfbuild.I32(1<<20, 1<<20)}, {typ: tflite.TensorTypeBOOL, feed: []byte{1}}}, out: tt{typ: tflite.TensorTypeBOOL, shape: []int{2}}, wantErr: "too large"},
 	})
 }
 
