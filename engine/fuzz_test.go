@@ -13,7 +13,7 @@ import (
 // fuzzSeeds are small valid models covering many kernels, so the fuzzer
 // starts from inputs that reach deep into prepare and eval.
 func fuzzSeeds() [][]byte {
-	seeds := [][]byte{fcModel().Bytes(), tfbuild.RunningSum([]float32{1, 2}).Bytes(), loopModel(nil)}
+	seeds := [][]byte{fcModel().Bytes(), tfbuild.RunningSum([]float32{1, 2}).Bytes(), loopModel(nil), dynamicModel()}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, op := range []tflite.BuiltinOperator{tflite.BuiltinOperatorCONV_2D, tflite.BuiltinOperatorDEPTHWISE_CONV_2D, tflite.BuiltinOperatorTRANSPOSE_CONV} {
 		for _, typ := range []DType{Int8, Int16, Uint8} {

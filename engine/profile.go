@@ -245,12 +245,16 @@ func (m *Model) prepare() error {
 		if op.Unsupported != "" {
 			continue
 		}
+		op.Profiles = map[Profile]OpPrepared{}
 		if op.Index >= m.plans[Reference].dynamicAt {
+			// Prepared when the model runs: no parameters yet.
 			op.Dynamic = m.plans[Reference].arithmetic[op.Index]
+			for _, p := range profiles {
+				op.Profiles[p.name] = OpPrepared{Arithmetic: m.plans[p.name].arithmetic[op.Index]}
+			}
 			continue
 		}
 		op.Params = m.plans[Reference].kernels[op.Index]
-		op.Profiles = map[Profile]OpPrepared{}
 		for _, p := range profiles {
 			pl := m.plans[p.name]
 			op.Profiles[p.name] = OpPrepared{Arithmetic: pl.arithmetic[op.Index], Params: pl.kernels[op.Index]}
