@@ -15,6 +15,7 @@ func init() {
 	register("dynamic_reshape", genDynamicReshape, "SHAPE", "STRIDED_SLICE", "MUL", "CONCATENATION", "RESHAPE", "FULLY_CONNECTED")
 	register("dynamic_pad", genDynamicPad, "ADD", "PAD", "PADV2", "CONV_2D")
 	register("dynamic_slice", genDynamicSlice, "ADD", "STRIDED_SLICE", "MUL")
+	register("dynamic_transpose_conv", func(g *gen) error { return genTransposeConvShape(g, true) }, "TRANSPOSE_CONV")
 	register("batch_cnn", genBatchCNN, "CONV_2D", "MAX_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX")
 }
 

@@ -170,7 +170,11 @@ func genDepthwise(g *gen) error {
 	return nil
 }
 
-func genTransposeConv(g *gen) error {
+func genTransposeConv(g *gen) error { return genTransposeConvShape(g, false) }
+
+// genTransposeConvShape is genTransposeConv; with dynamic, output_shape is
+// an int32 model input (computed at run time: a dynamic output).
+func genTransposeConvShape(g *gen, dynamic bool) error {
 	n, h, w, c := 1, g.intn(1, 6), g.intn(1, 6), g.intn(1, 8)
 	kh, kw := g.intn(1, 4), g.intn(1, 4)
 	sh, sw := g.intn(1, min(kh, 3)), g.intn(1, min(kw, 3))
@@ -182,7 +186,12 @@ func genTransposeConv(g *gen) error {
 	cout := g.intn(1, 8)
 	perChannel := g.chance(0.5)
 	sIn, zIn := g.scale(1.0/256, 1.0/8), g.zp()
-	shape := g.constI32("output_shape", int32(n), int32(oh), int32(ow), int32(cout))
+	var shape int
+	if dynamic {
+		shape = g.inputI32("output_shape", []int{4}, int32(n), int32(oh), int32(ow), int32(cout))
+	} else {
+		shape = g.constI32("output_shape", int32(n), int32(oh), int32(ow), int32(cout))
+	}
 	fq := g.filterQuant(cout, 0, perChannel)
 	f := g.b.Tensor("filter", tflite.TensorTypeINT8, []int{cout, kh, kw, c}, fq, g.weights(cout*kh*kw*c))
 	x := g.input("x", []int{n, h, w, c}, q(sIn, zIn))
