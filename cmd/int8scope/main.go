@@ -180,8 +180,8 @@ func readInputs(m *engine.Model, dir string) ([][]byte, error) {
 		}
 		t := m.Tensors[ti]
 		if len(b) != t.NumBytes() {
-			return nil, fmt.Errorf("%s has %d bytes; input %d (tensor %d %q, %v %v) needs exactly %d",
-				f, len(b), i, ti, t.Name, t.Type, t.Shape, t.NumBytes())
+			return nil, fmt.Errorf("%s has %d bytes; input %d (tensor %d %q, %v %v) needs exactly %d%s",
+				f, len(b), i, ti, t.Name, t.Type, t.Shape, t.NumBytes(), resizeHint(t))
 		}
 		inputs = append(inputs, b)
 	}

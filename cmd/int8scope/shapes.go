@@ -60,6 +60,15 @@ func fitInputs(m *engine.Model, dir, spec string) (*engine.Model, error) {
 	return r, nil
 }
 
+// resizeHint says, for an input file of the wrong size, whether and how
+// the input could take another shape.
+func resizeHint(t *engine.Tensor) string {
+	if t.ShapeSignature == nil {
+		return " (the model stores no shape_signature for it, so its shape is fixed)"
+	}
+	return fmt.Sprintf(" (shape_signature %v: only −1 dimensions may change; with more than one, give --shape)", t.ShapeSignature)
+}
+
 // shapeForBytes returns t's shape with its one −1 dimension of
 // shape_signature sized to make n bytes, or nil.
 func shapeForBytes(t *engine.Tensor, n int) []int {

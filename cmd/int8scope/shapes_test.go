@@ -54,7 +54,7 @@ func TestRunResizesBatch(t *testing.T) {
 	if _, _, err := run(tfbuild.I8(3, -1, 7, 3, -1, 7), "--shape", "0=2,3"); err != nil {
 		t.Errorf("--shape 0=2,3: %v", err)
 	}
-	if _, _, err := run(tfbuild.I8(3, -1, 7, 3)); err == nil || !strings.Contains(err.Error(), "needs exactly 3") {
+	if _, _, err := run(tfbuild.I8(3, -1, 7, 3)); err == nil || !strings.Contains(err.Error(), "needs exactly 3 (shape_signature [-1 3]") {
 		t.Errorf("4 bytes: err = %v, want the size error", err)
 	}
 	if _, _, err := run(tfbuild.I8(3, -1, 7, 3, -1, 7), "--shape", "0=1,6"); err == nil || !strings.Contains(err.Error(), "dimension 1 is fixed") {
