@@ -51,7 +51,9 @@ func (m *Model) Resize(shapes [][]int) (*Model, error) {
 			}
 		}
 	}
-	c.plans, c.dynamic, c.resources, c.states = nil, "", nil, map[Profile]*State{}
+	// The resource variables keep their ids (the called subgraphs, shared
+	// with m, were numbered into m's list); the state starts afresh.
+	c.plans, c.dynamic, c.resources, c.states = nil, "", slices.Clone(m.resources), map[Profile]*State{}
 	if err := c.prepare(); err != nil {
 		return nil, err
 	}

@@ -95,3 +95,43 @@ func TestDynamicAndResize(t *testing.T) {
 		t.Errorf("resizing a fixed dimension: err = %v", err)
 	}
 }
+
+// TestResizeKeepsState: a stateful model (resource variables) re-prepared
+// by Resize keeps its variables' ids and carries its own state from run to
+// run, as the original does.
+func TestResizeKeepsState(t *testing.T) {
+	m, err := Load(tfbuild.RunningSum([]float32{1, 2}).Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Resize(make([][]int, len(m.Inputs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Stateful() {
+		t.Fatal("the resized model lost its resource variables")
+	}
+	var inputs [][]byte
+	for _, i := range m.Inputs {
+		b := make([]byte, m.Tensors[i].NumBytes())
+		for j := range b {
+			b[j] = byte(j + 1)
+		}
+		inputs = append(inputs, b)
+	}
+	for k := 0; k < 3; k++ {
+		a, err := m.Run(inputs, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := r.Run(inputs, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range m.Outputs {
+			if !slices.Equal(a.Tensors[o], b.Tensors[o]) {
+				t.Fatalf("run %d: output %d differs after Resize: %v vs %v", k, o, a.Tensors[o], b.Tensors[o])
+			}
+		}
+	}
+}
