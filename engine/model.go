@@ -480,8 +480,14 @@ func (m *Model) validate() error {
 	total := 0
 	for _, t := range m.Tensors {
 		what := fmt.Sprintf("tensor %d (%q)", t.Index, t.Name)
-		if t.Type.Size() == 0 || t.inferred {
+		if t.Type.Size() == 0 {
 			// Only an error if an op uses it; recorded as such below.
+			continue
+		}
+		if t.inferred {
+			if err := validateQuant(what, t, false); err != nil {
+				return err
+			}
 			continue
 		}
 		n := 1
@@ -507,36 +513,8 @@ func (m *Model) validate() error {
 			copy(d, t.Data)
 			t.Data = d
 		}
-		if q := t.Quant; q != nil {
-			if len(q.ZeroPoint) != len(q.Scale) {
-				return loadErrorf("%s: quantization has %d scales but %d zero points", what, len(q.Scale), len(q.ZeroPoint))
-			}
-			for _, s := range q.Scale {
-				if s < 0 || math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
-					return loadErrorf("%s: quantization scale %v is not a finite non-negative number", what, s)
-				}
-			}
-			for _, z := range q.ZeroPoint {
-				if z < math.MinInt32 || z > math.MaxInt32 {
-					return loadErrorf("%s: zero point %d is out of the int32 range", what, z)
-				}
-			}
-			if len(q.Scale) > 1 {
-				// Converters write the filter's axis on the 1-D per-channel
-				// bias (person_detect's biases say 3); TFLite Micro ignores it
-				// there, so a 1-D tensor with one scale per element is read
-				// along its only axis.
-				if len(t.Shape) == 1 && t.Shape[0] == len(q.Scale) && q.Axis != 0 {
-					file := q.Axis
-					q.Axis, q.rewrittenFrom = 0, &file
-				}
-				if q.Axis < 0 || q.Axis >= len(t.Shape) {
-					return loadErrorf("%s: quantized_dimension %d is out of range for shape %v", what, q.Axis, t.Shape)
-				}
-				if t.Shape[q.Axis] != len(q.Scale) {
-					return loadErrorf("%s: %d scales, but dimension %d of shape %v has size %d", what, len(q.Scale), q.Axis, t.Shape, t.Shape[q.Axis])
-				}
-			}
+		if err := validateQuant(what, t, true); err != nil {
+			return err
 		}
 	}
 	checkType := func(what string, ti int) error {
@@ -609,6 +587,47 @@ func (m *Model) validate() error {
 
 var errNoModel = errors.New("engine: nil model")
 
+// validateQuant checks tensor t's quantization: as many zero points as
+// scales, finite non-negative scales, int32 zero points and, per channel, a
+// quantized dimension that the shape has (shaped: for a tensor whose shape
+// Prepare works out, once it has one, in checkInferred).
+func validateQuant(what string, t *Tensor, shaped bool) error {
+	q := t.Quant
+	if q == nil {
+		return nil
+	}
+	if len(q.ZeroPoint) != len(q.Scale) {
+		return loadErrorf("%s: quantization has %d scales but %d zero points", what, len(q.Scale), len(q.ZeroPoint))
+	}
+	for _, s := range q.Scale {
+		if s < 0 || math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) {
+			return loadErrorf("%s: quantization scale %v is not a finite non-negative number", what, s)
+		}
+	}
+	for _, z := range q.ZeroPoint {
+		if z < math.MinInt32 || z > math.MaxInt32 {
+			return loadErrorf("%s: zero point %d is out of the int32 range", what, z)
+		}
+	}
+	if len(q.Scale) <= 1 || !shaped {
+		return nil // per tensor, or a shape Prepare has not worked out yet
+	}
+	// Converters write the filter's axis on the 1-D per-channel bias
+	// (person_detect's biases say 3); TFLite Micro ignores it there, so a
+	// 1-D tensor with one scale per element is read along its only axis.
+	if len(t.Shape) == 1 && t.Shape[0] == len(q.Scale) && q.Axis != 0 {
+		file := q.Axis
+		q.Axis, q.rewrittenFrom = 0, &file
+	}
+	if q.Axis < 0 || q.Axis >= len(t.Shape) {
+		return loadErrorf("%s: quantized_dimension %d is out of range for shape %v", what, q.Axis, t.Shape)
+	}
+	if t.Shape[q.Axis] != len(q.Scale) {
+		return loadErrorf("%s: %d scales, but dimension %d of shape %v has size %d", what, len(q.Scale), q.Axis, t.Shape, t.Shape[q.Axis])
+	}
+	return nil
+}
+
 // markInferred marks the tensors whose shape the ops' Prepare works out:
 // those an op writes that the file stores without a shape (or with a
 // negative dimension). TFLite ignores such a stored shape: every kernel's
@@ -633,6 +652,11 @@ func (m *Model) checkInferred() error {
 	for _, t := range m.Tensors {
 		if err := checkSize(t, &total); err != nil {
 			return &LoadError{Msg: err.Error()}
+		}
+		if t.inferred {
+			if err := validateQuant(fmt.Sprintf("tensor %d (%q)", t.Index, t.Name), t, true); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
