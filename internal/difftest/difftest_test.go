@@ -49,6 +49,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// isLong reports whether the long runs were asked for (-long or
+// INT8SCOPE_DIFF_LONG=1).
+func isLong() bool { return *long || os.Getenv("INT8SCOPE_DIFF_LONG") == "1" }
+
 // selection returns the generators and seeds a differential test runs:
 // every runnable generator with seeds 1..n (n = defaultN, longN with -long
 // or INT8SCOPE_DIFF_LONG=1, or -cases), or just -case GEN[/SEED].
@@ -58,7 +62,7 @@ func selection(t testing.TB, defaultN, longN int) (gens []string, seeds []int64)
 		t.Logf("generators skipped (ops not in the engine yet): %v", skipped)
 	}
 	n := defaultN
-	if *long || os.Getenv("INT8SCOPE_DIFF_LONG") == "1" {
+	if isLong() {
 		n = longN
 	}
 	if *nFlag > 0 {
