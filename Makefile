@@ -47,7 +47,7 @@ go-test:
 	gofmt -l . | grep -v '^engine/tflite/' | (! grep .) || (echo "gofmt needed"; exit 1)
 	go vet ./...
 	@# Tests that need ../shared skip without it (fail under CI=true); say so in one line.
-	@log=$$(mktemp); INT8SCOPE_SKIP_LOG=$$log go test -count=1 ./...; rc=$$?; \
+	@log=$$(mktemp); INT8SCOPE_SKIP_LOG=$$log go test -count=1 -timeout 30m ./...; rc=$$?; \
 	if [ -s $$log ]; then \
 	  echo "$$(wc -l < $$log) tests skipped because ../shared is missing: $$(cut -f2 $$log | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/\2 (\1 tests)/' | paste -sd';' | sed 's/;/; /g') (clone it beside the repository; CI=true makes these failures)"; \
 	fi; rm -f $$log; exit $$rc
