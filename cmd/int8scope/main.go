@@ -5,6 +5,8 @@
 //	int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace] [--runs N [--reset-every K] [--last]]
 //	int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
 //	int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
+//	int8scope export MODEL.tflite --numpy OUT.py [--profile NAME]
+//	int8scope export MODEL.tflite --vectors DIR --inputs DIR [--profile NAME]
 //
 // Inputs are DIR/input<i>.bin, the raw little-endian bytes of subgraph input
 // i. run writes OUT/tensor<t>.bin for every tensor an inference writes, and
@@ -36,6 +38,8 @@ const usage = `usage:
   int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace] [--runs N [--reset-every K] [--last]]
   int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
   int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
+  int8scope export MODEL.tflite --numpy OUT.py [--profile NAME]     (a NumPy program + OUT.npz)
+  int8scope export MODEL.tflite --vectors DIR --inputs DIR [--profile NAME]   (per-op test vectors)
 inspect, run and explain take --signature KEY to load that signature's subgraph.
 run --runs N runs N times, a stateful model's state carried from run to run
 (DIR/run<k>/ holds run k's inputs if it exists; OUT/run<k>/ gets run k's
@@ -69,6 +73,8 @@ func cli(args []string, w io.Writer) error {
 	case "inspect", "run", "explain":
 	case "diff":
 		return diffCommand(args, w)
+	case "export":
+		return exportCommand(args, w)
 	default:
 		return usageError(fmt.Sprintf("unknown command %q", cmd))
 	}

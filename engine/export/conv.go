@@ -1,0 +1,82 @@
+package export
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine"
+)
+
+func init() {
+	register(emitConv, "Conv2DParams", "DepthwiseConv2DParams")
+	register(emitPool, "Pool2DParams")
+}
+
+// geometry is the window arguments of the Python conv and pool helpers.
+func geometry(w engine.Window, outH, outW int) string {
+	return fmt.Sprintf("stride=(%d, %d), dilation=(%d, %d), pad=(%d, %d), out_hw=(%d, %d)",
+		w.StrideH, w.StrideW, w.DilationH, w.DilationW, w.PadH, w.PadW, outH, outW)
+}
+
+// emitConv: CONV_2D and DEPTHWISE_CONV_2D, TFLite's reference kernels (any
+// rounding), ruy/gemmlowp builtin kernels and XNNPACK's nodes, which share
+// the accumulators and differ in their output stage (and XNNPACK's padding
+// quirk, AllPadding).
+func emitConv(c *opCtx) error {
+	var (
+		win        engine.Window
+		arith      engine.ConvArith
+		allPadding bool
+		outH, outW int
+		fn         string
+	)
+	switch p := c.params.(type) {
+	case *engine.Conv2DParams:
+		win, arith, allPadding, outH, outW, fn = p.Window, p.ConvArith, p.AllPadding, p.OutH, p.OutW, "conv2d"
+	case *engine.DepthwiseConv2DParams:
+		win, arith, allPadding, outH, outW, fn = p.Window, p.ConvArith, p.AllPadding, p.OutH, p.OutW, "depthwise_conv2d"
+	}
+	in, filter := c.inT(0), c.inT(1)
+	c.use("conv")
+	geo := geometry(win, outH, outW)
+	if in.Type == engine.Float32 {
+		if filter.Type != engine.Float32 {
+			return c.unsupported("hybrid (float32 input, %v weights)", filter.Type)
+		}
+		c.set(0, fmt.Sprintf("%s_float(%s, %s, %s, %s, act_min=%s, act_max=%s)", fn, c.in(0), c.in(1), c.in(2), geo, pyF32(arith.FloatMin), pyF32(arith.FloatMax)))
+		return nil
+	}
+	wide := in.Type == engine.Int16 && c.inT(2) != nil && c.inT(2).Type == engine.Int64
+	if allPadding {
+		c.line("acc = all_padding_acc(%s, %s)", c.in(2), pyShape(c.outT(0).Shape))
+	} else {
+		c.line("acc = %s_acc(%s, %s, %s, input_offset=%d, filter_offset=%d, %s%s)", fn, c.in(0), c.in(1), c.in(2),
+			arith.InputOffset, arith.FilterOffset, geo, map[bool]string{true: ", wide=True"}[wide])
+	}
+	expr, err := c.outputStage(arith.Output, "acc", wide)
+	if err != nil {
+		return err
+	}
+	c.set(0, expr)
+	return nil
+}
+
+// emitPool: AVERAGE_POOL_2D and MAX_POOL_2D, exact in every profile.
+func emitPool(c *opCtx) error {
+	p := c.params.(*engine.Pool2DParams)
+	c.use("pool")
+	args := fmt.Sprintf("%s, max_pool=%s, filter_hw=(%d, %d), stride=(%d, %d), pad=(%d, %d), out_hw=(%d, %d)",
+		c.in(0), pyBool(p.Max), p.FilterH, p.FilterW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.OutH, p.OutW)
+	if c.inT(0).Type == engine.Float32 {
+		c.set(0, fmt.Sprintf("pool2d_float(%s, act_min=%s, act_max=%s)", args, pyF32(p.FloatMin), pyF32(p.FloatMax)))
+		return nil
+	}
+	c.set(0, fmt.Sprintf("pool2d_int(%s, act_min=%d, act_max=%d)", args, p.ActMin, p.ActMax))
+	return nil
+}
+
+func pyBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}

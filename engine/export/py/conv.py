@@ -1,0 +1,73 @@
+# needs: window
+def conv2d_acc(x, w, bias, input_offset, filter_offset, stride, dilation, pad, out_hw, wide=False):
+    """CONV_2D's accumulators (reference_integer_ops::ConvPerChannel, reference_ops::Conv):
+    acc[n, y, x, c] = sum over the taps (fy, fx) inside the input and the filter depth i of
+    (input[n, y*sh - pad_top + fy*dh, x*sw - pad_left + fx*dw, g*C_f + i] + input_offset)
+    * (w[c, fy, fx, i] + filter_offset), plus bias[c]; g is c's group. int32 arithmetic
+    that wraps (int64 for 16x8, wide=True)."""
+    co, fh, fw, cf = w.shape
+    groups = x.shape[3] // cf
+    per_group = co // groups
+    xo = x.astype(np.int64) + input_offset  # padding holds 0: a skipped tap adds nothing
+    wo = w.astype(np.int64) + filter_offset
+    acc = np.zeros((x.shape[0], out_hw[0], out_hw[1], co), dtype=np.int64)
+    for fy, fx, patch, _ in window_taps(xo, (fh, fw), stride, dilation, pad, out_hw, 0):
+        for g in range(groups):
+            cs = slice(g * per_group, (g + 1) * per_group)
+            acc[..., cs] += patch[..., g * cf:(g + 1) * cf] @ wo[cs, fy, fx, :].T
+    if bias is not None:
+        acc = acc + bias.astype(np.int64)
+    return acc if wide else wrap32(acc)
+
+
+def depthwise_conv2d_acc(x, w, bias, input_offset, filter_offset, stride, dilation, pad, out_hw, wide=False):
+    """DEPTHWISE_CONV_2D's accumulators (reference_integer_ops::DepthwiseConvPerChannel):
+    output channel c reads input channel c // depth_multiplier only:
+    acc[n, y, x, c] = sum over the taps inside the input of
+    (input[n, y*sh - pad_top + fy*dh, x*sw - pad_left + fx*dw, c // m] + input_offset)
+    * (w[0, fy, fx, c] + filter_offset), plus bias[c]; int32 arithmetic that wraps
+    (int64 for 16x8)."""
+    _, fh, fw, co = w.shape
+    m = co // x.shape[3]
+    xo = np.repeat(x.astype(np.int64) + input_offset, m, axis=3)
+    wo = w.astype(np.int64) + filter_offset
+    acc = np.zeros((x.shape[0], out_hw[0], out_hw[1], co), dtype=np.int64)
+    for fy, fx, patch, _ in window_taps(xo, (fh, fw), stride, dilation, pad, out_hw, 0):
+        acc += patch * wo[0, fy, fx, :]
+    if bias is not None:
+        acc = acc + bias.astype(np.int64)
+    return acc if wide else wrap32(acc)
+
+
+def all_padding_acc(bias, out_shape):
+    """XNNPACK's TensorFlow-SAME padding quirk: the total padding, computed in uint32,
+    wraps, every tap reads the padding, and every accumulator is the bias."""
+    return np.broadcast_to(bias.astype(np.int64), out_shape)
+
+
+def conv2d_float(x, w, bias, stride, dilation, pad, out_hw, act_min, act_max):
+    """Float CONV_2D (reference_ops::Conv): per output, the products over the taps inside
+    the input, in order (fy, fx, i), each product and sum rounded to float32, then the
+    bias, then the clamp."""
+    co, fh, fw, cf = w.shape
+    groups = x.shape[3] // cf
+    per_group = co // groups
+    total = np.zeros((x.shape[0], out_hw[0], out_hw[1], co), dtype=np.float32)
+    for fy, fx, patch, inside in window_taps(x, (fh, fw), stride, dilation, pad, out_hw, 0):
+        for i in range(cf):
+            xs = np.repeat(patch[..., i::cf][..., :groups], per_group, axis=3)
+            total = np.where(inside, total + xs * w[:, fy, fx, i], total)
+    total = total + (bias if bias is not None else np.float32(0))  # the kernel adds 0.0 without a bias
+    return clamp_float(total, act_min, act_max)
+
+
+def depthwise_conv2d_float(x, w, bias, stride, dilation, pad, out_hw, act_min, act_max):
+    """Float DEPTHWISE_CONV_2D (reference_ops::DepthwiseConv): products in filter order,
+    each rounded to float32, then the bias, then the clamp."""
+    _, fh, fw, co = w.shape
+    xs = np.repeat(x, co // x.shape[3], axis=3)
+    total = np.zeros((x.shape[0], out_hw[0], out_hw[1], co), dtype=np.float32)
+    for fy, fx, patch, inside in window_taps(xs, (fh, fw), stride, dilation, pad, out_hw, 0):
+        total = np.where(inside, total + patch * w[0, fy, fx, :], total)
+    total = total + (bias if bias is not None else np.float32(0))  # the kernel adds 0.0 without a bias
+    return clamp_float(total, act_min, act_max)

@@ -1,0 +1,45 @@
+# needs: gemmlowp quantize
+def softmax_fixedpoint(x, input_multiplier, input_left_shift, diff_min, rounding, out_dtype):
+    """Quantized SOFTMAX of TFLite's reference kernels and TFLite Micro
+    (reference_ops::Softmax<int8|uint8, T>), along the last axis: for each x with
+    d = x - max(row) >= diff_min, d is scaled to Q5.26 by MultiplyByQuantizedMultiplier
+    (input_multiplier, input_left_shift: beta * s_in * 2^26), e = exp(d) in Q0.31
+    (gemmlowp's exp_on_negative_values), the row sum of e in Q12.19 (wrapping int32),
+    its reciprocal by GetReciprocal; out = RoundingDivideByPOT(SRDHM(1/sum, e),
+    num_bits_over_unit + 31 - bits(out)) + min(out), clamped; d < diff_min gives
+    min(out)."""
+    lo, hi = type_range(out_dtype)
+    bits = np.iinfo(out_dtype).bits
+    x = np.asarray(x, dtype=np.int64)
+    d = x - x.max(axis=-1, keepdims=True)
+    valid = d >= diff_min
+    e = exp_on_negative_values(requantize(d, input_multiplier, input_left_shift, rounding), 5)
+    total = wrap32(np.where(valid, rescale(e, 0, 12), 0).sum(axis=-1, keepdims=True))
+    recip, num_bits_over_unit = get_reciprocal(total, 12)
+    exponent = num_bits_over_unit + 31 - bits
+    if (exponent < 0).any() or (exponent > 31).any():
+        raise ModelError("softmax: a row's exponent is outside [0, 31] (TFLite's TFLITE_CHECK fails)")
+    out = np.clip(rounding_divide_by_pot(srdhm(recip, e), exponent) + lo, lo, hi)
+    return np.where(valid, out, lo)
+
+
+def softmax_table(x, table, scale, zero_point, out_dtype):
+    """SOFTMAX of the browser TFLite's builtin kernel (optimized_ops::SoftmaxInt8LUT
+    with PopulateSoftmaxLookupTable): table[d] = expf(-s_in * beta * d), built by
+    TFLite in float32 in Prepare (stored in the .npz as int8scope computed it); per row
+    the float32 sum of table[max - x], added in order, then
+    p = table[max - x] * (1 / (sum * s_out)), all float32; int8: roundf(p) + zero_point,
+    uint8: (int)(p + 0.5f); clamped to the type."""
+    lo, hi = type_range(out_dtype)
+    x = np.asarray(x, dtype=np.int64)
+    e = table[x.max(axis=-1, keepdims=True) - x]
+    total = np.zeros(e.shape[:-1] + (1,), dtype=np.float32)
+    for i in range(e.shape[-1]):
+        total = total + e[..., i:i + 1]
+    p = e * (np.float32(1) / (total * scale))
+    p = np.minimum(np.maximum(p, np.float32(-(1 << 20))), np.float32(1 << 20))
+    if np.dtype(out_dtype) == np.uint8:
+        q = float_to_int32(p + np.float32(0.5))
+    else:
+        q = float_to_int32(round_half_away(p)) + zero_point
+    return np.clip(q, lo, hi)

@@ -1,0 +1,42 @@
+package export
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine"
+)
+
+func init() {
+	register(emitSoftmax, "SoftmaxParams")
+	register(emitSoftmaxTable, "builtinSoftmaxNode")
+}
+
+// emitSoftmax: TFLite's reference SOFTMAX (fixed point) for int8 and uint8
+// inputs, with the build's rounding of the input scaling.
+func emitSoftmax(c *opCtx) error {
+	p := c.params.(*engine.SoftmaxParams)
+	in, out := c.inT(0), c.outT(0)
+	if in.Type != engine.Int8 && in.Type != engine.Uint8 {
+		return c.unsupported("%v → %v", in.Type, out.Type)
+	}
+	c.use("softmax")
+	c.set(0, fmt.Sprintf("softmax_fixedpoint(%s, input_multiplier=%d, input_left_shift=%d, diff_min=%d, rounding=%q, out_dtype=%s)",
+		c.in(0), p.InputMultiplier, p.InputLeftShift, p.DiffMin, string(p.Rounding), pyDType(out.Type)))
+	return nil
+}
+
+// builtinSoftmaxNode mirrors the engine's builtin (table) SOFTMAX.
+type builtinSoftmaxNode struct {
+	Table     [256]float32
+	ZeroPoint int32
+	Scale     float32
+}
+
+func emitSoftmaxTable(c *opCtx) error {
+	var k builtinSoftmaxNode
+	c.decode(&k)
+	c.use("softmax")
+	tab := c.array("table", "SOFTMAX table[d] = expf(−s_in·β·d), float32 (PopulateSoftmaxLookupTable)", k.Table[:])
+	c.set(0, fmt.Sprintf("softmax_table(%s, %s, scale=%s, zero_point=%d, out_dtype=%s)", c.in(0), tab, pyF32(k.Scale), k.ZeroPoint, pyDType(c.outT(0).Type)))
+	return nil
+}
