@@ -32,7 +32,7 @@ def check_inputs(inputs):
 
 def as_tensor(x, dtype, shape):
     """x as a tensor of dtype and shape (the kernels compute in int64/float32)."""
-    return np.ascontiguousarray(np.asarray(x).astype(dtype, copy=False).reshape(shape))
+    return np.array(np.asarray(x).astype(dtype, copy=False).reshape(shape), order="C")
 
 
 def wrap32(x):
