@@ -13,53 +13,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/internal/pynumpy"
 	"github.com/int8scope/int8scope/internal/sharedtest"
 )
 
 var long = flag.Bool("long", false, "run many more generated cases")
-
-var (
-	pythonOnce sync.Once
-	pythonPath string
-	pythonErr  string
-)
-
-// python returns a Python 3 with NumPy: python3 on PATH, else
-// /usr/bin/python3. Without one the test skips, or fails under CI=true.
-func python(t testing.TB) string {
-	t.Helper()
-	pythonOnce.Do(func() {
-		var tried []string
-		for _, p := range []string{"python3", "/usr/bin/python3"} {
-			out, err := exec.Command(p, "-c", "import numpy; print(numpy.__version__)").CombinedOutput()
-			if err == nil {
-				pythonPath = p
-				return
-			}
-			tried = append(tried, fmt.Sprintf("%s: %v %s", p, err, strings.TrimSpace(lastLine(string(out)))))
-		}
-		pythonErr = strings.Join(tried, "; ")
-	})
-	if pythonPath == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but no Python 3 with NumPy (apt-get install python3-numpy): %s", pythonErr)
-		}
-		t.Skipf("no Python 3 with NumPy (%s); CI=true makes this a failure", pythonErr)
-	}
-	return pythonPath
-}
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndex(s, "\n"); i >= 0 {
-		return s[i+1:]
-	}
-	return s
-}
 
 // randomInputs makes seeded inputs for m: random bytes, float32 inputs
 // uniform in [-1, 1).
@@ -142,7 +103,7 @@ func runPython(t *testing.T, cases []*pyCase) (tensors, elements int) {
 	if len(cases) == 0 {
 		return 0, 0
 	}
-	py := python(t)
+	py := pynumpy.Find(t)
 	type job struct {
 		Program string   `json:"program"`
 		Inputs  []string `json:"inputs"`
