@@ -200,3 +200,20 @@ func TestExportErrors(t *testing.T) {
 		t.Errorf("--help: %v %s", err, out)
 	}
 }
+
+// TestExportDocs fails when docs/export/ is not what the exporter writes
+// today for the built-in Dense model (make export-docs rewrites it).
+func TestExportDocs(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join("..", "..", "web", "static", "models", "mnist_dense_int8.tflite")
+	if err := cli([]string{"export", model, "--numpy", filepath.Join(dir, "mnist_dense_int8.py")}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"mnist_dense_int8.py", "mnist_dense_int8.npz"} {
+		got, _ := os.ReadFile(filepath.Join("..", "..", "docs", "export", f))
+		want, _ := os.ReadFile(filepath.Join(dir, f))
+		if !bytes.Equal(got, want) {
+			t.Errorf("docs/export/%s is stale: run make export-docs", f)
+		}
+	}
+}

@@ -22,8 +22,11 @@ func (c *opCtx) outputStage(o any, acc string, wide bool) (string, error) {
 				return "", c.unsupported("output channels with different roundings")
 			}
 		}
-		mp := c.array("multiplier", "output multiplier per channel (quantized_multiplier)", m)
-		sp := c.array("shift", "output shift per channel (> 0: left)", sh)
+		mp, sp := fmt.Sprint(m[0]), fmt.Sprint(sh[0]) // one for all channels: inline
+		if len(m) > 1 {
+			mp = c.array("multiplier", "output multiplier per channel (quantized_multiplier)", m)
+			sp = c.array("shift", "output shift per channel (> 0: left)", sh)
+		}
 		if wide {
 			c.use("output_fixedpoint64")
 			return fmt.Sprintf("output_fixedpoint64(%s, %s, %s, zero_point=%d, act_min=%d, act_max=%d)",
@@ -34,7 +37,10 @@ func (c *opCtx) outputStage(o any, acc string, wide bool) (string, error) {
 			acc, mp, sp, string(o.Requant[0].Rounding), o.ZeroPoint, o.Min, o.Max), nil
 	case *engine.XNNPackOutput:
 		c.use("output_xnnpack")
-		sp := c.array("scale", "XNNPACK requantization scale per channel, float32(float32(s_in·s_filter)/s_out)", o.Scales)
+		sp := pyF32(o.Scales[0])
+		if len(o.Scales) > 1 {
+			sp = c.array("scale", "XNNPACK requantization scale per channel, float32(float32(s_in·s_filter)/s_out)", o.Scales)
+		}
 		return fmt.Sprintf("output_xnnpack(%s, %s, zero_point=%d, out_min=%d, out_max=%d)", acc, sp, o.ZeroPoint, o.Min, o.Max), nil
 	}
 	return "", c.unsupported("output stage %T", o)
