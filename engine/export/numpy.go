@@ -457,15 +457,3 @@ func pyF32(f float32) string {
 	}
 	return "np.float32(" + strconv.FormatFloat(float64(f), 'g', -1, 64) + ")"
 }
-
-// pyInts is a list of ints as a Python tuple.
-func pyInts(v []int) string {
-	if len(v) == 1 {
-		return fmt.Sprintf("(%d,)", v[0])
-	}
-	parts := make([]string, len(v))
-	for i, d := range v {
-		parts[i] = fmt.Sprint(d)
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
-}
