@@ -40,17 +40,9 @@ func exportCommand(args []string, w io.Writer) error {
 	if *vectors != "" && *inputs == "" {
 		return usageError("export --vectors needs --inputs DIR")
 	}
-	p, err := engine.ParseProfile(*profile)
+	m, p, err := loadModelProfile(pos[0], *signature, *profile)
 	if err != nil {
 		return err
-	}
-	b, err := os.ReadFile(pos[0])
-	if err != nil {
-		return err
-	}
-	m, err := engine.LoadSignature(b, *signature)
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	if *numpy != "" {
 		return writeNumPy(m, p, *numpy, w)

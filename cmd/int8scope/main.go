@@ -98,17 +98,9 @@ func cli(args []string, w io.Writer) error {
 	if len(pos) != 1 {
 		return usageError(cmd + " needs exactly one MODEL.tflite argument")
 	}
-	p, err := engine.ParseProfile(*profile)
+	m, p, err := loadModelProfile(pos[0], *signature, *profile)
 	if err != nil {
 		return err
-	}
-	b, err := os.ReadFile(pos[0])
-	if err != nil {
-		return err
-	}
-	m, err := engine.LoadSignature(b, *signature)
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	switch cmd {
 	case "inspect":
@@ -144,6 +136,24 @@ func cli(args []string, w io.Writer) error {
 		return nil
 	}
 	return usageError(fmt.Sprintf("unknown command %q", cmd))
+}
+
+// loadModelProfile checks the profile name and loads the model file (its
+// signature's subgraph when signature is set).
+func loadModelProfile(path, signature, profile string) (*engine.Model, engine.Profile, error) {
+	p, err := engine.ParseProfile(profile)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	m, err := engine.LoadSignature(b, signature)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	return m, p, nil
 }
 
 // parseInterspersed lets flags come before or after the positional arguments.
