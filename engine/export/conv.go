@@ -9,6 +9,7 @@ import (
 func init() {
 	register(emitConv, "Conv2DParams", "DepthwiseConv2DParams")
 	register(emitPool, "Pool2DParams")
+	register(emitConvFloatXNNPack, "xnnConv2DFloat")
 }
 
 // geometry is the window arguments of the Python conv and pool helpers.
@@ -79,4 +80,22 @@ func pyBool(b bool) string {
 		return "True"
 	}
 	return "False"
+}
+
+// xnnConv2DFloat mirrors the engine's XNNPACK float32 CONV_2D.
+type xnnConv2DFloat struct {
+	Conv2DParams *engine.Conv2DParams
+	Min, Max     float32
+}
+
+func emitConvFloatXNNPack(c *opCtx) error {
+	var k xnnConv2DFloat
+	c.decode(&k)
+	p := k.Conv2DParams
+	n := p.FilterH * p.FilterW
+	column := p.FilterC == 1 && p.OutC == p.Groups && (n == 3 || n == 4 || n == 9 || n == 25)
+	c.use("conv")
+	c.set(0, fmt.Sprintf("conv2d_float_xnnpack(%s, %s, %s, %s, act_min=%s, act_max=%s, all_padding=%s, column_order=%s)",
+		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(k.Min), pyF32(k.Max), pyBool(p.AllPadding), pyBool(column)))
+	return nil
 }
