@@ -56,7 +56,7 @@ func TestSigmoidSoftmaxVariants(t *testing.T) {
 			"TANH_int16": activationModel(tflite.BuiltinOperatorTANH, nil, tflite.TensorTypeINT16, tflite.TensorTypeINT16, shape,
 				tfbuild.Q(logScale(-15, -9), 0), tfbuild.Q(1.0/32768, 0)),
 			"LOGISTIC_float": activationModel(tflite.BuiltinOperatorLOGISTIC, nil, tflite.TensorTypeFLOAT32, tflite.TensorTypeFLOAT32, shape, nil, nil),
-			"TANH_float": activationModel(tflite.BuiltinOperatorTANH, nil, tflite.TensorTypeFLOAT32, tflite.TensorTypeFLOAT32, shape, nil, nil),
+			"TANH_float":     activationModel(tflite.BuiltinOperatorTANH, nil, tflite.TensorTypeFLOAT32, tflite.TensorTypeFLOAT32, shape, nil, nil),
 		}
 		for name, b := range models {
 			m, err := engine.Load(b)
