@@ -57,7 +57,7 @@ type pyCase struct {
 // returns nil (and logs why) when the exporter does not support the model.
 func exportCase(t testing.TB, name string, m *engine.Model, p engine.Profile, inputs [][]byte, dir string) *pyCase {
 	t.Helper()
-	prog, err := NumPy(m, p)
+	prog, err := NumPy(m, p, name)
 	var ue *UnsupportedError
 	if errors.As(err, &ue) {
 		t.Logf("%s under %s: %v", name, p, err)
