@@ -77,17 +77,11 @@ func TestSigmoidSoftmaxVariants(t *testing.T) {
 				if _, err := m.Run([][]byte{data}, engine.Options{Profile: p}); err != nil {
 					continue // a value the kernel refuses
 				}
-				c := exportCase(t, name, m, p, [][]byte{data}, filepath.Join(tmp, fmt.Sprintf("%s-%d-%s", name, i, p)))
-				if c == nil {
-					t.Errorf("%s under %s: not exported", name, p)
-					continue
-				}
-				cases = append(cases, c)
+				cases = mustExport(t, cases, name, m, p, [][]byte{data}, filepath.Join(tmp, fmt.Sprintf("%s-%d-%s", name, i, p)))
 			}
 		}
 	}
-	tensors, elements := runPython(t, cases)
-	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), tensors, elements)
+	runAndLog(t, cases)
 }
 
 // TestTransposeConvFloat covers float32 TRANSPOSE_CONV, whose products
@@ -128,13 +122,8 @@ func TestTransposeConvFloat(t *testing.T) {
 		}
 		in := tfbuild.F32(f32s(h * w * c)...)
 		for _, p := range engine.Profiles() {
-			if c := exportCase(t, "TRANSPOSE_CONV_float", m, p, [][]byte{in}, filepath.Join(tmp, fmt.Sprintf("%d-%s", i, p))); c != nil {
-				cases = append(cases, c)
-			} else {
-				t.Errorf("not exported under %s", p)
-			}
+			cases = mustExport(t, cases, "TRANSPOSE_CONV_float", m, p, [][]byte{in}, filepath.Join(tmp, fmt.Sprintf("%d-%s", i, p)))
 		}
 	}
-	tensors, elements := runPython(t, cases)
-	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), tensors, elements)
+	runAndLog(t, cases)
 }
