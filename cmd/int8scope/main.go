@@ -5,6 +5,8 @@
 //	int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace] [--runs N [--reset-every K] [--last]]
 //	int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
 //	int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
+//	int8scope export MODEL.tflite --numpy OUT.py [--profile NAME]
+//	int8scope export MODEL.tflite --vectors DIR --inputs DIR [--profile NAME]
 //
 // Inputs are DIR/input<i>.bin, the raw little-endian bytes of subgraph input
 // i. run writes OUT/tensor<t>.bin for every tensor an inference writes, and
@@ -36,6 +38,8 @@ const usage = `usage:
   int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace] [--runs N [--reset-every K] [--last]]
   int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
   int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
+  int8scope export MODEL.tflite --numpy OUT.py [--profile NAME]     (a NumPy program + OUT.npz)
+  int8scope export MODEL.tflite --vectors DIR --inputs DIR [--profile NAME]   (per-op test vectors)
 inspect, run and explain take --signature KEY to load that signature's subgraph.
 run --runs N runs N times, a stateful model's state carried from run to run
 (DIR/run<k>/ holds run k's inputs if it exists; OUT/run<k>/ gets run k's
@@ -69,6 +73,8 @@ func cli(args []string, w io.Writer) error {
 	case "inspect", "run", "explain":
 	case "diff":
 		return diffCommand(args, w)
+	case "export":
+		return exportCommand(args, w)
 	default:
 		return usageError(fmt.Sprintf("unknown command %q", cmd))
 	}
@@ -93,17 +99,9 @@ func cli(args []string, w io.Writer) error {
 	if len(pos) != 1 {
 		return usageError(cmd + " needs exactly one MODEL.tflite argument")
 	}
-	p, err := engine.ParseProfile(*profile)
+	m, p, err := loadModelProfile(pos[0], *signature, *profile)
 	if err != nil {
 		return err
-	}
-	b, err := os.ReadFile(pos[0])
-	if err != nil {
-		return err
-	}
-	m, err := engine.LoadSignature(b, *signature)
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	if (cmd == "run" || cmd == "explain") && *inputs != "" {
 		if m, err = fitInputs(m, *inputs, *shapes); err != nil {
@@ -144,6 +142,24 @@ func cli(args []string, w io.Writer) error {
 		return nil
 	}
 	return usageError(fmt.Sprintf("unknown command %q", cmd))
+}
+
+// loadModelProfile checks the profile name and loads the model file (its
+// signature's subgraph when signature is set).
+func loadModelProfile(path, signature, profile string) (*engine.Model, engine.Profile, error) {
+	p, err := engine.ParseProfile(profile)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	m, err := engine.LoadSignature(b, signature)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	return m, p, nil
 }
 
 // parseInterspersed lets flags come before or after the positional arguments.
