@@ -111,7 +111,7 @@ func runPython(t *testing.T, cases []*pyCase) (tensors, elements int) {
 	}
 	var jobs []job
 	for _, c := range cases {
-		j := job{Program: filepath.Join(c.dir, "prog.py"), Out: filepath.Join(c.dir, "out")}
+		j := job{Program: filepath.Join(c.dir, "prog.py"), Inputs: []string{}, Out: filepath.Join(c.dir, "out")}
 		for i := range c.m.Inputs {
 			j.Inputs = append(j.Inputs, filepath.Join(c.dir, fmt.Sprintf("in%d.npy", i)))
 		}
