@@ -16,6 +16,11 @@ func init() {
 func emitSoftmax(c *opCtx) error {
 	p := c.params.(*engine.SoftmaxParams)
 	in, out := c.inT(0), c.outT(0)
+	if in.Type == engine.Float32 {
+		c.use("softmax")
+		c.set(0, fmt.Sprintf("softmax_float(%s, beta=%s)", c.in(0), pyF32(p.Beta)))
+		return nil
+	}
 	if in.Type != engine.Int8 && in.Type != engine.Uint8 {
 		return c.unsupported("%v → %v", in.Type, out.Type)
 	}

@@ -43,3 +43,16 @@ def softmax_table(x, table, scale, zero_point, out_dtype):
     else:
         q = float_to_int32(round_half_away(p)) + zero_point
     return np.clip(q, lo, hi)
+
+
+def softmax_float(x, beta):
+    """Float SOFTMAX (reference_ops::Softmax): per row, m = max, e = exp((x - m) * beta)
+    with (x - m) * beta in float32 and exp in double rounded to float32 (int8scope's
+    math.Exp and NumPy's exp agree after that rounding except, in principle, within one
+    double ulp of a float32 rounding boundary), the float32 sum of e in order, e / sum."""
+    m = x.max(axis=-1, keepdims=True)
+    e = np.exp(((x - m) * beta).astype(np.float64)).astype(np.float32)
+    total = np.zeros(e.shape[:-1] + (1,), dtype=np.float32)
+    for i in range(e.shape[-1]):
+        total = total + e[..., i:i + 1]
+    return e / total
