@@ -35,7 +35,9 @@ func edgeOp(code tflite.BuiltinOperator, opts *tflite.BuiltinOptionsT, consts fu
 }
 
 func constI32(v ...int32) func(b *tfbuild.Builder) []int {
-	return func(b *tfbuild.Builder) []int { return []int{b.Tensor("c", tflite.TensorTypeINT32, []int{len(v)}, nil, tfbuild.I32(v...))} }
+	return func(b *tfbuild.Builder) []int {
+		return []int{b.Tensor("c", tflite.TensorTypeINT32, []int{len(v)}, nil, tfbuild.I32(v...))}
+	}
 }
 
 // TestEdgeValues runs the exported programs of the ops whose float32
