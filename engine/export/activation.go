@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/engine/fixedpoint"
 )
 
 func init() {
@@ -53,10 +54,22 @@ func emitSigmoid(c *opCtx) error {
 	case *engine.TanhParams:
 		p, tanh = &k.LogisticParams, true
 	}
-	if t := c.inT(0).Type; t != engine.Int8 {
-		return c.unsupported("%v (the int16 tables and float32 are not exported yet)", t)
-	}
 	c.use("activation")
+	switch c.inT(0).Type {
+	case engine.Float32:
+		c.set(0, fmt.Sprintf("sigmoid_float(%s, tanh=%s)", c.in(0), pyBool(tanh)))
+		return nil
+	case engine.Int16:
+		tab := fixedpoint.SigmoidTableUint16()
+		t := make([]int32, len(tab))
+		for i, v := range tab {
+			t[i] = int32(v)
+		}
+		tp := c.array("sigmoid_table", "TFLite's sigmoid_table_uint16: sigmoid(i/24) in Q0.16", t)
+		c.set(0, fmt.Sprintf("sigmoid_int16(%s, tanh=%s, input_multiplier=%d, input_left_shift=%d, table=%s)",
+			c.in(0), pyBool(tanh), p.InputMultiplier, p.InputLeftShift, tp))
+		return nil
+	}
 	c.set(0, fmt.Sprintf("sigmoid_int8(%s, tanh=%s, input_zero_point=%d, input_multiplier=%d, input_left_shift=%d, input_range_radius=%d, rounding=%q)",
 		c.in(0), pyBool(tanh), p.InputZeroPoint, p.InputMultiplier, p.InputLeftShift, p.InputRangeRadius, string(p.Rounding)))
 	return nil
