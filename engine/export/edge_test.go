@@ -107,3 +107,55 @@ func TestEdgeValues(t *testing.T) {
 	n, el := runPython(t, cases)
 	t.Logf("%d models, %d runs, %d tensors, %d elements equal", len(models), len(cases), n, el)
 }
+
+// TestBoolBytes runs the ops that read bool tensors on stored bytes other
+// than 0 and 1 (TFLite reads the byte: 37 is true, and CAST and EQUAL see
+// 37), under every profile, and a STRIDED_SLICE with ellipsis and new-axis
+// masks, comparing every tensor with the engine's.
+func TestBoolBytes(t *testing.T) {
+	bl, i32 := tflite.TensorTypeBOOL, tflite.TensorTypeINT32
+	b := tfbuild.New()
+	x := b.Tensor("x", bl, []int{2, 4}, nil, nil)
+	y := b.Tensor("y", bl, []int{2, 4}, nil, nil)
+	b.Inputs(x, y)
+	var outs []int
+	op := func(code tflite.BuiltinOperator, opts *tflite.BuiltinOptionsT, typ tflite.TensorType, shape []int, ins ...int) int {
+		o := b.Tensor(code.String(), typ, shape, nil, nil)
+		b.Op(code, 0, opts, ins, []int{o})
+		outs = append(outs, o)
+		return o
+	}
+	op(tflite.BuiltinOperatorLOGICAL_AND, nil, bl, []int{2, 4}, x, y)
+	op(tflite.BuiltinOperatorLOGICAL_OR, nil, bl, []int{2, 4}, x, y)
+	op(tflite.BuiltinOperatorLOGICAL_NOT, nil, bl, []int{2, 4}, x)
+	op(tflite.BuiltinOperatorEQUAL, nil, bl, []int{2, 4}, x, y)
+	op(tflite.BuiltinOperatorNOT_EQUAL, nil, bl, []int{2, 4}, x, y)
+	op(tflite.BuiltinOperatorCAST, nil, i32, []int{2, 4}, x)
+	op(tflite.BuiltinOperatorCAST, nil, tflite.TensorTypeFLOAT32, []int{2, 4}, x)
+	op(tflite.BuiltinOperatorCAST, nil, bl, []int{2, 4}, x)
+	op(tflite.BuiltinOperatorSELECT_V2, nil, bl, []int{2, 4}, x, y, x)
+	axis := b.Tensor("axis", i32, []int{1}, nil, tfbuild.I32(1))
+	op(tflite.BuiltinOperatorARG_MAX, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsArgMaxOptions,
+		Value: &tflite.ArgMaxOptionsT{OutputType: i32}}, i32, []int{2}, x, axis)
+	begin := b.Tensor("begin", i32, []int{3}, nil, tfbuild.I32(0, 0, 3))
+	end := b.Tensor("end", i32, []int{3}, nil, tfbuild.I32(0, 0, 0))
+	strides := b.Tensor("strides", i32, []int{3}, nil, tfbuild.I32(1, 1, -2))
+	op(tflite.BuiltinOperatorSTRIDED_SLICE, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsStridedSliceOptions,
+		Value: &tflite.StridedSliceOptionsT{EllipsisMask: 1, NewAxisMask: 2, EndMask: 4}}, bl, []int{2, 1, 2}, y, begin, end, strides)
+	b.Outputs(outs...)
+	m, err := engine.Load(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := [][]byte{{0, 1, 37, 200, 1, 0, 2, 0}, {37, 1, 0, 200, 1, 37, 2, 0}}
+	var cases []*pyCase
+	for _, p := range engine.Profiles() {
+		c := exportCase(t, "bool bytes", m, p, input, filepath.Join(t.TempDir(), string(p)))
+		if c == nil {
+			t.Fatalf("the bool model does not export under %s", p)
+		}
+		cases = append(cases, c)
+	}
+	n, el := runPython(t, cases)
+	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), n, el)
+}
