@@ -133,7 +133,7 @@ func TestControlFlowAndState(t *testing.T) {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			prog, err := NumPy(m, p)
+			prog, err := NumPy(m, p, name+".tflite")
 			if err != nil {
 				t.Fatalf("%s under %s: %v", name, p, err)
 			}

@@ -110,18 +110,6 @@ func emitResizeNearest(c *opCtx) error {
 	return nil
 }
 
-// pyList is ints as a Python list literal.
-func pyList(ints []int) string {
-	s := "["
-	for i, v := range ints {
-		if i > 0 {
-			s += ", "
-		}
-		s += fmt.Sprint(v)
-	}
-	return s + "]"
-}
-
 func toInt32s(ints []int) []int32 {
 	s := make([]int32, len(ints))
 	for i, v := range ints {

@@ -89,3 +89,28 @@ def sigmoid_float(x, tanh):
     expf = lambda v: np.exp(v.astype(np.float64)).astype(np.float32)
     mid = np.float32(1) / (np.float32(1) + expf(-x))
     return np.where(x > np.float32(16.619047164916992188), np.float32(1), np.where(x < np.float32(-9), expf(x), mid)).astype(np.float32)
+
+
+def leaky_relu_int(x, input_zero_point, output_zero_point, identity, alpha, dtype):
+    """Quantized LEAKY_RELU (reference_ops::QuantizeLeakyRelu): d = x - zp_in,
+    MultiplyByQuantizedMultiplier(d, s_in/s_out) for d >= 0, else by s_in*alpha/s_out
+    (identity, alpha = (multiplier, shift, rounding)), plus zp_out, clamped to the type."""
+    lo, hi = type_range(dtype)
+    d = np.asarray(x, dtype=np.int64) - input_zero_point
+    v = np.where(d >= 0, requantize(d, *identity), requantize(d, *alpha))
+    return np.clip(v + output_zero_point, lo, hi)
+
+
+def leaky_relu_xnnpack(x, input_zero_point, output_zero_point, positive_multiplier, negative_multiplier, dtype):
+    """XNNPACK's qs8/qu8-vlrelu: d = x - zp_in times the Q8 multiplier of its side,
+    round_half_even(256 * s_in/s_out) or round_half_even(256 * alpha * s_in/s_out),
+    (d * m + 128) >> 8 (rounds half up), plus zp_out, clamped to the type."""
+    lo, hi = type_range(dtype)
+    d = np.asarray(x, dtype=np.int64) - input_zero_point
+    m = np.where(d >= 0, positive_multiplier, negative_multiplier)
+    return np.clip(((d * m + 128) >> 8) + output_zero_point, lo, hi)
+
+
+def leaky_relu_float(x, alpha):
+    """Float LEAKY_RELU: x > 0 ? x : x * alpha, in float32."""
+    return np.where(x > 0, x, x * alpha).astype(np.float32)

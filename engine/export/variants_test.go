@@ -89,3 +89,52 @@ func TestSigmoidSoftmaxVariants(t *testing.T) {
 	tensors, elements := runPython(t, cases)
 	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), tensors, elements)
 }
+
+// TestTransposeConvFloat covers float32 TRANSPOSE_CONV, whose products
+// reach each output in the kernel's scatter order (no generator makes it).
+func TestTransposeConvFloat(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	f32s := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(2*r.Float64() - 1)
+		}
+		return v
+	}
+	var cases []*pyCase
+	tmp := t.TempDir()
+	for i := range 12 {
+		h, w, c, co := 1+r.IntN(5), 1+r.IntN(5), 1+r.IntN(4), 1+r.IntN(4)
+		kh, kw := 1+r.IntN(4), 1+r.IntN(4)
+		sh, sw := 1+r.IntN(min(kh, 3)), 1+r.IntN(min(kw, 3))
+		pad := []tflite.Padding{tflite.PaddingSAME, tflite.PaddingVALID}[r.IntN(2)]
+		oh, ow := h*sh, w*sw
+		if pad == tflite.PaddingVALID {
+			oh, ow = (h-1)*sh+kh, (w-1)*sw+kw
+		}
+		b := tfbuild.New()
+		shape := b.Tensor("output_shape", tflite.TensorTypeINT32, []int{4}, nil, tfbuild.I32(1, int32(oh), int32(ow), int32(co)))
+		f := b.Tensor("filter", tflite.TensorTypeFLOAT32, []int{co, kh, kw, c}, nil, tfbuild.F32(f32s(co*kh*kw*c)...))
+		x := b.Tensor("x", tflite.TensorTypeFLOAT32, []int{1, h, w, c}, nil, nil)
+		bias := b.Tensor("bias", tflite.TensorTypeFLOAT32, []int{co}, nil, tfbuild.F32(f32s(co)...))
+		y := b.Tensor("y", tflite.TensorTypeFLOAT32, []int{1, oh, ow, co}, nil, nil)
+		b.Op(tflite.BuiltinOperatorTRANSPOSE_CONV, 3, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsTransposeConvOptions,
+			Value: &tflite.TransposeConvOptionsT{Padding: pad, StrideH: int32(sh), StrideW: int32(sw)}}, []int{shape, f, x, bias}, []int{y})
+		b.Inputs(x)
+		b.Outputs(y)
+		m, err := engine.Load(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := tfbuild.F32(f32s(h * w * c)...)
+		for _, p := range engine.Profiles() {
+			if c := exportCase(t, "TRANSPOSE_CONV_float", m, p, [][]byte{in}, filepath.Join(tmp, fmt.Sprintf("%d-%s", i, p))); c != nil {
+				cases = append(cases, c)
+			} else {
+				t.Errorf("not exported under %s", p)
+			}
+		}
+	}
+	tensors, elements := runPython(t, cases)
+	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), tensors, elements)
+}
