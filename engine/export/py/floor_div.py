@@ -11,12 +11,12 @@ def floor_div_mod(x, y, mod, op, builtin):
         a, b = np.broadcast_arrays(x.astype(np.int64), y.astype(np.int64))
         if ((a == -2 ** 31) & (b == -1)).any():
             raise ModelError("op %d (%s): %d / -1 overflows int32" % (op, builtin, -2 ** 31))
-    if not mod:
-        return np.floor(x.astype(np.float64) / y.astype(np.float64)).astype(x.dtype)
-    if x.dtype == np.float32:
-        with np.errstate(invalid="ignore"):
+    with np.errstate(all="ignore"):  # IEEE results (inf / inf is NaN), as in C
+        if not mod:
+            return np.floor(x.astype(np.float64) / y.astype(np.float64)).astype(x.dtype)
+        if x.dtype == np.float32:
             m = np.fmod(x.astype(np.float64), y.astype(np.float64)).astype(np.float32)  # fmodf is exact
-        m = np.where(np.isnan(m), np.float32(np.nan), m)  # the engine's NaN (Go's math.Mod): positive
-    else:
-        m = np.fmod(x.astype(np.int64), y.astype(np.int64))  # C's %: the sign of x
-    return np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m)
+            m = np.where(np.isnan(m), np.float32(np.nan), m)  # the engine's NaN (Go's math.Mod): positive
+        else:
+            m = np.fmod(x.astype(np.int64), y.astype(np.int64))  # C's %: the sign of x
+        return np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m)

@@ -13,6 +13,7 @@ def range_op(start, delta, count):
         steps = np.full(count, delta, dtype=np.float32)
         if count:
             steps[0] = start
-        return np.cumsum(steps, dtype=np.float32)  # sequential, like the kernel's loop
+        with np.errstate(all="ignore"):  # IEEE overflow to inf, as in C
+            return np.cumsum(steps, dtype=np.float32)  # sequential, like the kernel's loop
     values = np.int64(start) + np.arange(count, dtype=np.int64) * np.int64(delta)
     return wrap32(values) if np.asarray(start).dtype == np.int32 else values

@@ -51,7 +51,8 @@ def reduce_prod(x, axes, int8=None):
     if r.shape[1] == 0:
         return np.ones(r.shape[0], dtype=x.dtype)
     if x.dtype == np.float32:
-        return np.cumprod(r, axis=1, dtype=np.float32)[:, -1]  # sequential, in float32
+        with np.errstate(all="ignore"):  # IEEE overflow to inf, as in C
+            return np.cumprod(r, axis=1, dtype=np.float32)[:, -1]  # sequential, in float32
     return np.prod(r.astype(np.int64), axis=1)  # wraps modulo 2^64, then to the type
 
 
@@ -68,7 +69,8 @@ def reduce_sum(x, axes, mode, input_zero_point=0, requant=None, output_zero_poin
     if mode == "float":
         if count == 0:
             return np.zeros(r.shape[0], dtype=np.float32)
-        return np.cumsum(r, axis=1, dtype=np.float32)[:, -1] + np.float32(0)  # 0 + x0 + x1 ...
+        with np.errstate(all="ignore"):  # IEEE overflow to inf, as in C
+            return np.cumsum(r, axis=1, dtype=np.float32)[:, -1] + np.float32(0)  # 0 + x0 + x1 ...
     s = np.sum(r.astype(np.int64), axis=1)
     if mode == "wrap":
         return s
@@ -76,7 +78,8 @@ def reduce_sum(x, axes, mode, input_zero_point=0, requant=None, output_zero_poin
     if mode == "integer":
         v = wrap32(s - input_zero_point * count)
         return np.clip(requantize(v, *requant) + output_zero_point, qmin, qmax)
-    f = s.astype(np.float32) * scale + bias
+    with np.errstate(all="ignore"):
+        f = s.astype(np.float32) * scale + bias
     return round_half_away(f).astype(np.int64) + output_zero_point
 
 
@@ -87,7 +90,8 @@ def cumsum(x, axis, exclusive, reverse):
     if reverse:
         x = np.flip(x, axis)
     if x.dtype == np.float32:
-        out = np.cumsum(x, axis=axis, dtype=np.float32) + np.float32(0)  # the kernel starts at 0
+        with np.errstate(all="ignore"):  # IEEE overflow to inf, as in C
+            out = np.cumsum(x, axis=axis, dtype=np.float32) + np.float32(0)  # the kernel starts at 0
     else:
         out = np.cumsum(x.astype(np.int64), axis=axis)
     if exclusive:
