@@ -60,6 +60,10 @@ func emitMirrorPad(c *opCtx) error {
 	if p.Mode == "SYMMETRIC" {
 		mode = "symmetric"
 	}
+	if len(p.Left) == 0 {
+		c.set(0, c.in(0)) // a scalar: nothing to pad
+		return nil
+	}
 	pads := "["
 	for d := range p.Left {
 		if d > 0 {
