@@ -12,6 +12,13 @@
 // .npz; the program's docstring says which key holds what. Scalars are
 // written into forward() as literals.
 //
+// A subgraph that the model's ops call (IF, WHILE, CALL_ONCE) is the
+// function subgraph_<i>(inputs, P, S) returning its outputs; its .npz keys
+// start with g<i>_. A model with called subgraphs or resource variables
+// keeps its state (the variables by resource id, the CALL_ONCE flags) in
+// the dict STATE, which persists from one forward() call to the next as a
+// TFLite interpreter's does (py/control.py).
+//
 // # How an op is exported
 //
 // Each profile prepares, per op, a kernel: an exported params struct

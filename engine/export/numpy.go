@@ -3,8 +3,8 @@ package export
 import (
 	"embed"
 	"encoding/binary"
-	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"regexp"
@@ -77,6 +77,9 @@ type builder struct {
 	consts   map[int]bool
 	body     []string
 	keys     []string // the .npz key index, for the program's comment block
+	// prefix starts the .npz keys of the subgraph being written: "" for
+	// the model's subgraph, "g<i>_" for subgraph i that its ops call.
+	prefix string
 }
 
 // opCtx is what an emitter sees of its op: the model, the op, the kernel
@@ -168,7 +171,7 @@ func (c *opCtx) use(names ...string) {
 // array stores values (a slice of int32, int64 or float32) in the .npz as
 // op<N>_<field> and returns the Python expression reading it.
 func (c *opCtx) array(field, what string, values any) string {
-	name := fmt.Sprintf("op%d_%s", c.op.Index, field)
+	name := fmt.Sprintf("%sop%d_%s", c.prefix, c.op.Index, field)
 	var t engine.DType
 	var n int
 	switch v := values.(type) {
@@ -184,7 +187,7 @@ func (c *opCtx) array(field, what string, values any) string {
 	b := make([]byte, 0, n*t.Size())
 	b, _ = binary.Append(b, binary.LittleEndian, values)
 	c.addArray(Array{Name: name, Type: t, Shape: []int{n}, Data: b},
-		fmt.Sprintf("op %d (%s): %s", c.op.Index, c.op.Builtin, what))
+		fmt.Sprintf("%sop %d (%s): %s", c.graphNote(), c.op.Index, c.op.Builtin, what))
 	return fmt.Sprintf("P[%q]", name)
 }
 
@@ -208,13 +211,49 @@ func NumPy(m *engine.Model, p engine.Profile, name string) (*Program, error) {
 	if err := m.Runnable(); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	if len(m.Subgraphs) > 0 {
-		return nil, fmt.Errorf("export: the model calls %d other subgraphs (control flow); the NumPy exporter handles one subgraph", len(m.Subgraphs))
+	b := &builder{m: m, profile: p, title: name, names: map[string]bool{}, snippets: map[string]bool{}}
+	root, err := b.graph(m, "")
+	if err != nil {
+		return nil, err
 	}
-	if m.Stateful() {
-		return nil, errors.New("export: the model keeps state (resource variables); the NumPy exporter handles stateless models")
+	var called []*graphCode
+	for _, i := range slices.Sorted(maps.Keys(m.Subgraphs)) {
+		g, err := b.graph(m.Subgraphs[i], fmt.Sprintf("g%d_", i))
+		if err != nil {
+			return nil, err
+		}
+		called = append(called, g)
 	}
-	b := &builder{m: m, profile: p, title: name, names: map[string]bool{}, snippets: map[string]bool{}, consts: map[int]bool{}}
+	b.m = m
+	return b.program(root, called)
+}
+
+// graphCode is one subgraph's part of the program: the constants it loads,
+// the lines of its function and the summary of its ops.
+type graphCode struct {
+	m       *engine.Model
+	prefix  string
+	consts  []int
+	body    []string
+	summary []string
+}
+
+// graphNote names the subgraph being written in the .npz key index.
+func (b *builder) graphNote() string {
+	if b.prefix == "" {
+		return ""
+	}
+	return fmt.Sprintf("subgraph %d, ", b.m.Subgraph)
+}
+
+// graph writes the ops of subgraph m (prefix: its .npz key prefix).
+func (b *builder) graph(m *engine.Model, prefix string) (*graphCode, error) {
+	p := b.profile
+	b.m, b.prefix, b.consts, b.body = m, prefix, map[int]bool{}, nil
+	where := ""
+	if prefix != "" {
+		where = fmt.Sprintf(" of subgraph %d", m.Subgraph)
+	}
 	var summary []string
 	for _, op := range m.Ops {
 		prep, err := m.Prepared(p, op.Index)
@@ -222,12 +261,12 @@ func NumPy(m *engine.Model, p engine.Profile, name string) (*Program, error) {
 			return nil, fmt.Errorf("export: %w", err)
 		}
 		if prep.Params == nil {
-			return nil, fmt.Errorf("export: op %d (%s) under %s: %s", op.Index, op.Builtin, p, prep.Arithmetic)
+			return nil, fmt.Errorf("export: op %d (%s)%s under %s: %s", op.Index, op.Builtin, where, p, prep.Arithmetic)
 		}
 		kind := reflect.Indirect(reflect.ValueOf(prep.Params)).Type().Name()
 		f := emitters[kind]
 		if f == nil {
-			return nil, &UnsupportedError{Op: op.Index, Builtin: op.Builtin, Detail: "kernel " + kind}
+			return nil, &UnsupportedError{Op: op.Index, Builtin: op.Builtin, Detail: "kernel " + kind + where}
 		}
 		c := &opCtx{builder: b, op: op, kind: kind, arith: prep.Arithmetic, params: prep.Params}
 		c.line("")
@@ -237,7 +276,12 @@ func NumPy(m *engine.Model, p engine.Profile, name string) (*Program, error) {
 		}
 		summary = append(summary, fmt.Sprintf("op %d %s: in %v, out %v; %s", op.Index, op.Builtin, op.Inputs, op.Outputs, oneLine(prep.Arithmetic)))
 	}
-	return b.program(summary)
+	g := &graphCode{m: m, prefix: prefix, body: b.body, summary: summary}
+	for t := range b.consts {
+		g.consts = append(g.consts, t)
+	}
+	sort.Ints(g.consts)
+	return g, nil
 }
 
 // oneLine keeps the first 160 characters of s on one line.
@@ -271,23 +315,28 @@ func written(m *engine.Model) []int {
 	return s
 }
 
-func (b *builder) program(summary []string) (*Program, error) {
+func (b *builder) program(root *graphCode, called []*graphCode) (*Program, error) {
 	m := b.m
-	var consts []int
-	for t := range b.consts {
-		consts = append(consts, t)
-	}
-	sort.Ints(consts)
 	var constArrays []Array
 	var constKeys []string
-	for _, ti := range consts {
-		t := m.Tensors[ti]
-		if _, ok := npyDescr[t.Type]; !ok || t.Data == nil {
-			return nil, fmt.Errorf("export: constant tensor %d (%q) of type %v cannot be stored in the .npz", ti, t.Name, t.Type)
+	for _, g := range slices.Concat([]*graphCode{root}, called) {
+		where := ""
+		if g.prefix != "" {
+			where = fmt.Sprintf("subgraph %d ", g.m.Subgraph)
 		}
-		constArrays = append(constArrays, Array{Name: fmt.Sprintf("t%d", ti), Type: t.Type, Shape: t.Shape, Data: t.Data})
-		constKeys = append(constKeys, fmt.Sprintf("%-16s %s %v: tensor %d %q%s", fmt.Sprintf("t%d", ti), t.Type, t.Shape, ti, t.Name, quantNote(t)))
+		for _, ti := range g.consts {
+			t := g.m.Tensors[ti]
+			if _, ok := npyDescr[t.Type]; !ok || t.Data == nil {
+				return nil, fmt.Errorf("export: constant %stensor %d (%q) of type %v cannot be stored in the .npz", where, ti, t.Name, t.Type)
+			}
+			key := fmt.Sprintf("%st%d", g.prefix, ti)
+			constArrays = append(constArrays, Array{Name: key, Type: t.Type, Shape: t.Shape, Data: t.Data})
+			constKeys = append(constKeys, fmt.Sprintf("%-16s %s %v: %stensor %d %q%s", key, t.Type, t.Shape, where, ti, t.Name, quantNote(t)))
+		}
 	}
+	// A model that calls subgraphs or keeps resource variables gets a
+	// function per called subgraph and a state (py/control.py).
+	stateful := len(called) > 0 || m.Stateful()
 	var s strings.Builder
 	name := b.title
 	if name == "" {
@@ -302,9 +351,18 @@ func (b *builder) program(summary []string) (*Program, error) {
 	fmt.Fprintf(&s, "Usage: python3 THIS.py IN0.npy [IN1.npy ...] --out DIR   (writes DIR/tensor<t>.npy)\n")
 	fmt.Fprintf(&s, "Needs Python 3 and NumPy only. Every tensor equals int8scope's engine (`int8scope run\n")
 	fmt.Fprintf(&s, "--profile %s`) byte for byte.\n\n", b.profile)
+	if stateful {
+		fmt.Fprintf(&s, "%s\n\n", stateNote)
+	}
 	fmt.Fprintf(&s, "Ops:\n")
-	for _, l := range summary {
+	for _, l := range root.summary {
 		fmt.Fprintf(&s, "  %s\n", pyDocString(l))
+	}
+	for _, g := range called {
+		fmt.Fprintf(&s, "Ops of subgraph %d (subgraph_%d()):\n", g.m.Subgraph, g.m.Subgraph)
+		for _, l := range g.summary {
+			fmt.Fprintf(&s, "  %s\n", pyDocString(l))
+		}
 	}
 	fmt.Fprintf(&s, "\nThe .npz beside this file (same base name) holds, by key:\n")
 	for _, l := range slices.Concat(constKeys, b.keys) {
@@ -327,19 +385,24 @@ func (b *builder) program(summary []string) (*Program, error) {
 		fmt.Fprint(&s, ti)
 	}
 	s.WriteString("]\n\n\n")
-	s.WriteString("def forward(inputs, P=None):\n")
-	s.WriteString("    \"\"\"Runs the model on inputs (one array per entry of INPUTS) and returns a\n")
-	s.WriteString("    dict of every tensor by index. P is the .npz (load_params()).\"\"\"\n")
+	for _, g := range called {
+		writeSubgraph(&s, g)
+	}
+	if stateful {
+		s.WriteString("def forward(inputs, P=None, S=None):\n")
+		s.WriteString("    \"\"\"Runs the model on inputs (one array per entry of INPUTS) and returns a\n")
+		s.WriteString("    dict of every tensor by index. P is the .npz (load_params()); S the state\n")
+		s.WriteString("    (default STATE, kept from call to call; reset_state() starts afresh).\"\"\"\n")
+		s.WriteString("    if S is None:\n        S = STATE\n")
+	} else {
+		s.WriteString("def forward(inputs, P=None):\n")
+		s.WriteString("    \"\"\"Runs the model on inputs (one array per entry of INPUTS) and returns a\n")
+		s.WriteString("    dict of every tensor by index. P is the .npz (load_params()).\"\"\"\n")
+	}
 	s.WriteString("    if P is None:\n        P = load_params()\n")
 	s.WriteString("    t = {}\n")
 	s.WriteString("    for (i, name, dtype, shape), x in zip(INPUTS, check_inputs(inputs)):\n        t[i] = x\n")
-	for _, ti := range consts {
-		t := m.Tensors[ti]
-		fmt.Fprintf(&s, "    t[%d] = P[\"t%d\"]  # %s %s %v\n", ti, ti, pyString(t.Name), t.Type, t.Shape)
-	}
-	for _, l := range b.body {
-		s.WriteString(strings.TrimRight(l, " ") + "\n")
-	}
+	writeBody(&s, root)
 	s.WriteString("    return t\n\n\n")
 	s.WriteString(snippet("main"))
 	src := s.String()
@@ -414,6 +477,45 @@ func usedHelpers(files []string, rest string) string {
 		}
 	}
 	return strings.TrimRight(out.String(), "\n") + "\n"
+}
+
+// stateNote is the docstring paragraph of programs with state or called
+// subgraphs.
+const stateNote = `Called subgraphs are functions subgraph_<i>(inputs, P, S) returning their outputs.
+The state TFLite keeps from one Invoke to the next (the resource variables, by resource
+id, and which CALL_ONCE init subgraphs have run) is the dict STATE, which persists from
+one forward() call to the next as TFLite's interpreter does; reset_state() gives a fresh
+interpreter's state, and forward(inputs, S=new_state()) runs on a state of your own.`
+
+// writeBody writes the constant loads and op lines of g's function.
+func writeBody(s *strings.Builder, g *graphCode) {
+	for _, ti := range g.consts {
+		t := g.m.Tensors[ti]
+		fmt.Fprintf(s, "    t[%d] = P[\"%st%d\"]  # %s %s %v\n", ti, g.prefix, ti, pyString(t.Name), t.Type, t.Shape)
+	}
+	for _, l := range g.body {
+		s.WriteString(strings.TrimRight(l, " ") + "\n")
+	}
+}
+
+// writeSubgraph writes called subgraph g as a function: its inputs (copied
+// in with the subgraph's types and shapes, as the engine copies the values
+// it is given), its ops, its outputs.
+func writeSubgraph(s *strings.Builder, g *graphCode) {
+	m := g.m
+	fmt.Fprintf(s, "def subgraph_%d(inputs, P, S):\n", m.Subgraph)
+	fmt.Fprintf(s, "    \"\"\"Subgraph %d: takes the values of tensors %v, returns those of tensors %v.\"\"\"\n", m.Subgraph, m.Inputs, m.Outputs)
+	s.WriteString("    t = {}\n")
+	for k, ti := range m.Inputs {
+		t := m.Tensors[ti]
+		fmt.Fprintf(s, "    t[%d] = as_tensor(inputs[%d], %s, %s)  # %s\n", ti, k, pyDType(t.Type), pyShape(t.Shape), pyString(t.Name))
+	}
+	writeBody(s, g)
+	outs := make([]string, len(m.Outputs))
+	for k, ti := range m.Outputs {
+		outs[k] = fmt.Sprintf("t[%d]", ti)
+	}
+	fmt.Fprintf(s, "    return [%s]\n\n\n", strings.Join(outs, ", "))
 }
 
 // orderedSnippets lists the requested helpers and what they need, each
@@ -498,6 +600,7 @@ func pyString(s string) string { return strconv.QuoteToASCII(s) }
 var pyDTypes = map[engine.DType]string{
 	engine.Int8: "np.int8", engine.Uint8: "np.uint8", engine.Int16: "np.int16", engine.Int32: "np.int32",
 	engine.Int64: "np.int64", engine.Float32: "np.float32", engine.Bool: "np.bool_", engine.Float16: "np.float16",
+	engine.Resource: "np.int32", // a resource handle holds its int32 resource id
 }
 
 func pyDType(t engine.DType) string {
