@@ -183,6 +183,11 @@ func SupportedOps() []string {
 	return s
 }
 
+// Dynamic says why an op of the model has an output shape that only a run
+// works out (TFLite's dynamic tensors: a shape, paddings or begin input
+// computed by an earlier op), or "" when every shape is known at load.
+func (m *Model) Dynamic() string { return m.dynamic }
+
 // parse reads the flatbuffer into a Model. The generated accessors index the
 // buffer without bounds checks of their own, so every vector length is checked
 // against the file size before it is used, and any out-of-range read that

@@ -50,7 +50,7 @@ func TestGenerated(t *testing.T) {
 			if err != nil {
 				continue // the generator made a model the engine refuses by design
 			}
-			if m.Runnable() != nil || m.Stateful() || len(m.Subgraphs) > 0 {
+			if m.Runnable() != nil || m.Stateful() || len(m.Subgraphs) > 0 || m.Dynamic() != "" {
 				continue
 			}
 			var done []engine.Profile

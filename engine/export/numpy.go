@@ -211,6 +211,9 @@ func NumPy(m *engine.Model, p engine.Profile, name string) (*Program, error) {
 	if err := m.Runnable(); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
+	if why := m.Dynamic(); why != "" {
+		return nil, fmt.Errorf("export: the NumPy program is written with the shapes known at load, and this model works some out while it runs (%s); give its inputs fixed shapes in the converter, or export one run's tensors with --vectors", why)
+	}
 	b := &builder{m: m, profile: p, title: name, names: map[string]bool{}, snippets: map[string]bool{}}
 	root, err := b.graph(m, "")
 	if err != nil {
