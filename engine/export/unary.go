@@ -33,4 +33,3 @@ func emitFloatUnary(c *opCtx) error {
 	}
 	return nil
 }
-
