@@ -1,13 +1,4 @@
-# needs: gemmlowp
-def clz32(x):
-    """The number of leading zero bits of x as a uint32 (32 for 0)."""
-    ux = np.asarray(x, dtype=np.int64) & 0xFFFFFFFF
-    n = np.full(ux.shape, 32, dtype=np.int64)
-    for b in range(32):
-        n = np.where(ux >= (1 << b), 31 - b, n)
-    return n
-
-
+# needs: gemmlowp bits
 def inv_sqrt_multiplier_exp(x):
     """TFLite's GetInvSqrtQuantizedMultiplierExp(x, kReverseShift = -1) (common.h) for
     int32 x >= 0: 1/sqrt(x) ~= multiplier * 2^(shift - 31). x is brought into
@@ -20,7 +11,7 @@ def inv_sqrt_multiplier_exp(x):
         big = x >= 1 << 29
         x = np.where(big, x // 4, x)
         shift = shift + big
-    pairs = (clz32(x) - 1) // 2 - 1
+    pairs = (clz32(x) - 1) // 2 - 1  # x > 1 here: clz32(x) >= 3
     shift = shift - pairs
     x = wrap32(x << np.maximum(2 * pairs, 0))
     half_x = rounding_divide_by_pot(x >> 1, 1)
