@@ -1,0 +1,109 @@
+package export
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/internal/difftest"
+)
+
+// variantCases exports random models of the generators gens until each
+// variant under each profile (a key variant computes from a model and
+// profile, "" for none) has per cases or maxSeed seeds are used up, so that kernels the few seeds
+// of TestGenerated rarely reach (TFLite's 2× and 8× bilinear paths, …) are
+// compared too. It logs how many cases each variant got.
+func variantCases(t *testing.T, gens []string, maxSeed, per int, variant func(m *engine.Model, p engine.Profile) string) []*pyCase {
+	t.Helper()
+	if *long {
+		per *= 4
+	}
+	tmp := t.TempDir()
+	count := map[string]int{}
+	var cases []*pyCase
+	for _, gen := range gens {
+		for seed := int64(1); seed <= int64(maxSeed); seed++ {
+			c, err := difftest.Generate(gen, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := engine.Load(c.Model)
+			if err != nil || m.Runnable() != nil {
+				continue
+			}
+			for _, p := range engine.Profiles() {
+				if prep, _ := m.Prepared(p, 0); prep.Params == nil {
+					continue
+				}
+				key := variant(m, p)
+				if key == "" {
+					continue
+				}
+				if key += " (" + string(p) + ")"; count[key] >= per {
+					continue
+				}
+				if _, err := m.Run(c.Inputs, engine.Options{Profile: p}); err != nil {
+					continue
+				}
+				if pc := exportCase(t, c.ID(), m, p, c.Inputs, filepath.Join(tmp, fmt.Sprintf("%s-%d-%s", gen, seed, p))); pc != nil {
+					cases = append(cases, pc)
+					count[key]++
+				}
+			}
+		}
+	}
+	var s []string
+	for k, n := range count {
+		s = append(s, fmt.Sprintf("%s ×%d", k, n))
+	}
+	sort.Strings(s)
+	t.Logf("variants: %s", strings.Join(s, "; "))
+	return cases
+}
+
+// opVariant is the kernel the profile prepared for the first op named
+// builtin, with its arithmetic's first words and the output type.
+func opVariant(builtin string, detail func(params any) string) func(m *engine.Model, p engine.Profile) string {
+	return func(m *engine.Model, p engine.Profile) string {
+		for _, op := range m.Ops {
+			if op.Builtin != builtin {
+				continue
+			}
+			prep, _ := m.Prepared(p, op.Index)
+			if prep.Params == nil {
+				return ""
+			}
+			d := ""
+			if detail != nil {
+				d = " " + detail(prep.Params)
+			}
+			return fmt.Sprintf("%s %v%s", builtin, m.Tensors[op.Outputs[0]].Type, d)
+		}
+		return ""
+	}
+}
+
+// TestResizeBilinearKernels compares every RESIZE_BILINEAR kernel the
+// profiles prepare (reference, integer, TFLite's optimized generic, 2×,
+// small-channel and 8× paths, XNNPACK's float32 and Q11 ibilinear).
+func TestResizeBilinearKernels(t *testing.T) {
+	var gens []string
+	for _, g := range difftest.Generators() {
+		if strings.HasPrefix(g, "RESIZE_BILINEAR") {
+			gens = append(gens, g)
+		}
+	}
+	cases := variantCases(t, gens, 150, 2, opVariant("RESIZE_BILINEAR", func(params any) string {
+		for _, k := range bilinearKernels {
+			if strings.HasPrefix(params.(*engine.ResizeBilinearParams).Kernel, k.prefix) {
+				return k.name
+			}
+		}
+		return "?"
+	}))
+	n, el := runPython(t, cases)
+	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), n, el)
+}
