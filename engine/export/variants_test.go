@@ -86,24 +86,49 @@ func opVariant(builtin string, detail func(params any) string) func(m *engine.Mo
 	}
 }
 
-// TestResizeBilinearKernels compares every RESIZE_BILINEAR kernel the
-// profiles prepare (reference, integer, TFLite's optimized generic, 2×,
-// small-channel and 8× paths, XNNPACK's float32 and Q11 ibilinear).
-func TestResizeBilinearKernels(t *testing.T) {
+// gensWithPrefix lists the difftest generators whose names start with one
+// of prefixes.
+func gensWithPrefix(prefixes ...string) []string {
 	var gens []string
 	for _, g := range difftest.Generators() {
-		if strings.HasPrefix(g, "RESIZE_BILINEAR") {
-			gens = append(gens, g)
-		}
-	}
-	cases := variantCases(t, gens, 150, 2, opVariant("RESIZE_BILINEAR", func(params any) string {
-		for _, k := range bilinearKernels {
-			if strings.HasPrefix(params.(*engine.ResizeBilinearParams).Kernel, k.prefix) {
-				return k.name
+		for _, p := range prefixes {
+			if strings.HasPrefix(g, p) {
+				gens = append(gens, g)
+				break
 			}
 		}
-		return "?"
-	}))
-	n, el := runPython(t, cases)
-	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), n, el)
+	}
+	return gens
+}
+
+// TestOpVariants compares, op by op, every kernel variant the profiles
+// prepare for random models of the op's generators (types, kernels),
+// drawing seeds until each variant has cases: every RESIZE_BILINEAR kernel
+// (reference, integer, TFLite's optimized generic, 2×, small-channel and
+// 8× paths, XNNPACK's float32 and Q11 ibilinear), TRANSPOSE_CONV per type
+// and output stage, ...
+func TestOpVariants(t *testing.T) {
+	for _, v := range []struct {
+		op     string
+		gens   []string
+		detail func(params any) string
+	}{
+		{"RESIZE_BILINEAR", gensWithPrefix("RESIZE_BILINEAR"), func(params any) string {
+			for _, k := range bilinearKernels {
+				if strings.HasPrefix(params.(*engine.ResizeBilinearParams).Kernel, k.prefix) {
+					return k.name
+				}
+			}
+			return "?"
+		}},
+		{"TRANSPOSE_CONV", gensWithPrefix("TRANSPOSE_CONV"), func(params any) string {
+			return fmt.Sprintf("%T", params.(*engine.TransposeConvParams).Output)
+		}},
+	} {
+		t.Run(v.op, func(t *testing.T) {
+			cases := variantCases(t, v.gens, 150, 2, opVariant(v.op, v.detail))
+			n, el := runPython(t, cases)
+			t.Logf("%d runs, %d tensors, %d elements equal", len(cases), n, el)
+		})
+	}
 }
