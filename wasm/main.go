@@ -15,6 +15,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/int8scope/int8scope/engine"
+	numpyexport "github.com/int8scope/int8scope/engine/export"
 )
 
 var (
@@ -31,6 +32,7 @@ func main() {
 	export(api, "run", run)
 	export(api, "explain", explain)
 	export(api, "reset", reset)
+	export(api, "exportFiles", exportFiles)
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
 		b, _ := json.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps()})
 		return map[string]any{"info": string(b)}, nil
@@ -302,4 +304,74 @@ func explain(args []safejs.Value) (map[string]any, error) {
 		return nil, err
 	}
 	return map[string]any{"explanation": string(j)}, nil
+}
+
+// exportFiles(kind: "numpy" | "vectors", profile: string, name: string) →
+// {zip: Uint8Array} | {error}: the loaded model's forward pass as a NumPy
+// program (NAME.py and NAME.npz), or the per-op test vectors of the last
+// traced run under profile (engine/export), packed in a zip.
+func exportFiles(args []safejs.Value) (map[string]any, error) {
+	if model == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	if len(args) != 3 {
+		return nil, fmt.Errorf("exportFiles takes kind, profile and name")
+	}
+	var s [3]string
+	for i := range s {
+		var err error
+		if s[i], err = args[i].String(); err != nil {
+			return nil, err
+		}
+	}
+	p, err := engine.ParseProfile(s[1])
+	if err != nil {
+		return nil, err
+	}
+	var files []numpyexport.File
+	switch s[0] {
+	case "numpy":
+		prog, err := numpyexport.NumPy(model, p)
+		if err != nil {
+			return nil, err
+		}
+		if files, err = prog.Files(fileBase(s[2])); err != nil {
+			return nil, err
+		}
+	case "vectors":
+		res := last[p]
+		if res == nil || res.Trace == nil {
+			return nil, fmt.Errorf("the test vectors need a run under %s with the trace on; run the model first", p)
+		}
+		if files, err = numpyexport.Vectors(res); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("unknown export %q (numpy or vectors)", s[0])
+	}
+	z, err := numpyexport.Zip(files)
+	if err != nil {
+		return nil, err
+	}
+	a, err := toJS(z)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"zip": safejs.Unsafe(a)}, nil
+}
+
+// fileBase keeps letters, digits, '-' and '_' of a model name for the
+// exported file names ("model" if nothing is left).
+func fileBase(name string) string {
+	b := []byte(name)
+	out := b[:0]
+	for _, c := range b {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return "model"
+	}
+	return string(out)
 }

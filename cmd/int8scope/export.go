@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -77,17 +76,16 @@ func writeNumPy(m *engine.Model, p engine.Profile, out string, w io.Writer) erro
 	if err != nil {
 		return err
 	}
-	npz := strings.TrimSuffix(out, ".py") + ".npz"
-	var z bytes.Buffer
-	if err := export.WriteNPZ(&z, prog.Arrays); err != nil {
+	files, err := prog.Files(strings.TrimSuffix(out, ".py"))
+	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(out, prog.Source, 0o755); err != nil {
-		return fmt.Errorf("export: cannot write the program: %w", err)
+	for i, f := range files {
+		if err := os.WriteFile(f.Name, f.Data, []os.FileMode{0o755, 0o644}[i]); err != nil {
+			return fmt.Errorf("export: cannot write the %s: %w", []string{"program", "parameters"}[i], err)
+		}
 	}
-	if err := os.WriteFile(npz, z.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("export: cannot write the parameters: %w", err)
-	}
+	npz := files[1].Name
 	fmt.Fprintf(w, "wrote %s and %s (%d arrays); run: python3 %s IN0.npy ... --out DIR\n", out, npz, len(prog.Arrays), out)
 	return nil
 }

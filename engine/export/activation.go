@@ -9,6 +9,7 @@ import (
 func init() {
 	register(emitRelu, "ReluParams")
 	register(emitLUT, "xnnLUT")
+	register(emitSigmoid, "LogisticParams", "TanhParams")
 }
 
 // emitRelu: RELU and RELU6, TFLite's reference kernels (every profile).
@@ -38,5 +39,25 @@ func emitLUT(c *opCtx) error {
 	c.use("activation")
 	tab := c.array("table", "256-entry lookup table (int8: index x + 128)", k.Table[:])
 	c.set(0, fmt.Sprintf("lookup_table(%s, %s)", c.in(0), tab))
+	return nil
+}
+
+// emitSigmoid: TFLite's reference int8 LOGISTIC and TANH (gemmlowp fixed
+// point), with the build's rounding of the input scaling.
+func emitSigmoid(c *opCtx) error {
+	var p *engine.LogisticParams
+	tanh := false
+	switch k := c.params.(type) {
+	case *engine.LogisticParams:
+		p = k
+	case *engine.TanhParams:
+		p, tanh = &k.LogisticParams, true
+	}
+	if t := c.inT(0).Type; t != engine.Int8 {
+		return c.unsupported("%v (the int16 tables and float32 are not exported yet)", t)
+	}
+	c.use("activation")
+	c.set(0, fmt.Sprintf("sigmoid_int8(%s, tanh=%s, input_zero_point=%d, input_multiplier=%d, input_left_shift=%d, input_range_radius=%d, rounding=%q)",
+		c.in(0), pyBool(tanh), p.InputZeroPoint, p.InputMultiplier, p.InputLeftShift, p.InputRangeRadius, string(p.Rounding)))
 	return nil
 }

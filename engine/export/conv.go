@@ -9,6 +9,8 @@ import (
 func init() {
 	register(emitConv, "Conv2DParams", "DepthwiseConv2DParams")
 	register(emitPool, "Pool2DParams")
+	register(emitConvFloatXNNPack, "xnnConv2DFloat")
+	register(emitAvgPoolFloatXNNPack, "xnnAvgPoolFloat")
 }
 
 // geometry is the window arguments of the Python conv and pool helpers.
@@ -79,4 +81,44 @@ func pyBool(b bool) string {
 		return "True"
 	}
 	return "False"
+}
+
+// xnnConv2DFloat mirrors the engine's XNNPACK float32 CONV_2D.
+type xnnConv2DFloat struct {
+	Conv2DParams *engine.Conv2DParams
+	Min, Max     float32
+}
+
+func emitConvFloatXNNPack(c *opCtx) error {
+	var k xnnConv2DFloat
+	c.decode(&k)
+	p := k.Conv2DParams
+	n := p.FilterH * p.FilterW
+	column := p.FilterC == 1 && p.OutC == p.Groups && (n == 3 || n == 4 || n == 9 || n == 25)
+	c.use("conv")
+	c.set(0, fmt.Sprintf("conv2d_float_xnnpack(%s, %s, %s, %s, act_min=%s, act_max=%s, all_padding=%s, column_order=%s)",
+		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(k.Min), pyF32(k.Max), pyBool(p.AllPadding), pyBool(column)))
+	return nil
+}
+
+// xnnAvgPoolFloat mirrors the engine's XNNPACK float32 AVERAGE_POOL_2D.
+type xnnAvgPoolFloat struct {
+	Pool2DParams *engine.Pool2DParams
+	Min, Max     float32
+}
+
+func emitAvgPoolFloatXNNPack(c *opCtx) error {
+	var k xnnAvgPoolFloat
+	c.decode(&k)
+	p := k.Pool2DParams
+	padH := max(0, (p.OutH-1)*p.StrideH+p.FilterH-p.InH)
+	padW := max(0, (p.OutW-1)*p.StrideW+p.FilterW-p.InW)
+	global := p.OutH == 1 && p.OutW == 1 && p.InH+padH == p.FilterH && p.InW+padW == p.FilterW
+	if !global && p.FilterH*p.FilterW > 9 {
+		return c.unsupported("windows of more than 9 taps")
+	}
+	c.use("pool")
+	c.set(0, fmt.Sprintf("avg_pool_float_xnnpack(%s, filter_hw=(%d, %d), stride=(%d, %d), pad=(%d, %d), out_hw=(%d, %d), act_min=%s, act_max=%s, global_pool=%s)",
+		c.in(0), p.FilterH, p.FilterW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.OutH, p.OutW, pyF32(k.Min), pyF32(k.Max), pyBool(global)))
+	return nil
 }

@@ -2,8 +2,10 @@ package export
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -17,7 +19,13 @@ import (
 // the engine's. Generators whose models use an op the exporter lacks are
 // counted and named in the log; with -long each generator gets 25 seeds
 // instead of 3.
+var genFilter = flag.String("gen", "", "TestGenerated: only the generators matching this regexp")
+
 func TestGenerated(t *testing.T) {
+	re, err := regexp.Compile(*genFilter)
+	if err != nil {
+		t.Fatal(err)
+	}
 	seeds := 3
 	if *long {
 		seeds = 25
@@ -27,6 +35,9 @@ func TestGenerated(t *testing.T) {
 	missing := map[string]int{} // op kind the exporter lacks → cases
 	exportedGens := map[string]bool{}
 	for _, gen := range difftest.Generators() {
+		if !re.MatchString(gen) {
+			continue
+		}
 		for seed := int64(1); seed <= int64(seeds); seed++ {
 			c, err := difftest.Generate(gen, seed)
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 func init() {
 	register(emitSoftmax, "SoftmaxParams")
 	register(emitSoftmaxTable, "builtinSoftmaxNode")
+	register(emitSoftmaxFloatXNNPack, "xnnSoftmaxFloat")
 }
 
 // emitSoftmax: TFLite's reference SOFTMAX (fixed point) for int8 and uint8
@@ -16,6 +17,11 @@ func init() {
 func emitSoftmax(c *opCtx) error {
 	p := c.params.(*engine.SoftmaxParams)
 	in, out := c.inT(0), c.outT(0)
+	if in.Type == engine.Float32 {
+		c.use("softmax")
+		c.set(0, fmt.Sprintf("softmax_float(%s, beta=%s)", c.in(0), pyF32(p.Beta)))
+		return nil
+	}
 	if in.Type != engine.Int8 && in.Type != engine.Uint8 {
 		return c.unsupported("%v → %v", in.Type, out.Type)
 	}
@@ -38,5 +44,12 @@ func emitSoftmaxTable(c *opCtx) error {
 	c.use("softmax")
 	tab := c.array("table", "SOFTMAX table[d] = expf(−s_in·β·d), float32 (PopulateSoftmaxLookupTable)", k.Table[:])
 	c.set(0, fmt.Sprintf("softmax_table(%s, %s, scale=%s, zero_point=%d, out_dtype=%s)", c.in(0), tab, pyF32(k.Scale), k.ZeroPoint, pyDType(c.outT(0).Type)))
+	return nil
+}
+
+// emitSoftmaxFloatXNNPack: XNNPACK's float32 SOFTMAX (no parameters).
+func emitSoftmaxFloatXNNPack(c *opCtx) error {
+	c.use("softmax")
+	c.set(0, fmt.Sprintf("softmax_float_xnnpack(%s)", c.in(0)))
 	return nil
 }

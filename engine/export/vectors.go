@@ -1,6 +1,8 @@
 package export
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -113,4 +115,32 @@ func safeName(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// Files is the program as files: BASE.py and BASE.npz.
+func (p *Program) Files(base string) ([]File, error) {
+	var z bytes.Buffer
+	if err := WriteNPZ(&z, p.Arrays); err != nil {
+		return nil, err
+	}
+	return []File{{base + ".py", p.Source}, {base + ".npz", z.Bytes()}}, nil
+}
+
+// Zip packs files into an uncompressed zip archive (for downloads).
+func Zip(files []File) ([]byte, error) {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for _, f := range files {
+		w, err := z.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(f.Data); err != nil {
+			return nil, err
+		}
+	}
+	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

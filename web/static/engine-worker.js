@@ -67,6 +67,12 @@ self.onmessage = async (e) => {
         r = { explanation: JSON.parse(out.explanation) };
         break;
       }
+      case 'export': {
+        const out = int8scope.exportFiles(e.data.kind, e.data.profile, e.data.name);
+        if (out.error) throw new Error(out.error);
+        self.postMessage({ id, ok: true, zip: out.zip }, [out.zip.buffer]);
+        return;
+      }
       case 'reset': {
         const out = int8scope.reset();
         if (out.error) throw new Error(out.error);

@@ -93,6 +93,12 @@ export class Engine {
     return this.request('reset');
   }
 
+  // exportFiles makes a zip of the model's NumPy program ('numpy') or of
+  // the per-op test vectors of the last traced run ('vectors') under profile.
+  exportFiles(kind, profile, name) {
+    return this.request('export', { kind, profile, name }, [], (r) => r.zip);
+  }
+
   // explain derives one output element; all lists every term of its sum
   // (by default the engine lists the first 64).
   explain(op, index, profile = 'reference', all = false) {

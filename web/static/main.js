@@ -14,6 +14,7 @@ import { GraphView } from './graph.js';
 import { renderTensorTable, renderTensor } from './tensortable.js';
 import { OpTimes } from './times.js';
 import { numbers, real, quantize, numElements, formatCount, formatShape, modelSummary } from './tensors.js';
+import { renderDownloads } from './download.js';
 import { encodeState, decodeState, packStrokes, toBase64Url, sha256Hex, MAX_EMBED, ShareError } from './share.js';
 
 const engine = new Engine();
@@ -143,6 +144,7 @@ async function loadModel(bytes, source, restore = {}) {
   renderOps($('#ops'), model, { selected: state.op, onSelect: selectOp });
   $('#model-summary').textContent = modelSummary(model, bytes?.length);
   renderSignatures(model);
+  renderDownloads($('#downloads'), { engine, profile: () => state.profile, name: () => (source.name ?? source.builtin ?? 'model').replace(/\.tflite$/i, '') });
   $('#tensor-details').replaceChildren(hints.details.cloneNode(true));
   explainEl.replaceChildren(hints.explain.cloneNode(true));
   $('#tensor-details').after(explainEl);

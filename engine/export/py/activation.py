@@ -1,4 +1,4 @@
-# needs: fixedpoint
+# needs: fixedpoint gemmlowp
 def relu_int(x, requant, input_zero_point, output_zero_point, act_min, act_max):
     """Quantized RELU and RELU6 (TFLite's ReluX): RELU rescales,
     MultiplyByQuantizedMultiplier(x - input_zero_point, s_in/s_out) + output_zero_point,
@@ -28,3 +28,20 @@ def lookup_table(x, table):
     x = np.asarray(x)
     idx = x.astype(np.int64) + (128 if x.dtype == np.int8 else 0)
     return table[idx]
+
+
+def sigmoid_int8(x, tanh, input_zero_point, input_multiplier, input_left_shift, input_range_radius, rounding):
+    """int8 LOGISTIC and TANH of TFLite's reference kernels and TFLite Micro
+    (reference_integer_ops::Logistic, Tanh): d = x - zp_in; d <= -radius gives -128,
+    d >= radius gives 127; otherwise d is scaled to Q4.27 by MultiplyByQuantizedMultiplier
+    (input_multiplier, input_left_shift), gemmlowp's fixed-point logistic (tanh) gives a
+    Q0.31 r, and out = RoundingDivideByPOT(r, 23) - 128 (tanh: RoundingDivideByPOT(r, 24)),
+    clamped to int8."""
+    d = np.asarray(x, dtype=np.int64) - input_zero_point
+    a = requantize(d, input_multiplier, input_left_shift, rounding)
+    if tanh:
+        v = rounding_divide_by_pot(tanh_q(a, 4), 24)
+    else:
+        v = rounding_divide_by_pot(logistic_q(a, 4), 23) - 128
+    v = np.clip(v, -128, 127)
+    return np.where(d <= -input_range_radius, -128, np.where(d >= input_range_radius, 127, v))

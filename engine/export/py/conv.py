@@ -71,3 +71,27 @@ def depthwise_conv2d_float(x, w, bias, stride, dilation, pad, out_hw, act_min, a
         total = np.where(inside, total + patch * w[0, fy, fx, :], total)
     total = total + (bias if bias is not None else np.float32(0))  # the kernel adds 0.0 without a bias
     return clamp_float(total, act_min, act_max)
+
+
+def conv2d_float_xnnpack(x, w, bias, stride, dilation, pad, out_hw, act_min, act_max, all_padding, column_order):
+    """Float CONV_2D under XNNPACK (f32 IGEMM/GEMM, no fused multiply-add): each output
+    starts at its bias and adds input * filter tap by tap in filter order (fy, fx, i), each
+    product and sum rounded to float32; a tap in the padding reads XNNPACK's zero buffer
+    and adds 0 * filter. With one input and one output channel per group and 3, 4, 9 or
+    25 taps XNNPACK runs a depthwise microkernel whose taps go column by column
+    (column_order: fx outer, fy inner). all_padding: XNNPACK's SAME padding quirk, every
+    tap reads the zero buffer. Then min(max(acc, act_min), act_max)."""
+    co, fh, fw, cf = w.shape
+    groups = x.shape[3] // cf
+    per_group = co // groups
+    if all_padding:
+        x = np.zeros_like(x)
+    total = np.broadcast_to(bias, (x.shape[0], out_hw[0], out_hw[1], co)).astype(np.float32)
+    taps = list(window_taps(x, (fh, fw), stride, dilation, pad, out_hw, 0))
+    if column_order:
+        taps.sort(key=lambda tap: (tap[1], tap[0]))
+    for fy, fx, patch, _ in taps:
+        for i in range(cf):
+            xs = np.repeat(patch[..., i::cf][..., :groups], per_group, axis=3)
+            total = total + xs * w[:, fy, fx, i]
+    return go_min(go_max(total, act_min), act_max)

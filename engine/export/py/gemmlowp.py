@@ -49,15 +49,45 @@ def exp_on_negative_values(a, integer_bits):
     return np.where(a == 0, (1 << 31) - 1, result)
 
 
-def one_over_one_plus_x_for_x_in_0_1(a):
-    """gemmlowp: 1/(1+a) for Q0.31 a in [0, 1): three Newton-Raphson steps for
-    1/((1+a)/2) in Q2.29, from 48/17 - 32/17 * d, then halved."""
-    s = np.asarray(a, dtype=np.int64) + ((1 << 31) - 1)
-    half_denominator = np.where(s >= 0, (s + 1) // 2, -((-s + 1) // 2))  # RoundingHalfSum(a, 1)
-    x = 1515870810 + srdhm(half_denominator, -1010580540)
+def rounding_half_sum(a, b):
+    """gemmlowp's RoundingHalfSum: (a + b) / 2 rounded half away from zero."""
+    s = np.asarray(a, dtype=np.int64) + b
+    return np.where(s >= 0, (s + 1) // 2, -((-s + 1) // 2))
+
+
+def reciprocal_q2(d):
+    """1/d in Q2.29 for a Q0.31 d in [1/2, 1): gemmlowp's three Newton-Raphson steps
+    from 48/17 - 32/17 * d."""
+    x = 1515870810 + srdhm(d, -1010580540)
     for _ in range(3):
-        x = x + rescale(srdhm(x, (1 << 29) - srdhm(half_denominator, x)), 4, 2)
-    return rescale(x, 1, 0)
+        x = wrap32(x + rescale(srdhm(x, (1 << 29) - srdhm(d, x)), 4, 2))
+    return x
+
+
+def one_over_one_plus_x_for_x_in_0_1(a):
+    """gemmlowp: 1/(1+a) for Q0.31 a in [0, 1): 1/((1+a)/2) in Q2.29, halved."""
+    return rescale(reciprocal_q2(rounding_half_sum(a, (1 << 31) - 1)), 1, 0)
+
+
+def one_minus_x_over_one_plus_x_for_x_in_0_1(a):
+    """gemmlowp: (1-a)/(1+a) for Q0.31 a in [0, 1), in Q0.31."""
+    return rescale(reciprocal_q2(rounding_half_sum(a, (1 << 31) - 1)) - (1 << 29), 2, 0)
+
+
+def logistic_q(a, integer_bits):
+    """gemmlowp's logistic: 1/(1+exp(-a)) for a in Q(integer_bits), as Q0.31:
+    1/(1+exp(-|a|)) for a > 0, 1 - that for a < 0, exactly 1/2 at 0."""
+    a = np.asarray(a, dtype=np.int64)
+    r = one_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(-np.abs(a), integer_bits))
+    return np.where(a == 0, 1 << 30, np.where(a > 0, r, ((1 << 31) - 1) - r))
+
+
+def tanh_q(a, integer_bits):
+    """gemmlowp's tanh: (1 - exp(-2|a|)) / (1 + exp(-2|a|)) for a in Q(integer_bits),
+    as Q0.31 (exp of -|a| read as Q(integer_bits + 1)), with a's sign; 0 at 0."""
+    a = np.asarray(a, dtype=np.int64)
+    t = one_minus_x_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(-np.abs(a), integer_bits + 1))
+    return np.where(a == 0, 0, np.where(a < 0, -t, t))
 
 
 def get_reciprocal(x, x_integer_digits):

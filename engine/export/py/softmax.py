@@ -43,3 +43,55 @@ def softmax_table(x, table, scale, zero_point, out_dtype):
     else:
         q = float_to_int32(round_half_away(p)) + zero_point
     return np.clip(q, lo, hi)
+
+
+def softmax_float(x, beta):
+    """Float SOFTMAX (reference_ops::Softmax): per row, m = max, e = exp((x - m) * beta)
+    with (x - m) * beta in float32 and exp in double rounded to float32 (int8scope's
+    math.Exp and NumPy's exp agree after that rounding except, in principle, within one
+    double ulp of a float32 rounding boundary), the float32 sum of e in order, e / sum."""
+    m = x.max(axis=-1, keepdims=True)
+    e = np.exp(((x - m) * beta).astype(np.float64)).astype(np.float32)
+    total = np.zeros(e.shape[:-1] + (1,), dtype=np.float32)
+    for i in range(e.shape[-1]):
+        total = total + e[..., i:i + 1]
+    return e / total
+
+
+def xnn_exp_minus(x):
+    """XNNPACK's exp(x) for x <= 0 (rr2-p5), every operation rounded to float32 (no fused
+    multiply-add): n = round(x*log2(e)) by the magic-bias trick, s = 2^n from n's bits,
+    t = x - n*ln2 in two steps, p a degree-5 polynomial, f = s + (t*s)*p; 0 below the
+    denormal cutoff."""
+    f32 = lambda h: np.float32(float.fromhex(h))
+    magic = f32("0x1.8000FEp23")
+    n = magic + x * f32("0x1.715476p+0")
+    s = (n.view(np.uint32) << np.uint32(23)).view(np.float32)
+    n = n - magic
+    t = x + n * f32("-0x1.62E400p-1")
+    t = t + n * f32("-0x1.7F7D1Cp-20")
+    c1, c2, c3, c4, c5 = (f32(h) for h in ("0x1.FFFFF6p-1", "0x1.FFFDC6p-2", "0x1.555A80p-3", "0x1.573A1Ap-5", "0x1.0F9F9Cp-7"))
+    p = c4 + c5 * t
+    p = c3 + p * t
+    p = c2 + p * t
+    p = c1 + p * t
+    t = t * s
+    f = s + t * p
+    return np.where(x < f32("-0x1.5D589Ep6"), np.float32(0), f).astype(np.float32)
+
+
+def softmax_float_xnnpack(x):
+    """Float SOFTMAX (beta 1) under XNNPACK: per row the maximum m, f = xnn_exp_minus(x - m),
+    the sum as f32-raddstoreexpminusmax (wasmsimd x16_acc2) adds it: element i of the
+    first 4*floor(n/4) into lane i mod 4 in order, (l0 + l2) + (l1 + l3), then the last
+    n mod 4 one by one; y = f * float32(1/sum)."""
+    f = xnn_exp_minus((x - x.max(axis=-1, keepdims=True)).astype(np.float32))
+    depth = f.shape[-1]
+    full = depth // 4 * 4
+    lanes = [np.zeros(f.shape[:-1] + (1,), dtype=np.float32) for _ in range(4)]
+    for i in range(full):
+        lanes[i % 4] = lanes[i % 4] + f[..., i:i + 1]
+    total = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3])
+    for i in range(full, depth):
+        total = total + f[..., i:i + 1]
+    return f * (np.float32(1) / total)
