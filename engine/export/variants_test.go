@@ -124,6 +124,10 @@ func TestOpVariants(t *testing.T) {
 		{"TRANSPOSE_CONV", gensWithPrefix("TRANSPOSE_CONV"), func(params any) string {
 			return fmt.Sprintf("%T", params.(*engine.TransposeConvParams).Output)
 		}},
+		{"BATCH_MATMUL", gensWithPrefix("BATCH_MATMUL"), func(params any) string {
+			p := params.(*engine.BatchMatMulParams)
+			return fmt.Sprintf("adj %v/%v %.10s", p.AdjX, p.AdjY, p.FloatOrder)
+		}},
 	} {
 		t.Run(v.op, func(t *testing.T) {
 			cases := variantCases(t, v.gens, 150, 2, opVariant(v.op, v.detail))
