@@ -124,6 +124,16 @@ func TestOpVariants(t *testing.T) {
 		{"TRANSPOSE_CONV", gensWithPrefix("TRANSPOSE_CONV"), func(params any) string {
 			return fmt.Sprintf("%T", params.(*engine.TransposeConvParams).Output)
 		}},
+		{"FULLY_CONNECTED", gensWithPrefix("FULLY_CONNECTED_hybrid"), func(params any) string {
+			p := params.(*engine.HybridFullyConnectedParams)
+			return fmt.Sprintf("hybrid asymmetric %v activation %d", p.Asymmetric, p.Activation)
+		}},
+		{"CONV_2D", gensWithPrefix("CONV_2D_hybrid"), func(params any) string {
+			return fmt.Sprintf("hybrid per-channel %v", params.(*engine.HybridConv2DParams).PerChannel)
+		}},
+		{"DEPTHWISE_CONV_2D", gensWithPrefix("DEPTHWISE_CONV_2D_hybrid"), func(params any) string {
+			return "hybrid"
+		}},
 		{"BATCH_MATMUL", gensWithPrefix("BATCH_MATMUL"), func(params any) string {
 			p := params.(*engine.BatchMatMulParams)
 			return fmt.Sprintf("adj %v/%v %.10s", p.AdjX, p.AdjY, p.FloatOrder)
