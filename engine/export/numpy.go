@@ -246,15 +246,16 @@ func oneLine(s string) string {
 	return s
 }
 
-// written lists the tensors the program writes: every non-constant input
-// and output of the model's ops, as `int8scope run` writes them.
+// written lists the tensors the program writes: every non-constant input,
+// output and intermediate of the model's ops, as `int8scope run` writes
+// them.
 func written(m *engine.Model) []int {
 	seen := map[int]bool{}
 	for _, t := range m.Inputs {
 		seen[t] = true
 	}
 	for _, op := range m.Ops {
-		for _, t := range slices.Concat(op.Inputs, op.Outputs) {
+		for _, t := range slices.Concat(op.Inputs, op.Outputs, op.Intermediates) {
 			if t >= 0 && !m.Tensors[t].Const {
 				seen[t] = true
 			}
