@@ -21,7 +21,7 @@ import (
 // LSTMs use.
 func TestFixedPoint16Helpers(t *testing.T) {
 	type fn struct {
-		py string
+		py  string
 		go_ func(x int16) int16
 	}
 	var fns []fn
