@@ -47,8 +47,16 @@
 //     accumulators), c.set(i, expr) for the output, and
 //     c.outputStage(o, "acc", wide) for FixedPointOutput / XNNPackOutput.
 //     A variant the emitter does not cover returns c.unsupported(...).
-//  4. Test: add the op's generators to the difftest list in
-//     generated_test.go (random models from internal/difftest) and run
-//     go test ./engine/export; every tensor must equal the engine's byte
-//     for byte under every profile.
+//  4. Test: go test ./engine/export runs the exported programs (one Python
+//     process for all cases) and compares every tensor with the engine's,
+//     byte for byte, under every profile: TestGenerated (random models of
+//     every internal/difftest generator: a generator whose models use your
+//     op starts counting as exported by itself; -gen REGEXP narrows it,
+//     -long runs 25 seeds), TestCorpusModels (../shared/corpus), and
+//     TestBuiltinModels. For variants no generator makes, add models built
+//     with tfbuild as int16_test.go does. A test must fail when the Python
+//     is wrong: perturb your function once and watch it fail.
+//
+// Kernels not exported yet stop the export with the UnsupportedError above;
+// TestGenerated's log lists them with their counts ("not exported yet").
 package export

@@ -14,11 +14,11 @@ import (
 	"github.com/int8scope/int8scope/internal/pynumpy"
 )
 
-// TestFixedPoint16Helpers checks py/fixedpoint16.py's int16 functions
-// against the engine's fixedpoint package on every int16 input: gemmlowp's
-// logistic and tanh (TFLite's builtin LSTM), and the int16 LOGISTIC and
-// TANH table interpolations (TFLite Micro's LSTM), with the parameters the
-// LSTMs use.
+// TestFixedPoint16Helpers checks the Python int16 functions against the
+// engine's fixedpoint package on every int16 input: py/fixedpoint16.py's
+// gemmlowp logistic and tanh (TFLite's builtin LSTM), and py/activation.py's
+// int16 LOGISTIC and TANH table interpolation with the parameters TFLite
+// Micro's LSTM uses.
 func TestFixedPoint16Helpers(t *testing.T) {
 	type fn struct {
 		py  string
@@ -33,13 +33,16 @@ func TestFixedPoint16Helpers(t *testing.T) {
 	for _, ms := range [][2]int{{3, 0}, {0, 0}, {0, 3}, {3 << 4, 0}, {3 << 16, 0}, {3 << 28, 0}, {3, 2}, {3, 9}, {12345, 7}} {
 		m, s := int32(ms[0]), ms[1]
 		fns = append(fns,
-			fn{fmt.Sprintf("logistic_int16(x, %d, %d)", m, s), func(x int16) int16 { return fixedpoint.LogisticInt16(x, m, s) }},
-			fn{fmt.Sprintf("tanh_int16(x, %d, %d)", m, s), func(x int16) int16 { return fixedpoint.TanhInt16(x, m, s) }})
+			fn{fmt.Sprintf("sigmoid_int16(x, False, %d, %d, table)", m, s), func(x int16) int16 { return fixedpoint.LogisticInt16(x, m, s) }},
+			fn{fmt.Sprintf("sigmoid_int16(x, True, %d, %d, table)", m, s), func(x int16) int16 { return fixedpoint.TanhInt16(x, m, s) }})
 	}
 	dir := t.TempDir()
 	var prog strings.Builder
-	prog.WriteString(snippet("prelude") + "\n" + snippet("fixedpoint") + "\n" + snippet("fixedpoint16") + "\n")
-	prog.WriteString("import sys\nx = np.arange(-32768, 32768, dtype=np.int64)\n")
+	for _, n := range []string{"prelude", "fixedpoint", "fixedpoint16", "activation"} {
+		prog.WriteString(snippet(n) + "\n")
+	}
+	tab := fixedpoint.SigmoidTableUint16()
+	fmt.Fprintf(&prog, "import sys\nx = np.arange(-32768, 32768, dtype=np.int64)\ntable = np.array(%s)\n", strings.Join(strings.Fields(fmt.Sprint(tab[:])), ", "))
 	for i, f := range fns {
 		fmt.Fprintf(&prog, "np.asarray(%s, dtype=np.int16).tofile(sys.argv[1] + '/%d.bin')\n", f.py, i)
 	}

@@ -8,22 +8,23 @@ import (
 )
 
 func init() {
-	register(emitFCHybrid, "HybridFullyConnectedParams")
+	register(emitHybridFC, "HybridFullyConnectedParams")
 	register(emitConvHybrid, "HybridConv2DParams", "HybridDepthwiseConv2DParams")
 }
 
-// hybridActivations names py/hybrid.py's fused activations.
+// hybridActivations names the fused activations of the hybrid kernels for
+// hybrid_activation.
 var hybridActivations = map[fixedpoint.Activation]string{
 	fixedpoint.ActNone: "none", fixedpoint.ActRelu: "relu", fixedpoint.ActRelu6: "relu6", fixedpoint.ActReluN1To1: "relu_n1_to_1",
 }
 
-// emitFCHybrid: hybrid (dynamic-range) FULLY_CONNECTED, TFLite's
-// EvalHybrid (every profile: the XNNPACK delegate does not take it).
-func emitFCHybrid(c *opCtx) error {
+// emitHybridFC: hybrid FULLY_CONNECTED (float32 input and output, int8
+// weights), the same builtin kernel in every profile.
+func emitHybridFC(c *opCtx) error {
 	p := c.params.(*engine.HybridFullyConnectedParams)
 	act, ok := hybridActivations[p.Activation]
 	if !ok {
-		return c.unsupported("activation %d", p.Activation)
+		return c.unsupported("activation %v", p.Activation)
 	}
 	c.use("hybrid")
 	c.set(0, fmt.Sprintf("fully_connected_hybrid(%s, %s, %s, filter_scale=%s, asymmetric=%s, activation=%q)",

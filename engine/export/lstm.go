@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/engine/fixedpoint"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
@@ -81,10 +82,16 @@ func emitLSTM(c *opCtx) error {
 	if p.CellClip > 0 {
 		clip = fmt.Sprint(p.QuantizedCellClip)
 	}
-	lstmOutputs(c, fmt.Sprintf("lstm_int(%s, time_major=%s, input_offset=%d, hidden_offset=%d, hidden_zero_point=%d, gates=[%s], forget_cell_mul=%s, input_cell_mul=%s, hidden_mul=%s, tanh_cell_multiplier=%d, tanh_cell_shift=%d, quantized_cell_clip=%s, out_shape=%s)",
+	tab := fixedpoint.SigmoidTableUint16()
+	table := make([]int32, len(tab))
+	for i, v := range tab {
+		table[i] = int32(v)
+	}
+	tp := c.array("sigmoid_table", "TFLite's sigmoid_table_uint16: sigmoid(i/24) in Q0.16", table)
+	lstmOutputs(c, fmt.Sprintf("lstm_int(%s, time_major=%s, input_offset=%d, hidden_offset=%d, hidden_zero_point=%d, gates=[%s], forget_cell_mul=%s, input_cell_mul=%s, hidden_mul=%s, tanh_cell_multiplier=%d, tanh_cell_shift=%d, quantized_cell_clip=%s, sigmoid_table=%s, out_shape=%s)",
 		args, pyBool(p.TimeMajor), p.InputOffset, p.HiddenOffset, p.HiddenZeroPoint, strings.Join(gates, ", "),
 		requantTuple(*p.ForgetCellMul), requantTuple(*p.InputCellMul), requantTuple(*p.HiddenMul),
-		p.TanhCellMultiplier, p.TanhCellShift, clip, shape))
+		p.TanhCellMultiplier, p.TanhCellShift, clip, tp, shape))
 	return nil
 }
 

@@ -4,7 +4,17 @@ import (
 	"fmt"
 
 	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/engine/fixedpoint"
 )
+
+// widen16 is an int16 table as int32 for the .npz.
+func widen16(v []int16) []int32 {
+	w := make([]int32, len(v))
+	for i, x := range v {
+		w[i] = int32(x)
+	}
+	return w
+}
 
 func init() {
 	register(emitSoftmax, "SoftmaxParams")
@@ -20,6 +30,15 @@ func emitSoftmax(c *opCtx) error {
 	if in.Type == engine.Float32 {
 		c.use("softmax")
 		c.set(0, fmt.Sprintf("softmax_float(%s, beta=%s)", c.in(0), pyF32(p.Beta)))
+		return nil
+	}
+	if in.Type == engine.Int16 {
+		exp, rec := fixedpoint.SoftmaxInt16LUTs[float32]() // as the engine's Prepare (TFLite Micro's float32 LUTPopulate)
+		c.use("softmax")
+		ep := c.array("exp_lut", "513-entry int16 table of exp(x), x in [-10, 0] (LUTPopulate<int16_t>, float32)", widen16(exp))
+		rp := c.array("reciprocal_lut", "513-entry int16 table of 1/(1+x), x in [0, 1] (LUTPopulate<int16_t>, float32)", widen16(rec))
+		c.set(0, fmt.Sprintf("softmax_int16(%s, input_multiplier=%d, input_left_shift=%d, rounding=%q, exp_lut=%s, reciprocal_lut=%s)",
+			c.in(0), p.InputMultiplier, p.InputLeftShift, string(p.Rounding), ep, rp))
 		return nil
 	}
 	if in.Type != engine.Int8 && in.Type != engine.Uint8 {

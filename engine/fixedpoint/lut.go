@@ -152,6 +152,10 @@ func absUint32(v int32) uint32 {
 // sigmoidTable is TFLite's sigmoid_table_uint16 (common.h): sigmoid(i/24) in
 // 0.16 format, shared by the int16 logistic and tanh kernels. The values are
 // TFLite's, not recomputed: several differ by one from round(2^16*sigmoid(i/24)).
+// SigmoidTableUint16 returns TFLite's 256-entry table sigmoid_table_uint16
+// (sigmoid(i/24) in Q0.16) that the int16 LOGISTIC and TANH kernels read.
+func SigmoidTableUint16() [256]uint16 { return sigmoidTable }
+
 var sigmoidTable = [256]uint16{
 	32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149,
 	40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369,

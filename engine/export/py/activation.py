@@ -45,3 +45,72 @@ def sigmoid_int8(x, tanh, input_zero_point, input_multiplier, input_left_shift, 
         v = rounding_divide_by_pot(logistic_q(a, 4), 23) - 128
     v = np.clip(v, -128, 127)
     return np.where(d <= -input_range_radius, -128, np.where(d >= input_range_radius, 127, v))
+
+
+def scale_int16_input(x, input_multiplier, input_left_shift):
+    """The int16 LOGISTIC/TANH input scaling: (x * M + 2^(shift-1)) >> shift; M = 0 means
+    a power-of-two input scale, 3 << shift with no shift."""
+    if input_multiplier == 0:
+        input_multiplier, input_left_shift = 3 << input_left_shift, 0
+    rnd = (1 << (input_left_shift - 1)) if input_left_shift > 0 else 0
+    return wrap32((np.asarray(x, dtype=np.int64) * input_multiplier + rnd) >> input_left_shift)
+
+
+def sigmoid_int16(x, tanh, input_multiplier, input_left_shift, table):
+    """int16 LOGISTIC and TANH (reference_integer_ops::Logistic, Tanh): v, the scaled
+    input, has |v| index TFLite's 256-entry table of sigmoid(i/24) (sigmoid_table_uint16)
+    with 9 (tanh: 8) fractional bits of linear interpolation, saturating at the end; the
+    sign restores the other half (tanh(x) = 2 sigmoid(2x) - 1). Q0.15 output."""
+    v = scale_int16_input(x, input_multiplier, input_left_shift)
+    a_ = np.abs(v)
+    table = np.asarray(table, dtype=np.int64)
+    frac = 8 if tanh else 9
+    h = a_ >> frac
+    lo = table[np.minimum(h, 255)]
+    hi = table[np.minimum(h + 1, 255)]
+    r = (lo << frac) + (a_ & ((1 << frac) - 1)) * (hi - lo)
+    if tanh:
+        r = np.where(h >= 255, 0xFFFF << 8, r)
+        r = np.where(v >= 0, r - (1 << 23) + (1 << 7), -r + (1 << 23) + (1 << 7) - 1)
+        return wrap16(r >> 8)
+    r = np.where(h >= 255, 0x7FFF << 10, r)
+    r = np.where(v >= 0, r + (1 << 9), (1 << 25) - r + (1 << 9) - 1)
+    return wrap16(r >> 10)
+
+
+def sigmoid_float(x, tanh):
+    """Float LOGISTIC and TANH (reference_ops): tanh(x) in double rounded to float32;
+    logistic 1 above 16.619047, expf(x) below -9, else 1 / (1 + expf(-x)) in float32,
+    expf being exp in double rounded to float32 (NumPy's and int8scope's double exp agree
+    after that rounding except, in principle, within one double ulp of a tie)."""
+    x = np.asarray(x, dtype=np.float32)
+    if tanh:
+        return np.tanh(x.astype(np.float64)).astype(np.float32)
+    expf = lambda v: np.exp(v.astype(np.float64)).astype(np.float32)
+    mid = np.float32(1) / (np.float32(1) + expf(-x))
+    return np.where(x > np.float32(16.619047164916992188), np.float32(1), np.where(x < np.float32(-9), expf(x), mid)).astype(np.float32)
+
+
+def leaky_relu_int(x, input_zero_point, output_zero_point, identity, alpha, dtype):
+    """Quantized LEAKY_RELU (reference_ops::QuantizeLeakyRelu): d = x - zp_in,
+    MultiplyByQuantizedMultiplier(d, s_in/s_out) for d >= 0, else by s_in*alpha/s_out
+    (identity, alpha = (multiplier, shift, rounding)), plus zp_out, clamped to the type."""
+    lo, hi = type_range(dtype)
+    d = np.asarray(x, dtype=np.int64) - input_zero_point
+    v = np.where(d >= 0, requantize(d, *identity), requantize(d, *alpha))
+    return np.clip(v + output_zero_point, lo, hi)
+
+
+def leaky_relu_xnnpack(x, input_zero_point, output_zero_point, positive_multiplier, negative_multiplier, dtype):
+    """XNNPACK's qs8/qu8-vlrelu: d = x - zp_in times the Q8 multiplier of its side,
+    round_half_even(256 * s_in/s_out) or round_half_even(256 * alpha * s_in/s_out),
+    (d * m + 128) >> 8 (rounds half up), plus zp_out, clamped to the type."""
+    lo, hi = type_range(dtype)
+    d = np.asarray(x, dtype=np.int64) - input_zero_point
+    m = np.where(d >= 0, positive_multiplier, negative_multiplier)
+    return np.clip(((d * m + 128) >> 8) + output_zero_point, lo, hi)
+
+
+def leaky_relu_float(x, alpha):
+    """Float LEAKY_RELU: x > 0 ? x : x * alpha, in float32."""
+    return np.where(x > 0, x, x * alpha).astype(np.float32)

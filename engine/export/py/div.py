@@ -1,4 +1,12 @@
-# needs: gemmlowp bits
+# needs: gemmlowp fixedpoint
+def count_leading_sign_bits(x):
+    """TFLite's CountLeadingSignBits of int32 x (__builtin_clrsb): the redundant sign
+    bits, so that x * 2^result still fits in int32."""
+    x = np.asarray(x, dtype=np.int64)
+    neg = count_leading_zeros32((2 * -x - 1) & 0xFFFFFFFF)
+    return np.where(x >= 0, count_leading_zeros32(x) - 1, np.where(x == -(1 << 31), 0, neg))
+
+
 def div_float(x1, x2, act_min, act_max):
     """Float DIV: x1 / x2 in float32 (an IEEE division, also XNNPACK's), clamped to the
     fused activation; NumPy broadcasting as TFLite's BroadcastDivSlow."""

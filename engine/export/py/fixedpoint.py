@@ -45,3 +45,29 @@ def requantize(x, multiplier, shift, rounding):
     if rounding == "single":
         return multiply_by_quantized_multiplier_single(x, multiplier, shift)
     return multiply_by_quantized_multiplier(x, multiplier, shift)
+
+
+def count_leading_zeros32(x):
+    """The number of leading zero bits of the uint32 x (32 for 0)."""
+    ux = np.asarray(x, dtype=np.int64) & 0xFFFFFFFF
+    n = np.zeros_like(ux)
+    for b in range(31, -1, -1):
+        n = np.where(ux < (1 << b), 32 - b, n)
+    return np.where(ux == 0, 32, n)
+
+
+def wrap16(x):
+    """x wrapped to int16 as C's int16_t conversion does, kept in int64."""
+    return np.asarray(x, dtype=np.int64).astype(np.int16).astype(np.int64)
+
+
+def int16_table_lookup(value, lut):
+    """TFLite's generic_int16_table_lookup (LUTLookup<int16_t>) in a 513-entry table: the
+    top 9 bits of value pick the segment lut[256 + value >> 7], the low 7 bits
+    interpolate toward the next entry, base + (slope * (value & 0x7f) + 64) >> 7, the
+    slope wrapped to int16."""
+    v = np.asarray(value, dtype=np.int64)
+    lut = np.asarray(lut, dtype=np.int64)
+    index = 256 + (v >> 7)
+    slope = wrap16(lut[index + 1] - lut[index])
+    return wrap16(lut[index] + ((slope * (v & 0x7F) + 64) >> 7))

@@ -1,9 +1,4 @@
 # needs: fixedpoint
-def wrap16(x):
-    """x (int64) wrapped to int16 as C's int16_t arithmetic does, kept in int64."""
-    return np.asarray(x, dtype=np.int64).astype(np.int16).astype(np.int64)
-
-
 def srdhm16(a, b):
     """gemmlowp's SaturatingRoundingDoublingHighMul on int16: a*b / 2^15 rounded to
     nearest (nudge 2^14, or 1 - 2^14 below zero, then C's division); MinInt16 * MinInt16
@@ -109,66 +104,3 @@ def tanh16(a, integer_bits):
     t = saturating_rounding_multiply_by_pot16(
         wrap16(_reciprocal_q2x16(exp_on_negative_values16(wrap16(-np.abs(a)), integer_bits + 1)) - (1 << 13)), 2)
     return np.where(a == 0, 0, np.where(a < 0, wrap16(-t), t))
-
-
-# TFLite's sigmoid_table_uint16 (common.h): sigmoid(i/24) in 0.16 format.
-SIGMOID_TABLE_UINT16 = np.array([
-    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149,
-    40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369,
-    47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865, 52311, 52745, 53169,
-    53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
-    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370,
-    60565, 60753, 60935, 61110, 61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302,
-    62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186, 63279, 63368, 63454, 63536,
-    63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
-    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786,
-    64816, 64845, 64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079,
-    65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
-    65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
-    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433,
-    65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474,
-    65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491, 65493, 65495, 65497, 65498,
-    65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
-    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522,
-    65523, 65523, 65524, 65524, 65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528,
-    65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531,
-    65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
-    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
-    65534, 65534, 65534, 65535,
-], dtype=np.int64)
-
-
-def _scale_int16_input(x, multiplier, shift):
-    """The input rescaling of the int16 logistic and tanh: (x*M + round) >> shift in
-    int32; M = 0 means 3 << shift and no shift (an input scale of 2^(shift-12))."""
-    if multiplier == 0:
-        multiplier, shift = 3 << shift, 0
-    rnd = 1 << (shift - 1) if shift > 0 else 0
-    return wrap32(np.asarray(x, dtype=np.int64) * multiplier + rnd) >> shift
-
-
-def logistic_int16(x, multiplier, shift):
-    """int16 LOGISTIC of TFLite's reference kernels and TFLite Micro
-    (reference_integer_ops::Logistic): |v| of the rescaled input indexes
-    SIGMOID_TABLE_UINT16 with 9 fractional bits of linear interpolation (saturating from
-    255*2^9), the result in Q0.15."""
-    v = _scale_int16_input(x, multiplier, shift)
-    a = np.abs(v) & 0xFFFFFFFF
-    h = np.minimum(a >> 9, 254)
-    lo, hi = SIGMOID_TABLE_UINT16[h], SIGMOID_TABLE_UINT16[h + 1]
-    r = np.where(a >> 9 >= 255, 0x7FFF << 10, (lo << 9) + (a & 0x1ff) * (hi - lo))
-    r = np.where(v >= 0, r + (1 << 9), (1 << 25) - r + (1 << 9) - 1) & 0xFFFFFFFF
-    return wrap16(r >> 10)
-
-
-def tanh_int16(x, multiplier, shift):
-    """int16 TANH of TFLite's reference kernels and TFLite Micro
-    (reference_integer_ops::Tanh): tanh(x) = 2*sigmoid(2x) - 1 from SIGMOID_TABLE_UINT16
-    with 8 fractional bits (saturating from 255*2^8), the result in Q0.15."""
-    v = _scale_int16_input(x, multiplier, shift)
-    a = np.abs(v) & 0xFFFFFFFF
-    h = np.minimum(a >> 8, 254)
-    lo, hi = SIGMOID_TABLE_UINT16[h], SIGMOID_TABLE_UINT16[h + 1]
-    r = wrap32(np.where(a >> 8 >= 255, 0xFFFF << 8, (lo << 8) + (a & 0xff) * (hi - lo)))
-    r = wrap32(np.where(v >= 0, r - (1 << 23) + (1 << 7), -r + (1 << 23) + (1 << 7) - 1))
-    return wrap16(r >> 8)

@@ -95,10 +95,7 @@ def get_reciprocal(x, x_integer_digits):
     num_bits_over_unit: x normalised to 1 + s, s in [0, 1), and 1/(1+s)."""
     x = np.asarray(x, dtype=np.int64)
     ux = x & 0xFFFFFFFF
-    headroom_plus_one = np.zeros_like(ux)  # count leading zeros of the uint32
-    for b in range(31, -1, -1):
-        headroom_plus_one = np.where(ux < (1 << b), 32 - b, headroom_plus_one)
-    headroom_plus_one = np.where(ux == 0, 32, np.minimum(headroom_plus_one, 32))
+    headroom_plus_one = count_leading_zeros32(ux)
     num_bits_over_unit = x_integer_digits - headroom_plus_one
     shifted = ((ux << headroom_plus_one) & 0xFFFFFFFF) - (1 << 31)
     return one_over_one_plus_x_for_x_in_0_1(wrap32(shifted)), num_bits_over_unit

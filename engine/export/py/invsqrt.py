@@ -1,4 +1,4 @@
-# needs: gemmlowp bits
+# needs: gemmlowp fixedpoint
 def inv_sqrt_multiplier_exp(x):
     """TFLite's GetInvSqrtQuantizedMultiplierExp(x, kReverseShift = -1) (common.h) for
     int32 x >= 0: 1/sqrt(x) ~= multiplier * 2^(shift - 31). x is brought into
@@ -11,7 +11,7 @@ def inv_sqrt_multiplier_exp(x):
         big = x >= 1 << 29
         x = np.where(big, x // 4, x)
         shift = shift + big
-    pairs = (clz32(x) - 1) // 2 - 1  # x > 1 here: clz32(x) >= 3
+    pairs = (count_leading_zeros32(x) - 1) // 2 - 1  # x > 1 here: count_leading_zeros32(x) >= 3
     shift = shift - pairs
     x = wrap32(x << np.maximum(2 * pairs, 0))
     half_x = rounding_divide_by_pot(x >> 1, 1)

@@ -1,4 +1,4 @@
-# needs: fixedpoint fixedpoint16
+# needs: fixedpoint fixedpoint16 activation
 def _lstm_sequence(x, time_major):
     """The input as [time, batch, features] (the batches are independent, so TFLite
     Micro's batch-major order - one batch's sequence after another - computes the same)."""
@@ -69,14 +69,15 @@ def lstm_float(x, w, r, b, hidden, cell, time_major, cell_clip, out_shape):
 
 def lstm_int(x, w, r, b, hidden, cell, time_major, input_offset, hidden_offset, hidden_zero_point, gates,
              forget_cell_mul, input_cell_mul, hidden_mul, tanh_cell_multiplier, tanh_cell_shift,
-             quantized_cell_clip, out_shape):
+             quantized_cell_clip, sigmoid_table, out_shape):
     """Integer UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite Micro's EvalLstm, int8 or int16
     activations, int8 weights, int16 cell state). Per gate, two
     reference_integer_ops::FullyConnected onto int16 Q3.12 (scale 2^-12):
     FC(x) = clamp16(MBQM(sum (w + w_off)*(x + input_offset) + bias, input_fc)) and
     FC(h) likewise with the recurrent weights and hidden_offset (int32 accumulators for
     int8 activations, int64 and the 64-bit MultiplyByQuantizedMultiplier for int16);
-    gate = sigmoid or tanh (int16 table interpolation, input multiplier 3, Q0.15) of
+    gate = sigmoid or tanh (sigmoid_int16: the int16 interpolation in sigmoid_table,
+    TFLite's sigmoid_table_uint16, input multiplier 3, Q0.15) of
     clamp16(FC(x) + FC(h)). Then, by MulElementwise (requantized products):
     c = clamp16(MBQM(f*c, forget_cell_mul) + MBQM(i*g, input_cell_mul)) (clipped to
     +-quantized_cell_clip when given); h = clamp(MBQM(tanh(c)*o, hidden_mul) +
@@ -109,7 +110,7 @@ def lstm_int(x, w, r, b, hidden, cell, time_major, input_offset, hidden_offset, 
         in_fc, rec_fc, w_off, r_off = gates[g]
         v = np.clip(fc(xt, input_offset, w[g], w_off, b[g], in_fc) + fc(h, hidden_offset, r[g], r_off, None, rec_fc),
                     -32768, 32767)
-        return tanh_int16(v, 3, 0) if g == 2 else logistic_int16(v, 3, 0)
+        return sigmoid_int16(v, g == 2, 3, 0, sigmoid_table)
 
     hs = []
     for xt in xs:
@@ -120,7 +121,7 @@ def lstm_int(x, w, r, b, hidden, cell, time_major, input_offset, hidden_offset, 
         if quantized_cell_clip is not None:
             c = np.maximum(np.minimum(quantized_cell_clip, c), -quantized_cell_clip)
         og = gate(3, xt, h)
-        t = tanh_int16(c, tanh_cell_multiplier, tanh_cell_shift)
+        t = sigmoid_int16(c, True, tanh_cell_multiplier, tanh_cell_shift, sigmoid_table)
         h = np.clip(requantize(t * og, *hidden_mul) + hidden_zero_point, lo, hi)
         hs.append(h)
     return _lstm_output(hs, time_major, out_shape, dtype), h, c

@@ -95,3 +95,24 @@ def softmax_float_xnnpack(x):
     for i in range(full, depth):
         total = total + f[..., i:i + 1]
     return f * (np.float32(1) / total)
+
+
+def softmax_int16(x, input_multiplier, input_left_shift, rounding, exp_lut, reciprocal_lut):
+    """int16 SOFTMAX (reference_ops::SoftmaxInt16): per row, d = x - max scaled by
+    MultiplyByQuantizedMultiplier so that [-65535, 0] covers [-10, 0], recentered by
+    +32767 and read from the exp table; the Q16.15 row sum, normalised by its headroom and
+    recentered, is read from the 1/(1+x) table; out = (e * recip + 2^(right-1)) >> right,
+    right = 31 - headroom, clamped to [0, 32767]. The two 513-entry tables are TFLite's
+    LUTPopulate<int16_t> in float32 (TFLite Micro's Prepare), stored in the .npz as
+    int8scope computes them."""
+    x = np.asarray(x, dtype=np.int64)
+    d = requantize(x - x.max(axis=-1, keepdims=True), input_multiplier, input_left_shift, rounding)
+    e = int16_table_lookup(np.clip(d + 32767, -32768, 32767), exp_lut)
+    total = wrap32(e.sum(axis=-1, keepdims=True))
+    headroom = count_leading_zeros32(total)
+    if ((headroom < 1) | (headroom > 30)).any():
+        raise ModelError("softmax: a row's sum of exponentials is out of the range TFLite's SoftmaxInt16 handles")
+    shifted = wrap32(((total << (headroom - 1)) + (1 << 13)) >> 14)
+    recip = int16_table_lookup(np.clip(shifted - ((1 << 15) + (1 << 16)), -32768, 32767), reciprocal_lut)
+    right = 31 - headroom
+    return np.clip((e * recip + (np.int64(1) << (right - 1))) >> right, 0, 32767)

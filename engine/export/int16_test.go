@@ -1,0 +1,91 @@
+package export
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/engine/tfbuild"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// activationModel is one op of code from an input of type in to an output of
+// type out with the quantizations given (nil: float32).
+func activationModel(code tflite.BuiltinOperator, opts *tflite.BuiltinOptionsT, in, out tflite.TensorType, shape []int, qin, qout *tfbuild.Quant) []byte {
+	b := tfbuild.New()
+	x := b.Tensor("x", in, shape, qin, nil)
+	y := b.Tensor("y", out, shape, qout, nil)
+	b.Op(code, 1, opts, []int{x}, []int{y})
+	b.Inputs(x)
+	b.Outputs(y)
+	return b.Bytes()
+}
+
+// TestSigmoidSoftmaxVariants covers the variants no difftest generator
+// makes: int16 SOFTMAX (and int8 → int16), int16 and float32 LOGISTIC and
+// TANH, random scales (powers of two among them) and full-range inputs,
+// under every profile.
+func TestSigmoidSoftmaxVariants(t *testing.T) {
+	n := 8
+	if *long {
+		n = 60
+	}
+	r := rand.New(rand.NewPCG(13, 1))
+	logScale := func(lo, hi float64) float32 {
+		if r.IntN(4) == 0 {
+			return float32(math.Exp2(math.Round(lo + r.Float64()*(hi-lo))))
+		}
+		return float32(math.Exp2(lo + r.Float64()*(hi-lo)))
+	}
+	var cases []*pyCase
+	tmp := t.TempDir()
+	for i := range n {
+		shape := []int{1 + r.IntN(3), 1 + r.IntN(40)}
+		softmax := &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsSoftmaxOptions, Value: &tflite.SoftmaxOptionsT{Beta: float32(0.25 + 2*r.Float64())}}
+		models := map[string][]byte{
+			"SOFTMAX_int16": activationModel(tflite.BuiltinOperatorSOFTMAX, softmax, tflite.TensorTypeINT16, tflite.TensorTypeINT16, shape,
+				tfbuild.Q(logScale(-16, -6), 0), tfbuild.Q(1.0/32768, 0)),
+			"SOFTMAX_int8_int16": activationModel(tflite.BuiltinOperatorSOFTMAX, softmax, tflite.TensorTypeINT8, tflite.TensorTypeINT16, shape,
+				tfbuild.Q(logScale(-8, -1), int64(r.IntN(256)-128)), tfbuild.Q(1.0/65536, -32768)),
+			"LOGISTIC_int16": activationModel(tflite.BuiltinOperatorLOGISTIC, nil, tflite.TensorTypeINT16, tflite.TensorTypeINT16, shape,
+				tfbuild.Q(logScale(-15, -9), 0), tfbuild.Q(1.0/32768, 0)),
+			"TANH_int16": activationModel(tflite.BuiltinOperatorTANH, nil, tflite.TensorTypeINT16, tflite.TensorTypeINT16, shape,
+				tfbuild.Q(logScale(-15, -9), 0), tfbuild.Q(1.0/32768, 0)),
+			"LOGISTIC_float": activationModel(tflite.BuiltinOperatorLOGISTIC, nil, tflite.TensorTypeFLOAT32, tflite.TensorTypeFLOAT32, shape, nil, nil),
+			"TANH_float":     activationModel(tflite.BuiltinOperatorTANH, nil, tflite.TensorTypeFLOAT32, tflite.TensorTypeFLOAT32, shape, nil, nil),
+		}
+		for name, b := range models {
+			m, err := engine.Load(b)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			in := m.Tensors[m.Inputs[0]]
+			data := make([]byte, in.NumBytes())
+			for j := range data {
+				data[j] = byte(r.IntN(256))
+			}
+			if in.Type == engine.Float32 {
+				for j := 0; j < len(data); j += 4 {
+					binary.LittleEndian.PutUint32(data[j:], math.Float32bits(float32(40*r.Float64()-20)))
+				}
+			}
+			for _, p := range engine.Profiles() {
+				if _, err := m.Run([][]byte{data}, engine.Options{Profile: p}); err != nil {
+					continue // a value the kernel refuses
+				}
+				c := exportCase(t, name, m, p, [][]byte{data}, filepath.Join(tmp, fmt.Sprintf("%s-%d-%s", name, i, p)))
+				if c == nil {
+					t.Errorf("%s under %s: not exported", name, p)
+					continue
+				}
+				cases = append(cases, c)
+			}
+		}
+	}
+	tensors, elements := runPython(t, cases)
+	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), tensors, elements)
+}
