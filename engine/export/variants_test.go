@@ -134,6 +134,9 @@ func TestOpVariants(t *testing.T) {
 		{"DEPTHWISE_CONV_2D", gensWithPrefix("DEPTHWISE_CONV_2D_hybrid"), func(params any) string {
 			return "hybrid"
 		}},
+		{"SVDF", gensWithPrefix("SVDF"), func(params any) string {
+			return fmt.Sprintf("rank %d", params.(*engine.SVDFParams).Rank)
+		}},
 		{"BATCH_MATMUL", gensWithPrefix("BATCH_MATMUL"), func(params any) string {
 			p := params.(*engine.BatchMatMulParams)
 			return fmt.Sprintf("adj %v/%v %.10s", p.AdjX, p.AdjY, p.FloatOrder)
