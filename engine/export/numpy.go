@@ -426,6 +426,7 @@ func pyString(s string) string { return strconv.QuoteToASCII(s) }
 var pyDTypes = map[engine.DType]string{
 	engine.Int8: "np.int8", engine.Uint8: "np.uint8", engine.Int16: "np.int16", engine.Int32: "np.int32",
 	engine.Int64: "np.int64", engine.Float32: "np.float32", engine.Bool: "np.bool_", engine.Float16: "np.float16",
+	engine.Complex64: "np.complex64",
 }
 
 func pyDType(t engine.DType) string {

@@ -45,8 +45,9 @@ func sweepFloats(n int, seed uint64) []float32 {
 // TestFloatUnarySweep runs the float32 elementwise ops' programs (musl's
 // expf, logf, sinf, cosf ported to NumPy, sqrtf, GELU's Eigen
 // approximations) on values over every float32 exponent, special values and
-// the branch limits of the routines, and compares them with the engine bit
-// for bit (NaN payloads and signed zeros included).
+// the branch limits of the routines, and COMPLEX_ABS (musl's hypotf), REAL
+// and IMAG likewise, and compares them with the engine bit for bit (NaN
+// payloads and signed zeros included).
 func TestFloatUnarySweep(t *testing.T) {
 	n := 4096
 	if *long {
@@ -77,6 +78,29 @@ func TestFloatUnarySweep(t *testing.T) {
 		in := tfbuild.F32(sweepFloats(n, uint64(i))...)
 		name := fmt.Sprintf("%v-%d", u.code, i)
 		c := exportCase(t, name, m, engine.Reference, [][]byte{in}, filepath.Join(tmp, name))
+		if c == nil {
+			t.Fatalf("%s does not export", name)
+		}
+		cases = append(cases, c)
+	}
+	// REAL, IMAG and COMPLEX_ABS (musl's hypotf) of complex64 inputs whose
+	// parts sweep every exponent too.
+	for i, code := range []tflite.BuiltinOperator{tflite.BuiltinOperatorCOMPLEX_ABS, tflite.BuiltinOperatorREAL, tflite.BuiltinOperatorIMAG} {
+		b := tfbuild.New()
+		x := b.Tensor("x", tflite.TensorTypeCOMPLEX64, []int{n}, nil, nil)
+		y := b.Tensor("y", tflite.TensorTypeFLOAT32, []int{n}, nil, nil)
+		b.Op(code, 1, nil, []int{x}, []int{y})
+		b.Inputs(x)
+		b.Outputs(y)
+		m, err := engine.Load(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := sweepFloats(2*n, uint64(100+i))
+		r := rand.New(rand.NewPCG(uint64(i), 3))
+		r.Shuffle(len(parts), func(a, b int) { parts[a], parts[b] = parts[b], parts[a] })
+		name := fmt.Sprintf("%v", code)
+		c := exportCase(t, name, m, engine.Reference, [][]byte{tfbuild.F32(parts...)}, filepath.Join(tmp, name))
 		if c == nil {
 			t.Fatalf("%s does not export", name)
 		}

@@ -137,6 +137,10 @@ func TestOpVariants(t *testing.T) {
 		{"SVDF", gensWithPrefix("SVDF"), func(params any) string {
 			return fmt.Sprintf("rank %d", params.(*engine.SVDFParams).Rank)
 		}},
+		{"RFFT2D", gensWithPrefix("RFFT2D"), func(params any) string {
+			l := params.(*engine.Rfft2dParams).FFTLength
+			return fmt.Sprintf("square %v", l[0] == l[1])
+		}},
 		{"BATCH_MATMUL", gensWithPrefix("BATCH_MATMUL"), func(params any) string {
 			p := params.(*engine.BatchMatMulParams)
 			return fmt.Sprintf("adj %v/%v %.10s", p.AdjX, p.AdjY, p.FloatOrder)
