@@ -141,6 +141,10 @@ func TestOpVariants(t *testing.T) {
 			l := params.(*engine.Rfft2dParams).FFTLength
 			return fmt.Sprintf("square %v", l[0] == l[1])
 		}},
+		{"CUSTOM:TFLite_Detection_PostProcess", gensWithPrefix("DETECTION"), func(params any) string {
+			p := params.(*engine.DetectionPostProcessParams)
+			return fmt.Sprintf("uint8 %v regular %v classes per detection %d", p.BoxQuant != nil, p.UseRegularNMS, min(p.MaxClassesPerDetection, 2))
+		}},
 		{"BATCH_MATMUL", gensWithPrefix("BATCH_MATMUL"), func(params any) string {
 			p := params.(*engine.BatchMatMulParams)
 			return fmt.Sprintf("adj %v/%v %.10s", p.AdjX, p.AdjY, p.FloatOrder)
