@@ -25,12 +25,12 @@ func TestFixedPoint16Helpers(t *testing.T) {
 		go_ func(x int16) int16
 	}
 	var fns []fn
-	for _, ib := range []int{0, 1, 2, 3, 4, 5, 6, 7, 9, 12} {
+	for _, ib := range []int{0, 2, 3, 4, 5, 7} {
 		fns = append(fns,
 			fn{fmt.Sprintf("logistic16(x, %d)", ib), func(x int16) int16 { return fixedpoint.Logistic16(x, ib) }},
 			fn{fmt.Sprintf("tanh16(x, %d)", ib), func(x int16) int16 { return fixedpoint.Tanh16(x, ib) }})
 	}
-	for _, ms := range [][2]int{{3, 0}, {0, 0}, {0, 3}, {3 << 4, 0}, {3 << 16, 0}, {3 << 28, 0}, {3, 2}, {3, 9}, {12345, 7}} {
+	for _, ms := range [][2]int{{3, 0}, {0, 3}, {3 << 4, 0}, {3 << 28, 0}, {3, 9}} {
 		m, s := int32(ms[0]), ms[1]
 		fns = append(fns,
 			fn{fmt.Sprintf("sigmoid_int16(x, False, %d, %d, table)", m, s), func(x int16) int16 { return fixedpoint.LogisticInt16(x, m, s) }},

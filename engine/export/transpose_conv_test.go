@@ -81,7 +81,7 @@ func randomTransposeConv(r *rand.Rand, typ tflite.TensorType) ([]byte, [][]byte)
 // (float32 sums in the reference's scatter order; int64 accumulators)
 // under every profile.
 func TestTransposeConvFloatInt16(t *testing.T) {
-	n := 8
+	n := 4
 	if *long {
 		n = 60
 	}
