@@ -331,7 +331,7 @@ func exportFiles(args []safejs.Value) (map[string]any, error) {
 	var files []numpyexport.File
 	switch s[0] {
 	case "numpy":
-		prog, err := numpyexport.NumPy(model, p)
+		prog, err := numpyexport.NumPy(model, p, fileBase(s[2])+".tflite")
 		if err != nil {
 			return nil, err
 		}

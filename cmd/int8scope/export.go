@@ -44,7 +44,7 @@ func exportCommand(args []string, w io.Writer) error {
 		return err
 	}
 	if *numpy != "" {
-		return writeNumPy(m, p, *numpy, w)
+		return writeNumPy(m, p, filepath.Base(pos[0]), *numpy, w)
 	}
 	res, err := runModel(m, *inputs, p, true)
 	if err != nil {
@@ -68,11 +68,11 @@ func exportCommand(args []string, w io.Writer) error {
 }
 
 // writeNumPy writes OUT.py and OUT.npz (OUT without its .py).
-func writeNumPy(m *engine.Model, p engine.Profile, out string, w io.Writer) error {
+func writeNumPy(m *engine.Model, p engine.Profile, name, out string, w io.Writer) error {
 	if !strings.HasSuffix(out, ".py") {
 		return errors.New("export: --numpy needs a file name ending in .py")
 	}
-	prog, err := export.NumPy(m, p)
+	prog, err := export.NumPy(m, p, name)
 	if err != nil {
 		return err
 	}

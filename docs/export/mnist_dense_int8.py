@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The forward pass of MLIR Converted., exported by int8scope for the reference profile.
+"""The forward pass of mnist_dense_int8.tflite ("MLIR Converted."), exported by int8scope for the reference profile.
 
 Arithmetic: TFLite's reference kernels and TFLite Micro (MultiplyByQuantizedMultiplier
 with double rounding).
@@ -67,31 +67,6 @@ def trunc_div(n, d):
     return np.where(n < 0, -q, q)
 
 
-def type_range(dtype):
-    """The range [lo, hi] of an integer dtype."""
-    i = np.iinfo(dtype)
-    return int(i.min), int(i.max)
-
-
-def clamp_float(x, lo, hi):
-    """TFLite's ActivationFunctionWithMinMax in float32: x < lo gives lo, hi < x gives
-    hi (NaN and the sign of zero pass through as in C)."""
-    x = np.where(x < lo, lo, x)
-    return np.where(hi < x, hi, x).astype(np.float32)
-
-
-def go_max(x, lo):
-    """max(x, lo) with NaN winning and max(-0, +0) = +0 (XNNPACK's and Go's max)."""
-    r = np.where(x > lo, x, lo)
-    r = np.where(x == lo, np.where(np.signbit(x), lo, x), r)
-    return np.where(np.isnan(x), x, r).astype(np.float32)
-
-
-def go_min(x, hi):
-    """min(x, hi) with NaN winning and min(-0, +0) = -0."""
-    r = np.where(x < hi, x, hi)
-    r = np.where(x == hi, np.where(np.signbit(x), x, hi), r)
-    return np.where(np.isnan(x), x, r).astype(np.float32)
 
 
 def fully_connected_acc(x, w, bias, input_offset, filter_offset, wide=False):
@@ -107,32 +82,6 @@ def fully_connected_acc(x, w, bias, input_offset, filter_offset, wide=False):
     return acc if wide else wrap32(acc)
 
 
-def fully_connected_float(x, w, bias, act_min, act_max):
-    """Float FULLY_CONNECTED (reference_ops::FullyConnected): for each output, the
-    products x[b, d] * w[c, d] added in order of d, each product and sum rounded to
-    float32, then the bias added, then clamped to [act_min, act_max]."""
-    depth = w.shape[1]
-    xs = x.reshape(-1, depth)
-    total = np.zeros((xs.shape[0], w.shape[0]), dtype=np.float32)
-    for d in range(depth):
-        total = total + xs[:, d:d + 1] * w[:, d]
-    if bias is not None:
-        total = total + bias
-    return clamp_float(total, act_min, act_max)
-
-
-def fully_connected_float_xnnpack(x, w, bias, act_min, act_max):
-    """Float FULLY_CONNECTED under XNNPACK (f32-gemm): each output starts at its bias
-    and adds x[b, d] * w[c, d] in order of d, float32 throughout (no fused
-    multiply-add), then is clamped to [act_min, act_max]."""
-    depth = w.shape[1]
-    xs = x.reshape(-1, depth)
-    total = np.zeros((xs.shape[0], w.shape[0]), dtype=np.float32)
-    if bias is not None:
-        total = total + bias
-    for d in range(depth):
-        total = total + xs[:, d:d + 1] * w[:, d]
-    return go_min(go_max(total, act_min), act_max)
 
 
 def srdhm(a, b):
@@ -184,30 +133,6 @@ def requantize(x, multiplier, shift, rounding):
     return multiply_by_quantized_multiplier(x, multiplier, shift)
 
 
-def count_leading_zeros32(x):
-    """The number of leading zero bits of the uint32 x (32 for 0)."""
-    ux = np.asarray(x, dtype=np.int64) & 0xFFFFFFFF
-    n = np.zeros_like(ux)
-    for b in range(31, -1, -1):
-        n = np.where(ux < (1 << b), 32 - b, n)
-    return np.where(ux == 0, 32, n)
-
-
-def wrap16(x):
-    """x wrapped to int16 as C's int16_t conversion does, kept in int64."""
-    return np.asarray(x, dtype=np.int64).astype(np.int16).astype(np.int64)
-
-
-def int16_table_lookup(value, lut):
-    """TFLite's generic_int16_table_lookup (LUTLookup<int16_t>) in a 513-entry table: the
-    top 9 bits of value pick the segment lut[256 + value >> 7], the low 7 bits
-    interpolate toward the next entry, base + (slope * (value & 0x7f) + 64) >> 7, the
-    slope wrapped to int16."""
-    v = np.asarray(value, dtype=np.int64)
-    lut = np.asarray(lut, dtype=np.int64)
-    index = 256 + (v >> 7)
-    slope = wrap16(lut[index + 1] - lut[index])
-    return wrap16(lut[index] + ((slope * (v & 0x7F) + 64) >> 7))
 
 
 def output_fixedpoint(acc, multiplier, shift, rounding, zero_point, act_min, act_max):
@@ -216,6 +141,8 @@ def output_fixedpoint(acc, multiplier, shift, rounding, zero_point, act_min, act
     with the multiplier and shift of each output channel c (the last axis), or one for all."""
     scaled = requantize(acc, multiplier, shift, rounding)
     return np.clip(scaled + zero_point, act_min, act_max)
+
+
 
 
 def round_half_away(f):
@@ -239,41 +166,9 @@ def quantize_float(x, scale, zero_point, qmin, qmax):
     return np.clip(q + zero_point, qmin, qmax)
 
 
-def requantize_int(x, input_zero_point, multiplier, shift, rounding, output_zero_point, qmin, qmax):
-    """QUANTIZE between integer types (Requantize): the offset input times the
-    quantized multiplier s_in/s_out, plus the output zero point, clamped."""
-    v = wrap32(np.asarray(x, dtype=np.int64) - input_zero_point)
-    return np.clip(requantize(v, multiplier, shift, rounding) + output_zero_point, qmin, qmax)
-
-
-def quantize_float_xnnpack(x, scale, zero_point, dtype):
-    """XNNPACK's f32-qs8/qu8-vcvt: x * scale (scale = float32(1/s_out)) in float32,
-    rounded half to even, limited to +-2^20, plus the zero point, clamped to the type."""
-    lo, hi = type_range(dtype)
-    v = np.rint(x * scale).astype(np.float64)
-    v = np.clip(v, -(1 << 20), 1 << 20).astype(np.int64)
-    return np.clip(v + zero_point, lo, hi)
-
-
-def requantize_xnnpack(x, input_zero_point, multiplier, output_zero_point, dtype):
-    """XNNPACK's qs8/qu8-vcvt: ((x - input_zero_point) * M + 128) >> 8 with the Q8
-    multiplier M = round_half_even(256 * s_in / s_out), plus the zero point, clamped."""
-    lo, hi = type_range(dtype)
-    v = wrap32((np.asarray(x, dtype=np.int64) - input_zero_point) * multiplier + 128) >> 8
-    return np.clip(v + output_zero_point, lo, hi)
-
-
 def dequantize(x, scale, zero_point):
     """DEQUANTIZE: scale * float32(q - zero_point), in float32."""
     return scale * (np.asarray(x, dtype=np.int64) - zero_point).astype(np.float32)
-
-
-def dequantize_per_channel(x, scales, zero_points, axis):
-    """Per-channel DEQUANTIZE: each slice of axis with its own scale and zero point."""
-    shape = [1] * x.ndim
-    shape[axis] = -1
-    d = (np.asarray(x, dtype=np.int64) - zero_points.reshape(shape)).astype(np.float32)
-    return scales.reshape(shape) * d
 
 
 # The model.

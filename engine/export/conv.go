@@ -11,6 +11,7 @@ func init() {
 	register(emitPool, "Pool2DParams")
 	register(emitConvFloatXNNPack, "xnnConv2DFloat")
 	register(emitAvgPoolFloatXNNPack, "xnnAvgPoolFloat")
+	register(emitTransposeConv, "TransposeConvParams")
 }
 
 // geometry is the window arguments of the Python conv and pool helpers.
@@ -120,5 +121,28 @@ func emitAvgPoolFloatXNNPack(c *opCtx) error {
 	c.use("pool")
 	c.set(0, fmt.Sprintf("avg_pool_float_xnnpack(%s, filter_hw=(%d, %d), stride=(%d, %d), pad=(%d, %d), out_hw=(%d, %d), act_min=%s, act_max=%s, global_pool=%s)",
 		c.in(0), p.FilterH, p.FilterW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.OutH, p.OutW, pyF32(k.Min), pyF32(k.Max), pyBool(global)))
+	return nil
+}
+
+// emitTransposeConv: TRANSPOSE_CONV, TFLite's reference kernel and
+// XNNPACK's node (the output stage differs). Inputs: output shape, filter,
+// input, optional bias.
+func emitTransposeConv(c *opCtx) error {
+	p := c.params.(*engine.TransposeConvParams)
+	in := c.inT(2)
+	geo := fmt.Sprintf("stride=(%d, %d), pad=(%d, %d), out_hw=(%d, %d)", p.StrideH, p.StrideW, p.PadH, p.PadW, p.OutH, p.OutW)
+	c.use("conv")
+	if in.Type == engine.Float32 {
+		c.set(0, fmt.Sprintf("transpose_conv_float(%s, %s, %s, %s, act_min=%s, act_max=%s)", c.in(2), c.in(1), c.in(3), geo, pyF32(p.FloatMin), pyF32(p.FloatMax)))
+		return nil
+	}
+	wide := in.Type == engine.Int16
+	c.line("acc = transpose_conv_acc(%s, %s, %s, input_offset=%d, filter_offset=%d, %s%s)", c.in(2), c.in(1), c.in(3),
+		p.InputOffset, p.FilterOffset, geo, map[bool]string{true: ", wide=True"}[wide])
+	expr, err := c.outputStage(p.Output, "acc", wide)
+	if err != nil {
+		return err
+	}
+	c.set(0, expr)
 	return nil
 }

@@ -36,7 +36,9 @@
 //     the TFLite kernel and the formula. A first line "# needs: a b" pulls
 //     in other helper files (fixedpoint, gemmlowp, quantize, window, …);
 //     prelude.py (always present) has wrap32, trunc_div, type_range,
-//     clamp_float, go_max/go_min, as_tensor, ModelError.
+//     clamp_float, go_max/go_min, as_tensor, ModelError. The program keeps
+//     only the defs it calls (by name, transitively), so one file may hold
+//     several variants.
 //  3. Write the emitter in NAME.go: func(c *opCtx) error, registered in
 //     init with register(f, kinds...). Read the params by type assertion
 //     (exported structs) or c.decode(&mirror) (a local struct with the

@@ -57,7 +57,7 @@ func TestGenerated(t *testing.T) {
 				if _, err := m.Run(c.Inputs, engine.Options{Profile: p}); err != nil {
 					continue // the kernel refuses the values (as TFLite does)
 				}
-				_, err := NumPy(m, p)
+				_, err := NumPy(m, p, c.ID())
 				var ue *UnsupportedError
 				if errors.As(err, &ue) {
 					missing[ue.Builtin+" ("+strings.TrimPrefix(ue.Detail, "kernel ")+")"]++

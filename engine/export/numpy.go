@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -69,6 +70,7 @@ func (c *opCtx) unsupported(format string, args ...any) error {
 type builder struct {
 	m        *engine.Model
 	profile  engine.Profile
+	title    string // the model's file name
 	arrays   []Array
 	names    map[string]bool
 	snippets map[string]bool
@@ -195,9 +197,10 @@ func (b *builder) addArray(a Array, doc string) {
 	b.keys = append(b.keys, fmt.Sprintf("%-16s %s %v: %s", a.Name, a.Type, a.Shape, doc))
 }
 
-// NumPy exports m's forward pass under profile p as a NumPy program. An op
-// it cannot export gives an *UnsupportedError.
-func NumPy(m *engine.Model, p engine.Profile) (*Program, error) {
+// NumPy exports m's forward pass under profile p as a NumPy program; name
+// (the model's file name, or "") titles it. An op it cannot export gives an
+// *UnsupportedError.
+func NumPy(m *engine.Model, p engine.Profile, name string) (*Program, error) {
 	p, err := engine.ParseProfile(string(p))
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
@@ -211,7 +214,7 @@ func NumPy(m *engine.Model, p engine.Profile) (*Program, error) {
 	if m.Stateful() {
 		return nil, errors.New("export: the model keeps state (resource variables); the NumPy exporter handles stateless models")
 	}
-	b := &builder{m: m, profile: p, names: map[string]bool{}, snippets: map[string]bool{}, consts: map[int]bool{}}
+	b := &builder{m: m, profile: p, title: name, names: map[string]bool{}, snippets: map[string]bool{}, consts: map[int]bool{}}
 	var summary []string
 	for _, op := range m.Ops {
 		prep, err := m.Prepared(p, op.Index)
@@ -287,9 +290,12 @@ func (b *builder) program(summary []string) (*Program, error) {
 		constKeys = append(constKeys, fmt.Sprintf("%-16s %s %v: tensor %d %q%s", fmt.Sprintf("t%d", ti), t.Type, t.Shape, ti, t.Name, quantNote(t)))
 	}
 	var s strings.Builder
-	name := m.Description
+	name := b.title
 	if name == "" {
-		name = "model"
+		name = "a model"
+	}
+	if d := strings.TrimSpace(m.Description); d != "" {
+		name += fmt.Sprintf(" (%q)", d)
 	}
 	fmt.Fprintf(&s, "#!/usr/bin/env python3\n")
 	fmt.Fprintf(&s, "\"\"\"The forward pass of %s, exported by int8scope for the %s profile.\n\n", pyDocString(name), b.profile)
@@ -306,11 +312,7 @@ func (b *builder) program(summary []string) (*Program, error) {
 		fmt.Fprintf(&s, "  %s\n", pyDocString(l))
 	}
 	fmt.Fprintf(&s, "\"\"\"\n\n")
-	s.WriteString(snippet("prelude"))
-	for _, n := range b.orderedSnippets() {
-		s.WriteString("\n\n")
-		s.WriteString(snippet(n))
-	}
+	helpersAt := s.Len() // the helpers go here, once we know which the model uses
 	s.WriteString("\n\n# The model.\n\n")
 	fmt.Fprintf(&s, "PROFILE = %q\n", string(b.profile))
 	s.WriteString("# Subgraph inputs, in order: (tensor index, name, dtype, shape).\nINPUTS = [\n")
@@ -341,7 +343,78 @@ func (b *builder) program(summary []string) (*Program, error) {
 	}
 	s.WriteString("    return t\n\n\n")
 	s.WriteString(snippet("main"))
-	return &Program{Source: []byte(s.String()), Arrays: append(constArrays, b.arrays...)}, nil
+	src := s.String()
+	helpers := usedHelpers(append([]string{"prelude"}, b.orderedSnippets()...), src[helpersAt:])
+	src = src[:helpersAt] + helpers + src[helpersAt:]
+	return &Program{Source: []byte(src), Arrays: append(constArrays, b.arrays...)}, nil
+}
+
+// pyBlock is one top-level statement of a helper file: a def (name set)
+// or anything else (imports, classes: always kept).
+type pyBlock struct {
+	name, text string
+	def        bool // a def or class
+}
+
+// splitBlocks cuts Python source into its top-level statements.
+func splitBlocks(src string) []pyBlock {
+	var blocks []pyBlock
+	for _, line := range strings.SplitAfter(src, "\n") {
+		top := line != "" && line[0] != ' ' && line[0] != '\t' && line[0] != '\n' && line[0] != '#'
+		def := strings.HasPrefix(line, "def ") || strings.HasPrefix(line, "class ")
+		// A def or class starts a block, and so does any statement after one;
+		// consecutive other statements (imports) stay together.
+		if len(blocks) == 0 || top && (def || blocks[len(blocks)-1].def) {
+			name := ""
+			if rest, ok := strings.CutPrefix(line, "def "); ok {
+				name, _, _ = strings.Cut(rest, "(")
+			}
+			blocks = append(blocks, pyBlock{name: name, def: def})
+		}
+		blocks[len(blocks)-1].text += line
+	}
+	return blocks
+}
+
+var pyIdent = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// usedHelpers joins the helper files' top-level statements that the
+// program uses: every non-def statement, and each def whose name appears in
+// rest (forward() and the command line) or in a def already kept. The
+// program then shows only the arithmetic its model runs.
+func usedHelpers(files []string, rest string) string {
+	var blocks []pyBlock
+	for i, f := range files {
+		bs := splitBlocks(snippet(f))
+		if i > 0 && len(bs) > 0 {
+			bs[0].text = "\n\n" + bs[0].text
+		}
+		blocks = append(blocks, bs...)
+	}
+	used := map[string]bool{}
+	mark := func(text string) {
+		for _, id := range pyIdent.FindAllString(text, -1) {
+			used[id] = true
+		}
+	}
+	mark(rest)
+	keep := make([]bool, len(blocks))
+	for changed := true; changed; {
+		changed = false
+		for i, bl := range blocks {
+			if !keep[i] && (bl.name == "" || used[bl.name]) {
+				keep[i], changed = true, true
+				mark(bl.text)
+			}
+		}
+	}
+	var out strings.Builder
+	for i, bl := range blocks {
+		if keep[i] {
+			out.WriteString(strings.TrimRight(bl.text, "\n") + "\n\n\n")
+		}
+	}
+	return strings.TrimRight(out.String(), "\n") + "\n"
 }
 
 // orderedSnippets lists the requested helpers and what they need, each

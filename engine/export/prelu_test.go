@@ -27,10 +27,10 @@ func TestPreluPastSlope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NumPy(m, engine.Reference); err != nil {
+	if _, err := NumPy(m, engine.Reference, "prelu"); err != nil {
 		t.Fatalf("reference: %v", err)
 	}
-	_, err = NumPy(m, engine.XNNPack)
+	_, err = NumPy(m, engine.XNNPack, "prelu")
 	var ue *UnsupportedError
 	if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "undefined") || !strings.Contains(err.Error(), "op 0 (PRELU)") {
 		t.Fatalf("tflite-xnnpack: got %v, want the past-the-slope refusal", err)

@@ -1,158 +1,140 @@
 package export
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/int8scope/int8scope/engine"
-	"github.com/int8scope/int8scope/internal/difftest"
+	"github.com/int8scope/int8scope/engine/tfbuild"
+	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-// variantCases exports random models of the generators gens until each
-// variant under each profile (a key variant computes from a model and
-// profile, "" for none) has per cases or maxSeed seeds are used up, so that kernels the few seeds
-// of TestGenerated rarely reach (TFLite's 2× and 8× bilinear paths, …) are
-// compared too. It logs how many cases each variant got.
-func variantCases(t *testing.T, gens []string, maxSeed, per int, variant func(m *engine.Model, p engine.Profile) string) []*pyCase {
-	t.Helper()
+// activationModel is one op of code from an input of type in to an output of
+// type out with the quantizations given (nil: float32).
+func activationModel(code tflite.BuiltinOperator, opts *tflite.BuiltinOptionsT, in, out tflite.TensorType, shape []int, qin, qout *tfbuild.Quant) []byte {
+	b := tfbuild.New()
+	x := b.Tensor("x", in, shape, qin, nil)
+	y := b.Tensor("y", out, shape, qout, nil)
+	b.Op(code, 1, opts, []int{x}, []int{y})
+	b.Inputs(x)
+	b.Outputs(y)
+	return b.Bytes()
+}
+
+// TestSigmoidSoftmaxVariants covers the variants no difftest generator
+// makes: int16 SOFTMAX (and int8 → int16), int16 and float32 LOGISTIC and
+// TANH, random scales (powers of two among them) and full-range inputs,
+// under every profile.
+func TestSigmoidSoftmaxVariants(t *testing.T) {
+	n := 8
 	if *long {
-		per *= 8
+		n = 60
 	}
-	tmp := t.TempDir()
-	count := map[string]int{}
+	r := rand.New(rand.NewPCG(13, 1))
+	logScale := func(lo, hi float64) float32 {
+		if r.IntN(4) == 0 {
+			return float32(math.Exp2(math.Round(lo + r.Float64()*(hi-lo))))
+		}
+		return float32(math.Exp2(lo + r.Float64()*(hi-lo)))
+	}
 	var cases []*pyCase
-	for _, gen := range gens {
-		for seed := int64(1); seed <= int64(maxSeed); seed++ {
-			c, err := difftest.Generate(gen, seed)
+	tmp := t.TempDir()
+	for i := range n {
+		shape := []int{1 + r.IntN(3), 1 + r.IntN(40)}
+		softmax := &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsSoftmaxOptions, Value: &tflite.SoftmaxOptionsT{Beta: float32(0.25 + 2*r.Float64())}}
+		models := map[string][]byte{
+			"SOFTMAX_int16": activationModel(tflite.BuiltinOperatorSOFTMAX, softmax, tflite.TensorTypeINT16, tflite.TensorTypeINT16, shape,
+				tfbuild.Q(logScale(-16, -6), 0), tfbuild.Q(1.0/32768, 0)),
+			"SOFTMAX_int8_int16": activationModel(tflite.BuiltinOperatorSOFTMAX, softmax, tflite.TensorTypeINT8, tflite.TensorTypeINT16, shape,
+				tfbuild.Q(logScale(-8, -1), int64(r.IntN(256)-128)), tfbuild.Q(1.0/65536, -32768)),
+			"LOGISTIC_int16": activationModel(tflite.BuiltinOperatorLOGISTIC, nil, tflite.TensorTypeINT16, tflite.TensorTypeINT16, shape,
+				tfbuild.Q(logScale(-15, -9), 0), tfbuild.Q(1.0/32768, 0)),
+			"TANH_int16": activationModel(tflite.BuiltinOperatorTANH, nil, tflite.TensorTypeINT16, tflite.TensorTypeINT16, shape,
+				tfbuild.Q(logScale(-15, -9), 0), tfbuild.Q(1.0/32768, 0)),
+			"LOGISTIC_float": activationModel(tflite.BuiltinOperatorLOGISTIC, nil, tflite.TensorTypeFLOAT32, tflite.TensorTypeFLOAT32, shape, nil, nil),
+			"TANH_float":     activationModel(tflite.BuiltinOperatorTANH, nil, tflite.TensorTypeFLOAT32, tflite.TensorTypeFLOAT32, shape, nil, nil),
+		}
+		for name, b := range models {
+			m, err := engine.Load(b)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s: %v", name, err)
 			}
-			m, err := engine.Load(c.Model)
-			if err != nil || m.Runnable() != nil {
-				continue
+			in := m.Tensors[m.Inputs[0]]
+			data := make([]byte, in.NumBytes())
+			for j := range data {
+				data[j] = byte(r.IntN(256))
+			}
+			if in.Type == engine.Float32 {
+				for j := 0; j < len(data); j += 4 {
+					binary.LittleEndian.PutUint32(data[j:], math.Float32bits(float32(40*r.Float64()-20)))
+				}
 			}
 			for _, p := range engine.Profiles() {
-				if prep, _ := m.Prepared(p, 0); prep.Params == nil {
+				if _, err := m.Run([][]byte{data}, engine.Options{Profile: p}); err != nil {
+					continue // a value the kernel refuses
+				}
+				c := exportCase(t, name, m, p, [][]byte{data}, filepath.Join(tmp, fmt.Sprintf("%s-%d-%s", name, i, p)))
+				if c == nil {
+					t.Errorf("%s under %s: not exported", name, p)
 					continue
 				}
-				key := variant(m, p)
-				if key == "" {
-					continue
-				}
-				if key += " (" + string(p) + ")"; count[key] >= per {
-					continue
-				}
-				if _, err := m.Run(c.Inputs, engine.Options{Profile: p}); err != nil {
-					continue
-				}
-				if pc := exportCase(t, c.ID(), m, p, c.Inputs, filepath.Join(tmp, fmt.Sprintf("%s-%d-%s", gen, seed, p))); pc != nil {
-					cases = append(cases, pc)
-					count[key]++
-				}
+				cases = append(cases, c)
 			}
 		}
 	}
-	var s []string
-	for k, n := range count {
-		s = append(s, fmt.Sprintf("%s ×%d", k, n))
-	}
-	sort.Strings(s)
-	t.Logf("variants: %s", strings.Join(s, "; "))
-	return cases
+	tensors, elements := runPython(t, cases)
+	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), tensors, elements)
 }
 
-// opVariant is the kernel the profile prepared for the first op named
-// builtin, with its arithmetic's first words and the output type.
-func opVariant(builtin string, detail func(params any) string) func(m *engine.Model, p engine.Profile) string {
-	return func(m *engine.Model, p engine.Profile) string {
-		for _, op := range m.Ops {
-			if op.Builtin != builtin {
-				continue
-			}
-			prep, _ := m.Prepared(p, op.Index)
-			if prep.Params == nil {
-				return ""
-			}
-			d := ""
-			if detail != nil {
-				d = " " + detail(prep.Params)
-			}
-			return fmt.Sprintf("%s %v%s", builtin, m.Tensors[op.Outputs[0]].Type, d)
+// TestTransposeConvFloat covers float32 TRANSPOSE_CONV, whose products
+// reach each output in the kernel's scatter order (no generator makes it).
+func TestTransposeConvFloat(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	f32s := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(2*r.Float64() - 1)
 		}
-		return ""
+		return v
 	}
-}
-
-// gensWithPrefix lists the difftest generators whose names start with one
-// of prefixes.
-func gensWithPrefix(prefixes ...string) []string {
-	var gens []string
-	for _, g := range difftest.Generators() {
-		for _, p := range prefixes {
-			if strings.HasPrefix(g, p) {
-				gens = append(gens, g)
-				break
-			}
-		}
-	}
-	return gens
-}
-
-// TestOpVariants compares, op by op, every kernel variant the profiles
-// prepare for random models of the op's generators (types, kernels),
-// drawing seeds until each variant has cases: every RESIZE_BILINEAR kernel
-// (reference, integer, TFLite's optimized generic, 2×, small-channel and
-// 8× paths, XNNPACK's float32 and Q11 ibilinear), TRANSPOSE_CONV per type
-// and output stage, ...
-func TestOpVariants(t *testing.T) {
 	var cases []*pyCase
-	for _, v := range []struct {
-		op     string
-		gens   []string
-		detail func(params any) string
-	}{
-		{"RESIZE_BILINEAR", gensWithPrefix("RESIZE_BILINEAR"), func(params any) string {
-			for _, k := range bilinearKernels {
-				if strings.HasPrefix(params.(*engine.ResizeBilinearParams).Kernel, k.prefix) {
-					return k.name
-				}
+	tmp := t.TempDir()
+	for i := range 12 {
+		h, w, c, co := 1+r.IntN(5), 1+r.IntN(5), 1+r.IntN(4), 1+r.IntN(4)
+		kh, kw := 1+r.IntN(4), 1+r.IntN(4)
+		sh, sw := 1+r.IntN(min(kh, 3)), 1+r.IntN(min(kw, 3))
+		pad := []tflite.Padding{tflite.PaddingSAME, tflite.PaddingVALID}[r.IntN(2)]
+		oh, ow := h*sh, w*sw
+		if pad == tflite.PaddingVALID {
+			oh, ow = (h-1)*sh+kh, (w-1)*sw+kw
+		}
+		b := tfbuild.New()
+		shape := b.Tensor("output_shape", tflite.TensorTypeINT32, []int{4}, nil, tfbuild.I32(1, int32(oh), int32(ow), int32(co)))
+		f := b.Tensor("filter", tflite.TensorTypeFLOAT32, []int{co, kh, kw, c}, nil, tfbuild.F32(f32s(co*kh*kw*c)...))
+		x := b.Tensor("x", tflite.TensorTypeFLOAT32, []int{1, h, w, c}, nil, nil)
+		bias := b.Tensor("bias", tflite.TensorTypeFLOAT32, []int{co}, nil, tfbuild.F32(f32s(co)...))
+		y := b.Tensor("y", tflite.TensorTypeFLOAT32, []int{1, oh, ow, co}, nil, nil)
+		b.Op(tflite.BuiltinOperatorTRANSPOSE_CONV, 3, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsTransposeConvOptions,
+			Value: &tflite.TransposeConvOptionsT{Padding: pad, StrideH: int32(sh), StrideW: int32(sw)}}, []int{shape, f, x, bias}, []int{y})
+		b.Inputs(x)
+		b.Outputs(y)
+		m, err := engine.Load(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := tfbuild.F32(f32s(h * w * c)...)
+		for _, p := range engine.Profiles() {
+			if c := exportCase(t, "TRANSPOSE_CONV_float", m, p, [][]byte{in}, filepath.Join(tmp, fmt.Sprintf("%d-%s", i, p))); c != nil {
+				cases = append(cases, c)
+			} else {
+				t.Errorf("not exported under %s", p)
 			}
-			return "?"
-		}},
-		{"TRANSPOSE_CONV", gensWithPrefix("TRANSPOSE_CONV"), func(params any) string {
-			return fmt.Sprintf("%T", params.(*engine.TransposeConvParams).Output)
-		}},
-		{"FULLY_CONNECTED", gensWithPrefix("FULLY_CONNECTED_hybrid"), func(params any) string {
-			p := params.(*engine.HybridFullyConnectedParams)
-			return fmt.Sprintf("hybrid asymmetric %v activation %d", p.Asymmetric, p.Activation)
-		}},
-		{"CONV_2D", gensWithPrefix("CONV_2D_hybrid"), func(params any) string {
-			return fmt.Sprintf("hybrid per-channel %v", params.(*engine.HybridConv2DParams).PerChannel)
-		}},
-		{"DEPTHWISE_CONV_2D", gensWithPrefix("DEPTHWISE_CONV_2D_hybrid"), func(params any) string {
-			return "hybrid"
-		}},
-		{"SVDF", gensWithPrefix("SVDF"), func(params any) string {
-			return fmt.Sprintf("rank %d", params.(*engine.SVDFParams).Rank)
-		}},
-		{"RFFT2D", gensWithPrefix("RFFT2D"), func(params any) string {
-			l := params.(*engine.Rfft2dParams).FFTLength
-			return fmt.Sprintf("square %v", l[0] == l[1])
-		}},
-		{"CUSTOM:TFLite_Detection_PostProcess", gensWithPrefix("DETECTION"), func(params any) string {
-			p := params.(*engine.DetectionPostProcessParams)
-			return fmt.Sprintf("uint8 %v regular %v classes per detection %d", p.BoxQuant != nil, p.UseRegularNMS, min(p.MaxClassesPerDetection, 2))
-		}},
-		{"BATCH_MATMUL", gensWithPrefix("BATCH_MATMUL"), func(params any) string {
-			p := params.(*engine.BatchMatMulParams)
-			return fmt.Sprintf("adj %v/%v %.10s", p.AdjX, p.AdjY, p.FloatOrder)
-		}},
-	} {
-		cases = append(cases, variantCases(t, v.gens, 150, 1, opVariant(v.op, v.detail))...)
+		}
 	}
-	n, el := runPython(t, cases) // one Python process for all
-	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), n, el)
+	tensors, elements := runPython(t, cases)
+	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), tensors, elements)
 }

@@ -95,3 +95,45 @@ def conv2d_float_xnnpack(x, w, bias, stride, dilation, pad, out_hw, act_min, act
             xs = np.repeat(patch[..., i::cf][..., :groups], per_group, axis=3)
             total = total + xs * w[:, fy, fx, i]
     return go_min(go_max(total, act_min), act_max)
+
+
+def transpose_conv_acc(x, w, bias, input_offset, filter_offset, stride, pad, out_hw, wide=False):
+    """TRANSPOSE_CONV's accumulators (reference_integer_ops::TransposeConv): every input
+    element scattered over its window, output (y, x) = (iy*sh - pad_top + fy,
+    ix*sw - pad_left + fx):
+    acc[n, y, x, c] = sum (input[n, iy, ix, i] + input_offset) * (w[c, fy, fx, i] + filter_offset)
+    + bias[c], taps landing outside the output dropped; int32 arithmetic that wraps
+    (int64 for 16x8)."""
+    n, h, wd, _ = x.shape
+    co, fh, fw, _ = w.shape
+    (sh, sw), (ph, pw), (oh, ow) = stride, pad, out_hw
+    canvas = np.zeros((n, max((h - 1) * sh + fh, ph + oh), max((wd - 1) * sw + fw, pw + ow), co), dtype=np.int64)
+    xo = x.astype(np.int64) + input_offset
+    wo = w.astype(np.int64) + filter_offset
+    for fy in range(fh):
+        for fx in range(fw):
+            canvas[:, fy:fy + (h - 1) * sh + 1:sh, fx:fx + (wd - 1) * sw + 1:sw, :] += xo @ wo[:, fy, fx, :].T
+    acc = canvas[:, ph:ph + oh, pw:pw + ow, :]
+    if bias is not None:
+        acc = acc + bias.astype(np.int64)
+    return acc if wide else wrap32(acc)
+
+
+def transpose_conv_float(x, w, bias, stride, pad, out_hw, act_min, act_max):
+    """Float TRANSPOSE_CONV (reference_ops::TransposeConv): the products scattered onto
+    each output in the kernel's loop order (input row, column, channel, then the tap),
+    float32: for one output that is taps by descending fy, then descending fx, then input
+    channel. Then the bias and the clamp."""
+    n, h, wd, ci = x.shape
+    co, fh, fw, _ = w.shape
+    (sh, sw), (ph, pw), (oh, ow) = stride, pad, out_hw
+    canvas = np.zeros((n, max((h - 1) * sh + fh, ph + oh), max((wd - 1) * sw + fw, pw + ow), co), dtype=np.float32)
+    for fy in reversed(range(fh)):
+        for fx in reversed(range(fw)):
+            view = canvas[:, fy:fy + (h - 1) * sh + 1:sh, fx:fx + (wd - 1) * sw + 1:sw, :]
+            for i in range(ci):
+                view += x[..., i:i + 1] * w[:, fy, fx, i]
+    out = canvas[:, ph:ph + oh, pw:pw + ow, :]
+    if bias is not None:
+        out = out + bias
+    return clamp_float(out, act_min, act_max)

@@ -19,14 +19,8 @@ def pool2d_int(x, max_pool, filter_hw, stride, pad, out_hw, act_min, act_max):
         if (count == 0).any():
             raise ModelError("a pooling window lies entirely outside the input")
         half = count // 2
-        out = np.where(acc > 0, trunc_div_by(acc + half, count), trunc_div_by(acc - half, count))
+        out = np.where(acc > 0, trunc_div(acc + half, count), trunc_div(acc - half, count))
     return np.clip(out, act_min, act_max)
-
-
-def trunc_div_by(n, d):
-    """C's n / d for arrays, truncating toward zero (d > 0)."""
-    q = np.abs(n) // d
-    return np.where(n < 0, -q, q)
 
 
 def pool2d_float(x, max_pool, filter_hw, stride, pad, out_hw, act_min, act_max):
