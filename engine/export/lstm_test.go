@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
-	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -144,34 +142,5 @@ func randomLSTM(r *rand.Rand, typ tflite.TensorType) ([]byte, [][]byte) {
 // profile: TFLite Micro's kernels, and TFLite's builtin int8 kernel of the
 // browser TFLite (gemmlowp int16 gates, rounding-shift cell update).
 func TestLSTM(t *testing.T) {
-	n := 6
-	if *long {
-		n = 40
-	}
-	tmp := t.TempDir()
-	var cases []*pyCase
-	r := rand.New(rand.NewPCG(13, 13))
-	kinds := map[string]int{}
-	for i := range n {
-		for _, typ := range []tflite.TensorType{tflite.TensorTypeFLOAT32, tflite.TensorTypeINT8, tflite.TensorTypeINT16} {
-			model, ins := randomLSTM(r, typ)
-			m, err := engine.Load(model)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range engine.Profiles() {
-				prep, _ := m.Prepared(p, 0)
-				if prep.Params == nil {
-					continue
-				}
-				kinds[fmt.Sprintf("%v %T", typ, prep.Params)]++
-				name := fmt.Sprintf("lstm-%v-%d-%s", typ, i, p)
-				if pc := exportCase(t, name, m, p, ins, filepath.Join(tmp, name)); pc != nil {
-					cases = append(cases, pc)
-				}
-			}
-		}
-	}
-	nt, el := runPython(t, cases)
-	t.Logf("kernels %v; %d runs, %d tensors, %d elements equal", kinds, len(cases), nt, el)
+	compareBuilt(t, "lstm", 5, 13, []tflite.TensorType{tflite.TensorTypeFLOAT32, tflite.TensorTypeINT8, tflite.TensorTypeINT16}, randomLSTM)
 }

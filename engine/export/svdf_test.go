@@ -1,12 +1,9 @@
 package export
 
 import (
-	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
-	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -45,26 +42,7 @@ func randomFloatSVDF(r *rand.Rand) ([]byte, [][]byte) {
 
 // TestSVDFFloat compares random float32 SVDF models under every profile.
 func TestSVDFFloat(t *testing.T) {
-	n := 8
-	if *long {
-		n = 60
-	}
-	tmp := t.TempDir()
-	var cases []*pyCase
-	r := rand.New(rand.NewPCG(17, 17))
-	for i := range n {
-		model, ins := randomFloatSVDF(r)
-		m, err := engine.Load(model)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range engine.Profiles() {
-			name := fmt.Sprintf("svdf-float-%d-%s", i, p)
-			if pc := exportCase(t, name, m, p, ins, filepath.Join(tmp, name)); pc != nil {
-				cases = append(cases, pc)
-			}
-		}
-	}
-	nt, el := runPython(t, cases)
-	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), nt, el)
+	compareBuilt(t, "svdf", 8, 17, []tflite.TensorType{tflite.TensorTypeFLOAT32}, func(r *rand.Rand, _ tflite.TensorType) ([]byte, [][]byte) {
+		return randomFloatSVDF(r)
+	})
 }

@@ -1,12 +1,9 @@
 package export
 
 import (
-	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
-	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -81,28 +78,5 @@ func randomTransposeConv(r *rand.Rand, typ tflite.TensorType) ([]byte, [][]byte)
 // (float32 sums in the reference's scatter order; int64 accumulators)
 // under every profile.
 func TestTransposeConvFloatInt16(t *testing.T) {
-	n := 4
-	if *long {
-		n = 60
-	}
-	tmp := t.TempDir()
-	var cases []*pyCase
-	r := rand.New(rand.NewPCG(5, 5))
-	for i := range n {
-		for _, typ := range []tflite.TensorType{tflite.TensorTypeFLOAT32, tflite.TensorTypeINT16} {
-			model, ins := randomTransposeConv(r, typ)
-			m, err := engine.Load(model)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range engine.Profiles() {
-				name := fmt.Sprintf("transpose-conv-%v-%d-%s", typ, i, p)
-				if pc := exportCase(t, name, m, p, ins, filepath.Join(tmp, name)); pc != nil {
-					cases = append(cases, pc)
-				}
-			}
-		}
-	}
-	nt, el := runPython(t, cases)
-	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), nt, el)
+	compareBuilt(t, "transpose-conv", 4, 5, []tflite.TensorType{tflite.TensorTypeFLOAT32, tflite.TensorTypeINT16}, randomTransposeConv)
 }
