@@ -3,10 +3,6 @@ def _f32_bits(x):
     return np.array(x, dtype=np.float32).view(np.uint32)
 
 
-def _f64_from_bits(b):
-    return np.array(b, dtype=np.uint64).view(np.float64)
-
-
 # musl's __exp2f_data.tab: the bits of 2^(i/32) minus i << 47.
 _EXPF_TABLE = np.array([
     0x3ff0000000000000, 0x3fefd9b0d3158574, 0x3fefb5586cf9890f, 0x3fef9301d0125b51,
