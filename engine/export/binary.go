@@ -11,6 +11,7 @@ func init() {
 	register(emitAddSubXNNPack, "xnnAddSub")
 	register(emitMul, "MulParams")
 	register(emitMulXNNPack, "xnnMul")
+	register(emitMaxMin, "MaximumMinimumParams")
 }
 
 func requantTuple(q engine.Requant) string {
@@ -94,5 +95,13 @@ func emitMulXNNPack(c *opCtx) error {
 	c.use("binary")
 	c.set(0, fmt.Sprintf("mul_xnnpack(%s, %s, a_zero_point=%d, b_zero_point=%d, scale=%s, zero_point=%d, out_min=%d, out_max=%d)",
 		c.in(0), c.in(1), k.AZeroPoint, k.BZeroPoint, pyF32(k.Scale), k.ZeroPoint, k.Min, k.Max))
+	return nil
+}
+
+// emitMaxMin: MAXIMUM and MINIMUM of the stored values (every profile).
+func emitMaxMin(c *opCtx) error {
+	p := c.params.(*engine.MaximumMinimumParams)
+	c.use("binary")
+	c.set(0, fmt.Sprintf("maximum_minimum(%s, %s, is_max=%s)", c.in(0), c.in(1), pyBool(p.Function == "max")))
 	return nil
 }

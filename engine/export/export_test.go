@@ -228,17 +228,30 @@ func TestBuiltinModels(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), ".tflite")
 		for _, p := range engine.Profiles() {
 			for seed := range uint64(3) {
-				c := exportCase(t, name, m, p, randomInputs(m, seed), filepath.Join(tmp, fmt.Sprintf("%s-%s-%d", name, p, seed)))
-				if c == nil {
-					t.Errorf("%s under %s: the built-in models must export", name, p)
-					continue
-				}
-				cases = append(cases, c)
+				cases = mustExport(t, cases, name, m, p, randomInputs(m, seed), filepath.Join(tmp, fmt.Sprintf("%s-%s-%d", name, p, seed)))
 			}
 		}
 	}
-	n, el := runPython(t, cases)
-	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), n, el)
+	runAndLog(t, cases)
+}
+
+// mustExport is exportCase for a model the exporter must support: it
+// appends the case to cases, or fails t.
+func mustExport(t *testing.T, cases []*pyCase, name string, m *engine.Model, p engine.Profile, inputs [][]byte, dir string) []*pyCase {
+	t.Helper()
+	c := exportCase(t, name, m, p, inputs, dir)
+	if c == nil {
+		t.Errorf("%s under %s: not exported", name, p)
+		return cases
+	}
+	return append(cases, c)
+}
+
+// runAndLog runs the cases (runPython) and logs what was compared.
+func runAndLog(t *testing.T, cases []*pyCase) {
+	t.Helper()
+	tensors, elements := runPython(t, cases)
+	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), tensors, elements)
 }
 
 // TestCorpusModels does the same for the models of ../shared/corpus that

@@ -2,7 +2,6 @@ package export
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/int8scope/int8scope/engine"
 )
@@ -23,15 +22,6 @@ type meanParams struct {
 	Scale, Bias                     float32
 }
 
-// pyAxes is the reduced axes, in their order, as a Python tuple.
-func pyAxes(axes []int) string {
-	s := make([]string, len(axes))
-	for i, a := range axes {
-		s[i] = fmt.Sprint(a)
-	}
-	return "(" + strings.Join(s, ", ") + ",)"
-}
-
 // emitMean: TFLite Micro's QuantizedMeanOrSum (reference profiles), the
 // browser TFLite's older reduce.cc (meanTFLite), and float MEAN.
 func emitMean(c *opCtx) error {
@@ -44,7 +34,7 @@ func emitMean(c *opCtx) error {
 	c.decode(&p)
 	in, out := c.inT(0), c.outT(0)
 	c.use("mean")
-	axes := pyAxes(p.Axes)
+	axes := pyList(p.Axes)
 	switch {
 	case in.Type == engine.Float32:
 		c.set(0, fmt.Sprintf("mean_float(%s, axes=%s, count=%d)", c.in(0), axes, p.Count))
@@ -92,7 +82,7 @@ func emitMeanXNNPack(c *opCtx) error {
 	c.decode(&k)
 	c.use("mean")
 	c.set(0, fmt.Sprintf("mean_xnnpack(%s, axes=%s, bias=%d, scale=%s, zero_point=%d, dtype=%s)",
-		c.in(0), pyAxes(c.constAxes()), k.Bias, pyF32(k.Scale), k.ZeroPoint, pyDType(c.outT(0).Type)))
+		c.in(0), pyList(c.constAxes()), k.Bias, pyF32(k.Scale), k.ZeroPoint, pyDType(c.outT(0).Type)))
 	return nil
 }
 

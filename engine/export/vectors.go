@@ -69,7 +69,7 @@ func Vectors(res *engine.Result) ([]File, error) {
 			acc := res.Trace.Ops[op.Index].Acc
 			out := m.Tensors[op.Outputs[0]]
 			typ, raw := engine.Int32, []byte(nil)
-			if in := m.Tensors[op.Inputs[0]]; in.Type == engine.Int16 {
+			if wideAcc(m, op) {
 				typ = engine.Int64
 				raw, _ = binary.Append(nil, binary.LittleEndian, acc)
 			} else {
@@ -87,6 +87,14 @@ func Vectors(res *engine.Result) ([]File, error) {
 			}
 			add("acc.npy", fmt.Sprintf("the %v accumulators after the bias, before requantization, in output order", typ), b)
 		}
+		if op.Index < len(res.Trace.Ops) && res.Trace.Ops[op.Index].Hybrid != nil {
+			h := res.Trace.Ops[op.Index].Hybrid
+			hj, err := json.MarshalIndent(h, "", " ")
+			if err != nil {
+				return nil, err
+			}
+			add("hybrid.json", "how the float input was quantized on the fly: per row its scale, zero point and int8 values", append(hj, '\n'))
+		}
 		prep, err := m.Prepared(res.Profile, op.Index)
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
@@ -103,6 +111,17 @@ func Vectors(res *engine.Result) ([]File, error) {
 		return nil, err
 	}
 	return append(files, File{"index.json", append(ij, '\n')}), nil
+}
+
+// wideAcc reports whether op's accumulators are int64 (16x8 ops: an int16
+// input) rather than int32.
+func wideAcc(m *engine.Model, op *engine.Op) bool {
+	for _, t := range op.Inputs {
+		if t >= 0 && m.Tensors[t].Type == engine.Int16 {
+			return true
+		}
+	}
+	return false
 }
 
 // safeName keeps letters, digits and _ of a builtin name (custom ops have

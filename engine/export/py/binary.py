@@ -47,3 +47,9 @@ def binary_int32(x1, x2, op, act_min, act_max):
     x1, x2 = np.asarray(x1, dtype=np.int64), np.asarray(x2, dtype=np.int64)
     v = wrap32({"add": x1 + x2, "sub": x1 - x2, "mul": x1 * x2}[op])
     return np.clip(v, act_min, act_max)
+
+
+def maximum_minimum(x1, x2, is_max):
+    """MAXIMUM / MINIMUM of the stored values (no requantization), broadcast:
+    std::max as a < b ? b : a, std::min as b < a ? b : a (NaN and signed zeros as in C++)."""
+    return np.where(x1 < x2, x2, x1) if is_max else np.where(x2 < x1, x2, x1)

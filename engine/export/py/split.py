@@ -13,3 +13,8 @@ def strided_slice(x, effective_shape, start, strides, counts, out_shape):
     holds x[start + stride * k] over those, in order, shrunk axes dropped."""
     idx = [s + st * np.arange(n) for s, st, n in zip(start, strides, counts)]
     return x.reshape(effective_shape)[np.ix_(*idx)].reshape(out_shape)
+
+
+def transpose(x, perm):
+    """TRANSPOSE: the axes of x permuted, out.shape[i] = x.shape[perm[i]]."""
+    return np.transpose(x, perm)
