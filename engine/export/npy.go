@@ -15,7 +15,8 @@ import (
 var npyDescr = map[engine.DType]string{
 	engine.Int8: "|i1", engine.Uint8: "|u1", engine.Int16: "<i2", engine.Int32: "<i4",
 	engine.Int64: "<i8", engine.Float32: "<f4", engine.Bool: "|b1", engine.Float16: "<f2",
-	engine.Resource: "<i4", // a resource handle: its int32 resource id
+	engine.Resource:  "<i4", // a resource handle: its int32 resource id
+	engine.Complex64: "<c8", // real then imaginary float32, as the engine stores them
 }
 
 // NPY encodes raw little-endian values of type t and the given shape as a

@@ -296,15 +296,16 @@ func oneLine(s string) string {
 	return s
 }
 
-// written lists the tensors the program writes: every non-constant input
-// and output of the model's ops, as `int8scope run` writes them.
+// written lists the tensors the program writes: every non-constant input,
+// output and intermediate of the model's ops, as `int8scope run` writes
+// them.
 func written(m *engine.Model) []int {
 	seen := map[int]bool{}
 	for _, t := range m.Inputs {
 		seen[t] = true
 	}
 	for _, op := range m.Ops {
-		for _, t := range slices.Concat(op.Inputs, op.Outputs) {
+		for _, t := range slices.Concat(op.Inputs, op.Outputs, op.Intermediates) {
 			if t >= 0 && !m.Tensors[t].Const {
 				seen[t] = true
 			}
@@ -603,7 +604,8 @@ func pyString(s string) string { return strconv.QuoteToASCII(s) }
 var pyDTypes = map[engine.DType]string{
 	engine.Int8: "np.int8", engine.Uint8: "np.uint8", engine.Int16: "np.int16", engine.Int32: "np.int32",
 	engine.Int64: "np.int64", engine.Float32: "np.float32", engine.Bool: "np.bool_", engine.Float16: "np.float16",
-	engine.Resource: "np.int32", // a resource handle holds its int32 resource id
+	engine.Resource:  "np.int32", // a resource handle holds its int32 resource id
+	engine.Complex64: "np.complex64",
 }
 
 func pyDType(t engine.DType) string {

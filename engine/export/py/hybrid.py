@@ -1,4 +1,4 @@
-# needs: quantize
+# needs: quantize conv
 def quantize_rows(x, asymmetric):
     """TFLite's on-the-fly quantization of each float32 row of a hybrid op
     (tensor_utils::SymmetricQuantizeFloats / AsymmetricQuantizeFloats). Symmetric:
@@ -55,3 +55,33 @@ def fully_connected_hybrid(x, w, bias, filter_scale, asymmetric, activation):
     if (xs != 0).any():
         out = out + dot.astype(np.float32) * (scale * filter_scale)
     return hybrid_activation(out.astype(np.float32), activation)
+
+
+def conv_hybrid(x, w, bias, depthwise, per_channel, filter_scale, scales, stride, dilation, pad, out_hw, act_min, act_max):
+    """Hybrid (dynamic-range) CONV_2D and DEPTHWISE_CONV_2D (TFLite's HybridConv,
+    HybridConvPerChannel, DepthwiseConvHybridPerChannel): each batch image quantized on
+    the fly as a whole (quantize_rows; asymmetric for a per-channel filter),
+    acc = sum over the taps inside the input of w * (q - z_b) in int32 (as the integer
+    convolution, conv2d_acc), then in float32
+    per tensor:              float32(acc) * (s_b * filter_scale)
+    per channel (CONV_2D):   float32(acc) * (scales[c] * s_b)
+    per channel (depthwise): (float32(acc) * s_b) * scales[c]
+    plus bias[c] (if any), clamped to [act_min, act_max]."""
+    n = x.shape[0]
+    q, s, zp = quantize_rows(np.asarray(x, dtype=np.float32).reshape(n, -1), per_channel)
+    q = q.reshape(x.shape) - zp.reshape(n, 1, 1, 1)
+    acc_fn = depthwise_conv2d_acc if depthwise else conv2d_acc
+    acc = acc_fn(q, w, None, 0, 0, stride, dilation, pad, out_hw)
+    f = acc.astype(np.float32)
+    sb = s.reshape(n, 1, 1, 1)
+    with np.errstate(all="ignore"):
+        if per_channel and depthwise:
+            v = (f * sb).astype(np.float32) * scales
+        elif per_channel:
+            v = f * (scales * sb).astype(np.float32)
+        else:
+            v = f * (sb * np.float32(filter_scale)).astype(np.float32)
+        v = v.astype(np.float32)
+        if bias is not None:
+            v = (v + bias).astype(np.float32)
+    return clamp_float(v, act_min, act_max)

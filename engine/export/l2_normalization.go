@@ -1,0 +1,28 @@
+package export
+
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine"
+)
+
+func init() { register(emitL2Norm, "L2NormParams") }
+
+// emitL2Norm: L2_NORMALIZATION, TFLite's reference kernel (every profile).
+// The int8 kernel's MultiplyByQuantizedMultiplier rounds as the profile's
+// build does (the engine prepares it with the profile's rounding: single
+// under tflite-single-rounding, double otherwise).
+func emitL2Norm(c *opCtx) error {
+	p := c.params.(*engine.L2NormParams)
+	c.use("l2_normalization")
+	if c.inT(0).Type == engine.Float32 {
+		c.set(0, fmt.Sprintf("l2_normalization_float(%s, %s)", c.in(0), pyF32(p.Epsilon)))
+		return nil
+	}
+	rounding := engine.RoundDouble
+	if c.profile == engine.SingleRounding {
+		rounding = engine.RoundSingle
+	}
+	c.set(0, fmt.Sprintf("l2_normalization_int8(%s, input_zero_point=%d, rounding=%q)", c.in(0), p.InputZeroPoint, string(rounding)))
+	return nil
+}

@@ -1,0 +1,158 @@
+package export
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/internal/difftest"
+)
+
+// variantCases exports random models of the generators gens until each
+// variant under each profile (a key variant computes from a model and
+// profile, "" for none) has per cases or maxSeed seeds are used up, so that kernels the few seeds
+// of TestGenerated rarely reach (TFLite's 2× and 8× bilinear paths, …) are
+// compared too. It logs how many cases each variant got.
+func variantCases(t *testing.T, gens []string, maxSeed, per int, variant func(m *engine.Model, p engine.Profile) string) []*pyCase {
+	t.Helper()
+	if *long {
+		per *= 8
+	}
+	tmp := t.TempDir()
+	count := map[string]int{}
+	var cases []*pyCase
+	for _, gen := range gens {
+		for seed := int64(1); seed <= int64(maxSeed); seed++ {
+			c, err := difftest.Generate(gen, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := engine.Load(c.Model)
+			if err != nil || m.Runnable() != nil {
+				continue
+			}
+			for _, p := range engine.Profiles() {
+				if prep, _ := m.Prepared(p, 0); prep.Params == nil {
+					continue
+				}
+				key := variant(m, p)
+				if key == "" {
+					continue
+				}
+				if key += " (" + string(p) + ")"; count[key] >= per {
+					continue
+				}
+				if _, err := m.Run(c.Inputs, engine.Options{Profile: p}); err != nil {
+					continue
+				}
+				if pc := exportCase(t, c.ID(), m, p, c.Inputs, filepath.Join(tmp, fmt.Sprintf("%s-%d-%s", gen, seed, p))); pc != nil {
+					cases = append(cases, pc)
+					count[key]++
+				}
+			}
+		}
+	}
+	var s []string
+	for k, n := range count {
+		s = append(s, fmt.Sprintf("%s ×%d", k, n))
+	}
+	sort.Strings(s)
+	t.Logf("variants: %s", strings.Join(s, "; "))
+	return cases
+}
+
+// opVariant is the kernel the profile prepared for the first op named
+// builtin, with its arithmetic's first words and the output type.
+func opVariant(builtin string, detail func(params any) string) func(m *engine.Model, p engine.Profile) string {
+	return func(m *engine.Model, p engine.Profile) string {
+		for _, op := range m.Ops {
+			if op.Builtin != builtin {
+				continue
+			}
+			prep, _ := m.Prepared(p, op.Index)
+			if prep.Params == nil {
+				return ""
+			}
+			d := ""
+			if detail != nil {
+				d = " " + detail(prep.Params)
+			}
+			return fmt.Sprintf("%s %v%s", builtin, m.Tensors[op.Outputs[0]].Type, d)
+		}
+		return ""
+	}
+}
+
+// gensWithPrefix lists the difftest generators whose names start with one
+// of prefixes.
+func gensWithPrefix(prefixes ...string) []string {
+	var gens []string
+	for _, g := range difftest.Generators() {
+		for _, p := range prefixes {
+			if strings.HasPrefix(g, p) {
+				gens = append(gens, g)
+				break
+			}
+		}
+	}
+	return gens
+}
+
+// TestOpVariants compares, op by op, every kernel variant the profiles
+// prepare for random models of the op's generators (types, kernels),
+// drawing seeds until each variant has cases: every RESIZE_BILINEAR kernel
+// (reference, integer, TFLite's optimized generic, 2×, small-channel and
+// 8× paths, XNNPACK's float32 and Q11 ibilinear), TRANSPOSE_CONV per type
+// and output stage, ...
+func TestOpVariants(t *testing.T) {
+	var cases []*pyCase
+	for _, v := range []struct {
+		op     string
+		gens   []string
+		detail func(params any) string
+	}{
+		{"RESIZE_BILINEAR", gensWithPrefix("RESIZE_BILINEAR"), func(params any) string {
+			for _, k := range bilinearKernels {
+				if strings.HasPrefix(params.(*engine.ResizeBilinearParams).Kernel, k.prefix) {
+					return k.name
+				}
+			}
+			return "?"
+		}},
+		{"TRANSPOSE_CONV", gensWithPrefix("TRANSPOSE_CONV"), func(params any) string {
+			return fmt.Sprintf("%T", params.(*engine.TransposeConvParams).Output)
+		}},
+		{"FULLY_CONNECTED", gensWithPrefix("FULLY_CONNECTED_hybrid"), func(params any) string {
+			p := params.(*engine.HybridFullyConnectedParams)
+			return fmt.Sprintf("hybrid asymmetric %v activation %d", p.Asymmetric, p.Activation)
+		}},
+		{"CONV_2D", gensWithPrefix("CONV_2D_hybrid"), func(params any) string {
+			return fmt.Sprintf("hybrid per-channel %v", params.(*engine.HybridConv2DParams).PerChannel)
+		}},
+		{"DEPTHWISE_CONV_2D", gensWithPrefix("DEPTHWISE_CONV_2D_hybrid"), func(params any) string {
+			return "hybrid"
+		}},
+		{"SVDF", gensWithPrefix("SVDF"), func(params any) string {
+			return fmt.Sprintf("rank %d", params.(*engine.SVDFParams).Rank)
+		}},
+		{"RFFT2D", gensWithPrefix("RFFT2D"), func(params any) string {
+			l := params.(*engine.Rfft2dParams).FFTLength
+			return fmt.Sprintf("square %v", l[0] == l[1])
+		}},
+		{"CUSTOM:TFLite_Detection_PostProcess", gensWithPrefix("DETECTION"), func(params any) string {
+			p := params.(*engine.DetectionPostProcessParams)
+			return fmt.Sprintf("uint8 %v regular %v classes per detection %d", p.BoxQuant != nil, p.UseRegularNMS, min(p.MaxClassesPerDetection, 2))
+		}},
+		{"BATCH_MATMUL", gensWithPrefix("BATCH_MATMUL"), func(params any) string {
+			p := params.(*engine.BatchMatMulParams)
+			return fmt.Sprintf("adj %v/%v %.10s", p.AdjX, p.AdjY, p.FloatOrder)
+		}},
+	} {
+		cases = append(cases, variantCases(t, v.gens, 150, 1, opVariant(v.op, v.detail))...)
+	}
+	n, el := runPython(t, cases) // one Python process for all
+	t.Logf("%d runs, %d tensors, %d elements equal", len(cases), n, el)
+}
