@@ -8,7 +8,8 @@ import (
 
 func init() { register(emitL2Norm, "L2NormParams") }
 
-// emitL2Norm: L2_NORMALIZATION, TFLite's reference kernel (every profile).
+// emitL2Norm: L2_NORMALIZATION, TFLite's reference kernel (every profile),
+// float32, int8 and uint8.
 // The int8 kernel's MultiplyByQuantizedMultiplier rounds as the profile's
 // build does (the engine prepares it with the profile's rounding: single
 // under tflite-single-rounding, double otherwise).
@@ -23,6 +24,10 @@ func emitL2Norm(c *opCtx) error {
 	if c.profile == engine.SingleRounding {
 		rounding = engine.RoundSingle
 	}
-	c.set(0, fmt.Sprintf("l2_normalization_int8(%s, input_zero_point=%d, rounding=%q)", c.in(0), p.InputZeroPoint, string(rounding)))
+	fn := "l2_normalization_int8"
+	if c.inT(0).Type == engine.Uint8 {
+		fn = "l2_normalization_uint8"
+	}
+	c.set(0, fmt.Sprintf("%s(%s, input_zero_point=%d, rounding=%q)", fn, c.in(0), p.InputZeroPoint, string(rounding)))
 	return nil
 }

@@ -32,3 +32,20 @@ def l2_normalization_int8(x, input_zero_point, rounding):
     m, s = inv_sqrt_multiplier_exp(acc)
     out = requantize(v, m[:, None], s[:, None] + 7, rounding)
     return np.clip(out, -128, 127).reshape(x.shape)
+
+
+def l2_normalization_uint8(x, input_zero_point, rounding):
+    """uint8 L2_NORMALIZATION (reference_ops::L2Normalization for uint8) along the last
+    axis; the output scale is 1/128 and its zero point 128. With v = x - input_zero_point,
+    acc = sum of v^2 over the row in int32, (m, s) = GetInvSqrtQuantizedMultiplierExp(acc):
+    out = clamp(128 + MultiplyByQuantizedMultiplierSmallerThanOneExp(128 * v, m, s), 0, 255)
+    (the *128 goes in before the rounding, unlike int8's shift + 7)."""
+    x = np.asarray(x)
+    depth = x.shape[-1]
+    if depth == 0 or x.size == 0:
+        return x
+    v = x.reshape(-1, depth).astype(np.int64) - input_zero_point
+    acc = wrap32((v * v).sum(axis=1))
+    m, s = inv_sqrt_multiplier_exp(acc)
+    out = 128 + requantize(128 * v, m[:, None], s[:, None], rounding)
+    return np.clip(out, 0, 255).reshape(x.shape)
