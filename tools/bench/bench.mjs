@@ -93,6 +93,7 @@ function serve(config) {
     if (u === '/') file = path.join(HERE, 'page.html');
     else if ((m = /^\/bench\/([\w.-]+\.js)$/.exec(u))) file = path.join(HERE, m[1]);
     else if ((m = /^\/static\/(wasm_exec\.js|int8scope\.wasm)$/.exec(u))) file = path.join(ROOT, 'web/static', m[1]);
+    else if (u === '/web/static/runview.js' || u === '/web/static/bridge.js') file = path.join(ROOT, u);
     else if ((m = /^\/tflite\/(tflite_web_api_cc(?:_simd)?\.(?:js|wasm))$/.exec(u))) file = path.join(tflite, m[1]);
     else if ((m = /^\/model\/(\d+)$/.exec(u))) file = config.models[m[1]]?.path;
     else if ((m = /^\/given\/(\d+)\/(\d+)$/.exec(u))) file = config.models[m[1]]?.given?.[m[2]];
@@ -209,7 +210,7 @@ function engineTable(res, names) {
 function variantsTable(res, names) {
   const ms = (m, v) => res.results[`${m}|${v}`]?.ms;
   const head = OURS.map((v) => `${v.profile.replace('tflite-', '')} ${v.trace ? 'on' : 'off'}`);
-  const lines = [`**${res.env}**: int8scope through its page API (\`int8scope.run\`, which copies every tensor into JS), ms per inference by profile and trace`, '',
+  const lines = [`**${res.env}**: int8scope through its page API (\`int8scope.run\` and decoding its result as the page does), ms per inference by profile and trace`, '',
     `| model | ${head.join(' | ')} | trace on ÷ off (ref) | xnnpack ÷ ref (trace off) |`,
     `|---|${head.map(() => '---').join('|')}|---|---|`];
   for (const m of names) {

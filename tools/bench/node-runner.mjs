@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createBench } from './runtimes.js';
 import { drive } from './drive.js';
+import { attach } from '../../web/static/bridge.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -40,7 +41,7 @@ await import(path.join(ROOT, 'web/static/wasm_exec.js'));
 const go = new globalThis.Go();
 const { instance } = await WebAssembly.instantiate(fs.readFileSync(path.join(ROOT, 'web/static/int8scope.wasm')), go.importObject);
 go.run(instance);
-const ours = globalThis.int8scope;
+const ours = attach(instance, globalThis.int8scope); // the fast run, as engine-worker.js uses it
 
 // TFLite: the two single-threaded builds of the oracle's npm package.
 const pkg = path.dirname(require.resolve('@tensorflow/tfjs-tflite/package.json', { paths: [path.join(ROOT, 'oracle')] }));

@@ -3,6 +3,7 @@
 // the main thread's CPU time around each exec through CDP. Everything runs
 // on the page's main thread, where CDP's ThreadTime metric sees it.
 import { createBench } from './runtimes.js';
+import { attach } from '../../web/static/bridge.js';
 
 // loadFactory runs one Emscripten script and returns the factory it defines
 // (both TFLite builds define the same global name).
@@ -32,6 +33,7 @@ window.benchSetup = async (config) => {
   const go = new window.Go();
   const { instance } = await WebAssembly.instantiate(await bytes('/static/int8scope.wasm'), go.importObject);
   go.run(instance);
+  attach(instance, window.int8scope); // the fast run, as engine-worker.js uses it
   const tflite = {};
   for (const [build, base] of [['plain', 'tflite_web_api_cc'], ['simd', 'tflite_web_api_cc_simd']]) {
     const factory = await loadFactory(`/tflite/${base}.js`);

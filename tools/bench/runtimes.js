@@ -3,7 +3,10 @@
 // int8scope object of wasm/main.go) and real TFLite's WASM builds (npm
 // @tensorflow/tfjs-tflite, its Emscripten module with the XNNPACK delegate),
 // on the same models and inputs. Timing is the caller's: a case's exec(k)
-// runs k inferences and nothing else.
+// runs k inferences and nothing else. An int8scope inference is what the
+// page pays for one: int8scope.run and decoding its result into the
+// per-tensor and per-op views the panels read (web/static/runview.js).
+import { decodeRun } from '../../web/static/runview.js';
 
 // Variants of int8scope run, each a profile with the trace off or on.
 export const OURS = [
@@ -107,13 +110,15 @@ export function createBench(ours, tflite, models) {
     }
     const info = JSON.parse(out.model);
     const inputs = inputsFor(info, m.given);
-    const p = { bytes: m.bytes, inputs, runners: {}, macs: out.macs };
+    const p = { bytes: m.bytes, inputs, runners: {}, macs: out.macs, info };
+    const view = viewOf(ours, out);
     prepared.set(m.name, p);
     for (const v of OURS) {
       const r = ours.run(inputs, v.profile, v.trace);
       cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error: r.error ?? null });
     }
-    const mine = ours.run(inputs, 'tflite-xnnpack', false);
+    const raw = ours.run(inputs, 'tflite-xnnpack', false);
+    const mine = raw.error ? raw : decodeRun(raw, view, 'tflite-xnnpack');
     agree[m.name] = {};
     for (const v of TFLITE) {
       let error = null;
@@ -128,7 +133,7 @@ export function createBench(ours, tflite, models) {
       cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error });
     }
   }
-  let loaded = null;
+  let loaded = null, view = null;
   const byId = new Map(cases.map((c) => [c.id, c]));
   return {
     cases,
@@ -139,6 +144,7 @@ export function createBench(ours, tflite, models) {
         const out = ours.load(prepared.get(c.model).bytes);
         if (out.error) throw new Error(out.error);
         loaded = c.model;
+        view = viewOf(ours, out, prepared.get(c.model).info);
       }
     },
     exec(id, k) {
@@ -149,6 +155,7 @@ export function createBench(ours, tflite, models) {
         for (let i = 0; i < k; i++) {
           const r = ours.run(p.inputs, v.profile, v.trace);
           if (r.error) throw new Error(r.error);
+          decodeRun(r, view, v.profile);
         }
       } else {
         const r = p.runners[c.runtime.slice('tflite/'.length)];
@@ -156,6 +163,14 @@ export function createBench(ours, tflite, models) {
       }
     },
   };
+}
+
+// viewOf is what decodes the loaded model's runs, as the page keeps it
+// (engine.js): the model, its layout and its constants, fetched once.
+function viewOf(ours, loaded, model = JSON.parse(loaded.model)) {
+  const c = ours.constants();
+  if (c.error) throw new Error(c.error);
+  return { model, layout: JSON.parse(loaded.layout), constants: c.values };
 }
 
 function equalBytes(a, b) {

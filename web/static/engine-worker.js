@@ -24,16 +24,14 @@ const ready = (async () => {
   const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
   go.run(instance).then(() => { dead ??= crashReason(); }, (e) => { dead ??= String(e); });
   if (typeof int8scope === 'undefined') throw new Error('the engine did not start');
+  // Runs take the fast path: inputs and results through the instance's memory.
+  (await import('./bridge.js')).attach(instance, int8scope);
   return { wasmBytes: bytes.byteLength };
 })();
 
 // crashReason tells why the Go program exited.
 function crashReason() {
   return fatal ?? 'the engine exited';
-}
-
-function transferables(list) {
-  return list.filter((x) => x && x.buffer).map((x) => x.buffer);
 }
 
 self.onmessage = async (e) => {
@@ -49,16 +47,22 @@ self.onmessage = async (e) => {
       case 'load': {
         const out = int8scope.load(new Uint8Array(e.data.bytes), e.data.signature ?? '');
         if (out.error) throw new Error(out.error);
-        r = { model: { ...JSON.parse(out.model), macs: out.macs } };
-        break;
+        // The constant tensors go to the page once per model, never with a run.
+        const c = int8scope.constants();
+        if (c.error) throw new Error(c.error);
+        r = { model: { ...JSON.parse(out.model), macs: out.macs }, layout: JSON.parse(out.layout), constants: c.values };
+        self.postMessage({ id, ok: true, ...r }, [c.values.buffer]);
+        return;
       }
       case 'run': {
         const t0 = performance.now();
         const out = int8scope.run(e.data.inputs, e.data.profile, !!e.data.trace);
         const ms = performance.now() - t0;
+        if (go.exited) throw new Error('the engine exited'); // dies inside the call: see the catch
         if (out.error) throw new Error(out.error);
-        r = { tensors: out.tensors, trace: out.trace ? JSON.parse(out.trace) : null, acc: out.acc ?? null, note: out.note ?? null, state: out.state ? JSON.parse(out.state) : null, ms };
-        self.postMessage({ id, ok: true, ...r }, [...transferables(out.tensors), ...transferables(out.acc ?? [])]);
+        // As the bridge returns it (one buffer of values, one of trace
+        // numbers, one of accumulators); engine.js decodes it (runview.js).
+        self.postMessage({ id, ok: true, ...out, ms }, [out.values, out.trace, out.acc].filter(Boolean).map((b) => b.buffer));
         return;
       }
       case 'explain': {

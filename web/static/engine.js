@@ -1,6 +1,8 @@
 // engine.js: the page's handle on engine-worker.js. Every call returns a
 // promise; if the worker or the WASM instance dies, the next call starts a
 // fresh one and reloads the last model, so one bad model never breaks the page.
+import { decodeRun } from './runview.js';
+
 export class Engine {
   constructor(url = 'engine-worker.js') {
     this.url = url;
@@ -79,13 +81,17 @@ export class Engine {
     return this.request('load', { bytes: copy.buffer, signature }, [copy.buffer], (r) => {
       this.lastModel = bytes.slice();
       this.lastSignature = signature;
+      // What decodes this model's runs: where each tensor is, and its
+      // constant tensors (sent once, here).
+      this.view = { model: r.model, layout: r.layout, constants: r.constants ?? null };
       return r.model;
     });
   }
 
+  // run returns {tensors, trace, acc, state, note, ms} (runview.js).
   run(inputs, profile = 'reference', trace = true) {
     const copies = inputs.map((b) => b.slice());
-    return this.request('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer));
+    return this.request('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer), (r) => decodeRun(r, this.view, profile));
   }
 
   // reset brings a stateful model's state back to a fresh interpreter's.

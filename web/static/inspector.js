@@ -304,7 +304,7 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB,
   const parts = [];
   const acc = run.acc?.[op.index];
   if (acc) {
-    const a = new Float64Array(acc.buffer, acc.byteOffset, acc.byteLength / 8);
+    const a = Float64Array.from(acc, Number); // a BigInt64Array view (runview.js)
     parts.push(h('h3', { text: `int32 accumulators after bias, before requantization (${a.length})` }),
       h('p', { class: 'acc-values name', text: Array.from(a.slice(0, 32)).join(', ') + (a.length > 32 ? ', …' : '') }),
       histogram(a));
