@@ -30,6 +30,7 @@ func main() {
 	export(api, "load", load)
 	export(api, "constants", constants)
 	export(api, "run", run)
+	export(api, "accumulators", accumulators)
 	export(api, "explain", explain)
 	export(api, "reset", reset)
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
@@ -83,6 +84,15 @@ func bytesArg(v safejs.Value) ([]byte, error) {
 // uint8Array is the Uint8Array constructor, looked up once.
 var uint8Array safejs.Value
 
+// profileArg reads a profile's name.
+func profileArg(v safejs.Value) (engine.Profile, error) {
+	s, err := v.String()
+	if err != nil {
+		return "", err
+	}
+	return engine.ParseProfile(s)
+}
+
 // toJS copies bytes into a new Uint8Array.
 func toJS(b []byte) (safejs.Value, error) {
 	if uint8Array.IsUndefined() {
@@ -128,7 +138,7 @@ func load(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	model, lay, last = m, l, map[engine.Profile]*engine.Result{}
+	model, lay, last, lastSeq = m, l, map[engine.Profile]*engine.Result{}, map[engine.Profile]uint32{}
 	newIO(m)
 	return map[string]any{"model": string(j), "macs": float64(m.MACs()), "layout": string(lj)}, nil
 }
@@ -171,11 +181,7 @@ func explain(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 3 && len(args) != 4 {
 		return nil, fmt.Errorf("explain takes op, index, profile and, optionally, all (list every term)")
 	}
-	ps, err := args[2].String()
-	if err != nil {
-		return nil, err
-	}
-	p, err := engine.ParseProfile(ps)
+	p, err := profileArg(args[2])
 	if err != nil {
 		return nil, err
 	}

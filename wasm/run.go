@@ -12,13 +12,15 @@ import (
 )
 
 // How a run reaches JS. A run leaves its results in Go memory: one buffer
-// holding every non-constant tensor, and, traced, one of per-op numbers
-// and one of accumulators; JS copies each out with one slice of the
-// instance's memory (web/static/bridge.js), or, on the general path
-// (int8scope.run called without bridge.js), gets them as Uint8Arrays.
-// Constants never travel with a run: constants() hands them over once per
-// model. The layout that load returns says where each tensor is, and
-// web/static/runview.js turns the buffers back into per-tensor views.
+// holding every non-constant tensor and, traced, one of per-op numbers; JS
+// copies each out with one slice of the instance's memory
+// (web/static/bridge.js), or, on the general path (int8scope.run called
+// without bridge.js), gets them as Uint8Arrays. Constants never travel with
+// a run: constants() hands them over once per model. Nor do accumulators
+// (as big as the activations, 8 bytes each): accumulators(op, profile, seq)
+// hands over one op's when the page shows it. The layout that load returns
+// says where each tensor is, and web/static/runview.js turns the buffers
+// back into per-tensor views.
 //
 // The fast path is two exported WebAssembly functions that take and return
 // numbers only, so a run costs no JS value on the Go side (a function made
@@ -107,9 +109,9 @@ const (
 	hdrValues        // address, then byte length
 	_
 	hdrTraced // 1 when the run recorded a trace
-	hdrTrace  // per op [nanos, first accumulator, accumulators or -1], float64s
+	hdrTrace  // per op [nanos, accumulators or -1], float64s
 	_
-	hdrAcc // accumulators, int64s
+	hdrSeq // the run's number, for accumulators()
 	_
 	hdrNotes // JSON {op: {note?, hybrid?}}, when any op has one
 	_
@@ -126,30 +128,38 @@ func newIO(m *engine.Model) {
 	ioInputs = make([][]byte, n)
 	ioGiven = make([]uint32, n+1)
 	ioBlock = make([]uint32, 4+2*n)
-	ioBlock[0], ioBlock[1], ioBlock[2], ioBlock[3] = uint32(n), addr(ioArgs[:]), uint32(len(ioArgs)), addr(sliceBytes(ioGiven))
+	ioBlock[0], ioBlock[1], ioBlock[2], ioBlock[3] = uint32(n), memAddr(ioArgs[:]), uint32(len(ioArgs)), memAddr(sliceBytes(ioGiven))
 	for i, ti := range m.Inputs {
 		b := make([]byte, m.Tensors[ti].NumBytes()+1) // +1: a real address even when empty
 		ioInputs[i] = b[:len(b)-1]
-		ioBlock[4+2*i], ioBlock[5+2*i] = addr(b), uint32(len(ioInputs[i]))
+		ioBlock[4+2*i], ioBlock[5+2*i] = memAddr(b), uint32(len(ioInputs[i]))
 	}
 }
 
-// addr is the linear-memory address of b's first byte (0 when empty).
-func addr(b []byte) uint32 {
+// memAddr is the linear-memory address of b's first byte (0 when empty).
+func memAddr(b []byte) uint32 {
 	if len(b) == 0 {
 		return 0
 	}
 	return uint32(uintptr(unsafe.Pointer(&b[0])))
 }
 
+// wasmIO is int8scope_io: the address of the io block.
+//
+//lint:ignore U1000 called from JS (go:wasmexport)
 //go:wasmexport int8scope_io
 func wasmIO() uint32 {
 	if model == nil {
-		return addr(sliceBytes(noIOBlock[:]))
+		return memAddr(sliceBytes(noIOBlock[:]))
 	}
-	return addr(sliceBytes(ioBlock))
+	return memAddr(sliceBytes(ioBlock))
 }
 
+// wasmRun is int8scope_run: it runs the loaded model on the inputs and
+// profile JS wrote into the io block's buffers (inputs: how many it gave;
+// trace: 1 to record a trace) and returns the address of the result header.
+//
+//lint:ignore U1000 called from JS (go:wasmexport)
 //go:wasmexport int8scope_run
 func wasmRun(profileLen, inputs, trace int32) (hdr uint32) {
 	defer func() {
@@ -184,12 +194,12 @@ func fail(err error) uint32 {
 	lastOut = runOut{note: []byte(err.Error())}
 	ioHeader = [hdrLen]uint32{hdrStatus: 1}
 	span(hdrValues, lastOut.note)
-	return addr(sliceBytes(ioHeader[:]))
+	return memAddr(sliceBytes(ioHeader[:]))
 }
 
 // span puts b's address and length at header index i.
 func span(i int, b []byte) {
-	ioHeader[i], ioHeader[i+1] = addr(b), uint32(len(b))
+	ioHeader[i], ioHeader[i+1] = memAddr(b), uint32(len(b))
 }
 
 // succeed describes out in the header.
@@ -198,14 +208,14 @@ func succeed(out runOut) uint32 {
 	ioHeader = [hdrLen]uint32{}
 	span(hdrValues, out.values)
 	span(hdrTrace, sliceBytes(out.trace))
-	span(hdrAcc, sliceBytes(out.acc))
+	ioHeader[hdrSeq] = out.seq
 	span(hdrNotes, out.notes)
 	span(hdrState, out.state)
 	span(hdrNote, out.note)
 	if out.traced {
 		ioHeader[hdrTraced] = 1
 	}
-	return addr(sliceBytes(ioHeader[:]))
+	return memAddr(sliceBytes(ioHeader[:]))
 }
 
 // runOut is what one run hands JS.
@@ -213,7 +223,7 @@ type runOut struct {
 	values             []byte
 	traced             bool
 	trace              []float64
-	acc                []int64
+	seq                uint32 // which run: runs counts them
 	notes, state, note []byte
 }
 
@@ -222,7 +232,12 @@ type runOut struct {
 var (
 	reuseValues []byte
 	reuseTrace  []float64
-	reuseAcc    []int64
+)
+
+// runs counts the runs; lastSeq is the number of the run in last, per profile.
+var (
+	runs    uint32
+	lastSeq = map[engine.Profile]uint32{}
 )
 
 // runCore runs the loaded model and packs what JS gets.
@@ -239,12 +254,13 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	if err != nil {
 		return runOut{}, err
 	}
-	last[res.Profile] = res
+	runs++
+	last[res.Profile], lastSeq[res.Profile] = res, runs
 	reuseValues = grow(reuseValues, lay.Values)
 	if err := lay.pack(reuseValues, inValues, res.Tensors); err != nil {
 		return runOut{}, err
 	}
-	out := runOut{values: reuseValues, note: []byte(note)}
+	out := runOut{values: reuseValues, note: []byte(note), seq: runs}
 	if model.Stateful() {
 		if out.state, err = json.Marshal(res.State); err != nil {
 			return runOut{}, err
@@ -266,23 +282,18 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// packTrace fills out's trace, acc and notes from tr.
+// packTrace fills out's trace and notes from tr.
 func packTrace(tr *engine.Trace, out *runOut) error {
-	nacc := 0
-	for _, t := range tr.Ops {
-		nacc += len(t.Acc)
-	}
-	reuseTrace, reuseAcc = grow(reuseTrace, 3*len(tr.Ops)), grow(reuseAcc, nacc)[:0]
+	reuseTrace = grow(reuseTrace, 2*len(tr.Ops))
 	type extra struct {
 		Note   string              `json:"note,omitempty"`
 		Hybrid *engine.HybridTrace `json:"hybrid,omitempty"`
 	}
 	var notes map[int]extra
 	for i, t := range tr.Ops {
-		reuseTrace[3*i], reuseTrace[3*i+1], reuseTrace[3*i+2] = float64(t.Nanos), float64(len(reuseAcc)), -1
+		reuseTrace[2*i], reuseTrace[2*i+1] = float64(t.Nanos), -1
 		if t.Acc != nil {
-			reuseTrace[3*i+2] = float64(len(t.Acc))
-			reuseAcc = append(reuseAcc, t.Acc...)
+			reuseTrace[2*i+1] = float64(len(t.Acc))
 		}
 		if t.Note != "" || t.Hybrid != nil {
 			if notes == nil {
@@ -291,7 +302,7 @@ func packTrace(tr *engine.Trace, out *runOut) error {
 			notes[i] = extra{t.Note, t.Hybrid}
 		}
 	}
-	out.trace, out.acc = reuseTrace, reuseAcc
+	out.trace = reuseTrace
 	if notes != nil {
 		j, err := json.Marshal(notes)
 		if err != nil {
@@ -305,8 +316,8 @@ func packTrace(tr *engine.Trace, out *runOut) error {
 // run(inputs: Uint8Array[], profile: string, trace: bool) →
 //
 //	{values: Uint8Array (Layout.Values bytes: every non-constant tensor after the run),
-//	 trace?: Uint8Array (Float64Array bytes, per op [nanos, first accumulator, accumulators or -1]),
-//	 acc?: Uint8Array (BigInt64Array bytes: the accumulators of every op that records them),
+//	 seq: number (which run, for accumulators()),
+//	 trace?: Uint8Array (Float64Array bytes, per op [nanos, accumulators or -1]),
 //	 notes?: JSON ({op index: {note?, hybrid?}} for the ops that have them),
 //	 state?: JSON (stateful models: the resource variables after the run),
 //	 note?: string (why the trace was left off)} | {error}
@@ -361,11 +372,9 @@ func run(args []safejs.Value) (map[string]any, error) {
 	if err := add("values", out.values); err != nil {
 		return nil, err
 	}
+	res["seq"] = float64(out.seq)
 	if out.traced {
 		if err := add("trace", sliceBytes(out.trace)); err != nil {
-			return nil, err
-		}
-		if err := add("acc", sliceBytes(out.acc)); err != nil {
 			return nil, err
 		}
 	}
@@ -383,8 +392,8 @@ const runBudget = 512 << 20
 
 // fitRun decides whether a run fits the budget: traced, untraced with a
 // note, or not at all with an error that says what to do instead. The
-// trace's accumulators count twice: the engine's int64s and the float64
-// copy handed to JS.
+// trace's accumulators count twice: the engine's int64s and the copies
+// handed to JS (one op's at a time, but the bound stays conservative).
 func fitRun(m *engine.Model, trace bool) (bool, string, error) {
 	base := m.RunBytes(false)
 	if base > runBudget {
@@ -412,4 +421,39 @@ func sliceBytes[T int64 | float64 | uint32](s []T) []byte {
 		return nil
 	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(s[0])))
+}
+
+// accumulators(op: number, profile: string, seq: number) →
+// {acc: Uint8Array (BigInt64Array bytes)} | {error}: op's accumulators in
+// run seq (the last traced run under profile), for the page to show.
+func accumulators(args []safejs.Value) (map[string]any, error) {
+	if len(args) != 3 {
+		return nil, fmt.Errorf("accumulators takes op, profile and the run's seq")
+	}
+	p, err := profileArg(args[1])
+	if err != nil {
+		return nil, err
+	}
+	op, err := args[0].Int()
+	if err != nil {
+		return nil, err
+	}
+	seq, err := args[2].Int()
+	if err != nil {
+		return nil, err
+	}
+	res := last[p]
+	switch {
+	case res == nil || res.Trace == nil:
+		return nil, fmt.Errorf("no traced run with profile %s to take accumulators from", p)
+	case uint32(seq) != lastSeq[p]:
+		return nil, fmt.Errorf("run %d's accumulators are gone: run %d under %s came after it", seq, lastSeq[p], p)
+	case op < 0 || op >= len(res.Trace.Ops):
+		return nil, fmt.Errorf("op %d is out of range (model has %d ops)", op, len(res.Trace.Ops))
+	}
+	a, err := toJS(sliceBytes(res.Trace.Ops[op].Acc))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"acc": safejs.Unsafe(a)}, nil
 }

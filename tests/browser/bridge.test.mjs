@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { useSuite, STATIC, mnistModel, needMNIST } from './helpers.mjs';
 import { attach } from '../../web/static/bridge.js';
-import { decodeRun } from '../../web/static/runview.js';
+import { decodeRun, accView } from '../../web/static/runview.js';
 
 const run = promisify(execFile);
 const s = useSuite();
@@ -80,7 +80,7 @@ async function cliRun(name, file, inputs, profile) {
 function withoutNanos(raw) {
   if (!raw.trace) return raw;
   const t = new Float64Array(raw.trace.buffer.slice(0));
-  for (let i = 0; i < t.length; i += 3) t[i] = 0;
+  for (let i = 0; i < t.length; i += 2) t[i] = 0;
   return { ...raw, trace: new Uint8Array(t.buffer) };
 }
 
@@ -94,9 +94,11 @@ for (const [name, file] of [['mnist_cnn_int8', () => mnistModel], ['fc_int8', ()
       if (name.startsWith('mnist') && !needMNIST(t)) return;
       const view = load(new Uint8Array(await readFile(file())));
       const inputs = randomInputs(view.model);
+      const slow = general(inputs, profile, true);
       const raw = api.run(inputs, profile, true);
       assert.equal(raw.error, undefined, raw.error);
-      assert.deepEqual(plain(general(inputs, profile, true)), plain(raw), 'the fast path returns what the general path does');
+      assert.equal(raw.seq, slow.seq + 1, 'runs are numbered');
+      assert.deepEqual(plain({ ...slow, seq: 0 }), plain({ ...raw, seq: 0 }), 'the fast path returns what the general path does');
       const r = decodeRun(raw, view, profile);
       const cli = await cliRun(name, file(), inputs, profile);
       assert.ok(cli.tensors.size > 0);
@@ -110,12 +112,22 @@ for (const [name, file] of [['mnist_cnn_int8', () => mnistModel], ['fc_int8', ()
         assert.equal(r.trace[i].builtin, op.builtin);
         assert.equal(r.trace[i].arithmetic, op.arithmetic, `op ${i} arithmetic`);
         assert.equal(r.trace[i].note, op.note);
-        if (op.acc) { accs++; assert.deepEqual(Array.from(r.acc[i], Number), op.acc, `op ${i} accumulators`); } else assert.equal(r.acc[i], null);
+        const got = api.accumulators(i, profile, r.seq);
+        if (op.acc) {
+          accs++;
+          assert.equal(r.trace[i].accumulators, op.acc.length);
+          assert.deepEqual(Array.from(accView(got.acc), Number), op.acc, `op ${i} accumulators`);
+        } else {
+          assert.equal(r.trace[i].accumulators, -1);
+          assert.equal(got.acc.length, 0);
+        }
       }
       if (name !== 'branchy_int8') assert.ok(accs > 0, 'some op recorded accumulators');
-      // Untraced: the same values, no trace.
+      // Untraced: the same values, no trace; the traced run's accumulators are gone.
       const off = decodeRun(api.run(inputs, profile, false), view, profile);
       assert.equal(off.trace, null);
+      assert.equal(off.seq, r.seq + 1);
+      assert.match(api.accumulators(0, profile, r.seq).error, /no traced run with profile/);
       for (const [ti, want] of cli.tensors) assert.deepEqual(Array.from(off.tensors[ti]), Array.from(want), `tensor ${ti} untraced`);
     });
   }
@@ -139,6 +151,24 @@ test('constants arrive once per model and hold the numbers explanations cite', a
   const nonConst = view.model.tensors.filter((x) => !x.const).length;
   assert.ok(view.layout.tensors.filter(([where]) => where === 2).length === nonConst);
   assert.ok(r.tensors[e.term_filter].buffer !== r.tensors[e.term_input].buffer);
+});
+
+test("an op's accumulators come from the run the page shows, or an error says they are gone", async (t) => {
+  if (!needMNIST(t)) return;
+  const view = load(new Uint8Array(await readFile(mnistModel)));
+  const inputs = randomInputs(view.model);
+  const a = decodeRun(api.run(inputs, 'reference', true), view, 'reference');
+  const conv = a.trace.findIndex((x) => x.accumulators > 0);
+  assert.ok(conv >= 0);
+  const first = Array.from(accView(api.accumulators(conv, 'reference', a.seq).acc));
+  assert.equal(first.length, a.trace[conv].accumulators);
+  // A run under another profile leaves them; one under the same profile replaces them.
+  decodeRun(api.run(inputs, 'tflite-xnnpack', true), view, 'tflite-xnnpack');
+  assert.deepEqual(Array.from(accView(api.accumulators(conv, 'reference', a.seq).acc)), first);
+  const b = decodeRun(api.run(randomInputs(view.model, 99), 'reference', true), view, 'reference');
+  assert.match(api.accumulators(conv, 'reference', a.seq).error, new RegExp(`^run ${a.seq}'s accumulators are gone: run ${b.seq} under reference came after it$`));
+  assert.notDeepEqual(Array.from(accView(api.accumulators(conv, 'reference', b.seq).acc)), first, 'other inputs, other sums');
+  assert.match(api.accumulators(999, 'reference', b.seq).error, /^op 999 is out of range/);
 });
 
 test('a stateful model: the state after each run, through either path', async () => {

@@ -6,13 +6,13 @@
 // memory, int8scope_run runs, and its results are copied out of that memory,
 // one slice per buffer. It returns exactly what the general path returns:
 //
-//	{values, trace?, acc?, notes?, state?, note?} | {error}
+//	{values, seq, trace?, notes?, state?, note?} | {error}
 //
 // (runview.js decodes it). Arguments the fast path does not expect go to
 // the general path, which says what is wrong with them.
 
 // Indexes of the result header (uint32s; wasm/run.go's hdr* constants).
-const STATUS = 0, VALUES = 1, TRACED = 3, TRACE = 4, ACC = 6, NOTES = 8, STATE = 10, NOTE = 12;
+const STATUS = 0, VALUES = 1, TRACED = 3, TRACE = 4, SEQ = 6, NOTES = 8, STATE = 10, NOTE = 12;
 
 // attach installs the fast run on api (the int8scope global) and returns
 // api; an instance without the exports keeps the general path.
@@ -43,11 +43,8 @@ export function attach(instance, api = globalThis.int8scope) {
     words = new Uint32Array(ex.mem.buffer);
     const at = (k) => bytes.subarray(words[h + k], words[h + k] + words[h + k + 1]);
     if (words[h + STATUS] !== 0) return { error: dec.decode(at(VALUES)) };
-    const out = { values: at(VALUES).slice() };
-    if (words[h + TRACED]) {
-      out.trace = at(TRACE).slice();
-      out.acc = at(ACC).slice();
-    }
+    const out = { values: at(VALUES).slice(), seq: words[h + SEQ] };
+    if (words[h + TRACED]) out.trace = at(TRACE).slice();
     if (words[h + NOTES + 1]) out.notes = dec.decode(at(NOTES));
     if (words[h + STATE + 1]) out.state = dec.decode(at(STATE));
     if (words[h + NOTE + 1]) out.note = dec.decode(at(NOTE));

@@ -61,8 +61,14 @@ self.onmessage = async (e) => {
         if (go.exited) throw new Error('the engine exited'); // dies inside the call: see the catch
         if (out.error) throw new Error(out.error);
         // As the bridge returns it (one buffer of values, one of trace
-        // numbers, one of accumulators); engine.js decodes it (runview.js).
-        self.postMessage({ id, ok: true, ...out, ms }, [out.values, out.trace, out.acc].filter(Boolean).map((b) => b.buffer));
+        // numbers); engine.js decodes it (runview.js).
+        self.postMessage({ id, ok: true, ...out, ms }, [out.values, out.trace].filter(Boolean).map((b) => b.buffer));
+        return;
+      }
+      case 'accumulators': {
+        const out = int8scope.accumulators(e.data.op, e.data.profile, e.data.seq);
+        if (out.error) throw new Error(out.error);
+        self.postMessage({ id, ok: true, acc: out.acc }, [out.acc.buffer]);
         return;
       }
       case 'explain': {

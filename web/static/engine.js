@@ -1,7 +1,7 @@
 // engine.js: the page's handle on engine-worker.js. Every call returns a
 // promise; if the worker or the WASM instance dies, the next call starts a
 // fresh one and reloads the last model, so one bad model never breaks the page.
-import { decodeRun } from './runview.js';
+import { decodeRun, accView } from './runview.js';
 
 export class Engine {
   constructor(url = 'engine-worker.js') {
@@ -88,10 +88,21 @@ export class Engine {
     });
   }
 
-  // run returns {tensors, trace, acc, state, note, ms} (runview.js).
+  // run returns {tensors, trace, acc, state, note, profile, seq, ms} (runview.js).
   run(inputs, profile = 'reference', trace = true) {
     const copies = inputs.map((b) => b.slice());
     return this.request('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer), (r) => decodeRun(r, this.view, profile));
+  }
+
+  // accumulators returns op's accumulators in run (a result of run) as a
+  // BigInt64Array, null if the op records none, fetching them the first
+  // time (they stay in the engine until the next run under run.profile).
+  async accumulators(run, op) {
+    if (run.acc[op] !== undefined) return run.acc[op];
+    if (!run.trace || !(run.trace[op]?.accumulators >= 0)) return null;
+    const r = await this.request('accumulators', { op, profile: run.profile, seq: run.seq });
+    run.acc[op] = accView(r.acc);
+    return run.acc[op];
   }
 
   // reset brings a stateful model's state back to a fresh interpreter's.

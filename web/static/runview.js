@@ -1,14 +1,16 @@
-// runview.js: the page's view of what the WASM bridge (wasm/main.go) hands
+// runview.js: the page's view of what the WASM bridge (wasm/run.go) hands
 // over. A run returns one buffer holding every non-constant tensor (inputs,
-// activations, variables) and, traced, one buffer of per-op numbers and one
-// of accumulators; the constant tensors (weights, biases) come once per
-// loaded model, in one buffer of their own. The layout that load returns
-// says where each tensor is. decodeRun turns these back into what the panels
-// read, without copying a byte:
+// activations, variables) and, traced, one buffer of per-op numbers; the
+// constant tensors (weights, biases) come once per loaded model, in one
+// buffer of their own; an op's accumulators come when the page shows them
+// (engine.js accumulators). The layout that load returns says where each
+// tensor is. decodeRun turns these back into what the panels read, without
+// copying a byte:
 //
 //	tensors[ti]  a Uint8Array view of tensor ti's bytes, or null
-//	trace[op]    {op, builtin, arithmetic, nanos, note?, hybrid?}, or trace null
-//	acc[op]      the op's accumulators as a BigInt64Array view, or null
+//	trace[op]    {op, builtin, arithmetic, nanos, accumulators, note?, hybrid?}, or trace null;
+//	             accumulators is how many the op recorded (-1: none)
+//	acc[op]      the op's accumulators (a BigInt64Array) once fetched, else undefined
 //
 // Pure functions, shared by engine.js, the benchmark (tools/bench) and the
 // Node tests.
@@ -33,36 +35,38 @@ export function tensorViews(layout, constants, values) {
   return out;
 }
 
-// traceViews decodes a traced run's per-op records: raw.trace holds, per
-// op, [nanos, first accumulator, accumulator count or -1] as float64s;
-// raw.acc the accumulators (int64); raw.notes, JSON, the notes and hybrid
-// records of the ops that have them. The arithmetic of each op under
-// profile comes from the model (it is fixed per profile).
+// traceViews decodes a traced run's per-op records (null untraced):
+// raw.trace holds, per op, [nanos, accumulator count or -1] as float64s;
+// raw.notes, JSON, the notes and hybrid records of the ops that have them.
+// The arithmetic of each op under profile comes from the model (it is fixed
+// per profile).
 export function traceViews(model, profile, raw) {
-  if (!raw.trace) return { trace: null, acc: null };
+  if (!raw.trace) return null;
   const t = f64(raw.trace);
-  const all = raw.acc ? new BigInt64Array(raw.acc.buffer, raw.acc.byteOffset, raw.acc.byteLength / 8) : null;
   const notes = raw.notes ? JSON.parse(raw.notes) : {};
-  const n = Math.min(model.ops.length, t.length / 3);
-  const trace = new Array(n), acc = new Array(n);
+  const n = Math.min(model.ops.length, t.length / 2);
+  const trace = new Array(n);
   for (let i = 0; i < n; i++) {
     const op = model.ops[i];
-    trace[i] = { op: i, builtin: op.builtin, nanos: t[3 * i], arithmetic: op.profiles?.[profile || 'reference']?.arithmetic ?? '', ...notes[i] };
-    const first = t[3 * i + 1], count = t[3 * i + 2];
-    acc[i] = count >= 0 && all ? all.subarray(first, first + count) : null;
+    trace[i] = { op: i, builtin: op.builtin, nanos: t[2 * i], accumulators: t[2 * i + 1], arithmetic: op.profiles?.[profile || 'reference']?.arithmetic ?? '', ...notes[i] };
   }
-  return { trace, acc };
+  return trace;
 }
 
-// decodeRun is the page's run result: {tensors, trace, acc, state, note}
-// plus whatever else raw carries (ms, …); raw is what the bridge's run
-// returned (state still JSON, or already parsed). view is {model, layout,
-// constants} of the loaded model (constants null: those tensors are null).
+// decodeRun is the page's run result: {tensors, trace, acc, state, note,
+// profile, seq} plus whatever else raw carries (ms, …); raw is what the
+// bridge's run returned (state still JSON, or already parsed). view is
+// {model, layout, constants} of the loaded model (constants null: those
+// tensors are null). acc starts empty: engine.js fills it on demand.
 export function decodeRun(raw, view, profile) {
-  const { trace, acc } = traceViews(view.model, profile, raw);
-  const { values: _, trace: _t, acc: _a, notes: _n, ...rest } = raw;
+  const { values: _, trace: _t, notes: _n, ...rest } = raw;
   const state = typeof raw.state === 'string' ? JSON.parse(raw.state) : raw.state ?? null;
-  return { ...rest, tensors: tensorViews(view.layout, view.constants, raw.values), trace, acc, state, note: raw.note ?? null };
+  return { ...rest, profile: profile || 'reference', tensors: tensorViews(view.layout, view.constants, raw.values), trace: traceViews(view.model, profile, raw), acc: [], state, note: raw.note ?? null };
+}
+
+// accView views the bytes accumulators() returned as int64s.
+export function accView(bytes) {
+  return new BigInt64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
 }
 
 function f64(u8) {

@@ -3,7 +3,7 @@
 // checks the real engine's buffers against the command line's output.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tensorViews, traceViews, decodeRun, IN_NONE, IN_CONSTANTS, IN_VALUES } from '../static/runview.js';
+import { tensorViews, traceViews, decodeRun, accView, IN_NONE, IN_CONSTANTS, IN_VALUES } from '../static/runview.js';
 
 // A model of three tensors: a constant (3 bytes), an input (2 bytes) and an
 // output (4 bytes), each at a multiple of 8; one op.
@@ -31,31 +31,34 @@ test("tensorViews refuses buffers of another model's size", () => {
   assert.throws(() => tensorViews(layout, new Uint8Array(3), values), /the constants are 3 bytes, the loaded model's layout says 8/);
 });
 
-test('traceViews: per-op nanos, arithmetic of the profile, notes, accumulators as int64 views', () => {
-  const trace = bytesOf(new Float64Array([1500, 0, 3]));
-  const acc = bytesOf(new BigInt64Array([-5n, 7n, 2n ** 40n]));
-  const r = traceViews(model, 'tflite-xnnpack', { trace, acc, notes: '{"0":{"note":"ran the then branch"}}' });
-  assert.deepEqual(r.trace, [{ op: 0, builtin: 'FULLY_CONNECTED', nanos: 1500, arithmetic: 'XNNPACK delegate', note: 'ran the then branch' }]);
-  assert.deepEqual(Array.from(r.acc[0]), [-5n, 7n, 2n ** 40n]);
-  // An op that records no accumulators (count -1) has none; the empty
-  // profile name is the reference.
-  const none = traceViews(model, '', { trace: bytesOf(new Float64Array([2, 0, -1])), acc: new Uint8Array(0) });
-  assert.equal(none.acc[0], null);
-  assert.equal(none.trace[0].arithmetic, 'reference kernel');
-  assert.deepEqual(traceViews(model, 'reference', { values }), { trace: null, acc: null });
+test('traceViews: per-op nanos, accumulator counts, arithmetic of the profile, notes', () => {
+  const trace = bytesOf(new Float64Array([1500, 3]));
+  const r = traceViews(model, 'tflite-xnnpack', { trace, notes: '{"0":{"note":"ran the then branch"}}' });
+  assert.deepEqual(r, [{ op: 0, builtin: 'FULLY_CONNECTED', nanos: 1500, accumulators: 3, arithmetic: 'XNNPACK delegate', note: 'ran the then branch' }]);
+  // The empty profile name is the reference; -1: the op records none.
+  const none = traceViews(model, '', { trace: bytesOf(new Float64Array([2, -1])) });
+  assert.equal(none[0].accumulators, -1);
+  assert.equal(none[0].arithmetic, 'reference kernel');
+  assert.equal(traceViews(model, 'reference', { values }), null);
 });
 
-test('decodeRun: tensors, trace, acc, parsed state, note, and what else the worker added', () => {
-  const r = decodeRun({ values, trace: bytesOf(new Float64Array([10, 0, 0])), acc: new Uint8Array(0), state: '[{"id":1,"values":[3]}]', note: 'Trace off…', ms: 1.5 }, { model, layout, constants }, 'reference');
-  assert.deepEqual(Object.keys(r).sort(), ['acc', 'ms', 'note', 'state', 'tensors', 'trace']);
+test('decodeRun: tensors, trace, parsed state, note, profile, seq, and what else the worker added', () => {
+  const r = decodeRun({ values, seq: 4, trace: bytesOf(new Float64Array([10, 0])), state: '[{"id":1,"values":[3]}]', note: 'Trace off…', ms: 1.5 }, { model, layout, constants }, '');
+  assert.deepEqual(Object.keys(r).sort(), ['acc', 'ms', 'note', 'profile', 'seq', 'state', 'tensors', 'trace']);
   assert.deepEqual(Array.from(r.tensors[1]), [9, 8]);
   assert.equal(r.trace[0].nanos, 10);
-  assert.equal(r.acc[0].length, 0);
+  assert.deepEqual(r.acc, [], 'accumulators are fetched when shown');
   assert.deepEqual(r.state, [{ id: 1, values: [3] }]);
   assert.equal(r.note, 'Trace off…');
+  assert.equal(r.profile, 'reference');
+  assert.equal(r.seq, 4);
   assert.equal(r.ms, 1.5);
   const plain = decodeRun({ values }, { model, layout, constants }, 'reference');
   assert.equal(plain.trace, null);
   assert.equal(plain.state, null);
   assert.equal(plain.note, null);
+});
+
+test('accView reads int64 accumulators', () => {
+  assert.deepEqual(Array.from(accView(bytesOf(new BigInt64Array([-5n, 2n ** 40n])))), [-5n, 2n ** 40n]);
 });
