@@ -17,156 +17,188 @@
 ;; int32 lanes (one pmaddwd; its int16 products of int8 values never
 ;; overflow), i32x4.add accumulates. Outputs are computed in blocks (4 rows ×
 ;; 2 columns, 1 row × 4 columns) so each loaded vector serves several dot
-;; products; k is walked 8 at a time and its last k mod 8 elements scalar.
+;; products. k is walked 8 at a time; its last k mod 8 elements are read as
+;; the 8 values that end the row, with the lanes already summed masked to
+;; zero (nothing outside the rows is read); k < 8 is computed one product at
+;; a time.
 (module
   (import "go" "mem" (memory 0))
 
-  ;; $hsum adds the 4 int32 lanes of v.
-  (func $hsum (param $v v128) (result i32)
-    (i32.add
-      (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
-      (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
+  ;; $sum4 is [Σ c0, Σ c1, Σ c2, Σ c3], each the sum of a vector's 4 lanes.
+  (func $sum4 (param $c0 v128) (param $c1 v128) (param $c2 v128) (param $c3 v128) (result v128)
+    (local $t0 v128) (local $t1 v128)
+    (local.set $t0 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c0) (local.get $c1))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c0) (local.get $c1))))
+    (local.set $t1 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c2) (local.get $c3))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c2) (local.get $c3))))
+    (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
 
-  ;; $dot is Σ_{i<k} a[i]·b[i] (a, b int8 at addresses a, b).
-  (func $dot (param $a i32) (param $b i32) (param $k i32) (result i32)
-    (local $end i32) (local $acc v128) (local $s i32)
-    (local.set $end (i32.add (local.get $a) (i32.and (local.get $k) (i32.const -8))))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
-        (local.set $acc (i32x4.add (local.get $acc)
-          (i32x4.dot_i16x8_s (v128.load8x8_s (local.get $a)) (v128.load8x8_s (local.get $b)))))
-        (local.set $a (i32.add (local.get $a) (i32.const 8)))
-        (local.set $b (i32.add (local.get $b) (i32.const 8)))
-        (br $l)))
-    (local.set $s (call $hsum (local.get $acc)))
-    (local.set $end (i32.add (local.get $end) (i32.and (local.get $k) (i32.const 7))))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
-        (local.set $s (i32.add (local.get $s)
-          (i32.mul (i32.load8_s (local.get $a)) (i32.load8_s (local.get $b)))))
-        (local.set $a (i32.add (local.get $a) (i32.const 1)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $l)))
-    (local.get $s))
+  ;; $tailMask is the int16 lanes mask that keeps the last k mod 8 of 8
+  ;; lanes: the k tail is read as the 8 values ending at the row's end
+  ;; (k ≥ 8), and the mask zeroes those already summed.
+  (func $tailMask (param $k i32) (result v128)
+    (i16x8.ge_s (v128.const i16x8 0 1 2 3 4 5 6 7)
+      (i16x8.splat (i32.sub (i32.const 8) (i32.and (local.get $k) (i32.const 7))))))
 
   ;; $block4x2 writes the 4×2 block of dot products of the rows a, a+k,
   ;; a+2k, a+3k with the rows b, b+k into out[r*n+c] (out an int32 address,
-  ;; n the row length of out in elements).
-  (func $block4x2 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $n i32)
-    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b1 i32) (local $end i32)
+  ;; n the row length of out in elements). k ≥ 8; mask is $tailMask(k).
+  (func $block4x2 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $n i32) (param $mask v128)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b1 i32) (local $end i32) (local $p i32)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $s00 i32) (local $s01 i32) (local $s10 i32) (local $s11 i32)
-    (local $s20 i32) (local $s21 i32) (local $s30 i32) (local $s31 i32)
-    (local $p i32) (local $q i32) (local $row i32)
     (local.set $a1 (i32.add (local.get $a) (local.get $k)))
     (local.set $a2 (i32.add (local.get $a1) (local.get $k)))
     (local.set $a3 (i32.add (local.get $a2) (local.get $k)))
     (local.set $b1 (i32.add (local.get $b) (local.get $k)))
     (local.set $end (i32.and (local.get $k) (i32.const -8)))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $y0 (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))
-        (local.set $y1 (v128.load8x8_s (i32.add (local.get $b1) (local.get $p))))
-        (local.set $x0 (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))
-        (local.set $x1 (v128.load8x8_s (i32.add (local.get $a1) (local.get $p))))
-        (local.set $c00 (i32x4.add (local.get $c00) (i32x4.dot_i16x8_s (local.get $x0) (local.get $y0))))
-        (local.set $c01 (i32x4.add (local.get $c01) (i32x4.dot_i16x8_s (local.get $x0) (local.get $y1))))
-        (local.set $c10 (i32x4.add (local.get $c10) (i32x4.dot_i16x8_s (local.get $x1) (local.get $y0))))
-        (local.set $c11 (i32x4.add (local.get $c11) (i32x4.dot_i16x8_s (local.get $x1) (local.get $y1))))
-        (local.set $x2 (v128.load8x8_s (i32.add (local.get $a2) (local.get $p))))
-        (local.set $x3 (v128.load8x8_s (i32.add (local.get $a3) (local.get $p))))
-        (local.set $c20 (i32x4.add (local.get $c20) (i32x4.dot_i16x8_s (local.get $x2) (local.get $y0))))
-        (local.set $c21 (i32x4.add (local.get $c21) (i32x4.dot_i16x8_s (local.get $x2) (local.get $y1))))
-        (local.set $c30 (i32x4.add (local.get $c30) (i32x4.dot_i16x8_s (local.get $x3) (local.get $y0))))
-        (local.set $c31 (i32x4.add (local.get $c31) (i32x4.dot_i16x8_s (local.get $x3) (local.get $y1))))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (br $l)))
-    (local.set $s00 (call $hsum (local.get $c00)))
-    (local.set $s01 (call $hsum (local.get $c01)))
-    (local.set $s10 (call $hsum (local.get $c10)))
-    (local.set $s11 (call $hsum (local.get $c11)))
-    (local.set $s20 (call $hsum (local.get $c20)))
-    (local.set $s21 (call $hsum (local.get $c21)))
-    (local.set $s30 (call $hsum (local.get $c30)))
-    (local.set $s31 (call $hsum (local.get $c31)))
-    ;; the last k mod 8 elements, one at a time
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $p) (local.get $k)))
-        (local.set $q (i32.load8_s (i32.add (local.get $b) (local.get $p))))
-        (local.set $row (i32.load8_s (i32.add (local.get $b1) (local.get $p))))
-        (local.set $s00 (i32.add (local.get $s00) (i32.mul (i32.load8_s (i32.add (local.get $a) (local.get $p))) (local.get $q))))
-        (local.set $s01 (i32.add (local.get $s01) (i32.mul (i32.load8_s (i32.add (local.get $a) (local.get $p))) (local.get $row))))
-        (local.set $s10 (i32.add (local.get $s10) (i32.mul (i32.load8_s (i32.add (local.get $a1) (local.get $p))) (local.get $q))))
-        (local.set $s11 (i32.add (local.get $s11) (i32.mul (i32.load8_s (i32.add (local.get $a1) (local.get $p))) (local.get $row))))
-        (local.set $s20 (i32.add (local.get $s20) (i32.mul (i32.load8_s (i32.add (local.get $a2) (local.get $p))) (local.get $q))))
-        (local.set $s21 (i32.add (local.get $s21) (i32.mul (i32.load8_s (i32.add (local.get $a2) (local.get $p))) (local.get $row))))
-        (local.set $s30 (i32.add (local.get $s30) (i32.mul (i32.load8_s (i32.add (local.get $a3) (local.get $p))) (local.get $q))))
-        (local.set $s31 (i32.add (local.get $s31) (i32.mul (i32.load8_s (i32.add (local.get $a3) (local.get $p))) (local.get $row))))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $l)))
-    (local.set $row (i32.shl (local.get $n) (i32.const 2))) ;; bytes per output row
-    (i32.store offset=0 (local.get $out) (local.get $s00))
-    (i32.store offset=4 (local.get $out) (local.get $s01))
-    (local.set $out (i32.add (local.get $out) (local.get $row)))
-    (i32.store offset=0 (local.get $out) (local.get $s10))
-    (i32.store offset=4 (local.get $out) (local.get $s11))
-    (local.set $out (i32.add (local.get $out) (local.get $row)))
-    (i32.store offset=0 (local.get $out) (local.get $s20))
-    (i32.store offset=4 (local.get $out) (local.get $s21))
-    (local.set $out (i32.add (local.get $out) (local.get $row)))
-    (i32.store offset=0 (local.get $out) (local.get $s30))
-    (i32.store offset=4 (local.get $out) (local.get $s31)))
+    (loop $l
+      ;; after the whole blocks of 8, once more for the tail (masked)
+      (if (i32.ge_u (local.get $p) (local.get $end))
+        (then
+          (local.set $p (i32.sub (local.get $k) (i32.const 8)))
+          (local.set $y0 (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $b) (local.get $p)))))
+          (local.set $y1 (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $b1) (local.get $p))))))
+        (else
+          (local.set $y0 (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))
+          (local.set $y1 (v128.load8x8_s (i32.add (local.get $b1) (local.get $p))))))
+      (local.set $x0 (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))
+      (local.set $x1 (v128.load8x8_s (i32.add (local.get $a1) (local.get $p))))
+      (local.set $c00 (i32x4.add (local.get $c00) (i32x4.dot_i16x8_s (local.get $x0) (local.get $y0))))
+      (local.set $c01 (i32x4.add (local.get $c01) (i32x4.dot_i16x8_s (local.get $x0) (local.get $y1))))
+      (local.set $c10 (i32x4.add (local.get $c10) (i32x4.dot_i16x8_s (local.get $x1) (local.get $y0))))
+      (local.set $c11 (i32x4.add (local.get $c11) (i32x4.dot_i16x8_s (local.get $x1) (local.get $y1))))
+      (local.set $x2 (v128.load8x8_s (i32.add (local.get $a2) (local.get $p))))
+      (local.set $x3 (v128.load8x8_s (i32.add (local.get $a3) (local.get $p))))
+      (local.set $c20 (i32x4.add (local.get $c20) (i32x4.dot_i16x8_s (local.get $x2) (local.get $y0))))
+      (local.set $c21 (i32x4.add (local.get $c21) (i32x4.dot_i16x8_s (local.get $x2) (local.get $y1))))
+      (local.set $c30 (i32x4.add (local.get $c30) (i32x4.dot_i16x8_s (local.get $x3) (local.get $y0))))
+      (local.set $c31 (i32x4.add (local.get $c31) (i32x4.dot_i16x8_s (local.get $x3) (local.get $y1))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
+    ;; [s00 s01 s10 s11] into rows 0 and 1, [s20 s21 s30 s31] into rows 2 and 3
+    (local.set $x0 (call $sum4 (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)))
+    (local.set $x1 (call $sum4 (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31)))
+    (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes per output row
+    (v128.store64_lane 0 (local.get $out) (local.get $x0))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store64_lane 1 (local.get $out) (local.get $x0))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store64_lane 0 (local.get $out) (local.get $x1))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store64_lane 1 (local.get $out) (local.get $x1)))
+
+  ;; $block4x1 writes the dot products of the rows a, a+k, a+2k, a+3k with
+  ;; the row b into out[r*n]. k ≥ 8; mask is $tailMask(k).
+  (func $block4x1 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $n i32) (param $mask v128)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $end i32) (local $p i32) (local $y v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $k)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $k)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $k)))
+    (local.set $end (i32.and (local.get $k) (i32.const -8)))
+    (loop $l
+      (if (i32.ge_u (local.get $p) (local.get $end))
+        (then
+          (local.set $p (i32.sub (local.get $k) (i32.const 8)))
+          (local.set $y (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))))
+        (else
+          (local.set $y (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))))
+      (local.set $c0 (i32x4.add (local.get $c0) (i32x4.dot_i16x8_s (local.get $y) (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+      (local.set $c1 (i32x4.add (local.get $c1) (i32x4.dot_i16x8_s (local.get $y) (v128.load8x8_s (i32.add (local.get $a1) (local.get $p))))))
+      (local.set $c2 (i32x4.add (local.get $c2) (i32x4.dot_i16x8_s (local.get $y) (v128.load8x8_s (i32.add (local.get $a2) (local.get $p))))))
+      (local.set $c3 (i32x4.add (local.get $c3) (i32x4.dot_i16x8_s (local.get $y) (v128.load8x8_s (i32.add (local.get $a3) (local.get $p))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
+    (local.set $y (call $sum4 (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3)))
+    (local.set $n (i32.shl (local.get $n) (i32.const 2)))
+    (v128.store32_lane 0 (local.get $out) (local.get $y))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store32_lane 1 (local.get $out) (local.get $y))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store32_lane 2 (local.get $out) (local.get $y))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store32_lane 3 (local.get $out) (local.get $y)))
 
   ;; $block1x4 writes the dot products of the row a with the rows b, b+k,
-  ;; b+2k, b+3k into out[0..3].
-  (func $block1x4 (param $a i32) (param $b i32) (param $k i32) (param $out i32)
-    (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $end i32) (local $p i32) (local $x v128) (local $xs i32)
+  ;; b+2k, b+3k into out[0..3]. k ≥ 8; mask is $tailMask(k).
+  (func $block1x4 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $mask v128)
+    (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $end i32) (local $p i32) (local $x v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
-    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
     (local.set $b1 (i32.add (local.get $b) (local.get $k)))
     (local.set $b2 (i32.add (local.get $b1) (local.get $k)))
     (local.set $b3 (i32.add (local.get $b2) (local.get $k)))
     (local.set $end (i32.and (local.get $k) (i32.const -8)))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $x (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))
-        (local.set $c0 (i32x4.add (local.get $c0) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))))
-        (local.set $c1 (i32x4.add (local.get $c1) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b1) (local.get $p))))))
-        (local.set $c2 (i32x4.add (local.get $c2) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b2) (local.get $p))))))
-        (local.set $c3 (i32x4.add (local.get $c3) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b3) (local.get $p))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (br $l)))
-    (local.set $s0 (call $hsum (local.get $c0)))
-    (local.set $s1 (call $hsum (local.get $c1)))
-    (local.set $s2 (call $hsum (local.get $c2)))
-    (local.set $s3 (call $hsum (local.get $c3)))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $p) (local.get $k)))
-        (local.set $xs (i32.load8_s (i32.add (local.get $a) (local.get $p))))
-        (local.set $s0 (i32.add (local.get $s0) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $b) (local.get $p))))))
-        (local.set $s1 (i32.add (local.get $s1) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $b1) (local.get $p))))))
-        (local.set $s2 (i32.add (local.get $s2) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $b2) (local.get $p))))))
-        (local.set $s3 (i32.add (local.get $s3) (i32.mul (local.get $xs) (i32.load8_s (i32.add (local.get $b3) (local.get $p))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $l)))
-    (i32.store offset=0 (local.get $out) (local.get $s0))
-    (i32.store offset=4 (local.get $out) (local.get $s1))
-    (i32.store offset=8 (local.get $out) (local.get $s2))
-    (i32.store offset=12 (local.get $out) (local.get $s3)))
+    (loop $l
+      (if (i32.ge_u (local.get $p) (local.get $end))
+        (then
+          (local.set $p (i32.sub (local.get $k) (i32.const 8)))
+          (local.set $x (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+        (else
+          (local.set $x (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+      (local.set $c0 (i32x4.add (local.get $c0) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))))
+      (local.set $c1 (i32x4.add (local.get $c1) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b1) (local.get $p))))))
+      (local.set $c2 (i32x4.add (local.get $c2) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b2) (local.get $p))))))
+      (local.set $c3 (i32x4.add (local.get $c3) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b3) (local.get $p))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
+    (v128.store (local.get $out) (call $sum4 (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3))))
+
+  ;; $dot is Σ_{i<k} a[i]·b[i]. k ≥ 8; mask is $tailMask(k).
+  (func $dot (param $a i32) (param $b i32) (param $k i32) (param $mask v128) (result i32)
+    (local $end i32) (local $p i32) (local $x v128) (local $c v128)
+    (local.set $end (i32.and (local.get $k) (i32.const -8)))
+    (loop $l
+      (if (i32.ge_u (local.get $p) (local.get $end))
+        (then
+          (local.set $p (i32.sub (local.get $k) (i32.const 8)))
+          (local.set $x (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+        (else
+          (local.set $x (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+      (local.set $c (i32x4.add (local.get $c) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
+    (i32x4.extract_lane 0 (call $sum4 (local.get $c) (local.get $c) (local.get $c) (local.get $c))))
+
+  ;; $gemmShort is gemm_s8 for k < 8, one product at a time.
+  (func $gemmShort (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32) (param $out i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $s i32) (local $bj i32)
+    (loop $li
+      (local.set $j (i32.const 0))
+      (local.set $bj (local.get $b))
+      (loop $lj
+        (local.set $s (i32.const 0))
+        (local.set $p (i32.const 0))
+        (block $done
+          (loop $lp
+            (br_if $done (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $s (i32.add (local.get $s)
+              (i32.mul (i32.load8_s (i32.add (local.get $a) (local.get $p))) (i32.load8_s (i32.add (local.get $bj) (local.get $p))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $lp)))
+        (i32.store (local.get $out) (local.get $s))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $bj (i32.add (local.get $bj) (local.get $k)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $lj (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $a (i32.add (local.get $a) (local.get $k)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $li (i32.lt_u (local.get $i) (local.get $m)))))
 
   ;; gemm_s8 sets out[i*n+j] = Σ_{kk<k} a[i*k+kk]·b[j*k+kk] for i<m, j<n:
   ;; a is m×k, b is n×k, both row-major int8; out is m×n int32. It is
   ;; engine.gemmS8 (engine/gemm.go), the pure-Go kernel it replaces.
   (func (export "gemm_s8") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32) (param $out i32)
-    (local $i i32) (local $j i32) (local $arow i32) (local $orow i32) (local $r i32)
+    (local $i i32) (local $j i32) (local $arow i32) (local $orow i32) (local $mask v128)
+    (if (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))) (then (return)))
+    (if (i32.lt_u (local.get $k) (i32.const 8))
+      (then (call $gemmShort (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $b) (local.get $out)) (return)))
+    (local.set $mask (call $tailMask (local.get $k)))
     ;; rows in blocks of 4: columns in pairs, then the odd last one
     (block $rows4
       (loop $li
@@ -178,19 +210,13 @@
           (loop $lj
             (br_if $cols (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
             (call $block4x2 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
-              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))) (local.get $n))
+              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))) (local.get $n) (local.get $mask))
             (local.set $j (i32.add (local.get $j) (i32.const 2)))
             (br $lj)))
         (if (i32.lt_u (local.get $j) (local.get $n))
           (then
-            (local.set $r (i32.const 0))
-            (loop $lr
-              (i32.store
-                (i32.add (local.get $orow) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $j)) (i32.const 2)))
-                (call $dot (i32.add (local.get $arow) (i32.mul (local.get $r) (local.get $k)))
-                  (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k))) (local.get $k)))
-              (local.set $r (i32.add (local.get $r) (i32.const 1)))
-              (br_if $lr (i32.lt_u (local.get $r) (i32.const 4))))))
+            (call $block4x1 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
+              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))) (local.get $n) (local.get $mask))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $li)))
     ;; the last m mod 4 rows: columns in fours, then one at a time
@@ -204,14 +230,14 @@
           (loop $lj
             (br_if $cols (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
             (call $block1x4 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
-              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))))
+              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))) (local.get $mask))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $lj)))
         (block $cols1
           (loop $lj
             (br_if $cols1 (i32.ge_u (local.get $j) (local.get $n)))
             (i32.store (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2)))
-              (call $dot (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k))) (local.get $k)))
+              (call $dot (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k))) (local.get $k) (local.get $mask)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $lj)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
