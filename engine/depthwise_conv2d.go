@@ -199,6 +199,10 @@ func (p *DepthwiseConv2DParams) evalFloat(r *run) {
 // inside the input the offset term is added once as InputOffset·Σ filter,
 // exact in wrapping int32 arithmetic.
 func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
+	if depthwiseS8 != nil && p.DepthMultiplier == 1 && p.FilterOffset == 0 {
+		p.evalInt8Accel(r, trace) // depthwise_accel.go
+		return
+	}
 	in, w, out := r.i8(p.in), r.i8(p.filter), r.i8(p.out)
 	var bias []int32
 	if p.bias >= 0 {

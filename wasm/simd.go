@@ -23,20 +23,21 @@ import (
 
 var (
 	simdGEMM safejs.Value // the SIMD module's gemm_s8, when accelerate installed it
+	simdDW   safejs.Value // its dw_s8
 	simdOn   bool
 	simdErr  string // why the SIMD kernels were turned off after a failure
 )
 
-// accelerate(kernels: {gemm_s8: Function} | null) → {simd: bool} | {error}:
-// with the exports of the SIMD module (instantiated on this instance's
-// memory), the engine's int8 matrix products run there; with null, in Go.
+// accelerate(kernels: {gemm_s8: Function, dw_s8?: Function} | null) →
+// {simd: bool} | {error}: with the exports of the SIMD module (instantiated
+// on this instance's memory), the engine's int8 matrix products and
+// depthwise convolutions run there; with null, in Go.
 func accelerate(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 1 {
 		return nil, fmt.Errorf("accelerate takes the SIMD module's exports, or null")
 	}
 	if t := args[0].Type(); t == safejs.TypeNull || t == safejs.TypeUndefined {
-		simdOn, simdGEMM = false, safejs.Undefined()
-		engine.SetGEMM(nil)
+		simdOff("")
 		return map[string]any{"simd": false}, nil
 	}
 	f, err := args[0].Get("gemm_s8")
@@ -45,7 +46,20 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 	}
 	simdGEMM, simdOn, simdErr = f, true, ""
 	engine.SetGEMM(gemmSIMD)
+	engine.SetDepthwise(nil)
+	if dw, err := args[0].Get("dw_s8"); err == nil && dw.Type() == safejs.TypeFunction {
+		simdDW = dw
+		engine.SetDepthwise(depthwiseSIMD)
+	}
 	return map[string]any{"simd": true}, nil
+}
+
+// simdOff returns the engine to its pure-Go kernels; why, if not empty, is
+// the failure that made it.
+func simdOff(why string) {
+	simdOn, simdErr, simdGEMM, simdDW = false, why, safejs.Undefined(), safejs.Undefined()
+	engine.SetGEMM(nil)
+	engine.SetDepthwise(nil)
 }
 
 // simdStatus is what info reports: whether the SIMD kernels run, and why
@@ -78,9 +92,35 @@ func gemmSIMD(m, n, k int, a, b []int8, out []int32) {
 	runtime.KeepAlive(b)
 	runtime.KeepAlive(out)
 	if err != nil {
-		simdOn, simdErr = false, fmt.Sprintf("gemm_s8 failed: %v", err)
-		engine.SetGEMM(nil)
+		simdOff(fmt.Sprintf("gemm_s8 failed: %v", err))
 		engine.GoGEMM(m, n, k, a, b, out)
+	}
+}
+
+// depthwiseSIMD is engine.DepthwiseS8 on the SIMD module's dw_s8, with
+// addresses passed as in gemmSIMD. Should the call fail, it turns the SIMD
+// kernels off and panics: that run reports the error, the next runs in Go.
+func depthwiseSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []int32) {
+	n := p.Batches * p.OutH * p.OutW * p.OutC
+	if n == 0 {
+		return
+	}
+	// bounds: the module checks none
+	in, w = in[:p.Batches*p.InH*p.InW*p.InC], w[:p.FilterH*p.FilterW*p.OutC]
+	bias, acc = bias[:p.OutC], acc[:n]
+	if p.InC != p.OutC {
+		panic(fmt.Sprintf("dw_s8: depth multiplier %d", p.DepthMultiplier))
+	}
+	_, err := simdDW.Invoke(p.Batches, p.InH, p.InW, p.OutC, p.OutH, p.OutW, p.FilterH, p.FilterW,
+		p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, p.InputOffset,
+		addr(&in[0]), addr(&w[0]), addr(&bias[0]), addr(&acc[0]))
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(bias)
+	runtime.KeepAlive(acc)
+	if err != nil {
+		simdOff(fmt.Sprintf("dw_s8 failed: %v", err))
+		panic(err)
 	}
 }
 

@@ -242,4 +242,100 @@
             (br $lj)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $li))))
+
+  ;; dw_s8 is the int8 depthwise convolution with depth multiplier 1
+  ;; (engine.DepthwiseS8, engine/depthwise_accel.go): for every output pixel
+  ;; (b, y, x) of B×OH×OW and channel c < C, the int32 accumulator
+  ;;
+  ;;   acc[((b·OH+y)·OW+x)·C+c] = bias[c] + Σ_{fy<FH, fx<FW; inside} w[(fy·FW+fx)·C+c]·(in[((b·H+iy)·W+ix)·C+c] + off)
+  ;;
+  ;; with iy = y·sh − ph + fy·dh, ix = x·sw − pw + fx·dw, taps outside the
+  ;; H×W input skipped. in and w are int8, bias and acc int32 addresses.
+  ;; Channels go 8 at a time: x + off (−255…255) and w widened to int16,
+  ;; their products widened to int32 (i32x4.extmul), two accumulators; the
+  ;; last C mod 8 channels one at a time.
+  (func (export "dw_s8")
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $dh i32) (param $dw i32) (param $off i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32) (local $fy i32) (local $fx i32)
+    (local $iy i32) (local $ix i32) (local $c i32) (local $c8 i32) (local $img i32) (local $row i32) (local $wrow i32) (local $s i32)
+    (local $offv v128) (local $a0 v128) (local $a1 v128) (local $xv v128) (local $wv v128)
+    (local.set $offv (i16x8.splat (local.get $off)))
+    (local.set $c8 (i32.and (local.get $C) (i32.const -8)))
+    (block $done (loop $lb
+      (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+      (local.set $img (i32.add (local.get $in) (i32.mul (i32.mul (i32.mul (local.get $b) (local.get $H)) (local.get $W)) (local.get $C))))
+      (local.set $y (i32.const 0))
+      (block $ydone (loop $ly
+        (br_if $ydone (i32.ge_u (local.get $y) (local.get $OH)))
+        (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
+        (local.set $x (i32.const 0))
+        (block $xdone (loop $lx
+          (br_if $xdone (i32.ge_u (local.get $x) (local.get $OW)))
+          (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
+          ;; channels 8 at a time
+          (local.set $c (i32.const 0))
+          (block $cdone (loop $lc
+            (br_if $cdone (i32.ge_u (local.get $c) (local.get $c8)))
+            (local.set $a0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $fy (i32.const 0))
+            (loop $lfy
+              (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
+              (if (i32.lt_u (local.get $iy) (local.get $H)) ;; unsigned: also iy ≥ 0
+                (then
+                  (local.set $row (i32.add (local.get $img) (i32.add (i32.mul (i32.mul (local.get $iy) (local.get $W)) (local.get $C)) (local.get $c))))
+                  (local.set $wrow (i32.add (local.get $w) (i32.add (i32.mul (i32.mul (local.get $fy) (local.get $FW)) (local.get $C)) (local.get $c))))
+                  (local.set $fx (i32.const 0))
+                  (loop $lfx
+                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
+                    (if (i32.lt_u (local.get $ix) (local.get $W))
+                      (then
+                        (local.set $xv (i16x8.add (local.get $offv)
+                          (v128.load8x8_s (i32.add (local.get $row) (i32.mul (local.get $ix) (local.get $C))))))
+                        (local.set $wv (v128.load8x8_s (i32.add (local.get $wrow) (i32.mul (local.get $fx) (local.get $C)))))
+                        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
+                        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))))
+                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                    (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+              (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+            (v128.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a0))
+            (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a1))
+            (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            (br $lc)))
+          ;; the last C mod 8 channels
+          (block $cdone (loop $lc
+            (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
+            (local.set $s (i32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $fy (i32.const 0))
+            (loop $lfy
+              (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
+              (if (i32.lt_u (local.get $iy) (local.get $H))
+                (then
+                  (local.set $fx (i32.const 0))
+                  (loop $lfx
+                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
+                    (if (i32.lt_u (local.get $ix) (local.get $W))
+                      (then
+                        (local.set $s (i32.add (local.get $s) (i32.mul
+                          (i32.add (local.get $off) (i32.load8_s (i32.add (local.get $img)
+                            (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $W)) (local.get $ix)) (local.get $C)) (local.get $c)))))
+                          (i32.load8_s (i32.add (local.get $w)
+                            (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx)) (local.get $C)) (local.get $c)))))))))
+                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                    (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+              (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+            (i32.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $s))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $lc)))
+          (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 2))))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br $lx)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $ly)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $lb))))
 )

@@ -4,6 +4,7 @@
 //   - simd.wasm is what wat2wasm (npm wabt, pinned) makes of kernels.wat;
 //   - gemm_s8 equals the engine's pure-Go gemmS8 on every shape with
 //     m, n ≤ 9 and k ≤ 40 and on larger and wrapping ones, values −128…127;
+//   - dw_s8 equals its formula on random depthwise geometries;
 //   - whole models give byte-identical tensors and accumulators with the
 //     SIMD kernels on and off, under every profile.
 // Needs `make wasm` (make test builds it first).
@@ -161,16 +162,16 @@ const untimed = (trace) => JSON.parse(trace).map(({ nanos, ...op }) => op);
 
 // compareModel runs bytes under every profile with the trace on, with the
 // pure-Go kernels and with kernels (the SIMD exports, or a stand-in), and
-// returns the number of kernel calls, the first difference and the
+// returns the number of calls of each kernel, the first difference and the
 // profiles that refuse the model.
 function compareModel(bytes, kernelsUnderTest) {
   const out = api.load(bytes);
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  let calls = 0;
+  const calls = { gemm_s8: 0, dw_s8: 0 };
   const refused = new Set();
-  const counted = { gemm_s8: (...args) => { calls++; return kernelsUnderTest.gemm_s8(...args); } };
+  const counted = Object.fromEntries(Object.keys(calls).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
     const inputs = inputsOf(model, seed);
     for (const profile of profiles) {
@@ -205,28 +206,75 @@ test('the built-in models give the same tensors and accumulators with the SIMD k
   for (const f of builtins) {
     const { calls, diff } = compareModel(fs.readFileSync(path.join(STATIC, 'models', f)), kernels);
     assert.equal(diff, null, f);
-    if (f.includes('_int8')) assert.ok(calls > 0, `${f}: the SIMD kernels ran (${calls} calls)`);
+    if (f.includes('_int8')) assert.ok(calls.gemm_s8 > 0, `${f}: gemm_s8 ran (${calls.gemm_s8} calls)`);
+    if (f.includes('dscnn')) assert.ok(calls.dw_s8 > 0, `${f}: dw_s8 ran (${calls.dw_s8} calls)`);
   }
 });
 
 // person_detect (int8 MobileNet v1, 7.2 M MACs; the browser TFLite, hence
 // tflite-xnnpack, refuses it), keyword_scrambled, and from corpus/wild a
-// uint8 MobileNet v1 (its uint8 operands go through the int8 GEMM).
-for (const [file, refusedBy] of [['models/person_detect', ['tflite-xnnpack']], ['models/keyword_scrambled', []],
-  ['wild/mobilenet_v1_0.25_128_quant', []]]) {
+// uint8 MobileNet v1 (its uint8 operands go through the int8 GEMM; its
+// uint8 depthwise convolutions stay in Go), with the kernels each must use.
+for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_s8', 'dw_s8']],
+  ['models/keyword_scrambled', [], ['gemm_s8']], ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_s8']]]) {
   test(`a corpus model (${file}) gives the same tensors and accumulators with the SIMD kernels on and off, every profile`, { skip: noEngine || noCorpus }, () => {
     const { calls, diff, refused } = compareModel(fs.readFileSync(path.join(corpus, '..', `${file}.tflite`)), kernels);
     assert.equal(diff, null);
     assert.deepEqual(refused, refusedBy);
-    assert.ok(calls > 0, `the SIMD kernels ran (${calls} calls)`);
+    for (const f of used) assert.ok(calls[f] > 0, `${f} ran (${JSON.stringify(calls)})`);
   });
 }
 
-test('a kernel off by one in one element is caught (the comparison can fail)', { skip: noEngine }, () => {
-  const i32 = () => new Int32Array(goInstance.exports.mem.buffer);
-  const wrong = { gemm_s8: (m, n, k, a, b, out) => { kernels.gemm_s8(m, n, k, a, b, out); i32()[(out >> 2) + m * n - 1] += 1; } };
-  const mnist = builtins.find((f) => f.startsWith('mnist_cnn_int8')) ?? builtins[0];
-  const { calls, diff } = compareModel(fs.readFileSync(path.join(STATIC, 'models', mnist)), wrong);
-  assert.ok(calls > 0);
-  assert.match(diff ?? '', /differ/);
+for (const f of ['gemm_s8', 'dw_s8']) {
+  test(`a ${f} off by one in one element is caught (the comparison can fail)`, { skip: noEngine }, () => {
+    const i32 = () => new Int32Array(goInstance.exports.mem.buffer);
+    const wrong = { ...kernels };
+    wrong[f] = (...args) => {
+      kernels[f](...args);
+      const out = args.at(-1); // both kernels write int32s from their last argument on
+      i32()[out >> 2] += 1;
+    };
+    const dscnn = builtins.find((b) => b.startsWith('mnist_dscnn_int8')) ?? builtins[0];
+    const { calls, diff } = compareModel(fs.readFileSync(path.join(STATIC, 'models', dscnn)), wrong);
+    assert.ok(calls[f] > 0);
+    assert.match(diff ?? '', /differ/);
+  });
+}
+
+// dwReference is dw_s8's formula in JS, on the module's own memory.
+function dwReference(i8, i32, g, inP, wP, bP) {
+  const { B, H, W, C, OH, OW, FH, FW, sh, sw, ph, pw, dh, dw, off } = g;
+  const out = new Int32Array(B * OH * OW * C);
+  for (let b = 0; b < B; b++) for (let y = 0; y < OH; y++) for (let x = 0; x < OW; x++) for (let c = 0; c < C; c++) {
+    let s = i32[bP / 4 + c];
+    for (let fy = 0; fy < FH; fy++) for (let fx = 0; fx < FW; fx++) {
+      const iy = y * sh - ph + fy * dh, ix = x * sw - pw + fx * dw;
+      if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+      s = (s + i8[wP + (fy * FW + fx) * C + c] * (i8[inP + ((b * H + iy) * W + ix) * C + c] + off)) | 0;
+    }
+    out[((b * OH + y) * OW + x) * C + c] = s;
+  }
+  return out;
+}
+
+test('dw_s8 equals its formula on 2,000 random geometries (channels 1…27, strides, dilations, padding, both batches)', async () => {
+  const mem = new WebAssembly.Memory({ initial: 16 });
+  const { instance: { exports: k } } = await WebAssembly.instantiate(simdBytes, { go: { mem } });
+  const rand = rng(3);
+  let x = 5;
+  const next = () => { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; return x >>> 8; };
+  const inP = 64, wP = 200_000, bP = 300_000, aP = 400_000;
+  for (let it = 0; it < 2000; it++) {
+    const g = { B: 1 + next() % 2, H: 1 + next() % 7, W: 1 + next() % 7, C: 1 + next() % 27, FH: 1 + next() % 4, FW: 1 + next() % 4,
+      sh: 1 + next() % 3, sw: 1 + next() % 3, dh: 1 + next() % 2, dw: 1 + next() % 2, ph: next() % 3, pw: next() % 3, off: next() % 256 - 127 };
+    g.OH = Math.max(1, Math.floor((g.H + 2 * g.ph - (g.FH - 1) * g.dh - 1) / g.sh) + 1);
+    g.OW = Math.max(1, Math.floor((g.W + 2 * g.pw - (g.FW - 1) * g.dw - 1) / g.sw) + 1);
+    const u8 = new Uint8Array(mem.buffer), i32 = new Int32Array(mem.buffer);
+    u8.set(rand(g.B * g.H * g.W * g.C), inP);
+    u8.set(rand(g.FH * g.FW * g.C), wP);
+    for (let c = 0; c < g.C; c++) i32[bP / 4 + c] = (next() << 8) | 0;
+    k.dw_s8(g.B, g.H, g.W, g.C, g.OH, g.OW, g.FH, g.FW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.off, inP, wP, bP, aP);
+    const want = dwReference(new Int8Array(mem.buffer), i32, g, inP, wP, bP);
+    sameInts(new Int32Array(mem.buffer, aP, want.length), want, `dw_s8 ${JSON.stringify(g)}`);
+  }
 });
