@@ -122,3 +122,35 @@ func BenchmarkGEMM(b *testing.B) {
 		})
 	}
 }
+
+// TestDepthwiseRun compares depthwiseRun, DEPTHWISE_CONV_2D's inner loop,
+// with the plain sum over taps and channels (TestConvFamilyRandom checks
+// the whole op against the reference's loops).
+func TestDepthwiseRun(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 300 {
+		n, taps := 1+rng.IntN(70), 1+rng.IntN(8)
+		off := []int32{0, 128, -127, int32(rng.IntN(256) - 128)}[rng.IntN(4)]
+		x := randInt8(rng, n*taps, rng.IntN(4) == 0)
+		w := make([]int32, n*taps)
+		for i, v := range randInt8(rng, n*taps, false) {
+			w[i] = int32(v)
+		}
+		got, want := make([]int32, n), make([]int32, n)
+		for c := range got {
+			got[c] = int32(rng.Uint32())
+			want[c] = got[c]
+		}
+		depthwiseRun(got, x, w, off)
+		for tp := 0; tp < taps; tp++ {
+			for c := 0; c < n; c++ {
+				want[c] += w[tp*n+c] * (int32(x[tp*n+c]) + off)
+			}
+		}
+		for c := range want {
+			if got[c] != want[c] {
+				t.Fatalf("%d channels, %d taps, offset %d: acc[%d] = %d, want %d", n, taps, off, c, got[c], want[c])
+			}
+		}
+	}
+}
