@@ -135,8 +135,10 @@ export function createBench(ours, kernels, tflite, models) {
       ours.accelerate(v.simd ? kernels : null);
       const r = ours.run(inputs, v.profile, v.trace);
       const key = `${v.profile}/${v.trace}`;
-      if (!v.simd) plain[key] = r.tensors;
-      else if (!r.error && plain[key]) agree[m.name].simd = (agree[m.name].simd ?? true) && r.tensors.every((t, i) => (t === null ? plain[key][i] === null : equalBytes(t, plain[key][i])));
+      // the tensors: one array each, or one buffer of all (r.values)
+      const got = r.error ? null : (r.tensors ?? [r.values]);
+      if (!v.simd) plain[key] = got;
+      else if (got && plain[key]) agree[m.name].simd = (agree[m.name].simd ?? true) && got.every((t, i) => (t === null ? plain[key][i] === null : equalBytes(t, plain[key][i])));
       cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error: r.error ?? null });
     }
     ours.accelerate(null);
