@@ -87,7 +87,7 @@ func gemmSIMD(m, n, k int, a, b []int8, out []int32) {
 		return
 	}
 	a, b, out = a[:m*k], b[:n*k], out[:m*n] // bounds: the module checks none
-	_, err := simdGEMM.Invoke(m, n, k, addr(&a[0]), addr(&b[0]), addr(&out[0]))
+	_, err := simdGEMM.Invoke(m, n, k, memAddr(&a[0]), memAddr(&b[0]), memAddr(&out[0]))
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
 	runtime.KeepAlive(out)
@@ -113,7 +113,7 @@ func depthwiseSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []in
 	}
 	_, err := simdDW.Invoke(p.Batches, p.InH, p.InW, p.OutC, p.OutH, p.OutW, p.FilterH, p.FilterW,
 		p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, p.InputOffset,
-		addr(&in[0]), addr(&w[0]), addr(&bias[0]), addr(&acc[0]))
+		memAddr(&in[0]), memAddr(&w[0]), memAddr(&bias[0]), memAddr(&acc[0]))
 	runtime.KeepAlive(in)
 	runtime.KeepAlive(w)
 	runtime.KeepAlive(bias)
@@ -124,8 +124,8 @@ func depthwiseSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []in
 	}
 }
 
-// addr is p's offset in the WebAssembly linear memory.
-func addr[T any](p *T) int { return int(uintptr(unsafe.Pointer(p))) }
+// memAddr is p's offset in the WebAssembly linear memory.
+func memAddr[T any](p *T) int { return int(uintptr(unsafe.Pointer(p))) }
 
 // gemm(m, n, k, a: Uint8Array, b: Uint8Array, simd: bool) →
 // {out: Uint8Array (m·n little-endian int32)} | {error}: one int8 matrix
