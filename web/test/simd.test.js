@@ -50,6 +50,9 @@ if (built) {
   ({ instance: goInstance } = await WebAssembly.instantiate(fs.readFileSync(path.join(STATIC, 'int8scope.wasm')), go.importObject));
   go.run(goInstance);
   api = globalThis.int8scope;
+  // Runs as the worker makes them: through bridge.js's fast path where it exists.
+  const bridge = path.join(STATIC, 'bridge.js');
+  if (fs.existsSync(bridge)) (await import(bridge)).attach(goInstance, api);
   ({ instance: { exports: kernels } } = await WebAssembly.instantiate(simdBytes, { go: { mem: goInstance.exports.mem } }));
 }
 
