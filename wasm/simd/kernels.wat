@@ -1,18 +1,23 @@
 ;; kernels.wat: int8scope's WebAssembly SIMD kernels, the hot loops of the
 ;; engine for browsers that have 128-bit SIMD. Go's WebAssembly backend emits
 ;; no SIMD, so these few functions are written here and called by the Go
-;; instance (wasm/simd.go, through web/static/simd.js) once per op, on the Go
-;; instance's own memory: every pointer is an offset into Go's linear memory.
+;; instance (wasm/simd.go, through web/static/simd.js) on the Go instance's
+;; own memory: every pointer is an offset into Go's linear memory. Two
+;; kernels: gemm_s8, the int8 matrix product of FULLY_CONNECTED and CONV_2D
+;; (engine.SetGEMM; one call per block of output pixels), and dw_s8, the
+;; accumulators of an int8 DEPTHWISE_CONV_2D (engine.SetDepthwise; one call
+;; per op). Requantization stays in Go, per profile.
 ;;
 ;; Built by `make simd` with wat2wasm (npm wabt) into web/static/simd.wasm.
 ;; The pure-Go kernels in package engine are the fallback and the reference:
-;; web/test/simd.test.js checks these against them on random shapes.
+;; web/test/simd.test.js checks these against them on random shapes and on
+;; whole models.
 ;;
-;; Every sum is an int32 sum of int8·int8 products in wrapping arithmetic,
-;; so the order of the additions does not change the result: the kernels
+;; Every sum is an int32 sum of integer products in wrapping arithmetic, so
+;; the order of the additions does not change the result: the kernels
 ;; return exactly what the Go loops return.
 ;;
-;; How: v128.load8x8_s loads 8 int8 values widened to int16 (one pmovsxbw
+;; gemm_s8: v128.load8x8_s loads 8 int8 values widened to int16 (one pmovsxbw
 ;; on x86), i32x4.dot_i16x8_s multiplies 8 pairs and adds neighbours into 4
 ;; int32 lanes (one pmaddwd; its int16 products of int8 values never
 ;; overflow), i32x4.add accumulates. Outputs are computed in blocks (4 rows ×
