@@ -213,7 +213,9 @@ func depthwiseWiden(w []int8, channels int) (wide, sum []int32) {
 // same integer result in wrapping int32 arithmetic. Per output pixel the
 // accumulators of all channels start together and each filter row's taps
 // inside the input are added in one pass over the channels (depthwiseRun),
-// innermost over contiguous memory with the filter widened at Prepare. A
+// innermost over contiguous memory with the filter widened at Prepare (with
+// a depth multiplier m > 1, the window's input rows are first copied with
+// each value repeated m times, so channel c reads input channel c/m). A
 // window wholly inside the input starts from bias + InputOffset·Σ filter
 // and adds filter·input; one that overlaps the padding starts from the
 // bias and adds filter·(input + InputOffset) over its inside taps.
@@ -238,12 +240,32 @@ func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
 	}
 	r.gs.accs = grow(r.gs.accs, C)
 	accs := r.gs.accs
+	var wide []int8 // depth multiplier > 1: the window's input rows, each value repeated dm times
+	if dm > 1 {
+		r.gs.patches = grow(r.gs.patches, p.FilterH*p.InW*C)
+		wide = r.gs.patches
+	}
+	rows := make([][]int8, p.FilterH) // input row fy of the window, C values per pixel
 	o := p.Output
 	i := 0
 	for b := 0; b < p.Batches; b++ {
 		for y := 0; y < p.OutH; y++ {
 			iy0 := y*p.StrideH - p.PadH
 			fy0, fy1 := insideRange(iy0, p.DilationH, p.FilterH, p.InH)
+			for fy := range rows {
+				var src []int8
+				if fy >= fy0 && fy < fy1 {
+					src = in[(b*p.InH+iy0+fy*p.DilationH)*p.InW*p.InC:][:p.InW*p.InC]
+				}
+				if dm > 1 && src != nil {
+					dst := wide[fy*p.InW*C:][:p.InW*C]
+					for j, v := range src {
+						fillInt8(dst[j*dm:][:dm], v)
+					}
+					src = dst
+				}
+				rows[fy] = src
+			}
 			for x := 0; x < p.OutW; x++ {
 				ix0 := x*p.StrideW - p.PadW
 				fx0, fx1 := insideRange(ix0, p.DilationW, p.FilterW, p.InW)
@@ -254,30 +276,14 @@ func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
 				} else {
 					copy(accs, part0)
 				}
-				for fy := fy0; fy < fy1; fy++ {
-					row := (b*p.InH + iy0 + fy*p.DilationH) * p.InW
+				for fy := fy0; fy < fy1 && fx0 < fx1; fy++ {
 					wrow := w[fy*p.FilterW*C:]
-					switch {
-					case fx1 <= fx0:
-					case dm == 1 && p.DilationW == 1:
-						depthwiseRun(accs, in[(row+ix0+fx0)*C:][:(fx1-fx0)*C], wrow[fx0*C:fx1*C], xoff)
-					default:
-						for fx := fx0; fx < fx1; fx++ {
-							xs := in[(row+ix0+fx*p.DilationW)*p.InC:][:p.InC]
-							ws := wrow[fx*C:][:C]
-							if dm == 1 {
-								depthwiseRun(accs, xs, ws, xoff)
-								continue
-							}
-							for ic, v := range xs {
-								xv := int32(v) + xoff
-								wm := ws[ic*dm:][:dm]
-								a := accs[ic*dm:][:len(wm)]
-								for k, f := range wm {
-									a[k] += f * xv
-								}
-							}
-						}
+					if p.DilationW == 1 {
+						depthwiseRun(accs, rows[fy][(ix0+fx0)*C:][:(fx1-fx0)*C], wrow[fx0*C:fx1*C], xoff)
+						continue
+					}
+					for fx := fx0; fx < fx1; fx++ {
+						depthwiseRun(accs, rows[fy][(ix0+fx*p.DilationW)*C:][:C], wrow[fx*C:][:C], xoff)
 					}
 				}
 				if trace != nil {
