@@ -65,6 +65,7 @@ type run struct {
 	depth int    // how deep in subgraph calls (subgraphs.go)
 	vals  [][]byte
 	tr    *OpTrace // current op's record; nil when not tracing
+	gs    gemmScratch
 }
 
 // Run performs one inference. inputs[i] holds the raw little-endian bytes of

@@ -33,8 +33,10 @@ func main() {
 	export(api, "accumulators", accumulators)
 	export(api, "explain", explain)
 	export(api, "reset", reset)
+	export(api, "accelerate", accelerate) // simd.go
+	export(api, "gemm", gemmAPI)
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
-		b, _ := json.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps()})
+		b, _ := json.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps(), "simd": simdStatus()})
 		return map[string]any{"info": string(b)}, nil
 	})
 	if err := safejs.Global().Set("int8scope", api); err != nil {

@@ -128,16 +128,16 @@ func newIO(m *engine.Model) {
 	ioInputs = make([][]byte, n)
 	ioGiven = make([]uint32, n+1)
 	ioBlock = make([]uint32, 4+2*n)
-	ioBlock[0], ioBlock[1], ioBlock[2], ioBlock[3] = uint32(n), memAddr(ioArgs[:]), uint32(len(ioArgs)), memAddr(sliceBytes(ioGiven))
+	ioBlock[0], ioBlock[1], ioBlock[2], ioBlock[3] = uint32(n), bufAddr(ioArgs[:]), uint32(len(ioArgs)), bufAddr(sliceBytes(ioGiven))
 	for i, ti := range m.Inputs {
 		b := make([]byte, m.Tensors[ti].NumBytes()+1) // +1: a real address even when empty
 		ioInputs[i] = b[:len(b)-1]
-		ioBlock[4+2*i], ioBlock[5+2*i] = memAddr(b), uint32(len(ioInputs[i]))
+		ioBlock[4+2*i], ioBlock[5+2*i] = bufAddr(b), uint32(len(ioInputs[i]))
 	}
 }
 
-// memAddr is the linear-memory address of b's first byte (0 when empty).
-func memAddr(b []byte) uint32 {
+// bufAddr is the linear-memory address of b's first byte (0 when empty).
+func bufAddr(b []byte) uint32 {
 	if len(b) == 0 {
 		return 0
 	}
@@ -150,9 +150,9 @@ func memAddr(b []byte) uint32 {
 //go:wasmexport int8scope_io
 func wasmIO() uint32 {
 	if model == nil {
-		return memAddr(sliceBytes(noIOBlock[:]))
+		return bufAddr(sliceBytes(noIOBlock[:]))
 	}
-	return memAddr(sliceBytes(ioBlock))
+	return bufAddr(sliceBytes(ioBlock))
 }
 
 // wasmRun is int8scope_run: it runs the loaded model on the inputs and
@@ -194,12 +194,12 @@ func fail(err error) uint32 {
 	lastOut = runOut{note: []byte(err.Error())}
 	ioHeader = [hdrLen]uint32{hdrStatus: 1}
 	span(hdrValues, lastOut.note)
-	return memAddr(sliceBytes(ioHeader[:]))
+	return bufAddr(sliceBytes(ioHeader[:]))
 }
 
 // span puts b's address and length at header index i.
 func span(i int, b []byte) {
-	ioHeader[i], ioHeader[i+1] = memAddr(b), uint32(len(b))
+	ioHeader[i], ioHeader[i+1] = bufAddr(b), uint32(len(b))
 }
 
 // succeed describes out in the header.
@@ -215,7 +215,7 @@ func succeed(out runOut) uint32 {
 	if out.traced {
 		ioHeader[hdrTraced] = 1
 	}
-	return memAddr(sliceBytes(ioHeader[:]))
+	return bufAddr(sliceBytes(ioHeader[:]))
 }
 
 // runOut is what one run hands JS.

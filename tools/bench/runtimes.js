@@ -8,12 +8,25 @@
 // per-tensor and per-op views the panels read (web/static/runview.js).
 import { decodeRun } from '../../web/static/runview.js';
 
-// Variants of int8scope run, each a profile with the trace off or on.
-export const OURS = [
+// Variants of int8scope run, each a profile with the trace off or on, with
+// the pure-Go kernels ('ours/…') or the WebAssembly SIMD ones ('ours+simd/…',
+// web/static/simd.wasm, when the runtime has WebAssembly SIMD).
+const PROFILES = [
   ['reference', false], ['reference', true],
   ['tflite-single-rounding', false], ['tflite-single-rounding', true],
   ['tflite-xnnpack', false], ['tflite-xnnpack', true],
-].map(([profile, trace]) => ({ id: `ours/${profile}/${trace ? 'trace' : 'notrace'}`, profile, trace }));
+];
+export const OURS = [false, true].flatMap((simd) => PROFILES.map(([profile, trace]) =>
+  ({ id: `ours${simd ? '+simd' : ''}/${profile}/${trace ? 'trace' : 'notrace'}`, profile, trace, simd })));
+
+// simdKernels instantiates the SIMD kernels (the bytes of simd.wasm) on the
+// Go instance's memory, as web/static/simd.js does for the page; null where
+// WebAssembly SIMD is missing.
+export async function simdKernels(goInstance, bytes) {
+  if (!WebAssembly.validate(bytes)) return null;
+  const { instance } = await WebAssembly.instantiate(bytes, { go: { mem: goInstance.exports.mem } });
+  return instance.exports;
+}
 
 // TFLite builds: 'plain' is tflite_web_api_cc (no SIMD), 'simd' is
 // tflite_web_api_cc_simd, what browsers get.
@@ -90,15 +103,18 @@ class TFLiteRunner {
 }
 
 // createBench prepares every (model, runtime) case. ours is the int8scope
-// global; tflite maps a build name to its loaded Emscripten module; models
-// are {name, bytes, given} with given the golden inputs or null. It returns
+// global; kernels the SIMD kernels' exports (simdKernels) or null; tflite
+// maps a build name to its loaded Emscripten module; models are {name,
+// bytes, given} with given the golden inputs or null. It returns
 //
 //	{cases: [{id, model, runtime, macs, error}], agree, select(id), exec(id, k)}
 //
-// where select loads the case's model into int8scope if needed (untimed)
-// and exec runs k inferences of it; agree[model][build] says whether
-// int8scope's tflite-xnnpack outputs equal that TFLite build's.
-export function createBench(ours, tflite, models) {
+// where select loads the case's model into int8scope if needed and turns
+// the SIMD kernels on or off (untimed), and exec runs k inferences of it;
+// agree[model][build] says whether int8scope's tflite-xnnpack outputs equal
+// that TFLite build's (agree[model].simd: int8scope's own outputs, every
+// variant, with the SIMD kernels equal those without).
+export function createBench(ours, kernels, tflite, models) {
   const cases = [];
   const agree = {};
   const prepared = new Map(); // model name → {bytes, inputs, runners}
@@ -113,13 +129,25 @@ export function createBench(ours, tflite, models) {
     const p = { bytes: m.bytes, inputs, runners: {}, macs: out.macs, info };
     const view = viewOf(ours, out);
     prepared.set(m.name, p);
+    agree[m.name] = {};
+    const plain = {};
     for (const v of OURS) {
+      if (v.simd && !kernels) {
+        cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error: 'no WebAssembly SIMD' });
+        continue;
+      }
+      ours.accelerate(v.simd ? kernels : null);
       const r = ours.run(inputs, v.profile, v.trace);
+      const key = `${v.profile}/${v.trace}`;
+      // the tensors: one array each, or one buffer of all (r.values)
+      const got = r.error ? null : (r.tensors ?? [r.values]);
+      if (!v.simd) plain[key] = got;
+      else if (got && plain[key]) agree[m.name].simd = (agree[m.name].simd ?? true) && got.every((t, i) => (t === null ? plain[key][i] === null : equalBytes(t, plain[key][i])));
       cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error: r.error ?? null });
     }
+    ours.accelerate(null);
     const raw = ours.run(inputs, 'tflite-xnnpack', false);
     const mine = raw.error ? raw : decodeRun(raw, view, 'tflite-xnnpack');
-    agree[m.name] = {};
     for (const v of TFLITE) {
       let error = null;
       try {
@@ -140,17 +168,19 @@ export function createBench(ours, tflite, models) {
     agree,
     select(id) {
       const c = byId.get(id);
-      if (c.runtime.startsWith('ours/') && loaded !== c.model) {
+      if (!c.runtime.startsWith('ours')) return;
+      if (loaded !== c.model) {
         const out = ours.load(prepared.get(c.model).bytes);
         if (out.error) throw new Error(out.error);
         loaded = c.model;
         view = viewOf(ours, out, prepared.get(c.model).info);
       }
+      ours.accelerate(OURS.find((o) => o.id === c.runtime).simd ? kernels : null);
     },
     exec(id, k) {
       const c = byId.get(id);
       const p = prepared.get(c.model);
-      if (c.runtime.startsWith('ours/')) {
+      if (c.runtime.startsWith('ours')) {
         const v = OURS.find((o) => o.id === c.runtime);
         for (let i = 0; i < k; i++) {
           const r = ours.run(p.inputs, v.profile, v.trace);

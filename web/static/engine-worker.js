@@ -1,7 +1,7 @@
 // engine-worker.js owns the WebAssembly engine, so the page never freezes
 // while a model loads or runs. Messages: {id, type, ...} → {id, ok, ...} | {id, error, dead}.
-/* global Go, int8scope */
-importScripts('wasm_exec.js');
+/* global Go, int8scope, int8scopeSIMD */
+importScripts('wasm_exec.js', 'simd.js');
 
 // The Go runtime writes its crash report ("fatal error: out of memory", then
 // goroutine stacks) through fs.writeSync; keep its first line to tell the
@@ -18,6 +18,8 @@ globalThis.fs.writeSync = function (fd, buf) {
 const go = new Go();
 let dead = null; // set when the Go program has exited: the page restarts this worker
 const ready = (async () => {
+  const simdBytes = fetch('simd.wasm'); // the SIMD kernels (simd.js), fetched beside the engine
+  simdBytes.catch(() => {}); // install reports a failed fetch
   const resp = await fetch('int8scope.wasm');
   if (!resp.ok) throw new Error(`int8scope.wasm: HTTP ${resp.status}`);
   const bytes = await resp.arrayBuffer();
@@ -26,7 +28,8 @@ const ready = (async () => {
   if (typeof int8scope === 'undefined') throw new Error('the engine did not start');
   // Runs take the fast path: inputs and results through the instance's memory.
   (await import('./bridge.js')).attach(instance, int8scope);
-  return { wasmBytes: bytes.byteLength };
+  const simd = await int8scopeSIMD.install(instance, simdBytes);
+  return { wasmBytes: bytes.byteLength, simd };
 })();
 
 // crashReason tells why the Go program exited.
@@ -42,7 +45,7 @@ self.onmessage = async (e) => {
     let r;
     switch (type) {
       case 'init':
-        r = { ...JSON.parse(int8scope.info().info), wasmBytes: info.wasmBytes };
+        r = { ...JSON.parse(int8scope.info().info), wasmBytes: info.wasmBytes, simdReason: info.simd.reason ?? null };
         break;
       case 'load': {
         const out = int8scope.load(new Uint8Array(e.data.bytes), e.data.signature ?? '');

@@ -549,6 +549,7 @@ async function main() {
     if (f) openFile(f);
   });
   document.body.dataset.wasmBytes = String(info.wasmBytes);
+  document.body.dataset.simd = info.simd?.on ? 'on' : `off: ${info.simdReason ?? info.simd?.error ?? 'unknown'}`; // WebAssembly SIMD kernels (simd.js)
   // A share link pasted into this tab changes only the fragment: restore it too.
   window.addEventListener('hashchange', () => {
     if (location.hash.length > 1) restoreFromLink(location.hash).catch((e) => showError(e.message));
