@@ -220,8 +220,11 @@ async function classify() {
       const slow = setTimeout(() => { shown = true; progress(1, `running the model: ${formatCount(model.macs ?? 0)} multiply-accumulates…`); }, window.int8scopeSlowRunMs ?? 300);
       let run, runB;
       try {
-        run = await engine.run(inputs, state.profile, true);
+        // The compared profile runs first: the engine keeps each profile's
+        // last run, whose accumulators the details panel fetches, and the
+        // two profiles may be the same.
         runB = state.compare && state.profileB ? await engine.run(inputs, state.profileB, true) : null;
+        run = await engine.run(inputs, state.profile, true);
       } finally {
         clearTimeout(slow);
         if (shown) progress(null);
