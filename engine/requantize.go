@@ -66,10 +66,21 @@ func (o *FixedPointOutput) requantize(acc int32, ch int) int32 {
 }
 
 func (o *FixedPointOutput) requantizeInt8(acc []int32, out []int8) {
+	if len(acc) == 0 {
+		return
+	}
 	qm := o.qm[:len(acc)]
 	out = out[:len(acc)]
+	zp, lo, hi := o.ZeroPoint, o.Min, o.Max
+	if qm[0].single { // one rounding for all channels (prepCtx.requant)
+		for c, a := range acc {
+			q := &qm[c]
+			out[c] = int8(min(max(int32((int64(a)*q.m+q.round)>>q.total)+zp, lo), hi))
+		}
+		return
+	}
 	for c, a := range acc {
-		out[c] = int8(clamp(qm[c].apply(a)+o.ZeroPoint, o.Min, o.Max))
+		out[c] = int8(min(max(qm[c].double(a)+zp, lo), hi))
 	}
 }
 
@@ -199,8 +210,5 @@ func (q *quantMul) double(x int32) int32 {
 	v := int32((ab + 1<<30 - ab>>63&(1<<31-1)) / (1 << 31)) // nudge 2^30, or 1−2^30 below zero
 	rem, threshold := v&q.mask, q.mask>>1-v>>31
 	v >>= q.right
-	if rem > threshold {
-		v++
-	}
-	return v
+	return v + int32(uint32(threshold-rem)>>31) // +1 if rem > threshold, without a branch
 }

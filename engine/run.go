@@ -67,6 +67,7 @@ type run struct {
 	depth int    // how deep in subgraph calls (subgraphs.go)
 	vals  [][]byte
 	tr    *OpTrace // current op's record; nil when not tracing
+	gs    gemmScratch
 	// dynBytes counts what the outputs of ops prepared during the run
 	// (a dynamic model's) take, against MaxTensorBytes.
 	dynBytes int

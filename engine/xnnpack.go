@@ -285,10 +285,25 @@ func (o *XNNPackOutput) requantize(acc int32, c int) int32 {
 
 func (o *XNNPackOutput) requantize64(acc int64, c int) int32 { return o.requantize(int32(acc), c) }
 
+// requantizeInt8 is xnnRequant for a row of channels: the rounded value
+// clamped to [Min−ZeroPoint, Max−ZeroPoint] before the zero point is added
+// is the same integer, without branches.
 func (o *XNNPackOutput) requantizeInt8(acc []int32, out []int8) {
 	out = out[:len(acc)]
+	zp := o.ZeroPoint
+	lo, hi := float64(o.Min-zp), float64(o.Max-zp)
+	if len(o.Scales) == 1 {
+		s := o.Scales[0]
+		for c, a := range acc {
+			v := min(max(math.RoundToEven(float64(float32(a)*s)), lo), hi)
+			out[c] = int8(int32(v) + zp)
+		}
+		return
+	}
+	scales := o.Scales[:len(acc)]
 	for c, a := range acc {
-		out[c] = int8(xnnRequant(a, o.scale(c), o.ZeroPoint, o.Min, o.Max))
+		v := min(max(math.RoundToEven(float64(float32(a)*scales[c])), lo), hi)
+		out[c] = int8(int32(v) + zp)
 	}
 }
 

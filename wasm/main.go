@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"unsafe"
 
 	"github.com/hack-pad/safejs"
 	"github.com/int8scope/int8scope/engine"
@@ -20,6 +19,7 @@ import (
 
 var (
 	model *engine.Model
+	lay   Layout                                // where model's tensors are in the buffers JS gets
 	last  = map[engine.Profile]*engine.Result{} // the latest result per profile
 )
 
@@ -29,12 +29,16 @@ func main() {
 		panic(err)
 	}
 	export(api, "load", load)
+	export(api, "constants", constants)
 	export(api, "run", run)
+	export(api, "accumulators", accumulators)
 	export(api, "explain", explain)
 	export(api, "reset", reset)
 	export(api, "exportFiles", exportFiles)
+	export(api, "accelerate", accelerate) // simd.go
+	export(api, "gemm", gemmAPI)
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
-		b, _ := json.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps()})
+		b, _ := json.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps(), "simd": simdStatus()})
 		return map[string]any{"info": string(b)}, nil
 	})
 	if err := safejs.Global().Set("int8scope", api); err != nil {
@@ -81,13 +85,28 @@ func bytesArg(v safejs.Value) ([]byte, error) {
 	return b, nil
 }
 
+// uint8Array is the Uint8Array constructor, looked up once.
+var uint8Array safejs.Value
+
+// profileArg reads a profile's name.
+func profileArg(v safejs.Value) (engine.Profile, error) {
+	s, err := v.String()
+	if err != nil {
+		return "", err
+	}
+	return engine.ParseProfile(s)
+}
+
 // toJS copies bytes into a new Uint8Array.
 func toJS(b []byte) (safejs.Value, error) {
-	ctor, err := safejs.Global().Get("Uint8Array")
-	if err != nil {
-		return safejs.Value{}, err
+	if uint8Array.IsUndefined() {
+		ctor, err := safejs.Global().Get("Uint8Array")
+		if err != nil {
+			return safejs.Value{}, err
+		}
+		uint8Array = ctor
 	}
-	a, err := ctor.New(len(b))
+	a, err := uint8Array.New(len(b))
 	if err != nil {
 		return safejs.Value{}, err
 	}
@@ -95,7 +114,7 @@ func toJS(b []byte) (safejs.Value, error) {
 	return a, err
 }
 
-// load(bytes: Uint8Array, signature?: string) → {model: JSON} | {error}
+// load(bytes: Uint8Array, signature?: string) → {model: JSON, macs, layout: JSON (Layout)} | {error}
 func load(args []safejs.Value) (map[string]any, error) {
 	if len(args) < 1 || len(args) > 2 {
 		return nil, fmt.Errorf("load takes the model bytes and an optional signature")
@@ -118,95 +137,36 @@ func load(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	model, last = m, map[engine.Profile]*engine.Result{}
-	return map[string]any{"model": string(j), "macs": float64(m.MACs())}, nil
+	l := layoutOf(m)
+	lj, err := json.Marshal(l)
+	if err != nil {
+		return nil, err
+	}
+	model, lay, last, lastSeq = m, l, map[engine.Profile]*engine.Result{}, map[engine.Profile]uint32{}
+	newIO(m)
+	return map[string]any{"model": string(j), "macs": float64(m.MACs()), "layout": string(lj)}, nil
 }
 
-// run(inputs: Uint8Array[], profile: string, trace: bool) →
-// {tensors: (Uint8Array|null)[], trace: JSON, acc: (Float64Array bytes|null)[],
-// state: JSON (stateful models: the resource variables after the run)} | {error}
-func run(args []safejs.Value) (map[string]any, error) {
+// constants() → {values: Uint8Array (Layout.Constants bytes)} | {error}:
+// every constant tensor of the loaded model, at its layout offset. The page
+// asks once per model; runs never copy constants.
+func constants([]safejs.Value) (map[string]any, error) {
 	if model == nil {
 		return nil, fmt.Errorf("no model loaded")
 	}
-	if len(args) != 3 {
-		return nil, fmt.Errorf("run takes inputs, profile, trace")
+	vals := make([][]byte, len(model.Tensors))
+	for i, t := range model.Tensors {
+		vals[i] = t.Data
 	}
-	trace, err := args[2].Bool()
+	buf := make([]byte, lay.Constants)
+	if err := lay.pack(buf, inConstants, vals); err != nil {
+		return nil, err
+	}
+	a, err := toJS(buf)
 	if err != nil {
 		return nil, err
 	}
-	// Refuse a run that does not fit before copying its inputs into Go.
-	trace, note, err := fitRun(model, trace)
-	if err != nil {
-		return nil, err
-	}
-	n, err := args[0].Length()
-	if err != nil {
-		return nil, fmt.Errorf("inputs must be an array of Uint8Array: %w", err)
-	}
-	inputs := make([][]byte, n)
-	for i := range inputs {
-		v, err := args[0].Index(i)
-		if err != nil {
-			return nil, err
-		}
-		if inputs[i], err = bytesArg(v); err != nil {
-			return nil, fmt.Errorf("input %d: %w", i, err)
-		}
-	}
-	profile, err := args[1].String()
-	if err != nil {
-		return nil, err
-	}
-	res, err := model.Run(inputs, engine.Options{Profile: engine.Profile(profile), Trace: trace})
-	if err != nil {
-		return nil, err
-	}
-	last[res.Profile] = res
-	tensors := make([]any, len(res.Tensors))
-	for i, b := range res.Tensors {
-		if b == nil {
-			tensors[i] = nil
-			continue
-		}
-		a, err := toJS(b)
-		if err != nil {
-			return nil, err
-		}
-		tensors[i] = safejs.Unsafe(a) // nested values must be plain js.Values
-
-	}
-	out := map[string]any{"tensors": tensors}
-	if model.Stateful() {
-		j, _ := json.Marshal(res.State)
-		out["state"] = string(j)
-	}
-	if note != "" {
-		out["note"] = note
-	}
-	if res.Trace != nil {
-		acc := make([]any, len(res.Trace.Ops))
-		ops := make([]engine.OpTrace, len(res.Trace.Ops))
-		for i, t := range res.Trace.Ops {
-			if t.Acc != nil {
-				f := make([]float64, len(t.Acc))
-				for j, a := range t.Acc {
-					f[j] = float64(a)
-				}
-				a, err := toJS(float64Bytes(f))
-				if err != nil {
-					return nil, err
-				}
-				acc[i] = safejs.Unsafe(a)
-			}
-			t.Acc = nil
-			ops[i] = t
-		}
-		j, _ := json.Marshal(ops)
-		out["trace"], out["acc"] = string(j), acc
-	}
-	return out, nil
+	return map[string]any{"values": safejs.Unsafe(a)}, nil
 }
 
 // reset() → {} | {error}: brings the model's state (resource variables,
@@ -219,54 +179,13 @@ func reset([]safejs.Value) (map[string]any, error) {
 	return map[string]any{}, nil
 }
 
-// runBudget bounds what one run may allocate inside the 32-bit WebAssembly
-// memory (whose Go heap dies, not errs, when it runs out).
-const runBudget = 512 << 20
-
-// fitRun decides whether a run fits the budget: traced, untraced with a
-// note, or not at all with an error that says what to do instead. The
-// trace's accumulators count twice: the engine's int64s and the float64
-// copy handed to JS.
-func fitRun(m *engine.Model, trace bool) (bool, string, error) {
-	base := m.RunBytes(false)
-	if base > runBudget {
-		return false, "", fmt.Errorf("this model needs %s of activations per inference; the in-browser engine runs models up to %s. Run it with the command line instead: int8scope run MODEL.tflite --inputs DIR --out DIR", mib(base), mib(runBudget))
-	}
-	if !trace {
-		return false, "", nil
-	}
-	if need := base + 2*(m.RunBytes(true)-base); need > runBudget {
-		return false, fmt.Sprintf("Trace off for this model: recording its int32 accumulators would need %s, more than the in-browser engine's %s. Values and explanations still work; int8scope run --trace on the command line records everything.", mib(need), mib(runBudget)), nil
-	}
-	return true, "", nil
-}
-
-func mib(n int64) string {
-	if n >= 1<<30 {
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	}
-	return fmt.Sprintf("%d MiB", (n+1<<20-1)>>20)
-}
-
-// float64Bytes views f as bytes (wasm is little-endian).
-func float64Bytes(f []float64) []byte {
-	if len(f) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), len(f)*8)
-}
-
 // explain(op: number, index: number, profile: string, all?: bool) → {explanation: JSON} | {error};
 // all lists every term of the sum (Result.ExplainAll), not only the first engine.MaxTerms.
 func explain(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 3 && len(args) != 4 {
 		return nil, fmt.Errorf("explain takes op, index, profile and, optionally, all (list every term)")
 	}
-	ps, err := args[2].String()
-	if err != nil {
-		return nil, err
-	}
-	p, err := engine.ParseProfile(ps)
+	p, err := profileArg(args[2])
 	if err != nil {
 		return nil, err
 	}

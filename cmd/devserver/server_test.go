@@ -57,6 +57,11 @@ func testConfig(t *testing.T, root string, watch bool) config {
 }
 
 // startServer runs newServer(cfg) behind an httptest server.
+// hangGuard is how long a test waits for something that must happen before
+// it calls it a hang: long, because a loaded 2-core machine can stall a
+// test for seconds; these tests check behaviour, never speed.
+const hangGuard = time.Minute
+
 func startServer(t *testing.T, cfg config) (*httptest.Server, *server) {
 	t.Helper()
 	h := newServer(cfg)
@@ -74,7 +79,7 @@ func rawGet(t *testing.T, ts *httptest.Server, target string) (int, string) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	_ = conn.SetDeadline(time.Now().Add(hangGuard))
 	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", target, ts.Listener.Addr())
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
@@ -483,7 +488,7 @@ func dial(t *testing.T, ts *httptest.Server, origin string) *websocket.Conn {
 
 func readMessage(t *testing.T, conn *websocket.Conn) message {
 	t.Helper()
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_ = conn.SetReadDeadline(time.Now().Add(hangGuard))
 	var m message
 	if err := conn.ReadJSON(&m); err != nil {
 		t.Fatalf("reading message: %v", err)
@@ -624,7 +629,7 @@ func TestGoListerAndWatcher(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"wasm/main.go": "package main"})
 	select {
 	case <-changed:
-	case <-time.After(5 * time.Second):
+	case <-time.After(hangGuard):
 		t.Fatal("new wasm/main.go did not trigger a rebuild")
 	}
 }
@@ -666,7 +671,7 @@ func TestShutdownClosesLiveReload(t *testing.T) {
 	ts, _ := startServer(t, cfg)
 	conn := dial(t, ts, "")
 	cancel()
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_ = conn.SetReadDeadline(time.Now().Add(hangGuard))
 	_, _, err := conn.ReadMessage()
 	if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
 		t.Fatalf("after shutdown read returned %v, want close 1001", err)
@@ -776,7 +781,7 @@ func startRun(t *testing.T, root string) (line string, stop func() ([]byte, erro
 		select {
 		case err := <-errc:
 			return rest, err
-		case <-time.After(10 * time.Second):
+		case <-time.After(hangGuard):
 			return rest, errors.New("run did not return after cancel")
 		}
 	}

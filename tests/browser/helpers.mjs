@@ -53,7 +53,7 @@ export function startServer(bin) {
     let out = '', err = '';
     const stop = () => { if (proc.exitCode === null && !proc.killed) proc.kill('SIGTERM'); };
     process.on('exit', stop);
-    const timer = setTimeout(() => { stop(); reject(new Error(`dev server did not start in 20 s: ${err}`)); }, 20_000);
+    const timer = setTimeout(() => { stop(); reject(new Error(`dev server did not start in 60 s: ${err}`)); }, 60_000);
     proc.stderr.on('data', (d) => { err += d; });
     proc.stdout.on('data', (d) => {
       out += d;
@@ -87,7 +87,7 @@ export function useSuite() {
     s.cli = path.join(s.dir, 'int8scope');
     s.models = path.join(s.dir, 'models');
     await mkdir(ARTIFACTS, { recursive: true });
-  }, { timeout: 120_000 });
+  }, { timeout: 600_000 });
   after(() => cleanup());
   return s;
 }
@@ -101,9 +101,14 @@ export async function cliJSON(s, ...args) {
 // browserTest is test() with a fresh browser context and page. On failure
 // every page of the context is screenshotted into artifacts/; uncaught page
 // errors fail the test.
+//
+// Its time limits only catch hangs: a loaded 2-core machine can make a page
+// wait many seconds for the engine, and these tests check behaviour, never
+// speed (make bench measures that).
+export const HANG_MS = 60_000;
 export function browserTest(s, name, opts, fn) {
   if (typeof opts === 'function') [opts, fn] = [{}, opts];
-  test(name, { timeout: 60_000, ...opts }, async (t) => {
+  test(name, { timeout: 10 * HANG_MS, ...opts }, async (t) => {
     const context = await s.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: false });
     const pageErrors = [];
     context.on('page', (p) => {
@@ -111,7 +116,7 @@ export function browserTest(s, name, opts, fn) {
       p.on('console', (m) => { if (m.type() === 'error' && process.env.INT8SCOPE_VERBOSE) t.diagnostic(`console: ${m.text()}`); });
     });
     const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(HANG_MS);
     try {
       await fn(t, page, context);
       assert.deepEqual(pageErrors, [], 'uncaught errors in the page');

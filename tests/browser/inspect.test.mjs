@@ -4,12 +4,15 @@
 // and input.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { useSuite, browserTest, open, loadFile, errorText, settle, cliJSON, setNumber, draw, needMNIST } from './helpers.mjs';
 import { digits } from './strokes.mjs';
 import { makeInput } from '../../web/static/inputs.js';
 
 const s = useSuite();
+const run = promisify(execFile);
 const fc = () => path.join(s.models, 'fc_int8.tflite');
 
 async function selectOp(page, i) {
@@ -95,6 +98,14 @@ async function explainCase(t, page, setting, { op, width }) {
   await setNumber(page.locator('#tensor-inputs input[type=number]').nth(1), setting.seed ?? 1);
   await selectOp(page, op);
   const shown = (await page.getByTestId('tensor-details').locator('.out-values').textContent()).split(', ').map(Number);
+  // The op's accumulators, fetched from the engine when the op is shown,
+  // are the ones the CLI's trace records.
+  await run(s.cli, ['run', fc(), '--inputs', dir, '--out', path.join(dir, 'out'), '--trace']);
+  const acc = JSON.parse(await readFile(path.join(dir, 'out', 'trace.json'), 'utf8')).ops[op].acc;
+  const accBox = page.getByTestId('accumulators');
+  await accBox.locator('.acc-values').waitFor();
+  assert.match(await accBox.locator('h3').textContent(), new RegExp(`\\(${acc.length}\\)$`));
+  assert.deepEqual((await accBox.locator('.acc-values').textContent()).split(', ').map(Number), acc.slice(0, 32), `op ${op} accumulators`);
   for (let k = 0; k < width; k++) {
     const want = await cliJSON(s, 'explain', fc(), '--inputs', dir, '--op', String(op), '--index', String(k));
     await clickElement(page, k, width);
@@ -158,7 +169,7 @@ browserTest(s, 'a click on an op is not lost when a run finishes during it', asy
   await page.locator('#tensor-inputs input[type=number]').nth(1).evaluate((e) => { e.value = '9'; e.dispatchEvent(new Event('change')); });
   await settle(page);
   await page.mouse.up();
-  await page.getByTestId('tensor-details').locator('h2', { hasText: 'op 1:' }).waitFor({ timeout: 3000 });
+  await page.getByTestId('tensor-details').locator('h2', { hasText: 'op 1:' }).waitFor();
   assert.equal(await page.locator('[data-testid=op].selected').getAttribute('data-op'), '1');
 });
 

@@ -48,7 +48,7 @@ browserTest(s, 'every built-in model loads and runs', async (t, page) => {
       && document.querySelectorAll('[data-testid=op]').length > 0
       && (same || document.querySelector('[data-testid=model-summary]').textContent !== prev), [m.id, before, m === index[0]]);
     await settle(page);
-    await page.waitForFunction(() => document.querySelector('[data-testid=prediction]')?.dataset.class != null, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=prediction]')?.dataset.class != null, null);
     assert.equal(await errorText(page), null, `${m.id}: no error`);
     assert.match(await topClass(page), /^\d$/, `${m.id}: a prediction`);
     t.diagnostic(`${m.id}: ${await page.getByTestId('op').count()} ops; ${await page.getByTestId('timing').textContent()}`);

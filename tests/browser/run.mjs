@@ -31,7 +31,7 @@ try {
   Object.assign(process.env, { INT8SCOPE_URL: server.url, INT8SCOPE_BROWSER_WS: browser.wsEndpoint(), INT8SCOPE_DIR: dir });
 
   const counts = { passed: 0, failed: 0, skipped: 0 };
-  const stream = run({ files, concurrency: 1, timeout: 180_000 });
+  const stream = run({ files, concurrency: 1, timeout: 1_200_000 }); // a hang guard per test; browserTest sets its own
   stream.on('test:pass', (d) => {
     if (d.details?.type === 'suite') return;
     if (d.skip !== undefined || d.todo !== undefined) counts.skipped++;

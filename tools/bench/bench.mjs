@@ -1,5 +1,5 @@
 // bench.mjs is `make bench`: int8scope's WASM engine (each profile, trace off
-// and on, through the page API) against real TFLite's WASM builds (npm
+// and on, pure-Go kernels and WASM SIMD ones, through the page API) against real TFLite's WASM builds (npm
 // @tensorflow/tfjs-tflite, non-SIMD and SIMD, one thread), on the same
 // models and inputs, in Node and in headless Chromium (one process per
 // runtime, interleaved rounds, CPU time of the working thread, medians),
@@ -92,7 +92,8 @@ function serve(config) {
     let m;
     if (u === '/') file = path.join(HERE, 'page.html');
     else if ((m = /^\/bench\/([\w.-]+\.js)$/.exec(u))) file = path.join(HERE, m[1]);
-    else if ((m = /^\/static\/(wasm_exec\.js|int8scope\.wasm)$/.exec(u))) file = path.join(ROOT, 'web/static', m[1]);
+    else if ((m = /^\/static\/(wasm_exec\.js|int8scope\.wasm|simd\.wasm)$/.exec(u))) file = path.join(ROOT, 'web/static', m[1]);
+    else if (u === '/web/static/runview.js' || u === '/web/static/bridge.js') file = path.join(ROOT, u);
     else if ((m = /^\/tflite\/(tflite_web_api_cc(?:_simd)?\.(?:js|wasm))$/.exec(u))) file = path.join(tflite, m[1]);
     else if ((m = /^\/model\/(\d+)$/.exec(u))) file = config.models[m[1]]?.path;
     else if ((m = /^\/given\/(\d+)\/(\d+)$/.exec(u))) file = config.models[m[1]]?.given?.[m[2]];
@@ -189,33 +190,37 @@ function engineTable(res, names) {
   const macs = macsOf(res);
   const ms = (m, v) => res.results[`${m}|${v}`]?.ms;
   const lines = [`**${res.env}** — ${res.clock}; median of ${ROUNDS} interleaved rounds, ms per inference`, '',
-    '| model (MACs) | int8scope WASM, ref, trace off | TFLite WASM non-SIMD | TFLite WASM SIMD | ours ÷ non-SIMD | ours ÷ SIMD | int8scope `tflite-xnnpack` = TFLite outputs |',
-    '|---|---|---|---|---|---|---|'];
+    '| model (MACs) | int8scope WASM, ref, trace off | int8scope WASM + SIMD, ref, trace off | TFLite WASM non-SIMD | TFLite WASM SIMD | ours ÷ non-SIMD | ours + SIMD ÷ TFLite SIMD | int8scope `tflite-xnnpack` = TFLite outputs; SIMD = pure Go |',
+    '|---|---|---|---|---|---|---|---|'];
   for (const m of names) {
-    const ours = ms(m, 'ours/reference/notrace'), plain = ms(m, 'tflite/plain'), simd = ms(m, 'tflite/simd');
+    const ours = ms(m, 'ours/reference/notrace'), simd = ms(m, 'ours+simd/reference/notrace'), plain = ms(m, 'tflite/plain'), tsimd = ms(m, 'tflite/simd');
     if (ours === undefined && plain === undefined) continue;
     const a = res.agree[m] ?? {};
-    const same = Object.keys(a).length ? Object.entries(a).map(([b, ok]) => `${b === 'plain' ? 'non-SIMD' : 'SIMD'} ${ok ? 'yes' : 'NO'}`).join(', ') : 'TFLite cannot run it';
-    lines.push(`| ${m} (${fmtMACs(macs[m] ?? 0)}) | ${fmtMs(ours)} | ${fmtMs(plain)} | ${fmtMs(simd)} | ${fmtX(ours, plain)} | ${fmtX(ours, simd)} | ${same} |`);
+    const tf = Object.entries(a).filter(([b]) => b !== 'simd').map(([b, ok]) => `${b === 'plain' ? 'non-SIMD' : 'SIMD'} ${ok ? 'yes' : 'NO'}`).join(', ') || 'TFLite cannot run it';
+    const same = a.simd === undefined ? '' : `; SIMD = Go ${a.simd ? 'yes' : 'NO'}`;
+    lines.push(`| ${m} (${fmtMACs(macs[m] ?? 0)}) | ${fmtMs(ours)} | ${fmtMs(simd)} | ${fmtMs(plain)} | ${fmtMs(tsimd)} | ${fmtX(ours, plain)} | ${fmtX(simd, tsimd)} | ${tf}${same} |`);
   }
   const range = (v) => {
     const r = names.filter((m) => macs[m] >= 1e5).map((m) => gmacs(macs[m], ms(m, v))).filter((x) => x !== undefined);
     return r.length ? `${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}` : '—';
   };
-  lines.push('', `GMAC/s on the models with ≥ 0.1 M MACs: int8scope ${range('ours/reference/notrace')}, TFLite non-SIMD ${range('tflite/plain')}, TFLite SIMD ${range('tflite/simd')}.`);
+  lines.push('', `GMAC/s on the models with ≥ 0.1 M MACs: int8scope ${range('ours/reference/notrace')}, int8scope + SIMD ${range('ours+simd/reference/notrace')}, TFLite non-SIMD ${range('tflite/plain')}, TFLite SIMD ${range('tflite/simd')}.`);
   return lines.join('\n');
 }
 
 function variantsTable(res, names) {
   const ms = (m, v) => res.results[`${m}|${v}`]?.ms;
-  const head = OURS.map((v) => `${v.profile.replace('tflite-', '')} ${v.trace ? 'on' : 'off'}`);
-  const lines = [`**${res.env}**: int8scope through its page API (\`int8scope.run\`, which copies every tensor into JS), ms per inference by profile and trace`, '',
-    `| model | ${head.join(' | ')} | trace on ÷ off (ref) | xnnpack ÷ ref (trace off) |`,
-    `|---|${head.map(() => '---').join('|')}|---|---|`];
+  const pure = OURS.filter((v) => !v.simd);
+  const head = pure.map((v) => `${v.profile.replace('tflite-', '')} ${v.trace ? 'on' : 'off'}`);
+  const lines = [`**${res.env}**: int8scope through its page API (\`int8scope.run\` and decoding its result as the page does), ms per inference by profile and trace, pure-Go kernels and WASM SIMD ones`, '',
+    `| model | kernels | ${head.join(' | ')} | trace on ÷ off (ref) | xnnpack ÷ ref (trace off) |`,
+    `|---|---|${head.map(() => '---').join('|')}|---|---|`];
   for (const m of names) {
-    const row = OURS.map((v) => ms(m, v.id));
-    if (row.every((x) => x === undefined)) continue;
-    lines.push(`| ${m} | ${row.map(fmtMs).join(' | ')} | ${fmtX(row[1], row[0])} | ${fmtX(row[4], row[0])} |`);
+    for (const [kind, prefix] of [['Go', 'ours/'], ['SIMD', 'ours+simd/']]) {
+      const row = pure.map((v) => ms(m, v.id.replace(/^ours\//, prefix)));
+      if (row.every((x) => x === undefined)) continue;
+      lines.push(`| ${m} | ${kind} | ${row.map(fmtMs).join(' | ')} | ${fmtX(row[1], row[0])} | ${fmtX(row[4], row[0])} |`);
+    }
   }
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 // node-runner.mjs: the Node half of `make bench`, one process for every
-// runtime: int8scope's WASM (web/static/int8scope.wasm through wasm_exec.js)
-// and both TFLite WASM builds, measured in interleaved rounds (drive.js).
+// runtime: int8scope's WASM (web/static/int8scope.wasm through wasm_exec.js,
+// with and without the SIMD kernels of web/static/simd.wasm) and both
+// TFLite WASM builds, measured in interleaved rounds (drive.js).
 //
 //	node tools/bench/node-runner.mjs CONFIG.json   → JSON on stdout
 //
@@ -13,8 +14,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createBench } from './runtimes.js';
+import { createBench, simdKernels } from './runtimes.js';
 import { drive } from './drive.js';
+import { attach } from '../../web/static/bridge.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -40,7 +42,8 @@ await import(path.join(ROOT, 'web/static/wasm_exec.js'));
 const go = new globalThis.Go();
 const { instance } = await WebAssembly.instantiate(fs.readFileSync(path.join(ROOT, 'web/static/int8scope.wasm')), go.importObject);
 go.run(instance);
-const ours = globalThis.int8scope;
+const ours = attach(instance, globalThis.int8scope); // the fast run, as engine-worker.js uses it
+const kernels = await simdKernels(instance, fs.readFileSync(path.join(ROOT, 'web/static/simd.wasm')));
 
 // TFLite: the two single-threaded builds of the oracle's npm package.
 const pkg = path.dirname(require.resolve('@tensorflow/tfjs-tflite/package.json', { paths: [path.join(ROOT, 'oracle')] }));
@@ -55,7 +58,7 @@ const models = config.models.map((m) => ({
   bytes: new Uint8Array(fs.readFileSync(m.path)),
   given: m.given ? m.given.map((f) => (fs.existsSync(f) ? new Uint8Array(fs.readFileSync(f)) : null)) : null,
 }));
-const bench = createBench(ours, tflite, models);
+const bench = createBench(ours, kernels, tflite, models);
 const ids = bench.cases.filter((c) => !c.error).map((c) => c.id);
 log(`${ids.length} cases (${bench.cases.length - ids.length} cannot run); clock: ${clock}`);
 const results = await drive(ids, {

@@ -2,7 +2,8 @@
 // window.benchSetup(config) once, then select/exec per measurement and reads
 // the main thread's CPU time around each exec through CDP. Everything runs
 // on the page's main thread, where CDP's ThreadTime metric sees it.
-import { createBench } from './runtimes.js';
+import { createBench, simdKernels } from './runtimes.js';
+import { attach } from '../../web/static/bridge.js';
 
 // loadFactory runs one Emscripten script and returns the factory it defines
 // (both TFLite builds define the same global name).
@@ -32,6 +33,8 @@ window.benchSetup = async (config) => {
   const go = new window.Go();
   const { instance } = await WebAssembly.instantiate(await bytes('/static/int8scope.wasm'), go.importObject);
   go.run(instance);
+  attach(instance, window.int8scope); // the fast run, as engine-worker.js uses it
+  const kernels = await simdKernels(instance, await bytes('/static/simd.wasm'));
   const tflite = {};
   for (const [build, base] of [['plain', 'tflite_web_api_cc'], ['simd', 'tflite_web_api_cc_simd']]) {
     const factory = await loadFactory(`/tflite/${base}.js`);
@@ -42,7 +45,7 @@ window.benchSetup = async (config) => {
     const given = m.given ? await Promise.all(m.given.map((_, j) => bytes(`/given/${i}/${j}`).catch(() => null))) : null;
     models.push({ name: m.name, bytes: await bytes(`/model/${i}`), given });
   }
-  bench = createBench(window.int8scope, tflite, models);
+  bench = createBench(window.int8scope, kernels, tflite, models);
   return { cases: bench.cases, agree: bench.agree };
 };
 

@@ -3,14 +3,30 @@
 // int8scope object of wasm/main.go) and real TFLite's WASM builds (npm
 // @tensorflow/tfjs-tflite, its Emscripten module with the XNNPACK delegate),
 // on the same models and inputs. Timing is the caller's: a case's exec(k)
-// runs k inferences and nothing else.
+// runs k inferences and nothing else. An int8scope inference is what the
+// page pays for one: int8scope.run and decoding its result into the
+// per-tensor and per-op views the panels read (web/static/runview.js).
+import { decodeRun } from '../../web/static/runview.js';
 
-// Variants of int8scope run, each a profile with the trace off or on.
-export const OURS = [
+// Variants of int8scope run, each a profile with the trace off or on, with
+// the pure-Go kernels ('ours/…') or the WebAssembly SIMD ones ('ours+simd/…',
+// web/static/simd.wasm, when the runtime has WebAssembly SIMD).
+const PROFILES = [
   ['reference', false], ['reference', true],
   ['tflite-single-rounding', false], ['tflite-single-rounding', true],
   ['tflite-xnnpack', false], ['tflite-xnnpack', true],
-].map(([profile, trace]) => ({ id: `ours/${profile}/${trace ? 'trace' : 'notrace'}`, profile, trace }));
+];
+export const OURS = [false, true].flatMap((simd) => PROFILES.map(([profile, trace]) =>
+  ({ id: `ours${simd ? '+simd' : ''}/${profile}/${trace ? 'trace' : 'notrace'}`, profile, trace, simd })));
+
+// simdKernels instantiates the SIMD kernels (the bytes of simd.wasm) on the
+// Go instance's memory, as web/static/simd.js does for the page; null where
+// WebAssembly SIMD is missing.
+export async function simdKernels(goInstance, bytes) {
+  if (!WebAssembly.validate(bytes)) return null;
+  const { instance } = await WebAssembly.instantiate(bytes, { go: { mem: goInstance.exports.mem } });
+  return instance.exports;
+}
 
 // TFLite builds: 'plain' is tflite_web_api_cc (no SIMD), 'simd' is
 // tflite_web_api_cc_simd, what browsers get.
@@ -87,15 +103,18 @@ class TFLiteRunner {
 }
 
 // createBench prepares every (model, runtime) case. ours is the int8scope
-// global; tflite maps a build name to its loaded Emscripten module; models
-// are {name, bytes, given} with given the golden inputs or null. It returns
+// global; kernels the SIMD kernels' exports (simdKernels) or null; tflite
+// maps a build name to its loaded Emscripten module; models are {name,
+// bytes, given} with given the golden inputs or null. It returns
 //
 //	{cases: [{id, model, runtime, macs, error}], agree, select(id), exec(id, k)}
 //
-// where select loads the case's model into int8scope if needed (untimed)
-// and exec runs k inferences of it; agree[model][build] says whether
-// int8scope's tflite-xnnpack outputs equal that TFLite build's.
-export function createBench(ours, tflite, models) {
+// where select loads the case's model into int8scope if needed and turns
+// the SIMD kernels on or off (untimed), and exec runs k inferences of it;
+// agree[model][build] says whether int8scope's tflite-xnnpack outputs equal
+// that TFLite build's (agree[model].simd: int8scope's own outputs, every
+// variant, with the SIMD kernels equal those without).
+export function createBench(ours, kernels, tflite, models) {
   const cases = [];
   const agree = {};
   const prepared = new Map(); // model name → {bytes, inputs, runners}
@@ -107,14 +126,28 @@ export function createBench(ours, tflite, models) {
     }
     const info = JSON.parse(out.model);
     const inputs = inputsFor(info, m.given);
-    const p = { bytes: m.bytes, inputs, runners: {}, macs: out.macs };
+    const p = { bytes: m.bytes, inputs, runners: {}, macs: out.macs, info };
+    const view = viewOf(ours, out);
     prepared.set(m.name, p);
+    agree[m.name] = {};
+    const plain = {};
     for (const v of OURS) {
+      if (v.simd && !kernels) {
+        cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error: 'no WebAssembly SIMD' });
+        continue;
+      }
+      ours.accelerate(v.simd ? kernels : null);
       const r = ours.run(inputs, v.profile, v.trace);
+      const key = `${v.profile}/${v.trace}`;
+      // the tensors: one array each, or one buffer of all (r.values)
+      const got = r.error ? null : (r.tensors ?? [r.values]);
+      if (!v.simd) plain[key] = got;
+      else if (got && plain[key]) agree[m.name].simd = (agree[m.name].simd ?? true) && got.every((t, i) => (t === null ? plain[key][i] === null : equalBytes(t, plain[key][i])));
       cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error: r.error ?? null });
     }
-    const mine = ours.run(inputs, 'tflite-xnnpack', false);
-    agree[m.name] = {};
+    ours.accelerate(null);
+    const raw = ours.run(inputs, 'tflite-xnnpack', false);
+    const mine = raw.error ? raw : decodeRun(raw, view, 'tflite-xnnpack');
     for (const v of TFLITE) {
       let error = null;
       try {
@@ -128,27 +161,31 @@ export function createBench(ours, tflite, models) {
       cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error });
     }
   }
-  let loaded = null;
+  let loaded = null, view = null;
   const byId = new Map(cases.map((c) => [c.id, c]));
   return {
     cases,
     agree,
     select(id) {
       const c = byId.get(id);
-      if (c.runtime.startsWith('ours/') && loaded !== c.model) {
+      if (!c.runtime.startsWith('ours')) return;
+      if (loaded !== c.model) {
         const out = ours.load(prepared.get(c.model).bytes);
         if (out.error) throw new Error(out.error);
         loaded = c.model;
+        view = viewOf(ours, out, prepared.get(c.model).info);
       }
+      ours.accelerate(OURS.find((o) => o.id === c.runtime).simd ? kernels : null);
     },
     exec(id, k) {
       const c = byId.get(id);
       const p = prepared.get(c.model);
-      if (c.runtime.startsWith('ours/')) {
+      if (c.runtime.startsWith('ours')) {
         const v = OURS.find((o) => o.id === c.runtime);
         for (let i = 0; i < k; i++) {
           const r = ours.run(p.inputs, v.profile, v.trace);
           if (r.error) throw new Error(r.error);
+          decodeRun(r, view, v.profile);
         }
       } else {
         const r = p.runners[c.runtime.slice('tflite/'.length)];
@@ -156,6 +193,14 @@ export function createBench(ours, tflite, models) {
       }
     },
   };
+}
+
+// viewOf is what decodes the loaded model's runs, as the page keeps it
+// (engine.js): the model, its layout and its constants, fetched once.
+function viewOf(ours, loaded, model = JSON.parse(loaded.model)) {
+  const c = ours.constants();
+  if (c.error) throw new Error(c.error);
+  return { model, layout: JSON.parse(loaded.layout), constants: c.values };
 }
 
 function equalBytes(a, b) {

@@ -1,7 +1,7 @@
 // engine-worker.js owns the WebAssembly engine, so the page never freezes
 // while a model loads or runs. Messages: {id, type, ...} → {id, ok, ...} | {id, error, dead}.
-/* global Go, int8scope */
-importScripts('wasm_exec.js');
+/* global Go, int8scope, int8scopeSIMD */
+importScripts('wasm_exec.js', 'simd.js');
 
 // The Go runtime writes its crash report ("fatal error: out of memory", then
 // goroutine stacks) through fs.writeSync; keep its first line to tell the
@@ -18,22 +18,23 @@ globalThis.fs.writeSync = function (fd, buf) {
 const go = new Go();
 let dead = null; // set when the Go program has exited: the page restarts this worker
 const ready = (async () => {
+  const simdBytes = fetch('simd.wasm'); // the SIMD kernels (simd.js), fetched beside the engine
+  simdBytes.catch(() => {}); // install reports a failed fetch
   const resp = await fetch('int8scope.wasm');
   if (!resp.ok) throw new Error(`int8scope.wasm: HTTP ${resp.status}`);
   const bytes = await resp.arrayBuffer();
   const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
   go.run(instance).then(() => { dead ??= crashReason(); }, (e) => { dead ??= String(e); });
   if (typeof int8scope === 'undefined') throw new Error('the engine did not start');
-  return { wasmBytes: bytes.byteLength };
+  // Runs take the fast path: inputs and results through the instance's memory.
+  (await import('./bridge.js')).attach(instance, int8scope);
+  const simd = await int8scopeSIMD.install(instance, simdBytes);
+  return { wasmBytes: bytes.byteLength, simd };
 })();
 
 // crashReason tells why the Go program exited.
 function crashReason() {
   return fatal ?? 'the engine exited';
-}
-
-function transferables(list) {
-  return list.filter((x) => x && x.buffer).map((x) => x.buffer);
 }
 
 self.onmessage = async (e) => {
@@ -44,21 +45,33 @@ self.onmessage = async (e) => {
     let r;
     switch (type) {
       case 'init':
-        r = { ...JSON.parse(int8scope.info().info), wasmBytes: info.wasmBytes };
+        r = { ...JSON.parse(int8scope.info().info), wasmBytes: info.wasmBytes, simdReason: info.simd.reason ?? null };
         break;
       case 'load': {
         const out = int8scope.load(new Uint8Array(e.data.bytes), e.data.signature ?? '');
         if (out.error) throw new Error(out.error);
-        r = { model: { ...JSON.parse(out.model), macs: out.macs } };
-        break;
+        // The constant tensors go to the page once per model, never with a run.
+        const c = int8scope.constants();
+        if (c.error) throw new Error(c.error);
+        r = { model: { ...JSON.parse(out.model), macs: out.macs }, layout: JSON.parse(out.layout), constants: c.values };
+        self.postMessage({ id, ok: true, ...r }, [c.values.buffer]);
+        return;
       }
       case 'run': {
         const t0 = performance.now();
         const out = int8scope.run(e.data.inputs, e.data.profile, !!e.data.trace);
         const ms = performance.now() - t0;
+        if (go.exited) throw new Error('the engine exited'); // dies inside the call: see the catch
         if (out.error) throw new Error(out.error);
-        r = { tensors: out.tensors, trace: out.trace ? JSON.parse(out.trace) : null, acc: out.acc ?? null, note: out.note ?? null, state: out.state ? JSON.parse(out.state) : null, ms };
-        self.postMessage({ id, ok: true, ...r }, [...transferables(out.tensors), ...transferables(out.acc ?? [])]);
+        // As the bridge returns it (one buffer of values, one of trace
+        // numbers); engine.js decodes it (runview.js).
+        self.postMessage({ id, ok: true, ...out, ms }, [out.values, out.trace].filter(Boolean).map((b) => b.buffer));
+        return;
+      }
+      case 'accumulators': {
+        const out = int8scope.accumulators(e.data.op, e.data.profile, e.data.seq);
+        if (out.error) throw new Error(out.error);
+        self.postMessage({ id, ok: true, acc: out.acc }, [out.acc.buffer]);
         return;
       }
       case 'explain': {

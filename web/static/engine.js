@@ -1,6 +1,8 @@
 // engine.js: the page's handle on engine-worker.js. Every call returns a
 // promise; if the worker or the WASM instance dies, the next call starts a
 // fresh one and reloads the last model, so one bad model never breaks the page.
+import { decodeRun, accView } from './runview.js';
+
 export class Engine {
   constructor(url = 'engine-worker.js') {
     this.url = url;
@@ -79,13 +81,28 @@ export class Engine {
     return this.request('load', { bytes: copy.buffer, signature }, [copy.buffer], (r) => {
       this.lastModel = bytes.slice();
       this.lastSignature = signature;
+      // What decodes this model's runs: where each tensor is, and its
+      // constant tensors (sent once, here).
+      this.view = { model: r.model, layout: r.layout, constants: r.constants ?? null };
       return r.model;
     });
   }
 
+  // run returns {tensors, trace, acc, state, note, profile, seq, ms} (runview.js).
   run(inputs, profile = 'reference', trace = true) {
     const copies = inputs.map((b) => b.slice());
-    return this.request('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer));
+    return this.request('run', { inputs: copies, profile, trace }, copies.map((c) => c.buffer), (r) => decodeRun(r, this.view, profile));
+  }
+
+  // accumulators returns op's accumulators in run (a result of run) as a
+  // BigInt64Array, null if the op records none, fetching them the first
+  // time (they stay in the engine until the next run under run.profile).
+  async accumulators(run, op) {
+    if (run.acc[op] !== undefined) return run.acc[op];
+    if (!run.trace || !(run.trace[op]?.accumulators >= 0)) return null;
+    const r = await this.request('accumulators', { op, profile: run.profile, seq: run.seq });
+    run.acc[op] = accView(r.acc);
+    return run.acc[op];
   }
 
   // reset brings a stateful model's state back to a fresh interpreter's.

@@ -276,8 +276,9 @@ export function diffList(t, a, b, diff, { onElement, profileB, max = 24 } = {}) 
 
 // renderDetails shows the selected op. What depends only on the model
 // (tensors, prepared params) is built once per op; each run replaces the
-// values below it and redraws the heatmaps in place.
-export function renderDetails(div, model, opIndex, run, { onElement, diff, runB, profile = 'reference', profileB } = {}) {
+// values below it and redraws the heatmaps in place. loadAcc(op) resolves
+// with the op's accumulators in run (engine.js accumulators).
+export function renderDetails(div, model, opIndex, run, { onElement, diff, runB, profile = 'reference', profileB, loadAcc = null } = {}) {
   const op = model.ops[opIndex];
   if (div.shown?.model !== model || div.shown?.op !== opIndex || div.shown?.profile !== profile || !div.shown.values.isConnected) {
     clear(div);
@@ -302,12 +303,25 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB,
   if (tr) timing.replaceChildren(`${formatMs(tr.nanos)} in the engine · arithmetic: `, h('b', { text: tr.arithmetic || '' }));
   if (!run) { values.replaceChildren(); return; }
   const parts = [];
-  const acc = run.acc?.[op.index];
-  if (acc) {
-    const a = new Float64Array(acc.buffer, acc.byteOffset, acc.byteLength / 8);
-    parts.push(h('h3', { text: `int32 accumulators after bias, before requantization (${a.length})` }),
-      h('p', { class: 'acc-values name', text: Array.from(a.slice(0, 32)).join(', ') + (a.length > 32 ? ', …' : '') }),
-      histogram(a));
+  // The accumulators stay in the engine until shown (runview.js): loadAcc
+  // fetches them.
+  const count = run.trace?.[op.index]?.accumulators ?? -1;
+  if (count >= 0) {
+    const box = h('div', { class: 'accumulators', dataset: { testid: 'accumulators' } });
+    const title = `int32 accumulators after bias, before requantization (${count})`;
+    const show = (acc) => {
+      const a = Float64Array.from(acc, Number);
+      box.replaceChildren(h('h3', { text: title }),
+        h('p', { class: 'acc-values name', text: Array.from(a.slice(0, 32)).join(', ') + (a.length > 32 ? ', …' : '') }),
+        histogram(a));
+    };
+    parts.push(box);
+    if (run.acc?.[op.index]) show(run.acc[op.index]);
+    else if (loadAcc) {
+      box.append(h('h3', { text: title }), h('p', { class: 'muted', text: 'loading…' }));
+      loadAcc(op.index).then((acc) => { if (acc && box.isConnected) show(acc); },
+        (e) => { if (box.isConnected) box.replaceChildren(h('h3', { text: title }), h('p', { class: 'muted', text: `not shown: ${e.message}` })); });
+    }
   }
   const maps = {};
   op.outputs.forEach((ti) => {

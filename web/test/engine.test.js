@@ -23,8 +23,8 @@ class FakeWorker {
       }
       switch (msg.type) {
         case 'init': return reply({ profiles: ['reference'] });
-        case 'load': this.loads.push(new Uint8Array(msg.bytes)); return reply({ model: { n: this.n } });
-        case 'run': return reply({ tensors: [], worker: this.n });
+        case 'load': this.loads.push(new Uint8Array(msg.bytes)); return reply({ model: { n: this.n, ops: [] }, layout: { constants: 0, values: 4, tensors: [[2, 0, 4]] }, constants: new Uint8Array(0) });
+        case 'run': return reply({ values: new Uint8Array([this.n, 0, 0, 0]), worker: this.n });
         case 'explain': return reply({ explanation: { worker: this.n } });
       }
     });
@@ -43,6 +43,7 @@ test('a crash fails that call only; the next call runs on a fresh worker with th
   await assert.rejects(e.run([new Uint8Array(4)]), /the engine crashed \(fatal error: out of memory\)/);
   const r = await e.run([new Uint8Array(4)]);
   assert.equal(r.worker, 1, 'the run after the crash uses a new worker');
+  assert.deepEqual(Array.from(r.tensors[0]), [1, 0, 0, 0], "the run is decoded with the model's layout");
   assert.ok(workers[0].terminated, 'the dead worker is terminated');
   assert.deepEqual(Array.from(workers[1].loads[0]), [1, 2, 3], 'the last model is loaded into the new worker');
   assert.equal((await e.explain(0, 0)).worker, 1);

@@ -1,0 +1,382 @@
+package engine
+
+import "sync"
+
+// The int8 matrix product behind FULLY_CONNECTED and CONV_2D (im2col), in
+// pure Go. Its sums are integers, so any order of summation gives the same
+// wrapping int32 result as the reference kernels' loops; the WebAssembly
+// build may replace it with a SIMD module through SetGEMM (accel.go).
+
+// gemmS8 sets out[i*n+j] = Σ_{kk<k} int32(a[i*k+kk])·int32(b[j*k+kk]) for i<m, j<n.
+// a is m×k, b is n×k, both row-major int8; out has m·n elements. Integer sums: any order is exact.
+func gemmS8(m, n, k int, a, b []int8, out []int32) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	out = out[:m*n]
+	if k <= 0 {
+		clear(out)
+		return
+	}
+	a, b = a[:m*k], b[:n*k]
+	if m >= 4 && k <= packedMaxK {
+		gemmPacked(m, n, k, a, b, out)
+		return
+	}
+	gemmRows(m, n, k, a, b, out)
+}
+
+// packedMaxK is the longest row gemmPacked takes: a channel's sum of at
+// most 2^16 int8 products has magnitude at most 2^30, so it never carries
+// out of the low 32 bits of a packed pair (see packPairs).
+const packedMaxK = 1 << 16
+
+// pairBufs holds packPairs buffers between calls (unlike a sync.Pool,
+// kept across garbage collections).
+var pairBufs struct {
+	sync.Mutex
+	free [][]int64
+}
+
+// pairBuf returns a buffer of n int64s from pairBufs, or a new one.
+func pairBuf(n int) []int64 {
+	pairBufs.Lock()
+	defer pairBufs.Unlock()
+	for i, b := range pairBufs.free {
+		if cap(b) >= n {
+			last := len(pairBufs.free) - 1
+			pairBufs.free[i] = pairBufs.free[last]
+			pairBufs.free = pairBufs.free[:last]
+			return b[:n]
+		}
+	}
+	return make([]int64, n)
+}
+
+// putPairBuf returns b to pairBufs, dropping the smallest buffer when more
+// than four are kept.
+func putPairBuf(b []int64) {
+	pairBufs.Lock()
+	defer pairBufs.Unlock()
+	pairBufs.free = append(pairBufs.free, b)
+	if len(pairBufs.free) > 4 {
+		small := 0
+		for i, f := range pairBufs.free {
+			if cap(f) < cap(pairBufs.free[small]) {
+				small = i
+			}
+		}
+		pairBufs.free = append(pairBufs.free[:small], pairBufs.free[small+1:]...)
+	}
+}
+
+// packPairs packs the rows 2q and 2q+1 of b (n×k) into one int64 per
+// element, b[2q]·1 + b[2q+1]·2^32, so that one multiplication by an int8
+// yields both products; summed over at most packedMaxK elements, the low 32
+// bits hold row 2q's sum exactly and the rest row 2q+1's (unpackPair). An
+// odd last row is paired with zeros.
+func packPairs(n, k int, b []int8, pk []int64) {
+	for q := 0; q < n/2; q++ {
+		lo, hi, dst := b[2*q*k:][:k], b[(2*q+1)*k:][:k], pk[q*k:][:k]
+		hi = hi[:len(lo)]
+		for kk, v := range lo {
+			dst[kk] = int64(v) + int64(hi[kk])<<32
+		}
+	}
+	if n%2 == 1 {
+		q := n / 2
+		dst := pk[q*k:][:k]
+		for kk, v := range b[2*q*k:][:k] {
+			dst[kk] = int64(v)
+		}
+	}
+}
+
+// unpackPair splits a packed pair sum S = s0 + s1·2^32 (|s0| < 2^31) into
+// s0 and s1.
+func unpackPair(s int64) (s0, s1 int32) {
+	lo := int32(s)
+	return lo, int32((s - int64(lo)) >> 32)
+}
+
+// gemmPacked is gemmS8 with b packed in pairs of rows (packPairs): blocks of
+// two rows of a by two pairs (four rows) of b, four multiplications per two
+// loads of a and two of b.
+func gemmPacked(m, n, k int, a, b []int8, out []int32) {
+	pairs := (n + 1) / 2
+	pk := pairBuf(pairs * k)
+	packPairs(n, k, b, pk)
+	store := func(row []int32, q int, s int64) {
+		lo, hi := unpackPair(s)
+		row[2*q] = lo
+		if 2*q+1 < len(row) {
+			row[2*q+1] = hi
+		}
+	}
+	i := 0
+	for ; i+2 <= m; i += 2 {
+		a0, a1 := a[i*k:][:k], a[(i+1)*k:][:k]
+		r0, r1 := out[i*n:][:n], out[(i+1)*n:][:n]
+		q := 0
+		for ; q+2 <= pairs; q += 2 {
+			s00, s01, s10, s11 := dotPacked2x2(a0, a1, pk[q*k:][:k], pk[(q+1)*k:][:k])
+			store(r0, q, s00)
+			store(r0, q+1, s01)
+			store(r1, q, s10)
+			store(r1, q+1, s11)
+		}
+		if q < pairs {
+			s0, s1 := dotPacked2x1(a0, a1, pk[q*k:][:k])
+			store(r0, q, s0)
+			store(r1, q, s1)
+		}
+	}
+	if i < m {
+		a0, r0 := a[i*k:][:k], out[i*n:][:n]
+		for q := 0; q < pairs; q++ {
+			s0, _ := dotPacked2x1(a0, a0, pk[q*k:][:k])
+			store(r0, q, s0)
+		}
+	}
+	putPairBuf(pk)
+}
+
+// dotPacked2x2 is Σ x·p for the rows x0, x1 and packed pairs p0, p1.
+func dotPacked2x2(x0, x1 []int8, p0, p1 []int64) (s00, s01, s10, s11 int64) {
+	n := len(x0)
+	x1, p0, p1 = x1[:n], p0[:n], p1[:n]
+	kk := 0
+	for ; kk+4 <= n; kk += 4 {
+		a, b := x0[kk:kk+4:kk+4], x1[kk:kk+4:kk+4]
+		u, v := p0[kk:kk+4:kk+4], p1[kk:kk+4:kk+4]
+		a0, b0 := int64(a[0]), int64(b[0])
+		s00 += a0 * u[0]
+		s01 += a0 * v[0]
+		s10 += b0 * u[0]
+		s11 += b0 * v[0]
+		a1, b1 := int64(a[1]), int64(b[1])
+		s00 += a1 * u[1]
+		s01 += a1 * v[1]
+		s10 += b1 * u[1]
+		s11 += b1 * v[1]
+		a2, b2 := int64(a[2]), int64(b[2])
+		s00 += a2 * u[2]
+		s01 += a2 * v[2]
+		s10 += b2 * u[2]
+		s11 += b2 * v[2]
+		a3, b3 := int64(a[3]), int64(b[3])
+		s00 += a3 * u[3]
+		s01 += a3 * v[3]
+		s10 += b3 * u[3]
+		s11 += b3 * v[3]
+	}
+	for ; kk < n; kk++ {
+		a, b := int64(x0[kk]), int64(x1[kk])
+		s00 += a * p0[kk]
+		s01 += a * p1[kk]
+		s10 += b * p0[kk]
+		s11 += b * p1[kk]
+	}
+	return s00, s01, s10, s11
+}
+
+// dotPacked2x1 is Σ x·p for the rows x0, x1 and the packed pair p.
+func dotPacked2x1(x0, x1 []int8, p []int64) (s0, s1 int64) {
+	n := len(x0)
+	x1, p = x1[:n], p[:n]
+	kk := 0
+	for ; kk+4 <= n; kk += 4 {
+		a, b, u := x0[kk:kk+4:kk+4], x1[kk:kk+4:kk+4], p[kk:kk+4:kk+4]
+		s0 += int64(a[0])*u[0] + int64(a[1])*u[1] + int64(a[2])*u[2] + int64(a[3])*u[3]
+		s1 += int64(b[0])*u[0] + int64(b[1])*u[1] + int64(b[2])*u[2] + int64(b[3])*u[3]
+	}
+	for ; kk < n; kk++ {
+		s0 += int64(x0[kk]) * p[kk]
+		s1 += int64(x1[kk]) * p[kk]
+	}
+	return s0, s1
+}
+
+// gemmRows is gemmS8 for few rows of a (packing b would cost as much as
+// the product): each row of a against four rows of b at a time, in int32.
+func gemmRows(m, n, k int, a, b []int8, out []int32) {
+	for i := 0; i < m; i++ {
+		x, row := a[i*k:][:k], out[i*n:][:n]
+		j := 0
+		for ; j+4 <= n; j += 4 {
+			row[j], row[j+1], row[j+2], row[j+3] = dot1x4(x, b[j*k:][:k], b[(j+1)*k:][:k], b[(j+2)*k:][:k], b[(j+3)*k:][:k])
+		}
+		for ; j < n; j++ {
+			row[j] = dotInt8(x, b[j*k:][:k])
+		}
+	}
+}
+
+// dot1x4 is Σ x·w for the rows w0…w3.
+func dot1x4(x, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
+	n := len(x)
+	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
+	kk := 0
+	for ; kk+2 <= n; kk += 2 {
+		x0, x1 := int32(x[kk]), int32(x[kk+1])
+		s0 += x0*int32(w0[kk]) + x1*int32(w0[kk+1])
+		s1 += x0*int32(w1[kk]) + x1*int32(w1[kk+1])
+		s2 += x0*int32(w2[kk]) + x1*int32(w2[kk+1])
+		s3 += x0*int32(w3[kk]) + x1*int32(w3[kk+1])
+	}
+	if kk < n {
+		xv := int32(x[kk])
+		s0 += xv * int32(w0[kk])
+		s1 += xv * int32(w1[kk])
+		s2 += xv * int32(w2[kk])
+		s3 += xv * int32(w3[kk])
+	}
+	return s0, s1, s2, s3
+}
+
+// dotInt8 is Σ x[i]·w[i] with an int32 accumulator (wrapping, like C).
+func dotInt8(x, w []int8) int32 {
+	w = w[:len(x)]
+	var s0, s1, s2, s3 int32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		xv, wv := x[i:i+4:i+4], w[i:i+4:i+4]
+		s0 += int32(xv[0]) * int32(wv[0])
+		s1 += int32(xv[1]) * int32(wv[1])
+		s2 += int32(xv[2]) * int32(wv[2])
+		s3 += int32(xv[3]) * int32(wv[3])
+	}
+	for ; i < len(x); i++ {
+		s0 += int32(x[i]) * int32(w[i])
+	}
+	return s0 + s1 + s2 + s3
+}
+
+// rowSums returns Σ_kk x[i*k+kk] for each of the m rows of x.
+func rowSums(m, k int, x []int8, sums []int32) []int32 {
+	sums = append(sums[:0], make([]int32, m)...)
+	for i := range sums {
+		var s int32
+		for _, v := range x[i*k:][:k] {
+			s += int32(v)
+		}
+		sums[i] = s
+	}
+	return sums
+}
+
+// gemmColAdd returns what offsetGEMM adds to column j of a product of
+// rows of length k: bias[j] + ia·colSum[j] + k·ia·ib, with colSum[j] the
+// sum of row j of b (bias nil for none).
+func gemmColAdd(k int, ia, ib int32, colSum, bias []int32) []int32 {
+	add := make([]int32, len(colSum))
+	for j, s := range colSum {
+		add[j] = ia*s + int32(k)*ia*ib
+		if bias != nil {
+			add[j] += bias[j]
+		}
+	}
+	return add
+}
+
+// offsetGEMM sets, in wrapping int32 arithmetic,
+//
+//	out[i*n+j] = Σ_kk (a[i*k+kk] + ia)·(b[j*k+kk] + ib) + bias[j]
+//
+// through gemm and the expansion Σ a·b + ib·Σ_kk a[i] + ia·Σ_kk b[j] + k·ia·ib,
+// exact modulo 2^32; add is gemmColAdd's (n values). It returns rows, the
+// scratch it keeps the row sums in when ib ≠ 0.
+func offsetGEMM(m, n, k int, a, b []int8, ib int32, add []int32, out []int32, rows []int32) []int32 {
+	gemm(m, n, k, a, b, out)
+	add = add[:n]
+	if ib != 0 {
+		rows = rowSums(m, k, a, rows)
+	}
+	for i := 0; i < m; i++ {
+		row := out[i*n:][:n]
+		var r int32
+		if ib != 0 {
+			r = ib * rows[i]
+		}
+		for j, v := range add[:len(row)] {
+			row[j] += v + r
+		}
+	}
+	return rows
+}
+
+// signedInt8 maps uint8 values to int8 by subtracting 128 (flipping the top
+// bit) into dst, which it returns: (u + off) = (u − 128) + (off + 128), so
+// uint8 operands with offset off become int8 ones with offset off + 128.
+func signedInt8(dst []int8, src []uint8) []int8 {
+	dst = append(dst[:0], make([]int8, len(src))...)
+	for i, v := range src {
+		dst[i] = int8(v ^ 0x80)
+	}
+	return dst
+}
+
+// gemmWeights is a constant int8 or uint8 weight matrix of rows×k prepared
+// for offsetGEMM: its values as int8 (uint8 ones minus 128) and the sum of
+// each row.
+type gemmWeights struct {
+	w   []int8
+	sum []int32
+}
+
+// gemmWeightsOf prepares the constant weight tensor t as a rows×k matrix
+// once per model, shared by the profiles' plans.
+func (m *Model) gemmWeightsOf(t *Tensor, rows, k int) *gemmWeights {
+	if g := m.weights[t.Index]; g != nil {
+		return g
+	}
+	g := &gemmWeights{w: gemmOperand(t.Type, t.Data, nil)}
+	g.sum = rowSums(rows, k, g.w, nil)
+	if m.weights == nil {
+		m.weights = map[int]*gemmWeights{}
+	}
+	m.weights[t.Index] = g
+	return g
+}
+
+// gemmOperand is an int8 or uint8 tensor's data as int8: a view of int8
+// data, uint8 mapped by signedInt8 into dst.
+func gemmOperand(typ DType, data []byte, dst []int8) []int8 {
+	if typ == Uint8 {
+		return signedInt8(dst, data)
+	}
+	return AsInt8(data)
+}
+
+// gemmOffsets are the offsets offsetGEMM takes for operands of type typ
+// with offsets ia (input) and ib (weights): uint8 operands become int8 ones
+// whose offsets are 128 higher.
+func gemmOffsets(typ DType, ia, ib int32) (int32, int32) {
+	if typ == Uint8 {
+		return ia + 128, ib + 128
+	}
+	return ia, ib
+}
+
+// gemmScratch is the scratch of a run's matrix products, reused from op to
+// op.
+type gemmScratch struct {
+	patches         []int8
+	accs, tmp, rows []int32
+}
+
+// gemmBlock is how many rows (output pixels) an op multiplies at a time:
+// patches of about 16 KiB and accumulators of about 16 KiB (cache-sized,
+// and scratch small beside the tensors of small models), at least 16 rows
+// and at most total.
+func gemmBlock(total, k, n int) int {
+	return min(total, max(16, min((16<<10)/max(k, 1), (4<<10)/max(n, 1))))
+}
+
+// grow returns s with length n, reallocated if too short.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

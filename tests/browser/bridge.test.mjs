@@ -1,0 +1,204 @@
+// The page API of the WASM engine (wasm/main.go, wasm/run.go), run in Node
+// as engine-worker.js runs it: every tensor a run hands over, decoded with
+// the layout (runview.js), equals what the command line writes for the same
+// model and inputs; constants equal the numbers the engine's explanations
+// cite; the fast path (bridge.js) returns exactly what the general path
+// (syscall/js) returns, errors included.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { useSuite, STATIC, mnistModel, needMNIST } from './helpers.mjs';
+import { attach } from '../../web/static/bridge.js';
+import { decodeRun, accView } from '../../web/static/runview.js';
+
+const run = promisify(execFile);
+const s = useSuite();
+
+// One engine instance, as the worker starts it; fast is the int8scope
+// global with bridge.js attached, general the syscall/js run it replaced.
+let api, general;
+before(async () => {
+  globalThis.require ??= createRequire(import.meta.url);
+  globalThis.fs ??= fs;
+  globalThis.path ??= path;
+  await import(path.join(STATIC, 'wasm_exec.js'));
+  const go = new globalThis.Go();
+  const { instance } = await WebAssembly.instantiate(await readFile(path.join(STATIC, 'int8scope.wasm')), go.importObject);
+  go.run(instance);
+  general = globalThis.int8scope.run;
+  api = attach(instance, globalThis.int8scope);
+  assert.notEqual(api.run, general, 'bridge.js found the exported run');
+});
+
+// load opens a model and fetches its constants, as engine-worker.js does.
+function load(bytes) {
+  const out = api.load(bytes);
+  if (out.error) throw new Error(out.error);
+  const c = api.constants();
+  if (c.error) throw new Error(c.error);
+  return { model: JSON.parse(out.model), layout: JSON.parse(out.layout), constants: c.values };
+}
+
+// randomInputs returns seeded random bytes for every model input.
+function randomInputs(model, seed = 7) {
+  const sizes = { int8: 1, uint8: 1, int16: 2, int32: 4, float32: 4, int64: 8, bool: 1 };
+  let x = seed;
+  return model.inputs.map((ti) => {
+    const t = model.tensors[ti];
+    const b = new Uint8Array(t.shape.reduce((a, c) => a * c, 1) * sizes[t.type]);
+    if (t.type === 'float32') {
+      const f = new Float32Array(b.buffer);
+      for (let i = 0; i < f.length; i++) { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; f[i] = x / 2 ** 32 - 0.5; }
+    } else {
+      for (let i = 0; i < b.length; i++) { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; b[i] = x >>> 24; }
+    }
+    return b;
+  });
+}
+
+// cliRun runs `int8scope run --trace` on the same inputs and returns
+// {tensors: Map(index → bytes), trace}.
+async function cliRun(name, file, inputs, profile) {
+  const dir = path.join(s.dir, `bridge-${name}-${profile}`);
+  await mkdir(path.join(dir, 'in'), { recursive: true });
+  for (const [i, b] of inputs.entries()) await writeFile(path.join(dir, 'in', `input${i}.bin`), b);
+  await run(s.cli, ['run', file, '--inputs', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--profile', profile, '--trace']);
+  const tensors = new Map();
+  for (const f of await readdir(path.join(dir, 'out'))) {
+    const m = /^tensor(\d+)\.bin$/.exec(f);
+    if (m) tensors.set(Number(m[1]), new Uint8Array(await readFile(path.join(dir, 'out', f))));
+  }
+  return { tensors, trace: JSON.parse(await readFile(path.join(dir, 'out', 'trace.json'), 'utf8')) };
+}
+
+// withoutNanos drops the per-op times (which differ from run to run) from a raw trace.
+function withoutNanos(raw) {
+  if (!raw.trace) return raw;
+  const t = new Float64Array(raw.trace.buffer.slice(0));
+  for (let i = 0; i < t.length; i += 2) t[i] = 0;
+  return { ...raw, trace: new Uint8Array(t.buffer) };
+}
+
+function plain(raw) {
+  return Object.fromEntries(Object.entries(withoutNanos(raw)).map(([k, v]) => [k, v instanceof Uint8Array ? Array.from(v) : v]));
+}
+
+for (const [name, file] of [['mnist_cnn_int8', () => mnistModel], ['fc_int8', () => path.join(s.models, 'fc_int8.tflite')], ['branchy_int8', () => path.join(s.models, 'branchy_int8.tflite')]]) {
+  for (const profile of ['reference', 'tflite-xnnpack']) {
+    test(`${name}, ${profile}: every tensor and accumulator of a run equals the command line's`, async (t) => {
+      if (name.startsWith('mnist') && !needMNIST(t)) return;
+      const view = load(new Uint8Array(await readFile(file())));
+      const inputs = randomInputs(view.model);
+      const slow = general(inputs, profile, true);
+      const raw = api.run(inputs, profile, true);
+      assert.equal(raw.error, undefined, raw.error);
+      assert.equal(raw.seq, slow.seq + 1, 'runs are numbered');
+      assert.deepEqual(plain({ ...slow, seq: 0 }), plain({ ...raw, seq: 0 }), 'the fast path returns what the general path does');
+      const r = decodeRun(raw, view, profile);
+      const cli = await cliRun(name, file(), inputs, profile);
+      assert.ok(cli.tensors.size > 0);
+      for (const [ti, want] of cli.tensors) assert.deepEqual(Array.from(r.tensors[ti]), Array.from(want), `tensor ${ti}`);
+      for (const [ti, tensor] of view.model.tensors.entries()) {
+        if (!tensor.const) assert.ok(cli.tensors.has(ti) || r.tensors[ti] === null, `tensor ${ti} is a value the command line writes`);
+      }
+      assert.equal(r.trace.length, view.model.ops.length);
+      let accs = 0;
+      for (const [i, op] of cli.trace.ops.entries()) {
+        assert.equal(r.trace[i].builtin, op.builtin);
+        assert.equal(r.trace[i].arithmetic, op.arithmetic, `op ${i} arithmetic`);
+        assert.equal(r.trace[i].note, op.note);
+        const got = api.accumulators(i, profile, r.seq);
+        if (op.acc) {
+          accs++;
+          assert.equal(r.trace[i].accumulators, op.acc.length);
+          assert.deepEqual(Array.from(accView(got.acc), Number), op.acc, `op ${i} accumulators`);
+        } else {
+          assert.equal(r.trace[i].accumulators, -1);
+          assert.equal(got.acc.length, 0);
+        }
+      }
+      if (name !== 'branchy_int8') assert.ok(accs > 0, 'some op recorded accumulators');
+      // Untraced: the same values, no trace; the traced run's accumulators are gone.
+      const off = decodeRun(api.run(inputs, profile, false), view, profile);
+      assert.equal(off.trace, null);
+      assert.equal(off.seq, r.seq + 1);
+      assert.match(api.accumulators(0, profile, r.seq).error, /no traced run with profile/);
+      for (const [ti, want] of cli.tensors) assert.deepEqual(Array.from(off.tensors[ti]), Array.from(want), `tensor ${ti} untraced`);
+    });
+  }
+}
+
+test('constants arrive once per model and hold the numbers explanations cite', async (t) => {
+  if (!needMNIST(t)) return;
+  const view = load(new Uint8Array(await readFile(mnistModel)));
+  const r = decodeRun(api.run(randomInputs(view.model), 'reference', true), view, 'reference');
+  const fc = view.model.ops.findIndex((o) => o.builtin === 'FULLY_CONNECTED');
+  const e = JSON.parse(api.explain(fc, 3, 'reference').explanation);
+  assert.ok(e.terms.length > 10);
+  const w = new Int8Array(r.tensors[e.term_filter].buffer, r.tensors[e.term_filter].byteOffset, r.tensors[e.term_filter].length);
+  const x = new Int8Array(r.tensors[e.term_input].buffer, r.tensors[e.term_input].byteOffset, r.tensors[e.term_input].length);
+  assert.ok(view.model.tensors[e.term_filter].const, 'the filter is a constant tensor');
+  for (const term of e.terms) {
+    assert.equal(w[term.filter_index], term.filter, `filter element ${term.filter_index}`);
+    assert.equal(x[term.input_index], term.input, `input element ${term.input_index}`);
+  }
+  // A run's buffer holds no constant: its size is the non-constant tensors'.
+  const nonConst = view.model.tensors.filter((x) => !x.const).length;
+  assert.ok(view.layout.tensors.filter(([where]) => where === 2).length === nonConst);
+  assert.ok(r.tensors[e.term_filter].buffer !== r.tensors[e.term_input].buffer);
+});
+
+test("an op's accumulators come from the run the page shows, or an error says they are gone", async (t) => {
+  if (!needMNIST(t)) return;
+  const view = load(new Uint8Array(await readFile(mnistModel)));
+  const inputs = randomInputs(view.model);
+  const a = decodeRun(api.run(inputs, 'reference', true), view, 'reference');
+  const conv = a.trace.findIndex((x) => x.accumulators > 0);
+  assert.ok(conv >= 0);
+  const first = Array.from(accView(api.accumulators(conv, 'reference', a.seq).acc));
+  assert.equal(first.length, a.trace[conv].accumulators);
+  // A run under another profile leaves them; one under the same profile replaces them.
+  decodeRun(api.run(inputs, 'tflite-xnnpack', true), view, 'tflite-xnnpack');
+  assert.deepEqual(Array.from(accView(api.accumulators(conv, 'reference', a.seq).acc)), first);
+  const b = decodeRun(api.run(randomInputs(view.model, 99), 'reference', true), view, 'reference');
+  assert.match(api.accumulators(conv, 'reference', a.seq).error, new RegExp(`^run ${a.seq}'s accumulators are gone: run ${b.seq} under reference came after it$`));
+  assert.notDeepEqual(Array.from(accView(api.accumulators(conv, 'reference', b.seq).acc)), first, 'other inputs, other sums');
+  assert.match(api.accumulators(999, 'reference', b.seq).error, /^op 999 is out of range/);
+});
+
+test('a stateful model: the state after each run, through either path', async () => {
+  const view = load(new Uint8Array(await readFile(path.join(s.models, 'stateful_float.tflite'))));
+  const inputs = randomInputs(view.model);
+  const a = decodeRun(api.run(inputs, 'reference', true), view, 'reference');
+  const b = decodeRun(api.run(inputs, 'reference', false), view, 'reference');
+  assert.ok(Array.isArray(a.state) && a.state.length > 0);
+  assert.notDeepEqual(a.state, b.state, 'the second run starts from the first one’s state');
+  api.reset();
+  const c = decodeRun(general(inputs, 'reference', true), view, 'reference');
+  const d = decodeRun(general(inputs, 'reference', false), view, 'reference');
+  assert.deepEqual([c.state, d.state], [a.state, b.state]);
+});
+
+test('bad arguments get the same error through either path', async () => {
+  const view = load(new Uint8Array(await readFile(path.join(s.models, 'fc_int8.tflite'))));
+  const good = randomInputs(view.model);
+  const cases = [
+    [[good[0], good[0]], 'reference', false, /^model has 1 inputs, got 2$/],
+    [[good[0].subarray(1)], 'reference', false, /^input 0 \(tensor \d+ ".*", int8 \[1 16\]\) needs 16 bytes, got 15$/],
+    [good, 'nonsense', true, /^unknown profile "nonsense"/],
+    [[new Float32Array(4)], 'reference', false, /^input 0: expected a Uint8Array/],
+    [good, 'reference', 'yes', /./],
+  ];
+  for (const [inputs, profile, trace, want] of cases) {
+    const fast = api.run(inputs, profile, trace), slow = general(inputs, profile, trace);
+    assert.match(fast.error ?? '', want, `${profile} ${inputs.length}`);
+    assert.equal(fast.error, slow.error);
+  }
+  // And a good run after them works.
+  assert.equal(api.run(good, 'reference', false).error, undefined);
+});

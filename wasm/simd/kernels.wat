@@ -1,0 +1,346 @@
+;; kernels.wat: int8scope's WebAssembly SIMD kernels, the hot loops of the
+;; engine for browsers that have 128-bit SIMD. Go's WebAssembly backend emits
+;; no SIMD, so these few functions are written here and called by the Go
+;; instance (wasm/simd.go, through web/static/simd.js) on the Go instance's
+;; own memory: every pointer is an offset into Go's linear memory. Two
+;; kernels: gemm_s8, the int8 matrix product of FULLY_CONNECTED and CONV_2D
+;; (engine.SetGEMM; one call per block of output pixels), and dw_s8, the
+;; accumulators of an int8 DEPTHWISE_CONV_2D (engine.SetDepthwise; one call
+;; per op). Requantization stays in Go, per profile.
+;;
+;; Built by `make simd` with wat2wasm (npm wabt) into web/static/simd.wasm.
+;; The pure-Go kernels in package engine are the fallback and the reference:
+;; web/test/simd.test.js checks these against them on random shapes and on
+;; whole models.
+;;
+;; Every sum is an int32 sum of integer products in wrapping arithmetic, so
+;; the order of the additions does not change the result: the kernels
+;; return exactly what the Go loops return.
+;;
+;; gemm_s8: v128.load8x8_s loads 8 int8 values widened to int16 (one pmovsxbw
+;; on x86), i32x4.dot_i16x8_s multiplies 8 pairs and adds neighbours into 4
+;; int32 lanes (one pmaddwd; its int16 products of int8 values never
+;; overflow), i32x4.add accumulates. Outputs are computed in blocks (4 rows ×
+;; 2 columns, 1 row × 4 columns) so each loaded vector serves several dot
+;; products. k is walked 8 at a time; its last k mod 8 elements are read as
+;; the 8 values that end the row, with the lanes already summed masked to
+;; zero (nothing outside the rows is read); k < 8 is computed one product at
+;; a time.
+(module
+  (import "go" "mem" (memory 0))
+
+  ;; $sum4 is [Σ c0, Σ c1, Σ c2, Σ c3], each the sum of a vector's 4 lanes.
+  (func $sum4 (param $c0 v128) (param $c1 v128) (param $c2 v128) (param $c3 v128) (result v128)
+    (local $t0 v128) (local $t1 v128)
+    (local.set $t0 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c0) (local.get $c1))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c0) (local.get $c1))))
+    (local.set $t1 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c2) (local.get $c3))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c2) (local.get $c3))))
+    (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $t0) (local.get $t1))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $t0) (local.get $t1))))
+
+  ;; $tailMask is the int16 lanes mask that keeps the last k mod 8 of 8
+  ;; lanes: the k tail is read as the 8 values ending at the row's end
+  ;; (k ≥ 8), and the mask zeroes those already summed.
+  (func $tailMask (param $k i32) (result v128)
+    (i16x8.ge_s (v128.const i16x8 0 1 2 3 4 5 6 7)
+      (i16x8.splat (i32.sub (i32.const 8) (i32.and (local.get $k) (i32.const 7))))))
+
+  ;; $block4x2 writes the 4×2 block of dot products of the rows a, a+k,
+  ;; a+2k, a+3k with the rows b, b+k into out[r*n+c] (out an int32 address,
+  ;; n the row length of out in elements). k ≥ 8; mask is $tailMask(k).
+  (func $block4x2 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $n i32) (param $mask v128)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b1 i32) (local $end i32) (local $p i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $k)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $k)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $k)))
+    (local.set $b1 (i32.add (local.get $b) (local.get $k)))
+    (local.set $end (i32.and (local.get $k) (i32.const -8)))
+    (loop $l
+      ;; after the whole blocks of 8, once more for the tail (masked)
+      (if (i32.ge_u (local.get $p) (local.get $end))
+        (then
+          (local.set $p (i32.sub (local.get $k) (i32.const 8)))
+          (local.set $y0 (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $b) (local.get $p)))))
+          (local.set $y1 (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $b1) (local.get $p))))))
+        (else
+          (local.set $y0 (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))
+          (local.set $y1 (v128.load8x8_s (i32.add (local.get $b1) (local.get $p))))))
+      (local.set $x0 (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))
+      (local.set $x1 (v128.load8x8_s (i32.add (local.get $a1) (local.get $p))))
+      (local.set $c00 (i32x4.add (local.get $c00) (i32x4.dot_i16x8_s (local.get $x0) (local.get $y0))))
+      (local.set $c01 (i32x4.add (local.get $c01) (i32x4.dot_i16x8_s (local.get $x0) (local.get $y1))))
+      (local.set $c10 (i32x4.add (local.get $c10) (i32x4.dot_i16x8_s (local.get $x1) (local.get $y0))))
+      (local.set $c11 (i32x4.add (local.get $c11) (i32x4.dot_i16x8_s (local.get $x1) (local.get $y1))))
+      (local.set $x2 (v128.load8x8_s (i32.add (local.get $a2) (local.get $p))))
+      (local.set $x3 (v128.load8x8_s (i32.add (local.get $a3) (local.get $p))))
+      (local.set $c20 (i32x4.add (local.get $c20) (i32x4.dot_i16x8_s (local.get $x2) (local.get $y0))))
+      (local.set $c21 (i32x4.add (local.get $c21) (i32x4.dot_i16x8_s (local.get $x2) (local.get $y1))))
+      (local.set $c30 (i32x4.add (local.get $c30) (i32x4.dot_i16x8_s (local.get $x3) (local.get $y0))))
+      (local.set $c31 (i32x4.add (local.get $c31) (i32x4.dot_i16x8_s (local.get $x3) (local.get $y1))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
+    ;; [s00 s01 s10 s11] into rows 0 and 1, [s20 s21 s30 s31] into rows 2 and 3
+    (local.set $x0 (call $sum4 (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)))
+    (local.set $x1 (call $sum4 (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31)))
+    (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes per output row
+    (v128.store64_lane 0 (local.get $out) (local.get $x0))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store64_lane 1 (local.get $out) (local.get $x0))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store64_lane 0 (local.get $out) (local.get $x1))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store64_lane 1 (local.get $out) (local.get $x1)))
+
+  ;; $block4x1 writes the dot products of the rows a, a+k, a+2k, a+3k with
+  ;; the row b into out[r*n]. k ≥ 8; mask is $tailMask(k).
+  (func $block4x1 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $n i32) (param $mask v128)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $end i32) (local $p i32) (local $y v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $k)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $k)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $k)))
+    (local.set $end (i32.and (local.get $k) (i32.const -8)))
+    (loop $l
+      (if (i32.ge_u (local.get $p) (local.get $end))
+        (then
+          (local.set $p (i32.sub (local.get $k) (i32.const 8)))
+          (local.set $y (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))))
+        (else
+          (local.set $y (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))))
+      (local.set $c0 (i32x4.add (local.get $c0) (i32x4.dot_i16x8_s (local.get $y) (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+      (local.set $c1 (i32x4.add (local.get $c1) (i32x4.dot_i16x8_s (local.get $y) (v128.load8x8_s (i32.add (local.get $a1) (local.get $p))))))
+      (local.set $c2 (i32x4.add (local.get $c2) (i32x4.dot_i16x8_s (local.get $y) (v128.load8x8_s (i32.add (local.get $a2) (local.get $p))))))
+      (local.set $c3 (i32x4.add (local.get $c3) (i32x4.dot_i16x8_s (local.get $y) (v128.load8x8_s (i32.add (local.get $a3) (local.get $p))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
+    (local.set $y (call $sum4 (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3)))
+    (local.set $n (i32.shl (local.get $n) (i32.const 2)))
+    (v128.store32_lane 0 (local.get $out) (local.get $y))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store32_lane 1 (local.get $out) (local.get $y))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store32_lane 2 (local.get $out) (local.get $y))
+    (local.set $out (i32.add (local.get $out) (local.get $n)))
+    (v128.store32_lane 3 (local.get $out) (local.get $y)))
+
+  ;; $block1x4 writes the dot products of the row a with the rows b, b+k,
+  ;; b+2k, b+3k into out[0..3]. k ≥ 8; mask is $tailMask(k).
+  (func $block1x4 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $mask v128)
+    (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $end i32) (local $p i32) (local $x v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local.set $b1 (i32.add (local.get $b) (local.get $k)))
+    (local.set $b2 (i32.add (local.get $b1) (local.get $k)))
+    (local.set $b3 (i32.add (local.get $b2) (local.get $k)))
+    (local.set $end (i32.and (local.get $k) (i32.const -8)))
+    (loop $l
+      (if (i32.ge_u (local.get $p) (local.get $end))
+        (then
+          (local.set $p (i32.sub (local.get $k) (i32.const 8)))
+          (local.set $x (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+        (else
+          (local.set $x (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+      (local.set $c0 (i32x4.add (local.get $c0) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))))
+      (local.set $c1 (i32x4.add (local.get $c1) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b1) (local.get $p))))))
+      (local.set $c2 (i32x4.add (local.get $c2) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b2) (local.get $p))))))
+      (local.set $c3 (i32x4.add (local.get $c3) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b3) (local.get $p))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
+    (v128.store (local.get $out) (call $sum4 (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3))))
+
+  ;; $dot is Σ_{i<k} a[i]·b[i]. k ≥ 8; mask is $tailMask(k).
+  (func $dot (param $a i32) (param $b i32) (param $k i32) (param $mask v128) (result i32)
+    (local $end i32) (local $p i32) (local $x v128) (local $c v128)
+    (local.set $end (i32.and (local.get $k) (i32.const -8)))
+    (loop $l
+      (if (i32.ge_u (local.get $p) (local.get $end))
+        (then
+          (local.set $p (i32.sub (local.get $k) (i32.const 8)))
+          (local.set $x (v128.and (local.get $mask) (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+        (else
+          (local.set $x (v128.load8x8_s (i32.add (local.get $a) (local.get $p))))))
+      (local.set $c (i32x4.add (local.get $c) (i32x4.dot_i16x8_s (local.get $x) (v128.load8x8_s (i32.add (local.get $b) (local.get $p))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
+    (i32x4.extract_lane 0 (call $sum4 (local.get $c) (local.get $c) (local.get $c) (local.get $c))))
+
+  ;; $gemmShort is gemm_s8 for k < 8, one product at a time.
+  (func $gemmShort (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32) (param $out i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $s i32) (local $bj i32)
+    (loop $li
+      (local.set $j (i32.const 0))
+      (local.set $bj (local.get $b))
+      (loop $lj
+        (local.set $s (i32.const 0))
+        (local.set $p (i32.const 0))
+        (block $done
+          (loop $lp
+            (br_if $done (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $s (i32.add (local.get $s)
+              (i32.mul (i32.load8_s (i32.add (local.get $a) (local.get $p))) (i32.load8_s (i32.add (local.get $bj) (local.get $p))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $lp)))
+        (i32.store (local.get $out) (local.get $s))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $bj (i32.add (local.get $bj) (local.get $k)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $lj (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $a (i32.add (local.get $a) (local.get $k)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $li (i32.lt_u (local.get $i) (local.get $m)))))
+
+  ;; gemm_s8 sets out[i*n+j] = Σ_{kk<k} a[i*k+kk]·b[j*k+kk] for i<m, j<n:
+  ;; a is m×k, b is n×k, both row-major int8; out is m×n int32. It is
+  ;; engine.gemmS8 (engine/gemm.go), the pure-Go kernel it replaces.
+  (func (export "gemm_s8") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32) (param $out i32)
+    (local $i i32) (local $j i32) (local $arow i32) (local $orow i32) (local $mask v128)
+    (if (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))) (then (return)))
+    (if (i32.lt_u (local.get $k) (i32.const 8))
+      (then (call $gemmShort (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $b) (local.get $out)) (return)))
+    (local.set $mask (call $tailMask (local.get $k)))
+    ;; rows in blocks of 4: columns in pairs, then the odd last one
+    (block $rows4
+      (loop $li
+        (br_if $rows4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+        (local.set $arow (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $k))))
+        (local.set $orow (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $cols
+          (loop $lj
+            (br_if $cols (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
+            (call $block4x2 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
+              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))) (local.get $n) (local.get $mask))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $lj)))
+        (if (i32.lt_u (local.get $j) (local.get $n))
+          (then
+            (call $block4x1 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
+              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))) (local.get $n) (local.get $mask))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $li)))
+    ;; the last m mod 4 rows: columns in fours, then one at a time
+    (block $rows
+      (loop $li
+        (br_if $rows (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $arow (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $k))))
+        (local.set $orow (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $cols
+          (loop $lj
+            (br_if $cols (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+            (call $block1x4 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
+              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))) (local.get $mask))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $lj)))
+        (block $cols1
+          (loop $lj
+            (br_if $cols1 (i32.ge_u (local.get $j) (local.get $n)))
+            (i32.store (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2)))
+              (call $dot (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k))) (local.get $k) (local.get $mask)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $lj)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $li))))
+
+  ;; dw_s8 is the int8 depthwise convolution with depth multiplier 1
+  ;; (engine.DepthwiseS8, engine/depthwise_accel.go): for every output pixel
+  ;; (b, y, x) of B×OH×OW and channel c < C, the int32 accumulator
+  ;;
+  ;;   acc[((b·OH+y)·OW+x)·C+c] = bias[c] + Σ_{fy<FH, fx<FW; inside} w[(fy·FW+fx)·C+c]·(in[((b·H+iy)·W+ix)·C+c] + off)
+  ;;
+  ;; with iy = y·sh − ph + fy·dh, ix = x·sw − pw + fx·dw, taps outside the
+  ;; H×W input skipped. in and w are int8, bias and acc int32 addresses.
+  ;; Channels go 8 at a time: x + off (−255…255) and w widened to int16,
+  ;; their products widened to int32 (i32x4.extmul), two accumulators; the
+  ;; last C mod 8 channels one at a time.
+  (func (export "dw_s8")
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $dh i32) (param $dw i32) (param $off i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32) (local $fy i32) (local $fx i32)
+    (local $iy i32) (local $ix i32) (local $c i32) (local $c8 i32) (local $img i32) (local $row i32) (local $wrow i32) (local $s i32)
+    (local $offv v128) (local $a0 v128) (local $a1 v128) (local $xv v128) (local $wv v128)
+    (local.set $offv (i16x8.splat (local.get $off)))
+    (local.set $c8 (i32.and (local.get $C) (i32.const -8)))
+    (block $done (loop $lb
+      (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+      (local.set $img (i32.add (local.get $in) (i32.mul (i32.mul (i32.mul (local.get $b) (local.get $H)) (local.get $W)) (local.get $C))))
+      (local.set $y (i32.const 0))
+      (block $ydone (loop $ly
+        (br_if $ydone (i32.ge_u (local.get $y) (local.get $OH)))
+        (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
+        (local.set $x (i32.const 0))
+        (block $xdone (loop $lx
+          (br_if $xdone (i32.ge_u (local.get $x) (local.get $OW)))
+          (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
+          ;; channels 8 at a time
+          (local.set $c (i32.const 0))
+          (block $cdone (loop $lc
+            (br_if $cdone (i32.ge_u (local.get $c) (local.get $c8)))
+            (local.set $a0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $fy (i32.const 0))
+            (loop $lfy
+              (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
+              (if (i32.lt_u (local.get $iy) (local.get $H)) ;; unsigned: also iy ≥ 0
+                (then
+                  (local.set $row (i32.add (local.get $img) (i32.add (i32.mul (i32.mul (local.get $iy) (local.get $W)) (local.get $C)) (local.get $c))))
+                  (local.set $wrow (i32.add (local.get $w) (i32.add (i32.mul (i32.mul (local.get $fy) (local.get $FW)) (local.get $C)) (local.get $c))))
+                  (local.set $fx (i32.const 0))
+                  (loop $lfx
+                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
+                    (if (i32.lt_u (local.get $ix) (local.get $W))
+                      (then
+                        (local.set $xv (i16x8.add (local.get $offv)
+                          (v128.load8x8_s (i32.add (local.get $row) (i32.mul (local.get $ix) (local.get $C))))))
+                        (local.set $wv (v128.load8x8_s (i32.add (local.get $wrow) (i32.mul (local.get $fx) (local.get $C)))))
+                        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
+                        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))))
+                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                    (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+              (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+            (v128.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a0))
+            (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a1))
+            (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            (br $lc)))
+          ;; the last C mod 8 channels
+          (block $cdone (loop $lc
+            (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
+            (local.set $s (i32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $fy (i32.const 0))
+            (loop $lfy
+              (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
+              (if (i32.lt_u (local.get $iy) (local.get $H))
+                (then
+                  (local.set $fx (i32.const 0))
+                  (loop $lfx
+                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
+                    (if (i32.lt_u (local.get $ix) (local.get $W))
+                      (then
+                        (local.set $s (i32.add (local.get $s) (i32.mul
+                          (i32.add (local.get $off) (i32.load8_s (i32.add (local.get $img)
+                            (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $W)) (local.get $ix)) (local.get $C)) (local.get $c)))))
+                          (i32.load8_s (i32.add (local.get $w)
+                            (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx)) (local.get $C)) (local.get $c)))))))))
+                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                    (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+              (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+            (i32.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $s))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $lc)))
+          (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 2))))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br $lx)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $ly)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $lb))))
+)

@@ -1,0 +1,54 @@
+// bridge.js: the fast path of the engine's run. attach(instance) replaces
+// int8scope.run, which the Go program defines through syscall/js (about
+// 15 µs of overhead a call, more than a small model's inference), with a run
+// through two functions the WebAssembly module exports (wasm/run.go): the
+// inputs and the profile's name are written straight into the instance's
+// memory, int8scope_run runs, and its results are copied out of that memory,
+// one slice per buffer. It returns exactly what the general path returns:
+//
+//	{values, seq, trace?, notes?, state?, note?} | {error}
+//
+// (runview.js decodes it). Arguments the fast path does not expect go to
+// the general path, which says what is wrong with them.
+
+// Indexes of the result header (uint32s; wasm/run.go's hdr* constants).
+const STATUS = 0, VALUES = 1, TRACED = 3, TRACE = 4, SEQ = 6, NOTES = 8, STATE = 10, NOTE = 12;
+
+// attach installs the fast run on api (the int8scope global) and returns
+// api; an instance without the exports keeps the general path.
+export function attach(instance, api = globalThis.int8scope) {
+  const ex = instance.exports;
+  if (typeof ex.int8scope_run !== 'function' || typeof ex.int8scope_io !== 'function') return api;
+  const general = api.run;
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  api.run = (inputs, profile, trace) => {
+    if (!Array.isArray(inputs) || !inputs.every((x) => x instanceof Uint8Array) || typeof profile !== 'string' || typeof trace !== 'boolean') {
+      return general(inputs, profile, trace);
+    }
+    let bytes = new Uint8Array(ex.mem.buffer);
+    let words = new Uint32Array(ex.mem.buffer);
+    // The io block: [inputs, args address, args capacity, given lengths address, (address, length) per input].
+    const io = (ex.int8scope_io() >>> 0) / 4;
+    const n = words[io], args = words[io + 1], cap = words[io + 2], given = words[io + 3] / 4;
+    const { read, written } = enc.encodeInto(profile, bytes.subarray(args, args + cap));
+    const profileLen = read < profile.length ? cap + 1 : written;
+    for (let i = 0; i < Math.min(n, inputs.length); i++) {
+      const at = words[io + 4 + 2 * i], len = words[io + 5 + 2 * i];
+      words[given + i] = inputs[i].byteLength;
+      if (inputs[i].byteLength === len) bytes.set(inputs[i], at);
+    }
+    const h = (ex.int8scope_run(profileLen, inputs.length, trace ? 1 : 0) >>> 0) / 4;
+    // The run may have grown the memory: take fresh views.
+    bytes = new Uint8Array(ex.mem.buffer);
+    words = new Uint32Array(ex.mem.buffer);
+    const at = (k) => bytes.subarray(words[h + k], words[h + k] + words[h + k + 1]);
+    if (words[h + STATUS] !== 0) return { error: dec.decode(at(VALUES)) };
+    const out = { values: at(VALUES).slice(), seq: words[h + SEQ] };
+    if (words[h + TRACED]) out.trace = at(TRACE).slice();
+    if (words[h + NOTES + 1]) out.notes = dec.decode(at(NOTES));
+    if (words[h + STATE + 1]) out.state = dec.decode(at(STATE));
+    if (words[h + NOTE + 1]) out.note = dec.decode(at(NOTE));
+    return out;
+  };
+  return api;
+}

@@ -1,0 +1,75 @@
+// runview.js: the page's view of what the WASM bridge (wasm/run.go) hands
+// over. A run returns one buffer holding every non-constant tensor (inputs,
+// activations, variables) and, traced, one buffer of per-op numbers; the
+// constant tensors (weights, biases) come once per loaded model, in one
+// buffer of their own; an op's accumulators come when the page shows them
+// (engine.js accumulators). The layout that load returns says where each
+// tensor is. decodeRun turns these back into what the panels read, without
+// copying a byte:
+//
+//	tensors[ti]  a Uint8Array view of tensor ti's bytes, or null
+//	trace[op]    {op, builtin, arithmetic, nanos, accumulators, note?, hybrid?}, or trace null;
+//	             accumulators is how many the op recorded (-1: none)
+//	acc[op]      the op's accumulators (a BigInt64Array) once fetched, else undefined
+//
+// Pure functions, shared by engine.js, the benchmark (tools/bench) and the
+// Node tests.
+
+// Where a tensor is: layout.tensors[ti] is [where, byte offset, byte length].
+export const IN_NONE = 0, IN_CONSTANTS = 1, IN_VALUES = 2;
+
+// tensorViews returns, per tensor of the layout, a view of its bytes in
+// constants or values (null for tensors without a value). It throws when
+// the buffers do not have the layout's sizes (a result of another model).
+export function tensorViews(layout, constants, values) {
+  if (values.byteLength !== layout.values) throw new Error(`the run's values are ${values.byteLength} bytes, the loaded model's layout says ${layout.values}`);
+  if (constants && constants.byteLength !== layout.constants) throw new Error(`the constants are ${constants.byteLength} bytes, the loaded model's layout says ${layout.constants}`);
+  const n = layout.tensors.length;
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const [where, off, len] = layout.tensors[i];
+    if (where === IN_VALUES) out[i] = values.subarray(off, off + len);
+    else if (where === IN_CONSTANTS && constants) out[i] = constants.subarray(off, off + len);
+    else out[i] = null;
+  }
+  return out;
+}
+
+// traceViews decodes a traced run's per-op records (null untraced):
+// raw.trace holds, per op, [nanos, accumulator count or -1] as float64s;
+// raw.notes, JSON, the notes and hybrid records of the ops that have them.
+// The arithmetic of each op under profile comes from the model (it is fixed
+// per profile).
+export function traceViews(model, profile, raw) {
+  if (!raw.trace) return null;
+  const t = f64(raw.trace);
+  const notes = raw.notes ? JSON.parse(raw.notes) : {};
+  const n = Math.min(model.ops.length, t.length / 2);
+  const trace = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const op = model.ops[i];
+    trace[i] = { op: i, builtin: op.builtin, nanos: t[2 * i], accumulators: t[2 * i + 1], arithmetic: op.profiles?.[profile || 'reference']?.arithmetic ?? '', ...notes[i] };
+  }
+  return trace;
+}
+
+// decodeRun is the page's run result: {tensors, trace, acc, state, note,
+// profile, seq} plus whatever else raw carries (ms, …); raw is what the
+// bridge's run returned (state still JSON, or already parsed). view is
+// {model, layout, constants} of the loaded model (constants null: those
+// tensors are null). acc starts empty: engine.js fills it on demand.
+export function decodeRun(raw, view, profile) {
+  const { values: _, trace: _t, notes: _n, ...rest } = raw;
+  const state = typeof raw.state === 'string' ? JSON.parse(raw.state) : raw.state ?? null;
+  return { ...rest, profile: profile || 'reference', tensors: tensorViews(view.layout, view.constants, raw.values), trace: traceViews(view.model, profile, raw), acc: [], state, note: raw.note ?? null };
+}
+
+// accView views the bytes accumulators() returned as int64s.
+export function accView(bytes) {
+  return new BigInt64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+}
+
+function f64(u8) {
+  if (u8.byteOffset % 8 === 0) return new Float64Array(u8.buffer, u8.byteOffset, u8.byteLength / 8);
+  return new Float64Array(u8.slice().buffer);
+}
