@@ -115,10 +115,12 @@ func BenchmarkGEMM(b *testing.B) {
 		m, n, k := sh[0], sh[1], sh[2]
 		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
 			x, w, out := randInt8(rng, m*k, false), randInt8(rng, n*k, false), make([]int32, m*n)
+			start := cpuTime()
 			for b.Loop() {
 				gemmS8(m, n, k, x, w, out)
 			}
-			b.ReportMetric(float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+			reportMACs(b, int64(m*n*k))
+			reportCPU(b, start, int64(m*n*k))
 		})
 	}
 }
