@@ -259,9 +259,9 @@ func (o *XNNPackOutput) requantize64(acc int64, c int) int32 { return o.requanti
 // fast natively and in Go's WASM output (clampF32): float32(acc)·scale is
 // clamped to [Min−ZeroPoint, Max−ZeroPoint] first, which gives the same
 // integer because the bounds are integers and rounding is monotonic, and
-// then rounded half to even by XNNPACK's own
-// magic-bias trick: adding 1.5·2^23 in float32 leaves the rounded value in
-// the low mantissa bits (exact for |x| < 2^22).
+// then rounded half to even by XNNPACK's own magic-bias trick: adding
+// 1.5·2^23 in float32 leaves the rounded value in the low mantissa bits
+// (exact for |x| < 2^22).
 func (o *XNNPackOutput) requantizeInt8(acc []int32, out []int8) {
 	out = out[:len(acc)]
 	zp := o.ZeroPoint
