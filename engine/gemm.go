@@ -149,26 +149,12 @@ func dotPacked2x2(x0, x1 []int8, p0, p1 []int64) (s00, s01, s10, s11 int64) {
 	for ; kk+4 <= n; kk += 4 {
 		a, b := x0[kk:kk+4:kk+4], x1[kk:kk+4:kk+4]
 		u, v := p0[kk:kk+4:kk+4], p1[kk:kk+4:kk+4]
-		a0, b0 := int64(a[0]), int64(b[0])
-		s00 += a0 * u[0]
-		s01 += a0 * v[0]
-		s10 += b0 * u[0]
-		s11 += b0 * v[0]
-		a1, b1 := int64(a[1]), int64(b[1])
-		s00 += a1 * u[1]
-		s01 += a1 * v[1]
-		s10 += b1 * u[1]
-		s11 += b1 * v[1]
-		a2, b2 := int64(a[2]), int64(b[2])
-		s00 += a2 * u[2]
-		s01 += a2 * v[2]
-		s10 += b2 * u[2]
-		s11 += b2 * v[2]
-		a3, b3 := int64(a[3]), int64(b[3])
-		s00 += a3 * u[3]
-		s01 += a3 * v[3]
-		s10 += b3 * u[3]
-		s11 += b3 * v[3]
+		a0, a1, a2, a3 := int64(a[0]), int64(a[1]), int64(a[2]), int64(a[3])
+		s00 += a0*u[0] + a1*u[1] + a2*u[2] + a3*u[3]
+		s01 += a0*v[0] + a1*v[1] + a2*v[2] + a3*v[3]
+		b0, b1, b2, b3 := int64(b[0]), int64(b[1]), int64(b[2]), int64(b[3])
+		s10 += b0*u[0] + b1*u[1] + b2*u[2] + b3*u[3]
+		s11 += b0*v[0] + b1*v[1] + b2*v[2] + b3*v[3]
 	}
 	for ; kk < n; kk++ {
 		a, b := int64(x0[kk]), int64(x1[kk])

@@ -115,10 +115,12 @@ func BenchmarkGEMM(b *testing.B) {
 		m, n, k := sh[0], sh[1], sh[2]
 		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
 			x, w, out := randInt8(rng, m*k, false), randInt8(rng, n*k, false), make([]int32, m*n)
+			start := cpuTime()
 			for b.Loop() {
 				gemmS8(m, n, k, x, w, out)
 			}
-			b.ReportMetric(float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+			reportMACs(b, int64(m*n*k))
+			reportCPU(b, start, int64(m*n*k))
 		})
 	}
 }
@@ -151,6 +153,51 @@ func TestDepthwiseRun(t *testing.T) {
 			if got[c] != want[c] {
 				t.Fatalf("%d channels, %d taps, offset %d: acc[%d] = %d, want %d", n, taps, off, c, got[c], want[c])
 			}
+		}
+	}
+}
+
+// TestXNNPackRequantizeRow compares XNNPackOutput.requantizeInt8, the hot
+// loop, with xnnRequant, XNNPACK's arithmetic written plainly, for int8
+// and uint8 ranges, one scale or one per channel.
+func TestXNNPackRequantizeRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 2000 {
+		n := 1 + rng.IntN(40)
+		o := &XNNPackOutput{ZeroPoint: int32(rng.IntN(256) - 128), Min: -128, Max: 127}
+		if rng.IntN(3) == 0 { // uint8
+			o.ZeroPoint, o.Min, o.Max = int32(rng.IntN(256)), 0, 255
+		}
+		if rng.IntN(2) == 0 { // a fused activation
+			o.Min = o.ZeroPoint
+		}
+		scales := 1
+		if rng.IntN(2) == 0 {
+			scales = n
+		}
+		for range scales {
+			o.Scales = append(o.Scales, []float32{1e-6, 0.5, 1, 7.3, 1e6}[rng.IntN(5)]*rng.Float32())
+		}
+		acc := make([]int32, n)
+		for i := range acc {
+			acc[i] = []int32{int32(rng.Uint32()), int32(rng.IntN(2000) - 1000), -1 << 31, 1<<31 - 1}[rng.IntN(4)]
+		}
+		got := make([]int8, n)
+		o.requantizeInt8(acc, got)
+		for c, a := range acc {
+			if want := int8(xnnRequant(a, o.scale(c), o.ZeroPoint, o.Min, o.Max)); got[c] != want {
+				t.Fatalf("acc %d, scale %g, zero point %d, [%d, %d]: %d, want %d", a, o.scale(c), o.ZeroPoint, o.Min, o.Max, got[c], want)
+			}
+		}
+	}
+	// Halves round to even: acc·scale = k + 0.5 exactly.
+	o := &XNNPackOutput{Scales: []float32{0.5}, ZeroPoint: 3, Min: -128, Max: 127}
+	acc := []int32{-7, -5, -3, -1, 1, 3, 5, 7, 9}
+	got := make([]int8, len(acc))
+	o.requantizeInt8(acc, got)
+	for c, a := range acc {
+		if want := int8(xnnRequant(a, 0.5, 3, -128, 127)); got[c] != want {
+			t.Errorf("acc %d·0.5: %d, want %d", a, got[c], want)
 		}
 	}
 }

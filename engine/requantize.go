@@ -75,7 +75,7 @@ func (o *FixedPointOutput) requantizeInt8(acc []int32, out []int8) {
 	if qm[0].single { // one rounding for all channels (prepCtx.requant)
 		for c, a := range acc {
 			q := &qm[c]
-			out[c] = int8(min(max(int32((int64(a)*q.m+q.round)>>q.total)+zp, lo), hi))
+			out[c] = int8(min(max(int32((int64(a)*q.m+q.round)>>(q.total&63))+zp, lo), hi))
 		}
 		return
 	}
@@ -198,7 +198,7 @@ func newQuantMul(q Requant) quantMul {
 // apply is MultiplyByQuantizedMultiplier with the Requant's rounding.
 func (q *quantMul) apply(x int32) int32 {
 	if q.single {
-		return int32((int64(x)*q.m + q.round) >> q.total)
+		return int32((int64(x)*q.m + q.round) >> (q.total & 63))
 	}
 	return q.double(x)
 }
@@ -206,9 +206,11 @@ func (q *quantMul) apply(x int32) int32 {
 // double is SaturatingRoundingDoublingHighMul (which never saturates for
 // m ≥ 0) followed by RoundingDivideByPOT.
 func (q *quantMul) double(x int32) int32 {
-	ab := int64(x<<q.left) * q.m
+	// The masks change no value (left ≤ 32, right ≤ 31, total ≤ 62) but
+	// spare the compiler the checks for shifts past the width.
+	ab := int64(int32(int64(x)<<(q.left&63))) * q.m
 	v := int32((ab + 1<<30 - ab>>63&(1<<31-1)) / (1 << 31)) // nudge 2^30, or 1−2^30 below zero
 	rem, threshold := v&q.mask, q.mask>>1-v>>31
-	v >>= q.right
+	v >>= q.right & 31
 	return v + int32(uint32(threshold-rem)>>31) // +1 if rem > threshold, without a branch
 }

@@ -285,25 +285,30 @@ func (o *XNNPackOutput) requantize(acc int32, c int) int32 {
 
 func (o *XNNPackOutput) requantize64(acc int64, c int) int32 { return o.requantize(int32(acc), c) }
 
-// requantizeInt8 is xnnRequant for a row of channels: the rounded value
-// clamped to [Min−ZeroPoint, Max−ZeroPoint] before the zero point is added
-// is the same integer, without branches.
+// requantizeInt8 is xnnRequant for a row of channels, arranged to run
+// fast natively and in Go's WASM output (clampF32): float32(acc)·scale is
+// clamped to [Min−ZeroPoint, Max−ZeroPoint] first, which gives the same
+// integer because the bounds are integers and rounding is monotonic, and
+// then rounded half to even by XNNPACK's own magic-bias trick: adding
+// 1.5·2^23 in float32 leaves the rounded value in the low mantissa bits
+// (exact for |x| < 2^22).
 func (o *XNNPackOutput) requantizeInt8(acc []int32, out []int8) {
 	out = out[:len(acc)]
 	zp := o.ZeroPoint
-	lo, hi := float64(o.Min-zp), float64(o.Max-zp)
+	lo, hi := float32(o.Min-zp), float32(o.Max-zp)
+	const magic, magicBits = 12582912, 0x4B400000 // 1.5·2^23 and its float32 bits
 	if len(o.Scales) == 1 {
 		s := o.Scales[0]
 		for c, a := range acc {
-			v := min(max(math.RoundToEven(float64(float32(a)*s)), lo), hi)
-			out[c] = int8(int32(v) + zp)
+			f := clampF32(float32(a)*s, lo, hi)
+			out[c] = int8(int32(math.Float32bits(f+magic)) - magicBits + zp)
 		}
 		return
 	}
 	scales := o.Scales[:len(acc)]
 	for c, a := range acc {
-		v := min(max(math.RoundToEven(float64(float32(a)*scales[c])), lo), hi)
-		out[c] = int8(int32(v) + zp)
+		f := clampF32(float32(a)*scales[c], lo, hi)
+		out[c] = int8(int32(math.Float32bits(f+magic)) - magicBits + zp)
 	}
 }
 
