@@ -57,12 +57,9 @@ func (k *xnnConv2DFloat) sum(in, w, bias []float32, i int) float32 {
 	// depthwise microkernel, whose taps go column by column (fx outer, fy
 	// inner).
 	n := k.FilterH * k.FilterW
-	dw := k.FilterC == 1 && k.OutC == k.Groups && (n == 3 || n == 4 || n == 9 || n == 25)
+	dw := k.FilterC == 1 && k.OutC == k.Groups && xnnDWConvTile(n)
 	for t := 0; t < n; t++ {
-		fy, fx := t/k.FilterW, t%k.FilterW
-		if dw {
-			fy, fx = t%k.FilterH, t/k.FilterH
-		}
+		fy, fx := xnnTap(t, k.FilterH, k.FilterW, dw)
 		{
 			iy := y*k.StrideH - k.PadH + fy*k.DilationH
 			ix := x*k.StrideW - k.PadW + fx*k.DilationW
@@ -97,4 +94,22 @@ func (k *xnnConv2DFloat) explain(res *Result, op *Op, index int) (*Explanation, 
 		{"sum", fmt.Sprintf("acc = bias[%d], then += input·filter tap by tap (fy, fx, i), padding taps adding 0·filter, each product and sum rounded to float32", index%k.OutC), float64(acc)},
 		{"clamp", fmt.Sprintf("clamp(%.9g, %g, %g)", acc, k.Min, k.Max), float64(v)},
 	}, Arithmetic: "XNNPACK f32 IGEMM: bias first, then products added in filter order, float32 throughout"}, nil
+}
+
+// xnnDWConvTile reports whether this XNNPACK has a float32 depthwise
+// microkernel for a window of n taps (f32-dwconv up8x3, up8x4, up8x9,
+// up8x25 in the WebAssembly SIMD build; up4x… on ARM hosts, the same
+// arithmetic): a convolution with one input and one output channel per group
+// and such a window runs it, any other the IGEMM.
+func xnnDWConvTile(n int) bool { return n == 3 || n == 4 || n == 9 || n == 25 }
+
+// xnnTap is the filter position (fy, fx) of XNNPACK's t-th tap: row by row
+// for the IGEMM (its indirection buffer's order), column by column (fx
+// outer, fy inner) for the depthwise microkernels
+// (xnn_indirection_init_dwconv2d and the packed depthwise weights).
+func xnnTap(t, fh, fw int, columns bool) (fy, fx int) {
+	if columns {
+		return t % fh, t / fh
+	}
+	return t / fw, t % fw
 }

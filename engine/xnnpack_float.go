@@ -1,6 +1,10 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/int8scope/int8scope/engine/tflite"
+)
 
 // xnnFloatNode is the XNNPACK delegate's node for a float32 op whose
 // result XNNPACK computes bit for bit like TFLite's kernel (exact IEEE
@@ -18,4 +22,14 @@ func xnnFloatNode(c *prepCtx) (kernel, error) {
 		return nil, fmt.Errorf("the XNNPACK delegate takes %s only in float32 (output is %v)", op.Builtin, t.Type)
 	}
 	return prepareOp(m, op, c.rounding)
+}
+
+// xnnFloatActivationNode is xnnFloatNode for an op with a fused activation
+// (ADD, SUB, MUL): the delegate takes it only when the activation is a clamp
+// it has (none, RELU, RELU_N1_TO_1, RELU6).
+func xnnFloatActivationNode(c *prepCtx, act tflite.ActivationFunctionType) (kernel, error) {
+	if _, _, err := xnnFloatActivation(act); err != nil {
+		return nil, err
+	}
+	return xnnFloatNode(c)
 }

@@ -335,13 +335,17 @@ func (g *gen) fitWindow(h, w int) (wd window, oh, ow int) {
 func (g *gen) convOp(x, f, b, y int, wd window, mult int) {
 	act := g.floatAct()
 	g.note("window %+v act %v", wd, act)
+	ins := []int{x, f, b}
+	if b < 0 {
+		ins = ins[:2] // no bias: two inputs (a third, absent one makes TFLite expect it)
+	}
 	if mult == 0 {
 		g.b.Op(tflite.BuiltinOperatorCONV_2D, 1, opts(tflite.BuiltinOptionsConv2DOptions, &tflite.Conv2DOptionsT{
 			Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
-			FusedActivationFunction: act}), []int{x, f, b}, []int{y})
+			FusedActivationFunction: act}), ins, []int{y})
 		return
 	}
 	g.b.Op(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, 1, opts(tflite.BuiltinOptionsDepthwiseConv2DOptions, &tflite.DepthwiseConv2DOptionsT{
 		Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
-		DepthMultiplier: int32(mult), FusedActivationFunction: act}), []int{x, f, b}, []int{y})
+		DepthMultiplier: int32(mult), FusedActivationFunction: act}), ins, []int{y})
 }

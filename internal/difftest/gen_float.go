@@ -1,0 +1,122 @@
+package difftest
+
+import (
+	"github.com/int8scope/int8scope/engine/tfbuild"
+	"github.com/int8scope/int8scope/engine/tflite"
+)
+
+// Generators for the float32 paths of ops whose int8 generators live
+// elsewhere: what float32 models (deeplabv3, MobileNet-style classifiers)
+// run inside the XNNPACK delegate, and what TFLite's builtin kernels run
+// when the delegate does not take the op.
+
+func init() {
+	register("DEPTHWISE_CONV_2D_float", genDepthwiseFloat, "DEPTHWISE_CONV_2D")
+	register("ADD_float", func(g *gen) error { return genBinaryFloat(g, tflite.BuiltinOperatorADD) }, "ADD")
+	register("SUB_float", func(g *gen) error { return genBinaryFloat(g, tflite.BuiltinOperatorSUB) }, "SUB")
+	register("MUL_float", func(g *gen) error { return genBinaryFloat(g, tflite.BuiltinOperatorMUL) }, "MUL")
+	register("CONCATENATION_float", genConcatFloat, "CONCATENATION")
+}
+
+// genDepthwiseFloat draws a float32 DEPTHWISE_CONV_2D: windows up to 5×5
+// (XNNPACK's depthwise microkernels take 3, 4, 9 and 25 taps with a depth
+// multiplier of 1; other windows and multipliers run its IGEMM), strides,
+// dilations, both paddings; a filter that is a model input now and then
+// (the delegate wants static weights, so TFLite's builtin kernel runs).
+func genDepthwiseFloat(g *gen) error {
+	g.noPoison = true
+	batch, h, w, cin := g.intn(1, 2), g.intn(1, 10), g.intn(1, 10), g.intn(1, 12)
+	dm := 1
+	if g.chance(0.3) {
+		dm = g.intn(2, 3)
+	}
+	cout := cin * dm
+	wd := g.window(5, 3, 3)
+	if g.chance(0.4) { // the microkernel tiles and their neighbours
+		k := pick(g, [2]int{3, 3}, [2]int{5, 5}, [2]int{1, 3}, [2]int{3, 1}, [2]int{2, 2}, [2]int{1, 4}, [2]int{4, 1}, [2]int{1, 1})
+		wd.kh, wd.kw = k[0], k[1]
+	}
+	oh, ow := outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
+	if oh < 1 || ow < 1 {
+		wd.pad = tflite.PaddingSAME
+		oh, ow = outSize(wd.pad, h, wd.kh, wd.sh, wd.dh), outSize(wd.pad, w, wd.kw, wd.sw, wd.dw)
+	}
+	x := g.floatInput("x", []int{batch, h, w, cin}, -3, 3)
+	fshape := []int{1, wd.kh, wd.kw, cout}
+	var f int
+	if g.chance(0.15) {
+		f = g.floatInput("w", fshape, -1, 1)
+		g.note("filter is an input")
+	} else {
+		f = g.floatConst("w", fshape, 0.5)
+	}
+	b := -1
+	if g.chance(0.9) {
+		b = g.floatConst("bias", []int{cout}, 1)
+	} else {
+		g.note("no bias")
+	}
+	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{batch, oh, ow, cout}, nil, nil)
+	g.note("depthwise in [%d %d %d %d] multiplier %d", batch, h, w, cin, dm)
+	g.convOp(x, f, b, y, wd, dm)
+	g.finish(y)
+	return nil
+}
+
+// genBinaryFloat draws a float32 ADD, SUB or MUL with broadcasting, a
+// constant operand now and then, and a fused activation.
+func genBinaryFloat(g *gen, code tflite.BuiltinOperator) error {
+	g.noPoison = true
+	sa := g.shape(1, 4, 300)
+	sb := g.broadcastOf(sa)
+	if g.chance(0.5) {
+		sa, sb = sb, sa
+	}
+	x := g.floatInput("a", sa, -4, 4)
+	var y int
+	if g.chance(0.2) {
+		y = g.b.Tensor("b", tflite.TensorTypeFLOAT32, sb, nil, tfbuild.F32(g.floats(prod(sb), -4, 4)...))
+		g.note("constant-b")
+	} else {
+		y = g.floatInput("b", sb, -4, 4)
+	}
+	act := g.floatAct()
+	out := g.b.Tensor("out", tflite.TensorTypeFLOAT32, broadcastShape(sa, sb), nil, nil)
+	g.note("%v %v × %v act %v", code, sa, sb, act)
+	var o *tflite.BuiltinOptionsT
+	switch code {
+	case tflite.BuiltinOperatorADD:
+		o = opts(tflite.BuiltinOptionsAddOptions, &tflite.AddOptionsT{FusedActivationFunction: act})
+	case tflite.BuiltinOperatorSUB:
+		o = opts(tflite.BuiltinOptionsSubOptions, &tflite.SubOptionsT{FusedActivationFunction: act})
+	case tflite.BuiltinOperatorMUL:
+		o = opts(tflite.BuiltinOptionsMulOptions, &tflite.MulOptionsT{FusedActivationFunction: act})
+	}
+	g.b.Op(code, 2, o, []int{x, y}, []int{out})
+	g.finish(out)
+	return nil
+}
+
+// genConcatFloat draws a float32 CONCATENATION of 1 to 5 inputs (the
+// delegate takes 2 to 4).
+func genConcatFloat(g *gen) error {
+	g.noPoison = true
+	s := g.shape(1, 4, 200)
+	axis := g.intn(0, len(s)-1)
+	n := g.intn(1, 5)
+	var ins []int
+	os := append([]int{}, s...)
+	os[axis] = 0
+	for i := 0; i < n; i++ {
+		si := append([]int{}, s...)
+		si[axis] = g.intn(1, 4)
+		os[axis] += si[axis]
+		ins = append(ins, g.floatInput("x", si, -2, 2))
+	}
+	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, os, nil, nil)
+	g.note("CONCATENATION %d inputs → %v axis %d", n, os, axis)
+	g.b.Op(tflite.BuiltinOperatorCONCATENATION, 2, opts(tflite.BuiltinOptionsConcatenationOptions,
+		&tflite.ConcatenationOptionsT{Axis: int32(axis)}), ins, []int{y})
+	g.finish(y)
+	return nil
+}
