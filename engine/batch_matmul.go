@@ -215,19 +215,7 @@ func (p *BatchMatMulParams) floatSum(l, r []float32, b, m, n int) float32 {
 	if p.FloatOrder != floatSequential {
 		split = p.eigenSplit(m)
 	}
-	var total, odd float32
-	for k := 0; k < p.K; k++ {
-		v := float32(r[ro+k*p.rhsDepthStep] * l[lo+k*p.lhsColStep])
-		if k < split && k%2 == 1 {
-			odd += v
-		} else {
-			total += v
-		}
-		if k == split-1 {
-			total += odd
-		}
-	}
-	return total
+	return eigenDot(p.K, split, func(k int) float32 { return float32(r[ro+k*p.rhsDepthStep] * l[lo+k*p.lhsColStep]) })
 }
 
 func (p *BatchMatMulParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

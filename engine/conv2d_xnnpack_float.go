@@ -113,3 +113,65 @@ func xnnTap(t, fh, fw int, columns bool) (fy, fx int) {
 	}
 	return t / fw, t % fw
 }
+
+// builtinConvFloat is TFLite's builtin float32 CONV_2D as this build runs it
+// (optimized_ops::Conv: im2col, then cpu_backend_gemm, which hands Eigen
+// dst (channels×pixels) = filter · im2col): per output, the products of the
+// whole window, padding included as zeros, in (fy, fx, i) order summed in
+// Eigen's order (eigenGemmSplit), then the bias and the clamp.
+type builtinConvFloat struct{ *Conv2DParams }
+
+func (k *builtinConvFloat) sum(in, w, bias []float32, i int) float32 {
+	b, y, x, c := nhwc(i, k.OutH, k.OutW, k.OutC)
+	n := k.FilterH * k.FilterW * k.FilterC
+	pix := (b*k.OutH+y)*k.OutW + x
+	g := c / (k.OutC / k.Groups)
+	acc := eigenDot(n, eigenGemmSplit(n, k.OutC, k.Batches*k.OutH*k.OutW, pix), func(t int) float32 {
+		tap, ci := t/k.FilterC, t%k.FilterC
+		fy, fx := tap/k.FilterW, tap%k.FilterW
+		iy := y*k.StrideH - k.PadH + fy*k.DilationH
+		ix := x*k.StrideW - k.PadW + fx*k.DilationW
+		var v float32
+		if iy >= 0 && iy < k.InH && ix >= 0 && ix < k.InW {
+			v = in[((b*k.InH+iy)*k.InW+ix)*k.InC+g*k.FilterC+ci]
+		}
+		return float32(v * w[c*n+t])
+	})
+	if bias != nil {
+		acc += bias[c]
+	}
+	return acc
+}
+
+func (k *builtinConvFloat) eval(r *run, op *Op) error {
+	in, w, out := r.f32(k.in), r.f32(k.filter), r.f32(k.out)
+	var bias []float32
+	if k.bias >= 0 {
+		bias = r.f32(k.bias)
+	}
+	for i := range out {
+		out[i] = clampF(k.sum(in, w, bias, i), k.FloatMin, k.FloatMax)
+	}
+	return nil
+}
+
+func (k *builtinConvFloat) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	var bias []float32
+	if k.bias >= 0 {
+		bias = AsFloat32(res.Tensors[k.bias])
+	}
+	acc := k.sum(AsFloat32(res.Tensors[k.in]), AsFloat32(res.Tensors[k.filter]), bias, index)
+	n := k.FilterH * k.FilterW * k.FilterC
+	b, y, x, c := nhwc(index, k.OutH, k.OutW, k.OutC)
+	f := fmt.Sprintf("Σ over the %d window positions (fy, fx, i) of input·filter, padding as 0, in order", n)
+	if s := eigenGemmSplit(n, k.OutC, k.Batches*k.OutH*k.OutW, (b*k.OutH+y)*k.OutW+x); s > 0 {
+		f = fmt.Sprintf("Σ over the %d window positions (fy, fx, i) of input·filter, padding as 0: the first %d as even and odd positions apart, the two added, then the rest in order", n, s)
+	}
+	if k.bias >= 0 {
+		f += fmt.Sprintf(", then + bias[%d]", c)
+	}
+	return &Explanation{Arithmetic: "float32 TFLite's im2col + " + floatEigen, Steps: []Step{
+		{"sum", f + "; float32 throughout", float64(acc)},
+		{"clamp", fmt.Sprintf("clamp(%.9g, %g, %g)", acc, k.FloatMin, k.FloatMax), float64(clampF(acc, k.FloatMin, k.FloatMax))},
+	}}, nil
+}

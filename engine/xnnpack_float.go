@@ -33,3 +33,18 @@ func xnnFloatActivationNode(c *prepCtx, act tflite.ActivationFunctionType) (kern
 	}
 	return xnnFloatNode(c)
 }
+
+// xnnCopyNode is the delegate's node for an op that moves values
+// (TRANSPOSE): float32 as xnnFloatNode, int8 and uint8 as xnnExactNode.
+func xnnCopyNode(c *prepCtx) (kernel, error) {
+	in, out := c.in(0), c.out(0)
+	if in == nil || in.Type != Float32 || out.Type != Float32 {
+		return xnnExactNode(false)(c)
+	}
+	for i := 1; i < len(c.op.Inputs); i++ {
+		if t := c.in(i); t != nil && !t.Const {
+			return nil, fmt.Errorf("input %d is not constant", i)
+		}
+	}
+	return prepareOp(c.m, c.op, c.rounding)
+}

@@ -4,22 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/int8scope/int8scope/engine"
 )
-
-// wildPartII are the ../shared/corpus/wild models whose kinds the second
-// real-world-models issue covers (dynamic range, float16, float32, several
-// subgraphs); TestWildModels reports them but requires the others.
-var wildPartII = map[string]bool{
-	"model_model_ToyCar_quant.tflite":                true,
-	"mnist_quantized.tflite":                         true,
-	"conv-quant-fp16.float32.tflite":                 true,
-	"deeplabv3.tflite":                               true,
-	"toy_model_with_kv_cache_multi_signature.tflite": true,
-}
 
 // comparedElsewhere names the wild models that other tests compare with the
 // browser TFLite tensor by tensor, on more inputs (TestWildUint8XNNPack,
@@ -36,17 +26,19 @@ func comparedElsewhere(name string) string {
 	switch name {
 	case "model_model_ToyCar_quant.tflite", "mnist_quantized.tflite", "conv-quant-fp16.float32.tflite":
 		return "TestWildHybridXNNPack"
+	case "deeplabv3.tflite", "toy_model_with_kv_cache_multi_signature.tflite":
+		return "TestWildFloatXNNPack"
 	}
 	return ""
 }
 
 // TestWildModels opens every model of ../shared/corpus/wild, runs it under
 // every profile, and compares tflite-xnnpack with the browser TFLite on
-// every tensor the ops write, on one seeded random input (unless another
-// test compares it, or it is a part II model, which is only reported). It
-// logs one line per model (the table of the real-world-models issue) and
-// fails for a model outside wildPartII that does not load, run or equal
-// TFLite.
+// every tensor the ops write, on one seeded random input (valid token ids
+// for a language model: tokenInputs), unless another test compares it on
+// more inputs. It logs one line per model (the table of the
+// real-world-models issues) and fails for a model that does not load, run
+// or equal TFLite.
 func TestWildModels(t *testing.T) {
 	o := startOracle(t)
 	files, err := filepath.Glob(filepath.Join(sharedCorpus(t), "wild", "*.tflite"))
@@ -59,7 +51,7 @@ func TestWildModels(t *testing.T) {
 		report := func(required bool, format string, args ...any) {
 			line := name + ": " + fmt.Sprintf(format, args...)
 			table = append(table, line)
-			if required && !wildPartII[name] {
+			if required {
 				t.Error(line)
 			}
 		}
@@ -77,6 +69,9 @@ func TestWildModels(t *testing.T) {
 			continue
 		}
 		_, inputs := randomInputs(m, 1)
+		if slices.ContainsFunc(m.Inputs, func(ti int) bool { return m.Tensors[ti].Type == engine.Int32 }) {
+			inputs[0] = tokenInputs(m, 0) // token ids inside the embedding table
+		}
 		failed := false
 		for _, p := range engine.Profiles() {
 			if _, err := m.Run(inputs[0], engine.Options{Profile: p, Trace: true}); err != nil {
@@ -87,13 +82,8 @@ func TestWildModels(t *testing.T) {
 		if failed {
 			continue
 		}
-		if by := comparedElsewhere(name); by != "" || wildPartII[name] {
-			if by == "" {
-				by = "not compared: a part II model"
-			} else {
-				by = "compared with TFLite in " + by
-			}
-			report(false, "%d ops; runs under every profile; %s", len(m.Ops), by)
+		if by := comparedElsewhere(name); by != "" {
+			report(false, "%d ops; runs under every profile; compared with TFLite in %s", len(m.Ops), by)
 			continue
 		}
 		out, err := Check(o, &Case{Gen: name, Model: b, Inputs: inputs[0]}, engine.XNNPack)
