@@ -86,7 +86,7 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if refused := m.plans[p].refused; refused != "" {
 		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", refused)
 	}
-	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(opt.state)}
+	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(m.top().states[p], opt.state)}
 	for i, ti := range m.Inputs {
 		t := m.Tensors[ti]
 		if len(inputs[i]) != t.NumBytes() {
@@ -102,6 +102,7 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if err := r.exec(res.Trace); err != nil {
 		return nil, err
 	}
+	r.st.saveVariables(m, r.vals)
 	res.State = r.st.snapshot()
 	if res.Trace != nil {
 		res.Trace.State = res.State
@@ -110,9 +111,10 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 }
 
 // newValues allocates the value of every tensor of m for one run:
-// constants are their data, variable tensors start at their initial value
-// (or state's, in tests), the rest at zero.
-func (m *Model) newValues(state map[int][]byte) [][]byte {
+// constants are their data, variable tensors start where the last run under
+// st left them (their initial value after Load or Reset; override's, in
+// tests), the rest at zero.
+func (m *Model) newValues(st *State, override map[int][]byte) [][]byte {
 	vals := make([][]byte, len(m.Tensors))
 	for i, t := range m.Tensors {
 		switch {
@@ -122,8 +124,13 @@ func (m *Model) newValues(state map[int][]byte) [][]byte {
 			vals[i] = alignedBytes(t.NumBytes())
 			if t.Variable {
 				resetVariable(t, vals[i])
-				copy(vals[i], state[i])
 			}
+		}
+	}
+	st.loadVariables(m, vals)
+	for i, v := range override {
+		if m.Tensors[i].Variable {
+			copy(vals[i], v)
 		}
 	}
 	return vals
