@@ -3,6 +3,7 @@
 // properties pane but with the numbers of the last run.
 import { h, clear } from './dom.js';
 import { numbers, reals, formatShape, numElements, formatMs } from './tensors.js';
+import { hybridView } from './hybrid.js';
 
 // renderOps lists the ops. Later calls for the same model update the list
 // in place: a run finishing between a mouse down and up on an op must not
@@ -309,6 +310,8 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB,
       h('p', { class: 'acc-values name', text: Array.from(a.slice(0, 32)).join(', ') + (a.length > 32 ? ', …' : '') }),
       histogram(a));
   }
+  const hybrid = hybridView(tr?.hybrid);
+  if (hybrid) parts.push(hybrid);
   const maps = {};
   op.outputs.forEach((ti) => {
     const t = model.tensors[ti];
