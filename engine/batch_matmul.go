@@ -108,6 +108,8 @@ func prepareBatchMatMul(c *prepCtx) (kernel, error) {
 		p.lhsBatch[b], p.rhsBatch[b] = li*lr*lc, ri*rr*rc
 	}
 	switch {
+	case lhs.Type == Float32 && rhs.Type == Int8 && out.Type == Float32:
+		return prepareBatchMatMulHybrid(c, p, o) // batch_matmul_hybrid.go
 	case lhs.Type == Float32 && rhs.Type == Float32 && out.Type == Float32:
 		p.FloatOrder = floatSequential
 	case (lhs.Type == Int8 && rhs.Type == Int8 && out.Type == Int8) || (lhs.Type == Int16 && rhs.Type == Int16 && out.Type == Int16):

@@ -16,7 +16,10 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		p := k.(*BatchMatMulParams)
+		p, ok := k.(*BatchMatMulParams)
+		if !ok {
+			return k, nil // hybrid: one kernel for every profile
+		}
 		if p.typ == Float32 {
 			p.FloatOrder = floatEigen
 			return p, nil

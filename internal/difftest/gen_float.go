@@ -1,6 +1,8 @@
 package difftest
 
 import (
+	"slices"
+
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -20,6 +22,8 @@ func init() {
 	register("TRANSPOSE_float", genTransposeFloat, "TRANSPOSE")
 	register("FULLY_CONNECTED_float_builtin", genFCFloatBuiltin, "FULLY_CONNECTED")
 	register("CONV_2D_float_builtin", genConvFloatBuiltin, "CONV_2D")
+	register("BATCH_MATMUL_hybrid", genBatchMatMulHybrid, "BATCH_MATMUL")
+	tflmLacks["BATCH_MATMUL_hybrid"] = "TFLite Micro's tflm_run has no hybrid BATCH_MATMUL; the reference follows TFLite's reference kernel (hand-derived test)"
 	tflmLacks["TANH_float"] = "TFLite Micro's float TANH calls glibc's tanhf, which differs from the correctly rounded tanh the reference computes " +
 		"by one ulp on about 5 % of elements (72 of 1,504 in 47 cases); not modelled"
 }
@@ -182,6 +186,65 @@ func genConvFloatBuiltin(g *gen) error {
 	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{1, oh, ow, cout}, nil, nil)
 	g.note("conv in [1 %d %d %d] out %d, filter an input", h, w, cin, cout)
 	g.convOp(x, f, b, y, wd, 0)
+	g.finish(y)
+	return nil
+}
+
+// genBatchMatMulHybrid draws a hybrid BATCH_MATMUL: a float32 lhs of rank
+// 2–4 (broadcast batch dimensions), constant int8 weights of rank 2–3
+// (per tensor, now and then per channel), adj_x/adj_y, symmetric or
+// asymmetric input quantization, rows of zeros.
+func genBatchMatMulHybrid(g *gen) error {
+	g.noPoison = true
+	m, k, n := g.intn(1, 6), g.intn(1, 40), g.intn(1, 8)
+	var lb, rb []int
+	switch g.intn(0, 4) {
+	case 1:
+		lb = []int{g.intn(1, 3)}
+	case 2:
+		lb, rb = []int{g.intn(1, 3)}, []int{1}
+	case 3:
+		lb = []int{g.intn(1, 3), g.intn(1, 3)}
+	case 4:
+		b := g.intn(1, 3)
+		lb, rb = []int{b}, []int{b}
+	}
+	adjX, adjY, asym := g.chance(0.3), g.chance(0.3), g.chance(0.5)
+	if adjX && len(rb) > 0 && rb[0] == 1 { // TFLite would merge lhs dimensions across the transposition: refused
+		rb = nil
+	}
+	ls := append(slices.Clone(lb), m, k)
+	if adjX {
+		ls = append(slices.Clone(lb), k, m)
+	}
+	rs := append(slices.Clone(rb), k, n)
+	if adjY {
+		rs = append(slices.Clone(rb), n, k)
+	}
+	x := g.floatInput("x", ls, -3, 3)
+	wq := q(g.scale(1.0/512, 1.0/8), 0)
+	if g.chance(0.1) {
+		wq = &tfbuild.Quant{Axis: int32(len(rs) - 1)}
+		for range rs[len(rs)-1] {
+			wq.Scale, wq.ZeroPoint = append(wq.Scale, g.scale(1.0/512, 1.0/8)), append(wq.ZeroPoint, 0)
+		}
+		g.note("per-channel")
+	}
+	w := g.b.Tensor("w", tflite.TensorTypeINT8, rs, wq, g.weights(prod(rs)))
+	bs := lb
+	if len(rb) > len(bs) {
+		bs = rb
+	}
+	os := append(slices.Clone(bs), m, n)
+	if len(lb) == len(rb) {
+		for i := range lb {
+			os[i] = max(lb[i], rb[i])
+		}
+	}
+	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, os, nil, nil)
+	g.note("hybrid BATCH_MATMUL %v × %v adj %v %v asymmetric %v", ls, rs, adjX, adjY, asym)
+	g.b.Op(tflite.BuiltinOperatorBATCH_MATMUL, 4, opts(tflite.BuiltinOptionsBatchMatMulOptions,
+		&tflite.BatchMatMulOptionsT{AdjX: adjX, AdjY: adjY, AsymmetricQuantizeInputs: asym}), []int{x, w}, []int{y})
 	g.finish(y)
 	return nil
 }
