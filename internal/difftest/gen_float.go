@@ -23,6 +23,9 @@ func init() {
 	register("FULLY_CONNECTED_float_builtin", genFCFloatBuiltin, "FULLY_CONNECTED")
 	register("CONV_2D_float_builtin", genConvFloatBuiltin, "CONV_2D")
 	register("BATCH_MATMUL_hybrid", genBatchMatMulHybrid, "BATCH_MATMUL")
+	register("SVDF_float", func(g *gen) error { return genSVDFFloat(g, false) }, "SVDF")
+	register("SVDF_hybrid", func(g *gen) error { return genSVDFFloat(g, true) }, "SVDF")
+	tflmLacks["SVDF_hybrid"] = "TFLite Micro has no hybrid SVDF"
 	tflmLacks["BATCH_MATMUL_hybrid"] = "TFLite Micro's tflm_run has no hybrid BATCH_MATMUL; the reference follows TFLite's reference kernel (hand-derived test)"
 	tflmLacks["TANH_float"] = "TFLite Micro's float TANH calls glibc's tanhf, which differs from the correctly rounded tanh the reference computes " +
 		"by one ulp on about 5 % of elements (72 of 1,504 in 47 cases); not modelled"
@@ -245,6 +248,36 @@ func genBatchMatMulHybrid(g *gen) error {
 	g.note("hybrid BATCH_MATMUL %v × %v adj %v %v asymmetric %v", ls, rs, adjX, adjY, asym)
 	g.b.Op(tflite.BuiltinOperatorBATCH_MATMUL, 4, opts(tflite.BuiltinOptionsBatchMatMulOptions,
 		&tflite.BatchMatMulOptionsT{AdjX: adjX, AdjY: adjY, AsymmetricQuantizeInputs: asym}), []int{x, w}, []int{y})
+	g.finish(y)
+	return nil
+}
+
+// genSVDFFloat draws a float32 SVDF or, hybrid, one with int8
+// weights_feature and weights_time (dynamic range): one step from the zero
+// state (TestVariableTensorsPersist runs them ten steps in a row).
+func genSVDFFloat(g *gen, hybrid bool) error {
+	g.noPoison = true
+	batch, inSize, units, rank, memory := g.intn(1, 3), g.intn(1, 24), g.intn(1, 8), g.intn(1, 3), g.intn(1, 8)
+	filters := units * rank
+	x := g.floatInput("x", []int{batch, inSize}, -2, 2)
+	var wf, wt int
+	if hybrid {
+		wf = g.b.Tensor("weights_feature", tflite.TensorTypeINT8, []int{filters, inSize}, q(g.scale(1.0/512, 1.0/16), 0), g.weights(filters*inSize))
+		wt = g.b.Tensor("weights_time", tflite.TensorTypeINT8, []int{filters, memory}, q(g.scale(1.0/512, 1.0/16), 0), g.weights(filters*memory))
+	} else {
+		wf, wt = g.floatConst("weights_feature", []int{filters, inSize}, 0.3), g.floatConst("weights_time", []int{filters, memory}, 0.5)
+	}
+	b := -1
+	if g.chance(0.7) {
+		b = g.floatConst("bias", []int{units}, 1)
+	}
+	state := g.b.Tensor("state", tflite.TensorTypeFLOAT32, []int{batch, filters * memory}, nil, nil)
+	g.b.M.Subgraphs[0].Tensors[state].IsVariable = true
+	act, asym := g.floatAct(), g.chance(0.5)
+	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{batch, units}, nil, nil)
+	g.note("SVDF hybrid %v batch %d input %d units %d rank %d memory %d bias %v act %v asymmetric %v", hybrid, batch, inSize, units, rank, memory, b >= 0, act, asym)
+	g.b.Op(tflite.BuiltinOperatorSVDF, 4, opts(tflite.BuiltinOptionsSVDFOptions, &tflite.SVDFOptionsT{Rank: int32(rank),
+		FusedActivationFunction: act, AsymmetricQuantizeInputs: asym}), []int{x, wf, wt, b, state}, []int{y})
 	g.finish(y)
 	return nil
 }

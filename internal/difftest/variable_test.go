@@ -17,7 +17,7 @@ import (
 // tensors when it allocates them, not between Invoke calls, so each run
 // starts from the state the last one left. After Model.Reset the first run
 // comes back. Models: the corpus SVDF and LSTM models, the wild LSTMs and
-// generated SVDFs.
+// generated int8, float32 and hybrid SVDFs.
 func TestVariableTensorsPersist(t *testing.T) {
 	o := startOracle(t)
 	type model struct {
@@ -35,12 +35,14 @@ func TestVariableTensorsPersist(t *testing.T) {
 		}
 		models = append(models, model{n, b})
 	}
-	for seed := int64(1); seed <= 20; seed++ {
-		c, err := Generate("SVDF", seed)
-		if err != nil {
-			t.Fatal(err)
+	for _, gen := range []string{"SVDF", "SVDF_float", "SVDF_hybrid"} {
+		for seed := int64(1); seed <= 20; seed++ {
+			c, err := Generate(gen, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			models = append(models, model{fmt.Sprintf("%s/%d", gen, seed), c.Model})
 		}
-		models = append(models, model{fmt.Sprintf("SVDF/%d", seed), c.Model})
 	}
 	const runs = 10
 	total := 0
