@@ -35,7 +35,8 @@ func xnnFloatActivationNode(c *prepCtx, act tflite.ActivationFunctionType) (kern
 }
 
 // xnnCopyNode is the delegate's node for an op that moves values
-// (TRANSPOSE): float32 as xnnFloatNode, int8 and uint8 as xnnExactNode.
+// (TRANSPOSE, PAD): float32 with constant other inputs as the reference
+// kernel, int8 and uint8 as xnnExactNode.
 func xnnCopyNode(c *prepCtx) (kernel, error) {
 	in, out := c.in(0), c.out(0)
 	if in == nil || in.Type != Float32 || out.Type != Float32 {
