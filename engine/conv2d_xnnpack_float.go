@@ -23,18 +23,27 @@ type xnnConv2DFloat struct {
 	Max float32 `json:"xnnpack_max"`
 }
 
-func xnnpackConv2DFloat(c *prepCtx, o *tflite.Conv2DOptionsT) (kernel, error) {
+// xnnFloatConvWeights checks what the delegate needs of a float32
+// convolution (CONV_2D, DEPTHWISE_CONV_2D): float32 output, static float32
+// filter and bias (constants, or weights it dequantizes: xnnStatic), and
+// a fused activation it has; it returns the activation's clamp.
+func xnnFloatConvWeights(c *prepCtx, act tflite.ActivationFunctionType) (lo, hi float32, err error) {
 	filter, bias, out := c.in(1), c.in(2), c.out(0)
 	if filter == nil || filter.Type != Float32 || out.Type != Float32 {
-		return nil, fmt.Errorf("the XNNPACK delegate takes float32 CONV_2D with float32 weights only")
+		return 0, 0, fmt.Errorf("the XNNPACK delegate takes float32 %s with float32 weights only", c.op.Builtin)
 	}
 	if bias == nil || bias.Type != Float32 {
-		return nil, fmt.Errorf("CONV_2D without a float32 bias is not supported by the XNNPACK delegate")
+		return 0, 0, fmt.Errorf("%s without a float32 bias is not supported by the XNNPACK delegate", c.op.Builtin)
 	}
 	if !xnnStatic(c.m, filter) || !xnnStatic(c.m, bias) {
-		return nil, fmt.Errorf("the filter or bias is not constant (XNNPACK needs static weights)")
+		return 0, 0, fmt.Errorf("the filter or bias is not constant (XNNPACK needs static weights)")
 	}
-	lo, hi, err := xnnFloatActivation(o.FusedActivationFunction)
+	return xnnFloatActivation(act)
+}
+
+func xnnpackConv2DFloat(c *prepCtx, o *tflite.Conv2DOptionsT) (kernel, error) {
+	filter := c.in(1)
+	lo, hi, err := xnnFloatConvWeights(c, o.FusedActivationFunction)
 	if err != nil {
 		return nil, err
 	}

@@ -60,17 +60,8 @@ type xnnDepthwiseFloat struct {
 }
 
 func xnnpackDepthwiseFloat(c *prepCtx, o *tflite.DepthwiseConv2DOptionsT) (kernel, error) {
-	filter, bias, out := c.in(1), c.in(2), c.out(0)
-	if filter == nil || filter.Type != Float32 || out.Type != Float32 {
-		return nil, fmt.Errorf("the XNNPACK delegate takes float32 DEPTHWISE_CONV_2D with float32 weights only")
-	}
-	if bias == nil || bias.Type != Float32 {
-		return nil, fmt.Errorf("DEPTHWISE_CONV_2D without a float32 bias is not supported by the XNNPACK delegate")
-	}
-	if !xnnStatic(c.m, filter) || !xnnStatic(c.m, bias) {
-		return nil, fmt.Errorf("the filter or bias is not constant (XNNPACK needs static weights)")
-	}
-	lo, hi, err := xnnFloatActivation(o.FusedActivationFunction)
+	filter := c.in(1)
+	lo, hi, err := xnnFloatConvWeights(c, o.FusedActivationFunction) // conv2d_xnnpack_float.go
 	if err != nil {
 		return nil, err
 	}

@@ -143,3 +143,15 @@ func hybridSteps(row []float32, asymmetric bool, filterScale float32, dot int32,
 	steps = append(steps, Step{"activation", "TFLite's ApplyActivationToVector", float64(out)})
 	return steps, out
 }
+
+// rowSums returns Σ_d w[r·depth + d] for each of the rows of int8 weights
+// w (the asymmetric zero-point correction of the hybrid kernels).
+func rowSums(w []int8, rows, depth int) []int32 {
+	s := make([]int32, rows)
+	for r := range s {
+		for _, v := range w[r*depth : (r+1)*depth] {
+			s[r] += int32(v)
+		}
+	}
+	return s
+}

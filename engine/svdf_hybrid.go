@@ -44,13 +44,7 @@ func prepareSVDFHybrid(c *prepCtx, p *SVDFParams, o *tflite.SVDFOptionsT) (kerne
 	h := &HybridSVDFParams{SVDFParams: p, Asymmetric: o.AsymmetricQuantizeInputs,
 		FeatureScale: wf.Quant.Scale[0], TimeScale: wt.Quant.Scale[0]}
 	if wf.Const {
-		w := AsInt8(wf.Data)
-		h.RowSums = make([]int32, p.Filters)
-		for f := range h.RowSums {
-			for _, v := range w[f*p.InputSize : (f+1)*p.InputSize] {
-				h.RowSums[f] += int32(v)
-			}
-		}
+		h.RowSums = rowSums(AsInt8(wf.Data), p.Filters, p.InputSize)
 	}
 	return h, nil
 }

@@ -107,16 +107,7 @@ func genBinaryFloat(g *gen, code tflite.BuiltinOperator) error {
 	act := g.floatAct()
 	out := g.b.Tensor("out", tflite.TensorTypeFLOAT32, broadcastShape(sa, sb), nil, nil)
 	g.note("%v %v × %v act %v", code, sa, sb, act)
-	var o *tflite.BuiltinOptionsT
-	switch code {
-	case tflite.BuiltinOperatorADD:
-		o = opts(tflite.BuiltinOptionsAddOptions, &tflite.AddOptionsT{FusedActivationFunction: act})
-	case tflite.BuiltinOperatorSUB:
-		o = opts(tflite.BuiltinOptionsSubOptions, &tflite.SubOptionsT{FusedActivationFunction: act})
-	case tflite.BuiltinOperatorMUL:
-		o = opts(tflite.BuiltinOptionsMulOptions, &tflite.MulOptionsT{FusedActivationFunction: act})
-	}
-	g.b.Op(code, 2, o, []int{x, y}, []int{out})
+	g.b.Op(code, 2, binaryOptions(code, act), []int{x, y}, []int{out})
 	g.finish(out)
 	return nil
 }
@@ -129,12 +120,8 @@ func genConcatFloat(g *gen) error {
 	axis := g.intn(0, len(s)-1)
 	n := g.intn(1, 5)
 	var ins []int
-	os := append([]int{}, s...)
-	os[axis] = 0
-	for i := 0; i < n; i++ {
-		si := append([]int{}, s...)
-		si[axis] = g.intn(1, 4)
-		os[axis] += si[axis]
+	shapes, os := g.concatShapes(s, axis, n)
+	for _, si := range shapes {
 		ins = append(ins, g.floatInput("x", si, -2, 2))
 	}
 	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, os, nil, nil)
@@ -192,16 +179,7 @@ func genFCFloatBuiltin(g *gen) error {
 // input, so that TFLite's builtin kernel runs it.
 func genConvFloatBuiltin(g *gen) error {
 	g.noPoison = true
-	h, w, cin, cout := g.intn(1, 9), g.intn(1, 9), g.intn(1, 8), g.intn(1, 8)
-	wd, oh, ow := g.fitWindow(h, w)
-	x := g.floatInput("x", []int{1, h, w, cin}, -2, 2)
-	f := g.floatInput("w", []int{cout, wd.kh, wd.kw, cin}, -1, 1)
-	b := g.floatConst("bias", []int{cout}, 1)
-	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{1, oh, ow, cout}, nil, nil)
-	g.note("conv in [1 %d %d %d] out %d, filter an input", h, w, cin, cout)
-	g.convOp(x, f, b, y, wd, 0)
-	g.finish(y)
-	return nil
+	return g.floatConv("w", weightsInput)
 }
 
 // genBatchMatMulHybrid draws a hybrid BATCH_MATMUL: a float32 lhs of rank
