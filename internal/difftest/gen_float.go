@@ -16,7 +16,7 @@ import (
 // floatTwins are the int8 generators whose models asFloat turns into
 // float32 ones (the ops without a float generator of their own).
 var floatTwins = []string{"LOGISTIC", "LEAKY_RELU", "HARD_SWISH", "RELU", "RELU6", "MAX_POOL_2D", "MEAN", "ARG_MAX",
-	"RESHAPE", "SQUEEZE", "EXPAND_DIMS", "PAD", "PADV2", "STRIDED_SLICE"}
+	"RESHAPE", "SQUEEZE", "EXPAND_DIMS", "PAD", "PADV2", "STRIDED_SLICE", "TRANSPOSE_CONV"}
 
 func init() {
 	register("DEPTHWISE_CONV_2D_float", genDepthwiseFloat, "DEPTHWISE_CONV_2D")
