@@ -8,7 +8,9 @@ import (
 )
 
 // ADD in the browser TFLite (tflite-xnnpack): the XNNPACK delegate takes int8
-// and uint8 ADD (qs8-vadd and qu8-vadd, the same arithmetic: xnnAddSub);
+// and uint8 ADD (qs8-vadd and qu8-vadd, the same arithmetic: xnnAddSub) and
+// float32 ADD (f32-vadd: the IEEE sum, then the activation's clamp, as the
+// reference computes it);
 // TFLite's builtin kernel, which runs the rest, rounds like the reference.
 
 func init() {
@@ -89,6 +91,9 @@ func xnnAddSubNode(c *prepCtx, sub bool) (kernel, error) {
 		act = o.FusedActivationFunction
 	case *tflite.SubOptionsT:
 		act = o.FusedActivationFunction
+	}
+	if m.Tensors[op.Outputs[0]].Type == Float32 {
+		return xnnFloatActivationNode(c, act) // f32-vadd: a ± b, exact
 	}
 	a, b, out, bc, lo, hi, err := xnnBinaryTensors(m, op, act)
 	if err != nil {

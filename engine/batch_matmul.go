@@ -108,6 +108,8 @@ func prepareBatchMatMul(c *prepCtx) (kernel, error) {
 		p.lhsBatch[b], p.rhsBatch[b] = li*lr*lc, ri*rr*rc
 	}
 	switch {
+	case lhs.Type == Float32 && rhs.Type == Int8 && out.Type == Float32:
+		return prepareBatchMatMulHybrid(c, p, o) // batch_matmul_hybrid.go
 	case lhs.Type == Float32 && rhs.Type == Float32 && out.Type == Float32:
 		p.FloatOrder = floatSequential
 	case (lhs.Type == Int8 && rhs.Type == Int8 && out.Type == Int8) || (lhs.Type == Int16 && rhs.Type == Int16 && out.Type == Int16):
@@ -215,19 +217,7 @@ func (p *BatchMatMulParams) floatSum(l, r []float32, b, m, n int) float32 {
 	if p.FloatOrder != floatSequential {
 		split = p.eigenSplit(m)
 	}
-	var total, odd float32
-	for k := 0; k < p.K; k++ {
-		v := float32(r[ro+k*p.rhsDepthStep] * l[lo+k*p.lhsColStep])
-		if k < split && k%2 == 1 {
-			odd += v
-		} else {
-			total += v
-		}
-		if k == split-1 {
-			total += odd
-		}
-	}
-	return total
+	return eigenDot(p.K, split, func(k int) float32 { return float32(r[ro+k*p.rhsDepthStep] * l[lo+k*p.lhsColStep]) })
 }
 
 func (p *BatchMatMulParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

@@ -16,7 +16,10 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		p := k.(*BatchMatMulParams)
+		p, ok := k.(*BatchMatMulParams)
+		if !ok {
+			return k, nil // hybrid: one kernel for every profile
+		}
 		if p.typ == Float32 {
 			p.FloatOrder = floatEigen
 			return p, nil
@@ -33,18 +36,42 @@ func init() {
 
 const floatEigen = "Eigen's GEMM: in 4-column panels, even and odd k summed apart for the first 8·⌊K/8⌋ k"
 
-// eigenSplit is how many leading k of output column m Eigen's float GEMM
-// sums with two accumulators (even k in one, odd k in the other, added
-// together before the remaining k), 0 when it sums in order. TFLite hands
-// Eigen dst (N×M) = rhsᵀ (N×K) · lhsᵀ (K×M). Eigen multiplies small
-// products (K + N + M < 20) coefficient by coefficient and matrix-vector
-// products (N = 1 or M = 1) with a GEMV, both in order; a GEMM's 4-column
-// panels (columns below 4·⌊M/4⌋) use the two-accumulator micro-kernel over
-// 8·⌊K/8⌋ k, the last columns one at a time, in order. Found against the
-// browser TFLite (generator BATCH_MATMUL_float, K ≤ 300, M, N ≤ 24).
-func (p *BatchMatMulParams) eigenSplit(m int) int {
-	if p.K+p.N+p.M < 20 || p.N == 1 || p.M == 1 || m >= p.M/4*4 {
+// eigenSplit is eigenGemmSplit for output column m of this BATCH_MATMUL:
+// TFLite hands Eigen dst (N×M) = rhsᵀ (N×K) · lhsᵀ (K×M).
+func (p *BatchMatMulParams) eigenSplit(m int) int { return eigenGemmSplit(p.K, p.N, p.M, m) }
+
+// eigenGemmSplit is how many leading k of column col of Eigen's float
+// product dst (rows×cols) = lhs (rows×k) · rhs (k×cols), as TFLite's
+// cpu_backend_gemm hands it over without ruy, are summed with two
+// accumulators (even k in one, odd k in the other, added together before
+// the remaining k); 0 when they are summed in order. Eigen multiplies small
+// products (k + rows + cols < 20) coefficient by coefficient and
+// matrix-vector products (rows = 1 or cols = 1) with a GEMV, both in order;
+// a GEMM's 4-column panels (columns below 4·⌊cols/4⌋) use the
+// two-accumulator micro-kernel over 8·⌊k/8⌋ k, the last columns one at a
+// time, in order. Found against the browser TFLite (generators
+// BATCH_MATMUL_float, K ≤ 300, M, N ≤ 24, and FULLY_CONNECTED_float_builtin).
+func eigenGemmSplit(k, rows, cols, col int) int {
+	if k+rows+cols < 20 || rows == 1 || cols == 1 || col >= cols/4*4 {
 		return 0
 	}
-	return p.K / 8 * 8
+	return k / 8 * 8
+}
+
+// eigenDot adds the products prod(0..k−1) as Eigen's GEMM does with split
+// (eigenGemmSplit), each product and sum rounded to float32.
+func eigenDot(k, split int, prod func(i int) float32) float32 {
+	var total, odd float32
+	for i := 0; i < k; i++ {
+		v := prod(i)
+		if i < split && i%2 == 1 {
+			odd += v
+		} else {
+			total += v
+		}
+		if i == split-1 {
+			total += odd
+		}
+	}
+	return total
 }

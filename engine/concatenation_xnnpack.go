@@ -7,7 +7,7 @@ import (
 )
 
 // CONCATENATION in the browser TFLite (tflite-xnnpack): the XNNPACK
-// delegate takes int8 and uint8 CONCATENATION of 2 to 4 inputs
+// delegate takes float32, int8 and uint8 CONCATENATION of 2 to 4 inputs
 // (xnn_define_concatenate2/3/4) and copies the bytes. It does not compare
 // the inputs' quantization with the output's, so a uint8 input quantized
 // unlike the output, which TFLite's kernel rescales
@@ -22,6 +22,9 @@ func init() { registerXNNPack(tflite.BuiltinOperatorCONCATENATION, xnnpackConcat
 func xnnpackConcatenation(c *prepCtx) (kernel, error) {
 	if n := len(c.op.Inputs); n < 2 || n > 4 {
 		return nil, fmt.Errorf("the XNNPACK delegate takes CONCATENATION of 2 to 4 inputs, not %d", n)
+	}
+	if c.out(0).Type == Float32 {
+		return xnnFloatNode(c) // a copy, in float32 too
 	}
 	k, err := xnnExactNode(false)(c)
 	if err != nil {

@@ -10,7 +10,11 @@ import "github.com/int8scope/int8scope/engine/tflite"
 func init() {
 	registerXNNPack(tflite.BuiltinOperatorCONV_2D, xnnpackConv2D)
 	registerBuiltin(tflite.BuiltinOperatorCONV_2D, func(c *prepCtx) (kernel, error) {
-		return prepareConv2D(ruyRounding(c))
+		k, err := prepareConv2D(ruyRounding(c))
+		if p, ok := k.(*Conv2DParams); ok && err == nil && p.typ == Float32 {
+			return &builtinConvFloat{p}, nil
+		}
+		return k, err
 	})
 }
 

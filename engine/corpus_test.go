@@ -73,6 +73,7 @@ func TestGoldens(t *testing.T) {
 					}
 					inputs = append(inputs, in)
 				}
+				m.Reset() // each golden is the first inference of a new interpreter
 				res, err := m.Run(inputs, Options{Trace: true})
 				if err != nil {
 					t.Fatalf("%s: run: %v", filepath.Base(cd), err)

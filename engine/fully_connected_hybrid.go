@@ -56,13 +56,7 @@ func prepareFullyConnectedHybrid(c *prepCtx, p *FullyConnectedParams, o *tflite.
 		h.FilterScale = filter.Quant.Scale[0]
 	}
 	if h.Asymmetric && filter.Const {
-		w := AsInt8(filter.Data)
-		h.RowSums = make([]int32, p.Channels)
-		for ch := range h.RowSums {
-			for _, v := range w[ch*p.Depth : (ch+1)*p.Depth] {
-				h.RowSums[ch] += int32(v)
-			}
-		}
+		h.RowSums = rowSums(p.Channels, p.Depth, AsInt8(filter.Data), nil)
 	}
 	return h, nil
 }

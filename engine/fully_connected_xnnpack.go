@@ -15,8 +15,62 @@ import (
 func init() {
 	registerXNNPack(tflite.BuiltinOperatorFULLY_CONNECTED, xnnpackFullyConnected)
 	registerBuiltin(tflite.BuiltinOperatorFULLY_CONNECTED, func(c *prepCtx) (kernel, error) {
-		return prepareFullyConnected(ruyRounding(c))
+		k, err := prepareFullyConnected(ruyRounding(c))
+		if p, ok := k.(*FullyConnectedParams); ok && err == nil && p.typ == Float32 {
+			return &builtinFCFloat{p}, nil
+		}
+		return k, err
 	})
+}
+
+// builtinFCFloat is TFLite's builtin float32 FULLY_CONNECTED
+// (optimized_ops::FullyConnected through cpu_backend_gemm, which this build
+// hands to Eigen): dst (channels×batches) = weights · inputᵀ summed in
+// Eigen's order (eigenGemmSplit), then the bias added and the activation's
+// clamp (BiasAndClamp). The reference sums in order of k; the two agree
+// for one batch row or one channel (Eigen's GEMV) and for small products.
+type builtinFCFloat struct{ *FullyConnectedParams }
+
+func (k *builtinFCFloat) sum(x, w, bias []float32, b, c int) float32 {
+	xr, wr := x[b*k.Depth:(b+1)*k.Depth], w[c*k.Depth:(c+1)*k.Depth]
+	acc := eigenDot(k.Depth, eigenGemmSplit(k.Depth, k.Channels, k.Batches, b), func(i int) float32 { return float32(xr[i] * wr[i]) })
+	if bias != nil {
+		acc += bias[c]
+	}
+	return acc
+}
+
+func (k *builtinFCFloat) biasValues(vals [][]byte) []float32 {
+	if k.bias < 0 {
+		return nil
+	}
+	return AsFloat32(vals[k.bias])
+}
+
+func (k *builtinFCFloat) eval(r *run, op *Op) error {
+	x, w, bias, out := r.f32(k.in), r.f32(k.filter), k.biasValues(r.vals), r.f32(k.out)
+	for b := 0; b < k.Batches; b++ {
+		for c := 0; c < k.Channels; c++ {
+			out[b*k.Channels+c] = clampF(k.sum(x, w, bias, b, c), k.FloatMin, k.FloatMax)
+		}
+	}
+	return nil
+}
+
+func (k *builtinFCFloat) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	b, c := index/k.Channels, index%k.Channels
+	acc := k.sum(AsFloat32(res.Tensors[k.in]), AsFloat32(res.Tensors[k.filter]), k.biasValues(res.Tensors), b, c)
+	f := fmt.Sprintf("Σ_k input[%d, k]·weights[%d, k] in order of k", b, c)
+	if s := eigenGemmSplit(k.Depth, k.Channels, k.Batches, b); s > 0 {
+		f = fmt.Sprintf("Σ_k input[%d, k]·weights[%d, k]: for k < %d even k into one sum and odd k into another, the two added, then k = %d..%d in order", b, c, s, s, k.Depth-1)
+	}
+	if k.bias >= 0 {
+		f += fmt.Sprintf(", then + bias[%d]", c)
+	}
+	return &Explanation{Arithmetic: "float32 " + floatEigen, Steps: []Step{
+		{"sum", f + "; float32 throughout", float64(acc)},
+		{"clamp", fmt.Sprintf("clamp(%.9g, %g, %g)", acc, k.FloatMin, k.FloatMax), float64(clampF(acc, k.FloatMin, k.FloatMax))},
+	}}, nil
 }
 
 // xnnpackFullyConnected is the delegate's node: int8 is the reference

@@ -35,8 +35,11 @@ type xnnLeakyRelu struct {
 func xnnLeakyReluNode(c *prepCtx) (kernel, error) {
 	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
+	if in != nil && in.Type == Float32 {
+		return xnnFloatNode(c) // f32-vlrelu: x or x·alpha, exact
+	}
 	if in == nil || (in.Type != Int8 && in.Type != Uint8) || out.Type != in.Type {
-		return nil, fmt.Errorf("the XNNPACK delegate takes only int8, uint8 (and float32) LEAKY_RELU")
+		return nil, fmt.Errorf("the XNNPACK delegate takes only float32, int8 and uint8 LEAKY_RELU")
 	}
 	var alpha float32
 	if o, ok := op.Options.(*tflite.LeakyReluOptionsT); ok {

@@ -65,6 +65,9 @@ func xnnSigmoid(x float32) float32 {
 }
 
 func xnnLogisticNode(c *prepCtx) (kernel, error) {
+	if in := c.in(0); in != nil && in.Type == Float32 {
+		return prepareFloatUnary(c, "XNNPACK f32-vsigmoid (rr2-p5-div): e = exp(−|x|) by the rr2-p5 polynomial, f = e/(e+1), 0 past the cutoff, 1 − f for x ≥ 0", xnnSigmoidF32)
+	}
 	in, out, k := lutTensors(c.m, c.op)
 	if k == nil {
 		return nil, fmt.Errorf("the XNNPACK delegate takes only int8, uint8 (and float32) LOGISTIC")
@@ -114,4 +117,42 @@ func (k *xnnLUT) explain(res *Result, op *Op, index int) (*Explanation, error) {
 		{"input", fmt.Sprintf("input[%d]", index), float64(x)},
 		{"table", fmt.Sprintf("table[%d], built in float32 when the model was loaded: clamp(round(f(s_in·(x − zp_in))/s_out) + zp_out)", x), float64(v)},
 	}, Value: v, Arithmetic: "256-entry lookup table computed in float32"}, nil
+}
+
+// xnnSigmoidF32 is XNNPACK's f32-vsigmoid (wasmsimd rr2-p5-div, XNNPACK of mid
+// 2022): z = |x|; exp(−z) by the magic-bias rounding n = round(−z·log2 e),
+// s = 2^n from n's bits, t = z + n·ln2 in two steps and a degree-5
+// polynomial; f = e/(e + 1), 0 when z exceeds the denormal cutoff, and
+// 1 − f unless x's sign bit is set. Every operation rounds to float32 (no
+// fused multiply-add).
+func xnnSigmoidF32(x float32) float32 {
+	const (
+		magic      = float32(0x1.8000FEp23)
+		minusLog2e = float32(-0x1.715476p+0)
+		ln2Hi      = float32(0x1.62E400p-1)
+		ln2Lo      = float32(0x1.7F7D1Cp-20)
+		c5, c4, c3 = float32(-0x1.0F9F9Cp-7), float32(0x1.573A1Ap-5), float32(-0x1.555A80p-3)
+		c2, c1     = float32(0x1.FFFDC6p-2), float32(-0x1.FFFFF6p-1)
+		denormCut  = float32(0x1.5D589Ep+6)
+	)
+	z := float32(math.Abs(float64(x)))
+	n := magic + float32(z*minusLog2e)
+	s := math.Float32frombits(math.Float32bits(n) << 23)
+	n -= magic
+	t := z + float32(n*ln2Hi)
+	t += float32(n * ln2Lo)
+	p := c4 + float32(t*c5)
+	p = c3 + float32(t*p)
+	p = c2 + float32(t*p)
+	p = c1 + float32(t*p)
+	t *= s
+	e := s + float32(t*p)
+	f := e / (e + 1)
+	if z > denormCut {
+		f = 0
+	}
+	if math.Signbit(float64(x)) {
+		return f
+	}
+	return 1 - f
 }

@@ -38,8 +38,8 @@ type xnnMean struct {
 func xnnMeanNode(c *prepCtx) (kernel, error) {
 	m, op := c.m, c.op
 	in, axes, out := opTensor(m, op, 0), opTensor(m, op, 1), m.Tensors[op.Outputs[0]]
-	if in == nil || axes == nil || (in.Type != Int8 && in.Type != Uint8) || out.Type != in.Type {
-		return nil, fmt.Errorf("the XNNPACK delegate takes only int8, uint8 (and float32) MEAN")
+	if in == nil || axes == nil || (in.Type != Int8 && in.Type != Uint8 && in.Type != Float32) || out.Type != in.Type {
+		return nil, fmt.Errorf("the XNNPACK delegate takes only float32, int8 and uint8 MEAN")
 	}
 	if len(in.Shape) != 4 {
 		return nil, fmt.Errorf("XNNPACK reduces only 4-D tensors")
@@ -61,6 +61,13 @@ func xnnMeanNode(c *prepCtx) (kernel, error) {
 	}
 	if want := 4; len(out.Shape) != want && len(out.Shape) != want-len(av) {
 		return nil, fmt.Errorf("unexpected number of dimensions %d in the output shape", len(out.Shape))
+	}
+	if in.Type == Float32 {
+		n, hw := in.Shape[0], in.Shape[1]*in.Shape[2]
+		if len(av) == 1 {
+			n, hw = in.Shape[0]*in.Shape[1], in.Shape[2]
+		}
+		return &xnnMeanFloat{Pixels: hw, Scale: 1 / float32(hw), n: n, c: in.Shape[3], in: in.Index, out: out.Index}, nil
 	}
 	so := float32(out.Scale())
 	if r := float32(in.Scale()) / so; r < 1.0/256 || r >= 256 {
@@ -246,4 +253,35 @@ func meanFloat32[T int8 | int16 | uint8](p *MeanParams, in, out []T, lo, hi floa
 		}
 		out[o] = T(v)
 	}
+}
+
+// xnnMeanFloat is a float32 MEAN under XNNPACK: global average pooling
+// (f32-gavgpool 7x/7p7x, gavgpool in pooling_xnnpack_float.go) over the
+// Pixels pooled per channel, times Scale = float32(1/Pixels).
+type xnnMeanFloat struct {
+	Pixels  int     `json:"pixels"`
+	Scale   float32 `json:"scale"`
+	n, c    int
+	in, out int
+}
+
+func (k *xnnMeanFloat) mean(in []float32, i int) (sum float32) {
+	b, ch := i/k.c, i%k.c
+	return gavgpool(func(j int) float32 { return in[(b*k.Pixels+j)*k.c+ch] }, k.Pixels)
+}
+
+func (k *xnnMeanFloat) eval(r *run, op *Op) error {
+	in, out := r.f32(k.in), r.f32(k.out)
+	for i := range out {
+		out[i] = k.mean(in, i) * k.Scale
+	}
+	return nil
+}
+
+func (k *xnnMeanFloat) explain(res *Result, op *Op, index int) (*Explanation, error) {
+	s := k.mean(AsFloat32(res.Tensors[k.in]), index)
+	return &Explanation{Steps: []Step{
+		{"sum", fmt.Sprintf("the %d pixels seven at a time: ((i0+i1)+i6) + ((i2+i3)+(i4+i5)), then ((i0+i1)+(i2+i3)) + ((i4+i5)+(i6+acc)), float32", k.Pixels), float64(s)},
+		{"output", fmt.Sprintf("%.9g × float32(1/%d) = %.9g × %.9g", s, k.Pixels, s, k.Scale), float64(s * k.Scale)},
+	}, Arithmetic: "XNNPACK f32 global average pooling"}, nil
 }

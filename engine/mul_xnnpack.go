@@ -7,7 +7,8 @@ import (
 )
 
 // MUL in the browser TFLite (tflite-xnnpack): the XNNPACK delegate takes int8
-// and uint8 MUL (qs8-vmul and qu8-vmul, fp32 requantization); TFLite's
+// and uint8 MUL (qs8-vmul and qu8-vmul, fp32 requantization) and float32
+// MUL (f32-vmul, exact like the reference); TFLite's
 // builtin kernel computes its real multiplier in float32.
 
 func init() {
@@ -35,6 +36,9 @@ func xnnMulNode(c *prepCtx) (kernel, error) {
 	var act tflite.ActivationFunctionType
 	if o, ok := op.Options.(*tflite.MulOptionsT); ok {
 		act = o.FusedActivationFunction
+	}
+	if m.Tensors[op.Outputs[0]].Type == Float32 {
+		return xnnFloatActivationNode(c, act) // f32-vmul: a·b, exact
 	}
 	a, b, out, bc, lo, hi, err := xnnBinaryTensors(m, op, act)
 	if err != nil {

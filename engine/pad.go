@@ -31,7 +31,7 @@ const padMaxRank = 5
 func init() {
 	register(tflite.BuiltinOperatorPAD, preparePad)
 	register(tflite.BuiltinOperatorPADV2, preparePad)
-	registerXNNPack(tflite.BuiltinOperatorPAD, xnnExactNode(false)) // exact: XNNPACK copies the values and the zero point
+	registerXNNPack(tflite.BuiltinOperatorPAD, xnnCopyNode) // exact: XNNPACK copies the values and the zero point (0 in float32)
 }
 
 func preparePad(c *prepCtx) (kernel, error) {

@@ -7,7 +7,7 @@ import (
 )
 
 // MAX_POOL_2D in the browser TFLite (tflite-xnnpack): the XNNPACK delegate
-// takes int8 and uint8 max pooling, whose result equals the reference's; the delegate
+// takes float32, int8 and uint8 max pooling, whose result equals the reference's; the delegate
 // refuses some windows, and an empty output range makes it fail.
 
 func init() {
@@ -20,8 +20,9 @@ func init() {
 func xnnMaxPoolNode(c *prepCtx) (kernel, error) {
 	m, op := c.m, c.op
 	in, out := opTensor(m, op, 0), m.Tensors[op.Outputs[0]]
-	if in == nil || (in.Type != Int8 && in.Type != Uint8) || out.Type != in.Type {
-		return nil, fmt.Errorf("the XNNPACK delegate takes only int8, uint8 (and float32) MAX_POOL_2D")
+	float := in != nil && in.Type == Float32 && out.Type == Float32
+	if in == nil || (in.Type != Int8 && in.Type != Uint8 && !float) || out.Type != in.Type {
+		return nil, fmt.Errorf("the XNNPACK delegate takes only float32, int8 and uint8 MAX_POOL_2D")
 	}
 	o, _ := op.Options.(*tflite.Pool2DOptionsT)
 	if o == nil {
@@ -32,6 +33,12 @@ func xnnMaxPoolNode(c *prepCtx) (kernel, error) {
 	}
 	if o.StrideH > o.FilterHeight || o.StrideW > o.FilterWidth {
 		return nil, fmt.Errorf("unsupported stride %dx%d exceeding filter %dx%d", o.StrideH, o.StrideW, o.FilterHeight, o.FilterWidth)
+	}
+	if float { // f32-maxpool: exact; the activation clamps with min and max
+		if _, _, err := xnnFloatActivation(o.FusedActivationFunction); err != nil {
+			return nil, err
+		}
+		return prepareOp(m, op, c.rounding)
 	}
 	lo, hi, err := xnnActivation(o.FusedActivationFunction, out)
 	if err != nil {

@@ -32,6 +32,10 @@ type ReluParams struct {
 func init() {
 	register(tflite.BuiltinOperatorRELU, func(c *prepCtx) (kernel, error) { return prepareRelu(c, false) })
 	register(tflite.BuiltinOperatorRELU6, func(c *prepCtx) (kernel, error) { return prepareRelu(c, true) })
+	// The browser TFLite's XNNPACK delegate takes float32 RELU and RELU6
+	// (f32-vclamp: exact); quantized ones run TFLite's builtin kernel.
+	registerXNNPack(tflite.BuiltinOperatorRELU, xnnFloatNode)
+	registerXNNPack(tflite.BuiltinOperatorRELU6, xnnFloatNode)
 }
 
 func prepareRelu(c *prepCtx, relu6 bool) (kernel, error) {

@@ -98,7 +98,7 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 		// dynamic tensor), and the Result describes that copy.
 		m = m.runCopy(p)
 	}
-	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(opt.state)}
+	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(m.top().states[p], opt.state)}
 	for i, ti := range m.Inputs {
 		t := m.Tensors[ti]
 		if len(inputs[i]) != t.NumBytes() {
@@ -114,6 +114,7 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if err := r.exec(res.Trace); err != nil {
 		return nil, err
 	}
+	r.st.saveVariables(m, r.vals)
 	res.State = r.st.snapshot()
 	if res.Trace != nil {
 		res.Trace.State = res.State
@@ -122,9 +123,10 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 }
 
 // newValues allocates the value of every tensor of m for one run:
-// constants are their data, variable tensors start at their initial value
-// (or state's, in tests), the rest at zero.
-func (m *Model) newValues(state map[int][]byte) [][]byte {
+// constants are their data, variable tensors start where the last run under
+// st left them (their initial value after Load or Reset; override's, in
+// tests), the rest at zero.
+func (m *Model) newValues(st *State, override map[int][]byte) [][]byte {
 	vals := make([][]byte, len(m.Tensors))
 	for i, t := range m.Tensors {
 		switch {
@@ -134,8 +136,13 @@ func (m *Model) newValues(state map[int][]byte) [][]byte {
 			vals[i] = alignedBytes(t.NumBytes())
 			if t.Variable {
 				resetVariable(t, vals[i])
-				copy(vals[i], state[i])
 			}
+		}
+	}
+	st.loadVariables(m, vals)
+	for i, v := range override {
+		if m.Tensors[i].Variable {
+			copy(vals[i], v)
 		}
 	}
 	return vals

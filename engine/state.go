@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/int8scope/int8scope/engine/tflite"
@@ -16,6 +17,33 @@ import (
 type State struct {
 	vars        map[int]*Variable // by resource id
 	initialized map[int]bool      // CALL_ONCE init subgraph index → done
+	// tensors holds the variable tensors (SVDF and LSTM state) after the
+	// last run, by subgraph and tensor index: TFLite resets them when it
+	// allocates tensors, not between Invoke calls.
+	tensors map[varTensor][]byte
+}
+
+// varTensor names a variable tensor of one of the file's subgraphs.
+type varTensor struct{ subgraph, tensor int }
+
+// loadVariables copies the variable tensors of subgraph m that st holds
+// into vals; the others keep their initial value.
+func (st *State) loadVariables(m *Model, vals [][]byte) {
+	for _, t := range m.Tensors {
+		if v, ok := st.tensors[varTensor{m.Subgraph, t.Index}]; ok && t.Variable && vals[t.Index] != nil {
+			copy(vals[t.Index], v)
+		}
+	}
+}
+
+// saveVariables keeps copies of the variable tensors of subgraph m from
+// vals for the next run.
+func (st *State) saveVariables(m *Model, vals [][]byte) {
+	for _, t := range m.Tensors {
+		if t.Variable && vals[t.Index] != nil {
+			st.tensors[varTensor{m.Subgraph, t.Index}] = slices.Clone(vals[t.Index])
+		}
+	}
 }
 
 // Variable is one resource variable: its container and shared name (the
@@ -50,19 +78,30 @@ func (m *Model) resourceID(container, sharedName string) int {
 }
 
 // Reset brings the model's state, under every profile, back to what a newly
-// created TFLite interpreter has: no resource variables, no CALL_ONCE run.
-// (Variable tensors, the SVDF and LSTM state, start from their initial
-// value on every Run.)
+// created TFLite interpreter has: no resource variables, no CALL_ONCE run,
+// variable tensors (the SVDF and LSTM state) at their initial value.
 func (m *Model) Reset() {
 	top := m.top()
 	for _, p := range profiles {
-		top.states[p.name] = &State{vars: map[int]*Variable{}, initialized: map[int]bool{}}
+		top.states[p.name] = &State{vars: map[int]*Variable{}, initialized: map[int]bool{}, tensors: map[varTensor][]byte{}}
 	}
 }
 
-// Stateful reports whether the model keeps state from one run to the next
-// (it has resource variables).
-func (m *Model) Stateful() bool { return len(m.top().resources) > 0 }
+// Stateful reports whether the model keeps state from one run to the next:
+// resource variables, or variable tensors (SVDF, LSTM) in any subgraph it
+// runs.
+func (m *Model) Stateful() bool {
+	top := m.top()
+	if len(top.resources) > 0 {
+		return true
+	}
+	for _, g := range append([]*Model{top}, slices.Collect(maps.Values(top.Subgraphs))...) {
+		if g != nil && slices.ContainsFunc(g.Tensors, func(t *Tensor) bool { return t.Variable }) {
+			return true
+		}
+	}
+	return false
+}
 
 // State returns a copy of the model's state under profile p after the last
 // run: its resource variables by id, those not yet assigned left out.

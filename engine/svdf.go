@@ -50,6 +50,11 @@ type SVDFParams struct {
 	// Float models: the clamp of the fused activation.
 	FloatMin float32 `json:"float_min,omitempty"`
 	FloatMax float32 `json:"float_max,omitempty"`
+	// RankSumFirst: a float unit's output is bias + (Σ over its rank
+	// filters, from 0), as TFLite's ReductionSumVector adds them
+	// (svdf_xnnpack.go, and hybrid SVDF); TFLite Micro adds each filter's
+	// sum to the bias in turn.
+	RankSumFirst bool `json:"rank_sum_first,omitempty"`
 
 	in, wf, wt, bias, state, out int // bias −1 if absent
 	typ, stateType               DType
@@ -109,6 +114,10 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 	case in.Type == Float32 && wf.Type == Float32 && wt.Type == Float32 && state.Type == Float32 && out.Type == Float32 &&
 		(bias == nil || bias.Type == Float32):
 		p.FloatMin, p.FloatMax = floatActivation(act)
+	case in.Type == Float32 && wf.Type == Int8 && wt.Type == Int8 && state.Type == Float32 && out.Type == Float32 &&
+		(bias == nil || bias.Type == Float32):
+		p.FloatMin, p.FloatMax = floatActivation(act)
+		return prepareSVDFHybrid(c, p, o) // svdf_hybrid.go
 	case in.Type == Int8 && wf.Type == Int8 && out.Type == Int8 && (wt.Type == Int16 || wt.Type == Int8) && state.Type == wt.Type &&
 		(bias == nil || bias.Type == Int32):
 		for _, t := range []*Tensor{in, wf, wt, state, out} {
@@ -228,7 +237,7 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 // evalFloat is EvalFloatSvdfReference.
 func (p *SVDFParams) evalFloat(r *run) {
 	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
-	in, wf, wt, state, out := r.f32(p.in), r.f32(p.wf), r.f32(p.wt), r.f32(p.state), r.f32(p.out)
+	in, wf, state := r.f32(p.in), r.f32(p.wf), r.f32(p.state)
 	if len(state) > 0 {
 		copy(state, state[1:])
 	}
@@ -242,6 +251,15 @@ func (p *SVDFParams) evalFloat(r *run) {
 			state[(b*F+f)*M+M-1] = dot
 		}
 	}
+	p.timeWeights(r, r.f32(p.wt))
+}
+
+// timeWeights is the float kernels' ApplyTimeWeightsBiasAndActivation:
+// per filter Σ_m wt·state in float32 from 0, per unit bias + the rank
+// filters' sums in order, then the activation.
+func (p *SVDFParams) timeWeights(r *run, wt []float32) {
+	B, F, M := p.Batches, p.Filters, p.Memory
+	state, out := r.f32(p.state), r.f32(p.out)
 	scratch := make([]float32, B*F)
 	for b := range B {
 		for f := range F {
@@ -255,11 +273,23 @@ func (p *SVDFParams) evalFloat(r *run) {
 	for b := range B {
 		for u := range p.Units {
 			var v float32
-			if p.bias >= 0 {
-				v = r.f32(p.bias)[u]
-			}
-			for k := range p.Rank {
-				v += scratch[b*F+u*p.Rank+k]
+			switch {
+			case p.RankSumFirst:
+				var sum float32
+				for k := range p.Rank {
+					sum += scratch[b*F+u*p.Rank+k]
+				}
+				v = sum
+				if p.bias >= 0 {
+					v = r.f32(p.bias)[u] + sum
+				}
+			default:
+				if p.bias >= 0 {
+					v = r.f32(p.bias)[u]
+				}
+				for k := range p.Rank {
+					v += scratch[b*F+u*p.Rank+k]
+				}
 			}
 			out[b*p.Units+u] = clampF(v, p.FloatMin, p.FloatMax)
 		}

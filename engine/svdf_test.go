@@ -221,3 +221,40 @@ func TestSVDFInt8StateZeroPoint(t *testing.T) {
 		})
 	}
 }
+
+// TestSVDFHybridHand: input [1 −0.5], weights_feature [2 4] (int8, scale
+// 0.25), weights_time [3 −1] (int8, scale 0.5), memory 2, rank 1,
+// symmetric. The row's range is 1: scale 1/127, q = [127 −64] (−63.5
+// rounds away); dot 254 − 256 = −2; the newest state column is
+// float32(−2)·float32(0.25/127) = v; the time step over [0 v] with weights
+// [1.5 −0.5] gives −0.5·v. Two runs: the state persists, so the second run
+// sees [v v] and gives 1.5·v − 0.5·v.
+func TestSVDFHybridHand(t *testing.T) {
+	f32, i8 := tflite.TensorTypeFLOAT32, tflite.TensorTypeINT8
+	x := tfbuild.F32(1, -0.5)
+	ins := []tt{
+		{typ: f32, shape: []int{1, 2}, feed: x},
+		{typ: i8, shape: []int{1, 2}, q: tfbuild.Q(0.25, 0), data: tfbuild.I8(2, 4)},
+		{typ: i8, shape: []int{1, 2}, q: tfbuild.Q(0.5, 0), data: tfbuild.I8(3, -1)},
+		{absent: true},
+		{typ: f32, shape: []int{1, 2}, variable: true},
+	}
+	got, res, err := runOneOp(tflite.BuiltinOperatorSVDF, svdfOpts(1, tflite.ActivationFunctionTypeNONE), ins, tt{typ: f32, shape: []int{1, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := float32(-2) * (float32(1) / 127 * 0.25)
+	if out := AsFloat32(got)[0]; out != -0.5*v {
+		t.Errorf("output %v, want %v", out, -0.5*v)
+	}
+	if tr := res.Trace.Ops[0]; tr.Hybrid == nil || tr.Hybrid.RowScale[0] != float32(1)/127 || tr.Hybrid.Quantized[1] != -64 || tr.Acc[0] != -2 {
+		t.Errorf("trace %+v acc %v", tr.Hybrid, tr.Acc)
+	}
+	r2, err := res.Model.Run([][]byte{x}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := AsFloat32(r2.Tensors[res.Model.Outputs[0]])[0]; out != float32(1.5*v)+float32(-0.5*v) {
+		t.Errorf("second run %v, want %v", out, float32(1.5*v)+float32(-0.5*v))
+	}
+}

@@ -26,7 +26,7 @@ const transposeMaxRank = 6
 
 func init() {
 	register(tflite.BuiltinOperatorTRANSPOSE, prepareTranspose)
-	registerXNNPack(tflite.BuiltinOperatorTRANSPOSE, xnnExactNode(false)) // exact: XNNPACK moves the values
+	registerXNNPack(tflite.BuiltinOperatorTRANSPOSE, xnnCopyNode) // exact: XNNPACK moves the values
 }
 
 func prepareTranspose(c *prepCtx) (kernel, error) {

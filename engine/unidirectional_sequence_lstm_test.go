@@ -70,6 +70,7 @@ func TestLSTMGoldens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		m.Reset() // each golden is the first inference of a new interpreter
 		res, err := m.Run([][]byte{in}, Options{state: storedState(m)})
 		if err != nil {
 			t.Fatal(err)

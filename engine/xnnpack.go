@@ -184,6 +184,10 @@ func tfliteRefuses(m *Model, op *Op) string {
 		if in := opTensor(m, op, 0); in != nil && in.Type == Int8 && opTensor(m, op, 2) == nil {
 			return "int8 " + op.Builtin + " without bias (\"Tensor at index 2 was optional but was expected\")"
 		}
+		if op.code == tflite.BuiltinOperatorDEPTHWISE_CONV_2D && len(op.Inputs) == 3 && opTensor(m, op, 2) == nil {
+			// depthwise_conv.cc: three inputs mean a bias, for every type
+			return op.Builtin + " with an absent bias (\"Tensor at index 2 was optional but was expected\")"
+		}
 		if in, f := opTensor(m, op, 0), opTensor(m, op, 1); in != nil && f != nil && in.Type == Float32 && f.Type == Int8 && opTensor(m, op, 2) == nil {
 			return "hybrid " + op.Builtin + " without bias (\"Tensor at index 2 was optional but was expected\")"
 		}

@@ -95,18 +95,21 @@ func genBinary(g *gen, code tflite.BuiltinOperator) error {
 	act := g.act()
 	out := g.i8t("out", broadcastShape(sa, sb), q(so, g.zp()))
 	g.note("%v %v × %v act %v", code, sa, sb, act)
-	var o *tflite.BuiltinOptionsT
-	switch code {
-	case tflite.BuiltinOperatorADD:
-		o = opts(tflite.BuiltinOptionsAddOptions, &tflite.AddOptionsT{FusedActivationFunction: act})
-	case tflite.BuiltinOperatorSUB:
-		o = opts(tflite.BuiltinOptionsSubOptions, &tflite.SubOptionsT{FusedActivationFunction: act})
-	case tflite.BuiltinOperatorMUL:
-		o = opts(tflite.BuiltinOptionsMulOptions, &tflite.MulOptionsT{FusedActivationFunction: act})
-	}
-	g.b.Op(code, 2, o, []int{x, y}, []int{out})
+	g.b.Op(code, 2, binaryOptions(code, act), []int{x, y}, []int{out})
 	g.finish(out)
 	return nil
+}
+
+// binaryOptions are the options of ADD, SUB or MUL with a fused activation.
+func binaryOptions(code tflite.BuiltinOperator, act tflite.ActivationFunctionType) *tflite.BuiltinOptionsT {
+	switch code {
+	case tflite.BuiltinOperatorADD:
+		return opts(tflite.BuiltinOptionsAddOptions, &tflite.AddOptionsT{FusedActivationFunction: act})
+	case tflite.BuiltinOperatorSUB:
+		return opts(tflite.BuiltinOptionsSubOptions, &tflite.SubOptionsT{FusedActivationFunction: act})
+	default:
+		return opts(tflite.BuiltinOptionsMulOptions, &tflite.MulOptionsT{FusedActivationFunction: act})
+	}
 }
 
 // genFixedOut is a unary op whose int8 output quantization TFLite fixes

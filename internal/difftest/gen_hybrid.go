@@ -154,19 +154,31 @@ func genDequantizeWeights(g *gen) error {
 		g.finish(y)
 		return nil
 	}
-	return g.floatConv("w", true)
+	return g.floatConv("w", weightsDequantized)
 }
 
 // floatConv adds a float32 CONV_2D on a random input; dequantized draws its
 // weights through DEQUANTIZE.
-func (g *gen) floatConv(name string, dequantized bool) error {
+// weightKind is how floatConv stores its filter.
+type weightKind int
+
+const (
+	weightsConst       weightKind = iota // float32 constants
+	weightsDequantized                   // int8 or float16 constants and their DEQUANTIZE
+	weightsInput                         // a model input (TFLite's builtin kernel runs the op)
+)
+
+func (g *gen) floatConv(name string, weights weightKind) error {
 	h, w, cin, cout := g.intn(1, 9), g.intn(1, 9), g.intn(1, 4), g.intn(1, 6)
 	wd, oh, ow := g.fitWindow(h, w)
 	x := g.floatInput("x", []int{1, h, w, cin}, -2, 2)
 	var f, b int
-	if dequantized {
+	switch weights {
+	case weightsDequantized:
 		f, b = g.dequantizedWeights(name, []int{cout, wd.kh, wd.kw, cin}), g.dequantizedWeights(name+"_bias", []int{cout})
-	} else {
+	case weightsInput:
+		f, b = g.floatInput(name, []int{cout, wd.kh, wd.kw, cin}, -1, 1), g.floatConst(name+"_bias", []int{cout}, 1)
+	default:
 		f, b = g.floatConst(name, []int{cout, wd.kh, wd.kw, cin}, 0.5), g.floatConst(name+"_bias", []int{cout}, 1)
 	}
 	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, []int{1, oh, ow, cout}, nil, nil)
@@ -178,7 +190,7 @@ func (g *gen) floatConv(name string, dequantized bool) error {
 
 func genConvFloat(g *gen) error {
 	g.noPoison = true
-	return g.floatConv("w", false)
+	return g.floatConv("w", weightsConst)
 }
 
 func genDequantizePerChannelInput(g *gen) error {
@@ -335,13 +347,17 @@ func (g *gen) fitWindow(h, w int) (wd window, oh, ow int) {
 func (g *gen) convOp(x, f, b, y int, wd window, mult int) {
 	act := g.floatAct()
 	g.note("window %+v act %v", wd, act)
+	ins := []int{x, f, b}
+	if b < 0 {
+		ins = ins[:2] // no bias: two inputs (a third, absent one makes TFLite expect it)
+	}
 	if mult == 0 {
 		g.b.Op(tflite.BuiltinOperatorCONV_2D, 1, opts(tflite.BuiltinOptionsConv2DOptions, &tflite.Conv2DOptionsT{
 			Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
-			FusedActivationFunction: act}), []int{x, f, b}, []int{y})
+			FusedActivationFunction: act}), ins, []int{y})
 		return
 	}
 	g.b.Op(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, 1, opts(tflite.BuiltinOptionsDepthwiseConv2DOptions, &tflite.DepthwiseConv2DOptionsT{
 		Padding: wd.pad, StrideH: int32(wd.sh), StrideW: int32(wd.sw), DilationHFactor: int32(wd.dh), DilationWFactor: int32(wd.dw),
-		DepthMultiplier: int32(mult), FusedActivationFunction: act}), []int{x, f, b}, []int{y})
+		DepthMultiplier: int32(mult), FusedActivationFunction: act}), ins, []int{y})
 }

@@ -219,12 +219,8 @@ func genConcat(g *gen) error {
 	n := g.intn(2, 3)
 	qq := g.anyQuant()
 	var ins []int
-	os := append([]int{}, s...)
-	os[axis] = 0
-	for i := 0; i < n; i++ {
-		si := append([]int{}, s...)
-		si[axis] = g.intn(1, 4)
-		os[axis] += si[axis]
+	shapes, os := g.concatShapes(s, axis, n)
+	for _, si := range shapes {
 		ins = append(ins, g.input("x", si, qq))
 	}
 	spec := int32(axis)
@@ -236,6 +232,20 @@ func genConcat(g *gen) error {
 	g.b.Op(tflite.BuiltinOperatorCONCATENATION, 2, opts(tflite.BuiltinOptionsConcatenationOptions, &tflite.ConcatenationOptionsT{Axis: spec}), ins, []int{y})
 	g.finish(y)
 	return nil
+}
+
+// concatShapes draws the shapes of n inputs that concatenate along axis:
+// s with 1 to 4 along the axis; os is the output's.
+func (g *gen) concatShapes(s []int, axis, n int) (shapes [][]int, os []int) {
+	os = append([]int{}, s...)
+	os[axis] = 0
+	for range n {
+		si := append([]int{}, s...)
+		si[axis] = g.intn(1, 4)
+		os[axis] += si[axis]
+		shapes = append(shapes, si)
+	}
+	return shapes, os
 }
 
 func genPad(g *gen, v2 bool) error {

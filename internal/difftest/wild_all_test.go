@@ -5,23 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/internal/oracle"
 )
-
-// wildPartII are the ../shared/corpus/wild models whose kinds the second
-// real-world-models issue covers (dynamic range, float16, float32, several
-// subgraphs); TestWildModels reports them but requires the others.
-var wildPartII = map[string]bool{
-	"model_model_ToyCar_quant.tflite":                true,
-	"mnist_quantized.tflite":                         true,
-	"conv-quant-fp16.float32.tflite":                 true,
-	"deeplabv3.tflite":                               true,
-	"toy_model_with_kv_cache_multi_signature.tflite": true,
-}
 
 // comparedElsewhere names the wild models that other tests compare with the
 // browser TFLite tensor by tensor, on more inputs (TestWildUint8XNNPack,
@@ -38,17 +28,19 @@ func comparedElsewhere(name string) string {
 	switch name {
 	case "model_model_ToyCar_quant.tflite", "mnist_quantized.tflite", "conv-quant-fp16.float32.tflite":
 		return "TestWildHybridXNNPack"
+	case "deeplabv3.tflite", "toy_model_with_kv_cache_multi_signature.tflite":
+		return "TestWildFloatXNNPack"
 	}
 	return ""
 }
 
 // TestWildModels opens every model of ../shared/corpus/wild, runs it under
 // every profile, and compares tflite-xnnpack with the browser TFLite on
-// every tensor the ops write, on one seeded random input (unless another
-// test compares it, or it is a part II model, which is only reported). It
-// logs one line per model (the table of the real-world-models issue) and
-// fails for a model outside wildPartII that does not load, run or equal
-// TFLite.
+// every tensor the ops write, on one seeded random input (valid token ids
+// for a language model: tokenInputs), unless another test compares it on
+// more inputs. It logs one line per model (the table of the
+// real-world-models issues) and fails for a model that does not load, run
+// or equal TFLite.
 //
 // Issue 9 asks for equality with both WebAssembly builds of the browser
 // TFLite, the SIMD one browsers load and tfjs-tflite's default one for
@@ -70,7 +62,7 @@ func TestWildModels(t *testing.T) {
 		report := func(required bool, format string, args ...any) {
 			line := name + ": " + fmt.Sprintf(format, args...)
 			table = append(table, line)
-			if required && !wildPartII[name] {
+			if required {
 				t.Error(line)
 			}
 		}
@@ -88,6 +80,9 @@ func TestWildModels(t *testing.T) {
 			continue
 		}
 		_, inputs := randomInputs(m, 1)
+		if slices.ContainsFunc(m.Inputs, func(ti int) bool { return m.Tensors[ti].Type == engine.Int32 }) {
+			inputs[0] = tokenInputs(m, 0) // token ids inside the embedding table
+		}
 		failed := false
 		for _, p := range engine.Profiles() {
 			if _, err := m.Run(inputs[0], engine.Options{Profile: p, Trace: true}); err != nil {
@@ -98,13 +93,8 @@ func TestWildModels(t *testing.T) {
 		if failed {
 			continue
 		}
-		if by := comparedElsewhere(name); by != "" || wildPartII[name] {
-			if by == "" {
-				by = "not compared: a part II model"
-			} else {
-				by = "compared with TFLite in " + by
-			}
-			report(false, "%d ops; runs under every profile; %s", len(m.Ops), by)
+		if by := comparedElsewhere(name); by != "" {
+			report(false, "%d ops; runs under every profile; compared with TFLite in %s", len(m.Ops), by)
 			continue
 		}
 		// The non-SIMD build takes minutes on EDSR's 55 G MACs (it was

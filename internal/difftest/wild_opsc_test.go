@@ -108,16 +108,20 @@ func checkWildOps(t *testing.T, o *oracle.Oracle, model []byte, builtins []strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	outs, err := o.Run(exposed, fileInputs(model, seed))
+	ins := fileInputs(model, seed)
+	outs, err := o.Run(exposed, ins)
 	if err != nil {
 		t.Fatal(err)
 	}
+	fm := tflite.GetRootAsModel(model, 0).UnPack()
+	sg := fm.Subgraphs[0]
 	val := map[int][]byte{}
+	for k, ti := range sg.Inputs {
+		val[int(ti)] = ins[k]
+	}
 	for _, ot := range outs[len(outs)-len(written):] {
 		val[ot.Tensor] = ot.Data
 	}
-	fm := tflite.GetRootAsModel(model, 0).UnPack()
-	sg := fm.Subgraphs[0]
 	compared := 0
 	for k, op := range sg.Operators {
 		oc := fm.OperatorCodes[op.OpcodeIndex]

@@ -251,3 +251,40 @@ func recoverMalformed(err *error) {
 		*err = fmt.Errorf("oracle: malformed model: %v", r)
 	}
 }
+
+// vtModelSubgraphs is Model.subgraphs' vtable offset.
+const vtModelSubgraphs = 8
+
+// PrimarySubgraph returns a copy of model in which subgraph k and subgraph 0
+// trade places, so that the runtime, which runs subgraph 0, runs the entry
+// point of another signature (the signature defs keep their old indices).
+// Models whose ops call subgraphs by index (CALL_ONCE, IF, WHILE) are
+// refused: their indices would need rewriting too.
+func PrimarySubgraph(model []byte, k int) (out []byte, err error) {
+	defer recoverMalformed(&err)
+	m, _, err := subgraph0(model)
+	if err != nil {
+		return nil, err
+	}
+	if k < 0 || k >= m.SubgraphsLength() {
+		return nil, fmt.Errorf("oracle: PrimarySubgraph: subgraph %d out of range (%d subgraphs)", k, m.SubgraphsLength())
+	}
+	var oc tflite.OperatorCode
+	for i := 0; i < m.OperatorCodesLength(); i++ {
+		m.OperatorCodes(&oc, i)
+		switch max(oc.BuiltinCode(), tflite.BuiltinOperator(oc.DeprecatedBuiltinCode())) {
+		case tflite.BuiltinOperatorCALL_ONCE, tflite.BuiltinOperatorIF, tflite.BuiltinOperatorWHILE:
+			return nil, fmt.Errorf("oracle: PrimarySubgraph: the model calls subgraphs by index (%v)", oc.BuiltinCode())
+		}
+	}
+	out = append([]byte(nil), model...)
+	tab := m.Table()
+	vec := int(tab.Vector(flatbuffers.UOffsetT(tab.Offset(vtModelSubgraphs))))
+	// Each element is a uoffset from its own position to the subgraph table.
+	p0, pk := vec, vec+4*k
+	t0 := p0 + int(binary.LittleEndian.Uint32(out[p0:]))
+	tk := pk + int(binary.LittleEndian.Uint32(out[pk:]))
+	binary.LittleEndian.PutUint32(out[p0:], uint32(tk-p0))
+	binary.LittleEndian.PutUint32(out[pk:], uint32(t0-pk))
+	return out, nil
+}

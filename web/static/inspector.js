@@ -3,6 +3,7 @@
 // properties pane but with the numbers of the last run.
 import { h, clear } from './dom.js';
 import { numbers, reals, formatShape, numElements, formatMs } from './tensors.js';
+import { hybridView } from './hybrid.js';
 
 // renderOps lists the ops. Later calls for the same model update the list
 // in place: a run finishing between a mouse down and up on an op must not
@@ -323,6 +324,8 @@ export function renderDetails(div, model, opIndex, run, { onElement, diff, runB,
         (e) => { if (box.isConnected) box.replaceChildren(h('h3', { text: title }), h('p', { class: 'muted', text: `not shown: ${e.message}` })); });
     }
   }
+  const hybrid = hybridView(tr?.hybrid);
+  if (hybrid) parts.push(hybrid);
   const maps = {};
   op.outputs.forEach((ti) => {
     const t = model.tensors[ti];

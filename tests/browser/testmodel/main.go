@@ -67,6 +67,7 @@ func main() {
 	write(filepath.Join(*out, "rgb_int8.tflite"), rgbModel())
 	write(filepath.Join(*out, "branchy_int8.tflite"), branchyModel())
 	write(filepath.Join(*out, "stateful_float.tflite"), tfbuild.RunningSum([]float32{1}).Bytes())
+	write(filepath.Join(*out, "hybrid_fc.tflite"), hybridModel())
 	if *huge {
 		write(filepath.Join(*out, "huge_int8.tflite"), hugeModel())
 		write(filepath.Join(*out, "trace_heavy_int8.tflite"), traceHeavyModel())
@@ -285,6 +286,24 @@ func residualModel(blocks int) []byte {
 		x = add(b, fmt.Sprintf("block%d/add", i), x, f, 8)
 	}
 	b.Outputs(x)
+	return b.Bytes()
+}
+
+// hybridModel is a dynamic-range layer: float32 [2,8] → FULLY_CONNECTED
+// with int8 weights [4,8] (scale 0.02) and a float bias, asymmetric input
+// quantization → float32 [2,4]: TFLite quantizes each of the two input rows
+// on the fly.
+func hybridModel() []byte {
+	g := lcg(11)
+	b := tfbuild.New()
+	x := b.Tensor("x", tflite.TensorTypeFLOAT32, []int{2, 8}, nil, nil)
+	w := b.Tensor("w", tflite.TensorTypeINT8, []int{4, 8}, tfbuild.Q(0.02, 0), tfbuild.I8(g.int8s(32, -127, 127)...))
+	bias := b.Tensor("bias", tflite.TensorTypeFLOAT32, []int{4}, nil, tfbuild.F32(0.5, -0.25, 0, 1))
+	y := b.Tensor("y", tflite.TensorTypeFLOAT32, []int{2, 4}, nil, nil)
+	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsFullyConnectedOptions,
+		Value: &tflite.FullyConnectedOptionsT{AsymmetricQuantizeInputs: true}}, []int{x, w, bias}, []int{y})
+	b.Inputs(x)
+	b.Outputs(y)
 	return b.Bytes()
 }
 
