@@ -4,25 +4,59 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/int8scope/int8scope/engine/fixedpoint"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
-// LogSoftmaxParams are LOG_SOFTMAX's prepared parameters (float32 only for
-// now: TFLite's int8 kernels are not reproduced yet).
+// LogSoftmaxParams are LOG_SOFTMAX's prepared parameters.
 //
-// Mirrors TFLite's optimized_ops::LogSoftmax / reference_ops::LogSoftmax for
-// float32 and TFLite Micro's log_softmax.cc. Per row of the last dimension,
-// in float32:
+// float32 mirrors TFLite's optimized_ops::LogSoftmax / reference_ops::LogSoftmax
+// and TFLite Micro's log_softmax.cc. Per row of the last dimension, in
+// float32:
 //
 //	m   = max(x)                      (std::max from −FLT_MAX)
 //	sum = Σ expf(x_j − m)             (added in order)
 //	out = (x_i − m) − logf(sum)
+//
+// int8 (output scale 16/256, zero point 127) mirrors TFLite's
+// reference_integer_ops::LogSoftmax and TFLite Micro's log_softmax.cc
+// (reference_ops::LogSoftmaxQuantized), with the multipliers of
+// PreprocessLogSoftmaxScalingExp (β = 1, 5 integer bits). Per row, with
+// d = x − max(x):
+//
+//	d5  = MultiplyByQuantizedMultiplier(d, InputMultiplier, InputLeftShift)   (Q5.26)
+//	sum = Σ Rescale<12>(exp_on_negative_values(d5)) over d ≥ DiffMin          (Q12.19)
+//	L   = log_x_for_x_greater_than_or_equal_to_1<5>(sum)                     (Q5.26)
+//	out = d > max(DiffMin − 1, MultiplyByQuantizedMultiplier(L + INT32_MIN,
+//	          ReverseScalingDivisor, −ReverseScalingRightShift))
+//	      ? clamp(RoundingDivideByPOT(d5 − L, 22) + 127, −128, 127) : −128
+//
+// MultiplyByQuantizedMultiplier rounds as the prepared build does
+// (Rounding). The browser TFLite's builtin kernel computes int8 through a
+// float32 table instead (log_softmax_xnnpack.go).
 type LogSoftmaxParams struct {
-	Depth int `json:"depth"`
-	Rows  int `json:"rows"`
+	Depth int   `json:"depth"`
+	Rows  int   `json:"rows"`
+	Type  DType `json:"type"`
+
+	// int8 only.
+	InputMultiplier          int32    `json:"input_multiplier,omitempty"`
+	InputLeftShift           int      `json:"input_left_shift,omitempty"`
+	ReverseScalingDivisor    int32    `json:"reverse_scaling_divisor,omitempty"`
+	ReverseScalingRightShift int      `json:"reverse_scaling_right_shift,omitempty"`
+	DiffMin                  int32    `json:"diff_min,omitempty"`
+	Rounding                 Rounding `json:"rounding,omitempty"`
 
 	in, out int
 }
+
+// LOG_SOFTMAX's fixed-point formats (TFLite's kScaledDiffIntegerBits,
+// kAccumulationIntegerBits, kOutputIntegerBits).
+const (
+	logSoftmaxDiffBits  = 5
+	logSoftmaxAccumBits = 12
+	logSoftmaxOutBits   = 4
+)
 
 func init() { register(tflite.BuiltinOperatorLOG_SOFTMAX, prepareLogSoftmax) }
 
@@ -31,8 +65,8 @@ func prepareLogSoftmax(c *prepCtx) (kernel, error) {
 		return nil, err
 	}
 	in, out := c.in(0), c.out(0)
-	if in.Type != Float32 || out.Type != Float32 {
-		return nil, c.errorf("%v LOG_SOFTMAX is not supported yet (float32 only)", in.Type)
+	if in.Type != out.Type || (in.Type != Float32 && in.Type != Int8) {
+		return nil, c.errorf("%v LOG_SOFTMAX is not supported (float32 and int8 only)", in.Type)
 	}
 	if len(in.Shape) < 1 {
 		return nil, c.errorf("input tensor %d is a scalar; LOG_SOFTMAX needs at least one dimension", in.Index)
@@ -40,11 +74,38 @@ func prepareLogSoftmax(c *prepCtx) (kernel, error) {
 	if err := c.sameShape(out, in.Shape); err != nil {
 		return nil, err
 	}
-	p := &LogSoftmaxParams{Depth: in.Shape[len(in.Shape)-1], in: in.Index, out: out.Index}
+	p := &LogSoftmaxParams{Depth: in.Shape[len(in.Shape)-1], Type: in.Type, in: in.Index, out: out.Index}
 	if p.Depth > 0 {
 		p.Rows = in.NumElements() / p.Depth
 	}
+	if in.Type == Int8 {
+		if err := checkLogSoftmaxQuant(c, in, out); err != nil {
+			return nil, err
+		}
+		p.InputMultiplier, p.InputLeftShift = fixedpoint.PreprocessSoftmaxScaling(1, in.Scale(), logSoftmaxDiffBits)
+		// PreprocessLogSoftmaxScalingExp: the inverse of the input scaling.
+		rev := float64(int64(1)<<(31-p.InputLeftShift)) / float64(p.InputMultiplier)
+		var shift int
+		p.ReverseScalingDivisor, shift = fixedpoint.QuantizeMultiplierSmallerThanOneExp(rev)
+		p.ReverseScalingRightShift = -shift
+		p.DiffMin = -fixedpoint.CalculateInputRadius(logSoftmaxDiffBits, p.InputLeftShift, 31)
+		p.Rounding = c.rounding
+	}
 	return p, nil
+}
+
+// checkLogSoftmaxQuant checks what every TFLite requires of an int8
+// LOG_SOFTMAX (output scale 16/256, zero point 127) and that the input
+// scale is in the range TFLite's PreprocessSoftmaxScaling handles (below
+// 2^-26 TFLite aborts; from 2^5 on the Q5.26 differences overflow).
+func checkLogSoftmaxQuant(c *prepCtx, in, out *Tensor) error {
+	if float32(out.Scale()) != 16.0/256 || out.ZeroPoint() != 127 {
+		return c.errorf("int8 LOG_SOFTMAX needs output scale 16/256 and zero point 127 (TFLite's requirement); output tensor %d has scale %g, zero point %d", out.Index, out.Scale(), out.ZeroPoint())
+	}
+	if s := in.Scale(); !(s*(1<<(31-logSoftmaxDiffBits)) > 1) || !(s < 1<<logSoftmaxDiffBits) {
+		return c.errorf("int8 LOG_SOFTMAX: input tensor %d's scale %g is outside (2^-26, 2^5), where TFLite's fixed-point scaling neither aborts nor overflows", in.Index, s)
+	}
+	return nil
 }
 
 // logSoftmaxRow returns a row's max and the log of its sum of exponentials.
@@ -62,7 +123,53 @@ func logSoftmaxRow(x []float32) (m, logSum float32) {
 	return m, muslLogf(sum)
 }
 
+// mbqm is MultiplyByQuantizedMultiplier with the prepared rounding.
+func (p *LogSoftmaxParams) mbqm(x, m int32, shift int) int32 {
+	return Requant{Multiplier: m, Shift: shift, Rounding: p.Rounding}.apply(x)
+}
+
+// int8Row computes a row's maximum, sum of exponentials (Q12.19), its log
+// (Q5.26) and the threshold below which an output is −128.
+func (p *LogSoftmaxParams) int8Row(x []int8) (mx, sum, logSum, adjustedDiffMin int32) {
+	mx = math.MinInt8
+	for _, v := range x {
+		mx = max(mx, int32(v))
+	}
+	for _, v := range x {
+		if d := int32(v) - mx; d >= p.DiffMin {
+			d5 := p.mbqm(d, p.InputMultiplier, p.InputLeftShift)
+			sum += fixedpoint.Rescale(fixedpoint.ExpOnNegativeValues(d5, logSoftmaxDiffBits), 0, logSoftmaxAccumBits)
+		}
+	}
+	logSum = fixedpoint.LogXForXGreaterThanOrEqualTo1(sum, logSoftmaxDiffBits, logSoftmaxAccumBits)
+	adjustedDiffMin = max(p.DiffMin-1, p.mbqm(logSum+math.MinInt32, p.ReverseScalingDivisor, -p.ReverseScalingRightShift))
+	return mx, sum, logSum, adjustedDiffMin
+}
+
+// int8Out is one output: d5 = d in Q5.26 and the row's log sum, or −128
+// when d is at or below the threshold.
+func (p *LogSoftmaxParams) int8Out(d, logSum, adjustedDiffMin int32) (d5, out int32) {
+	if d <= adjustedDiffMin {
+		return 0, math.MinInt8
+	}
+	d5 = p.mbqm(d, p.InputMultiplier, p.InputLeftShift)
+	o := fixedpoint.RoundingDivideByPOT(d5-logSum, 31-logSoftmaxDiffBits-logSoftmaxOutBits) + math.MaxInt8
+	return d5, clamp(o, math.MinInt8, math.MaxInt8)
+}
+
 func (p *LogSoftmaxParams) eval(r *run, op *Op) error {
+	if p.Type == Int8 {
+		in, out := r.i8(p.in), r.i8(p.out)
+		for row := 0; row < p.Rows; row++ {
+			x, y := in[row*p.Depth:(row+1)*p.Depth], out[row*p.Depth:(row+1)*p.Depth]
+			mx, _, ls, adj := p.int8Row(x)
+			for i, v := range x {
+				_, o := p.int8Out(int32(v)-mx, ls, adj)
+				y[i] = int8(o)
+			}
+		}
+		return nil
+	}
 	in, out := r.f32(p.in), r.f32(p.out)
 	for row := 0; row < p.Rows; row++ {
 		x, y := in[row*p.Depth:(row+1)*p.Depth], out[row*p.Depth:(row+1)*p.Depth]
@@ -76,6 +183,26 @@ func (p *LogSoftmaxParams) eval(r *run, op *Op) error {
 
 func (p *LogSoftmaxParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	row := index / p.Depth * p.Depth
+	if p.Type == Int8 {
+		x := AsInt8(res.Tensors[p.in])[row : row+p.Depth]
+		mx, sum, ls, adj := p.int8Row(x)
+		d := int32(x[index-row]) - mx
+		d5, o := p.int8Out(d, ls, adj)
+		steps := []Step{
+			{"input", fmt.Sprintf("x = input[%d]", index), float64(x[index-row])},
+			{"row max", fmt.Sprintf("max of the row's %d values", p.Depth), float64(mx)},
+			{"difference", "d = x − max", float64(d)},
+			{"sum of exps", fmt.Sprintf("Σ exp_on_negative_values(d_j in Q5.26) for d_j ≥ %d, in Q12.19 (raw %d)", p.DiffMin, sum), math.Ldexp(float64(sum), -19)},
+			{"log sum", fmt.Sprintf("log_x_for_x_greater_than_or_equal_to_1 in Q5.26 (raw %d)", ls), math.Ldexp(float64(ls), -26)},
+			{"threshold", fmt.Sprintf("outputs with d ≤ %d are −128", adj), float64(adj)},
+		}
+		if d > adj {
+			steps = append(steps,
+				Step{"scaled difference", fmt.Sprintf("MultiplyByQuantizedMultiplier(d, %d, %d) in Q5.26 (raw %d)", p.InputMultiplier, p.InputLeftShift, d5), math.Ldexp(float64(d5), -26)},
+				Step{"output", "clamp(RoundingDivideByPOT(d5 − log sum, 22) + 127, −128, 127)", float64(o)})
+		}
+		return &Explanation{Steps: steps, Value: int64(o), Arithmetic: fmt.Sprintf("TFLite integer LogSoftmax (gemmlowp fixed point, %s rounding)", p.Rounding)}, nil
+	}
 	x := AsFloat32(res.Tensors[p.in])[row : row+p.Depth]
 	v := x[index-row]
 	m, ls := logSoftmaxRow(x)

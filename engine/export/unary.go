@@ -2,7 +2,9 @@ package export
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/engine/tflite"
 )
 
@@ -13,7 +15,9 @@ func init() { register(emitFloatUnary, "FloatUnaryParams") }
 // EXP, LOG, SIN and COS are musl's expf, logf, sinf and cosf (the browser
 // TFLite's C library, which the engine mirrors: engine/libm.go), ported
 // float64 operation by float64 operation in py/libm.py; GELU is the
-// browser TFLite's Eigen expression (py/gelu.py).
+// browser TFLite's Eigen expression (py/gelu.py); ELU is glibc's expm1f
+// (reference: TFLite Micro's C library) or XNNPACK's rr2-p6 polynomial
+// (the browser's delegate), py/elu.py.
 func emitFloatUnary(c *opCtx) error {
 	x := c.in(0)
 	switch c.op.Builtin {
@@ -24,6 +28,14 @@ func emitFloatUnary(c *opCtx) error {
 	case "EXP", "LOG", "SIN", "COS":
 		c.use("libm")
 		c.set(0, fmt.Sprintf("musl_%sf(%s)", map[string]string{"EXP": "exp", "LOG": "log", "SIN": "sin", "COS": "cos"}[c.op.Builtin], x))
+	case "ELU":
+		c.use("elu")
+		p, _ := c.params.(*engine.FloatUnaryParams)
+		if p != nil && strings.Contains(p.Formula, "XNNPACK") {
+			c.set(0, fmt.Sprintf("elu_xnnpack(%s)", x))
+		} else {
+			c.set(0, fmt.Sprintf("elu_glibc(%s)", x))
+		}
 	case "GELU":
 		o, _ := c.op.Options.(*tflite.GeluOptionsT)
 		c.use("gelu")

@@ -44,7 +44,7 @@ func sweepFloats(n int, seed uint64) []float32 {
 
 // TestFloatUnarySweep runs the float32 elementwise ops' programs (musl's
 // expf, logf, sinf, cosf ported to NumPy, sqrtf, GELU's Eigen
-// approximations) on values over every float32 exponent, special values and
+// approximations, ELU's glibc expm1f and XNNPACK polynomial) on values over every float32 exponent, special values and
 // the branch limits of the routines, and COMPLEX_ABS (musl's hypotf), REAL
 // and IMAG likewise, and compares them with the engine bit for bit (NaN
 // payloads and signed zeros included).
@@ -78,6 +78,26 @@ func TestFloatUnarySweep(t *testing.T) {
 		in := tfbuild.F32(sweepFloats(n, uint64(i))...)
 		name := fmt.Sprintf("%v-%d", u.code, i)
 		c := exportCase(t, name, m, engine.Reference, [][]byte{in}, filepath.Join(tmp, name))
+		if c == nil {
+			t.Fatalf("%s does not export", name)
+		}
+		cases = append(cases, c)
+	}
+	// ELU: glibc's expm1f (reference) and XNNPACK's rr2-p6 (tflite-xnnpack).
+	for i, p := range []engine.Profile{engine.Reference, engine.XNNPack} {
+		b := tfbuild.New()
+		x := b.Tensor("x", tflite.TensorTypeFLOAT32, []int{n}, nil, nil)
+		y := b.Tensor("y", tflite.TensorTypeFLOAT32, []int{n}, nil, nil)
+		b.Op(tflite.BuiltinOperatorELU, 1, nil, []int{x}, []int{y})
+		b.Inputs(x)
+		b.Outputs(y)
+		m, err := engine.Load(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := tfbuild.F32(sweepFloats(n, uint64(50+i))...)
+		name := fmt.Sprintf("ELU-%s", p)
+		c := exportCase(t, name, m, p, [][]byte{in}, filepath.Join(tmp, name))
 		if c == nil {
 			t.Fatalf("%s does not export", name)
 		}
