@@ -11,7 +11,7 @@ import { renderExplanation } from './explain.js';
 import { renderState } from './state.js';
 import { isImageInput, isPictureInput, renderInputs, renderPictureInput } from './inputs.js';
 import { GraphView } from './graph.js';
-import { renderTensorTable, renderTensor } from './tensortable.js';
+import { renderTensorTable, renderTensor, setTableShapes } from './tensortable.js';
 import { OpTimes } from './times.js';
 import { numbers, real, quantize, numElements, formatCount, formatShape, modelSummary } from './tensors.js';
 import { renderDownloads } from './download.js';
@@ -248,8 +248,15 @@ async function classify() {
   }
 }
 
+// shown is the model as the panels show it: the last run's (a model with
+// dynamic shapes has its own shapes and parameters per run), else the
+// loaded one.
+function shown() {
+  return state.run?.model ?? state.model;
+}
+
 function outputVector() {
-  const m = state.model, r = state.run;
+  const m = shown(), r = state.run;
   const ti = m.outputs[0];
   const t = m.tensors[ti];
   const n = numElements(t.shape);
@@ -277,7 +284,7 @@ function diffs() {
 
 function diffMask(ti) {
   if (!state.runB || ti === undefined) return null;
-  const t = state.model.tensors[ti];
+  const t = shown().tensors[ti];
   const a = numbers(t.type, state.run.tensors[ti]), b = numbers(t.type, state.runB.tensors[ti]);
   return Array.from(a, (x, i) => x !== b[i]);
 }
@@ -287,7 +294,7 @@ let lastWall = 0;
 // trip time (omitted when only the selection changed).
 function renderAll(wall = lastWall) {
   lastWall = wall;
-  const m = state.model, r = state.run;
+  const m = shown(), r = state.run;
   const image = isImageInput(m);
   const classifier = isClassifier(m, image);
   renderPredictions($('#prediction'), outputVector(), { classifier, blank: image && pad.isEmpty(), labels: m.output_labels?.[m.outputs[0]] ?? null });
@@ -300,7 +307,10 @@ function renderAll(wall = lastWall) {
   const d = diffs();
   renderOps($('#ops'), m, { trace, diffs: d, selected: state.op, onSelect: selectOp });
   renderState($('#ops-panel'), r.state, { profile: state.profile, onReset: resetState });
+  graph.setShapes(m);
   graph.setData({ trace, diffs: d });
+  // A dynamic model's tensors have this run's shapes.
+  setTableShapes($('#tensor-list'), m);
   if (state.op !== null && state.op < m.ops.length) {
     renderDetails($('#tensor-details'), m, state.op, r, { onElement: (i) => selectElem(i, true), diff: diffMask(m.ops[state.op].outputs[0]), runB: state.runB, profile: state.profile, profileB: state.profileB, loadAcc: (op) => loadAccumulators(r, op) });
     placeExplain();
@@ -324,7 +334,7 @@ async function loadAccumulators(r, op) {
 // renderOutputs lists every model output's values when they are not a
 // classifier's scores (or there are several outputs).
 function renderOutputs(classifier) {
-  const m = state.model, r = state.run, div = $('#outputs');
+  const m = shown(), r = state.run, div = $('#outputs');
   div.hidden = classifier && m.outputs.length === 1;
   if (div.hidden) return;
   div.replaceChildren(...m.outputs.map((ti, k) => {
@@ -341,7 +351,7 @@ function renderOutputs(classifier) {
 // selected op's output, where the click happened.
 function placeExplain() {
   const d = $('#tensor-details');
-  const wrap = state.op !== null && d.shown?.maps?.[state.model.ops[state.op].outputs[0]];
+  const wrap = state.op !== null && d.shown?.maps?.[shown().ops[state.op].outputs[0]];
   if (wrap && wrap.isConnected) { wrap.after(explainEl); explainEl.classList.add('near'); } else { d.after(explainEl); explainEl.classList.remove('near'); }
 }
 
@@ -381,7 +391,7 @@ async function selectElem(i, user = false) {
   try {
     const e = await engine.explain(state.op, i, state.profile);
     const eB = state.runB ? await engine.explain(state.op, i, state.profileB) : null;
-    renderExplanation(explainEl, state.model, e, eB, { run: state.run, loadAll: ((op) => (profile) => engine.explain(op, i, profile, true))(state.op) });
+    renderExplanation(explainEl, shown(), e, eB, { run: state.run, loadAll: ((op) => (profile) => engine.explain(op, i, profile, true))(state.op) });
   } catch (err) {
     explainEl.replaceChildren(h('p', { class: 'muted', text: `Cannot explain element ${i}: ${err.message}` }));
   } finally {
@@ -399,7 +409,7 @@ function openTensor(ti, scroll = true) {
   state.tensor = ti;
   const v = $('#tensor-view');
   v.hidden = false;
-  renderTensor(v, state.model, ti, state.run?.tensors[ti] ?? null, { onClose: () => { v.hidden = true; state.tensor = null; markTensorRow(); updateURL(); } });
+  renderTensor(v, shown(), ti, state.run?.tensors[ti] ?? null, { onClose: () => { v.hidden = true; state.tensor = null; markTensorRow(); updateURL(); } });
   markTensorRow();
   if (scroll) { v.scrollIntoView({ block: 'nearest' }); updateURL(); }
 }
