@@ -1,0 +1,79 @@
+// A model with dynamic shapes (issue 9): op output shapes only a run works
+// out (RESHAPE to a shape computed by SHAPE → MUL → FLOOR_DIV, PAD with
+// computed paddings). The page shows each run's own shapes and values: the
+// tensor table, the tensor view, the ops list, the inspector and the graph's
+// edge labels all equal what `int8scope run` writes for the same input.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, writeFile, readFile, readdir } from 'node:fs/promises';
+import { useSuite, browserTest, open, loadFile, errorText, settle } from './helpers.mjs';
+
+const s = useSuite();
+const exec = promisify(execFile);
+
+// cliRun returns, per tensor the command line writes, {shape, values}
+// (values as the page lists them: stored integers).
+async function cliRun(file, input, profile) {
+  const dir = await mkdtemp(path.join(s.dir, 'dyn-'));
+  await writeFile(path.join(dir, 'input0.bin'), input);
+  await exec(s.cli, ['run', file, '--inputs', dir, '--out', path.join(dir, 'out'), '--profile', profile]);
+  const index = JSON.parse(await readFile(path.join(dir, 'out', 'index.json'), 'utf8'));
+  const out = new Map();
+  for (const t of index.tensors) {
+    const b = await readFile(path.join(dir, 'out', `tensor${t.index}.bin`));
+    const v = t.type === 'int8' ? new Int8Array(b.buffer, b.byteOffset, b.length) : new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+    out.set(t.index, { type: t.type, shape: t.shape, values: Array.from(v) });
+  }
+  assert.ok((await readdir(path.join(dir, 'out'))).length > 8);
+  return out;
+}
+
+const shapeText = (shape) => `[${shape.join('×')}]`;
+
+for (const profile of ['reference', 'tflite-xnnpack']) {
+  browserTest(s, `dynamic shapes: every tensor the page shows is the run's, as the command line computes it (${profile})`, async (t, page) => {
+    const file = path.join(s.models, 'dynamic_int8.tflite');
+    await open(s, page);
+    if (profile !== 'reference') {
+      await page.getByTestId('profile').selectOption(profile);
+      await settle(page);
+    }
+    await loadFile(page, file);
+    // A known input, through the input's file control.
+    const input = Buffer.from(Int8Array.from([5, -6, 7, 1, 0, 100, -56, 3]).buffer);
+    await page.locator('#tensor-inputs input[type=file]').setInputFiles({ name: 'x.bin', mimeType: 'application/octet-stream', buffer: input });
+    await settle(page);
+    assert.equal(await errorText(page), null);
+    const cli = await cliRun(file, input, profile);
+    const padded = [...cli.entries()].find(([, v]) => v.shape.length === 2 && v.shape[1] === 6);
+    assert.deepEqual(padded?.[1].shape, [2, 6], 'the command line works the padded shape out');
+    // The tensor table and the tensor view: each tensor's shape and values.
+    for (const [ti, want] of cli) {
+      const row = page.locator(`[data-testid=tensor-row][data-tensor="${ti}"]`);
+      assert.equal(await row.locator('td').nth(2).textContent(), shapeText(want.shape), `tensor ${ti}'s shape in the table`);
+      await row.click();
+      const view = page.getByTestId('tensor-view');
+      assert.match(await view.locator('h3').textContent(), new RegExp(`^tensor ${ti}: ${shapeText(want.shape).replace(/[[\]]/g, '\\$&')} ${want.type}`));
+      const shown = (await view.locator('.values-list tbody tr td:nth-child(2)').allTextContents()).map(Number);
+      assert.deepEqual(shown, want.values, `tensor ${ti}'s values`);
+    }
+    // The ops list and the graph label each op's output with the run's shape.
+    const ops = await page.getByTestId('op').evaluateAll((lis) => lis.map((li) => li.querySelector('.shape')?.textContent));
+    const edges = await page.getByTestId('graph-edge').evaluateAll((es) => es.map((e) => [Number(e.dataset.tensor), e.querySelector('.edge-label').textContent]));
+    assert.ok(edges.length >= 6);
+    for (const [ti, label] of edges) {
+      const want = cli.get(ti);
+      assert.equal(label, `${want.type} ${shapeText(want.shape)}`, `edge of tensor ${ti}`);
+    }
+    assert.ok(ops.includes(`int8 ${shapeText([2, 6])}`), `the PAD's output in the ops list: ${ops}`);
+    // The inspector of the FULLY_CONNECTED: its tensors at the run's shapes.
+    const fc = await page.getByTestId('op').evaluateAll((lis) => lis.findIndex((li) => li.textContent.includes('FULLY_CONNECTED')));
+    await page.getByTestId('op').nth(fc).click();
+    await settle(page);
+    const rows = await page.locator('#tensor-details table').first().locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [Number(tr.dataset.tensor), tr.cells[3].textContent]));
+    for (const [ti, shape] of rows) if (cli.has(ti)) assert.equal(shape, shapeText(cli.get(ti).shape), `inspector: tensor ${ti}`);
+    assert.equal(await errorText(page), null);
+  });
+}
