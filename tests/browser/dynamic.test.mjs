@@ -3,6 +3,7 @@
 // computed paddings). The page shows each run's own shapes and values: the
 // tensor table, the tensor view, the ops list, the inspector and the graph's
 // edge labels all equal what `int8scope run` writes for the same input.
+// An input whose shape_signature has −1 gets a shape field (Model.Resize).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -32,6 +33,20 @@ async function cliRun(file, input, profile) {
 
 const shapeText = (shape) => `[${shape.join('×')}]`;
 
+// checkTensors asserts that the tensor table and tensor view show cli's
+// shapes and values.
+async function checkTensors(page, cli) {
+  for (const [ti, want] of cli) {
+    const row = page.locator(`[data-testid=tensor-row][data-tensor="${ti}"]`);
+    assert.equal(await row.locator('td').nth(2).textContent(), shapeText(want.shape), `tensor ${ti}'s shape in the table`);
+    await row.click();
+    const view = page.getByTestId('tensor-view');
+    assert.match(await view.locator('h3').textContent(), new RegExp(`^tensor ${ti}: ${shapeText(want.shape).replace(/[[\]]/g, '\\$&')} ${want.type}`));
+    const shown = (await view.locator('.values-list tbody tr td:nth-child(2)').allTextContents()).map(Number);
+    assert.deepEqual(shown, want.values, `tensor ${ti}'s values`);
+  }
+}
+
 for (const profile of ['reference', 'tflite-xnnpack']) {
   browserTest(s, `dynamic shapes: every tensor the page shows is the run's, as the command line computes it (${profile})`, async (t, page) => {
     const file = path.join(s.models, 'dynamic_int8.tflite');
@@ -50,15 +65,7 @@ for (const profile of ['reference', 'tflite-xnnpack']) {
     const padded = [...cli.entries()].find(([, v]) => v.shape.length === 2 && v.shape[1] === 6);
     assert.deepEqual(padded?.[1].shape, [2, 6], 'the command line works the padded shape out');
     // The tensor table and the tensor view: each tensor's shape and values.
-    for (const [ti, want] of cli) {
-      const row = page.locator(`[data-testid=tensor-row][data-tensor="${ti}"]`);
-      assert.equal(await row.locator('td').nth(2).textContent(), shapeText(want.shape), `tensor ${ti}'s shape in the table`);
-      await row.click();
-      const view = page.getByTestId('tensor-view');
-      assert.match(await view.locator('h3').textContent(), new RegExp(`^tensor ${ti}: ${shapeText(want.shape).replace(/[[\]]/g, '\\$&')} ${want.type}`));
-      const shown = (await view.locator('.values-list tbody tr td:nth-child(2)').allTextContents()).map(Number);
-      assert.deepEqual(shown, want.values, `tensor ${ti}'s values`);
-    }
+    await checkTensors(page, cli);
     // The ops list and the graph label each op's output with the run's shape.
     const ops = await page.getByTestId('op').evaluateAll((lis) => lis.map((li) => li.querySelector('.shape')?.textContent));
     const edges = await page.getByTestId('graph-edge').evaluateAll((es) => es.map((e) => [Number(e.dataset.tensor), e.querySelector('.edge-label').textContent]));
@@ -77,3 +84,30 @@ for (const profile of ['reference', 'tflite-xnnpack']) {
     assert.equal(await errorText(page), null);
   });
 }
+
+browserTest(s, 'dynamic shapes: a batch input resized in the inputs panel runs as the command line runs that batch', async (t, page) => {
+  const file = path.join(s.models, 'dynamic_int8.tflite');
+  await open(s, page);
+  await loadFile(page, file);
+  const field = page.getByTestId('input-shape');
+  assert.equal(await field.inputValue(), '1,8');
+  await field.fill('3,8');
+  await field.blur();
+  await settle(page);
+  assert.equal(await errorText(page), null);
+  assert.match(await page.locator('#tensor-inputs').textContent(), /int8 \[3×8\]/);
+  const input = Buffer.from(Int8Array.from({ length: 24 }, (_, i) => (i * 37) % 256 - 128).buffer);
+  await page.locator('#tensor-inputs input[type=file]').setInputFiles({ name: 'x.bin', mimeType: 'application/octet-stream', buffer: input });
+  await settle(page);
+  assert.equal(await errorText(page), null);
+  const cli = await cliRun(file, input, 'reference');
+  assert.deepEqual(cli.get(0).shape, [3, 8]);
+  assert.ok([...cli.values()].some((v) => v.shape.join() === '6,6'), 'the command line pads a batch of 6 rows');
+  await checkTensors(page, cli);
+  // A fixed dimension cannot change: the engine's message, and the model stays.
+  await field.fill('3,9');
+  await field.blur();
+  await settle(page);
+  assert.match(await errorText(page), /Cannot resize the input: .*dimension 1 is fixed/);
+  await checkTensors(page, cli);
+});

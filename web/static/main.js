@@ -111,14 +111,16 @@ function renderSignatures(model) {
   box.replaceChildren(h('label', {}, 'Signature ', sel));
 }
 
-async function loadModel(bytes, source, restore = {}) {
+// loadModel opens a model and shows it; with shapes ([dims] per input) it
+// shows the loaded model resized to them instead (engine.resize).
+async function loadModel(bytes, source, restore = {}, shapes = null) {
   progress(0.5, `loading ${source.name ?? source.builtin} into the engine…`);
   let model;
   try {
-    model = await engine.load(bytes, restore.signature ?? '');
+    model = shapes ? await engine.resize(shapes) : await engine.load(bytes, restore.signature ?? '');
   } catch (e) {
     progress(null);
-    showError(`Could not load ${source.name ?? source.builtin}: ${e.message}`);
+    showError(shapes ? `Cannot resize the input: ${e.message}` : `Could not load ${source.name ?? source.builtin}: ${e.message}`);
     return false;
   }
   progress(null);
@@ -164,7 +166,7 @@ async function loadModel(bytes, source, restore = {}) {
   if (!image) {
     if (restore.input) state.input = restore.input;
     if (isPictureInput(model)) renderPictureInput($('#image-input'), model, (inputs, name) => { state.tensorInputs = inputs; state.picture = name; classify(); }, (e) => showError(e.message), quantize);
-    renderInputs($('#tensor-inputs'), model, state.input, (inputs) => { state.tensorInputs = inputs; state.picture = null; classify(); }, (e) => showError(e.message));
+    renderInputs($('#tensor-inputs'), model, state.input, (inputs) => { state.tensorInputs = inputs; state.picture = null; classify(); }, (e) => showError(e.message), resizeInput);
   } else if (restore.strokes) {
     pad.setStrokes(restore.strokes);
   } else {
@@ -200,6 +202,14 @@ let inflight = 0;
 function busy(delta) {
   inflight += delta;
   document.body.dataset.busy = String(inflight > 0);
+}
+
+// resizeInput gives model input k the shape dims (its shape_signature has
+// −1 there) and shows the resized model, keeping the selection.
+function resizeInput(k, dims) {
+  const m = state.model;
+  const shapes = m.inputs.map((ti, i) => (i === k ? dims : m.tensors[ti].shape));
+  return loadModel(state.bytes, state.source, { op: state.op, elem: state.elem, tensor: state.tensor }, shapes);
 }
 
 // classify runs the model on the current input.
