@@ -172,6 +172,34 @@ for (const profile of ['reference', 'tflite-xnnpack']) {
   });
 }
 
+test('resize: a batch input of another size, then runs on the fast path equal the command line', async () => {
+  const file = path.join(s.models, 'dynamic_int8.tflite');
+  const loaded = load(new Uint8Array(await readFile(file)));
+  const out = api.resize(JSON.stringify([[3, 8]]));
+  assert.equal(out.error, undefined, out.error);
+  const c = api.constants();
+  const view = { model: JSON.parse(out.model), layout: JSON.parse(out.layout), constants: c.values };
+  assert.deepEqual(view.model.tensors[view.model.inputs[0]].shape, [3, 8]);
+  assert.deepEqual(Array.from(c.values), Array.from(loaded.constants), 'the constants stay');
+  const inputs = randomInputs(view.model, 5);
+  assert.equal(inputs[0].length, 24);
+  const raw = api.run(inputs, 'reference', true);
+  assert.equal(raw.error, undefined, raw.error);
+  assert.deepEqual(plain({ ...general(inputs, 'reference', true), seq: 0 }), plain({ ...raw, seq: 0 }), 'the fast path takes the resized input');
+  const r = decodeRun(raw, view, 'reference');
+  const cli = await cliRun('resized', file, inputs, 'reference');
+  for (const [ti, want] of cli.tensors) {
+    assert.deepEqual(Array.from(r.tensors[ti]), Array.from(want), `tensor ${ti}`);
+    assert.deepEqual(r.model.tensors[ti].shape, cli.shapes.get(ti), `tensor ${ti}'s shape`);
+  }
+  assert.deepEqual(r.model.tensors[r.model.outputs[0]].shape, [6, 6]);
+  // The old size is refused now; a fixed dimension cannot change.
+  assert.match(api.run([inputs[0].subarray(0, 8)], 'reference', false).error, /needs 24 bytes, got 8/);
+  assert.match(api.resize(JSON.stringify([[3, 9]])).error, /dimension 1 is fixed/);
+  assert.match(api.resize('[[3').error, /^resize: shapes/);
+  assert.match(api.resize(JSON.stringify([[3, 8], [1]])).error, /model has 1 inputs, got 2 shapes/);
+});
+
 test('constants arrive once per model and hold the numbers explanations cite', async (t) => {
   if (!needMNIST(t)) return;
   const view = load(new Uint8Array(await readFile(mnistModel)));
