@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, writeFile, readFile, readdir } from 'node:fs/promises';
-import { useSuite, browserTest, open, loadFile, errorText, settle } from './helpers.mjs';
+import { useSuite, browserTest, open, loadFile, errorText, settle, ready } from './helpers.mjs';
 
 const s = useSuite();
 const exec = promisify(execFile);
@@ -110,4 +110,23 @@ browserTest(s, 'dynamic shapes: a batch input resized in the inputs panel runs a
   await settle(page);
   assert.match(await errorText(page), /Cannot resize the input: .*dimension 1 is fixed/);
   await checkTensors(page, cli);
+});
+
+browserTest(s, 'dynamic shapes: a share link keeps the resized input and the run shapes', async (t, page, context) => {
+  await open(s, page);
+  await loadFile(page, path.join(s.models, 'dynamic_int8.tflite'));
+  const field = page.getByTestId('input-shape');
+  await field.fill('2,8');
+  await field.blur();
+  await settle(page);
+  await page.getByTestId('share').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=share-link]').value.includes('#s1.'));
+  const url = await page.getByTestId('share-link').inputValue();
+  const p2 = await context.newPage();
+  await p2.goto(url);
+  await ready(p2);
+  assert.equal(await errorText(p2), null);
+  assert.equal(await p2.getByTestId('input-shape').inputValue(), '2,8');
+  const padded = await p2.evaluate(() => [...document.querySelectorAll('[data-testid=tensor-row]')].at(-1).cells[2].textContent);
+  assert.equal(padded, '[4×6]', 'a batch of 2 pads 4 rows');
 });

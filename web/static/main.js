@@ -123,12 +123,21 @@ async function loadModel(bytes, source, restore = {}, shapes = null) {
     showError(shapes ? `Cannot resize the input: ${e.message}` : `Could not load ${source.name ?? source.builtin}: ${e.message}`);
     return false;
   }
+  // A link may carry input shapes the inputs panel set (resizeInput).
+  const missing = [];
+  if (!shapes && restore.shapes) {
+    try {
+      model = await engine.resize(restore.shapes);
+      shapes = restore.shapes;
+    } catch (e) {
+      missing.push(`The link resizes the inputs, which this model refuses: ${e.message}`);
+    }
+  }
   progress(null);
   clearError();
-  Object.assign(state, { source, bytes, model, run: null, runB: null, op: restore.op ?? null, elem: restore.elem ?? null, tensorInputs: null, sha256: null, tensor: restore.tensor ?? null, picture: null });
+  Object.assign(state, { source, bytes, model, shapes, run: null, runB: null, op: restore.op ?? null, elem: restore.elem ?? null, tensorInputs: null, sha256: null, tensor: restore.tensor ?? null, picture: null });
   times.reset();
   // A link may name an op or element this model does not have: say so.
-  const missing = [];
   if (state.op !== null && state.op >= model.ops.length) {
     missing.push(`The link selects op ${state.op}, but this model has ${model.ops.length} ops (0–${model.ops.length - 1}).`);
     state.op = null; state.elem = null;
@@ -209,7 +218,7 @@ function busy(delta) {
 function resizeInput(k, dims) {
   const m = state.model;
   const shapes = m.inputs.map((ti, i) => (i === k ? dims : m.tensors[ti].shape));
-  return loadModel(state.bytes, state.source, { op: state.op, elem: state.elem, tensor: state.tensor }, shapes);
+  return loadModel(state.bytes, state.source, { op: state.op, elem: state.elem, tensor: state.tensor, signature: m.signature }, shapes);
 }
 
 // classify runs the model on the current input.
@@ -437,6 +446,7 @@ async function linkState() {
   else if (state.bytes.length <= MAX_EMBED) s.model = { embed: toBase64Url(state.bytes), name: src.name };
   else s.model = { sha256: state.sha256 ?? await sha256Hex(state.bytes), name: src.name };
   if (state.model.signature) s.signature = state.model.signature;
+  if (state.shapes) s.shapes = state.shapes;
   if (isImageInput(state.model)) s.strokes = packStrokes(pad.strokes);
   else s.input = state.input;
   if (state.op !== null) s.op = state.op;
@@ -486,7 +496,7 @@ async function restoreFromLink(frag) {
   }
   if (s.profile) { state.profile = s.profile; $('#profile').value = s.profile; }
   if (s.compare && s.profileB) { state.compare = true; state.profileB = s.profileB; $('#compare').checked = true; $('#profile-b').value = s.profileB; }
-  const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input, tensor: s.tensor, overlay: s.overlay, signature: s.signature };
+  const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input, tensor: s.tensor, overlay: s.overlay, signature: s.signature, shapes: s.shapes };
   if (s.model.builtin) {
     const b = builtins.find((x) => x.id === s.model.builtin);
     return loadBuiltin(b, restore);
