@@ -20,7 +20,9 @@ import (
 // (as big as the activations, 8 bytes each): accumulators(op, profile, seq)
 // hands over one op's when the page shows it. The layout that load returns
 // says where each tensor is, and web/static/runview.js turns the buffers
-// back into per-tensor views.
+// back into per-tensor views; a run of a model with dynamic shapes (whose
+// op output shapes only the run works out) returns its own model and
+// layout with its values.
 //
 // The fast path is two exported WebAssembly functions that take and return
 // numbers only, so a run costs no JS value on the Go side (a function made
