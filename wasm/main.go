@@ -34,6 +34,7 @@ func main() {
 	export(api, "accumulators", accumulators)
 	export(api, "explain", explain)
 	export(api, "reset", reset)
+	export(api, "resize", resize)
 	export(api, "exportFiles", exportFiles)
 	export(api, "accelerate", accelerate) // simd.go
 	export(api, "gemm", gemmAPI)
@@ -133,6 +134,11 @@ func load(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return use(m)
+}
+
+// use makes m the model the bridge runs and describes it as load does.
+func use(m *engine.Model) (map[string]any, error) {
 	j, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
@@ -145,6 +151,32 @@ func load(args []safejs.Value) (map[string]any, error) {
 	model, lay, last, lastSeq = m, l, map[engine.Profile]*engine.Result{}, map[engine.Profile]uint32{}
 	newIO(m)
 	return map[string]any{"model": string(j), "macs": float64(m.MACs()), "layout": string(lj)}, nil
+}
+
+// resize(shapes: JSON, [[d, …] or null per model input]) → as load | {error}:
+// the loaded model with its inputs resized (engine.Model.Resize: only
+// shape_signature −1 dimensions may change; null keeps an input's shape),
+// which replaces it; the constants stay where they were.
+func resize(args []safejs.Value) (map[string]any, error) {
+	if model == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	if len(args) != 1 || args[0].Type() != safejs.TypeString {
+		return nil, fmt.Errorf("resize takes the input shapes as JSON")
+	}
+	js, err := args[0].String()
+	if err != nil {
+		return nil, err
+	}
+	var shapes [][]int
+	if err := json.Unmarshal([]byte(js), &shapes); err != nil {
+		return nil, fmt.Errorf("resize: shapes %q: %w", js, err)
+	}
+	m, err := model.Resize(shapes)
+	if err != nil {
+		return nil, err
+	}
+	return use(m)
 }
 
 // constants() → {values: Uint8Array (Layout.Constants bytes)} | {error}:

@@ -20,7 +20,9 @@ import (
 // (as big as the activations, 8 bytes each): accumulators(op, profile, seq)
 // hands over one op's when the page shows it. The layout that load returns
 // says where each tensor is, and web/static/runview.js turns the buffers
-// back into per-tensor views.
+// back into per-tensor views; a run of a model with dynamic shapes (whose
+// op output shapes only the run works out) returns its own model and
+// layout with its values.
 //
 // The fast path is two exported WebAssembly functions that take and return
 // numbers only, so a run costs no JS value on the Go side (a function made
@@ -119,6 +121,10 @@ const (
 	_
 	hdrNote // why the trace was left off
 	_
+	hdrModel // JSON of the run's model, when its shapes are the run's own (dynamic models)
+	_
+	hdrLayout // JSON of the run's Layout, with hdrModel
+	_
 	hdrLen
 )
 
@@ -212,6 +218,8 @@ func succeed(out runOut) uint32 {
 	span(hdrNotes, out.notes)
 	span(hdrState, out.state)
 	span(hdrNote, out.note)
+	span(hdrModel, out.model)
+	span(hdrLayout, out.layout)
 	if out.traced {
 		ioHeader[hdrTraced] = 1
 	}
@@ -225,6 +233,11 @@ type runOut struct {
 	trace              []float64
 	seq                uint32 // which run: runs counts them
 	notes, state, note []byte
+	// model and layout (JSON) describe a run whose model is not the
+	// loaded one: a dynamic model's, whose op output shapes and
+	// parameters the run worked out (engine.Result.Model). values then
+	// follows layout, not the load's.
+	model, layout []byte
 }
 
 // The buffers runCore reuses from run to run (JS copies out of them
@@ -256,11 +269,22 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	}
 	runs++
 	last[res.Profile], lastSeq[res.Profile] = res, runs
-	reuseValues = grow(reuseValues, lay.Values)
-	if err := lay.pack(reuseValues, inValues, res.Tensors); err != nil {
+	l, out := lay, runOut{note: []byte(note), seq: runs}
+	if res.Model != model {
+		// A dynamic model: this run's shapes are its own.
+		l = layoutOf(res.Model)
+		if out.model, err = json.Marshal(res.Model); err != nil {
+			return runOut{}, err
+		}
+		if out.layout, err = json.Marshal(l); err != nil {
+			return runOut{}, err
+		}
+	}
+	reuseValues = grow(reuseValues, l.Values)
+	if err := l.pack(reuseValues, inValues, res.Tensors); err != nil {
 		return runOut{}, err
 	}
-	out := runOut{values: reuseValues, note: []byte(note), seq: runs}
+	out.values = reuseValues
 	if model.Stateful() {
 		if out.state, err = json.Marshal(res.State); err != nil {
 			return runOut{}, err
@@ -320,7 +344,9 @@ func packTrace(tr *engine.Trace, out *runOut) error {
 //	 trace?: Uint8Array (Float64Array bytes, per op [nanos, accumulators or -1]),
 //	 notes?: JSON ({op index: {note?, hybrid?}} for the ops that have them),
 //	 state?: JSON (stateful models: the resource variables after the run),
-//	 note?: string (why the trace was left off)} | {error}
+//	 note?: string (why the trace was left off),
+//	 model?, layout?: JSON (a dynamic model: the run's model, with its own
+//	   shapes and parameters, and the Layout of values)} | {error}
 //
 // This is the general path; web/static/bridge.js replaces it with the fast
 // one (int8scope_run), which returns the same.
@@ -378,7 +404,7 @@ func run(args []safejs.Value) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	for key, b := range map[string][]byte{"notes": out.notes, "state": out.state, "note": out.note} {
+	for key, b := range map[string][]byte{"notes": out.notes, "state": out.state, "note": out.note, "model": out.model, "layout": out.layout} {
 		if len(b) > 0 {
 			res[key] = string(b)
 		}

@@ -73,7 +73,9 @@ async function cliRun(name, file, inputs, profile) {
     const m = /^tensor(\d+)\.bin$/.exec(f);
     if (m) tensors.set(Number(m[1]), new Uint8Array(await readFile(path.join(dir, 'out', f))));
   }
-  return { tensors, trace: JSON.parse(await readFile(path.join(dir, 'out', 'trace.json'), 'utf8')) };
+  const index = JSON.parse(await readFile(path.join(dir, 'out', 'index.json'), 'utf8'));
+  const shapes = new Map(index.tensors.map((t) => [t.index, t.shape]));
+  return { tensors, shapes, trace: JSON.parse(await readFile(path.join(dir, 'out', 'trace.json'), 'utf8')) };
 }
 
 // withoutNanos drops the per-op times (which differ from run to run) from a raw trace.
@@ -132,6 +134,71 @@ for (const [name, file] of [['mnist_cnn_int8', () => mnistModel], ['fc_int8', ()
     });
   }
 }
+
+for (const profile of ['reference', 'tflite-xnnpack']) {
+  test(`dynamic_int8, ${profile}: a run with its own shapes hands over its model and layout, and every tensor equals the command line's`, async () => {
+    const file = path.join(s.models, 'dynamic_int8.tflite');
+    const view = load(new Uint8Array(await readFile(file)));
+    const ops = view.model.ops.map((o) => o.builtin);
+    assert.ok(view.model.ops.some((o) => o.dynamic), `some op is prepared at run time: ${ops}`);
+    const inputs = randomInputs(view.model, 11);
+    const slow = general(inputs, profile, true);
+    const raw = api.run(inputs, profile, true);
+    assert.equal(raw.error, undefined, raw.error);
+    assert.deepEqual(plain({ ...slow, seq: 0 }), plain({ ...raw, seq: 0 }), 'the fast path returns what the general path does');
+    assert.equal(typeof raw.model, 'string', "the run's model comes with it");
+    assert.equal(typeof raw.layout, 'string');
+    const r = decodeRun(raw, view, profile);
+    const cli = await cliRun('dynamic', file, inputs, profile);
+    assert.ok(cli.tensors.size >= 8);
+    for (const [ti, want] of cli.tensors) {
+      assert.deepEqual(Array.from(r.tensors[ti]), Array.from(want), `tensor ${ti}`);
+      assert.deepEqual(r.model.tensors[ti].shape, cli.shapes.get(ti), `tensor ${ti}'s shape`);
+    }
+    const padded = r.model.outputs[0];
+    assert.deepEqual(r.model.tensors[padded].shape, [2, 6], 'the run worked out the padded shape');
+    assert.notDeepEqual(view.model.tensors[padded].shape, [2, 6], 'the load did not know it');
+    for (const [i, op] of cli.trace.ops.entries()) {
+      assert.equal(r.trace[i].arithmetic, op.arithmetic, `op ${i} arithmetic`);
+      assert.equal(r.model.ops[i].dynamic, undefined, `op ${i} has this run's parameters`);
+      if (op.acc) assert.deepEqual(Array.from(accView(api.accumulators(i, profile, r.seq).acc), Number), op.acc, `op ${i} accumulators`);
+    }
+    // Explanations cite the run's tensors, at the run's coordinates.
+    const fc = r.model.ops.findIndex((o) => o.builtin === 'FULLY_CONNECTED');
+    const e = JSON.parse(api.explain(fc, 5, profile).explanation);
+    const y = r.tensors[r.model.ops[fc].outputs[0]];
+    assert.equal(e.value, new Int8Array(y.buffer, y.byteOffset, y.length)[5]);
+    assert.deepEqual(e.coords, [1, 2]);
+  });
+}
+
+test('resize: a batch input of another size, then runs on the fast path equal the command line', async () => {
+  const file = path.join(s.models, 'dynamic_int8.tflite');
+  const loaded = load(new Uint8Array(await readFile(file)));
+  const out = api.resize(JSON.stringify([[3, 8]]));
+  assert.equal(out.error, undefined, out.error);
+  const c = api.constants();
+  const view = { model: JSON.parse(out.model), layout: JSON.parse(out.layout), constants: c.values };
+  assert.deepEqual(view.model.tensors[view.model.inputs[0]].shape, [3, 8]);
+  assert.deepEqual(Array.from(c.values), Array.from(loaded.constants), 'the constants stay');
+  const inputs = randomInputs(view.model, 5);
+  assert.equal(inputs[0].length, 24);
+  const raw = api.run(inputs, 'reference', true);
+  assert.equal(raw.error, undefined, raw.error);
+  assert.deepEqual(plain({ ...general(inputs, 'reference', true), seq: 0 }), plain({ ...raw, seq: 0 }), 'the fast path takes the resized input');
+  const r = decodeRun(raw, view, 'reference');
+  const cli = await cliRun('resized', file, inputs, 'reference');
+  for (const [ti, want] of cli.tensors) {
+    assert.deepEqual(Array.from(r.tensors[ti]), Array.from(want), `tensor ${ti}`);
+    assert.deepEqual(r.model.tensors[ti].shape, cli.shapes.get(ti), `tensor ${ti}'s shape`);
+  }
+  assert.deepEqual(r.model.tensors[r.model.outputs[0]].shape, [6, 6]);
+  // The old size is refused now; a fixed dimension cannot change.
+  assert.match(api.run([inputs[0].subarray(0, 8)], 'reference', false).error, /needs 24 bytes, got 8/);
+  assert.match(api.resize(JSON.stringify([[3, 9]])).error, /dimension 1 is fixed/);
+  assert.match(api.resize('[[3').error, /^resize: shapes/);
+  assert.match(api.resize(JSON.stringify([[3, 8], [1]])).error, /model has 1 inputs, got 2 shapes/);
+});
 
 test('constants arrive once per model and hold the numbers explanations cite', async (t) => {
   if (!needMNIST(t)) return;

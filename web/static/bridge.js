@@ -6,13 +6,13 @@
 // memory, int8scope_run runs, and its results are copied out of that memory,
 // one slice per buffer. It returns exactly what the general path returns:
 //
-//	{values, seq, trace?, notes?, state?, note?} | {error}
+//	{values, seq, trace?, notes?, state?, note?, model?, layout?} | {error}
 //
 // (runview.js decodes it). Arguments the fast path does not expect go to
 // the general path, which says what is wrong with them.
 
 // Indexes of the result header (uint32s; wasm/run.go's hdr* constants).
-const STATUS = 0, VALUES = 1, TRACED = 3, TRACE = 4, SEQ = 6, NOTES = 8, STATE = 10, NOTE = 12;
+const STATUS = 0, VALUES = 1, TRACED = 3, TRACE = 4, SEQ = 6, NOTES = 8, STATE = 10, NOTE = 12, MODEL = 14, LAYOUT = 16;
 
 // attach installs the fast run on api (the int8scope global) and returns
 // api; an instance without the exports keeps the general path.
@@ -48,6 +48,8 @@ export function attach(instance, api = globalThis.int8scope) {
     if (words[h + NOTES + 1]) out.notes = dec.decode(at(NOTES));
     if (words[h + STATE + 1]) out.state = dec.decode(at(STATE));
     if (words[h + NOTE + 1]) out.note = dec.decode(at(NOTE));
+    if (words[h + MODEL + 1]) out.model = dec.decode(at(MODEL));
+    if (words[h + LAYOUT + 1]) out.layout = dec.decode(at(LAYOUT));
     return out;
   };
   return api;

@@ -47,8 +47,10 @@ self.onmessage = async (e) => {
       case 'init':
         r = { ...JSON.parse(int8scope.info().info), wasmBytes: info.wasmBytes, simdReason: info.simd.reason ?? null };
         break;
-      case 'load': {
-        const out = int8scope.load(new Uint8Array(e.data.bytes), e.data.signature ?? '');
+      case 'load':
+      case 'resize': {
+        // resize replaces the loaded model by one with other input shapes.
+        const out = type === 'load' ? int8scope.load(new Uint8Array(e.data.bytes), e.data.signature ?? '') : int8scope.resize(JSON.stringify(e.data.shapes));
         if (out.error) throw new Error(out.error);
         // The constant tensors go to the page once per model, never with a run.
         const c = int8scope.constants();

@@ -49,6 +49,7 @@ export class Engine {
     if (!this.lastModel) return;
     try {
       await this.call('load', { bytes: this.lastModel.slice().buffer, signature: this.lastSignature });
+      if (this.lastShapes) await this.call('resize', { shapes: this.lastShapes });
     } catch {
       this.lastModel = null;
       if (this.restartSoon) await this.restart();
@@ -81,8 +82,20 @@ export class Engine {
     return this.request('load', { bytes: copy.buffer, signature }, [copy.buffer], (r) => {
       this.lastModel = bytes.slice();
       this.lastSignature = signature;
+      this.lastShapes = null;
       // What decodes this model's runs: where each tensor is, and its
       // constant tensors (sent once, here).
+      this.view = { model: r.model, layout: r.layout, constants: r.constants ?? null };
+      return r.model;
+    });
+  }
+
+  // resize replaces the loaded model by one whose inputs have the given
+  // shapes ([dims] or null per input; only shape_signature −1 dimensions
+  // may change) and returns it, as load does.
+  resize(shapes) {
+    return this.request('resize', { shapes }, [], (r) => {
+      this.lastShapes = shapes;
       this.view = { model: r.model, layout: r.layout, constants: r.constants ?? null };
       return r.model;
     });

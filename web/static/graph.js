@@ -148,6 +148,7 @@ export class GraphView {
         s('path', { d, 'marker-end': 'url(#arrow)' }),
         s('text', { x: e.lx, y: e.ly + 4, 'text-anchor': 'middle', class: 'edge-label', text: e.label }));
     });
+    this.edgeLabels = edges.map((g) => g.lastChild);
     const nodes = this.gm.nodes.map((n) => {
       const x = n.x - n.width / 2, y = n.y - n.height / 2;
       const g = s('g', { class: `graph-node ${n.kind}`, transform: `translate(${x},${y})`,
@@ -172,6 +173,16 @@ export class GraphView {
     this.data = {};
     this.fit(false);
     this.paintOverlay();
+  }
+
+  // setShapes relabels the edges with model's shapes: a model with dynamic
+  // shapes has its own in each run (the layout stays the load's).
+  setShapes(model) {
+    if (!this.gm || !this.edgeLabels) return;
+    this.gm.edges.forEach((e, i) => {
+      const label = edgeLabel(model, e.tensor);
+      if (this.edgeLabels[i].textContent !== label) this.edgeLabels[i].textContent = label;
+    });
   }
 
   // setData gives the overlays their numbers (the last run's trace and diffs).

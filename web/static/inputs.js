@@ -131,8 +131,28 @@ export function makeInput(tensor, { mode, value = 0, seed = 1 }) {
   return new Uint8Array(a.buffer);
 }
 
+// resizable says whether input tensor t may take another shape: its
+// shape_signature has a −1 (a batch of any size), as Model.Resize allows.
+export function resizable(t) {
+  return (t.shape_signature ?? []).includes(-1);
+}
+
+// parseShape reads dimensions typed as "2,8", "2×8", "2x8" or "[2, 8]"; it
+// throws on anything but positive integers. (Which dimensions may change
+// is the engine's to say.)
+export function parseShape(text) {
+  const parts = text.replace(/[[\]\s]/g, '').split(/[,×x]/).filter((p) => p !== '');
+  if (!parts.length) throw new Error('type the shape as dimensions separated by commas, e.g. 2,8');
+  return parts.map((p) => {
+    if (!/^\d+$/.test(p) || Number(p) < 1) throw new Error(`shape dimension "${p}" is not a positive integer`);
+    return Number(p);
+  });
+}
+
 // renderInputs shows one control row per model input; onChange(bytes[]) fires on every change.
-export function renderInputs(div, model, setting, onChange, onError) {
+// An input whose shape_signature has −1 also gets a shape field: onResize(input number, dims)
+// fires when it changes.
+export function renderInputs(div, model, setting, onChange, onError, onResize = null) {
   clear(div);
   const files = new Map();
   const modeSel = h('select', { dataset: { testid: 'input-mode' } }, ['zeros', 'random', 'constant'].map((m) => h('option', { value: m, text: m, selected: m === setting.mode })));
@@ -166,6 +186,14 @@ export function renderInputs(div, model, setting, onChange, onError) {
       } catch (e) { onError(e); }
     });
     div.append(h('label', {}, `input ${ti} `, h('span', { class: 'name', text: t.name }), ` ${t.type} ${formatShape(t.shape)} — raw or .npy file: `, file));
+    if (onResize && resizable(t)) {
+      const k = model.inputs.indexOf(ti);
+      const shape = h('input', { type: 'text', value: t.shape.join(','), dataset: { testid: 'input-shape', input: String(k) }, style: 'width:8em', 'aria-label': `shape of input ${k}` });
+      shape.addEventListener('change', () => {
+        try { onResize(k, parseShape(shape.value)); } catch (e) { onError(e); }
+      });
+      div.append(h('label', { title: `shape_signature ${formatShape(t.shape_signature)}: each −1 dimension may change` }, ` shape `, shape));
+    }
   }
   onChange(build());
 }

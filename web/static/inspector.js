@@ -9,9 +9,11 @@ import { hybridView } from './hybrid.js';
 // in place: a run finishing between a mouse down and up on an op must not
 // replace the element under the pointer (the click would be lost).
 export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
-  if (ol.model !== model || ol.children.length !== model.ops.length) {
+  // A run of a model with dynamic shapes brings its own model object, with
+  // the same ops: keep the list (and its focus), relabel the shapes below.
+  const sameOps = ol.model && ol.children.length === model.ops.length && ol.model.ops.every((op, i) => op.builtin === model.ops[i].builtin && op.unsupported === model.ops[i].unsupported);
+  if (!sameOps) {
     clear(ol);
-    ol.model = model;
     model.ops.forEach((op) => {
       const out = model.tensors[op.outputs[0]];
       ol.append(h('li', { dataset: { testid: 'op', op: String(op.index) }, tabindex: '0', role: 'button', onclick: () => ol.onSelect?.(op.index),
@@ -24,12 +26,15 @@ export function renderOps(ol, model, { trace, diffs, selected, onSelect }) {
         h('span', { class: 'time diff', hidden: true })));
     });
   }
+  ol.model = model;
   ol.onSelect = onSelect;
   model.ops.forEach((op, i) => {
     const li = ol.children[i];
     const t = trace?.[op.index];
     const d = diffs?.[op.index];
     li.className = op.index === selected ? 'selected' : '';
+    const shape = li.querySelector('.shape'), out = model.tensors[op.outputs[0]];
+    if (shape && out) shape.textContent = `${out.type} ${formatShape(out.shape)}`;
     const [time, diff] = li.querySelectorAll('.time');
     time.hidden = !t;
     time.textContent = t ? formatMs(t.nanos) : '';

@@ -11,7 +11,7 @@ import { renderExplanation } from './explain.js';
 import { renderState } from './state.js';
 import { isImageInput, isPictureInput, renderInputs, renderPictureInput } from './inputs.js';
 import { GraphView } from './graph.js';
-import { renderTensorTable, renderTensor } from './tensortable.js';
+import { renderTensorTable, renderTensor, setTableShapes } from './tensortable.js';
 import { OpTimes } from './times.js';
 import { numbers, real, quantize, numElements, formatCount, formatShape, modelSummary } from './tensors.js';
 import { renderDownloads } from './download.js';
@@ -111,22 +111,33 @@ function renderSignatures(model) {
   box.replaceChildren(h('label', {}, 'Signature ', sel));
 }
 
-async function loadModel(bytes, source, restore = {}) {
+// loadModel opens a model and shows it; with shapes ([dims] per input) it
+// shows the loaded model resized to them instead (engine.resize).
+async function loadModel(bytes, source, restore = {}, shapes = null) {
   progress(0.5, `loading ${source.name ?? source.builtin} into the engine…`);
   let model;
   try {
-    model = await engine.load(bytes, restore.signature ?? '');
+    model = shapes ? await engine.resize(shapes) : await engine.load(bytes, restore.signature ?? '');
   } catch (e) {
     progress(null);
-    showError(`Could not load ${source.name ?? source.builtin}: ${e.message}`);
+    showError(shapes ? `Cannot resize the input: ${e.message}` : `Could not load ${source.name ?? source.builtin}: ${e.message}`);
     return false;
+  }
+  // A link may carry input shapes the inputs panel set (resizeInput).
+  const missing = [];
+  if (!shapes && restore.shapes) {
+    try {
+      model = await engine.resize(restore.shapes);
+      shapes = restore.shapes;
+    } catch (e) {
+      missing.push(`The link resizes the inputs, which this model refuses: ${e.message}`);
+    }
   }
   progress(null);
   clearError();
-  Object.assign(state, { source, bytes, model, run: null, runB: null, op: restore.op ?? null, elem: restore.elem ?? null, tensorInputs: null, sha256: null, tensor: restore.tensor ?? null, picture: null });
+  Object.assign(state, { source, bytes, model, shapes, run: null, runB: null, op: restore.op ?? null, elem: restore.elem ?? null, tensorInputs: null, sha256: null, tensor: restore.tensor ?? null, picture: null });
   times.reset();
   // A link may name an op or element this model does not have: say so.
-  const missing = [];
   if (state.op !== null && state.op >= model.ops.length) {
     missing.push(`The link selects op ${state.op}, but this model has ${model.ops.length} ops (0–${model.ops.length - 1}).`);
     state.op = null; state.elem = null;
@@ -164,7 +175,7 @@ async function loadModel(bytes, source, restore = {}) {
   if (!image) {
     if (restore.input) state.input = restore.input;
     if (isPictureInput(model)) renderPictureInput($('#image-input'), model, (inputs, name) => { state.tensorInputs = inputs; state.picture = name; classify(); }, (e) => showError(e.message), quantize);
-    renderInputs($('#tensor-inputs'), model, state.input, (inputs) => { state.tensorInputs = inputs; state.picture = null; classify(); }, (e) => showError(e.message));
+    renderInputs($('#tensor-inputs'), model, state.input, (inputs) => { state.tensorInputs = inputs; state.picture = null; classify(); }, (e) => showError(e.message), resizeInput);
   } else if (restore.strokes) {
     pad.setStrokes(restore.strokes);
   } else {
@@ -200,6 +211,14 @@ let inflight = 0;
 function busy(delta) {
   inflight += delta;
   document.body.dataset.busy = String(inflight > 0);
+}
+
+// resizeInput gives model input k the shape dims (its shape_signature has
+// −1 there) and shows the resized model, keeping the selection.
+function resizeInput(k, dims) {
+  const m = state.model;
+  const shapes = m.inputs.map((ti, i) => (i === k ? dims : m.tensors[ti].shape));
+  return loadModel(state.bytes, state.source, { op: state.op, elem: state.elem, tensor: state.tensor, signature: m.signature }, shapes);
 }
 
 // classify runs the model on the current input.
@@ -248,8 +267,15 @@ async function classify() {
   }
 }
 
+// shown is the model as the panels show it: the last run's (a model with
+// dynamic shapes has its own shapes and parameters per run), else the
+// loaded one.
+function shown() {
+  return state.run?.model ?? state.model;
+}
+
 function outputVector() {
-  const m = state.model, r = state.run;
+  const m = shown(), r = state.run;
   const ti = m.outputs[0];
   const t = m.tensors[ti];
   const n = numElements(t.shape);
@@ -277,7 +303,7 @@ function diffs() {
 
 function diffMask(ti) {
   if (!state.runB || ti === undefined) return null;
-  const t = state.model.tensors[ti];
+  const t = shown().tensors[ti];
   const a = numbers(t.type, state.run.tensors[ti]), b = numbers(t.type, state.runB.tensors[ti]);
   return Array.from(a, (x, i) => x !== b[i]);
 }
@@ -287,7 +313,7 @@ let lastWall = 0;
 // trip time (omitted when only the selection changed).
 function renderAll(wall = lastWall) {
   lastWall = wall;
-  const m = state.model, r = state.run;
+  const m = shown(), r = state.run;
   const image = isImageInput(m);
   const classifier = isClassifier(m, image);
   renderPredictions($('#prediction'), outputVector(), { classifier, blank: image && pad.isEmpty(), labels: m.output_labels?.[m.outputs[0]] ?? null });
@@ -300,7 +326,10 @@ function renderAll(wall = lastWall) {
   const d = diffs();
   renderOps($('#ops'), m, { trace, diffs: d, selected: state.op, onSelect: selectOp });
   renderState($('#ops-panel'), r.state, { profile: state.profile, onReset: resetState });
+  graph.setShapes(m);
   graph.setData({ trace, diffs: d });
+  // A dynamic model's tensors have this run's shapes.
+  setTableShapes($('#tensor-list'), m);
   if (state.op !== null && state.op < m.ops.length) {
     renderDetails($('#tensor-details'), m, state.op, r, { onElement: (i) => selectElem(i, true), diff: diffMask(m.ops[state.op].outputs[0]), runB: state.runB, profile: state.profile, profileB: state.profileB, loadAcc: (op) => loadAccumulators(r, op) });
     placeExplain();
@@ -324,7 +353,7 @@ async function loadAccumulators(r, op) {
 // renderOutputs lists every model output's values when they are not a
 // classifier's scores (or there are several outputs).
 function renderOutputs(classifier) {
-  const m = state.model, r = state.run, div = $('#outputs');
+  const m = shown(), r = state.run, div = $('#outputs');
   div.hidden = classifier && m.outputs.length === 1;
   if (div.hidden) return;
   div.replaceChildren(...m.outputs.map((ti, k) => {
@@ -341,7 +370,7 @@ function renderOutputs(classifier) {
 // selected op's output, where the click happened.
 function placeExplain() {
   const d = $('#tensor-details');
-  const wrap = state.op !== null && d.shown?.maps?.[state.model.ops[state.op].outputs[0]];
+  const wrap = state.op !== null && d.shown?.maps?.[shown().ops[state.op].outputs[0]];
   if (wrap && wrap.isConnected) { wrap.after(explainEl); explainEl.classList.add('near'); } else { d.after(explainEl); explainEl.classList.remove('near'); }
 }
 
@@ -381,7 +410,7 @@ async function selectElem(i, user = false) {
   try {
     const e = await engine.explain(state.op, i, state.profile);
     const eB = state.runB ? await engine.explain(state.op, i, state.profileB) : null;
-    renderExplanation(explainEl, state.model, e, eB, { run: state.run, loadAll: ((op) => (profile) => engine.explain(op, i, profile, true))(state.op) });
+    renderExplanation(explainEl, shown(), e, eB, { run: state.run, loadAll: ((op) => (profile) => engine.explain(op, i, profile, true))(state.op) });
   } catch (err) {
     explainEl.replaceChildren(h('p', { class: 'muted', text: `Cannot explain element ${i}: ${err.message}` }));
   } finally {
@@ -399,7 +428,7 @@ function openTensor(ti, scroll = true) {
   state.tensor = ti;
   const v = $('#tensor-view');
   v.hidden = false;
-  renderTensor(v, state.model, ti, state.run?.tensors[ti] ?? null, { onClose: () => { v.hidden = true; state.tensor = null; markTensorRow(); updateURL(); } });
+  renderTensor(v, shown(), ti, state.run?.tensors[ti] ?? null, { onClose: () => { v.hidden = true; state.tensor = null; markTensorRow(); updateURL(); } });
   markTensorRow();
   if (scroll) { v.scrollIntoView({ block: 'nearest' }); updateURL(); }
 }
@@ -417,6 +446,7 @@ async function linkState() {
   else if (state.bytes.length <= MAX_EMBED) s.model = { embed: toBase64Url(state.bytes), name: src.name };
   else s.model = { sha256: state.sha256 ?? await sha256Hex(state.bytes), name: src.name };
   if (state.model.signature) s.signature = state.model.signature;
+  if (state.shapes) s.shapes = state.shapes;
   if (isImageInput(state.model)) s.strokes = packStrokes(pad.strokes);
   else s.input = state.input;
   if (state.op !== null) s.op = state.op;
@@ -466,7 +496,7 @@ async function restoreFromLink(frag) {
   }
   if (s.profile) { state.profile = s.profile; $('#profile').value = s.profile; }
   if (s.compare && s.profileB) { state.compare = true; state.profileB = s.profileB; $('#compare').checked = true; $('#profile-b').value = s.profileB; }
-  const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input, tensor: s.tensor, overlay: s.overlay, signature: s.signature };
+  const restore = { op: s.op, elem: s.elem, strokes: s.strokes, input: s.input, tensor: s.tensor, overlay: s.overlay, signature: s.signature, shapes: s.shapes };
   if (s.model.builtin) {
     const b = builtins.find((x) => x.id === s.model.builtin);
     return loadBuiltin(b, restore);

@@ -11,6 +11,10 @@
 //	trace[op]    {op, builtin, arithmetic, nanos, accumulators, note?, hybrid?}, or trace null;
 //	             accumulators is how many the op recorded (-1: none)
 //	acc[op]      the op's accumulators (a BigInt64Array) once fetched, else undefined
+//	model        the model as this run has it: the loaded one, or, for a model
+//	             with dynamic shapes, the run's own (its op output shapes and
+//	             parameters), which the panels read instead
+//	layout       where the run's tensors are (the load's, or the run's own)
 //
 // Pure functions, shared by engine.js, the benchmark (tools/bench) and the
 // Node tests.
@@ -58,10 +62,20 @@ export function traceViews(model, profile, raw) {
 // bridge's run returned (state still JSON, or already parsed). view is
 // {model, layout, constants} of the loaded model (constants null: those
 // tensors are null). acc starts empty: engine.js fills it on demand.
+//
+// A run of a model with dynamic shapes also carries raw.model and
+// raw.layout (JSON, or parsed): its own shapes and parameters, and where
+// its values are; the constants keep the load's offsets.
 export function decodeRun(raw, view, profile) {
-  const { values: _, trace: _t, notes: _n, ...rest } = raw;
+  const { values: _, trace: _t, notes: _n, model: _m, layout: _l, ...rest } = raw;
   const state = typeof raw.state === 'string' ? JSON.parse(raw.state) : raw.state ?? null;
-  return { ...rest, profile: profile || 'reference', tensors: tensorViews(view.layout, view.constants, raw.values), trace: traceViews(view.model, profile, raw), acc: [], state, note: raw.note ?? null };
+  const model = raw.model ? { ...parsed(raw.model), macs: view.model?.macs } : view.model;
+  const layout = raw.layout ? parsed(raw.layout) : view.layout;
+  return { ...rest, profile: profile || 'reference', model, layout, tensors: tensorViews(layout, view.constants, raw.values), trace: traceViews(model, profile, raw), acc: [], state, note: raw.note ?? null };
+}
+
+function parsed(j) {
+  return typeof j === 'string' ? JSON.parse(j) : j;
 }
 
 // accView views the bytes accumulators() returned as int64s.

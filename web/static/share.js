@@ -108,6 +108,12 @@ function validate(raw, builtins, profiles) {
     if (typeof raw.signature !== 'string' || raw.signature.length > 200) throw new ShareError('the signature in the link is invalid');
     s.signature = raw.signature;
   }
+  if (raw.shapes !== undefined) {
+    const ok = Array.isArray(raw.shapes) && raw.shapes.length <= 64 &&
+      raw.shapes.every((d) => Array.isArray(d) && d.length <= 8 && d.every((n) => isInt(n, 0, 1e6)));
+    if (!ok) throw new ShareError('the input shapes in the link are invalid');
+    s.shapes = raw.shapes;
+  }
   if (raw.op !== undefined) { if (!isInt(raw.op, 0, 1e6)) throw new ShareError('the selected op in the link is invalid'); s.op = raw.op; }
   if (raw.elem !== undefined) { if (!isInt(raw.elem, 0, 1e9)) throw new ShareError('the selected element in the link is invalid'); s.elem = raw.elem; }
   for (const k of ['profile', 'profileB']) {

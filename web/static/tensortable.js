@@ -106,6 +106,18 @@ export function renderTensorTable(div, model, { onOpen, onCopy }) {
   return div;
 }
 
+// setTableShapes writes model's shapes into the table renderTensorTable
+// made of the same model's tensors (a dynamic model's run has its own),
+// keeping the search and the open row.
+export function setTableShapes(div, model) {
+  for (const tr of div.rows ?? []) {
+    const td = tr.cells[2], text = formatShape(model.tensors[Number(tr.dataset.tensor)].shape);
+    if (td.textContent === text) continue;
+    td.textContent = text;
+    tr.searchText = Array.from(tr.cells, (c) => c.textContent).join(' ').toLowerCase();
+  }
+}
+
 // slices splits a tensor's values along axis (its channels): slice c holds
 // the elements whose coordinate on axis is c, in row-major order.
 export function slices(values, shape, axis) {

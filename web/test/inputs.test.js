@@ -1,7 +1,7 @@
 // Unit tests of inputs.js: .npy parsing, generated inputs, image detection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNpy, makeInput, isImageInput } from '../static/inputs.js';
+import { parseNpy, makeInput, isImageInput, parseShape, resizable } from '../static/inputs.js';
 
 // npy writes a NumPy .npy file: magic, version, little-endian header length,
 // the header dict padded with spaces to a multiple of 64, then the data.
@@ -108,4 +108,17 @@ test('picture inputs: [1,H,W,C] images other than the drawing; pixels map onto t
   const rgba = Uint8Array.from([255, 0, 51, 255, 0, 255, 102, 255]);
   assert.deepEqual(Array.from(pictureReals(rgba, { H: 1, W: 2, C: 3 }, [0, 1]), (x) => Number(x.toFixed(3))), [1, 0, 0.2, 0, 1, 0.4]);
   assert.deepEqual(Array.from(pictureReals(rgba, { H: 1, W: 2, C: 1 }, [0, 255]), (x) => Math.round(x)), [102, 119]);
+});
+
+test('parseShape reads typed dimensions; resizable follows shape_signature −1', () => {
+  assert.deepEqual(parseShape('2,8'), [2, 8]);
+  assert.deepEqual(parseShape(' [3 × 4] '), [3, 4]);
+  assert.deepEqual(parseShape('1x224x224x3'), [1, 224, 224, 3]);
+  assert.throws(() => parseShape(''), /dimensions separated by commas/);
+  assert.throws(() => parseShape('2,-1'), /"-1" is not a positive integer/);
+  assert.throws(() => parseShape('0,8'), /"0" is not a positive integer/);
+  assert.throws(() => parseShape('2.5'), /"2\.5"/);
+  assert.equal(resizable({ shape: [1, 8], shape_signature: [-1, 8] }), true);
+  assert.equal(resizable({ shape: [1, 8], shape_signature: [1, 8] }), false);
+  assert.equal(resizable({ shape: [1, 8] }), false);
 });

@@ -44,7 +44,9 @@ test('traceViews: per-op nanos, accumulator counts, arithmetic of the profile, n
 
 test('decodeRun: tensors, trace, parsed state, note, profile, seq, and what else the worker added', () => {
   const r = decodeRun({ values, seq: 4, trace: bytesOf(new Float64Array([10, 0])), state: '[{"id":1,"values":[3]}]', note: 'Trace off…', ms: 1.5 }, { model, layout, constants }, '');
-  assert.deepEqual(Object.keys(r).sort(), ['acc', 'ms', 'note', 'profile', 'seq', 'state', 'tensors', 'trace']);
+  assert.deepEqual(Object.keys(r).sort(), ['acc', 'layout', 'model', 'ms', 'note', 'profile', 'seq', 'state', 'tensors', 'trace']);
+  assert.equal(r.model, model, 'a static model: the run reads the loaded model');
+  assert.equal(r.layout, layout);
   assert.deepEqual(Array.from(r.tensors[1]), [9, 8]);
   assert.equal(r.trace[0].nanos, 10);
   assert.deepEqual(r.acc, [], 'accumulators are fetched when shown');
@@ -57,6 +59,25 @@ test('decodeRun: tensors, trace, parsed state, note, profile, seq, and what else
   assert.equal(plain.trace, null);
   assert.equal(plain.state, null);
   assert.equal(plain.note, null);
+});
+
+test("decodeRun: a dynamic model's run carries its own shapes and layout", () => {
+  // The run made the output 6 bytes, not the load's 4: its values follow
+  // its own layout; constants keep the load's offsets.
+  const runModel = { ...model, ops: [{ ...model.ops[0], params: { run: true } }], tensors: [{ shape: [3] }, { shape: [2] }, { shape: [6] }, { shape: [] }] };
+  const runLayout = { constants: 8, values: 14, tensors: [[IN_CONSTANTS, 0, 3], [IN_VALUES, 0, 2], [IN_VALUES, 8, 6], [IN_NONE, 0, 0]] };
+  const vals = new Uint8Array([9, 8, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6]);
+  const r = decodeRun({ values: vals, trace: bytesOf(new Float64Array([7, -1])), model: JSON.stringify(runModel), layout: JSON.stringify(runLayout) }, { model: { ...model, macs: 12 }, layout, constants }, 'tflite-xnnpack');
+  assert.deepEqual(r.model.tensors[2].shape, [6]);
+  assert.deepEqual(r.model.ops[0].params, { run: true });
+  assert.equal(r.model.macs, 12, "the load's MAC count stays");
+  assert.deepEqual(r.layout, runLayout);
+  assert.deepEqual(r.tensors.map((x) => x && Array.from(x)), [[1, 2, 3], [9, 8], [1, 2, 3, 4, 5, 6], null]);
+  assert.equal(r.trace[0].arithmetic, 'XNNPACK delegate');
+  // Already parsed (a caller that decoded the JSON) works the same.
+  assert.deepEqual(decodeRun({ values: vals, model: runModel, layout: runLayout }, { model, layout, constants }, '').layout, runLayout);
+  // Without its layout, the run's values do not fit the load's.
+  assert.throws(() => decodeRun({ values: vals }, { model, layout, constants }, ''), /the run's values are 14 bytes/);
 });
 
 test('accView reads int64 accumulators', () => {

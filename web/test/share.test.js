@@ -190,3 +190,11 @@ test('links carry the selected signature of a multi-signature model, checked', a
   await rejects(await link('{"model":{"builtin":"mnist_dense_int8"},"signature":7}'), 'the signature in the link is invalid');
   await rejects(await link(JSON.stringify({ model: { builtin: 'mnist_dense_int8' }, signature: 'x'.repeat(201) })), 'the signature in the link is invalid');
 });
+
+test('resized input shapes round-trip; malformed ones are refused', async () => {
+  const frag = await encodeState({ model: { builtin: 'mnist_dense_int8' }, shapes: [[3, 8], [1, 10]] });
+  assert.deepEqual((await decodeState(frag, opts)).shapes, [[3, 8], [1, 10]]);
+  for (const shapes of ['3,8', [[3, -1]], [[1.5]], [3], [[1, 1, 1, 1, 1, 1, 1, 1, 1]], [[2e6]]]) {
+    await rejects(await link(JSON.stringify({ model: { builtin: 'mnist_dense_int8' }, shapes })), 'the input shapes in the link are invalid');
+  }
+});

@@ -2,7 +2,7 @@
 // tensor, slices per channel, and the Python text of get_tensor_details().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { producersAndConsumers, slices, pyFloat, tensorDetailsPython } from '../static/tensortable.js';
+import { producersAndConsumers, slices, pyFloat, tensorDetailsPython, setTableShapes } from '../static/tensortable.js';
 
 test('producersAndConsumers', () => {
   const m = { tensors: [{}, {}, {}, {}], ops: [{ index: 0, inputs: [0, 1], outputs: [2] }, { index: 1, inputs: [2, 2, -1], outputs: [3] }, { index: 2, inputs: [0, 2], outputs: [] }] };
@@ -37,4 +37,13 @@ test('tensorDetailsPython writes one dict per tensor, per-tensor and per-channel
   assert.equal(py, "[{'name': \"in\", 'index': 0, 'shape': array([1, 4], dtype=int32), 'shape_signature': array([1, 4], dtype=int32), 'dtype': <class 'numpy.int8'>, 'quantization': (0.5, -3), 'quantization_parameters': {'scales': array([0.5], dtype=float32), 'zero_points': array([-3], dtype=int32), 'quantized_dimension': 0}, 'sparsity_parameters': {}},\n" +
     " {'name': \"w\", 'index': 1, 'shape': array([2, 4], dtype=int32), 'shape_signature': array([2, 4], dtype=int32), 'dtype': <class 'numpy.int8'>, 'quantization': (0.0, 0), 'quantization_parameters': {'scales': array([0.25, 0.125], dtype=float32), 'zero_points': array([0, 0], dtype=int32), 'quantized_dimension': 0}, 'sparsity_parameters': {}},\n" +
     " {'name': \"f\", 'index': 2, 'shape': array([1], dtype=int32), 'shape_signature': array([1], dtype=int32), 'dtype': <class 'numpy.float32'>, 'quantization': (0.0, 0), 'quantization_parameters': {'scales': array([], dtype=float32), 'zero_points': array([], dtype=int32), 'quantized_dimension': 0}, 'sparsity_parameters': {}}]");
+});
+
+test("setTableShapes writes a run's shapes into the rows, searchable", () => {
+  const row = (i, shape) => ({ dataset: { tensor: String(i) }, cells: [String(i), `t${i}`, shape, 'int8'].map((text) => ({ textContent: text })), searchText: '' });
+  const div = { rows: [row(0, '[1×8]'), row(1, '[]')] };
+  setTableShapes(div, { tensors: [{ shape: [1, 8] }, { shape: [2, 6] }] });
+  assert.deepEqual(div.rows.map((r) => r.cells[2].textContent), ['[1×8]', '[2×6]']);
+  assert.equal(div.rows[1].searchText, '1 t1 [2×6] int8');
+  assert.equal(div.rows[0].searchText, '', 'an unchanged row is left alone');
 });

@@ -27,6 +27,13 @@
 // softmax) with deterministic pseudo-random weights: the branching model
 // that make screenshot draws as a graph.
 //
+// DIR/dynamic_int8.tflite has shapes that only a run works out, as TFLite's
+// dynamic tensors: int8 x [1,8] (shape_signature [−1,8]) → SHAPE → MUL by
+// [2,1] → FLOOR_DIV by [1,2] (int32: [2n,4]) → RESHAPE of x to that shape →
+// FULLY_CONNECTED (3) → PAD with paddings MUL([[0,0],[1,2]], 1) computed by
+// an op (so it is dynamic too). The RESHAPE, FC and PAD outputs are stored
+// without a shape: the page must show the run's ([2,4], [2,3], [2,6]).
+//
 // With -huge it also writes DIR/huge_int8.tflite, a 624-byte model whose
 // traced run asks for more memory than WebAssembly has: the resilience test
 // uses it to check that the page survives the engine dying.
@@ -68,6 +75,7 @@ func main() {
 	write(filepath.Join(*out, "branchy_int8.tflite"), branchyModel())
 	write(filepath.Join(*out, "stateful_float.tflite"), tfbuild.RunningSum([]float32{1}).Bytes())
 	write(filepath.Join(*out, "hybrid_fc.tflite"), hybridModel())
+	write(filepath.Join(*out, "dynamic_int8.tflite"), dynamicModel())
 	if *huge {
 		write(filepath.Join(*out, "huge_int8.tflite"), hugeModel())
 		write(filepath.Join(*out, "trace_heavy_int8.tflite"), traceHeavyModel())
@@ -393,5 +401,37 @@ func branchyModel() []byte {
 	probs := b.Tensor("probabilities", tflite.TensorTypeINT8, []int{1, 10}, tfbuild.Q(1.0/256, -128), nil)
 	b.Op(tflite.BuiltinOperatorSOFTMAX, 2, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsSoftmaxOptions, Value: &tflite.SoftmaxOptionsT{Beta: 1}}, []int{logits}, []int{probs})
 	b.Outputs(probs)
+	return b.Bytes()
+}
+
+// dynamicModel is dynamic_int8.tflite (see the package comment).
+func dynamicModel() []byte {
+	g := lcg(8)
+	b := tfbuild.New()
+	i32 := tflite.TensorTypeINT32
+	q := tfbuild.Q(0.05, -3)
+	x := b.Tensor("x", tflite.TensorTypeINT8, []int{1, 8}, q, nil)
+	b.M.Subgraphs[0].Tensors[x].ShapeSignature = []int32{-1, 8}
+	int32Op := func(code tflite.BuiltinOperator, opts *tflite.BuiltinOptionsT, name string, shape []int, in ...int) int {
+		o := b.Tensor(name, i32, shape, nil, nil)
+		b.Op(code, 1, opts, in, []int{o})
+		return o
+	}
+	mul := &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsMulOptions, Value: &tflite.MulOptionsT{}}
+	s := int32Op(tflite.BuiltinOperatorSHAPE, nil, "shape", []int{2}, x)
+	s = int32Op(tflite.BuiltinOperatorMUL, mul, "shape_x2", []int{2}, s, b.Tensor("by", i32, []int{2}, nil, tfbuild.I32(2, 1)))
+	s = int32Op(tflite.BuiltinOperatorFLOOR_DIV, nil, "new_shape", []int{2}, s, b.Tensor("over", i32, []int{2}, nil, tfbuild.I32(1, 2)))
+	flat := b.Tensor("rows", tflite.TensorTypeINT8, nil, q, nil)
+	b.Op(tflite.BuiltinOperatorRESHAPE, 1, nil, []int{x, s}, []int{flat})
+	w := b.Tensor("dense/weights", tflite.TensorTypeINT8, []int{3, 4}, tfbuild.Q(0.02, 0), tfbuild.I8(g.int8s(12, -127, 127)...))
+	bias := b.Tensor("dense/bias", i32, []int{3}, tfbuild.Q(0.05*0.02, 0), tfbuild.I32(g.int32s(3, -500, 500)...))
+	y := b.Tensor("dense", tflite.TensorTypeINT8, nil, tfbuild.Q(0.03, 2), nil)
+	b.Op(tflite.BuiltinOperatorFULLY_CONNECTED, 4, fcOptions(tflite.ActivationFunctionTypeNONE), []int{flat, w, bias}, []int{y})
+	pads := int32Op(tflite.BuiltinOperatorMUL, mul, "paddings", []int{2, 2},
+		b.Tensor("pads", i32, []int{2, 2}, nil, tfbuild.I32(0, 0, 1, 2)), b.Tensor("one", i32, []int{1}, nil, tfbuild.I32(1)))
+	out := b.Tensor("padded", tflite.TensorTypeINT8, nil, tfbuild.Q(0.03, 2), nil)
+	b.Op(tflite.BuiltinOperatorPAD, 1, nil, []int{y, pads}, []int{out})
+	b.Inputs(x)
+	b.Outputs(out)
 	return b.Bytes()
 }
