@@ -197,9 +197,13 @@ function compareModel(bytes, kernelsUnderTest) {
     const inputs = inputsOf(model, seed);
     for (const profile of profiles) {
       api.accelerate(null);
+      // Both runs start from a fresh state: a stateful model (SVDF's
+      // variable tensors in keyword_scrambled) carries it from run to run.
+      api.reset();
       const want = api.run(inputs, profile, true);
       const w = want.error ? null : outputsOf(want, profile);
       api.accelerate(counted);
+      api.reset();
       const got = api.run(inputs, profile, true);
       const g = got.error ? null : outputsOf(got, profile);
       api.accelerate(null);
