@@ -259,4 +259,3 @@ func clipNote(clip float32) string {
 	}
 	return ""
 }
-
