@@ -24,21 +24,26 @@ func hybridLSTMModel(w [2]int8, r int8, sw, sr float32, bias [4]float32, asym bo
 	h := b.Tensor("h", tflite.TensorTypeFLOAT32, []int{1, 1}, nil, nil)
 	c := b.Tensor("c", tflite.TensorTypeFLOAT32, []int{1, 1}, nil, nil)
 	out := b.Tensor("out", tflite.TensorTypeFLOAT32, []int{1, 2, 1}, nil, nil)
+	addLSTM(b, x, ws, rs, bs, h, c, out, &tflite.UnidirectionalSequenceLSTMOptionsT{
+		FusedActivationFunction: tflite.ActivationFunctionTypeTANH, AsymmetricQuantizeInputs: asym})
+	if edit != nil {
+		edit(b.M)
+	}
+	return tfbuild.Pack(b.M)
+}
+
+// addLSTM makes h and c variable tensors, x the model's input and out its
+// output, and adds the LSTM op (no peephole, projection or layer norm).
+func addLSTM(b *tfbuild.Builder, x int, w, rw, bias [4]int, h, c, out int, o *tflite.UnidirectionalSequenceLSTMOptionsT) {
 	b.M.Subgraphs[0].Tensors[h].IsVariable = true
 	b.M.Subgraphs[0].Tensors[c].IsVariable = true
 	b.Inputs(x)
 	b.Outputs(out)
 	b.Op(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, 1,
-		&tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsUnidirectionalSequenceLSTMOptions,
-			Value: &tflite.UnidirectionalSequenceLSTMOptionsT{FusedActivationFunction: tflite.ActivationFunctionTypeTANH,
-				AsymmetricQuantizeInputs: asym}},
-		[]int{x, ws[0], ws[1], ws[2], ws[3], rs[0], rs[1], rs[2], rs[3], -1, -1, -1,
-			bs[0], bs[1], bs[2], bs[3], -1, -1, h, c, -1, -1, -1, -1},
+		&tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsUnidirectionalSequenceLSTMOptions, Value: o},
+		[]int{x, w[0], w[1], w[2], w[3], rw[0], rw[1], rw[2], rw[3], -1, -1, -1,
+			bias[0], bias[1], bias[2], bias[3], -1, -1, h, c, -1, -1, -1, -1},
 		[]int{out})
-	if edit != nil {
-		edit(b.M)
-	}
-	return tfbuild.Pack(b.M)
 }
 
 // TestHybridLSTMHandDerived runs two time steps with values worked out by
