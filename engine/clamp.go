@@ -1,6 +1,11 @@
 package engine
 
-import "github.com/int8scope/int8scope/engine/fixedpoint"
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/int8scope/int8scope/engine/fixedpoint"
+)
 
 // The clamps of TFLite's kernels, and the activation ranges they clamp to.
 
@@ -65,4 +70,23 @@ func int32ActivationRange(act fixedpoint.Activation) (lo, hi int32) {
 		return -1, 1
 	}
 	return -1 << 31, 1<<31 - 1
+}
+
+// Bound is a float32 clamp bound of XNNPACK's float operators: ±Inf when
+// the op has no fused activation (XNNPACK clamps to [−∞, +∞], which keeps
+// infinities, where TFLite's kernels clamp to ±FLT_MAX). JSON has no
+// infinities, so a Bound marshals them as the strings "-Infinity" and
+// "Infinity" (JavaScript's names), and the parameters of a float model
+// can still be shown.
+type Bound float32
+
+// MarshalJSON writes b as a JSON number, or ±Infinity as a string.
+func (b Bound) MarshalJSON() ([]byte, error) {
+	switch f := float64(b); {
+	case math.IsInf(f, 1):
+		return []byte(`"Infinity"`), nil
+	case math.IsInf(f, -1):
+		return []byte(`"-Infinity"`), nil
+	}
+	return json.Marshal(float32(b))
 }

@@ -19,8 +19,8 @@ import (
 // padding.
 type xnnConv2DFloat struct {
 	*Conv2DParams
-	Min float32 `json:"xnnpack_min"`
-	Max float32 `json:"xnnpack_max"`
+	Min Bound `json:"xnnpack_min"`
+	Max Bound `json:"xnnpack_max"`
 }
 
 // xnnFloatConvWeights checks what the delegate needs of a float32
@@ -53,7 +53,7 @@ func xnnpackConv2DFloat(c *prepCtx, o *tflite.Conv2DOptionsT) (kernel, error) {
 	}
 	p := k.(*Conv2DParams)
 	p.AllPadding = xnnAllPadding(o.Padding, c.in(0), filter, o.StrideH, o.StrideW, o.DilationHFactor, o.DilationWFactor)
-	return &xnnConv2DFloat{Conv2DParams: p, Min: lo, Max: hi}, nil
+	return &xnnConv2DFloat{Conv2DParams: p, Min: Bound(lo), Max: Bound(hi)}, nil
 }
 
 // sum is output element i before the clamp.
@@ -91,14 +91,14 @@ func (k *xnnConv2DFloat) sum(in, w, bias []float32, i int) float32 {
 func (k *xnnConv2DFloat) eval(r *run, op *Op) error {
 	in, w, bias, out := r.f32(k.in), r.f32(k.filter), r.f32(k.bias), r.f32(k.out)
 	for i := range out {
-		out[i] = min(max(k.sum(in, w, bias, i), k.Min), k.Max)
+		out[i] = min(max(k.sum(in, w, bias, i), float32(k.Min)), float32(k.Max))
 	}
 	return nil
 }
 
 func (k *xnnConv2DFloat) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	acc := k.sum(AsFloat32(res.Tensors[k.in]), AsFloat32(res.Tensors[k.filter]), AsFloat32(res.Tensors[k.bias]), index)
-	v := min(max(acc, k.Min), k.Max)
+	v := min(max(acc, float32(k.Min)), float32(k.Max))
 	return &Explanation{Steps: []Step{
 		{"sum", fmt.Sprintf("acc = bias[%d], then += input·filter tap by tap (fy, fx, i), padding taps adding 0·filter, each product and sum rounded to float32", index%k.OutC), float64(acc)},
 		{"clamp", fmt.Sprintf("clamp(%.9g, %g, %g)", acc, k.Min, k.Max), float64(v)},

@@ -54,9 +54,9 @@ func xnnpackDepthwiseConv2D(c *prepCtx) (kernel, error) {
 // products inside the input in row order and adds the bias last.
 type xnnDepthwiseFloat struct {
 	*DepthwiseConv2DParams
-	Columns bool    `json:"xnnpack_taps_by_column"`
-	Min     float32 `json:"xnnpack_min"`
-	Max     float32 `json:"xnnpack_max"`
+	Columns bool  `json:"xnnpack_taps_by_column"`
+	Min     Bound `json:"xnnpack_min"`
+	Max     Bound `json:"xnnpack_max"`
 }
 
 func xnnpackDepthwiseFloat(c *prepCtx, o *tflite.DepthwiseConv2DOptionsT) (kernel, error) {
@@ -71,7 +71,7 @@ func xnnpackDepthwiseFloat(c *prepCtx, o *tflite.DepthwiseConv2DOptionsT) (kerne
 	}
 	p := k.(*DepthwiseConv2DParams)
 	p.AllPadding = xnnAllPadding(o.Padding, c.in(0), filter, o.StrideH, o.StrideW, o.DilationHFactor, o.DilationWFactor)
-	return &xnnDepthwiseFloat{DepthwiseConv2DParams: p, Min: lo, Max: hi,
+	return &xnnDepthwiseFloat{DepthwiseConv2DParams: p, Min: Bound(lo), Max: Bound(hi),
 		Columns: p.DepthMultiplier == 1 && xnnDWConvTile(p.FilterH*p.FilterW)}, nil
 }
 
@@ -96,7 +96,7 @@ func (k *xnnDepthwiseFloat) sum(in, w, bias []float32, i int) float32 {
 func (k *xnnDepthwiseFloat) eval(r *run, op *Op) error {
 	in, w, bias, out := r.f32(k.in), r.f32(k.filter), r.f32(k.bias), r.f32(k.out)
 	for i := range out {
-		out[i] = min(max(k.sum(in, w, bias, i), k.Min), k.Max)
+		out[i] = min(max(k.sum(in, w, bias, i), float32(k.Min)), float32(k.Max))
 	}
 	return nil
 }
@@ -109,7 +109,7 @@ func (k *xnnDepthwiseFloat) explain(res *Result, op *Op, index int) (*Explanatio
 	}
 	return &Explanation{Steps: []Step{
 		{"sum", fmt.Sprintf("acc = bias[%d], then += input·filter tap by tap %s, padding taps adding 0·filter, each product and sum rounded to float32", index%k.OutC, order), float64(acc)},
-		{"clamp", fmt.Sprintf("min(max(%.9g, %g), %g)", acc, k.Min, k.Max), float64(min(max(acc, k.Min), k.Max))},
+		{"clamp", fmt.Sprintf("min(max(%.9g, %g), %g)", acc, k.Min, k.Max), float64(min(max(acc, float32(k.Min)), float32(k.Max)))},
 	}, Arithmetic: "XNNPACK " + kernel + " (float32): bias first, then the products in XNNPACK's tap order, no fused multiply-add"}, nil
 }
 

@@ -107,7 +107,7 @@ func xnnpackFullyConnected(c *prepCtx) (kernel, error) {
 // activation's range with XNNPACK's min and max. TFLite's reference adds
 // the bias last.
 type xnnFCFloat struct {
-	Min, Max         float32
+	Min, Max         Bound
 	depth, channels  int
 	in, filter, bias int
 	out              int
@@ -125,8 +125,8 @@ func xnnFullyConnectedFloat(m *Model, in, filter, bias, out *Tensor, act tflite.
 	if bias != nil {
 		k.bias = bias.Index
 	}
-	var err error
-	k.Min, k.Max, err = xnnFloatActivation(act)
+	lo, hi, err := xnnFloatActivation(act)
+	k.Min, k.Max = Bound(lo), Bound(hi)
 	return k, err
 }
 
@@ -169,7 +169,7 @@ func (k *xnnFCFloat) eval(r *run, op *Op) error {
 	}
 	for b := 0; b < len(x)/k.depth; b++ {
 		for c := 0; c < k.channels; c++ {
-			out[b*k.channels+c] = min(max(k.sum(x, w, bias, b, c), k.Min), k.Max)
+			out[b*k.channels+c] = min(max(k.sum(x, w, bias, b, c), float32(k.Min)), float32(k.Max))
 		}
 	}
 	return nil
@@ -185,7 +185,7 @@ func (k *xnnFCFloat) explain(res *Result, op *Op, index int) (*Explanation, erro
 	}
 	acc := k.sum(AsFloat32(res.Tensors[k.in]), AsFloat32(res.Tensors[k.filter]), bias, b, c)
 	steps = append(steps, Step{"sum", fmt.Sprintf("acc += x[k]·w[k] for k = 0..%d, each product and sum rounded to float32", k.depth-1), float64(acc)})
-	v := min(max(acc, k.Min), k.Max)
+	v := min(max(acc, float32(k.Min)), float32(k.Max))
 	steps = append(steps, Step{"clamp", fmt.Sprintf("clamp(%.9g, %g, %g)", acc, k.Min, k.Max), float64(v)})
 	return &Explanation{Steps: steps, Arithmetic: "XNNPACK f32 GEMM: bias first, then products added in order, float32 throughout", Value: int64(v)}, nil
 }

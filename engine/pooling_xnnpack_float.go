@@ -20,8 +20,8 @@ import (
 // here. TFLite's reference sums row by row and divides.
 type xnnAvgPoolFloat struct {
 	*Pool2DParams
-	Min float32 `json:"xnnpack_min"`
-	Max float32 `json:"xnnpack_max"`
+	Min Bound `json:"xnnpack_min"`
+	Max Bound `json:"xnnpack_max"`
 }
 
 func init() {
@@ -52,7 +52,7 @@ func xnnpackAvgPool(c *prepCtx) (kernel, error) {
 	if k := (&xnnAvgPoolFloat{Pool2DParams: p}); !k.global() && p.FilterH*p.FilterW > 9 {
 		return nil, fmt.Errorf("windows of more than 9 taps (XNNPACK's multipass average pooling) are not modelled")
 	}
-	return &xnnAvgPoolFloat{Pool2DParams: p, Min: lo, Max: hi}, nil
+	return &xnnAvgPoolFloat{Pool2DParams: p, Min: Bound(lo), Max: Bound(hi)}, nil
 }
 
 // global reports whether the window covers the whole (padded) input, one
@@ -113,14 +113,14 @@ func (k *xnnAvgPoolFloat) eval(r *run, op *Op) error {
 	in, out := r.f32(k.in), r.f32(k.out)
 	for i := range out {
 		s, m := k.average(in, i)
-		out[i] = min(max(s*m, k.Min), k.Max)
+		out[i] = min(max(s*m, float32(k.Min)), float32(k.Max))
 	}
 	return nil
 }
 
 func (k *xnnAvgPoolFloat) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	s, m := k.average(AsFloat32(res.Tensors[k.in]), index)
-	v := min(max(s*m, k.Min), k.Max)
+	v := min(max(s*m, float32(k.Min)), float32(k.Max))
 	return &Explanation{Steps: []Step{
 		{"sum", "window taps column by column as i0…i8 (padding 0), ((i2+i3)+(i4+i5)) + (((i0+i1)+i8)+(i6+i7)) in float32", float64(s)},
 		{"multiplier", "1 / taps, rounded to float32", float64(m)},

@@ -66,6 +66,7 @@ func exportCase(t testing.TB, name string, m *engine.Model, p engine.Profile, in
 	if err != nil {
 		t.Fatalf("%s under %s: %v", name, p, err)
 	}
+	m.Reset() // the program runs from a fresh interpreter's state (variable tensors persist across runs)
 	res, err := m.Run(inputs, engine.Options{Profile: p})
 	if err != nil {
 		t.Fatalf("%s under %s: engine: %v", name, p, err)

@@ -339,8 +339,10 @@ func (b *builder) program(root *graphCode, called []*graphCode) (*Program, error
 		}
 	}
 	// A model that calls subgraphs or keeps resource variables gets a
-	// function per called subgraph and a state (py/control.py).
-	stateful := len(called) > 0 || m.Stateful()
+	// function per called subgraph and a state (py/control.py). The
+	// variable tensors of SVDF and LSTM start from their initial values in
+	// every forward(), as in a fresh interpreter (int8scope run's one run).
+	stateful := len(called) > 0 || slices.ContainsFunc(m.Ops, func(o *engine.Op) bool { return o.Builtin == "VAR_HANDLE" })
 	var s strings.Builder
 	name := b.title
 	if name == "" {

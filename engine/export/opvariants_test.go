@@ -123,7 +123,10 @@ func TestOpVariants(t *testing.T) {
 			return "?"
 		}},
 		{"TRANSPOSE_CONV", gensWithPrefix("TRANSPOSE_CONV"), func(params any) string {
-			return fmt.Sprintf("%T", params.(*engine.TransposeConvParams).Output)
+			if tp, ok := params.(*engine.TransposeConvParams); ok {
+				return fmt.Sprintf("%T", tp.Output)
+			}
+			return fmt.Sprintf("%T", params) // XNNPACK's float node
 		}},
 		{"FULLY_CONNECTED", gensWithPrefix("FULLY_CONNECTED_hybrid"), func(params any) string {
 			p := params.(*engine.HybridFullyConnectedParams)
