@@ -21,6 +21,12 @@ type HybridTrace struct {
 	RowScale     []float32 `json:"row_scale"`
 	RowZeroPoint []int32   `json:"row_zero_point"`
 	Quantized    []int8    `json:"quantized"`
+	// State is, for the hybrid LSTM, the same record for the hidden state
+	// quantized at each time step (rows step after step, like the input's;
+	// a step whose state is all zero is skipped and has scale 0), and Cell
+	// the float cell state before each step.
+	State *HybridTrace `json:"state,omitempty"`
+	Cell  []float32    `json:"cell,omitempty"`
 }
 
 // quantizeRow quantizes one input row into q like TFLite's

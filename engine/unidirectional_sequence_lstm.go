@@ -207,8 +207,10 @@ func prepareUnidirectionalSequenceLSTM(c *prepCtx) (kernel, error) {
 	switch {
 	case in.Type == Float32 && wt == Float32 && bt == Float32 && cell.Type == Float32:
 		return p, nil
+	case in.Type == Float32 && wt == Int8 && bt == Float32 && cell.Type == Float32:
+		return prepareLSTMHybrid(c, p, o)
 	case in.Type == Float32 && wt == Int8:
-		return nil, c.errorf("hybrid LSTM (float activations, int8 weights) is not supported")
+		return nil, c.errorf("hybrid LSTM (float32 activations, int8 weights) needs float32 biases and cell state, not %v and %v", bt, cell.Type)
 	case (in.Type == Int8 && bt == Int32 || in.Type == Int16 && bt == Int64) && wt == Int8 && cell.Type == Int16:
 		if err := p.prepareInteger(c); err != nil {
 			return nil, err

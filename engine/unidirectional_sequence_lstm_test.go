@@ -265,17 +265,8 @@ func (s *lstmSpec) model() *tflite.ModelT {
 		outQ = tfbuild.Q(s.hScale, s.hZP)
 	}
 	out := b.Tensor("out", s.typ, outShape, outQ, nil)
-	b.M.Subgraphs[0].Tensors[h].IsVariable = true
-	b.M.Subgraphs[0].Tensors[c].IsVariable = true
-	b.Inputs(x)
-	b.Outputs(out)
-	b.Op(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, 1,
-		&tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsUnidirectionalSequenceLSTMOptions,
-			Value: &tflite.UnidirectionalSequenceLSTMOptionsT{FusedActivationFunction: tflite.ActivationFunctionTypeTANH,
-				CellClip: s.clip, TimeMajor: s.timeMajor}},
-		[]int{x, w[0], w[1], w[2], w[3], rw[0], rw[1], rw[2], rw[3], -1, -1, -1,
-			bias[0], bias[1], bias[2], bias[3], -1, -1, h, c, -1, -1, -1, -1},
-		[]int{out})
+	addLSTM(b, x, w, rw, bias, h, c, out, &tflite.UnidirectionalSequenceLSTMOptionsT{
+		FusedActivationFunction: tflite.ActivationFunctionTypeTANH, CellClip: s.clip, TimeMajor: s.timeMajor})
 	return b.M
 }
 

@@ -12,6 +12,7 @@ import (
 func init() {
 	register(emitLSTM, "UnidirectionalSequenceLSTMParams")
 	register(emitLSTMBuiltin, "builtinLSTMNode")
+	register(emitLSTMHybrid, "HybridLSTMParams")
 }
 
 // initVariable writes the line that gives variable (state) tensor i of the
@@ -127,5 +128,22 @@ func emitLSTMBuiltin(c *opCtx) error {
 	lstmOutputs(c, fmt.Sprintf("lstm_builtin_int8(%s, time_major=%s, input_zero_point=%d, hidden_zero_point=%d, input_scale=%s, recurrent_scale=%s, hidden_scale=(%d, %d), hidden_intermediate_zero_point=%d, cell_scale_power=%d, cell_clip=%s, out_shape=%s)",
 		args, pyBool(timeMajor), c.inT(0).ZeroPoint(), c.inT(18).ZeroPoint(), scales(k.InputScale), scales(k.RecurrentScale),
 		k.HiddenScale.Multiplier, k.HiddenScale.Shift, k.HiddenZP, k.CellScale, clip, pyShape(c.outT(0).Shape)))
+	return nil
+}
+
+// emitLSTMHybrid: hybrid UNIDIRECTIONAL_SEQUENCE_LSTM (float32 activations
+// and state, int8 weights; TFLite's EvalHybrid in every profile).
+func emitLSTMHybrid(c *opCtx) error {
+	p := c.params.(*engine.HybridLSTMParams)
+	scales := func(s [4]float32) string {
+		var v []string
+		for _, f := range s {
+			v = append(v, pyF32(f))
+		}
+		return "[" + strings.Join(v, ", ") + "]"
+	}
+	c.use("lstm_hybrid")
+	lstmOutputs(c, fmt.Sprintf("lstm_hybrid(%s, time_major=%s, cell_clip=%s, asymmetric=%s, w_scales=%s, r_scales=%s, out_shape=%s)",
+		lstmTensors(c), pyBool(p.TimeMajor), pyF32(p.CellClip), pyBool(p.Asymmetric), scales(p.InputWeightScale), scales(p.RecurrentWeightScale), pyShape(c.outT(0).Shape)))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
+	"github.com/int8scope/int8scope/internal/difftest"
 )
 
 // randomLSTM builds a random UNIDIRECTIONAL_SEQUENCE_LSTM model of
@@ -143,4 +144,17 @@ func randomLSTM(r *rand.Rand, typ tflite.TensorType) ([]byte, [][]byte) {
 // browser TFLite (gemmlowp int16 gates, rounding-shift cell update).
 func TestLSTM(t *testing.T) {
 	compareBuilt(t, "lstm", 5, 13, []tflite.TensorType{tflite.TensorTypeFLOAT32, tflite.TensorTypeINT8, tflite.TensorTypeINT16}, randomLSTM)
+}
+
+// TestLSTMHybrid compares random hybrid LSTMs (internal/difftest's
+// generator: float32 activations, int8 weights, both layouts and input
+// quantizations) under every profile.
+func TestLSTMHybrid(t *testing.T) {
+	compareBuilt(t, "lstm_hybrid", 12, 19, []tflite.TensorType{tflite.TensorTypeFLOAT32}, func(r *rand.Rand, _ tflite.TensorType) ([]byte, [][]byte) {
+		c, err := difftest.Generate("UNIDIRECTIONAL_SEQUENCE_LSTM_hybrid", r.Int64())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Model, c.Inputs
+	})
 }

@@ -17,7 +17,7 @@ import (
 // tensors when it allocates them, not between Invoke calls, so each run
 // starts from the state the last one left. After Model.Reset the first run
 // comes back. Models: the corpus SVDF and LSTM models, the wild LSTMs and
-// generated int8, float32 and hybrid SVDFs.
+// generated int8, float32 and hybrid SVDFs and hybrid LSTMs.
 func TestVariableTensorsPersist(t *testing.T) {
 	o := startOracle(t)
 	type model struct {
@@ -35,7 +35,7 @@ func TestVariableTensorsPersist(t *testing.T) {
 		}
 		models = append(models, model{n, b})
 	}
-	for _, gen := range []string{"SVDF", "SVDF_float", "SVDF_hybrid"} {
+	for _, gen := range []string{"SVDF", "SVDF_float", "SVDF_hybrid", "UNIDIRECTIONAL_SEQUENCE_LSTM_hybrid"} {
 		for seed := int64(1); seed <= 20; seed++ {
 			c, err := Generate(gen, seed)
 			if err != nil {
