@@ -10,6 +10,7 @@ func init() {
 	register(emitConv, "Conv2DParams", "DepthwiseConv2DParams")
 	register(emitPool, "Pool2DParams")
 	register(emitConvFloatXNNPack, "xnnConv2DFloat")
+	register(emitDepthwiseFloatXNNPack, "xnnDepthwiseFloat")
 	register(emitAvgPoolFloatXNNPack, "xnnAvgPoolFloat")
 	register(emitTransposeConv, "TransposeConvParams")
 }
@@ -99,6 +100,26 @@ func emitConvFloatXNNPack(c *opCtx) error {
 	c.use("conv")
 	c.set(0, fmt.Sprintf("conv2d_float_xnnpack(%s, %s, %s, %s, act_min=%s, act_max=%s, all_padding=%s, column_order=%s)",
 		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(k.Min), pyF32(k.Max), pyBool(p.AllPadding), pyBool(column)))
+	return nil
+}
+
+// xnnDepthwiseFloat mirrors the engine's XNNPACK float32 DEPTHWISE_CONV_2D.
+type xnnDepthwiseFloat struct {
+	DepthwiseConv2DParams *engine.DepthwiseConv2DParams
+	Columns               bool
+	Min, Max              float32
+}
+
+// emitDepthwiseFloatXNNPack: float32 DEPTHWISE_CONV_2D under the browser
+// TFLite's XNNPACK delegate: bias first, then the taps in f32-dwconv's
+// column order or the IGEMM's row order.
+func emitDepthwiseFloatXNNPack(c *opCtx) error {
+	var k xnnDepthwiseFloat
+	c.decode(&k)
+	p := k.DepthwiseConv2DParams
+	c.use("conv")
+	c.set(0, fmt.Sprintf("depthwise_conv2d_float_xnnpack(%s, %s, %s, %s, act_min=%s, act_max=%s, all_padding=%s, column_order=%s)",
+		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(k.Min), pyF32(k.Max), pyBool(p.AllPadding), pyBool(k.Columns)))
 	return nil
 }
 

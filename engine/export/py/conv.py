@@ -97,6 +97,24 @@ def conv2d_float_xnnpack(x, w, bias, stride, dilation, pad, out_hw, act_min, act
     return go_min(go_max(total, act_min), act_max)
 
 
+def depthwise_conv2d_float_xnnpack(x, w, bias, stride, dilation, pad, out_hw, act_min, act_max, all_padding, column_order):
+    """Float DEPTHWISE_CONV_2D under XNNPACK (no fused multiply-add): each output starts
+    at its bias and adds input * filter tap by tap, each product and sum rounded to
+    float32; a tap in the padding reads XNNPACK's zero buffer and adds 0 * filter.
+    column_order (f32-dwconv: depth multiplier 1, 3, 4, 9 or 25 taps): fx outer, fy
+    inner; otherwise (IGEMM) fy outer, fx inner. all_padding: XNNPACK's SAME padding
+    quirk, every tap reads the zero buffer. Then min(max(acc, act_min), act_max)."""
+    _, fh, fw, co = w.shape
+    xs = np.repeat(np.zeros_like(x) if all_padding else x, co // x.shape[3], axis=3)
+    total = np.broadcast_to(bias, (x.shape[0], out_hw[0], out_hw[1], co)).astype(np.float32)
+    taps = list(window_taps(xs, (fh, fw), stride, dilation, pad, out_hw, 0))
+    if column_order:
+        taps.sort(key=lambda tap: (tap[1], tap[0]))
+    for fy, fx, patch, _ in taps:
+        total = total + patch * w[0, fy, fx, :]
+    return go_min(go_max(total, act_min), act_max)
+
+
 def transpose_conv_acc(x, w, bias, input_offset, filter_offset, stride, pad, out_hw, wide=False):
     """TRANSPOSE_CONV's accumulators (reference_integer_ops::TransposeConv): every input
     element scattered over its window, output (y, x) = (iy*sh - pad_top + fy,
