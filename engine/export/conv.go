@@ -11,6 +11,7 @@ func init() {
 	register(emitPool, "Pool2DParams")
 	register(emitConvFloatXNNPack, "xnnConv2DFloat")
 	register(emitDepthwiseFloatXNNPack, "xnnDepthwiseFloat")
+	register(emitConvFloatBuiltin, "builtinConvFloat")
 	register(emitAvgPoolFloatXNNPack, "xnnAvgPoolFloat")
 	register(emitTransposeConv, "TransposeConvParams")
 }
@@ -100,6 +101,19 @@ func emitConvFloatXNNPack(c *opCtx) error {
 	c.use("conv")
 	c.set(0, fmt.Sprintf("conv2d_float_xnnpack(%s, %s, %s, %s, act_min=%s, act_max=%s, all_padding=%s, column_order=%s)",
 		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(k.Min), pyF32(k.Max), pyBool(p.AllPadding), pyBool(column)))
+	return nil
+}
+
+// emitConvFloatBuiltin: float32 CONV_2D of the browser TFLite's builtin
+// kernel (when the delegate does not take it): im2col and Eigen's GEMM
+// summation order, then the bias and the clamp.
+func emitConvFloatBuiltin(c *opCtx) error {
+	var k struct{ Conv2DParams *engine.Conv2DParams }
+	c.decode(&k)
+	p := k.Conv2DParams
+	c.use("conv")
+	c.set(0, fmt.Sprintf("conv2d_float_eigen(%s, %s, %s, %s, act_min=%s, act_max=%s)",
+		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(p.FloatMin), pyF32(p.FloatMax)))
 	return nil
 }
 

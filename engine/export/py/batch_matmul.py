@@ -1,3 +1,4 @@
+# needs: eigen
 def _matmul_operands(lhs, rhs, adj_x, adj_y):
     """lhs as [..., M, K] and rhs as [..., K, N] (adj_x, adj_y transpose the stored last
     two axes)."""
@@ -28,16 +29,7 @@ def batch_matmul_float(lhs, rhs, adj_x, adj_y, eigen_order):
     m_, k_ = lhs.shape[-2], lhs.shape[-1]
     n_ = rhs.shape[-1]
     split = np.zeros((m_, 1), dtype=np.int64)
-    if eigen_order and not (k_ + n_ + m_ < 20 or n_ == 1 or m_ == 1):
-        split[:m_ // 4 * 4] = k_ // 8 * 8
+    if eigen_order:
+        split = eigen_gemm_split(k_, n_, m_, np.arange(m_).reshape(m_, 1))
     shape = np.broadcast_shapes(lhs.shape[:-2], rhs.shape[:-2]) + (m_, n_)
-    total = np.zeros(shape, dtype=np.float32)
-    odd = np.zeros(shape, dtype=np.float32)
-    with np.errstate(all="ignore"):
-        for k in range(k_):
-            v = rhs[..., k:k + 1, :] * lhs[..., :, k:k + 1]
-            to_odd = (k < split) & (k % 2 == 1)
-            odd = np.where(to_odd, odd + v, odd)
-            total = np.where(to_odd, total, total + v)
-            total = np.where(k == split - 1, total + odd, total)
-    return total
+    return eigen_dot(lambda k: rhs[..., k:k + 1, :] * lhs[..., :, k:k + 1], k_, split, shape)

@@ -1,4 +1,4 @@
-# needs: window
+# needs: window eigen
 def conv2d_acc(x, w, bias, input_offset, filter_offset, stride, dilation, pad, out_hw, wide=False):
     """CONV_2D's accumulators (reference_integer_ops::ConvPerChannel, reference_ops::Conv):
     acc[n, y, x, c] = sum over the taps (fy, fx) inside the input and the filter depth i of
@@ -70,6 +70,29 @@ def depthwise_conv2d_float(x, w, bias, stride, dilation, pad, out_hw, act_min, a
     for fy, fx, patch, inside in window_taps(xs, (fh, fw), stride, dilation, pad, out_hw, 0):
         total = np.where(inside, total + patch * w[0, fy, fx, :], total)
     total = total + (bias if bias is not None else np.float32(0))  # the kernel adds 0.0 without a bias
+    return clamp_float(total, act_min, act_max)
+
+
+def conv2d_float_eigen(x, w, bias, stride, dilation, pad, out_hw, act_min, act_max):
+    """Float CONV_2D of the browser TFLite's builtin kernel (optimized_ops::Conv: im2col,
+    then cpu_backend_gemm to Eigen, dst[channels x pixels] = filter . im2col): per
+    output, the products of the whole window, padding included as 0, in order
+    (fy, fx, i), summed in Eigen's order (eigen_dot with
+    eigen_gemm_split(taps, channels, pixels, pixel)), then the bias, then the clamp."""
+    co, fh, fw, cf = w.shape
+    groups = x.shape[3] // cf
+    per_group = co // groups
+    n, (oh, ow) = x.shape[0], out_hw
+    taps = list(window_taps(x, (fh, fw), stride, dilation, pad, out_hw, 0))
+
+    def product(t):
+        (fy, fx, patch, _), i = taps[t // cf], t % cf
+        return np.repeat(patch[..., i::cf][..., :groups], per_group, axis=3) * w[:, fy, fx, i]
+
+    split = eigen_gemm_split(fh * fw * cf, co, n * oh * ow, np.arange(n * oh * ow).reshape(n, oh, ow, 1))
+    total = eigen_dot(product, fh * fw * cf, split, (n, oh, ow, co))
+    if bias is not None:
+        total = total + bias
     return clamp_float(total, act_min, act_max)
 
 
