@@ -14,6 +14,7 @@ func init() {
 	register(emitConvFloatBuiltin, "builtinConvFloat")
 	register(emitAvgPoolFloatXNNPack, "xnnAvgPoolFloat")
 	register(emitTransposeConv, "TransposeConvParams")
+	register(emitTransposeConvFloatXNNPack, "xnnTransposeConvFloat")
 }
 
 // geometry is the window arguments of the Python conv and pool helpers.
@@ -179,5 +180,19 @@ func emitTransposeConv(c *opCtx) error {
 		return err
 	}
 	c.set(0, expr)
+	return nil
+}
+
+// emitTransposeConvFloatXNNPack: float32 TRANSPOSE_CONV under the browser
+// TFLite's XNNPACK delegate (deconvolution): bias first, the gathered
+// products in filter order, in four lanes by input channel with fewer than 8
+// output channels.
+func emitTransposeConvFloatXNNPack(c *opCtx) error {
+	var k struct{ TransposeConvParams *engine.TransposeConvParams }
+	c.decode(&k)
+	p := k.TransposeConvParams
+	c.use("conv")
+	c.set(0, fmt.Sprintf("transpose_conv_float_xnnpack(%s, %s, %s, stride=(%d, %d), pad=(%d, %d), out_hw=(%d, %d), act_min=%s, act_max=%s)",
+		c.in(2), c.in(1), c.in(3), p.StrideH, p.StrideW, p.PadH, p.PadW, p.OutH, p.OutW, pyF32(p.FloatMin), pyF32(p.FloatMax)))
 	return nil
 }

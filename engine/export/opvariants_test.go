@@ -136,7 +136,12 @@ func TestOpVariants(t *testing.T) {
 			if tp, ok := params.(*engine.TransposeConvParams); ok {
 				return fmt.Sprintf("%T", tp.Output)
 			}
-			return fmt.Sprintf("%T", params) // XNNPACK's float node
+			var k struct{ TransposeConvParams *engine.TransposeConvParams }
+			copyExported(reflect.ValueOf(&k).Elem(), reflect.Indirect(reflect.ValueOf(params)))
+			if p := k.TransposeConvParams; p != nil && p.OutC >= 8 && p.InC > 1 { // XNNPACK's float node
+				return fmt.Sprintf("%T splat (8+ output channels)", params)
+			}
+			return fmt.Sprintf("%T", params)
 		}},
 		{"FULLY_CONNECTED", gensWithPrefix("FULLY_CONNECTED_hybrid"), func(params any) string {
 			p := params.(*engine.HybridFullyConnectedParams)

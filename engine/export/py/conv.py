@@ -178,3 +178,38 @@ def transpose_conv_float(x, w, bias, stride, pad, out_hw, act_min, act_max):
     if bias is not None:
         out = out + bias
     return clamp_float(out, act_min, act_max)
+
+
+def transpose_conv_float_xnnpack(x, w, bias, stride, pad, out_hw, act_min, act_max):
+    """Float TRANSPOSE_CONV under XNNPACK (deconvolution, no fused multiply-add): each
+    output (y, x) gathers the filter positions in row order (fy, fx) whose input position
+    ((y + pad_top - fy) / sh, (x + pad_left - fx) / sw) is whole, input channel by
+    channel; a whole position outside the input reads the zero buffer (adds 0 * filter).
+    With 8 or more output channels one float32 sum from the bias (or 0); with fewer, the
+    4x2c4 GEMM: four lanes, lane l taking the input channels = l mod 4, lane 0 starting
+    at the bias, reduced as (l0 + l2) + (l1 + l3). Then the clamp."""
+    n, h, wd, ci = x.shape
+    co, fh, fw, _ = w.shape
+    (sh, sw), (ph, pw), (oh, ow) = stride, pad, out_hw
+    c4 = co < 8
+    lanes = [np.zeros((n, oh, ow, co), dtype=np.float32) for _ in range(4 if c4 else 1)]
+    if bias is not None:
+        lanes[0] = lanes[0] + bias
+    with np.errstate(all="ignore"):
+        for fy in range(fh):
+            ty = np.arange(oh) + ph - fy
+            iy = ty // sh
+            ok_y, in_y = ty % sh == 0, (ty >= 0) & (iy < h)
+            for fx in range(fw):
+                tx = np.arange(ow) + pw - fx
+                ix = tx // sw
+                ok_x, in_x = tx % sw == 0, (tx >= 0) & (ix < wd)
+                taken = (ok_y[:, None] & ok_x[None, :])[None, :, :, None]
+                inside = (in_y[:, None] & in_x[None, :])[None, :, :, None]
+                xg = x[:, np.clip(iy, 0, h - 1)][:, :, np.clip(ix, 0, wd - 1)]
+                xg = np.where(inside, xg, np.float32(0))
+                for i in range(ci):
+                    lane = i % 4 if c4 else 0
+                    lanes[lane] = np.where(taken, lanes[lane] + xg[..., i:i + 1] * w[:, fy, fx, i], lanes[lane])
+    total = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]) if c4 else lanes[0]
+    return clamp_float(total, act_min, act_max)
