@@ -169,10 +169,16 @@ func TestOpVariants(t *testing.T) {
 			return fmt.Sprintf("uint8 %v regular %v classes per detection %d", p.BoxQuant != nil, p.UseRegularNMS, min(p.MaxClassesPerDetection, 2))
 		}},
 		{"BATCH_MATMUL", gensWithPrefix("BATCH_MATMUL"), func(params any) string {
-			p, ok := params.(*engine.BatchMatMulParams)
-			if !ok {
-				return fmt.Sprintf("%T", params) // hybrid
+			if h, ok := params.(*engine.HybridBatchMatMulParams); ok {
+				dims := 0 // TFLite's scale index goes wrong with two batch dimensions > 1
+				for _, d := range h.LHSShape[:3] {
+					if d > 1 {
+						dims++
+					}
+				}
+				return fmt.Sprintf("hybrid asymmetric %v, %d lhs batch dims > 1", h.Asymmetric, min(dims, 2))
 			}
+			p := params.(*engine.BatchMatMulParams)
 			return fmt.Sprintf("adj %v/%v %.10s%s", p.AdjX, p.AdjY, p.FloatOrder, eigenSplit(p.K, p.N, p.M))
 		}},
 		{"FULLY_CONNECTED", gensWithPrefix("FULLY_CONNECTED_float_builtin"), func(params any) string {
