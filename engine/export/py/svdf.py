@@ -35,12 +35,14 @@ def svdf_int(x, wf, wt, bias, state, rank, input_zero_point, state_zero_point, o
     return out, st.astype(sdt)
 
 
-def svdf_float(x, wf, wt, bias, state, rank, act_min, act_max):
+def svdf_float(x, wf, wt, bias, state, rank, act_min, act_max, rank_sum_first=False):
     """Float SVDF (TFLite Micro's EvalFloatSvdfReference), float32 throughout: the state
     shifted left by one; state[b, f, M-1] = sum_i wf[f, i] * x[b, i] in order of i;
     s[b, f] = sum_m wt[f, m] * state[b, f, m] in order of m;
     out[b, u] = bias[u] (or 0) + s[b, u*rank] + ... + s[b, u*rank + rank-1], then the
-    fused activation's clamp. Returns (output, new state)."""
+    fused activation's clamp. rank_sum_first (the browser TFLite's EvalFloatSVDF,
+    ReductionSumVector): the unit's rank filters summed first, from 0, then
+    bias[u] + that sum (the sum alone without a bias). Returns (output, new state)."""
     batches, filters, memory = x.shape[0], wf.shape[0], wt.shape[1]
     st = _svdf_shift_state(state, batches, filters, memory).astype(np.float32).copy()
     with np.errstate(all="ignore"):
@@ -52,6 +54,13 @@ def svdf_float(x, wf, wt, bias, state, rank, act_min, act_max):
         for m in range(memory):
             s = s + wt[:, m] * st[:, :, m]
         s = s.reshape(batches, filters // rank, rank)
+        if rank_sum_first:
+            v = np.zeros((batches, filters // rank), dtype=np.float32)
+            for k in range(rank):
+                v = v + s[:, :, k]
+            if bias is not None:
+                v = bias + v
+            return clamp_float(v, act_min, act_max), st
         v = np.zeros((batches, filters // rank), dtype=np.float32)
         if bias is not None:
             v = v + bias
