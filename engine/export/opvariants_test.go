@@ -157,7 +157,8 @@ func TestOpVariants(t *testing.T) {
 			if p, ok := params.(*engine.SVDFParams); ok {
 				return fmt.Sprintf("rank %d", p.Rank)
 			}
-			return fmt.Sprintf("%T", params) // hybrid
+			h := params.(*engine.HybridSVDFParams)
+			return fmt.Sprintf("hybrid asymmetric %v rank %d", h.Asymmetric, min(h.Rank, 2))
 
 		}},
 		{"RFFT2D", gensWithPrefix("RFFT2D"), func(params any) string {
