@@ -12,6 +12,7 @@ func init() {
 	register(emitConvFloatXNNPack, "xnnConv2DFloat")
 	register(emitDepthwiseFloatXNNPack, "xnnDepthwiseFloat")
 	register(emitConvFloatBuiltin, "builtinConvFloat")
+	register(emitDepthwiseFloatBuiltin, "builtinDepthwiseFloat")
 	register(emitAvgPoolFloatXNNPack, "xnnAvgPoolFloat")
 	register(emitTransposeConv, "TransposeConvParams")
 	register(emitTransposeConvFloatXNNPack, "xnnTransposeConvFloat")
@@ -114,6 +115,19 @@ func emitConvFloatBuiltin(c *opCtx) error {
 	p := k.Conv2DParams
 	c.use("conv")
 	c.set(0, fmt.Sprintf("conv2d_float_eigen(%s, %s, %s, %s, act_min=%s, act_max=%s)",
+		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(p.FloatMin), pyF32(p.FloatMax)))
+	return nil
+}
+
+// emitDepthwiseFloatBuiltin: float32 DEPTHWISE_CONV_2D of the browser
+// TFLite's builtin kernel (when the delegate does not take it): the sum
+// starts at the bias, then the taps inside the input in row order.
+func emitDepthwiseFloatBuiltin(c *opCtx) error {
+	var k struct{ DepthwiseConv2DParams *engine.DepthwiseConv2DParams }
+	c.decode(&k)
+	p := k.DepthwiseConv2DParams
+	c.use("conv")
+	c.set(0, fmt.Sprintf("depthwise_conv2d_float(%s, %s, %s, %s, act_min=%s, act_max=%s, bias_first=True)",
 		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(p.FloatMin), pyF32(p.FloatMax)))
 	return nil
 }

@@ -61,15 +61,20 @@ def conv2d_float(x, w, bias, stride, dilation, pad, out_hw, act_min, act_max):
     return clamp_float(total, act_min, act_max)
 
 
-def depthwise_conv2d_float(x, w, bias, stride, dilation, pad, out_hw, act_min, act_max):
-    """Float DEPTHWISE_CONV_2D (reference_ops::DepthwiseConv): products in filter order,
-    each rounded to float32, then the bias, then the clamp."""
+def depthwise_conv2d_float(x, w, bias, stride, dilation, pad, out_hw, act_min, act_max, bias_first=False):
+    """Float DEPTHWISE_CONV_2D (reference_ops::DepthwiseConv): products of the taps inside
+    the input in filter order (fy, fx), each rounded to float32, then the bias, then the
+    clamp. bias_first (the browser TFLite's builtin optimized_ops::DepthwiseConv, which
+    runs when the delegate does not take the op): the sum starts at the bias (or 0)."""
     _, fh, fw, co = w.shape
     xs = np.repeat(x, co // x.shape[3], axis=3)
     total = np.zeros((x.shape[0], out_hw[0], out_hw[1], co), dtype=np.float32)
+    if bias_first and bias is not None:
+        total = total + bias
     for fy, fx, patch, inside in window_taps(xs, (fh, fw), stride, dilation, pad, out_hw, 0):
         total = np.where(inside, total + patch * w[0, fy, fx, :], total)
-    total = total + (bias if bias is not None else np.float32(0))  # the kernel adds 0.0 without a bias
+    if not bias_first:
+        total = total + (bias if bias is not None else np.float32(0))  # the kernel adds 0.0 without a bias
     return clamp_float(total, act_min, act_max)
 
 
