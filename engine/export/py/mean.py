@@ -1,8 +1,10 @@
 # needs: fixedpoint output_xnnpack quantize pool
 def reduce_sum(x, axes):
     """ReduceSumImpl: per output element, the inputs it reduces added in row-major input
-    order (the reduced axes moved last, in their order); integers in int64 (the kernels'
-    int32 sums wrap: see wrap32), float32 step by step. The result has the kept axes."""
+    order (the reduced axes moved last, in the input's axis order whatever the order of
+    axes); integers in int64 (the kernels' int32 sums wrap: see wrap32), float32 step by
+    step. The result has the kept axes."""
+    axes = sorted(set(axes))
     kept = [d for d in range(x.ndim) if d not in axes]
     xs = np.transpose(x, kept + list(axes))
     xs = xs.reshape(xs.shape[:len(kept)] + (-1,))
