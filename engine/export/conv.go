@@ -11,8 +11,7 @@ func init() {
 	register(emitPool, "Pool2DParams")
 	register(emitConvFloatXNNPack, "xnnConv2DFloat")
 	register(emitDepthwiseFloatXNNPack, "xnnDepthwiseFloat")
-	register(emitConvFloatBuiltin, "builtinConvFloat")
-	register(emitDepthwiseFloatBuiltin, "builtinDepthwiseFloat")
+	register(emitConvFloatBuiltin, "builtinConvFloat", "builtinDepthwiseFloat")
 	register(emitAvgPoolFloatXNNPack, "xnnAvgPoolFloat")
 	register(emitTransposeConv, "TransposeConvParams")
 	register(emitTransposeConvFloatXNNPack, "xnnTransposeConvFloat")
@@ -106,29 +105,26 @@ func emitConvFloatXNNPack(c *opCtx) error {
 	return nil
 }
 
-// emitConvFloatBuiltin: float32 CONV_2D of the browser TFLite's builtin
-// kernel (when the delegate does not take it): im2col and Eigen's GEMM
-// summation order, then the bias and the clamp.
+// emitConvFloatBuiltin: float32 CONV_2D and DEPTHWISE_CONV_2D of the
+// browser TFLite's builtin kernels (when the delegate does not take them):
+// CONV_2D is im2col and Eigen's GEMM summation order, then the bias and the
+// clamp; DEPTHWISE_CONV_2D's sum starts at the bias, then the taps inside
+// the input in row order.
 func emitConvFloatBuiltin(c *opCtx) error {
-	var k struct{ Conv2DParams *engine.Conv2DParams }
+	var k struct {
+		Conv2DParams          *engine.Conv2DParams
+		DepthwiseConv2DParams *engine.DepthwiseConv2DParams
+	}
 	c.decode(&k)
-	p := k.Conv2DParams
+	call, win, arith, outH, outW := "", engine.Window{}, engine.ConvArith{}, 0, 0
+	if p := k.Conv2DParams; p != nil {
+		call, win, arith, outH, outW = "conv2d_float_eigen(%s, %s, %s, %s, act_min=%s, act_max=%s)", p.Window, p.ConvArith, p.OutH, p.OutW
+	} else {
+		p := k.DepthwiseConv2DParams
+		call, win, arith, outH, outW = "depthwise_conv2d_float(%s, %s, %s, %s, act_min=%s, act_max=%s, bias_first=True)", p.Window, p.ConvArith, p.OutH, p.OutW
+	}
 	c.use("conv")
-	c.set(0, fmt.Sprintf("conv2d_float_eigen(%s, %s, %s, %s, act_min=%s, act_max=%s)",
-		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(p.FloatMin), pyF32(p.FloatMax)))
-	return nil
-}
-
-// emitDepthwiseFloatBuiltin: float32 DEPTHWISE_CONV_2D of the browser
-// TFLite's builtin kernel (when the delegate does not take it): the sum
-// starts at the bias, then the taps inside the input in row order.
-func emitDepthwiseFloatBuiltin(c *opCtx) error {
-	var k struct{ DepthwiseConv2DParams *engine.DepthwiseConv2DParams }
-	c.decode(&k)
-	p := k.DepthwiseConv2DParams
-	c.use("conv")
-	c.set(0, fmt.Sprintf("depthwise_conv2d_float(%s, %s, %s, %s, act_min=%s, act_max=%s, bias_first=True)",
-		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(p.FloatMin), pyF32(p.FloatMax)))
+	c.set(0, fmt.Sprintf(call, c.in(0), c.in(1), c.in(2), geometry(win, outH, outW), pyF32(arith.FloatMin), pyF32(arith.FloatMax)))
 	return nil
 }
 
