@@ -209,34 +209,11 @@ func (p *LogSoftmaxParams) eval(r *run, op *Op) error {
 
 func (p *LogSoftmaxParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	row := index / p.Depth * p.Depth
-	if p.Type != Float32 {
-		var mx, sum, ls, adj, x int32
-		if p.Type == Uint8 {
-			xs := res.Tensors[p.in][row : row+p.Depth]
-			mx, sum, ls, adj = logSoftmaxQuantRow(p, xs)
-			x = int32(xs[index-row])
-		} else {
-			xs := AsInt8(res.Tensors[p.in])[row : row+p.Depth]
-			mx, sum, ls, adj = logSoftmaxQuantRow(p, xs)
-			x = int32(xs[index-row])
-		}
-		lo, hi := quantRange(p.Type)
-		d := x - mx
-		d5, o := p.quantOut(d, ls, adj)
-		steps := []Step{
-			{"input", fmt.Sprintf("x = input[%d]", index), float64(x)},
-			{"row max", fmt.Sprintf("max of the row's %d values", p.Depth), float64(mx)},
-			{"difference", "d = x − max", float64(d)},
-			{"sum of exps", fmt.Sprintf("Σ exp_on_negative_values(d_j in Q5.26) for d_j ≥ %d, in Q12.19 (raw %d)", p.DiffMin, sum), math.Ldexp(float64(sum), -19)},
-			{"log sum", fmt.Sprintf("log_x_for_x_greater_than_or_equal_to_1 in Q5.26 (raw %d)", ls), math.Ldexp(float64(ls), -26)},
-			{"threshold", fmt.Sprintf("outputs with d ≤ %d are %d", adj, lo), float64(adj)},
-		}
-		if d > adj {
-			steps = append(steps,
-				Step{"scaled difference", fmt.Sprintf("MultiplyByQuantizedMultiplier(d, %d, %d) in Q5.26 (raw %d)", p.InputMultiplier, p.InputLeftShift, d5), math.Ldexp(float64(d5), -26)},
-				Step{"output", fmt.Sprintf("clamp(RoundingDivideByPOT(d5 − log sum, 22) + %d, %d, %d)", hi, lo, hi), float64(o)})
-		}
-		return &Explanation{Steps: steps, Value: int64(o), Arithmetic: fmt.Sprintf("TFLite integer LogSoftmax (gemmlowp fixed point, %s rounding)", p.Rounding)}, nil
+	switch p.Type {
+	case Uint8:
+		return explainLogSoftmaxQuant(p, res.Tensors[p.in][row:row+p.Depth], index)
+	case Int8:
+		return explainLogSoftmaxQuant(p, AsInt8(res.Tensors[p.in])[row:row+p.Depth], index)
 	}
 	x := AsFloat32(res.Tensors[p.in])[row : row+p.Depth]
 	v := x[index-row]
@@ -246,4 +223,28 @@ func (p *LogSoftmaxParams) explain(res *Result, op *Op, index int) (*Explanation
 		{"max", fmt.Sprintf("m = max of the row's %d values = %s", p.Depth, exactFloat(m)), float64(m)},
 		{"log sum", fmt.Sprintf("logf(Σ expf(x_j − m)), added in order = %s", exactFloat(ls)), float64(ls)},
 	}, "(x − m) − log sum", (v-m)-ls), nil
+}
+
+// explainLogSoftmaxQuant explains output index of an int8 or uint8
+// LOG_SOFTMAX, xs being its row.
+func explainLogSoftmaxQuant[T int8 | uint8](p *LogSoftmaxParams, xs []T, index int) (*Explanation, error) {
+	mx, sum, ls, adj := logSoftmaxQuantRow(p, xs)
+	x := int32(xs[index%p.Depth])
+	lo, hi := quantRange(p.Type)
+	d := x - mx
+	d5, o := p.quantOut(d, ls, adj)
+	steps := []Step{
+		{"input", fmt.Sprintf("x = input[%d]", index), float64(x)},
+		{"row max", fmt.Sprintf("max of the row's %d values", p.Depth), float64(mx)},
+		{"difference", "d = x − max", float64(d)},
+		{"sum of exps", fmt.Sprintf("Σ exp_on_negative_values(d_j in Q5.26) for d_j ≥ %d, in Q12.19 (raw %d)", p.DiffMin, sum), math.Ldexp(float64(sum), -19)},
+		{"log sum", fmt.Sprintf("log_x_for_x_greater_than_or_equal_to_1 in Q5.26 (raw %d)", ls), math.Ldexp(float64(ls), -26)},
+		{"threshold", fmt.Sprintf("outputs with d ≤ %d are %d", adj, lo), float64(adj)},
+	}
+	if d > adj {
+		steps = append(steps,
+			Step{"scaled difference", fmt.Sprintf("MultiplyByQuantizedMultiplier(d, %d, %d) in Q5.26 (raw %d)", p.InputMultiplier, p.InputLeftShift, d5), math.Ldexp(float64(d5), -26)},
+			Step{"output", fmt.Sprintf("clamp(RoundingDivideByPOT(d5 − log sum, 22) + %d, %d, %d)", hi, lo, hi), float64(o)})
+	}
+	return &Explanation{Steps: steps, Value: int64(o), Arithmetic: fmt.Sprintf("TFLite integer LogSoftmax (gemmlowp fixed point, %s rounding)", p.Rounding)}, nil
 }

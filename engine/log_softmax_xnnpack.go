@@ -94,17 +94,17 @@ func (k *builtinLogSoftmaxNode) eval(r *run, op *Op) error {
 
 func (k *builtinLogSoftmaxNode) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	row := index / k.depth * k.depth
-	var mx, x int32
-	var sum, ls, pre float32
 	if k.typ == Uint8 {
-		xs := res.Tensors[k.in][row : row+k.depth]
-		mx, sum, ls, pre = logSoftmaxTableRow(k, xs)
-		x = int32(xs[index-row])
-	} else {
-		xs := AsInt8(res.Tensors[k.in])[row : row+k.depth]
-		mx, sum, ls, pre = logSoftmaxTableRow(k, xs)
-		x = int32(xs[index-row])
+		return explainLogSoftmaxTable(k, res.Tensors[k.in][row:row+k.depth], index)
 	}
+	return explainLogSoftmaxTable(k, AsInt8(res.Tensors[k.in])[row:row+k.depth], index)
+}
+
+// explainLogSoftmaxTable explains output index of the builtin int8 or
+// uint8 LOG_SOFTMAX, xs being its row.
+func explainLogSoftmaxTable[T int8 | uint8](k *builtinLogSoftmaxNode, xs []T, index int) (*Explanation, error) {
+	mx, sum, ls, pre := logSoftmaxTableRow(k, xs)
+	x := int32(xs[index%k.depth])
 	lp, q := k.quantizeLog(x, pre)
 	return &Explanation{Steps: []Step{
 		{"input", fmt.Sprintf("input[%d]", index), float64(x)},
