@@ -45,6 +45,9 @@ func TestDynamicGuard(t *testing.T) {
 		if !ok || len(reads) == 0 {
 			t.Fatalf("%s: the run's model records no run-time shape values (%v, %v)", gen, reads, ok)
 		}
+		if _, err := NumPy(res.Model, engine.XNNPack, gen); err == nil || !strings.Contains(err.Error(), "export under the run's profile") {
+			t.Errorf("%s: exporting a reference run's model under %s: got %v, want a refusal naming the run's profile", gen, engine.XNNPack, err)
+		}
 		prog, err := NumPy(res.Model, engine.Reference, gen)
 		if err != nil {
 			t.Fatalf("%s: %v", gen, err)

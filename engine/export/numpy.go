@@ -274,6 +274,9 @@ func (b *builder) graph(m *engine.Model, prefix string) (*graphCode, error) {
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
+		if prep.Params == nil && prep.Arithmetic == "" && b.reads != nil {
+			return nil, fmt.Errorf("export: op %d (%s) under %s: the run this model comes from prepared it under another profile; export under the run's profile", op.Index, op.Builtin, p)
+		}
 		if prep.Params == nil {
 			return nil, fmt.Errorf("export: op %d (%s)%s under %s: %s", op.Index, op.Builtin, where, p, prep.Arithmetic)
 		}
