@@ -56,7 +56,26 @@ type Model struct {
 	// dynamic says why the model has an op whose output shape only a run
 	// works out (plan.dynamicAt), "" if none.
 	dynamic string
+	// runRead, on a dynamic model's run copy (Result.Model), lists the
+	// run's values its ops' Prepare read (prepCtx.known); nil on a model
+	// Load returned.
+	runRead []RunRead
 }
+
+// RunRead is a value a dynamic model's run computed and an op's Prepare
+// read while the run prepared it (a shape, paddings, begin or output_shape
+// input): the run's shapes follow from it.
+type RunRead struct {
+	Op     int    // the op prepared with it
+	Role   string // its role in the op ("output_shape", "paddings", ...)
+	Tensor int    // the tensor read
+	Data   []byte // its value in the run, little-endian
+}
+
+// RunReads lists, for a dynamic model's run copy (Result.Model), the values
+// of this run its ops were prepared with; ok is false for a model that is
+// not a dynamic model's run copy.
+func (m *Model) RunReads() (reads []RunRead, ok bool) { return m.runRead, m.runRead != nil }
 
 // Op is one operator of the model, in execution order.
 type Op struct {

@@ -124,6 +124,7 @@ func (c *prepCtx) known(role string, t *Tensor) ([]byte, error) {
 	case t.prepared != nil:
 		return t.prepared, nil
 	case c.vals != nil && len(c.vals[t.Index]) == t.NumBytes():
+		c.m.runRead = append(c.m.runRead, RunRead{Op: c.op.Index, Role: role, Tensor: t.Index, Data: slices.Clone(c.vals[t.Index])})
 		return c.vals[t.Index], nil
 	}
 	return nil, &dynamicError{fmt.Sprintf("op %d (%s): its %s input, tensor %d (%q), is computed when the model runs, so its output shape is worked out then", c.op.Index, c.op.Builtin, role, t.Index, t.Name)}

@@ -245,6 +245,7 @@ func (m *Model) runCopy(p Profile) *Model {
 	pl.kernels, pl.arithmetic = slices.Clone(pl.kernels), slices.Clone(pl.arithmetic)
 	c.plans = maps.Clone(m.plans)
 	c.plans[p] = &pl
+	c.runRead = []RunRead{}
 	c.Ops = make([]*Op, len(m.Ops))
 	for i, op := range m.Ops {
 		oc := *op

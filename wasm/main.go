@@ -259,7 +259,8 @@ func explain(args []safejs.Value) (map[string]any, error) {
 
 // exportFiles(kind: "numpy" | "vectors", profile: string, name: string) →
 // {zip: Uint8Array} | {error}: the loaded model's forward pass as a NumPy
-// program (NAME.py and NAME.npz), or the per-op test vectors of the last
+// program (NAME.py and NAME.npz; a model with run-time shapes: the last
+// run's under profile), or the per-op test vectors of the last
 // traced run under profile (engine/export), packed in a zip.
 func exportFiles(args []safejs.Value) (map[string]any, error) {
 	if model == nil {
@@ -282,7 +283,15 @@ func exportFiles(args []safejs.Value) (map[string]any, error) {
 	var files []numpyexport.File
 	switch s[0] {
 	case "numpy":
-		prog, err := numpyexport.NumPy(model, p, fileBase(s[2])+".tflite")
+		m := model
+		if model.Dynamic() != "" {
+			// Shapes only a run works out: the program of the last run's model.
+			if last[p] == nil {
+				return nil, fmt.Errorf("this model works some shapes out while it runs (%s); run it under %s first, and the program is exported for that run's shapes", model.Dynamic(), p)
+			}
+			m = last[p].Model
+		}
+		prog, err := numpyexport.NumPy(m, p, fileBase(s[2])+".tflite")
 		if err != nil {
 			return nil, err
 		}

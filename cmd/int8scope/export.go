@@ -14,16 +14,18 @@ import (
 )
 
 // exportCommand writes a model's forward pass as a NumPy program, or the
-// per-layer test vectors of one run.
+// per-layer test vectors of one run. A model whose shapes a run works out
+// (engine.Model.Dynamic) exports with --inputs: the program of that run's
+// model, which checks that its run-time shape inputs keep the run's values.
 //
-//	int8scope export MODEL.tflite --numpy OUT.py [--profile P] [--signature K]
+//	int8scope export MODEL.tflite --numpy OUT.py [--inputs IN] [--profile P] [--signature K]
 //	int8scope export MODEL.tflite --vectors DIR --inputs IN [--profile P] [--signature K]
 func exportCommand(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	numpy := fs.String("numpy", "", "write the NumPy program OUT.py and its OUT.npz")
 	vectors := fs.String("vectors", "", "write per-op test vectors into DIR")
-	inputs := fs.String("inputs", "", "directory of input<i>.bin files (--vectors)")
+	inputs := fs.String("inputs", "", "directory of input<i>.bin files (--vectors; --numpy of a model with run-time shapes)")
 	profile := fs.String("profile", "reference", "arithmetic profile")
 	signature := fs.String("signature", "", "signature to load (default: subgraph 0)")
 	pos, err := parseInterspersed(fs, args)
@@ -44,6 +46,15 @@ func exportCommand(args []string, w io.Writer) error {
 		return err
 	}
 	if *numpy != "" {
+		if *inputs != "" {
+			// The run's model: a dynamic model's ops prepared with the
+			// shapes of this run (the model itself otherwise).
+			res, err := runModel(m, *inputs, p, false)
+			if err != nil {
+				return err
+			}
+			m = res.Model
+		}
 		return writeNumPy(m, p, filepath.Base(pos[0]), *numpy, w)
 	}
 	res, err := runModel(m, *inputs, p, true)

@@ -17,6 +17,7 @@ import (
 	"github.com/int8scope/int8scope/engine/export"
 	"github.com/int8scope/int8scope/engine/tfbuild"
 	"github.com/int8scope/int8scope/engine/tflite"
+	"github.com/int8scope/int8scope/internal/difftest"
 	"github.com/int8scope/int8scope/internal/pynumpy"
 )
 
@@ -214,6 +215,55 @@ func TestExportDocs(t *testing.T) {
 		want, _ := os.ReadFile(filepath.Join(dir, f))
 		if !bytes.Equal(got, want) {
 			t.Errorf("docs/export/%s is stale: run make export-docs", f)
+		}
+	}
+}
+
+// TestExportDynamic: a model whose TRANSPOSE_CONV output_shape is a model
+// input exports only with --inputs (the refusal says so), and the program
+// of that run computes the engine's output.
+func TestExportDynamic(t *testing.T) {
+	dir := t.TempDir()
+	c, err := difftest.Generate("dynamic_transpose_conv", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "dyn.tflite")
+	os.WriteFile(model, c.Model, 0o644)
+	prog := filepath.Join(dir, "dyn.py")
+	err = cli([]string{"export", model, "--numpy", prog}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "pass --inputs DIR") {
+		t.Errorf("export without --inputs: got %v, want a refusal that says to pass --inputs", err)
+	}
+	m, err := engine.Load(c.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Run(c.Inputs, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inDir := filepath.Join(dir, "in")
+	os.Mkdir(inDir, 0o755)
+	args := []string{prog}
+	for i, ti := range m.Inputs {
+		os.WriteFile(filepath.Join(inDir, fmt.Sprintf("input%d.bin", i)), c.Inputs[i], 0o644)
+		tt := m.Tensors[ti]
+		npy, _ := export.NPY(tt.Type, tt.Shape, c.Inputs[i])
+		p := filepath.Join(dir, fmt.Sprintf("in%d.npy", i))
+		os.WriteFile(p, npy, 0o644)
+		args = append(args, p)
+	}
+	if err := cli([]string{"export", model, "--numpy", prog, "--inputs", inDir}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if b, err := exec.Command(pynumpy.Find(t), append(args, "--out", out)...).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	for _, o := range res.Model.Outputs {
+		if got := npyData(t, filepath.Join(out, fmt.Sprintf("tensor%d.npy", o))); !bytes.Equal(got, res.Tensors[o]) {
+			t.Errorf("output tensor %d differs from the engine's", o)
 		}
 	}
 }

@@ -5,7 +5,7 @@
 //	int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace] [--runs N [--reset-every K] [--last]]
 //	int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
 //	int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
-//	int8scope export MODEL.tflite --numpy OUT.py [--profile NAME]
+//	int8scope export MODEL.tflite --numpy OUT.py [--inputs DIR] [--profile NAME]
 //	int8scope export MODEL.tflite --vectors DIR --inputs DIR [--profile NAME]
 //
 // Inputs are DIR/input<i>.bin, the raw little-endian bytes of subgraph input
@@ -38,7 +38,7 @@ const usage = `usage:
   int8scope run MODEL.tflite --inputs DIR --out DIR [--profile NAME] [--trace] [--runs N [--reset-every K] [--last]]
   int8scope explain MODEL.tflite --inputs DIR --op N --index K [--profile NAME] [--json]
   int8scope diff MODEL.tflite --inputs DIR [--a PROFILE] [--b PROFILE] [--max N] [--json]
-  int8scope export MODEL.tflite --numpy OUT.py [--profile NAME]     (a NumPy program + OUT.npz)
+  int8scope export MODEL.tflite --numpy OUT.py [--inputs DIR] [--profile NAME]     (a NumPy program + OUT.npz; --inputs: of a model with run-time shapes)
   int8scope export MODEL.tflite --vectors DIR --inputs DIR [--profile NAME]   (per-op test vectors)
 inspect, run and explain take --signature KEY to load that signature's subgraph.
 run --runs N runs N times, a stateful model's state carried from run to run

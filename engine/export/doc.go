@@ -19,6 +19,18 @@
 // the dict STATE, which persists from one forward() call to the next as a
 // TFLite interpreter's does (py/control.py).
 //
+// # Shapes worked out at run time
+//
+// A model whose op reads a shape, paddings, begin or output_shape input
+// computed when it runs (engine.Model.Dynamic: TFLite's dynamic tensors)
+// has its shapes only in a run. NumPy refuses the loaded model and exports
+// the model of a run (engine.Result.Model, its ops prepared with that
+// run's shapes; `int8scope export --numpy OUT.py --inputs DIR`). Its
+// forward() checks that each such value (engine.Model.RunReads) is the
+// run's, at its start for a model input and before the op that reads it
+// otherwise, and raises a ModelError naming the value it was exported for
+// when it is not.
+//
 // # How an op is exported
 //
 // Each profile prepares, per op, a kernel: an exported params struct

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -57,7 +58,18 @@ type pyCase struct {
 // returns nil (and logs why) when the exporter does not support the model.
 func exportCase(t testing.TB, name string, m *engine.Model, p engine.Profile, inputs [][]byte, dir string) *pyCase {
 	t.Helper()
-	prog, err := NumPy(m, p, name)
+	em := m
+	if m.Dynamic() != "" {
+		// A dynamic model exports as the run's model (its ops prepared
+		// with this run's shapes), as `int8scope export --inputs` does.
+		m.Reset()
+		r, err := m.Run(inputs, engine.Options{Profile: p})
+		if err != nil {
+			t.Fatalf("%s under %s: engine: %v", name, p, err)
+		}
+		em = r.Model
+	}
+	prog, err := NumPy(em, p, name)
 	var ue *UnsupportedError
 	if errors.As(err, &ue) {
 		t.Logf("%s under %s: %v", name, p, err)
@@ -70,6 +82,9 @@ func exportCase(t testing.TB, name string, m *engine.Model, p engine.Profile, in
 	res, err := m.Run(inputs, engine.Options{Profile: p})
 	if err != nil {
 		t.Fatalf("%s under %s: engine: %v", name, p, err)
+	}
+	if m.Dynamic() != "" {
+		m = res.Model // the shapes of the run
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -274,6 +289,7 @@ func TestCorpusModels(t *testing.T) {
 	var cases []*pyCase
 	tmp := t.TempDir()
 	exported := map[string]bool{}
+	dynamicRuns := 0
 	for _, path := range paths {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -290,11 +306,15 @@ func TestCorpusModels(t *testing.T) {
 			continue
 		}
 		for _, p := range engine.Profiles() {
-			if prep, _ := m.Prepared(p, 0); prep.Params == nil {
+			if prep, _ := m.Prepared(p, 0); prep.Params == nil && m.Dynamic() == "" {
 				t.Logf("%s under %s: %s", name, p, prep.Arithmetic)
 				continue
 			}
 			in := randomInputs(m, 1)
+			if m.Dynamic() != "" {
+				// a run-time shape input needs a valid shape: the corpus's
+				in = csvInputs(t, path, m)
+			}
 			if _, err := m.Run(in, engine.Options{Profile: p}); err != nil {
 				// e.g. the kv-cache model's GATHER_ND takes token ids, not
 				// random int32s (TFLite refuses those too)
@@ -305,9 +325,60 @@ func TestCorpusModels(t *testing.T) {
 			if c != nil {
 				cases = append(cases, c)
 				exported[name] = true
+				if m.Dynamic() != "" {
+					dynamicRuns++
+				}
 			}
+		}
+		if m.Dynamic() != "" && !exported[name] {
+			t.Errorf("%s: a model with run-time shapes did not export (%s)", name, m.Dynamic())
 		}
 	}
 	n, el := runPython(t, cases)
-	t.Logf("%d models, %d runs, %d tensors, %d elements equal", len(exported), len(cases), n, el)
+	t.Logf("%d models, %d runs (%d of models with run-time shapes, as their run's model), %d tensors, %d elements equal", len(exported), len(cases), dynamicRuns, n, el)
+}
+
+// csvInputs reads the inputs the corpus gives a model at PATH beside it
+// (NAME_input<i>_<type>.csv, as engine/corpus_test.go reads them).
+func csvInputs(t *testing.T, path string, m *engine.Model) [][]byte {
+	t.Helper()
+	name := strings.TrimSuffix(filepath.Base(path), ".tflite")
+	var ins [][]byte
+	for i, ti := range m.Inputs {
+		files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), fmt.Sprintf("%s_input%d_*.csv", name, i)))
+		if len(files) != 1 {
+			t.Fatalf("%s: input %d: want one csv, found %v", name, i, files)
+		}
+		text, err := os.ReadFile(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		tt := m.Tensors[ti]
+		var b []byte
+		for _, f := range strings.FieldsFunc(string(text), func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' }) {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", files[0], err)
+			}
+			switch tt.Type {
+			case engine.Float32:
+				b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(v)))
+			case engine.Int8, engine.Uint8:
+				b = append(b, byte(int64(v)))
+			case engine.Int16:
+				b = binary.LittleEndian.AppendUint16(b, uint16(int64(v)))
+			case engine.Int32:
+				b = binary.LittleEndian.AppendUint32(b, uint32(int64(v)))
+			case engine.Int64:
+				b = binary.LittleEndian.AppendUint64(b, uint64(int64(v)))
+			default:
+				t.Fatalf("%s: input type %v", files[0], tt.Type)
+			}
+		}
+		if len(b) != tt.NumBytes() {
+			t.Fatalf("%s: %d bytes, tensor %d needs %d", files[0], len(b), ti, tt.NumBytes())
+		}
+		ins = append(ins, b)
+	}
+	return ins
 }

@@ -80,6 +80,10 @@ type builder struct {
 	// prefix starts the .npz keys of the subgraph being written: "" for
 	// the model's subgraph, "g<i>_" for subgraph i that its ops call.
 	prefix string
+	// reads, for a dynamic model's run copy, are the run's values its ops
+	// were prepared with (guards); guarded, the tensors already checked.
+	reads   []engine.RunRead
+	guarded map[int]bool
 }
 
 // opCtx is what an emitter sees of its op: the model, the op, the kernel
@@ -211,10 +215,11 @@ func NumPy(m *engine.Model, p engine.Profile, name string) (*Program, error) {
 	if err := m.Runnable(); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	if why := m.Dynamic(); why != "" {
-		return nil, fmt.Errorf("export: the NumPy program is written with the shapes known at load, and this model works some out while it runs (%s); give its inputs fixed shapes in the converter, or export one run's tensors with --vectors", why)
+	reads, fromRun := m.RunReads()
+	if why := m.Dynamic(); why != "" && !fromRun {
+		return nil, fmt.Errorf("export: this model works some shapes out while it runs (%s); pass --inputs DIR to export the program of a run on those inputs (it checks that its run-time shape inputs keep their values), or export one run's tensors with --vectors", why)
 	}
-	b := &builder{m: m, profile: p, title: name, names: map[string]bool{}, snippets: map[string]bool{}}
+	b := &builder{m: m, profile: p, title: name, names: map[string]bool{}, snippets: map[string]bool{}, reads: reads}
 	root, err := b.graph(m, "")
 	if err != nil {
 		return nil, err
@@ -258,10 +263,19 @@ func (b *builder) graph(m *engine.Model, prefix string) (*graphCode, error) {
 		where = fmt.Sprintf(" of subgraph %d", m.Subgraph)
 	}
 	var summary []string
+	if prefix == "" {
+		b.guards(m, -1)
+	}
 	for _, op := range m.Ops {
+		if prefix == "" {
+			b.guards(m, op.Index)
+		}
 		prep, err := m.Prepared(p, op.Index)
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
+		}
+		if prep.Params == nil && prep.Arithmetic == "" && b.reads != nil {
+			return nil, fmt.Errorf("export: op %d (%s) under %s: the run this model comes from prepared it under another profile; export under the run's profile", op.Index, op.Builtin, p)
 		}
 		if prep.Params == nil {
 			return nil, fmt.Errorf("export: op %d (%s)%s under %s: %s", op.Index, op.Builtin, where, p, prep.Arithmetic)
