@@ -1,0 +1,57 @@
+# needs: lstm lstm_hybrid hybrid gelu libm
+def _eigen_fc_accumulate(x, w, acc, gemm_batches):
+    """acc + FC(x; w) as TFLite's optimized FullyConnected through Eigen: per batch row b
+    and unit u, sum over k of x[b, k]*w[u, k] in float32 from 0; in a real GEMM (depth +
+    units + gemm_batches >= 20, more than one unit and batch row) rows
+    b < 4*floor(gemm_batches/4) sum the first 8*floor(depth/8) k in two accumulators
+    (even k, odd k) added together before the remaining k; then acc added."""
+    nb, depth = x.shape
+    rows = w.shape[0]
+    split = np.zeros((nb, 1), dtype=np.int64)
+    if not (depth + rows + gemm_batches < 20 or rows == 1 or gemm_batches == 1):
+        split[:nb // 4 * 4] = depth // 8 * 8
+    total = np.zeros((nb, rows), dtype=np.float32)
+    odd = np.zeros((nb, rows), dtype=np.float32)
+    for k in range(depth):
+        v = (x[:, k:k + 1] * w[:, k]).astype(np.float32)
+        to_odd = (k < split) & (k % 2 == 1)
+        odd = np.where(to_odd, (odd + v).astype(np.float32), odd)
+        total = np.where(to_odd, total, (total + v).astype(np.float32))
+        total = np.where(k == split - 1, (total + odd).astype(np.float32), total)
+    return (acc + total).astype(np.float32)
+
+
+def lstm_float_builtin(x, w, r, b, hidden, cell, time_major, cell_clip, out_shape):
+    """Float UNIDIRECTIONAL_SEQUENCE_LSTM as the browser TFLite's builtin kernel
+    (lstm_eval EvalFloat): per time step (time major: all batches at once; batch major:
+    one row at a time), each gate starts from its bias, adds FC(x; W) unless the step's
+    input is all zero, then FC(h; R), each summed in Eigen's order
+    (_eigen_fc_accumulate); sigmoid and tanh are Eigen's (_eigen_logisticf,
+    eigen_tanhf); c = f*c; c += g*i; clipped to +-cell_clip when > 0; h = o*tanh(c).
+    Returns (output, hidden, cell)."""
+    xs = _lstm_sequence(np.asarray(x, dtype=np.float32), time_major)
+    h = np.asarray(hidden, dtype=np.float32).reshape(xs.shape[1], -1)
+    c = np.asarray(cell, dtype=np.float32).reshape(h.shape)
+    gemm_batches = h.shape[0] if time_major else 1
+    hs = []
+    with np.errstate(all="ignore"):
+        for xt in xs:
+            xz = np.all(xt == 0, axis=-1, keepdims=True)
+            if time_major:
+                xz = np.broadcast_to(np.all(xz), xz.shape)
+            gates = []
+            for g in range(4):
+                v = np.broadcast_to(np.asarray(b[g], dtype=np.float32), h.shape).astype(np.float32)
+                v = np.where(xz, v, _eigen_fc_accumulate(xt, np.asarray(w[g], dtype=np.float32), v, gemm_batches))
+                v = _eigen_fc_accumulate(h, np.asarray(r[g], dtype=np.float32), v, gemm_batches)
+                gates.append(eigen_tanhf(v) if g == 2 else _eigen_logisticf(v))
+            ig, fg, cg, og = gates
+            c = (fg * c).astype(np.float32)
+            c = (c + (cg * ig).astype(np.float32)).astype(np.float32)
+            if cell_clip > 0:
+                clip = np.float32(cell_clip)
+                c = np.where(c < clip, c, clip)
+                c = np.where(c < -clip, -clip, c).astype(np.float32)
+            h = (og * eigen_tanhf(c)).astype(np.float32)
+            hs.append(h)
+    return _lstm_output(hs, time_major, out_shape, np.float32), h, c
