@@ -64,12 +64,7 @@ func (k *builtinLSTMFloat) eval(r *run, op *Op) error {
 			}
 		}
 		for j := range m {
-			v := gates[lstmForgetGate][j] * c[j]
-			v += float32(gates[lstmCellGate][j] * gates[lstmInputGate][j])
-			if p.CellClip > 0 {
-				v = lstmClipF(v, p.CellClip)
-			}
-			c[j] = v
+			c[j] = lstmCellUpdate(c[j], gates[lstmForgetGate][j], gates[lstmInputGate][j], gates[lstmCellGate][j], p.CellClip)
 		}
 		for j := range m {
 			h[j] = gates[lstmOutputGate][j] * eigenTanhf(c[j])

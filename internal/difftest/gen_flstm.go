@@ -37,21 +37,9 @@ func genFloatLSTM(g *gen) error {
 	for k := range 4 {
 		bias[k] = g.floatConst("b", []int{units}, 0.5)
 	}
-	h := g.b.Tensor("h", tflite.TensorTypeFLOAT32, []int{batch, units}, nil, nil)
-	c := g.b.Tensor("c", tflite.TensorTypeFLOAT32, []int{batch, units}, nil, nil)
-	g.b.M.Subgraphs[0].Tensors[h].IsVariable = true
-	g.b.M.Subgraphs[0].Tensors[c].IsVariable = true
-	var clip float32
-	if g.chance(0.3) {
-		clip = float32(g.intn(1, 8)) / 4
-	}
-	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, outShape, nil, nil)
+	clip := lstmClip(g)
 	g.note("float LSTM batch %d steps %d input %d units %d time-major %v clip %g σ %g", batch, steps, inSize, units, timeMajor, clip, sigma)
-	g.b.Op(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, 1, opts(tflite.BuiltinOptionsUnidirectionalSequenceLSTMOptions,
-		&tflite.UnidirectionalSequenceLSTMOptionsT{FusedActivationFunction: tflite.ActivationFunctionTypeTANH,
-			CellClip: clip, TimeMajor: timeMajor}),
-		[]int{x, w[0], w[1], w[2], w[3], rw[0], rw[1], rw[2], rw[3], -1, -1, -1,
-			bias[0], bias[1], bias[2], bias[3], -1, -1, h, c, -1, -1, -1, -1}, []int{y})
-	g.finish(y)
+	lstmFloatStateOp(g, x, w, rw, bias, batch, units, outShape, &tflite.UnidirectionalSequenceLSTMOptionsT{
+		FusedActivationFunction: tflite.ActivationFunctionTypeTANH, CellClip: clip, TimeMajor: timeMajor})
 	return nil
 }

@@ -45,13 +45,6 @@ def lstm_float_builtin(x, w, r, b, hidden, cell, time_major, cell_clip, out_shap
                 v = np.where(xz, v, _eigen_fc_accumulate(xt, np.asarray(w[g], dtype=np.float32), v, gemm_batches))
                 v = _eigen_fc_accumulate(h, np.asarray(r[g], dtype=np.float32), v, gemm_batches)
                 gates.append(eigen_tanhf(v) if g == 2 else _eigen_logisticf(v))
-            ig, fg, cg, og = gates
-            c = (fg * c).astype(np.float32)
-            c = (c + (cg * ig).astype(np.float32)).astype(np.float32)
-            if cell_clip > 0:
-                clip = np.float32(cell_clip)
-                c = np.where(c < clip, c, clip)
-                c = np.where(c < -clip, -clip, c).astype(np.float32)
-            h = (og * eigen_tanhf(c)).astype(np.float32)
+            h, c = _lstm_update_eigen(gates, c, cell_clip)
             hs.append(h)
     return _lstm_output(hs, time_major, out_shape, np.float32), h, c
