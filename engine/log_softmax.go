@@ -20,7 +20,11 @@ import (
 //
 // int8 (output scale 16/256, zero point 127) mirrors TFLite's
 // reference_integer_ops::LogSoftmax and TFLite Micro's log_softmax.cc
-// (reference_ops::LogSoftmaxQuantized), with the multipliers of
+// (reference_ops::LogSoftmaxQuantized); uint8 (zero point 255) TFLite's
+// reference_ops::LogSoftmax for uint8, the same arithmetic over uint8's
+// range (its MultiplyByQuantizedMultiplierGreaterThanOne and
+// …SmallerThanOneExp are MultiplyByQuantizedMultiplier in both roundings;
+// TFLite Micro has no uint8 LOG_SOFTMAX). Both use the multipliers of
 // PreprocessLogSoftmaxScalingExp (β = 1, 5 integer bits). Per row, with
 // d = x − max(x):
 //
@@ -29,17 +33,19 @@ import (
 //	L   = log_x_for_x_greater_than_or_equal_to_1<5>(sum)                     (Q5.26)
 //	out = d > max(DiffMin − 1, MultiplyByQuantizedMultiplier(L + INT32_MIN,
 //	          ReverseScalingDivisor, −ReverseScalingRightShift))
-//	      ? clamp(RoundingDivideByPOT(d5 − L, 22) + 127, −128, 127) : −128
+//	      ? clamp(RoundingDivideByPOT(d5 − L, 22) + zp, qmin, qmax) : qmin
 //
+// with zp = qmax = 127, qmin = −128 (int8) or zp = qmax = 255, qmin = 0
+// (uint8).
 // MultiplyByQuantizedMultiplier rounds as the prepared build does
-// (Rounding). The browser TFLite's builtin kernel computes int8 through a
-// float32 table instead (log_softmax_xnnpack.go).
+// (Rounding). The browser TFLite's builtin kernel computes int8 and uint8
+// through a float32 table instead (log_softmax_xnnpack.go).
 type LogSoftmaxParams struct {
 	Depth int   `json:"depth"`
 	Rows  int   `json:"rows"`
 	Type  DType `json:"type"`
 
-	// int8 only.
+	// int8 and uint8 only.
 	InputMultiplier          int32    `json:"input_multiplier,omitempty"`
 	InputLeftShift           int      `json:"input_left_shift,omitempty"`
 	ReverseScalingDivisor    int32    `json:"reverse_scaling_divisor,omitempty"`
@@ -65,8 +71,8 @@ func prepareLogSoftmax(c *prepCtx) (kernel, error) {
 		return nil, err
 	}
 	in, out := c.in(0), c.out(0)
-	if in.Type != out.Type || (in.Type != Float32 && in.Type != Int8) {
-		return nil, c.errorf("%v LOG_SOFTMAX is not supported (float32 and int8 only)", in.Type)
+	if in.Type != out.Type || (in.Type != Float32 && in.Type != Int8 && in.Type != Uint8) {
+		return nil, c.errorf("%v LOG_SOFTMAX is not supported (float32, int8 and uint8 only)", in.Type)
 	}
 	if len(in.Shape) < 1 {
 		return nil, c.errorf("input tensor %d is a scalar; LOG_SOFTMAX needs at least one dimension", in.Index)
@@ -78,7 +84,7 @@ func prepareLogSoftmax(c *prepCtx) (kernel, error) {
 	if p.Depth > 0 {
 		p.Rows = in.NumElements() / p.Depth
 	}
-	if in.Type == Int8 {
+	if in.Type != Float32 {
 		if err := checkLogSoftmaxQuant(c, in, out); err != nil {
 			return nil, err
 		}
@@ -94,16 +100,18 @@ func prepareLogSoftmax(c *prepCtx) (kernel, error) {
 	return p, nil
 }
 
-// checkLogSoftmaxQuant checks what every TFLite requires of an int8
-// LOG_SOFTMAX (output scale 16/256, zero point 127) and that the input
+// checkLogSoftmaxQuant checks what every TFLite requires of an int8 or
+// uint8 LOG_SOFTMAX (output scale 16/256, zero point 127 or 255: log
+// probabilities in [−16, 0]) and that the input
 // scale is in the range TFLite's PreprocessSoftmaxScaling handles (below
 // 2^-26 TFLite aborts; from 2^5 on the Q5.26 differences overflow).
 func checkLogSoftmaxQuant(c *prepCtx, in, out *Tensor) error {
-	if float32(out.Scale()) != 16.0/256 || out.ZeroPoint() != 127 {
-		return c.errorf("int8 LOG_SOFTMAX needs output scale 16/256 and zero point 127 (TFLite's requirement); output tensor %d has scale %g, zero point %d", out.Index, out.Scale(), out.ZeroPoint())
+	_, zp := quantRange(in.Type)
+	if float32(out.Scale()) != 16.0/256 || out.ZeroPoint() != zp {
+		return c.errorf("%v LOG_SOFTMAX needs output scale 16/256 and zero point %d (TFLite's requirement); output tensor %d has scale %g, zero point %d", in.Type, zp, out.Index, out.Scale(), out.ZeroPoint())
 	}
 	if s := in.Scale(); !(s*(1<<(31-logSoftmaxDiffBits)) > 1) || !(s < 1<<logSoftmaxDiffBits) {
-		return c.errorf("int8 LOG_SOFTMAX: input tensor %d's scale %g is outside (2^-26, 2^5), where TFLite's fixed-point scaling neither aborts nor overflows", in.Index, s)
+		return c.errorf("%v LOG_SOFTMAX: input tensor %d's scale %g is outside (2^-26, 2^5), where TFLite's fixed-point scaling neither aborts nor overflows", in.Type, in.Index, s)
 	}
 	return nil
 }
@@ -128,10 +136,20 @@ func (p *LogSoftmaxParams) mbqm(x, m int32, shift int) int32 {
 	return Requant{Multiplier: m, Shift: shift, Rounding: p.Rounding}.apply(x)
 }
 
-// int8Row computes a row's maximum, sum of exponentials (Q12.19), its log
-// (Q5.26) and the threshold below which an output is −128.
-func (p *LogSoftmaxParams) int8Row(x []int8) (mx, sum, logSum, adjustedDiffMin int32) {
-	mx = math.MinInt8
+// quantRange is the range of an int8 or uint8 value; its top is also
+// LOG_SOFTMAX's output zero point (log probability 0).
+func quantRange(t DType) (lo, hi int32) {
+	if t == Uint8 {
+		return 0, math.MaxUint8
+	}
+	return math.MinInt8, math.MaxInt8
+}
+
+// logSoftmaxQuantRow computes a row's maximum, sum of exponentials
+// (Q12.19), its log (Q5.26) and the threshold at or below which an output
+// is the type's minimum.
+func logSoftmaxQuantRow[T int8 | uint8](p *LogSoftmaxParams, x []T) (mx, sum, logSum, adjustedDiffMin int32) {
+	mx, _ = quantRange(p.Type)
 	for _, v := range x {
 		mx = max(mx, int32(v))
 	}
@@ -146,28 +164,36 @@ func (p *LogSoftmaxParams) int8Row(x []int8) (mx, sum, logSum, adjustedDiffMin i
 	return mx, sum, logSum, adjustedDiffMin
 }
 
-// int8Out is one output: d5 = d in Q5.26 and the row's log sum, or −128
-// when d is at or below the threshold.
-func (p *LogSoftmaxParams) int8Out(d, logSum, adjustedDiffMin int32) (d5, out int32) {
+// quantOut is one output: d5 = d in Q5.26 and the row's log sum, or the
+// type's minimum when d is at or below the threshold.
+func (p *LogSoftmaxParams) quantOut(d, logSum, adjustedDiffMin int32) (d5, out int32) {
+	lo, hi := quantRange(p.Type)
 	if d <= adjustedDiffMin {
-		return 0, math.MinInt8
+		return 0, lo
 	}
 	d5 = p.mbqm(d, p.InputMultiplier, p.InputLeftShift)
-	o := fixedpoint.RoundingDivideByPOT(d5-logSum, 31-logSoftmaxDiffBits-logSoftmaxOutBits) + math.MaxInt8
-	return d5, clamp(o, math.MinInt8, math.MaxInt8)
+	o := fixedpoint.RoundingDivideByPOT(d5-logSum, 31-logSoftmaxDiffBits-logSoftmaxOutBits) + hi
+	return d5, clamp(o, lo, hi)
+}
+
+func logSoftmaxQuant[T int8 | uint8](p *LogSoftmaxParams, in, out []T) {
+	for row := 0; row < p.Rows; row++ {
+		x, y := in[row*p.Depth:(row+1)*p.Depth], out[row*p.Depth:(row+1)*p.Depth]
+		mx, _, ls, adj := logSoftmaxQuantRow(p, x)
+		for i, v := range x {
+			_, o := p.quantOut(int32(v)-mx, ls, adj)
+			y[i] = T(o)
+		}
+	}
 }
 
 func (p *LogSoftmaxParams) eval(r *run, op *Op) error {
-	if p.Type == Int8 {
-		in, out := r.i8(p.in), r.i8(p.out)
-		for row := 0; row < p.Rows; row++ {
-			x, y := in[row*p.Depth:(row+1)*p.Depth], out[row*p.Depth:(row+1)*p.Depth]
-			mx, _, ls, adj := p.int8Row(x)
-			for i, v := range x {
-				_, o := p.int8Out(int32(v)-mx, ls, adj)
-				y[i] = int8(o)
-			}
-		}
+	switch p.Type {
+	case Int8:
+		logSoftmaxQuant(p, r.i8(p.in), r.i8(p.out))
+		return nil
+	case Uint8:
+		logSoftmaxQuant(p, r.u8(p.in), r.u8(p.out))
 		return nil
 	}
 	in, out := r.f32(p.in), r.f32(p.out)
@@ -183,25 +209,11 @@ func (p *LogSoftmaxParams) eval(r *run, op *Op) error {
 
 func (p *LogSoftmaxParams) explain(res *Result, op *Op, index int) (*Explanation, error) {
 	row := index / p.Depth * p.Depth
-	if p.Type == Int8 {
-		x := AsInt8(res.Tensors[p.in])[row : row+p.Depth]
-		mx, sum, ls, adj := p.int8Row(x)
-		d := int32(x[index-row]) - mx
-		d5, o := p.int8Out(d, ls, adj)
-		steps := []Step{
-			{"input", fmt.Sprintf("x = input[%d]", index), float64(x[index-row])},
-			{"row max", fmt.Sprintf("max of the row's %d values", p.Depth), float64(mx)},
-			{"difference", "d = x − max", float64(d)},
-			{"sum of exps", fmt.Sprintf("Σ exp_on_negative_values(d_j in Q5.26) for d_j ≥ %d, in Q12.19 (raw %d)", p.DiffMin, sum), math.Ldexp(float64(sum), -19)},
-			{"log sum", fmt.Sprintf("log_x_for_x_greater_than_or_equal_to_1 in Q5.26 (raw %d)", ls), math.Ldexp(float64(ls), -26)},
-			{"threshold", fmt.Sprintf("outputs with d ≤ %d are −128", adj), float64(adj)},
-		}
-		if d > adj {
-			steps = append(steps,
-				Step{"scaled difference", fmt.Sprintf("MultiplyByQuantizedMultiplier(d, %d, %d) in Q5.26 (raw %d)", p.InputMultiplier, p.InputLeftShift, d5), math.Ldexp(float64(d5), -26)},
-				Step{"output", "clamp(RoundingDivideByPOT(d5 − log sum, 22) + 127, −128, 127)", float64(o)})
-		}
-		return &Explanation{Steps: steps, Value: int64(o), Arithmetic: fmt.Sprintf("TFLite integer LogSoftmax (gemmlowp fixed point, %s rounding)", p.Rounding)}, nil
+	switch p.Type {
+	case Uint8:
+		return explainLogSoftmaxQuant(p, res.Tensors[p.in][row:row+p.Depth], index)
+	case Int8:
+		return explainLogSoftmaxQuant(p, AsInt8(res.Tensors[p.in])[row:row+p.Depth], index)
 	}
 	x := AsFloat32(res.Tensors[p.in])[row : row+p.Depth]
 	v := x[index-row]
@@ -211,4 +223,28 @@ func (p *LogSoftmaxParams) explain(res *Result, op *Op, index int) (*Explanation
 		{"max", fmt.Sprintf("m = max of the row's %d values = %s", p.Depth, exactFloat(m)), float64(m)},
 		{"log sum", fmt.Sprintf("logf(Σ expf(x_j − m)), added in order = %s", exactFloat(ls)), float64(ls)},
 	}, "(x − m) − log sum", (v-m)-ls), nil
+}
+
+// explainLogSoftmaxQuant explains output index of an int8 or uint8
+// LOG_SOFTMAX, xs being its row.
+func explainLogSoftmaxQuant[T int8 | uint8](p *LogSoftmaxParams, xs []T, index int) (*Explanation, error) {
+	mx, sum, ls, adj := logSoftmaxQuantRow(p, xs)
+	x := int32(xs[index%p.Depth])
+	lo, hi := quantRange(p.Type)
+	d := x - mx
+	d5, o := p.quantOut(d, ls, adj)
+	steps := []Step{
+		{"input", fmt.Sprintf("x = input[%d]", index), float64(x)},
+		{"row max", fmt.Sprintf("max of the row's %d values", p.Depth), float64(mx)},
+		{"difference", "d = x − max", float64(d)},
+		{"sum of exps", fmt.Sprintf("Σ exp_on_negative_values(d_j in Q5.26) for d_j ≥ %d, in Q12.19 (raw %d)", p.DiffMin, sum), math.Ldexp(float64(sum), -19)},
+		{"log sum", fmt.Sprintf("log_x_for_x_greater_than_or_equal_to_1 in Q5.26 (raw %d)", ls), math.Ldexp(float64(ls), -26)},
+		{"threshold", fmt.Sprintf("outputs with d ≤ %d are %d", adj, lo), float64(adj)},
+	}
+	if d > adj {
+		steps = append(steps,
+			Step{"scaled difference", fmt.Sprintf("MultiplyByQuantizedMultiplier(d, %d, %d) in Q5.26 (raw %d)", p.InputMultiplier, p.InputLeftShift, d5), math.Ldexp(float64(d5), -26)},
+			Step{"output", fmt.Sprintf("clamp(RoundingDivideByPOT(d5 − log sum, 22) + %d, %d, %d)", hi, lo, hi), float64(o)})
+	}
+	return &Explanation{Steps: steps, Value: int64(o), Arithmetic: fmt.Sprintf("TFLite integer LogSoftmax (gemmlowp fixed point, %s rounding)", p.Rounding)}, nil
 }

@@ -10,8 +10,11 @@ func init() {
 	register(emitConv, "Conv2DParams", "DepthwiseConv2DParams")
 	register(emitPool, "Pool2DParams")
 	register(emitConvFloatXNNPack, "xnnConv2DFloat")
+	register(emitDepthwiseFloatXNNPack, "xnnDepthwiseFloat")
+	register(emitConvFloatBuiltin, "builtinConvFloat", "builtinDepthwiseFloat")
 	register(emitAvgPoolFloatXNNPack, "xnnAvgPoolFloat")
 	register(emitTransposeConv, "TransposeConvParams")
+	register(emitTransposeConvFloatXNNPack, "xnnTransposeConvFloat")
 }
 
 // geometry is the window arguments of the Python conv and pool helpers.
@@ -102,6 +105,49 @@ func emitConvFloatXNNPack(c *opCtx) error {
 	return nil
 }
 
+// emitConvFloatBuiltin: float32 CONV_2D and DEPTHWISE_CONV_2D of the
+// browser TFLite's builtin kernels (when the delegate does not take them):
+// CONV_2D is im2col and Eigen's GEMM summation order, then the bias and the
+// clamp; DEPTHWISE_CONV_2D's sum starts at the bias, then the taps inside
+// the input in row order.
+func emitConvFloatBuiltin(c *opCtx) error {
+	var k struct {
+		Conv2DParams          *engine.Conv2DParams
+		DepthwiseConv2DParams *engine.DepthwiseConv2DParams
+	}
+	c.decode(&k)
+	call, win, arith, outH, outW := "", engine.Window{}, engine.ConvArith{}, 0, 0
+	if p := k.Conv2DParams; p != nil {
+		call, win, arith, outH, outW = "conv2d_float_eigen(%s, %s, %s, %s, act_min=%s, act_max=%s)", p.Window, p.ConvArith, p.OutH, p.OutW
+	} else {
+		p := k.DepthwiseConv2DParams
+		call, win, arith, outH, outW = "depthwise_conv2d_float(%s, %s, %s, %s, act_min=%s, act_max=%s, bias_first=True)", p.Window, p.ConvArith, p.OutH, p.OutW
+	}
+	c.use("conv")
+	c.set(0, fmt.Sprintf(call, c.in(0), c.in(1), c.in(2), geometry(win, outH, outW), pyF32(arith.FloatMin), pyF32(arith.FloatMax)))
+	return nil
+}
+
+// xnnDepthwiseFloat mirrors the engine's XNNPACK float32 DEPTHWISE_CONV_2D.
+type xnnDepthwiseFloat struct {
+	DepthwiseConv2DParams *engine.DepthwiseConv2DParams
+	Columns               bool
+	Min, Max              float32
+}
+
+// emitDepthwiseFloatXNNPack: float32 DEPTHWISE_CONV_2D under the browser
+// TFLite's XNNPACK delegate: bias first, then the taps in f32-dwconv's
+// column order or the IGEMM's row order.
+func emitDepthwiseFloatXNNPack(c *opCtx) error {
+	var k xnnDepthwiseFloat
+	c.decode(&k)
+	p := k.DepthwiseConv2DParams
+	c.use("conv")
+	c.set(0, fmt.Sprintf("depthwise_conv2d_float_xnnpack(%s, %s, %s, %s, act_min=%s, act_max=%s, all_padding=%s, column_order=%s)",
+		c.in(0), c.in(1), c.in(2), geometry(p.Window, p.OutH, p.OutW), pyF32(k.Min), pyF32(k.Max), pyBool(p.AllPadding), pyBool(k.Columns)))
+	return nil
+}
+
 // xnnAvgPoolFloat mirrors the engine's XNNPACK float32 AVERAGE_POOL_2D.
 type xnnAvgPoolFloat struct {
 	Pool2DParams *engine.Pool2DParams
@@ -144,5 +190,19 @@ func emitTransposeConv(c *opCtx) error {
 		return err
 	}
 	c.set(0, expr)
+	return nil
+}
+
+// emitTransposeConvFloatXNNPack: float32 TRANSPOSE_CONV under the browser
+// TFLite's XNNPACK delegate (deconvolution): bias first, the gathered
+// products in filter order, in four lanes by input channel with fewer than 8
+// output channels.
+func emitTransposeConvFloatXNNPack(c *opCtx) error {
+	var k struct{ TransposeConvParams *engine.TransposeConvParams }
+	c.decode(&k)
+	p := k.TransposeConvParams
+	c.use("conv")
+	c.set(0, fmt.Sprintf("transpose_conv_float_xnnpack(%s, %s, %s, stride=(%d, %d), pad=(%d, %d), out_hw=(%d, %d), act_min=%s, act_max=%s)",
+		c.in(2), c.in(1), c.in(3), p.StrideH, p.StrideW, p.PadH, p.PadW, p.OutH, p.OutW, pyF32(p.FloatMin), pyF32(p.FloatMax)))
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 func init() {
 	register(emitFullyConnected, "FullyConnectedParams")
 	register(emitFCFloatXNNPack, "xnnFCFloat")
+	register(emitFCFloatBuiltin, "builtinFCFloat")
 }
 
 // emitFullyConnected: TFLite's reference kernel (any rounding), the
@@ -46,5 +47,17 @@ func emitFCFloatXNNPack(c *opCtx) error {
 	c.decode(&k)
 	c.use("fully_connected")
 	c.set(0, fmt.Sprintf("fully_connected_float_xnnpack(%s, %s, %s, %s, %s)", c.in(0), c.in(1), c.in(2), pyF32(k.Min), pyF32(k.Max)))
+	return nil
+}
+
+// emitFCFloatBuiltin: float32 FULLY_CONNECTED of the browser TFLite's
+// builtin kernel (when the delegate does not take it): Eigen's GEMM
+// summation order, then the bias and the clamp.
+func emitFCFloatBuiltin(c *opCtx) error {
+	var k struct{ FullyConnectedParams *engine.FullyConnectedParams }
+	c.decode(&k)
+	p := k.FullyConnectedParams
+	c.use("fully_connected")
+	c.set(0, fmt.Sprintf("fully_connected_float_eigen(%s, %s, %s, %s, %s)", c.in(0), c.in(1), c.in(2), pyF32(p.FloatMin), pyF32(p.FloatMax)))
 	return nil
 }

@@ -10,6 +10,7 @@ func init() {
 	register(emitMean, "MeanParams", "meanTFLite")
 	register(emitMeanXNNPack, "xnnMean")
 	register(emitMeanOptimized, "builtinMeanNode")
+	register(emitMeanFloatXNNPack, "xnnMeanFloat")
 }
 
 // meanParams mirrors the engine's MeanParams (also inside meanTFLite).
@@ -98,5 +99,21 @@ func emitMeanOptimized(c *opCtx) error {
 	c.use("mean")
 	c.set(0, fmt.Sprintf("mean_optimized(%s, multiplier=%d, shift=%d, bias=%d, dtype=%s)",
 		c.in(0), k.Requant.Multiplier, k.Requant.Shift, k.Bias, pyDType(c.outT(0).Type)))
+	return nil
+}
+
+// xnnMeanFloat mirrors the engine's XNNPACK float32 MEAN.
+type xnnMeanFloat struct {
+	Pixels int
+	Scale  float32
+}
+
+// emitMeanFloatXNNPack: float32 MEAN under the browser TFLite's XNNPACK
+// delegate, f32-gavgpool's summation order times float32(1/pixels).
+func emitMeanFloatXNNPack(c *opCtx) error {
+	var k xnnMeanFloat
+	c.decode(&k)
+	c.use("mean")
+	c.set(0, fmt.Sprintf("mean_float_xnnpack(%s, pixels=%d, scale=%s, out_shape=%s)", c.in(0), k.Pixels, pyF32(k.Scale), pyShape(c.outT(0).Shape)))
 	return nil
 }

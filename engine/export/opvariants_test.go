@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -101,6 +102,15 @@ func gensWithPrefix(prefixes ...string) []string {
 	return gens
 }
 
+// eigenSplit says whether Eigen's GEMM of a rows×cols product over k sums
+// some outputs with two accumulators (engine's eigenGemmSplit).
+func eigenSplit(k, rows, cols int) string {
+	if k+rows+cols >= 20 && rows > 1 && cols >= 4 && k >= 8 {
+		return " Eigen two-accumulator"
+	}
+	return ""
+}
+
 // TestOpVariants compares, op by op, every kernel variant the profiles
 // prepare for random models of the op's generators (types, kernels),
 // drawing seeds until each variant has cases: every RESIZE_BILINEAR kernel
@@ -126,7 +136,12 @@ func TestOpVariants(t *testing.T) {
 			if tp, ok := params.(*engine.TransposeConvParams); ok {
 				return fmt.Sprintf("%T", tp.Output)
 			}
-			return fmt.Sprintf("%T", params) // XNNPACK's float node
+			var k struct{ TransposeConvParams *engine.TransposeConvParams }
+			copyExported(reflect.ValueOf(&k).Elem(), reflect.Indirect(reflect.ValueOf(params)))
+			if p := k.TransposeConvParams; p != nil && p.OutC >= 8 && p.InC > 1 { // XNNPACK's float node
+				return fmt.Sprintf("%T splat (8+ output channels)", params)
+			}
+			return fmt.Sprintf("%T", params)
 		}},
 		{"FULLY_CONNECTED", gensWithPrefix("FULLY_CONNECTED_hybrid"), func(params any) string {
 			p := params.(*engine.HybridFullyConnectedParams)
@@ -139,7 +154,12 @@ func TestOpVariants(t *testing.T) {
 			return "hybrid"
 		}},
 		{"SVDF", gensWithPrefix("SVDF"), func(params any) string {
-			return fmt.Sprintf("rank %d", params.(*engine.SVDFParams).Rank)
+			if p, ok := params.(*engine.SVDFParams); ok {
+				return fmt.Sprintf("rank %d", p.Rank)
+			}
+			h := params.(*engine.HybridSVDFParams)
+			return fmt.Sprintf("hybrid asymmetric %v rank %d", h.Asymmetric, min(h.Rank, 2))
+
 		}},
 		{"RFFT2D", gensWithPrefix("RFFT2D"), func(params any) string {
 			l := params.(*engine.Rfft2dParams).FFTLength
@@ -150,8 +170,33 @@ func TestOpVariants(t *testing.T) {
 			return fmt.Sprintf("uint8 %v regular %v classes per detection %d", p.BoxQuant != nil, p.UseRegularNMS, min(p.MaxClassesPerDetection, 2))
 		}},
 		{"BATCH_MATMUL", gensWithPrefix("BATCH_MATMUL"), func(params any) string {
+			if h, ok := params.(*engine.HybridBatchMatMulParams); ok {
+				dims := 0 // TFLite's scale index goes wrong with two batch dimensions > 1
+				for _, d := range h.LHSShape[:3] {
+					if d > 1 {
+						dims++
+					}
+				}
+				return fmt.Sprintf("hybrid asymmetric %v, %d lhs batch dims > 1", h.Asymmetric, min(dims, 2))
+			}
 			p := params.(*engine.BatchMatMulParams)
-			return fmt.Sprintf("adj %v/%v %.10s", p.AdjX, p.AdjY, p.FloatOrder)
+			return fmt.Sprintf("adj %v/%v %.10s%s", p.AdjX, p.AdjY, p.FloatOrder, eigenSplit(p.K, p.N, p.M))
+		}},
+		{"FULLY_CONNECTED", gensWithPrefix("FULLY_CONNECTED_float_builtin"), func(params any) string {
+			var k struct{ FullyConnectedParams *engine.FullyConnectedParams }
+			copyExported(reflect.ValueOf(&k).Elem(), reflect.Indirect(reflect.ValueOf(params)))
+			if p := k.FullyConnectedParams; p != nil {
+				return fmt.Sprintf("%T%s", params, eigenSplit(p.Depth, p.Channels, p.Batches))
+			}
+			return fmt.Sprintf("%T", params)
+		}},
+		{"CONV_2D", gensWithPrefix("CONV_2D_float_builtin"), func(params any) string {
+			var k struct{ Conv2DParams *engine.Conv2DParams }
+			copyExported(reflect.ValueOf(&k).Elem(), reflect.Indirect(reflect.ValueOf(params)))
+			if p := k.Conv2DParams; p != nil {
+				return fmt.Sprintf("%T%s", params, eigenSplit(p.FilterH*p.FilterW*p.FilterC, p.OutC, p.Batches*p.OutH*p.OutW))
+			}
+			return fmt.Sprintf("%T", params)
 		}},
 	} {
 		cases = append(cases, variantCases(t, v.gens, 150, 1, opVariant(v.op, v.detail))...)

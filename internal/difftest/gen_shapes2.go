@@ -22,6 +22,10 @@ func genEluFloat(g *gen) error {
 
 func init() {
 	register("LOG_SOFTMAX", genLogSoftmax)
+	// LOG_SOFTMAX_uint8 is genLogSoftmax's models as uint8 (asUint8: the
+	// output's zero point 127 becomes 255, as TFLite requires of uint8).
+	register("LOG_SOFTMAX_uint8", func(g *gen) error { return asUint8(g, genLogSoftmax) }, "LOG_SOFTMAX")
+	tflmLacks["LOG_SOFTMAX_uint8"] = noUint8
 }
 
 // genLogSoftmax is int8 LOG_SOFTMAX (output scale 16/256, zero point 127,

@@ -114,3 +114,31 @@ def leaky_relu_xnnpack(x, input_zero_point, output_zero_point, positive_multipli
 def leaky_relu_float(x, alpha):
     """Float LEAKY_RELU: x > 0 ? x : x * alpha, in float32."""
     return np.where(x > 0, x, x * alpha).astype(np.float32)
+
+
+def sigmoid_xnnpack(x):
+    """Float LOGISTIC under XNNPACK (f32-vsigmoid, wasmsimd rr2-p5-div), float32
+    throughout, no fused multiply-add: z = |x|; n = magic + z*(-log2 e) (the magic bias
+    rounds), s = 2^n from n's bits shifted left by 23, n -= magic;
+    t = (z + n*ln2_hi) + n*ln2_lo; p = c1 + t*(c2 + t*(c3 + t*(c4 + t*c5))) by Horner;
+    e = s + (t*s)*p (exp(-z)); f = e / (e + 1), 0 when z > 0x1.5D589Ep+6; the result is
+    f for x with its sign bit set, else 1 - f."""
+    f = np.float32
+    x = np.asarray(x, dtype=np.float32)
+    with np.errstate(all="ignore"):
+        z = np.abs(x)
+        magic = f(float.fromhex("0x1.8000FEp23"))
+        n = magic + z * f(float.fromhex("-0x1.715476p+0"))
+        s = (n.view(np.uint32) << np.uint32(23)).view(np.float32)
+        n = n - magic
+        t = z + n * f(float.fromhex("0x1.62E400p-1"))
+        t = t + n * f(float.fromhex("0x1.7F7D1Cp-20"))
+        p = f(float.fromhex("0x1.573A1Ap-5")) + t * f(float.fromhex("-0x1.0F9F9Cp-7"))
+        p = f(float.fromhex("-0x1.555A80p-3")) + t * p
+        p = f(float.fromhex("0x1.FFFDC6p-2")) + t * p
+        p = f(float.fromhex("-0x1.FFFFF6p-1")) + t * p
+        t = t * s
+        e = s + t * p
+        r = e / (e + f(1))
+        r = np.where(z > f(float.fromhex("0x1.5D589Ep+6")), f(0), r)
+        return np.where(np.signbit(x), r, f(1) - r).astype(np.float32)

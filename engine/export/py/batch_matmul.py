@@ -1,3 +1,4 @@
+# needs: eigen hybrid
 def _matmul_operands(lhs, rhs, adj_x, adj_y):
     """lhs as [..., M, K] and rhs as [..., K, N] (adj_x, adj_y transpose the stored last
     two axes)."""
@@ -28,16 +29,45 @@ def batch_matmul_float(lhs, rhs, adj_x, adj_y, eigen_order):
     m_, k_ = lhs.shape[-2], lhs.shape[-1]
     n_ = rhs.shape[-1]
     split = np.zeros((m_, 1), dtype=np.int64)
-    if eigen_order and not (k_ + n_ + m_ < 20 or n_ == 1 or m_ == 1):
-        split[:m_ // 4 * 4] = k_ // 8 * 8
+    if eigen_order:
+        split = eigen_gemm_split(k_, n_, m_, np.arange(m_).reshape(m_, 1))
     shape = np.broadcast_shapes(lhs.shape[:-2], rhs.shape[:-2]) + (m_, n_)
-    total = np.zeros(shape, dtype=np.float32)
-    odd = np.zeros(shape, dtype=np.float32)
+    return eigen_dot(lambda k: rhs[..., k:k + 1, :] * lhs[..., :, k:k + 1], k_, split, shape)
+
+
+def batch_matmul_hybrid(lhs, rhs, adj_x, adj_y, asymmetric, filter_scale, lhs_shape, rhs_shape, batch, m, n, k, out_shape):
+    """Hybrid BATCH_MATMUL (batch_matmul.cc EvalHybrid with reference/batch_matmul.h's
+    hybrid BatchMatMul; every profile): float32 lhs quantized row by row (K values, a
+    column with adj_x; quantize_rows), int8 rhs; for output (b, m, n), with lhs_shape,
+    rhs_shape TFLite's 5-D views after its merge and batch the broadcast batch dims:
+      dot   = sum_k q[b, m, k] * rhs[b, k, n]                         (int32)
+      total = int32(float32(dot) - float32(row_sum[w + n]) * float32(zp[s]))
+      out   = 0 + float32(scale[s] * float32(total)),  scale = float32(row scale * filter_scale)
+    where TFLite advances the scale index by M (s = sum over lhs batch dims > 1 of
+    b_x * M, plus m) and the weight row sums by N (w, over rhs batch dims > 1) for each
+    batch dimension, not by the product of the dimensions after it."""
+    f = np.float32
+    lf = np.asarray(lhs, dtype=np.float32).reshape(-1)
+    rows = (lf.reshape(-1, k, m).transpose(0, 2, 1) if adj_x else lf.reshape(-1, m, k)).reshape(-1, k)
+    q, row_scale, zp = quantize_rows(rows, asymmetric)
+    scale = (row_scale * f(filter_scale)).reshape(-1)
+    zp = zp.reshape(-1)
+    wf = np.asarray(rhs, dtype=np.int64).reshape(-1)
+    w = wf.reshape(-1, n, k).transpose(0, 2, 1) if adj_y else wf.reshape(-1, k, n)  # [matrix, k, n]
+    row_sum = wrap32(w.sum(axis=1)).reshape(-1)
+    bx = np.indices(batch).reshape(3, -1)  # per output batch: its index in each batch dim
+
+    def extent(shape, x):
+        return 0 if shape[x] == 1 else int(np.prod(shape[x + 1:]))
+
+    lm = sum(bx[x] * extent(lhs_shape, x) for x in range(3)) // (m * k)  # lhs matrix
+    rm = sum(bx[x] * extent(rhs_shape, x) for x in range(3)) // (k * n)  # rhs matrix
+    s_base = sum(bx[x] * m for x in range(3) if lhs_shape[x] > 1) + np.zeros_like(bx[0])
+    w_base = sum(bx[x] * n for x in range(3) if rhs_shape[x] > 1) + np.zeros_like(bx[0])
+    dot = wrap32(np.matmul(q.reshape(-1, m, k)[lm], w[rm]))  # exact: integer matmul
+    s = s_base[:, None, None] + np.arange(m)[None, :, None]
+    rs = row_sum[w_base[:, None, None] + np.arange(n)[None, None, :]]
     with np.errstate(all="ignore"):
-        for k in range(k_):
-            v = rhs[..., k:k + 1, :] * lhs[..., :, k:k + 1]
-            to_odd = (k < split) & (k % 2 == 1)
-            odd = np.where(to_odd, odd + v, odd)
-            total = np.where(to_odd, total, total + v)
-            total = np.where(k == split - 1, total + odd, total)
-    return total
+        total = float_to_int32(dot.astype(np.float32) - rs.astype(np.float32) * zp[s].astype(np.float32))
+        out = f(0) + scale[s] * total.astype(np.float32)
+    return out.astype(np.float32).reshape(out_shape)

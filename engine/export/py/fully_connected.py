@@ -1,3 +1,4 @@
+# needs: eigen
 def fully_connected_acc(x, w, bias, input_offset, filter_offset, wide=False):
     """FULLY_CONNECTED's accumulators (reference_integer_ops::FullyConnected):
     acc[b, c] = sum_d (x[b, d] + input_offset) * (w[c, d] + filter_offset) + bias[c],
@@ -37,3 +38,19 @@ def fully_connected_float_xnnpack(x, w, bias, act_min, act_max):
     for d in range(depth):
         total = total + xs[:, d:d + 1] * w[:, d]
     return go_min(go_max(total, act_min), act_max)
+
+
+def fully_connected_float_eigen(x, w, bias, act_min, act_max):
+    """Float FULLY_CONNECTED of the browser TFLite's builtin kernel
+    (optimized_ops::FullyConnected through cpu_backend_gemm to Eigen:
+    dst[channels x batches] = weights . input^T): per output the products
+    x[b, d] * w[c, d] summed in Eigen's order (eigen_dot with
+    eigen_gemm_split(depth, channels, batches, b)), then the bias, then the clamp."""
+    depth = w.shape[1]
+    xs = x.reshape(-1, depth)
+    b_, c_ = xs.shape[0], w.shape[0]
+    split = eigen_gemm_split(depth, c_, b_, np.arange(b_).reshape(b_, 1))
+    total = eigen_dot(lambda d: xs[:, d:d + 1] * w[:, d], depth, split, (b_, c_))
+    if bias is not None:
+        total = total + bias
+    return clamp_float(total, act_min, act_max)

@@ -35,3 +35,16 @@ def hard_swish_float(x):
         r = np.where(r < 0, np.float32(0), r)
         r = np.where(np.float32(6) < r, np.float32(6), r)
         return ((x * r).astype(np.float32) / np.float32(6)).astype(np.float32)
+
+
+def hard_swish_xnnpack(x):
+    """Float HARD_SWISH under XNNPACK (f32-vhswish, wasmsimd), float32 throughout:
+    a = x + 3, set to +0 when its sign bit is set (integer max on the bits), then
+    min(a, 6); out = a * (x * 0x1.555556p-3)."""
+    f = np.float32
+    x = np.asarray(x, dtype=np.float32)
+    with np.errstate(all="ignore"):
+        a = x + f(3)
+        a = np.where(a.view(np.int32) < 0, f(0), a)
+        a = np.minimum(a, f(6))
+        return (a * (x * f(float.fromhex("0x1.555556p-3")))).astype(np.float32)

@@ -69,14 +69,15 @@ def log_x_for_x_greater_than_or_equal_to_1(x, output_integer_bits, input_integer
 
 
 def log_softmax_fixedpoint(x, input_multiplier, input_left_shift, reverse_scaling_divisor,
-                           reverse_scaling_right_shift, diff_min, rounding):
+                           reverse_scaling_right_shift, diff_min, rounding, qmin=-128, qmax=127):
     """int8 LOG_SOFTMAX of TFLite's reference kernels and TFLite Micro
-    (reference_integer_ops::LogSoftmax), along the last axis: d = x - max(row);
+    (reference_integer_ops::LogSoftmax), and uint8 of TFLite's reference_ops::LogSoftmax
+    (the same arithmetic with qmin 0, qmax 255), along the last axis: d = x - max(row);
     d5 = MultiplyByQuantizedMultiplier(d) in Q5.26; sum = sum of Rescale<12>(exp(d5))
     over d >= diff_min (Q12.19, wrapping); L = log(sum) in Q5.26; threshold
     max(diff_min - 1, MultiplyByQuantizedMultiplier(L + INT32_MIN, reverse divisor,
-    -reverse shift)); out = clamp(RoundingDivideByPOT(d5 - L, 22) + 127) for d above
-    the threshold, else -128."""
+    -reverse shift)); out = clamp(RoundingDivideByPOT(d5 - L, 22) + qmax, qmin, qmax)
+    for d above the threshold, else qmin (the output zero point is qmax)."""
     x = np.asarray(x, dtype=np.int64)
     d = x - x.max(axis=-1, keepdims=True)
     d5 = requantize(d, input_multiplier, input_left_shift, rounding)
@@ -85,16 +86,16 @@ def log_softmax_fixedpoint(x, input_multiplier, input_left_shift, reverse_scalin
     log_sum = log_x_for_x_greater_than_or_equal_to_1(total, 5, 12)
     adjusted = np.maximum(diff_min - 1, requantize(wrap32(log_sum - (1 << 31)), reverse_scaling_divisor,
                                                    -reverse_scaling_right_shift, rounding))
-    out = np.clip(rounding_divide_by_pot(wrap32(d5 - log_sum), 22) + 127, -128, 127)
-    return np.where(d > adjusted, out, -128)
+    out = np.clip(rounding_divide_by_pot(wrap32(d5 - log_sum), 22) + qmax, qmin, qmax)
+    return np.where(d > adjusted, out, qmin)
 
 
-def log_softmax_table(x, table, input_scale, scale, zero_point):
-    """int8 LOG_SOFTMAX of the browser TFLite's builtin kernel (optimized_ops::LogSoftmax
+def log_softmax_table(x, table, input_scale, scale, zero_point, qmin=-128, qmax=127):
+    """int8 and uint8 LOG_SOFTMAX of the browser TFLite's builtin kernel (optimized_ops::LogSoftmax
     with PopulateSoftmaxLookupTable, beta 1): table[d] = expf(-s_in * d) (float32, stored
     in the .npz as int8scope computed it); per row the float32 sum of table[max - x] in
     order, pre = (s_in * max + logf(sum)) / s_out, out = rintf((s_in / s_out) * x - pre)
-    + zero_point (half to even), clamped; all float32, musl's logf."""
+    + zero_point (half to even), clamped to [qmin, qmax]; all float32, musl's logf."""
     x = np.asarray(x, dtype=np.int64)
     mx = x.max(axis=-1, keepdims=True)
     e = table[mx - x]
@@ -106,4 +107,4 @@ def log_softmax_table(x, table, input_scale, scale, zero_point):
         pre = (s_in * mx.astype(np.float32) + musl_logf(total)) / s_out
         log_prob = (s_in / s_out) * x.astype(np.float32) - pre
     r = np.clip(np.rint(log_prob), np.float32(-(1 << 20)), np.float32(1 << 20))
-    return np.clip(r.astype(np.int64) + zero_point, -128, 127)
+    return np.clip(r.astype(np.int64) + zero_point, qmin, qmax)

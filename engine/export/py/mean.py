@@ -1,8 +1,10 @@
-# needs: fixedpoint output_xnnpack quantize
+# needs: fixedpoint output_xnnpack quantize pool
 def reduce_sum(x, axes):
     """ReduceSumImpl: per output element, the inputs it reduces added in row-major input
-    order (the reduced axes moved last, in their order); integers in int64 (the kernels'
-    int32 sums wrap: see wrap32), float32 step by step. The result has the kept axes."""
+    order (the reduced axes moved last, in the input's axis order whatever the order of
+    axes); integers in int64 (the kernels' int32 sums wrap: see wrap32), float32 step by
+    step. The result has the kept axes."""
+    axes = sorted(set(axes))
     kept = [d for d in range(x.ndim) if d not in axes]
     xs = np.transpose(x, kept + list(axes))
     xs = xs.reshape(xs.shape[:len(kept)] + (-1,))
@@ -61,3 +63,11 @@ def mean_optimized(x, multiplier, shift, bias, dtype):
     lo, hi = type_range(dtype)
     s = wrap32(reduce_sum(x, (1, 2)))
     return np.clip(multiply_by_quantized_multiplier(s, multiplier, shift) + bias, lo, hi)
+
+
+def mean_float_xnnpack(x, pixels, scale, out_shape):
+    """Float MEAN under XNNPACK (global average pooling over H and W, or W only, as
+    f32-gavgpool): per (batch, channel) the pixels summed seven at a time
+    (gavgpool_sum), times scale = float32(1/pixels); no clamp."""
+    x = np.asarray(x, dtype=np.float32)
+    return (gavgpool_sum(x.reshape(-1, pixels, x.shape[-1])) * np.float32(scale)).reshape(out_shape)

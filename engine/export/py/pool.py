@@ -44,6 +44,19 @@ def pool2d_float(x, max_pool, filter_hw, stride, pad, out_hw, act_min, act_max):
     return clamp_float(out, act_min, act_max)
 
 
+def gavgpool_sum(px):
+    """XNNPACK's f32-gavgpool 7x/7p7x sum of px [batches, pixels, channels] over the
+    pixels, seven at a time: ((i0+i1)+i6) + ((i2+i3)+(i4+i5)) for the first seven, then
+    ((i0+i1)+(i2+i3)) + ((i4+i5)+(i6+acc)) (zeros past the end), float32."""
+    count = px.shape[1]
+    v = lambda j: px[:, j, :] if j < count else np.zeros_like(px[:, 0, :])
+    acc = ((v(0) + v(1)) + v(6)) + ((v(2) + v(3)) + (v(4) + v(5)))
+    for start in range(7, count, 7):
+        u = [v(start + j) for j in range(7)]
+        acc = ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + acc))
+    return acc
+
+
 def avg_pool_float_xnnpack(x, filter_hw, stride, pad, out_hw, act_min, act_max, global_pool):
     """Float AVERAGE_POOL_2D under XNNPACK. Windows of up to 9 taps (f32-avgpool 9x):
     the taps column by column (fx outer, fy inner) are i0..i8 (padding and unused
@@ -55,14 +68,7 @@ def avg_pool_float_xnnpack(x, filter_hw, stride, pad, out_hw, act_min, act_max, 
     Then min(max(., act_min), act_max)."""
     n, h, w, ch = x.shape
     if global_pool:
-        px = x.reshape(n, 1, h * w, ch)
-        count = h * w
-        v = lambda j: px[:, :, j:j + 1, :] if j < count else np.zeros_like(px[:, :, :1, :])
-        acc = ((v(0) + v(1)) + v(6)) + ((v(2) + v(3)) + (v(4) + v(5)))
-        for start in range(7, count, 7):
-            u = [v(start + j) for j in range(7)]
-            acc = ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + acc))
-        out = acc.reshape(n, 1, 1, ch) * (np.float32(1) / np.float32(count))
+        out = gavgpool_sum(x.reshape(n, h * w, ch)).reshape(n, 1, 1, ch) * (np.float32(1) / np.float32(h * w))
         return go_min(go_max(out, act_min), act_max)
     zero = np.zeros((n, out_hw[0], out_hw[1], ch), dtype=np.float32)
     taps = sorted(window_taps(x, filter_hw, stride, (1, 1), pad, out_hw, 0), key=lambda tap: (tap[1], tap[0]))
