@@ -1,23 +1,12 @@
-# needs: lstm lstm_hybrid hybrid gelu libm
+# needs: lstm lstm_hybrid hybrid gelu libm eigen
 def _eigen_fc_accumulate(x, w, acc, gemm_batches):
     """acc + FC(x; w) as TFLite's optimized FullyConnected through Eigen: per batch row b
-    and unit u, sum over k of x[b, k]*w[u, k] in float32 from 0; in a real GEMM (depth +
-    units + gemm_batches >= 20, more than one unit and batch row) rows
-    b < 4*floor(gemm_batches/4) sum the first 8*floor(depth/8) k in two accumulators
-    (even k, odd k) added together before the remaining k; then acc added."""
+    and unit u, sum over k of x[b, k]*w[u, k] in Eigen's order for a units x
+    gemm_batches product (eigen_gemm_split, eigen_dot), then acc added."""
     nb, depth = x.shape
     rows = w.shape[0]
-    split = np.zeros((nb, 1), dtype=np.int64)
-    if not (depth + rows + gemm_batches < 20 or rows == 1 or gemm_batches == 1):
-        split[:nb // 4 * 4] = depth // 8 * 8
-    total = np.zeros((nb, rows), dtype=np.float32)
-    odd = np.zeros((nb, rows), dtype=np.float32)
-    for k in range(depth):
-        v = (x[:, k:k + 1] * w[:, k]).astype(np.float32)
-        to_odd = (k < split) & (k % 2 == 1)
-        odd = np.where(to_odd, (odd + v).astype(np.float32), odd)
-        total = np.where(to_odd, total, (total + v).astype(np.float32))
-        total = np.where(k == split - 1, (total + odd).astype(np.float32), total)
+    split = eigen_gemm_split(depth, rows, gemm_batches, np.arange(nb)[:, None])
+    total = eigen_dot(lambda k: (x[:, k:k + 1] * w[:, k]).astype(np.float32), depth, split, (nb, rows))
     return (acc + total).astype(np.float32)
 
 
