@@ -395,7 +395,9 @@ func lstmEvalInteger[T int8 | int16](p *UnidirectionalSequenceLSTMParams, r *run
 	})
 }
 
-// evalFloat is TFLite Micro's EvalLstm<float, float, float, float>.
+// evalFloat is TFLite Micro's EvalLstm<float, float, float, float>, with
+// glibc's tanhf and expf (glibcTanhf, lstmSigmoidF) as TFLite Micro calls them
+// on Linux.
 func (p *UnidirectionalSequenceLSTMParams) evalFloat(r *run) {
 	S, I := p.Units, p.InputSize
 	in, hidden, cell, out := r.f32(p.in), r.f32(p.hidden), r.f32(p.cell), r.f32(p.out)
@@ -424,7 +426,7 @@ func (p *UnidirectionalSequenceLSTMParams) evalFloat(r *run) {
 		for j := range nb * S {
 			v := dst[j] + tmp[j]
 			if tanh {
-				dst[j] = float32(math.Tanh(float64(v)))
+				dst[j] = glibcTanhf(v)
 			} else {
 				dst[j] = lstmSigmoidF(v)
 			}
@@ -445,21 +447,24 @@ func (p *UnidirectionalSequenceLSTMParams) evalFloat(r *run) {
 		}
 		gate(lstmOutputGate, x, h, nb, og[:m])
 		for j := range m {
-			h[j] = mul(float32(math.Tanh(float64(c[j]))), og[j])
+			h[j] = mul(glibcTanhf(c[j]), og[j])
 		}
 		copy(out[out0:out0+m], h)
 	})
 }
 
-// lstmSigmoidF is reference_ops::Logistic for float.
+// lstmSigmoidF is reference_ops::Logistic for float, with TFLite Micro's
+// std::exp: glibc's expf, the same Arm algorithm as musl's (muslExpf); its
+// x86-64 FMA build gives the same float32 results (equal to glibc 2.36 on
+// 22,755,181 inputs in [−25, 25]), not those of the correctly rounded exp.
 func lstmSigmoidF(v float32) float32 {
 	switch {
 	case v > 16.619047164916992188:
 		return 1
 	case v < -9:
-		return float32(math.Exp(float64(v)))
+		return muslExpf(v)
 	}
-	return 1 / (1 + float32(math.Exp(float64(-v))))
+	return 1 / (1 + muslExpf(-v))
 }
 
 // lstmClampF is std::min(std::max(v, lo), hi), NaN included: std::max(NaN,
@@ -485,4 +490,36 @@ func lstmClipF(v, clip float32) float32 {
 		v = -clip
 	}
 	return v
+}
+
+// glibcTanhf is glibc's tanhf (sysdeps/ieee754/flt-32/s_tanhf.c, Sun's
+// algorithm, what TFLite Micro's std::tanh calls on Linux), in float32:
+// for 1 ≤ |x| < 22, 1 − 2/(expm1f(2|x|) + 2); below 1, −t/(t + 2) with
+// t = expm1f(−2|x|); ±1 from 22 on; x itself below 2^−55, with the sign of
+// x. It differs from the correctly rounded tanh by one ulp on about 5 % of
+// inputs; it equals glibc 2.36's on 22,755,181 inputs in [−25, 25].
+func glibcTanhf(x float32) float32 {
+	a := float32(math.Abs(float64(x)))
+	var z float32
+	switch {
+	case a != a || math.IsInf(float64(a), 0):
+		if x != x {
+			return x
+		}
+		z = 1
+	case a >= 22:
+		z = 1
+	case a == 0 || a < 0x1p-55:
+		return x
+	case a >= 1:
+		t := glibcExpm1f(2 * a)
+		z = 1 - 2/(t+2)
+	default:
+		t := glibcExpm1f(-2 * a)
+		z = -t / (t + 2)
+	}
+	if math.Signbit(float64(x)) {
+		return -z
+	}
+	return z
 }

@@ -123,10 +123,16 @@ func eigenLogisticf(x float32) float32 {
 
 // cellUpdate is UpdateLstmCellFloat for one element.
 func (p *HybridLSTMParams) cellUpdate(c, f, i, g float32) float32 {
+	return lstmCellUpdate(c, f, i, g, p.CellClip)
+}
+
+// lstmCellUpdate is TFLite's UpdateLstmCellFloat for one element: c = f·c,
+// c += g·i, clipped to ±clip when clip > 0.
+func lstmCellUpdate(c, f, i, g, clip float32) float32 {
 	c = f * c
 	c += float32(g * i)
-	if p.CellClip > 0 {
-		c = lstmClipF(c, p.CellClip)
+	if clip > 0 {
+		c = lstmClipF(c, clip)
 	}
 	return c
 }

@@ -58,6 +58,9 @@ func builtinLSTM(c *prepCtx) (kernel, error) {
 	m, op := c.m, c.op
 	pk, err := prepareOp(m, op, RoundDouble)
 	p, ok := pk.(*UnidirectionalSequenceLSTMParams)
+	if err == nil && ok && p.typ == Float32 {
+		return &builtinLSTMFloat{p}, nil
+	}
 	if err != nil || !ok || p.typ != Int8 || len(op.Intermediates) != 5 {
 		return nil, nil
 	}

@@ -13,6 +13,7 @@ func init() {
 	register(emitLSTM, "UnidirectionalSequenceLSTMParams")
 	register(emitLSTMBuiltin, "builtinLSTMNode")
 	register(emitLSTMHybrid, "HybridLSTMParams")
+	register(emitLSTMFloatBuiltin, "builtinLSTMFloat")
 }
 
 // initVariable writes the line that gives variable (state) tensor i of the
@@ -145,5 +146,20 @@ func emitLSTMHybrid(c *opCtx) error {
 	c.use("lstm_hybrid")
 	lstmOutputs(c, fmt.Sprintf("lstm_hybrid(%s, time_major=%s, cell_clip=%s, asymmetric=%s, w_scales=%s, r_scales=%s, out_shape=%s)",
 		lstmTensors(c), pyBool(p.TimeMajor), pyF32(p.CellClip), pyBool(p.Asymmetric), scales(p.InputWeightScale), scales(p.RecurrentWeightScale), pyShape(c.outT(0).Shape)))
+	return nil
+}
+
+// emitLSTMFloatBuiltin: the float32 UNIDIRECTIONAL_SEQUENCE_LSTM of the
+// browser TFLite's builtin kernel (lstm_eval EvalFloat: Eigen-ordered
+// fully connected sums, Eigen's logistic and tanh).
+func emitLSTMFloatBuiltin(c *opCtx) error {
+	var k struct {
+		TimeMajor bool    `json:"time_major"`
+		CellClip  float32 `json:"cell_clip"`
+	}
+	c.decode(&k)
+	c.use("lstm_float_builtin")
+	args := lstmTensors(c)
+	lstmOutputs(c, fmt.Sprintf("lstm_float_builtin(%s, time_major=%s, cell_clip=%s, out_shape=%s)", args, pyBool(k.TimeMajor), pyF32(k.CellClip), pyShape(c.outT(0).Shape)))
 	return nil
 }

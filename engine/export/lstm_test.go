@@ -158,3 +158,16 @@ func TestLSTMHybrid(t *testing.T) {
 		return c.Model, c.Inputs
 	})
 }
+
+// TestLSTMFloat compares random float32 LSTMs (internal/difftest's
+// generator: depths up to 40 and batches up to 5, so that the browser
+// TFLite's Eigen order splits its sums) under every profile.
+func TestLSTMFloat(t *testing.T) {
+	compareBuilt(t, "lstm_float", 12, 23, []tflite.TensorType{tflite.TensorTypeFLOAT32}, func(r *rand.Rand, _ tflite.TensorType) ([]byte, [][]byte) {
+		c, err := difftest.Generate("UNIDIRECTIONAL_SEQUENCE_LSTM_float", r.Int64())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Model, c.Inputs
+	})
+}

@@ -35,21 +35,33 @@ func genHybridLSTM(g *gen) error {
 	for k := range 4 {
 		bias[k] = g.floatConst("b", []int{units}, 0.5)
 	}
+	clip := lstmClip(g)
+	g.note("hybrid LSTM batch %d steps %d input %d units %d time-major %v asymmetric %v clip %g", batch, steps, inSize, units, timeMajor, asym, clip)
+	lstmFloatStateOp(g, x, w, rw, bias, batch, units, outShape, &tflite.UnidirectionalSequenceLSTMOptionsT{
+		FusedActivationFunction: tflite.ActivationFunctionTypeTANH, CellClip: clip, TimeMajor: timeMajor, AsymmetricQuantizeInputs: asym})
+	return nil
+}
+
+// lstmClip draws a cell clip (0: none) for 30 % of LSTMs.
+func lstmClip(g *gen) float32 {
+	if g.chance(0.3) {
+		return float32(g.intn(1, 8)) / 4
+	}
+	return 0
+}
+
+// lstmFloatStateOp adds the float32 hidden and cell state variables (zero
+// at the start), the UNIDIRECTIONAL_SEQUENCE_LSTM over input x with the
+// gates' weights, recurrent weights and biases (TFLite's gate order), and
+// its float32 output, which finishes the model.
+func lstmFloatStateOp(g *gen, x int, w, rw, bias [4]int, batch, units int, outShape []int, o *tflite.UnidirectionalSequenceLSTMOptionsT) {
 	h := g.b.Tensor("h", tflite.TensorTypeFLOAT32, []int{batch, units}, nil, nil)
 	c := g.b.Tensor("c", tflite.TensorTypeFLOAT32, []int{batch, units}, nil, nil)
 	g.b.M.Subgraphs[0].Tensors[h].IsVariable = true
 	g.b.M.Subgraphs[0].Tensors[c].IsVariable = true
-	var clip float32
-	if g.chance(0.3) {
-		clip = float32(g.intn(1, 8)) / 4
-	}
 	y := g.b.Tensor("y", tflite.TensorTypeFLOAT32, outShape, nil, nil)
-	g.note("hybrid LSTM batch %d steps %d input %d units %d time-major %v asymmetric %v clip %g", batch, steps, inSize, units, timeMajor, asym, clip)
-	g.b.Op(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, 1, opts(tflite.BuiltinOptionsUnidirectionalSequenceLSTMOptions,
-		&tflite.UnidirectionalSequenceLSTMOptionsT{FusedActivationFunction: tflite.ActivationFunctionTypeTANH,
-			CellClip: clip, TimeMajor: timeMajor, AsymmetricQuantizeInputs: asym}),
+	g.b.Op(tflite.BuiltinOperatorUNIDIRECTIONAL_SEQUENCE_LSTM, 1, opts(tflite.BuiltinOptionsUnidirectionalSequenceLSTMOptions, o),
 		[]int{x, w[0], w[1], w[2], w[3], rw[0], rw[1], rw[2], rw[3], -1, -1, -1,
 			bias[0], bias[1], bias[2], bias[3], -1, -1, h, c, -1, -1, -1, -1}, []int{y})
 	g.finish(y)
-	return nil
 }

@@ -1,4 +1,4 @@
-# needs: fixedpoint fixedpoint16 activation
+# needs: fixedpoint fixedpoint16 activation libm elu
 def _lstm_sequence(x, time_major):
     """The input as [time, batch, features] (the batches are independent, so TFLite
     Micro's batch-major order - one batch's sequence after another - computes the same)."""
@@ -29,12 +29,32 @@ def _lstm_clamp(v):
 
 def _lstm_sigmoid(v):
     """reference_ops::Logistic for float: 1 above 16.619047164916992188, exp(v) below -9,
-    else 1/(1 + exp(-v)), exp in double rounded to float32."""
+    else 1/(1 + exp(-v)), with TFLite Micro's std::exp: glibc's expf, the same Arm
+    algorithm as musl's (musl_expf)."""
     v = np.asarray(v, dtype=np.float32)
-    e = np.exp(-v.astype(np.float64)).astype(np.float32)
-    r = (np.float32(1) / (np.float32(1) + e)).astype(np.float32)
-    r = np.where(v < np.float32(-9), np.exp(v.astype(np.float64)).astype(np.float32), r)
+    with np.errstate(all="ignore"):
+        e = musl_expf(-v)
+        r = (np.float32(1) / (np.float32(1) + e)).astype(np.float32)
+        r = np.where(v < np.float32(-9), musl_expf(v), r)
     return np.where(v > np.float32(16.619047164916992188), np.float32(1), r).astype(np.float32)
+
+
+def glibc_tanhf(x):
+    """glibc's tanhf (sysdeps/ieee754/flt-32/s_tanhf.c; TFLite Micro's std::tanh on
+    Linux), in float32: for 1 <= |x| < 22, 1 - 2/(expm1f(2|x|) + 2); below 1,
+    -t/(t + 2) with t = expm1f(-2|x|); 1 from 22 on; x itself below 2^-55 (and for 0 and
+    NaN); the sign of x."""
+    x = np.asarray(x, dtype=np.float32)
+    a = np.abs(x)
+    with np.errstate(all="ignore"):
+        t1 = glibc_expm1f(np.float32(2) * a)
+        big = (np.float32(1) - np.float32(2) / (t1 + np.float32(2))).astype(np.float32)
+        t0 = glibc_expm1f(np.float32(-2) * a)
+        small = (-t0 / (t0 + np.float32(2))).astype(np.float32)
+    z = np.where(a >= np.float32(1), big, small)
+    z = np.where(a >= np.float32(22), np.float32(1), z).astype(np.float32)
+    z = np.where(np.signbit(x), -z, z).astype(np.float32)
+    return np.where((a < np.float32(2.0 ** -55)) | np.isnan(x), x, z).astype(np.float32)
 
 
 def lstm_float(x, w, r, b, hidden, cell, time_major, cell_clip, out_shape):
@@ -43,8 +63,7 @@ def lstm_float(x, w, r, b, hidden, cell, time_major, cell_clip, out_shape):
     gate = act(FC(x; W, b) + FC(h; R)), act sigmoid (tanh for the cell gate);
     c = f*c + i*g (clipped to +-cell_clip when cell_clip > 0); h = tanh(c) * o; out[t] = h.
     w, r, b are per gate in TFLite's order (input, forget, cell, output); tanh and exp are
-    double-precision routines rounded to float32 (the engine: Go's math; NumPy's may
-    differ in the last double bit, which changes a float32 result about once in 2^28).
+    glibc's tanhf and expf (glibc_tanhf, _lstm_sigmoid).
     Returns (output, hidden, cell)."""
     xs = _lstm_sequence(np.asarray(x, dtype=np.float32), time_major)
     h = np.asarray(hidden, dtype=np.float32).reshape(xs.shape[1], -1)
@@ -53,7 +72,7 @@ def lstm_float(x, w, r, b, hidden, cell, time_major, cell_clip, out_shape):
     with np.errstate(all="ignore"):
         def gate(g, xt, h):
             v = (_lstm_float_fc(xt, w[g], b[g]) + _lstm_float_fc(h, r[g], None)).astype(np.float32)
-            return np.tanh(v.astype(np.float64)).astype(np.float32) if g == 2 else _lstm_sigmoid(v)
+            return glibc_tanhf(v) if g == 2 else _lstm_sigmoid(v)
         for xt in xs:
             fg, ig, cg = gate(1, xt, h), gate(0, xt, h), gate(2, xt, h)
             c = (_lstm_clamp(fg * c) + _lstm_clamp(ig * cg)).astype(np.float32)
@@ -62,7 +81,7 @@ def lstm_float(x, w, r, b, hidden, cell, time_major, cell_clip, out_shape):
                 c = np.where(c < clip, c, clip)
                 c = np.where(c < -clip, -clip, c).astype(np.float32)
             og = gate(3, xt, h)
-            h = _lstm_clamp(np.tanh(c.astype(np.float64)).astype(np.float32) * og)
+            h = _lstm_clamp(glibc_tanhf(c) * og)
             hs.append(h)
     return _lstm_output(hs, time_major, out_shape, np.float32), h, c
 

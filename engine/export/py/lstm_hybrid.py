@@ -15,6 +15,20 @@ def _eigen_logisticf(x):
     return (e / (np.float32(1) + e)).astype(np.float32)
 
 
+def _lstm_update_eigen(gates, c, cell_clip):
+    """TFLite's float cell and hidden update (UpdateLstmCellFloat, CalculateLstmOutputFloat)
+    from the gates (input, forget, cell, output): c = f*c; c += g*i; clipped to
+    +-cell_clip when > 0; h = o*tanh(c) with Eigen's tanh. Returns (h, c)."""
+    ig, fg, cg, og = gates
+    c = (fg * c).astype(np.float32)
+    c = (c + (cg * ig).astype(np.float32)).astype(np.float32)
+    if cell_clip > 0:
+        clip = np.float32(cell_clip)
+        c = np.where(c < clip, c, clip)
+        c = np.where(c < -clip, -clip, c).astype(np.float32)
+    return (og * eigen_tanhf(c)).astype(np.float32), c
+
+
 def lstm_hybrid(x, w, r, b, hidden, cell, time_major, cell_clip, asymmetric, w_scales, r_scales, out_shape):
     """Hybrid UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite's lstm_eval EvalHybrid): float32
     input, state and biases, int8 weights. Per time step, unless the step's input (time
@@ -47,13 +61,6 @@ def lstm_hybrid(x, w, r, b, hidden, cell, time_major, cell_clip, asymmetric, w_s
                 th = _hybrid_lstm_dot(qh, zh, r[g]).astype(np.float32) * (sh * np.float32(r_scales[g])).astype(np.float32)
                 v = np.where(hz, v, (v + th.astype(np.float32)).astype(np.float32)).astype(np.float32)
                 gates.append(eigen_tanhf(v) if g == 2 else _eigen_logisticf(v))
-            ig, fg, cg, og = gates
-            c = (fg * c).astype(np.float32)
-            c = (c + (cg * ig).astype(np.float32)).astype(np.float32)
-            if cell_clip > 0:
-                clip = np.float32(cell_clip)
-                c = np.where(c < clip, c, clip)
-                c = np.where(c < -clip, -clip, c).astype(np.float32)
-            h = (og * eigen_tanhf(c)).astype(np.float32)
+            h, c = _lstm_update_eigen(gates, c, cell_clip)
             hs.append(h)
     return _lstm_output(hs, time_major, out_shape, np.float32), h, c
