@@ -8,13 +8,15 @@
 //
 //	node tools/bench/bench.mjs [-rounds N] [-target MS] [-only node,chromium,go] [-models a,b]
 //
-// Models: the built-in MNIST models (web/static/models) and, when
-// ../shared/corpus exists, the corpus models with their golden inputs.
+// Models: the built-in MNIST models (web/static/models), when
+// ../shared/corpus exists the corpus models with their golden inputs, and
+// the generated MobileNet v2 1.0 224 (go run ./tools/mobilenet) with its
+// calibration image.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -53,6 +55,15 @@ function models() {
     throw new Error(`CI=true but the shared corpus is missing at ${SHARED}`);
   }
   const want = args.models?.split(',');
+  // The generated int8 MobileNet v2 1.0 224 (300 M MACs; internal/mobilenet),
+  // written by Go into build/bench-models, not committed.
+  const mnv2 = 'mobilenet_v2_1.0_224_int8';
+  if (!want || want.includes(mnv2)) {
+    const dir = path.join(ROOT, 'build/bench-models');
+    log(`[models] go run ./tools/mobilenet -out ${path.relative(ROOT, dir)}`);
+    execFileSync('go', ['run', './tools/mobilenet', '-out', dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    list.push({ name: mnv2, path: path.join(dir, `${mnv2}.tflite`), given: [path.join(dir, `${mnv2}.input0.bin`)], source: 'generated' });
+  }
   return want ? list.filter((m) => want.includes(m.name)) : list;
 }
 
