@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/int8scope/int8scope/internal/mobilenet"
 )
 
 // raceEnabled is set when the race detector, which slows everything
@@ -37,7 +39,8 @@ type benchModel struct {
 }
 
 // benchModels loads the built-in MNIST models and, when the shared corpus
-// exists, its models (skipping those the engine refuses, with a log line).
+// exists, its models (skipping those the engine refuses, with a log line),
+// and the generated MobileNet v2 (internal/mobilenet).
 // The MNIST models get seeded random inputs, the corpus models their golden
 // inputs.
 func benchModels(b *testing.B) []benchModel {
@@ -68,6 +71,12 @@ func benchModels(b *testing.B) []benchModel {
 		}
 	} else {
 		b.Logf("shared corpus not found at %s; benchmarking the built-in models only", dir)
+	}
+	// The generated MobileNet v2 1.0 224 (300 M MACs), on its calibration image.
+	if m, err := Load(mobilenet.V2(1)); err != nil {
+		b.Logf("%s: %v", mobilenet.Name, err)
+	} else {
+		out = append(out, benchModel{mobilenet.Name, m, [][]byte{mobilenet.Input(1)}})
 	}
 	return out
 }
