@@ -263,11 +263,6 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	if err != nil {
 		return runOut{}, err
 	}
-	// A big run replaces this profile's last result: let the run reuse its
-	// memory rather than hold both (a traced MobileNet v2 keeps ~60 MB).
-	if p, err := engine.ParseProfile(profile); err == nil && model.RunBytes(trace) >= bigRun {
-		delete(last, p)
-	}
 	res, err := model.Run(inputs, engine.Options{Profile: engine.Profile(profile), Trace: trace})
 	if err != nil {
 		return runOut{}, err
@@ -416,10 +411,6 @@ func run(args []safejs.Value) (map[string]any, error) {
 	}
 	return res, nil
 }
-
-// bigRun is the size of run from which runCore drops the profile's last
-// result before running it again.
-const bigRun = 16 << 20
 
 // runBudget bounds what one run may allocate inside the 32-bit WebAssembly
 // memory (whose Go heap dies, not errs, when it runs out).
