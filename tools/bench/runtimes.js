@@ -112,7 +112,7 @@ class TFLiteRunner {
 // where select loads the case's model into int8scope if needed and turns
 // the SIMD kernels on or off (untimed), and exec runs k inferences of it;
 // agree[model][build] says whether int8scope's tflite-xnnpack outputs equal
-// that TFLite build's (agree[model].kernels: int8scope's own outputs, every
+// that TFLite build's (agree[model].simd: int8scope's own outputs, every
 // variant, with the SIMD kernels equal those without).
 export function createBench(ours, kernels, tflite, models) {
   const cases = [];
@@ -142,7 +142,7 @@ export function createBench(ours, kernels, tflite, models) {
       // the tensors: one array each, or one buffer of all (r.values)
       const got = r.error ? null : (r.tensors ?? [r.values]);
       if (!v.simd) plain[key] = got;
-      else if (got && plain[key]) agree[m.name].kernels = (agree[m.name].kernels ?? true) && got.every((t, i) => (t === null ? plain[key][i] === null : equalBytes(t, plain[key][i])));
+      else if (got && plain[key]) agree[m.name].simd = (agree[m.name].simd ?? true) && got.every((t, i) => (t === null ? plain[key][i] === null : equalBytes(t, plain[key][i])));
       cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error: r.error ?? null });
     }
     ours.accelerate(null);
