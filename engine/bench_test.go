@@ -153,7 +153,8 @@ func benchRun(b *testing.B, m *Model, inputs [][]byte, opt Options) {
 	reportCPU(b, start, m.MACs())
 }
 
-// BenchmarkModels runs every built-in and corpus model under each profile,
+// BenchmarkModels runs every built-in and corpus model and the generated
+// MobileNet v2 under each profile,
 // with and without a trace, and reports the multiply-accumulate rate in
 // wall and CPU time: BenchmarkModels/MODEL/PROFILE/trace=BOOL.
 func BenchmarkModels(b *testing.B) {
