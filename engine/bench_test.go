@@ -154,9 +154,9 @@ func benchRun(b *testing.B, m *Model, inputs [][]byte, opt Options) {
 }
 
 // BenchmarkModels runs every built-in and corpus model and the generated
-// MobileNet v2 under each profile,
-// with and without a trace, and reports the multiply-accumulate rate in
-// wall and CPU time: BenchmarkModels/MODEL/PROFILE/trace=BOOL.
+// MobileNet v2 under each profile, with and without a trace, and reports
+// the multiply-accumulate rate in wall and CPU time:
+// BenchmarkModels/MODEL/PROFILE/trace=BOOL.
 func BenchmarkModels(b *testing.B) {
 	for _, bm := range benchModels(b) {
 		for _, p := range Profiles() {
