@@ -263,7 +263,9 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	if err != nil {
 		return runOut{}, err
 	}
-	res, err := model.Run(inputs, engine.Options{Profile: engine.Profile(profile), Trace: trace})
+	// The page fetches an op's accumulators when it shows the op
+	// (accumulators()): the run leaves them to be computed then.
+	res, err := model.Run(inputs, engine.Options{Profile: engine.Profile(profile), Trace: trace, LazyAccumulators: true})
 	if err != nil {
 		return runOut{}, err
 	}
@@ -315,10 +317,7 @@ func packTrace(tr *engine.Trace, out *runOut) error {
 	}
 	var notes map[int]extra
 	for i, t := range tr.Ops {
-		reuseTrace[2*i], reuseTrace[2*i+1] = float64(t.Nanos), -1
-		if t.Acc != nil {
-			reuseTrace[2*i+1] = float64(len(t.Acc))
-		}
+		reuseTrace[2*i], reuseTrace[2*i+1] = float64(t.Nanos), float64(t.AccumulatorCount())
 		if t.Note != "" || t.Hybrid != nil {
 			if notes == nil {
 				notes = map[int]extra{}
@@ -477,7 +476,11 @@ func accumulators(args []safejs.Value) (map[string]any, error) {
 	case op < 0 || op >= len(res.Trace.Ops):
 		return nil, fmt.Errorf("op %d is out of range (model has %d ops)", op, len(res.Trace.Ops))
 	}
-	a, err := toJS(sliceBytes(res.Trace.Ops[op].Acc))
+	acc, err := res.Accumulators(op)
+	if err != nil {
+		return nil, err
+	}
+	a, err := toJS(sliceBytes(acc))
 	if err != nil {
 		return nil, err
 	}
