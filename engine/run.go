@@ -163,12 +163,14 @@ func (m *Model) newValues(st *State, override map[int][]byte) [][]byte {
 // when it is not nil.
 func (r *run) exec(tr *Trace) error {
 	pl := r.m.plans[r.p]
+	var start time.Duration // traced: when the op started (one clock read per op)
+	if tr != nil {
+		start = monotonic()
+	}
 	for _, op := range r.m.Ops {
-		var start time.Duration
 		if tr != nil {
 			r.tr = &tr.Ops[op.Index]
 			*r.tr = OpTrace{Op: op.Index, Builtin: op.Builtin, Arithmetic: pl.arithmetic[op.Index]}
-			start = monotonic()
 		}
 		if op.Index >= pl.dynamicAt {
 			if err := r.prepareAtRun(pl, op); err != nil {
@@ -182,7 +184,8 @@ func (r *run) exec(tr *Trace) error {
 			return fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
 		}
 		if r.tr != nil {
-			r.tr.Nanos = (monotonic() - start).Nanoseconds()
+			now := monotonic()
+			r.tr.Nanos, start = (now-start).Nanoseconds(), now
 		}
 	}
 	return nil

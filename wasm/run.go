@@ -427,10 +427,25 @@ func fitRun(m *engine.Model, trace bool) (bool, string, error) {
 	if !trace {
 		return false, "", nil
 	}
-	if need := base + 2*(m.RunBytes(true)-base); need > runBudget {
+	if need := tracedBytes(m, base); need > runBudget {
 		return false, fmt.Sprintf("Trace off for this model: recording its int32 accumulators would need %s, more than the in-browser engine's %s. Values and explanations still work; int8scope run --trace on the command line records everything.", mib(need), mib(runBudget)), nil
 	}
 	return true, "", nil
+}
+
+// traced caches tracedBytes for the loaded model (RunBytes walks every op).
+var traced struct {
+	m    *engine.Model
+	need int64
+}
+
+// tracedBytes is what fitRun counts for a traced run of m, whose untraced
+// run needs base: the accumulators twice (see fitRun).
+func tracedBytes(m *engine.Model, base int64) int64 {
+	if traced.m != m {
+		traced.m, traced.need = m, base+2*(m.RunBytes(true)-base)
+	}
+	return traced.need
 }
 
 func mib(n int64) string {
