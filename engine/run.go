@@ -185,7 +185,7 @@ func (r *run) exec(tr *Trace) error {
 		}
 		if r.tr != nil {
 			now := monotonic()
-			r.tr.Nanos, start = (now-start).Nanoseconds(), now
+			r.tr.Nanos, start = (now - start).Nanoseconds(), now
 		}
 	}
 	return nil
