@@ -153,9 +153,8 @@ func (p *BatchMatMulParams) at(b, m, n int) (int, int) {
 
 func (p *BatchMatMulParams) eval(r *run, op *Op) error {
 	var acc []int64
-	if r.tracing() && p.typ != Float32 {
-		acc = make([]int64, numElements(p.Batch)*p.M*p.N)
-		r.tr.Acc = acc
+	if p.typ != Float32 {
+		acc = r.traceAcc(op, numElements(p.Batch)*p.M*p.N)
 	}
 	i := 0
 	switch p.typ {

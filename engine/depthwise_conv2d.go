@@ -107,9 +107,8 @@ func (p *DepthwiseConv2DParams) macs() int64 {
 
 func (p *DepthwiseConv2DParams) eval(r *run, op *Op) error {
 	var acc []int64
-	if r.tracing() && p.typ != Float32 {
-		acc = make([]int64, p.Batches*p.OutH*p.OutW*p.OutC)
-		r.tr.Acc = acc
+	if p.typ != Float32 {
+		acc = r.traceAcc(op, p.Batches*p.OutH*p.OutW*p.OutC)
 	}
 	switch {
 	case p.typ == Float32:

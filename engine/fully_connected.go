@@ -144,11 +144,7 @@ func (p *FullyConnectedParams) macs() int64 {
 }
 
 func (p *FullyConnectedParams) eval(r *run, op *Op) error {
-	var acc []int64
-	if r.tracing() {
-		acc = make([]int64, p.Batches*p.Channels)
-		r.tr.Acc = acc
-	}
+	acc := r.traceAcc(op, p.Batches*p.Channels)
 	switch p.typ {
 	case Float32:
 		in, w, out := r.f32(p.in), r.f32(p.filter), r.f32(p.out)

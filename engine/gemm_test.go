@@ -190,6 +190,27 @@ func TestXNNPackRequantizeRow(t *testing.T) {
 			}
 		}
 	}
+	// Around the edges of the magic-bias rounding (±2^22, ±1.5·2^23, ±2^24)
+	// and with scales that overflow float32 to ±Inf.
+	var edges []int32
+	for _, e := range []int32{1 << 22, 3 << 22, 1 << 24, 1 << 30, 255, 0} {
+		for d := int32(-3); d <= 3; d++ {
+			edges = append(edges, e+d, -e+d)
+		}
+	}
+	edges = append(edges, -1<<31, 1<<31-1)
+	for _, scale := range []float32{1, 0.5, 2, 1e-6, 1e6, 3e38} {
+		for _, r := range [][3]int32{{-128, -128, 127}, {0, -128, 127}, {100, 100, 127}, {0, 0, 255}, {255, 0, 255}, {-5, -20, 30}} {
+			o := &XNNPackOutput{Scales: []float32{scale}, ZeroPoint: r[0], Min: r[1], Max: r[2]}
+			got := make([]int8, len(edges))
+			o.requantizeInt8(edges, got)
+			for c, a := range edges {
+				if want := int8(xnnRequant(a, scale, r[0], r[1], r[2])); got[c] != want {
+					t.Fatalf("acc %d, scale %g, zero point %d, [%d, %d]: %d, want %d", a, scale, r[0], r[1], r[2], got[c], want)
+				}
+			}
+		}
+	}
 	// Halves round to even: acc·scale = k + 0.5 exactly.
 	o := &XNNPackOutput{Scales: []float32{0.5}, ZeroPoint: 3, Min: -128, Max: 127}
 	acc := []int32{-7, -5, -3, -1, 1, 3, 5, 7, 9}

@@ -68,10 +68,7 @@ func (k *xnnConvert) eval(r *run, op *Op) error {
 	if k.float {
 		in := r.f32(k.in)
 		out = out[:len(in)]
-		lo, hi := qrange(k.typ)
-		for i, x := range in {
-			out[i] = byte(xnnFromFloat(x, k.Scale, k.OutputZeroPoint, lo, hi))
-		}
+		xnnFromFloatRow(in, out, k.Scale, k.OutputZeroPoint, k.typ)
 		return nil
 	}
 	for i := range out {
@@ -89,6 +86,29 @@ func (k *xnnConvert) fromFloat(x float32) int32 {
 func xnnFromFloat(x, scale float32, zp, lo, hi int32) int32 {
 	v := math.RoundToEven(float64(x * scale))
 	return clamp(int32(max(min(v, 1<<20), -1<<20))+zp, lo, hi)
+}
+
+// xnnFromFloatRow is xnnFromFloat of every value of in into out (int8 or
+// uint8 bytes of type typ), arranged to run fast natively and in Go's WASM
+// output (which calls runtime functions for float min and max): the
+// product x·scale in float32 is rounded half to even by the magic bias, as
+// XNNPACK's f32-qs8-vcvt does, and clamped as an integer, which gives the
+// same integer as clamping first (XNNPACKOutput.requantizeInt8 says why,
+// ±Inf included). A NaN takes xnnFromFloat, whose int32 conversion gives
+// what it gives on each platform.
+func xnnFromFloatRow(in []float32, out []byte, scale float32, zp int32, typ DType) {
+	out = out[:len(in)]
+	tlo, thi := qrange(typ)
+	lo, hi := int64(tlo-zp), int64(thi-zp)
+	const magic, magicBits = 12582912, 0x4B400000 // 1.5·2^23 and its float32 bits
+	for i, x := range in {
+		if x != x {
+			out[i] = byte(xnnFromFloat(x, scale, zp, tlo, thi))
+			continue
+		}
+		v := int64(int32(math.Float32bits(float32(x*scale)+magic))) - magicBits
+		out[i] = byte(int32(min(max(v, lo), hi)) + zp)
+	}
 }
 
 func (k *xnnConvert) convert(x int32) int32 {

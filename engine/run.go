@@ -11,6 +11,10 @@ import (
 type Options struct {
 	Profile Profile // "" = Reference
 	Trace   bool    // record per-op accumulators and timings
+	// LazyAccumulators, with Trace, leaves the accumulators of the ops that
+	// can compute them again out of the run: the trace counts them and
+	// Result.Accumulators computes one op's when asked (trace_lazy.go).
+	LazyAccumulators bool
 	// state, in tests, replaces the initial value of variable tensors, by
 	// tensor index (TFLite has no way to set it: it resets them).
 	state map[int][]byte
@@ -57,6 +61,9 @@ type OpTrace struct {
 	// Note says what a control-flow op did: which IF branch ran, how many
 	// times a WHILE body ran, whether CALL_ONCE ran its init subgraph.
 	Note string `json:"note,omitempty"`
+	// lazyAcc is 1 + the number of accumulators left for
+	// Result.Accumulators (Options.LazyAccumulators), 0 when none are.
+	lazyAcc int
 }
 
 // run is the state of one evaluation, passed to the kernels.
@@ -68,6 +75,9 @@ type run struct {
 	vals  [][]byte
 	tr    *OpTrace // current op's record; nil when not tracing
 	gs    gemmScratch
+	// lazyAcc: ops that can leave their accumulators for later do
+	// (Options.LazyAccumulators).
+	lazyAcc bool
 	// dynBytes counts what the outputs of ops prepared during the run
 	// (a dynamic model's) take, against MaxTensorBytes.
 	dynBytes int
@@ -99,6 +109,7 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 		m = m.runCopy(p)
 	}
 	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(m.top().states[p], opt.state)}
+	r.lazyAcc = opt.LazyAccumulators
 	for i, ti := range m.Inputs {
 		t := m.Tensors[ti]
 		if len(inputs[i]) != t.NumBytes() {
@@ -152,12 +163,14 @@ func (m *Model) newValues(st *State, override map[int][]byte) [][]byte {
 // when it is not nil.
 func (r *run) exec(tr *Trace) error {
 	pl := r.m.plans[r.p]
+	var start time.Duration // traced: when the op started (one clock read per op)
+	if tr != nil {
+		start = monotonic()
+	}
 	for _, op := range r.m.Ops {
-		var start time.Time
 		if tr != nil {
 			r.tr = &tr.Ops[op.Index]
 			*r.tr = OpTrace{Op: op.Index, Builtin: op.Builtin, Arithmetic: pl.arithmetic[op.Index]}
-			start = time.Now()
 		}
 		if op.Index >= pl.dynamicAt {
 			if err := r.prepareAtRun(pl, op); err != nil {
@@ -171,7 +184,8 @@ func (r *run) exec(tr *Trace) error {
 			return fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
 		}
 		if r.tr != nil {
-			r.tr.Nanos = time.Since(start).Nanoseconds()
+			now := monotonic()
+			r.tr.Nanos, start = (now - start).Nanoseconds(), now
 		}
 	}
 	return nil
@@ -286,3 +300,11 @@ func (r *run) prepareAtRun(pl *plan, op *Op) error {
 	}
 	return nil
 }
+
+// clockBase is the origin of monotonic.
+var clockBase = time.Now()
+
+// monotonic is the time since clockBase on the monotonic clock only: one
+// clock read, where time.Now also reads the wall clock (two calls into
+// JavaScript per read under WebAssembly).
+func monotonic() time.Duration { return time.Since(clockBase) }

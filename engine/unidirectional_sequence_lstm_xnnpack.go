@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/int8scope/int8scope/engine/fixedpoint"
 	"github.com/int8scope/int8scope/engine/tflite"
@@ -52,6 +54,11 @@ type builtinLSTMNode struct {
 
 	CellScale int   `json:"cell_scale_power"`
 	CellClip  int16 `json:"quantized_cell_clip"`
+
+	// Memos of the gates' σ and tanh (3 integer bits) and of tanh of the
+	// cell state (15 + CellScale integer bits); cellTanh is nil when that
+	// is outside [0, 15].
+	sigmoid, gateTanh, cellTanh *memo16
 }
 
 func builtinLSTM(c *prepCtx) (kernel, error) {
@@ -70,6 +77,7 @@ func builtinLSTM(c *prepCtx) (kernel, error) {
 	}
 	in, state, cell := m.Tensors[p.in], m.Tensors[p.hidden], m.Tensors[p.cell]
 	k := &builtinLSTMNode{p: p, HiddenZP: int32(hiddenInter.Quant.ZeroPoint[0]), CellScale: checkedLog2(cell.Quant.Scale[0])}
+	k.sigmoid, k.gateTanh, k.cellTanh = memoOf(memoLogistic, 3), memoOf(memoTanh, 3), memoOf(memoTanh, 15+k.CellScale)
 	gateScale := float32(math.Pow(2, -12)) // Q3.12, without layer normalization
 	si, ss := float32(in.Scale()), float32(state.Scale())
 	for g := range 4 {
@@ -134,12 +142,12 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 			clear(dst)
 			matmul(x, k.inputBias[g], r.i8(p.weights[g]), k.InputScale[g], nb, I, dst)
 			matmul(h, k.recurrentBias[g], r.i8(p.recurrent[g]), k.RecurrentScale[g], nb, S, dst)
+			act := k.sigmoid
+			if g == lstmCellGate {
+				act = k.gateTanh
+			}
 			for j, v := range dst {
-				if g == lstmCellGate {
-					dst[j] = fixedpoint.Tanh16(v, 3)
-				} else {
-					dst[j] = fixedpoint.Logistic16(v, 3)
-				}
+				dst[j] = act.at(v)
 			}
 		}
 		ig, fg, cg, og := gates[lstmInputGate], gates[lstmForgetGate], gates[lstmCellGate], gates[lstmOutputGate]
@@ -153,7 +161,12 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 			c[j] = v
 		}
 		for j := range m {
-			t := fixedpoint.Tanh16(c[j], 15+k.CellScale)
+			var t int16
+			if k.cellTanh != nil {
+				t = k.cellTanh.at(c[j])
+			} else {
+				t = fixedpoint.Tanh16(c[j], 15+k.CellScale)
+			}
 			v := fixedpoint.MultiplyByQuantizedMultiplier(int32(og[j])*int32(t), k.HiddenScale.Multiplier, k.HiddenScale.Shift)
 			h[j] = int8(clamp(v-k.HiddenZP, -128, 127)) // sic: CwiseMul subtracts output_zp
 		}
@@ -167,4 +180,61 @@ func (k *builtinLSTMNode) explain(res *Result, op *Op, index int) (*Explanation,
 	return &Explanation{Steps: []Step{{"output", fmt.Sprintf("hidden state after the time step: clamp(MultiplyByQuantizedMultiplier(o·tanh(c), %d, %d) − %d) (TFLite's CwiseMul subtracts the zero point)",
 		k.HiddenScale.Multiplier, k.HiddenScale.Shift, k.HiddenZP), float64(v)}}, Value: v,
 		Arithmetic: "TFLite builtin integer LSTM (lstm_eval EvalInteger8x8_16): gemmlowp int16 sigmoid/tanh, cell update by rounding shifts, float32 effective scales"}, nil
+}
+
+// memo16 remembers a function of an int16 (gemmlowp's int16 fixed-point
+// logistic or tanh, fixedpoint.Logistic16 and Tanh16, at one number of
+// integer bits) at each input the first time it is asked for, so the
+// LSTM's activations cost a load once warm: the same int16 as computing
+// it, with none of the 65,536 values computed before they are needed.
+// v holds the value + 1 as a uint16 pattern; 0 is not yet computed. The
+// loads and stores are atomic: runs of one model may share a memo across
+// goroutines.
+type memo16 struct {
+	f    func(int16, int) int16
+	bits int
+	v    [1 << 16]atomic.Uint32
+}
+
+// at returns f(x, bits).
+func (m *memo16) at(x int16) int16 {
+	i := uint16(x)
+	if v := m.v[i].Load(); v != 0 {
+		return int16(uint16(v - 1))
+	}
+	y := m.f(x, m.bits)
+	m.v[i].Store(uint32(uint16(y)) + 1)
+	return y
+}
+
+// The functions memoOf memoizes.
+const (
+	memoLogistic = iota
+	memoTanh
+)
+
+// memos holds one memo16 per function and number of integer bits, made
+// when a model first needs it and kept for the process (256 KiB each).
+var memos struct {
+	sync.Mutex
+	m [2][16]*memo16
+}
+
+// memoOf returns the memo of fixedpoint.Logistic16 (fn memoLogistic) or
+// Tanh16 (memoTanh) at integer bits bits, or nil when bits is outside
+// [0, 15].
+func memoOf(fn, bits int) *memo16 {
+	if bits < 0 || bits > 15 {
+		return nil
+	}
+	memos.Lock()
+	defer memos.Unlock()
+	if memos.m[fn][bits] == nil {
+		f := fixedpoint.Logistic16
+		if fn == memoTanh {
+			f = fixedpoint.Tanh16
+		}
+		memos.m[fn][bits] = &memo16{f: f, bits: bits}
+	}
+	return memos.m[fn][bits]
 }

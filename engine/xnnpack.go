@@ -290,29 +290,35 @@ func (o *XNNPackOutput) requantize(acc int32, c int) int32 {
 func (o *XNNPackOutput) requantize64(acc int64, c int) int32 { return o.requantize(int32(acc), c) }
 
 // requantizeInt8 is xnnRequant for a row of channels, arranged to run
-// fast natively and in Go's WASM output (clampF32): float32(acc)·scale is
-// clamped to [Min−ZeroPoint, Max−ZeroPoint] first, which gives the same
-// integer because the bounds are integers and rounding is monotonic, and
-// then rounded half to even by XNNPACK's own magic-bias trick: adding
-// 1.5·2^23 in float32 leaves the rounded value in the low mantissa bits
-// (exact for |x| < 2^22).
+// fast natively and in Go's WASM output (no float compare, no float to
+// int conversion, no branch): float32(acc)·scale (converted explicitly, so
+// no compiler fuses it with the addition) is rounded half to even by
+// XNNPACK's own magic-bias trick, adding 1.5·2^23 in float32, which leaves
+// the rounded value in the low mantissa bits (exact for |x| ≤ 2^22); the
+// integer is then clamped to [Min−ZeroPoint, Max−ZeroPoint], which gives
+// the same result as XNNPACK's clamp before rounding because the bounds
+// are integers and rounding is monotonic. Outside ±2^22 the trick is no
+// longer exact but stays on the right side of every bound: x+magic ≥ 2^24
+// reads as ≥ 2^22 (the bits of positive floats grow with their value), a
+// negative x+magic (x < −1.5·2^23) reads as below −2^30, and x between
+// those as below −2^22; ±Inf (a huge scale) likewise.
 func (o *XNNPackOutput) requantizeInt8(acc []int32, out []int8) {
 	out = out[:len(acc)]
 	zp := o.ZeroPoint
-	lo, hi := float32(o.Min-zp), float32(o.Max-zp)
+	lo, hi := int64(o.Min-zp), int64(o.Max-zp)
 	const magic, magicBits = 12582912, 0x4B400000 // 1.5·2^23 and its float32 bits
 	if len(o.Scales) == 1 {
 		s := o.Scales[0]
 		for c, a := range acc {
-			f := clampF32(float32(a)*s, lo, hi)
-			out[c] = int8(int32(math.Float32bits(f+magic)) - magicBits + zp)
+			v := int64(int32(math.Float32bits(float32(float32(a)*s)+magic))) - magicBits
+			out[c] = int8(int32(min(max(v, lo), hi)) + zp)
 		}
 		return
 	}
 	scales := o.Scales[:len(acc)]
 	for c, a := range acc {
-		f := clampF32(float32(a)*scales[c], lo, hi)
-		out[c] = int8(int32(math.Float32bits(f+magic)) - magicBits + zp)
+		v := int64(int32(math.Float32bits(float32(float32(a)*scales[c])+magic))) - magicBits
+		out[c] = int8(int32(min(max(v, lo), hi)) + zp)
 	}
 }
 

@@ -263,7 +263,9 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	if err != nil {
 		return runOut{}, err
 	}
-	res, err := model.Run(inputs, engine.Options{Profile: engine.Profile(profile), Trace: trace})
+	// The page fetches an op's accumulators when it shows the op
+	// (accumulators()): the run leaves them to be computed then.
+	res, err := model.Run(inputs, engine.Options{Profile: engine.Profile(profile), Trace: trace, LazyAccumulators: true})
 	if err != nil {
 		return runOut{}, err
 	}
@@ -315,10 +317,7 @@ func packTrace(tr *engine.Trace, out *runOut) error {
 	}
 	var notes map[int]extra
 	for i, t := range tr.Ops {
-		reuseTrace[2*i], reuseTrace[2*i+1] = float64(t.Nanos), -1
-		if t.Acc != nil {
-			reuseTrace[2*i+1] = float64(len(t.Acc))
-		}
+		reuseTrace[2*i], reuseTrace[2*i+1] = float64(t.Nanos), float64(t.AccumulatorCount())
 		if t.Note != "" || t.Hybrid != nil {
 			if notes == nil {
 				notes = map[int]extra{}
@@ -428,10 +427,25 @@ func fitRun(m *engine.Model, trace bool) (bool, string, error) {
 	if !trace {
 		return false, "", nil
 	}
-	if need := base + 2*(m.RunBytes(true)-base); need > runBudget {
+	if need := tracedBytes(m, base); need > runBudget {
 		return false, fmt.Sprintf("Trace off for this model: recording its int32 accumulators would need %s, more than the in-browser engine's %s. Values and explanations still work; int8scope run --trace on the command line records everything.", mib(need), mib(runBudget)), nil
 	}
 	return true, "", nil
+}
+
+// traced caches tracedBytes for the loaded model (RunBytes walks every op).
+var traced struct {
+	m    *engine.Model
+	need int64
+}
+
+// tracedBytes is what fitRun counts for a traced run of m, whose untraced
+// run needs base: the accumulators twice (see fitRun).
+func tracedBytes(m *engine.Model, base int64) int64 {
+	if traced.m != m {
+		traced.m, traced.need = m, base+2*(m.RunBytes(true)-base)
+	}
+	return traced.need
 }
 
 func mib(n int64) string {
@@ -477,7 +491,11 @@ func accumulators(args []safejs.Value) (map[string]any, error) {
 	case op < 0 || op >= len(res.Trace.Ops):
 		return nil, fmt.Errorf("op %d is out of range (model has %d ops)", op, len(res.Trace.Ops))
 	}
-	a, err := toJS(sliceBytes(res.Trace.Ops[op].Acc))
+	acc, err := res.Accumulators(op)
+	if err != nil {
+		return nil, err
+	}
+	a, err := toJS(sliceBytes(acc))
 	if err != nil {
 		return nil, err
 	}

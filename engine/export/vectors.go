@@ -65,8 +65,16 @@ func Vectors(res *engine.Result) ([]File, error) {
 				add(fmt.Sprintf("%s%d.npy", role, i), fmt.Sprintf("tensor %d %q, %v %v", ti, t.Name, t.Type, t.Shape), b)
 			}
 		}
-		if op.Index < len(res.Trace.Ops) && res.Trace.Ops[op.Index].Acc != nil {
-			acc := res.Trace.Ops[op.Index].Acc
+		var acc []int64
+		if op.Index < len(res.Trace.Ops) {
+			// Recorded by the run, or computed now (a run with
+			// engine.Options.LazyAccumulators, as the page's).
+			var err error
+			if acc, err = res.Accumulators(op.Index); err != nil {
+				return nil, err
+			}
+		}
+		if acc != nil {
 			out := m.Tensors[op.Outputs[0]]
 			typ, raw := engine.Int32, []byte(nil)
 			if wideAcc(m, op) {

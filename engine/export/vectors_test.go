@@ -1,7 +1,10 @@
 package export
 
 import (
+	"bytes"
 	"encoding/binary"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/int8scope/int8scope/engine"
@@ -58,4 +61,51 @@ func TestVectorsWide(t *testing.T) {
 		return
 	}
 	t.Fatal("no acc.npy")
+}
+
+// TestVectorsLazy: a run that left its accumulators for later
+// (Options.LazyAccumulators, as the page runs) exports the same files,
+// acc.npy included, as one that recorded them.
+func TestVectorsLazy(t *testing.T) {
+	data, err := os.ReadFile("../../web/static/models/mnist_dscnn_int8.tflite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all [2][]File
+	for i, lazy := range []bool{false, true} {
+		m, err := engine.Load(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := make([]byte, m.Tensors[m.Inputs[0]].NumBytes())
+		for j := range in {
+			in[j] = byte(j * 7)
+		}
+		res, err := m.Run([][]byte{in}, engine.Options{Trace: true, LazyAccumulators: lazy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all[i], err = Vectors(res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	accs := 0
+	if len(all[0]) != len(all[1]) {
+		t.Fatalf("%d files from a lazy run, %d from a recording one", len(all[1]), len(all[0]))
+	}
+	lazy := map[string][]byte{}
+	for _, f := range all[1] {
+		lazy[f.Name] = f.Data
+	}
+	for _, f := range all[0] {
+		if g, ok := lazy[f.Name]; !ok || !bytes.Equal(g, f.Data) {
+			t.Fatalf("%s from a lazy run differs, or is missing", f.Name)
+		}
+		if strings.HasSuffix(f.Name, "/acc.npy") {
+			accs++
+		}
+	}
+	if accs == 0 {
+		t.Error("no acc.npy exported")
+	}
 }

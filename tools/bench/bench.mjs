@@ -207,8 +207,8 @@ function engineTable(res, names) {
     const ours = ms(m, 'ours/reference/notrace'), simd = ms(m, 'ours+simd/reference/notrace'), plain = ms(m, 'tflite/plain'), tsimd = ms(m, 'tflite/simd');
     if (ours === undefined && plain === undefined) continue;
     const a = res.agree[m] ?? {};
-    const tf = Object.entries(a).filter(([b]) => b !== 'simd').map(([b, ok]) => `${b === 'plain' ? 'non-SIMD' : 'SIMD'} ${ok ? 'yes' : 'NO'}`).join(', ') || 'TFLite cannot run it';
-    const same = a.simd === undefined ? '' : `; SIMD = Go ${a.simd ? 'yes' : 'NO'}`;
+    const tf = Object.entries(a).filter(([b]) => b !== 'kernels').map(([b, ok]) => `${b === 'plain' ? 'non-SIMD' : 'SIMD'} ${ok ? 'yes' : 'NO'}`).join(', ') || 'TFLite cannot run it';
+    const same = a.kernels === undefined ? '' : `; SIMD = Go ${a.kernels ? 'yes' : 'NO'}`;
     lines.push(`| ${m} (${fmtMACs(macs[m] ?? 0)}) | ${fmtMs(ours)} | ${fmtMs(simd)} | ${fmtMs(plain)} | ${fmtMs(tsimd)} | ${fmtX(ours, plain)} | ${fmtX(simd, tsimd)} | ${tf}${same} |`);
   }
   const range = (v) => {

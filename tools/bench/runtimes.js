@@ -112,8 +112,9 @@ class TFLiteRunner {
 // where select loads the case's model into int8scope if needed and turns
 // the SIMD kernels on or off (untimed), and exec runs k inferences of it;
 // agree[model][build] says whether int8scope's tflite-xnnpack outputs equal
-// that TFLite build's (agree[model].simd: int8scope's own outputs, every
-// variant, with the SIMD kernels equal those without).
+// that TFLite build's ('plain', 'simd') in the first two runs from a fresh
+// state (agree[model].kernels: int8scope's own outputs, every variant, with the SIMD
+// kernels equal those without, each run from a fresh state).
 export function createBench(ours, kernels, tflite, models) {
   const cases = [];
   const agree = {};
@@ -137,24 +138,36 @@ export function createBench(ours, kernels, tflite, models) {
         continue;
       }
       ours.accelerate(v.simd ? kernels : null);
+      // Each checked run starts from a fresh state (resource and variable
+      // tensors, e.g. an LSTM's): a stateful model's runs differ from run
+      // to run, so outputs compare only between runs after as many others.
+      ours.reset();
       const r = ours.run(inputs, v.profile, v.trace);
       const key = `${v.profile}/${v.trace}`;
       // the tensors: one array each, or one buffer of all (r.values)
       const got = r.error ? null : (r.tensors ?? [r.values]);
       if (!v.simd) plain[key] = got;
-      else if (got && plain[key]) agree[m.name].simd = (agree[m.name].simd ?? true) && got.every((t, i) => (t === null ? plain[key][i] === null : equalBytes(t, plain[key][i])));
+      else if (got && plain[key]) agree[m.name].kernels = (agree[m.name].kernels ?? true) && got.every((t, i) => (t === null ? plain[key][i] === null : equalBytes(t, plain[key][i])));
       cases.push({ id: `${m.name}|${v.id}`, model: m.name, runtime: v.id, macs: out.macs, error: r.error ?? null });
     }
     ours.accelerate(null);
-    const raw = ours.run(inputs, 'tflite-xnnpack', false);
-    const mine = raw.error ? raw : decodeRun(raw, view, 'tflite-xnnpack');
+    // The first two runs after a reset against a new TFLite interpreter's
+    // first two Invokes: for a stateful model the second starts from the
+    // state the first left (TFLite keeps variable tensors across Invoke).
+    ours.reset();
+    const mine = [0, 1].map(() => {
+      const raw = ours.run(inputs, 'tflite-xnnpack', false);
+      return raw.error ? raw : decodeRun(raw, view, 'tflite-xnnpack');
+    });
     for (const v of TFLITE) {
       let error = null;
       try {
         const r = new TFLiteRunner(tflite[v.build], m.bytes);
         p.runners[v.build] = r;
-        const theirs = r.infer(inputs);
-        agree[m.name][v.build] = !mine.error && info.outputs.every((ti, i) => equalBytes(mine.tensors[ti], theirs[i]));
+        agree[m.name][v.build] = mine.every((mi) => {
+          const theirs = r.infer(inputs);
+          return !mi.error && info.outputs.every((ti, i) => equalBytes(mi.tensors[ti], theirs[i]));
+        });
       } catch (e) {
         error = `TFLite: ${e.message ?? e}`;
       }
