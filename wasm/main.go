@@ -4,7 +4,9 @@
 // int8scope object whose functions take and return typed arrays and JSON
 // strings. It holds one loaded model and its last result; all logic lives in
 // package engine. Every call recovers from panics and returns {error}, so a
-// bad model never kills the instance.
+// bad model never kills the instance. The exporter (engine/export) is a
+// module of its own, export/main.go, which the page fetches only when the
+// user asks for a download.
 package main
 
 import (
@@ -14,7 +16,6 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/int8scope/int8scope/engine"
-	numpyexport "github.com/int8scope/int8scope/engine/export"
 )
 
 var (
@@ -35,7 +36,6 @@ func main() {
 	export(api, "explain", explain)
 	export(api, "reset", reset)
 	export(api, "resize", resize)
-	export(api, "exportFiles", exportFiles)
 	export(api, "accelerate", accelerate) // simd.go
 	export(api, "gemm", gemmAPI)
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
@@ -255,83 +255,4 @@ func explain(args []safejs.Value) (map[string]any, error) {
 		return nil, err
 	}
 	return map[string]any{"explanation": string(j)}, nil
-}
-
-// exportFiles(kind: "numpy" | "vectors", profile: string, name: string) →
-// {zip: Uint8Array} | {error}: the loaded model's forward pass as a NumPy
-// program (NAME.py and NAME.npz; a model with run-time shapes: the last
-// run's under profile), or the per-op test vectors of the last
-// traced run under profile (engine/export), packed in a zip.
-func exportFiles(args []safejs.Value) (map[string]any, error) {
-	if model == nil {
-		return nil, fmt.Errorf("no model loaded")
-	}
-	if len(args) != 3 {
-		return nil, fmt.Errorf("exportFiles takes kind, profile and name")
-	}
-	var s [3]string
-	for i := range s {
-		var err error
-		if s[i], err = args[i].String(); err != nil {
-			return nil, err
-		}
-	}
-	p, err := engine.ParseProfile(s[1])
-	if err != nil {
-		return nil, err
-	}
-	var files []numpyexport.File
-	switch s[0] {
-	case "numpy":
-		m := model
-		if model.Dynamic() != "" {
-			// Shapes only a run works out: the program of the last run's model.
-			if last[p] == nil {
-				return nil, fmt.Errorf("this model works some shapes out while it runs (%s); run it under %s first, and the program is exported for that run's shapes", model.Dynamic(), p)
-			}
-			m = last[p].Model
-		}
-		prog, err := numpyexport.NumPy(m, p, fileBase(s[2])+".tflite")
-		if err != nil {
-			return nil, err
-		}
-		if files, err = prog.Files(fileBase(s[2])); err != nil {
-			return nil, err
-		}
-	case "vectors":
-		res := last[p]
-		if res == nil || res.Trace == nil {
-			return nil, fmt.Errorf("the test vectors need a run under %s with the trace on; run the model first", p)
-		}
-		if files, err = numpyexport.Vectors(res); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("unknown export %q (numpy or vectors)", s[0])
-	}
-	z, err := numpyexport.Zip(files)
-	if err != nil {
-		return nil, err
-	}
-	a, err := toJS(z)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"zip": safejs.Unsafe(a)}, nil
-}
-
-// fileBase keeps letters, digits, '-' and '_' of a model name for the
-// exported file names ("model" if nothing is left).
-func fileBase(name string) string {
-	b := []byte(name)
-	out := b[:0]
-	for _, c := range b {
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' {
-			out = append(out, c)
-		}
-	}
-	if len(out) == 0 {
-		return "model"
-	}
-	return string(out)
 }
