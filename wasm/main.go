@@ -10,12 +10,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/hack-pad/safejs"
 	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/internal/jsonenc"
 )
 
 var (
@@ -39,7 +41,7 @@ func main() {
 	export(api, "accelerate", accelerate) // simd.go
 	export(api, "gemm", gemmAPI)
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
-		b, _ := json.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps(), "simd": simdStatus()})
+		b, _ := jsonenc.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps(), "simd": simdStatus()})
 		return map[string]any{"info": string(b)}, nil
 	})
 	if err := safejs.Global().Set("int8scope", api); err != nil {
@@ -139,12 +141,12 @@ func load(args []safejs.Value) (map[string]any, error) {
 
 // use makes m the model the bridge runs and describes it as load does.
 func use(m *engine.Model) (map[string]any, error) {
-	j, err := json.Marshal(m)
+	j, err := jsonenc.Marshal(m)
 	if err != nil {
 		return nil, err
 	}
 	l := layoutOf(m)
-	lj, err := json.Marshal(l)
+	lj, err := jsonenc.Marshal(l)
 	if err != nil {
 		return nil, err
 	}
@@ -168,8 +170,8 @@ func resize(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var shapes [][]int
-	if err := json.Unmarshal([]byte(js), &shapes); err != nil {
+	shapes, err := parseShapes(js)
+	if err != nil {
 		return nil, fmt.Errorf("resize: shapes %q: %w", js, err)
 	}
 	m, err := model.Resize(shapes)
@@ -250,9 +252,91 @@ func explain(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	j, err := json.Marshal(e)
+	j, err := jsonenc.Marshal(e)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"explanation": string(j)}, nil
+}
+
+// parseShapes reads resize's JSON argument, an array of arrays of integers
+// or nulls: [[1, 224, 224, 3], null]. (The module has no JSON decoder:
+// internal/jsonenc only encodes.)
+func parseShapes(s string) ([][]int, error) {
+	p := 0
+	skip := func() {
+		for p < len(s) && (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r') {
+			p++
+		}
+	}
+	expect := func(c byte) bool {
+		skip()
+		if p < len(s) && s[p] == c {
+			p++
+			return true
+		}
+		return false
+	}
+	bad := func() error {
+		if p >= len(s) {
+			return fmt.Errorf("unexpected end of JSON input")
+		}
+		return fmt.Errorf("unexpected %q at offset %d (want [[int, ...] or null, ...])", s[p], p)
+	}
+	// list reads '[' item (',' item)* ']' or '[' ']'.
+	list := func(item func() error) error {
+		if !expect('[') {
+			return bad()
+		}
+		if expect(']') {
+			return nil
+		}
+		for {
+			if err := item(); err != nil {
+				return err
+			}
+			if expect(']') {
+				return nil
+			}
+			if !expect(',') {
+				return bad()
+			}
+		}
+	}
+	shapes := [][]int{}
+	err := list(func() error {
+		skip()
+		if strings.HasPrefix(s[p:], "null") {
+			p += 4
+			shapes = append(shapes, nil)
+			return nil
+		}
+		shape := []int{}
+		err := list(func() error {
+			skip()
+			q := p
+			if p < len(s) && s[p] == '-' {
+				p++
+			}
+			for p < len(s) && s[p] >= '0' && s[p] <= '9' {
+				p++
+			}
+			d, err := strconv.Atoi(s[q:p])
+			if err != nil {
+				p = q
+				return bad()
+			}
+			shape = append(shape, d)
+			return nil
+		})
+		shapes = append(shapes, shape)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if skip(); p != len(s) {
+		return nil, bad()
+	}
+	return shapes, nil
 }
