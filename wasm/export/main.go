@@ -16,8 +16,9 @@
 // byte for byte, and exportFiles returns what the engine module returned
 // when it exported itself.
 //
-// It exposes a global int8scopeExport: load, resize, run, reset, exportFiles
-// and unload, each returning {error} on failure or panic.
+// It exposes a global int8scopeExport: load, resize, run, reset and
+// exportFiles, each returning {error} on failure or panic. The worker starts
+// a fresh instance for each export and drops it after.
 package main
 
 import (
@@ -43,10 +44,6 @@ func main() {
 	export(api, "run", run)
 	export(api, "reset", reset)
 	export(api, "exportFiles", exportFiles)
-	export(api, "unload", func([]safejs.Value) (map[string]any, error) {
-		model, last = nil, map[engine.Profile]*engine.Result{}
-		return map[string]any{}, nil
-	})
 	if err := safejs.Global().Set("int8scopeExport", api); err != nil {
 		panic(err)
 	}

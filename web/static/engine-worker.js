@@ -42,23 +42,28 @@ const ready = (async () => {
 // (what exports read); a stateful model's runs are all kept, since each
 // one's state comes from the runs before it.
 let history = null; // {bytes, signature, steps: [{type: 'resize' | 'run' | 'reset', …}]}
-let exporter = null; // a promise of {go, api}
+let exporterModule = null; // a promise of export.wasm, compiled
 
-function startExporter() {
-  exporter ??= (async () => {
-    const g = new Go();
+// startExporter starts a fresh instance of the exporter, which each export
+// uses once and drops, so that its memory (a replayed model and its traces)
+// is not kept beside the engine's.
+async function startExporter() {
+  exporterModule ??= (async () => {
     const resp = await fetch('export.wasm');
     if (!resp.ok) throw new Error(`export.wasm: HTTP ${resp.status}`);
-    const { instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), g.importObject);
-    g.run(instance).catch(() => {});
-    if (typeof int8scopeExport === 'undefined') throw new Error('the exporter did not start');
-    return { go: g, api: int8scopeExport };
+    return WebAssembly.compile(await resp.arrayBuffer());
   })();
-  exporter.catch(() => { exporter = null; }); // try again on the next export
-  return exporter;
+  exporterModule.catch(() => { exporterModule = null; }); // try again on the next export
+  const g = new Go();
+  const instance = await WebAssembly.instantiate(await exporterModule, g.importObject);
+  g.run(instance).catch(() => {});
+  const api = globalThis.int8scopeExport;
+  delete globalThis.int8scopeExport;
+  if (!api) throw new Error('the exporter did not start');
+  return { go: g, api };
 }
 
-// exportFiles replays history into the exporter and exports from it.
+// exportFiles replays history into a fresh exporter and exports from it.
 async function exportFiles(kind, profile, name) {
   const ex = await startExporter();
   const call = (fn, ...args) => {
@@ -66,27 +71,20 @@ async function exportFiles(kind, profile, name) {
     if (ex.go.exited) {
       const why = fatal ?? 'it exited';
       fatal = null; // the exporter's, not the engine's
-      exporter = null;
-      throw new Error(`the exporter crashed (${why}); try again`);
+      throw new Error(`the exporter crashed (${why})`);
     }
     if (out.error) throw new Error(out.error);
     return out;
   };
-  try {
-    if (history) {
-      call('load', history.bytes, history.signature);
-      for (const s of history.steps) {
-        if (s.type === 'resize') call('resize', s.shapes);
-        else if (s.type === 'reset') call('reset');
-        else if (s.profile === profile) call('run', s.inputs, s.profile, s.trace);
-      }
-    } else {
-      call('unload');
+  if (history) {
+    call('load', history.bytes, history.signature);
+    for (const s of history.steps) {
+      if (s.type === 'resize') call('resize', s.shapes);
+      else if (s.type === 'reset') call('reset');
+      else if (s.profile === profile) call('run', s.inputs, s.profile, s.trace);
     }
-    return call('exportFiles', kind, profile, name).zip;
-  } finally {
-    if (!ex.go.exited) ex.api.unload(); // its model and traces until the next export: no
   }
+  return call('exportFiles', kind, profile, name).zip;
 }
 
 // crashReason tells why the Go program exited.
