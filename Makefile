@@ -12,10 +12,17 @@ ADDR ?= 127.0.0.1:8080
 serve: wasm
 	go run ./cmd/devserver -addr $(ADDR) -build=false
 
-wasm: $(STATIC)/int8scope.wasm $(STATIC)/wasm_exec.js
+wasm: $(STATIC)/int8scope.wasm $(STATIC)/export.wasm $(STATIC)/wasm_exec.js
 
-$(STATIC)/int8scope.wasm: $(shell find engine wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+# Two modules: int8scope.wasm, the engine the page loads first (./wasm), and
+# export.wasm, the exporter (./wasm/export: engine/export's NumPy program and
+# test vectors), which the page fetches only when the user asks for a download.
+GO_SOURCES := $(shell find engine wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+$(STATIC)/int8scope.wasm: $(GO_SOURCES)
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o $@ ./wasm
+
+$(STATIC)/export.wasm: $(GO_SOURCES) $(wildcard engine/export/py/*.py)
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o $@ ./wasm/export
 
 $(STATIC)/wasm_exec.js: $(WASM_EXEC)
 	cp $< $@
@@ -98,4 +105,4 @@ dist: wasm
 	@echo "dist/ is a static site: serve it from any static host"
 
 clean:
-	rm -rf dist $(STATIC)/int8scope.wasm $(STATIC)/wasm_exec.js
+	rm -rf dist $(STATIC)/int8scope.wasm $(STATIC)/export.wasm $(STATIC)/wasm_exec.js

@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"encoding/json"
+	"github.com/int8scope/int8scope/internal/jsonenc"
 	"math"
 
 	"github.com/int8scope/int8scope/engine/fixedpoint"
@@ -88,5 +88,5 @@ func (b Bound) MarshalJSON() ([]byte, error) {
 	case math.IsInf(f, -1):
 		return []byte(`"-Infinity"`), nil
 	}
-	return json.Marshal(float32(b))
+	return jsonenc.Marshal(float32(b))
 }

@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
-	"io"
 	"path"
 	"strings"
 )
@@ -21,29 +19,24 @@ const maxLabelFile = 1 << 20
 // whose last dimension has as many entries as an associated text file has
 // lines (a file named like labels preferred), or nil.
 func readLabels(b []byte, m *Model) map[int][]string {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return nil
-	}
 	type file struct {
 		name  string
 		lines []string
 	}
 	var files []file
-	for _, f := range zr.File {
-		if !strings.HasSuffix(strings.ToLower(f.Name), ".txt") || f.UncompressedSize64 > maxLabelFile {
+	for _, f := range zipFiles(b) { // zipread.go
+		if !strings.HasSuffix(strings.ToLower(f.Name), ".txt") || f.UncompressedSize > maxLabelFile {
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
+		data, ok := f.read(b)
+		if !ok {
 			continue
 		}
 		var lines []string
-		sc := bufio.NewScanner(io.LimitReader(rc, maxLabelFile))
+		sc := bufio.NewScanner(bytes.NewReader(data))
 		for sc.Scan() {
 			lines = append(lines, strings.TrimSpace(sc.Text()))
 		}
-		rc.Close()
 		for len(lines) > 0 && lines[len(lines)-1] == "" {
 			lines = lines[:len(lines)-1]
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sort"
 
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -137,7 +138,9 @@ func (s *State) snapshot() []Variable {
 		c.Values = Values(v.Type, c.Data)
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(a, b Variable) int { return a.ID - b.ID })
+	// (sort.Slice: slices.SortFunc would instantiate pdqsort for Variable,
+	// 20 KB of the WebAssembly module; ids are unique.)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 

@@ -4,17 +4,20 @@
 // int8scope object whose functions take and return typed arrays and JSON
 // strings. It holds one loaded model and its last result; all logic lives in
 // package engine. Every call recovers from panics and returns {error}, so a
-// bad model never kills the instance.
+// bad model never kills the instance. The exporter (engine/export) is a
+// module of its own, export/main.go, which the page fetches only when the
+// user asks for a download.
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/hack-pad/safejs"
 	"github.com/int8scope/int8scope/engine"
-	numpyexport "github.com/int8scope/int8scope/engine/export"
+	"github.com/int8scope/int8scope/internal/jsonenc"
 )
 
 var (
@@ -35,11 +38,10 @@ func main() {
 	export(api, "explain", explain)
 	export(api, "reset", reset)
 	export(api, "resize", resize)
-	export(api, "exportFiles", exportFiles)
 	export(api, "accelerate", accelerate) // simd.go
 	export(api, "gemm", gemmAPI)
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
-		b, _ := json.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps(), "simd": simdStatus()})
+		b, _ := jsonenc.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps(), "simd": simdStatus()})
 		return map[string]any{"info": string(b)}, nil
 	})
 	if err := safejs.Global().Set("int8scope", api); err != nil {
@@ -139,12 +141,12 @@ func load(args []safejs.Value) (map[string]any, error) {
 
 // use makes m the model the bridge runs and describes it as load does.
 func use(m *engine.Model) (map[string]any, error) {
-	j, err := json.Marshal(m)
+	j, err := jsonenc.Marshal(m)
 	if err != nil {
 		return nil, err
 	}
 	l := layoutOf(m)
-	lj, err := json.Marshal(l)
+	lj, err := jsonenc.Marshal(l)
 	if err != nil {
 		return nil, err
 	}
@@ -168,8 +170,8 @@ func resize(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var shapes [][]int
-	if err := json.Unmarshal([]byte(js), &shapes); err != nil {
+	shapes, err := parseShapes(js)
+	if err != nil {
 		return nil, fmt.Errorf("resize: shapes %q: %w", js, err)
 	}
 	m, err := model.Resize(shapes)
@@ -250,88 +252,91 @@ func explain(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	j, err := json.Marshal(e)
+	j, err := jsonenc.Marshal(e)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"explanation": string(j)}, nil
 }
 
-// exportFiles(kind: "numpy" | "vectors", profile: string, name: string) →
-// {zip: Uint8Array} | {error}: the loaded model's forward pass as a NumPy
-// program (NAME.py and NAME.npz; a model with run-time shapes: the last
-// run's under profile), or the per-op test vectors of the last
-// traced run under profile (engine/export), packed in a zip.
-func exportFiles(args []safejs.Value) (map[string]any, error) {
-	if model == nil {
-		return nil, fmt.Errorf("no model loaded")
-	}
-	if len(args) != 3 {
-		return nil, fmt.Errorf("exportFiles takes kind, profile and name")
-	}
-	var s [3]string
-	for i := range s {
-		var err error
-		if s[i], err = args[i].String(); err != nil {
-			return nil, err
+// parseShapes reads resize's JSON argument, an array of arrays of integers
+// or nulls: [[1, 224, 224, 3], null]. (The module has no JSON decoder:
+// internal/jsonenc only encodes.)
+func parseShapes(s string) ([][]int, error) {
+	p := 0
+	skip := func() {
+		for p < len(s) && (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r') {
+			p++
 		}
 	}
-	p, err := engine.ParseProfile(s[1])
-	if err != nil {
-		return nil, err
+	expect := func(c byte) bool {
+		skip()
+		if p < len(s) && s[p] == c {
+			p++
+			return true
+		}
+		return false
 	}
-	var files []numpyexport.File
-	switch s[0] {
-	case "numpy":
-		m := model
-		if model.Dynamic() != "" {
-			// Shapes only a run works out: the program of the last run's model.
-			if last[p] == nil {
-				return nil, fmt.Errorf("this model works some shapes out while it runs (%s); run it under %s first, and the program is exported for that run's shapes", model.Dynamic(), p)
+	bad := func() error {
+		if p >= len(s) {
+			return fmt.Errorf("unexpected end of JSON input")
+		}
+		return fmt.Errorf("unexpected %q at offset %d (want [[int, ...] or null, ...])", s[p], p)
+	}
+	// list reads '[' item (',' item)* ']' or '[' ']'.
+	list := func(item func() error) error {
+		if !expect('[') {
+			return bad()
+		}
+		if expect(']') {
+			return nil
+		}
+		for {
+			if err := item(); err != nil {
+				return err
 			}
-			m = last[p].Model
+			if expect(']') {
+				return nil
+			}
+			if !expect(',') {
+				return bad()
+			}
 		}
-		prog, err := numpyexport.NumPy(m, p, fileBase(s[2])+".tflite")
-		if err != nil {
-			return nil, err
-		}
-		if files, err = prog.Files(fileBase(s[2])); err != nil {
-			return nil, err
-		}
-	case "vectors":
-		res := last[p]
-		if res == nil || res.Trace == nil {
-			return nil, fmt.Errorf("the test vectors need a run under %s with the trace on; run the model first", p)
-		}
-		if files, err = numpyexport.Vectors(res); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("unknown export %q (numpy or vectors)", s[0])
 	}
-	z, err := numpyexport.Zip(files)
+	shapes := [][]int{}
+	err := list(func() error {
+		skip()
+		if strings.HasPrefix(s[p:], "null") {
+			p += 4
+			shapes = append(shapes, nil)
+			return nil
+		}
+		shape := []int{}
+		err := list(func() error {
+			skip()
+			q := p
+			if p < len(s) && s[p] == '-' {
+				p++
+			}
+			for p < len(s) && s[p] >= '0' && s[p] <= '9' {
+				p++
+			}
+			d, err := strconv.Atoi(s[q:p])
+			if err != nil {
+				p = q
+				return bad()
+			}
+			shape = append(shape, d)
+			return nil
+		})
+		shapes = append(shapes, shape)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	a, err := toJS(z)
-	if err != nil {
-		return nil, err
+	if skip(); p != len(s) {
+		return nil, bad()
 	}
-	return map[string]any{"zip": safejs.Unsafe(a)}, nil
-}
-
-// fileBase keeps letters, digits, '-' and '_' of a model name for the
-// exported file names ("model" if nothing is left).
-func fileBase(name string) string {
-	b := []byte(name)
-	out := b[:0]
-	for _, c := range b {
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' {
-			out = append(out, c)
-		}
-	}
-	if len(out) == 0 {
-		return "model"
-	}
-	return string(out)
+	return shapes, nil
 }

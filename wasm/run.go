@@ -3,12 +3,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"unsafe"
 
 	"github.com/hack-pad/safejs"
 	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/internal/jsonenc"
 )
 
 // How a run reaches JS. A run leaves its results in Go memory: one buffer
@@ -275,10 +275,10 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	if res.Model != model {
 		// A dynamic model: this run's shapes are its own.
 		l = layoutOf(res.Model)
-		if out.model, err = json.Marshal(res.Model); err != nil {
+		if out.model, err = jsonenc.Marshal(res.Model); err != nil {
 			return runOut{}, err
 		}
-		if out.layout, err = json.Marshal(l); err != nil {
+		if out.layout, err = jsonenc.Marshal(l); err != nil {
 			return runOut{}, err
 		}
 	}
@@ -288,7 +288,7 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	}
 	out.values = reuseValues
 	if model.Stateful() {
-		if out.state, err = json.Marshal(res.State); err != nil {
+		if out.state, err = jsonenc.Marshal(res.State); err != nil {
 			return runOut{}, err
 		}
 	}
@@ -327,7 +327,7 @@ func packTrace(tr *engine.Trace, out *runOut) error {
 	}
 	out.trace = reuseTrace
 	if notes != nil {
-		j, err := json.Marshal(notes)
+		j, err := jsonenc.Marshal(notes)
 		if err != nil {
 			return err
 		}

@@ -23,13 +23,16 @@ var errNoPackage = errors.New("wasm package not found")
 const maxBuildOutput = 64 << 10
 
 // builder runs "go build" for js/wasm and installs wasm_exec.js next to the
-// output. Builds are serialized.
+// output. Builds are serialized. After the engine it builds the exporter's
+// module (exportPkg, export.wasm next to out), which the page fetches only
+// for a download, when that package exists.
 type builder struct {
-	goCmd string
-	pkg   string // as given, e.g. "./wasm"
-	dir   string // where go build runs; "" is the current directory
-	out   string // absolute output path
-	log   *log.Logger
+	goCmd     string
+	pkg       string // as given, e.g. "./wasm"
+	exportPkg string // as given, e.g. "./wasm/export"; "" builds none
+	dir       string // where go build runs; "" is the current directory
+	out       string // absolute output path
+	log       *log.Logger
 
 	mu     sync.Mutex
 	goroot string // cached "go env GOROOT"
@@ -40,10 +43,12 @@ func newBuilder(cfg config) *builder {
 	if err != nil {
 		out = filepath.Clean(cfg.WasmOut)
 	}
-	return &builder{goCmd: cfg.GoCmd, pkg: cfg.WasmPkg, dir: cfg.Dir, out: out, log: cfg.Logger}
+	return &builder{goCmd: cfg.GoCmd, pkg: cfg.WasmPkg, exportPkg: cfg.ExportPkg, dir: cfg.Dir, out: out, log: cfg.Logger}
 }
 
 func (b *builder) tmpOut() string { return b.out + ".tmp" }
+
+func (b *builder) exportOut() string { return filepath.Join(filepath.Dir(b.out), "export.wasm") }
 
 func (b *builder) wasmExecPath() string { return filepath.Join(filepath.Dir(b.out), "wasm_exec.js") }
 
@@ -51,7 +56,7 @@ func (b *builder) wasmExecPath() string { return filepath.Join(filepath.Dir(b.ou
 // ignores: their changes are announced by the builder itself.
 func (b *builder) outputs() []string {
 	exec := b.wasmExecPath()
-	return []string{b.out, b.tmpOut(), exec, exec + ".tmp"}
+	return []string{b.out, b.tmpOut(), exec, exec + ".tmp", b.exportOut(), b.exportOut() + ".tmp"}
 }
 
 // build compiles the package. On a compile failure it returns the compiler
@@ -61,7 +66,7 @@ func (b *builder) build(ctx context.Context, why string) (string, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 
-	if err := b.checkPackage(); err != nil {
+	if err := b.checkPackage(b.pkg); err != nil {
 		b.log.Printf("%v; serving static files only (it is built as soon as it has Go files)", err)
 		return "", err
 	}
@@ -70,9 +75,29 @@ func (b *builder) build(ctx context.Context, why string) (string, error) {
 	}
 
 	start := time.Now()
-	b.log.Printf("building WASM (%s): GOOS=js GOARCH=wasm go build -o %s %s", why, b.out, b.pkg)
-	tmp := b.tmpOut()
-	cmd := exec.CommandContext(ctx, b.goCmd, "build", "-o", tmp, b.pkg)
+	if msg, err := b.compile(ctx, why, b.pkg, b.out); err != nil {
+		return msg, err
+	}
+	if b.exportPkg != "" && b.checkPackage(b.exportPkg) == nil {
+		if msg, err := b.compile(ctx, why, b.exportPkg, b.exportOut()); err != nil {
+			return msg, err
+		}
+	}
+	if err := b.installWasmExec(ctx); err != nil {
+		b.log.Printf("WASM build failed: %v", err)
+		return err.Error(), err
+	}
+	b.log.Printf("built %s in %s", b.out, time.Since(start).Round(time.Millisecond))
+	return "", nil
+}
+
+// compile builds pkg into out, through a temporary file renamed into place
+// so that the server never hands out a half-written module. On a compile
+// failure it returns the compiler output and a non-nil error.
+func (b *builder) compile(ctx context.Context, why, pkg, out string) (string, error) {
+	b.log.Printf("building WASM (%s): GOOS=js GOARCH=wasm go build -o %s %s", why, out, pkg)
+	tmp := out + ".tmp"
+	cmd := exec.CommandContext(ctx, b.goCmd, "build", "-o", tmp, pkg)
 	cmd.Dir = b.dir
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	output, err := cmd.CombinedOutput()
@@ -90,33 +115,27 @@ func (b *builder) build(ctx context.Context, why string) (string, error) {
 		}
 		return msg, err
 	}
-	// Rename so the server never hands out a half-written module.
-	if err := os.Rename(tmp, b.out); err != nil {
+	if err := os.Rename(tmp, out); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			err = fmt.Errorf("go build wrote no file: is %s a main package?", b.pkg)
+			err = fmt.Errorf("go build wrote no file: is %s a main package?", pkg)
 		}
 		b.log.Printf("WASM build failed: %v", err)
 		return err.Error(), err
 	}
-	if err := b.installWasmExec(ctx); err != nil {
-		b.log.Printf("WASM build failed: %v", err)
-		return err.Error(), err
-	}
-	b.log.Printf("built %s in %s", b.out, time.Since(start).Round(time.Millisecond))
 	return "", nil
 }
 
-// checkPackage returns errNoPackage when the package is a local directory
-// that is missing or has no non-test Go files. Import paths are left for go
-// build to judge.
-func (b *builder) checkPackage() error {
-	if !isLocalPackage(b.pkg) {
+// checkPackage returns errNoPackage when pkg is a local directory that is
+// missing or has no non-test Go files. Import paths are left for go build
+// to judge.
+func (b *builder) checkPackage(pkg string) error {
+	if !isLocalPackage(pkg) {
 		return nil
 	}
-	dir := resolve(b.dir, b.pkg)
+	dir := resolve(b.dir, pkg)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("%w: %s: directory %s does not exist", errNoPackage, b.pkg, dir)
+		return fmt.Errorf("%w: %s: directory %s does not exist", errNoPackage, pkg, dir)
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -124,7 +143,7 @@ func (b *builder) checkPackage() error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: %s: no Go files in %s", errNoPackage, b.pkg, dir)
+	return fmt.Errorf("%w: %s: no Go files in %s", errNoPackage, pkg, dir)
 }
 
 func isLocalPackage(pkg string) bool {

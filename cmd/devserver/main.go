@@ -49,6 +49,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (string, config) {
 	fs.StringVar(&cfg.Root, "root", "web/static", "static folder to serve")
 	fs.StringVar(&cfg.WasmPkg, "wasm-pkg", "./wasm", "Go package to build with GOOS=js GOARCH=wasm")
 	fs.StringVar(&cfg.WasmOut, "wasm-out", "web/static/int8scope.wasm", "output file of the WASM build (wasm_exec.js is copied next to it)")
+	fs.StringVar(&cfg.ExportPkg, "export-pkg", "./wasm/export", "Go package of the exporter's module, built after the engine into export.wasm next to -wasm-out when it exists (- for none)")
 	fs.BoolVar(&cfg.Watch, "watch", true, "poll static files and Go sources, rebuild and live-reload pages on change")
 	fs.BoolVar(&cfg.Build, "build", true, "build the WASM once at start")
 	goDirs := fs.String("go-dirs", "engine,wasm", "comma-separated directories whose *.go files trigger a WASM rebuild when -watch is on (empty: none)")

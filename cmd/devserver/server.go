@@ -35,6 +35,11 @@ type config struct {
 	Build   bool     // build the WASM once when the server starts
 	GoDirs  []string // directories (relative to Dir) whose *.go files trigger a rebuild
 
+	// ExportPkg is the exporter's package, built after WasmPkg into
+	// export.wasm next to WasmOut when it exists; default "./wasm/export",
+	// "-" for none.
+	ExportPkg string
+
 	// Dir is the directory "go build" runs in and GoDirs and a relative
 	// WasmPkg are resolved against; "" is the current directory.
 	Dir string
@@ -59,6 +64,12 @@ func (c *config) setDefaults() {
 	}
 	if c.WasmOut == "" {
 		c.WasmOut = filepath.Join(c.Root, "int8scope.wasm")
+	}
+	switch c.ExportPkg {
+	case "":
+		c.ExportPkg = "./wasm/export"
+	case "-":
+		c.ExportPkg = ""
 	}
 	if c.GoCmd == "" {
 		c.GoCmd = "go"

@@ -814,3 +814,42 @@ func TestRunPrintsURL(t *testing.T) {
 		t.Errorf("run returned %v", err)
 	}
 }
+
+// TestBuilderBuildsExporter: after the engine, the builder builds the
+// exporter's package into export.wasm next to it, when that package exists.
+func TestBuilderBuildsExporter(t *testing.T) {
+	dir := t.TempDir()
+	goroot := filepath.Join(dir, "goroot")
+	writeFiles(t, dir, map[string]string{
+		"wasm/main.go":                 "package main",
+		"wasm/export/main.go":          "package main",
+		"goroot/lib/wasm/wasm_exec.js": "// wasm_exec",
+		"bin/go": "#!/bin/sh\n" +
+			"if [ \"$1\" = env ]; then echo " + goroot + "; exit 0; fi\n" +
+			"echo \"$4\" > \"$3\"\n", // go build -o OUT PKG: OUT holds PKG
+	})
+	if err := os.Chmod(filepath.Join(dir, "bin/go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		exportPkg string
+		want      string // export.wasm's content; "" none
+	}{{"", "./wasm/export"}, {"-", ""}, {"./missing", ""}} {
+		out := filepath.Join(t.TempDir(), "int8scope.wasm")
+		cfg := config{WasmPkg: "./wasm", ExportPkg: tt.exportPkg, Dir: dir, WasmOut: out, GoCmd: filepath.Join(dir, "bin/go"), Logger: discard}
+		cfg.setDefaults()
+		if msg, err := newBuilder(cfg).build(t.Context(), "test"); err != nil {
+			t.Fatalf("ExportPkg %q: build: %v %s", tt.exportPkg, err, msg)
+		}
+		if b, err := os.ReadFile(out); err != nil || string(b) != "./wasm\n" {
+			t.Errorf("ExportPkg %q: int8scope.wasm = %q, %v; want the engine's package", tt.exportPkg, b, err)
+		}
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(out), "export.wasm"))
+		switch {
+		case tt.want == "" && !os.IsNotExist(err):
+			t.Errorf("ExportPkg %q: export.wasm built (%q, %v); want none", tt.exportPkg, b, err)
+		case tt.want != "" && (err != nil || string(b) != tt.want+"\n"):
+			t.Errorf("ExportPkg %q: export.wasm = %q, %v; want %s's build", tt.exportPkg, b, err, tt.want)
+		}
+	}
+}

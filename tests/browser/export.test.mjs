@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { useSuite, open, settle, draw, errorText, CI, STATIC } from './helpers.mjs';
+import { useSuite, open, settle, draw, errorText, loadFile, setNumber, CI, STATIC } from './helpers.mjs';
 import { digits } from './strokes.mjs';
 
 const run = promisify(execFile);
@@ -113,6 +113,45 @@ test('export panel: the NumPy program and the test vectors of the current run', 
       }
     }
     assert.equal(compared, nOps);
+  } finally {
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  }
+});
+
+// The exporter is a module of its own (export.wasm), which replays the
+// engine's history of the model before exporting: a stateful model's test
+// vectors are those of the page's last run, whose state comes from the runs
+// before it (here 1 + 2 + 2 after a reset and two runs of x = 2; a replay of
+// the last run alone would give 1 + 2).
+test('export panel: a stateful model\'s test vectors are the last run\'s, its state carried over', { timeout: 90_000 }, async () => {
+  const context = await s.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await open(s, page);
+    await loadFile(page, path.join(s.models, 'stateful_float.tflite'));
+    await setNumber(page.locator('#tensor-inputs input[type=number]').first(), 2);
+    await page.getByTestId('input-mode').selectOption('constant');
+    await settle(page);
+    await page.getByTestId('reset-state').click();
+    await settle(page);
+    await setNumber(page.locator('#tensor-inputs input[type=number]').nth(1), 5); // one more run
+    await settle(page);
+    const state = () => page.getByTestId('state').locator('tr td.values').first().textContent();
+    assert.equal(await state(), '5');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-vectors').click()]);
+    const dir = await mkdtemp(path.join(tmpdir(), 'int8scope-export-'));
+    const file = path.join(dir, dl.suggestedFilename());
+    await dl.saveAs(file);
+    const vec = unzip(await readFile(file));
+    const index = JSON.parse(vec['index.json']);
+    const outputs = index.ops.flatMap((op) => Object.keys(op.files).filter((f) => /^output\d+\.npy$/.test(f)).map((f) => npyData(vec[`${op.dir}/${f}`])));
+    const holds = (b, x) => b.length === 4 && b.readFloatLE(0) === x;
+    assert.ok(outputs.some((b) => holds(b, 5)), 'an op output holds the state after the last run, 5');
+    assert.ok(outputs.some((b) => holds(b, 3)), 'and one the state it read, left by the run before, 3');
+    assert.equal(await errorText(page), null);
   } finally {
     assert.deepEqual(pageErrors, []);
     await context.close();

@@ -1,6 +1,6 @@
 // engine-worker.js owns the WebAssembly engine, so the page never freezes
 // while a model loads or runs. Messages: {id, type, ...} → {id, ok, ...} | {id, error, dead}.
-/* global Go, int8scope, int8scopeSIMD */
+/* global Go, int8scope, int8scopeSIMD, int8scopeExport */
 importScripts('wasm_exec.js', 'simd.js');
 
 // The Go runtime writes its crash report ("fatal error: out of memory", then
@@ -32,6 +32,61 @@ const ready = (async () => {
   return { wasmBytes: bytes.byteLength, simd };
 })();
 
+// The exporter (NumPy program, test vectors) is a second module,
+// export.wasm (wasm/export), fetched and started the first time the page
+// asks for a download, so the engine the page waits for stays small. It
+// cannot see the engine's memory: history records what the engine did with
+// the loaded model, and an export replays it there first (the engine is
+// deterministic, so the exporter's model and runs are the engine's, byte
+// for byte). Runs of a stateless model are kept only the last per profile
+// (what exports read); a stateful model's runs are all kept, since each
+// one's state comes from the runs before it.
+let history = null; // {bytes, signature, steps: [{type: 'resize' | 'run' | 'reset', …}]}
+let exporterModule = null; // a promise of export.wasm, compiled
+
+// startExporter starts a fresh instance of the exporter, which each export
+// uses once and drops, so that its memory (a replayed model and its traces)
+// is not kept beside the engine's.
+async function startExporter() {
+  exporterModule ??= (async () => {
+    const resp = await fetch('export.wasm');
+    if (!resp.ok) throw new Error(`export.wasm: HTTP ${resp.status}`);
+    return WebAssembly.compile(await resp.arrayBuffer());
+  })();
+  exporterModule.catch(() => { exporterModule = null; }); // try again on the next export
+  const g = new Go();
+  const instance = await WebAssembly.instantiate(await exporterModule, g.importObject);
+  g.run(instance).catch(() => {});
+  const api = globalThis.int8scopeExport;
+  delete globalThis.int8scopeExport;
+  if (!api) throw new Error('the exporter did not start');
+  return { go: g, api };
+}
+
+// exportFiles replays history into a fresh exporter and exports from it.
+async function exportFiles(kind, profile, name) {
+  const ex = await startExporter();
+  const call = (fn, ...args) => {
+    const out = ex.api[fn](...args);
+    if (ex.go.exited) {
+      const why = fatal ?? 'it exited';
+      fatal = null; // the exporter's, not the engine's
+      throw new Error(`the exporter crashed (${why})`);
+    }
+    if (out.error) throw new Error(out.error);
+    return out;
+  };
+  if (history) {
+    call('load', history.bytes, history.signature);
+    for (const s of history.steps) {
+      if (s.type === 'resize') call('resize', s.shapes);
+      else if (s.type === 'reset') call('reset');
+      else if (s.profile === profile) call('run', s.inputs, s.profile, s.trace);
+    }
+  }
+  return call('exportFiles', kind, profile, name).zip;
+}
+
 // crashReason tells why the Go program exited.
 function crashReason() {
   return fatal ?? 'the engine exited';
@@ -52,6 +107,8 @@ self.onmessage = async (e) => {
         // resize replaces the loaded model by one with other input shapes.
         const out = type === 'load' ? int8scope.load(new Uint8Array(e.data.bytes), e.data.signature ?? '') : int8scope.resize(JSON.stringify(e.data.shapes));
         if (out.error) throw new Error(out.error);
+        if (type === 'load') history = { bytes: new Uint8Array(e.data.bytes), signature: e.data.signature ?? '', steps: [] };
+        else history.steps.push({ type, shapes: e.data.shapes });
         // The constant tensors go to the page once per model, never with a run.
         const c = int8scope.constants();
         if (c.error) throw new Error(c.error);
@@ -65,6 +122,10 @@ self.onmessage = async (e) => {
         const ms = performance.now() - t0;
         if (go.exited) throw new Error('the engine exited'); // dies inside the call: see the catch
         if (out.error) throw new Error(out.error);
+        const step = { type, inputs: e.data.inputs, profile: e.data.profile, trace: !!out.trace };
+        // out.state: the model keeps state, and every run counts.
+        if (out.state === undefined) history.steps = history.steps.filter((s) => s.type !== 'run' || s.profile !== step.profile);
+        history.steps.push(step);
         // As the bridge returns it (one buffer of values, one of trace
         // numbers); engine.js decodes it (runview.js).
         self.postMessage({ id, ok: true, ...out, ms }, [out.values, out.trace].filter(Boolean).map((b) => b.buffer));
@@ -83,14 +144,14 @@ self.onmessage = async (e) => {
         break;
       }
       case 'export': {
-        const out = int8scope.exportFiles(e.data.kind, e.data.profile, e.data.name);
-        if (out.error) throw new Error(out.error);
-        self.postMessage({ id, ok: true, zip: out.zip }, [out.zip.buffer]);
+        const zip = await exportFiles(e.data.kind, e.data.profile, e.data.name);
+        self.postMessage({ id, ok: true, zip }, [zip.buffer]);
         return;
       }
       case 'reset': {
         const out = int8scope.reset();
         if (out.error) throw new Error(out.error);
+        history.steps.push({ type });
         r = {};
         break;
       }
