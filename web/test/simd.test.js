@@ -40,20 +40,22 @@ test('web/static/simd.wasm is a fresh wat2wasm build of wasm/simd/kernels.wat (m
 });
 
 // The Go instance, started as engine-worker.js starts it.
-let api = null, goInstance = null, kernels = null;
+let api = null, goInstance = null, kernels = null, link = null;
 if (built) {
   const require = createRequire(import.meta.url);
   Object.assign(globalThis, { require, fs, path });
   await import(path.join(STATIC, 'wasm_exec.js'));
   await import(path.join(STATIC, 'simd.js'));
   const go = new globalThis.Go();
+  link = globalThis.int8scopeSIMD.link(go);
   ({ instance: goInstance } = await WebAssembly.instantiate(fs.readFileSync(path.join(STATIC, 'int8scope.wasm')), go.importObject));
   go.run(goInstance);
   api = globalThis.int8scope;
   // Runs as the worker makes them: through bridge.js's fast path where it exists.
   const bridge = path.join(STATIC, 'bridge.js');
   if (fs.existsSync(bridge)) (await import(bridge)).attach(goInstance, api);
-  ({ instance: { exports: kernels } } = await WebAssembly.instantiate(simdBytes, { go: { mem: goInstance.exports.mem } }));
+  link.attach(api);
+  kernels = await link.instantiate(goInstance, simdBytes);
 }
 
 // rng is a seeded generator of int8 values, extremes included.
@@ -97,9 +99,9 @@ function sameInts(got, want, what) {
 }
 
 test('the SIMD kernels install on the Go instance memory', { skip: noEngine }, async () => {
-  assert.deepEqual(await globalThis.int8scopeSIMD.install(goInstance, simdBytes), { simd: true });
+  assert.deepEqual(await link.install(goInstance, simdBytes), { simd: true });
   assert.deepEqual(JSON.parse(api.info().info).simd, { on: true });
-  const bad = await globalThis.int8scopeSIMD.install(goInstance, new Uint8Array([0, 97, 115, 109, 9]));
+  const bad = await link.install(goInstance, new Uint8Array([0, 97, 115, 109, 9]));
   assert.equal(bad.simd, false);
   assert.match(bad.reason, /SIMD/);
   assert.deepEqual(JSON.parse(api.info().info).simd, { on: true }, 'a failed install leaves the kernels as they were');
