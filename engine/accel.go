@@ -1,5 +1,10 @@
 package engine
 
+import (
+	"math"
+	"sync"
+)
+
 // GEMM is an int8 matrix product with gemmS8's contract: out[i*n+j] =
 // Σ_{kk<k} int32(a[i*k+kk])·int32(b[j*k+kk]) for i<m, j<n, a m×k and b n×k
 // row-major, in wrapping int32 arithmetic (any order of summation is exact).
@@ -17,4 +22,107 @@ func SetGEMM(f GEMM) {
 		f = gemmS8
 	}
 	gemm = f
+}
+
+// GEMMRequant is a whole block of a FULLY_CONNECTED or CONV_2D op, from
+// the int8 product to the int8 outputs, in one call: for i < m, j < n, in
+// wrapping int32 arithmetic,
+//
+//	acc[i*n+j] = Σ_kk a[i*k+kk]·b[j*k+kk] + add[j] + ib·Σ_kk a[i*k+kk]
+//	out[i*ldo+j] = the output stage of rq (requantTable) for channel c0+j, applied to acc[i*n+j]
+//
+// which is offsetGEMM (gemmColAdd's add) followed by the profile's
+// requantizeInt8. acc is scratch of m·n values that holds the accumulators
+// afterwards (for the trace).
+type GEMMRequant func(m, n, k int, a, b []int8, acc, add []int32, ib int32, out []int8, ldo int, rq []int32, c0 int)
+
+// gemmRequant is SetGEMMRequant's kernel, or nil: then offsetGEMM and the
+// output stage's requantizeInt8 run.
+var gemmRequant GEMMRequant
+
+// SetGEMMRequant makes FULLY_CONNECTED and CONV_2D (int8 and uint8) run
+// each block of output pixels through f (the WebAssembly build's SIMD
+// module) when their output stage has a requantTable; nil restores the
+// pure-Go path, which is the reference f is tested against. Call it before
+// running models, not while they run.
+func SetGEMMRequant(f GEMMRequant) { gemmRequant = f }
+
+// Modes of a requantTable (its first value).
+const (
+	RequantDouble = 1 // FixedPointOutput with double rounding
+	RequantSingle = 2 // FixedPointOutput with single rounding
+	RequantFP32   = 3 // XNNPackOutput
+)
+
+// requantTable is the output stage o as the numbers a GEMMRequant kernel
+// reads (wasm/simd/kernels.wat, gemm_rq_s8): [mode, zero point, min, max,
+// C, 0, 0, 0], four arrays of C int32s T0…T3 and one of C int64s T4 (two
+// int32s each, low first), one value per output channel in each. Double
+// rounding (quantMul.double): T0 = multiplier, T1 = 2^left wrapped to int32
+// (0 for 32), T2 = right shift, T3 = 2^right − 1, T4 = 2^(32−right).
+// Single rounding (quantMul.apply): T0 = multiplier, T1 = total shift.
+// XNNPACK: T0 = the float32 scale's bits. It
+// is nil for other output stages and for a stage of other than channels
+// output channels. Built once per output stage.
+func requantTable(o outputStage, channels int) []int32 {
+	var t []int32
+	switch o := o.(type) {
+	case *FixedPointOutput:
+		o.table.once.Do(func() {
+			C := len(o.qm)
+			if C == 0 {
+				return
+			}
+			mode := int32(RequantDouble)
+			if o.qm[0].single {
+				mode = RequantSingle
+			}
+			t := make([]int32, RequantTableLen(C))
+			copy(t, []int32{mode, o.ZeroPoint, o.Min, o.Max, int32(C)})
+			for c, q := range o.qm {
+				t[8+c] = int32(q.m)
+				if mode == RequantSingle {
+					t[8+C+c] = int32(q.total)
+					continue
+				}
+				t[8+C+c] = int32(int64(1) << q.left) // wraps: 2^31 → −2^31, 2^32 → 0
+				t[8+2*C+c], t[8+3*C+c] = int32(q.right), q.mask
+				p := int64(1) << (32 - q.right)
+				t[8+4*C+2*c], t[8+4*C+2*c+1] = int32(p), int32(p>>32)
+			}
+			o.table.t = t
+		})
+		t = o.table.t
+	case *XNNPackOutput:
+		o.table.once.Do(func() {
+			C := len(o.Scales)
+			if C == 1 {
+				C = channels // one scale for every channel
+			}
+			if C == 0 {
+				return
+			}
+			t := make([]int32, RequantTableLen(C))
+			copy(t, []int32{RequantFP32, o.ZeroPoint, o.Min, o.Max, int32(C)})
+			for c := range C {
+				t[8+c] = int32(math.Float32bits(o.scale(c)))
+			}
+			o.table.t = t
+		})
+		t = o.table.t
+	}
+	if len(t) < 8 || int(t[4]) != channels {
+		return nil
+	}
+	return t
+}
+
+// RequantTableLen is the length of a requantTable of C channels (the
+// kernel reads the whole table).
+func RequantTableLen(C int) int { return 8 + 6*C }
+
+// simdTable caches an output stage's requantTable.
+type simdTable struct {
+	once sync.Once
+	t    []int32
 }

@@ -254,6 +254,10 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 		tmp = gs.tmp
 	}
 	out := r.i8(p.out) // uint8 outputs: the same bytes
+	var rq []int32
+	if gemmRequant != nil {
+		rq = requantTable(p.Output, p.OutC)
+	}
 	for p0 := 0; p0 < pixels; p0 += block {
 		mb := min(block, pixels-p0)
 		for g := 0; g < p.Groups; g++ {
@@ -264,6 +268,19 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 				p.im2col(patches, in, p0, mb, g, int8(-ia))
 			}
 			w := ws.w[g*perGroup*k:][:perGroup*k]
+			if rq != nil { // the product and the output stage in one call
+				acc := accs
+				if p.Groups > 1 {
+					acc = tmp
+				}
+				gemmRequant(mb, perGroup, k, a, w, acc, adds[g], ib, out[p0*p.OutC+g*perGroup:], p.OutC, rq, g*perGroup)
+				if p.Groups > 1 && trace != nil {
+					for i := 0; i < mb; i++ {
+						copy(accs[i*p.OutC+g*perGroup:][:perGroup], tmp[i*perGroup:][:perGroup])
+					}
+				}
+				continue
+			}
 			if p.Groups == 1 {
 				rows = offsetGEMM(mb, p.OutC, k, a, w, ib, adds[g], accs, rows)
 				continue
@@ -277,6 +294,9 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 			for i, a := range accs[:mb*p.OutC] {
 				trace[p0*p.OutC+i] = int64(a)
 			}
+		}
+		if rq != nil {
+			continue
 		}
 		for i := 0; i < mb; i++ {
 			p.Output.requantizeInt8(accs[i*p.OutC:][:p.OutC], out[(p0+i)*p.OutC:][:p.OutC])

@@ -216,9 +216,22 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 	block := gemmBlock(p.Batches, 0, n)
 	gs := &r.gs
 	gs.accs = grow(gs.accs, block*n)
+	var rq []int32
+	if gemmRequant != nil {
+		rq = requantTable(p.Output, n)
+	}
 	for b0 := 0; b0 < p.Batches; b0 += block {
 		mb := min(block, p.Batches-b0)
 		accs := gs.accs[:mb*n]
+		if rq != nil { // the product and the output stage in one call
+			gemmRequant(mb, n, p.Depth, in[b0*p.Depth:], ws.w, accs, add, ib, out[b0*n:], n, rq, 0)
+			if trace != nil {
+				for i, a := range accs {
+					trace[b0*n+i] = int64(a)
+				}
+			}
+			continue
+		}
 		gs.rows = offsetGEMM(mb, n, p.Depth, in[b0*p.Depth:], ws.w, ib, add, accs, gs.rows)
 		for i := 0; i < mb; i++ {
 			p.Output.requantizeInt8(accs[i*n:][:n], out[(b0+i)*n:][:n])

@@ -50,6 +50,9 @@ func simdGemmS8(m, n, k int32, a, b, out uint32)
 //go:wasmimport int8scope_simd dw_s8
 func simdDwS8(batches, inH, inW, c, outH, outW, filterH, filterW, strideH, strideW, padH, padW, dilationH, dilationW, inputOffset int32, in, w, bias, acc uint32)
 
+//go:wasmimport int8scope_simd gemm_rq_s8
+func simdGemmRqS8(m, n, k int32, a, b, acc, add uint32, ib int32, out uint32, ldo int32, rq uint32, c0 int32)
+
 var (
 	simdOn  bool
 	simdErr string // why the SIMD kernels were turned off after a failure
@@ -78,6 +81,10 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 	if kernelsHave(k, "dw_s8") {
 		engine.SetDepthwise(depthwiseSIMD)
 	}
+	engine.SetGEMMRequant(nil)
+	if kernelsHave(k, "gemm_rq_s8") {
+		engine.SetGEMMRequant(gemmRequantSIMD)
+	}
 	return map[string]any{"simd": true}, nil
 }
 
@@ -93,6 +100,7 @@ func simdOff(why string) {
 	simdOn, simdErr = false, why
 	engine.SetGEMM(nil)
 	engine.SetDepthwise(nil)
+	engine.SetGEMMRequant(nil)
 }
 
 // simdStatus is what info reports: whether the SIMD kernels run, and why
@@ -119,6 +127,30 @@ func gemmSIMD(m, n, k int, a, b []int8, out []int32) {
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
 	runtime.KeepAlive(out)
+}
+
+// gemmRequantSIMD is engine.GEMMRequant on the SIMD module's gemm_rq_s8.
+func gemmRequantSIMD(m, n, k int, a, b []int8, acc, add []int32, ib int32, out []int8, ldo int, rq []int32, c0 int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	// bounds: the module checks none
+	acc, add, out = acc[:m*n], add[:n], out[:(m-1)*ldo+n]
+	rq = rq[:engine.RequantTableLen(int(rq[4]))]
+	_ = rq[8+c0+n-1] // channels c0…c0+n−1 are in the table
+	var pa, pb uint32
+	if k > 0 {
+		a, b = a[:m*k], b[:n*k]
+		pa, pb = memAddr(&a[0]), memAddr(&b[0])
+	}
+	simdGemmRqS8(int32(m), int32(n), int32(k), pa, pb, memAddr(&acc[0]), memAddr(&add[0]), ib,
+		memAddr(&out[0]), int32(ldo), memAddr(&rq[0]), int32(c0))
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(acc)
+	runtime.KeepAlive(add)
+	runtime.KeepAlive(out)
+	runtime.KeepAlive(rq)
 }
 
 // depthwiseSIMD is engine.DepthwiseS8 on the SIMD module's dw_s8.
