@@ -38,6 +38,7 @@ func main() {
 	export(api, "exportFiles", exportFiles)
 	export(api, "accelerate", accelerate) // simd.go
 	export(api, "gemm", gemmAPI)
+	export(api, "checkGemmRequant", checkGemmRequantAPI) // simd.go
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
 		b, _ := json.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps(), "simd": simdStatus()})
 		return map[string]any{"info": string(b)}, nil

@@ -229,3 +229,28 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 	}
 	return map[string]any{"out": safejs.Unsafe(js)}, nil
 }
+
+// checkGemmRequant(seed, cases) → {ok: true} | {error}: the differential
+// test of the SIMD gemm_rq_s8 against the pure-Go path it replaces
+// (engine.CheckGEMMRequant: random shapes and output stages of every
+// profile), on this instance, with the kernels accelerate installed.
+func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
+	if len(args) != 2 {
+		return nil, fmt.Errorf("checkGemmRequant takes seed, cases")
+	}
+	seed, err := args[0].Int()
+	if err != nil {
+		return nil, err
+	}
+	cases, err := args[1].Int()
+	if err != nil {
+		return nil, err
+	}
+	if !simdOn {
+		return nil, fmt.Errorf("checkGemmRequant: the SIMD kernels are not installed (accelerate)")
+	}
+	if err := engine.CheckGEMMRequant(gemmRequantSIMD, uint64(seed), cases); err != nil {
+		return nil, err
+	}
+	return map[string]any{"ok": true}, nil
+}

@@ -142,6 +142,18 @@ test('gemm_s8 equals gemmS8 on larger shapes, all-extreme values and sums that w
   }
 });
 
+test('gemm_rq_s8 equals the pure-Go product and output stage on 3,000 random shapes and stages of every profile', { skip: noEngine }, () => {
+  // engine.CheckGEMMRequant: m ≤ 13, n ≤ 37, k < 70 (k tails, odd channel
+  // counts), offsets, bias, double and single rounding and XNNPACK's fp32
+  // requantization, per channel and per tensor, int8 and uint8 ranges.
+  api.accelerate(kernels);
+  for (const seed of [1, 2, 3]) assert.deepEqual(api.checkGemmRequant(seed, 1000), { ok: true }, `seed ${seed}`);
+  // and the check can fail: a kernel one off in one output byte
+  api.accelerate({ ...kernels, gemm_rq_s8: (...args) => { kernels.gemm_rq_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[8]] += 1; } });
+  assert.match(api.checkGemmRequant(1, 10).error ?? '', /output byte 0 is/);
+  api.accelerate(kernels);
+});
+
 const sizes = { int8: 1, uint8: 1, bool: 1, int16: 2, float16: 2, int32: 4, float32: 4, int64: 8, float64: 8 };
 
 // inputsOf returns seeded random bytes for every input of a loaded model.
@@ -192,7 +204,7 @@ function compareModel(bytes, kernelsUnderTest) {
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  const calls = { gemm_s8: 0, dw_s8: 0 };
+  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0 };
   const refused = new Set();
   const counted = Object.fromEntries(Object.keys(calls).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
@@ -233,7 +245,7 @@ test('the built-in models give the same tensors and accumulators with the SIMD k
   for (const f of builtins) {
     const { calls, diff } = compareModel(fs.readFileSync(path.join(STATIC, 'models', f)), kernels);
     assert.equal(diff, null, f);
-    if (f.includes('_int8')) assert.ok(calls.gemm_s8 > 0, `${f}: gemm_s8 ran (${calls.gemm_s8} calls)`);
+    if (f.includes('_int8')) assert.ok(calls.gemm_rq_s8 > 0, `${f}: gemm_rq_s8 ran (${calls.gemm_rq_s8} calls)`);
     if (f.includes('dscnn')) assert.ok(calls.dw_s8 > 0, `${f}: dw_s8 ran (${calls.dw_s8} calls)`);
   }
 });
@@ -242,8 +254,8 @@ test('the built-in models give the same tensors and accumulators with the SIMD k
 // tflite-xnnpack, refuses it), keyword_scrambled, and from corpus/wild a
 // uint8 MobileNet v1 (its uint8 operands go through the int8 GEMM; its
 // uint8 depthwise convolutions stay in Go), with the kernels each must use.
-for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_s8', 'dw_s8']],
-  ['models/keyword_scrambled', [], ['gemm_s8']], ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_s8']]]) {
+for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_rq_s8', 'dw_s8']],
+  ['models/keyword_scrambled', [], ['gemm_rq_s8']], ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_rq_s8']]]) {
   test(`a corpus model (${file}) gives the same tensors and accumulators with the SIMD kernels on and off, every profile`, { skip: noEngine || noCorpus }, () => {
     const { calls, diff, refused } = compareModel(fs.readFileSync(path.join(corpus, '..', `${file}.tflite`)), kernels);
     assert.equal(diff, null);
@@ -252,13 +264,17 @@ for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack
   });
 }
 
-for (const f of ['gemm_s8', 'dw_s8']) {
+for (const f of ['gemm_rq_s8', 'dw_s8']) {
   test(`a ${f} off by one in one element is caught (the comparison can fail)`, { skip: noEngine }, () => {
     const i32 = () => new Int32Array(goInstance.exports.mem.buffer);
     const wrong = { ...kernels };
     wrong[f] = (...args) => {
       kernels[f](...args);
-      const out = args.at(-1); // both kernels write int32s from their last argument on
+      if (f === 'gemm_rq_s8') { // its int8 outputs from its 9th argument on
+        new Int8Array(goInstance.exports.mem.buffer)[args[8]] += 1;
+        return;
+      }
+      const out = args.at(-1); // dw_s8 writes int32s from its last argument on
       i32()[out >> 2] += 1;
     };
     const dscnn = builtins.find((b) => b.startsWith('mnist_dscnn_int8')) ?? builtins[0];
