@@ -126,3 +126,46 @@ type simdTable struct {
 	once sync.Once
 	t    []int32
 }
+
+// colAdds caches an op's gemmColAdd values (one slice per group) across
+// runs when they are constant: a constant filter and bias, as in
+// converter-made models. Recomputing them allocated on every run.
+type colAdds struct {
+	once sync.Once
+	adds [][]int32
+}
+
+// get returns make's values, computed once when constant, else every call.
+func (c *colAdds) get(constant bool, make func() [][]int32) [][]int32 {
+	if !constant {
+		return make()
+	}
+	c.once.Do(func() { c.adds = make() })
+	return c.adds
+}
+
+// constAdds says whether an op's gemmColAdd values stay the same from run
+// to run: its weights were prepared from a constant filter and its bias
+// (index bias, −1 for none) is constant.
+func (r *run) constAdds(weights *gemmWeights, bias int) bool {
+	return weights != nil && (bias < 0 || r.m.Tensors[bias].Const)
+}
+
+// Im2Col is Conv2DParams.Im2Col's contract: the input patches of group g
+// of the mb output pixels from pixel p0 on, one row of FilterH·FilterW·
+// FilterC values each, fill for taps outside the input.
+type Im2Col func(p *Conv2DParams, patches, in []int8, p0, mb, g int, fill int8)
+
+// im2colAccel is SetIm2Col's kernel, or nil for Conv2DParams.im2col.
+var im2colAccel Im2Col
+
+// SetIm2Col makes CONV_2D (int8 and uint8) gather its patches with f (the
+// WebAssembly build's SIMD module); nil restores the pure-Go im2col, the
+// reference f is tested against (CheckIm2Col). Call it before running
+// models, not while they run.
+func SetIm2Col(f Im2Col) { im2colAccel = f }
+
+// Im2Col is the pure-Go im2col, whatever SetIm2Col installed.
+func (p *Conv2DParams) Im2Col(patches, in []int8, p0, mb, g int, fill int8) {
+	p.im2col(patches, in, p0, mb, g, fill)
+}

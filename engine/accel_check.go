@@ -133,3 +133,52 @@ func randomStage(rng *rand.Rand, C int) (outputStage, string) {
 		return o, fmt.Sprintf("XNNPACK fp32, %d scales, zp %d, [%d, %d]", nq, zp, lo, hi)
 	}
 }
+
+// CheckIm2Col compares f, an accelerated Im2Col, with the pure-Go im2col
+// on cases random CONV_2D geometries drawn from seed (batches, strides,
+// dilations, padding on every side, groups, odd channel counts, blocks of
+// pixels that start and end anywhere), and returns the first difference.
+func CheckIm2Col(f Im2Col, seed uint64, cases int) error {
+	rng := rand.New(rand.NewPCG(seed, 0x1c01))
+	for it := range cases {
+		p := &Conv2DParams{Batches: 1 + rng.IntN(2), InH: 1 + rng.IntN(9), InW: 1 + rng.IntN(9), FilterC: 1 + rng.IntN(19), Groups: 1}
+		if rng.IntN(4) == 0 {
+			p.Groups = 2 + rng.IntN(2)
+		}
+		p.InC = p.FilterC * p.Groups
+		p.Window = Window{StrideH: 1 + rng.IntN(3), StrideW: 1 + rng.IntN(3), DilationH: 1 + rng.IntN(2), DilationW: 1 + rng.IntN(2),
+			FilterH: 1 + rng.IntN(5), FilterW: 1 + rng.IntN(5)}
+		// padding as TFLite's SAME can make it: at most half the dilated filter
+		p.PadH = rng.IntN((p.FilterH-1)*p.DilationH/2 + 1)
+		p.PadW = rng.IntN((p.FilterW-1)*p.DilationW/2 + 1)
+		// the padded input holds the dilated filter, as TFLite's output sizes imply
+		p.InH = max(p.InH, (p.FilterH-1)*p.DilationH+1-2*p.PadH)
+		p.InW = max(p.InW, (p.FilterW-1)*p.DilationW+1-2*p.PadW)
+		p.OutH = (p.InH+2*p.PadH-(p.FilterH-1)*p.DilationH-1)/p.StrideH + 1
+		p.OutW = (p.InW+2*p.PadW-(p.FilterW-1)*p.DilationW-1)/p.StrideW + 1
+		p.OutC = p.Groups
+		in := make([]int8, p.Batches*p.InH*p.InW*p.InC)
+		for i := range in {
+			in[i] = int8(rng.IntN(256) - 128)
+		}
+		k := p.FilterH * p.FilterW * p.FilterC
+		pixels := p.Batches * p.OutH * p.OutW
+		p0 := rng.IntN(pixels)
+		mb := 1 + rng.IntN(pixels-p0)
+		g := rng.IntN(p.Groups)
+		fill := int8(rng.IntN(256) - 128)
+		want, got := make([]int8, mb*k+3), make([]int8, mb*k+3)
+		for i := range want {
+			want[i], got[i] = 0x55, 0x55
+		}
+		p.im2col(want, in, p0, mb, g, fill)
+		f(p, got, in, p0, mb, g, fill)
+		for i := range want {
+			if got[i] != want[i] {
+				return fmt.Errorf("case %d (%d×%d×%d×%d, %+v, groups %d, %d×%d out; p0=%d mb=%d g=%d): patch byte %d is %d, want %d",
+					it, p.Batches, p.InH, p.InW, p.InC, p.Window, p.Groups, p.OutH, p.OutW, p0, mb, g, i, got[i], want[i])
+			}
+		}
+	}
+	return nil
+}

@@ -47,6 +47,7 @@ type Conv2DParams struct {
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
 	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
+	adds                  colAdds      // evalGEMM's gemmColAdd values per group
 }
 
 func init() { register(tflite.BuiltinOperatorCONV_2D, prepareConv2D) }
@@ -227,14 +228,17 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 		bias = r.i32(p.bias)[:p.OutC]
 	}
 	perGroup := p.perGroup()
-	adds := make([][]int32, p.Groups)
-	for g := range adds {
-		var gb []int32
-		if bias != nil {
-			gb = bias[g*perGroup:][:perGroup]
+	adds := p.adds.get(r.constAdds(p.weights, p.bias), func() [][]int32 {
+		adds := make([][]int32, p.Groups)
+		for g := range adds {
+			var gb []int32
+			if bias != nil {
+				gb = bias[g*perGroup:][:perGroup]
+			}
+			adds[g] = gemmColAdd(k, ia, ib, ws.sum[g*perGroup:][:perGroup], gb)
 		}
-		adds[g] = gemmColAdd(k, ia, ib, ws.sum[g*perGroup:][:perGroup], gb)
-	}
+		return adds
+	})
 	pixels := p.Batches * p.OutH * p.OutW
 	direct := p.FilterH == 1 && p.FilterW == 1 && p.StrideH == 1 && p.StrideW == 1 &&
 		p.PadH == 0 && p.PadW == 0 && p.Groups == 1 && p.OutH == p.InH && p.OutW == p.InW
@@ -265,7 +269,11 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 			if direct {
 				a = in[p0*k:]
 			} else {
-				p.im2col(patches, in, p0, mb, g, int8(-ia))
+				if im2colAccel != nil {
+					im2colAccel(p, patches, in, p0, mb, g, int8(-ia))
+				} else {
+					p.im2col(patches, in, p0, mb, g, int8(-ia))
+				}
 			}
 			w := ws.w[g*perGroup*k:][:perGroup*k]
 			if rq != nil { // the product and the output stage in one call

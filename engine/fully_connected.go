@@ -36,6 +36,7 @@ type FullyConnectedParams struct {
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
 	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
+	adds                  colAdds      // evalGEMM's gemmColAdd values
 }
 
 func init() { register(tflite.BuiltinOperatorFULLY_CONNECTED, prepareFullyConnected) }
@@ -210,7 +211,9 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 		bias = r.i32(p.bias)[:p.Channels]
 	}
 	ia, ib := gemmOffsets(p.typ, p.InputOffset, p.FilterOffset)
-	add := gemmColAdd(p.Depth, ia, ib, ws.sum, bias)
+	add := p.adds.get(r.constAdds(p.weights, p.bias), func() [][]int32 {
+		return [][]int32{gemmColAdd(p.Depth, ia, ib, ws.sum, bias)}
+	})[0]
 	in, out := gemmOperand(p.typ, r.vals[p.in], nil), r.i8(p.out) // uint8 outputs: the same bytes
 	n := p.Channels
 	block := gemmBlock(p.Batches, 0, n)

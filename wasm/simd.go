@@ -53,6 +53,9 @@ func simdDwS8(batches, inH, inW, c, outH, outW, filterH, filterW, strideH, strid
 //go:wasmimport int8scope_simd gemm_rq_s8
 func simdGemmRqS8(m, n, k int32, a, b, acc, add uint32, ib int32, out uint32, ldo int32, rq uint32, c0 int32)
 
+//go:wasmimport int8scope_simd im2col_s8
+func simdIm2colS8(in, patches uint32, p0, mb, goff, fill, inH, inW, inC, outH, outW, filterH, filterW, filterC, strideH, strideW, padH, padW, dilationH, dilationW int32)
+
 var (
 	simdOn  bool
 	simdErr string // why the SIMD kernels were turned off after a failure
@@ -85,6 +88,10 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 	if kernelsHave(k, "gemm_rq_s8") {
 		engine.SetGEMMRequant(gemmRequantSIMD)
 	}
+	engine.SetIm2Col(nil)
+	if kernelsHave(k, "im2col_s8") {
+		engine.SetIm2Col(im2colSIMD)
+	}
 	return map[string]any{"simd": true}, nil
 }
 
@@ -101,6 +108,7 @@ func simdOff(why string) {
 	engine.SetGEMM(nil)
 	engine.SetDepthwise(nil)
 	engine.SetGEMMRequant(nil)
+	engine.SetIm2Col(nil)
 }
 
 // simdStatus is what info reports: whether the SIMD kernels run, and why
@@ -151,6 +159,27 @@ func gemmRequantSIMD(m, n, k int, a, b []int8, acc, add []int32, ib int32, out [
 	runtime.KeepAlive(add)
 	runtime.KeepAlive(out)
 	runtime.KeepAlive(rq)
+}
+
+// im2colSIMD is engine.Im2Col on the SIMD module's im2col_s8.
+func im2colSIMD(p *engine.Conv2DParams, patches, in []int8, p0, mb, g int, fill int8) {
+	k := p.FilterH * p.FilterW * p.FilterC
+	if mb <= 0 || k == 0 {
+		return
+	}
+	// bounds: the module checks none; it reads the input pixels of the
+	// block's images and writes mb rows of patches
+	pixels := p.Batches * p.OutH * p.OutW
+	if p0 < 0 || p0+mb > pixels || g < 0 || g >= p.Groups || (g+1)*p.FilterC > p.InC {
+		panic(fmt.Sprintf("im2col_s8: pixels %d…%d of %d, group %d", p0, p0+mb, pixels, g))
+	}
+	in, patches = in[:p.Batches*p.InH*p.InW*p.InC], patches[:mb*k]
+	i32 := func(v int) int32 { return int32(v) }
+	simdIm2colS8(memAddr(&in[0]), memAddr(&patches[0]), i32(p0), i32(mb), i32(g*p.FilterC), int32(fill),
+		i32(p.InH), i32(p.InW), i32(p.InC), i32(p.OutH), i32(p.OutW), i32(p.FilterH), i32(p.FilterW), i32(p.FilterC),
+		i32(p.StrideH), i32(p.StrideW), i32(p.PadH), i32(p.PadW), i32(p.DilationH), i32(p.DilationW))
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(patches)
 }
 
 // depthwiseSIMD is engine.DepthwiseS8 on the SIMD module's dw_s8.
@@ -231,9 +260,10 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 }
 
 // checkGemmRequant(seed, cases) → {ok: true} | {error}: the differential
-// test of the SIMD gemm_rq_s8 against the pure-Go path it replaces
-// (engine.CheckGEMMRequant: random shapes and output stages of every
-// profile), on this instance, with the kernels accelerate installed.
+// tests of the SIMD gemm_rq_s8 and im2col_s8 against the pure-Go code they
+// replace (engine.CheckGEMMRequant: random shapes and output stages of
+// every profile; engine.CheckIm2Col: random geometries), on this instance,
+// with the kernels accelerate installed.
 func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 2 {
 		return nil, fmt.Errorf("checkGemmRequant takes seed, cases")
@@ -250,6 +280,9 @@ func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
 		return nil, fmt.Errorf("checkGemmRequant: the SIMD kernels are not installed (accelerate)")
 	}
 	if err := engine.CheckGEMMRequant(gemmRequantSIMD, uint64(seed), cases); err != nil {
+		return nil, err
+	}
+	if err := engine.CheckIm2Col(im2colSIMD, uint64(seed), cases); err != nil {
 		return nil, err
 	}
 	return map[string]any{"ok": true}, nil

@@ -578,4 +578,109 @@
         (local.set $out (i32.add (local.get $out) (i32.const 1)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $l))))
+
+  ;; im2col_s8 is CONV_2D's patch gathering (engine.Conv2DParams.im2col,
+  ;; engine.Im2Col): for the mb output pixels from pixel p0 on (numbered
+  ;; (b·OH + y)·OW + x), one row of FH·FW·FC int8 values each at patches, in
+  ;; filter order (fy, fx, channel): the FC input channels from goff on of
+  ;; input pixel (b, y·sh − ph + fy·dh, x·sw − pw + fx·dw) of the H×W×C input,
+  ;; or fill for taps outside it. With dw = 1 and FC = C the taps inside a
+  ;; filter row are one contiguous run of the input.
+  (func (export "im2col_s8") (param $in i32) (param $patches i32) (param $p0 i32) (param $mb i32) (param $goff i32) (param $fill i32)
+    (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $FH i32) (param $FW i32) (param $FC i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (local $i i32) (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32) (local $fy i32) (local $fx i32)
+    (local $iy i32) (local $ix i32) (local $dst i32) (local $rowLen i32) (local $base i32) (local $fx0 i32) (local $fx1 i32) (local $run i32)
+    (if (i32.eqz (local.get $mb)) (then (return)))
+    (local.set $rowLen (i32.mul (local.get $FW) (local.get $FC)))
+    (local.set $run (i32.and (i32.eq (local.get $dw) (i32.const 1)) (i32.eq (local.get $FC) (local.get $C))))
+    (local.set $x (i32.rem_u (local.get $p0) (local.get $OW)))
+    (local.set $y (i32.rem_u (i32.div_u (local.get $p0) (local.get $OW)) (local.get $OH)))
+    (local.set $b (i32.div_u (local.get $p0) (i32.mul (local.get $OW) (local.get $OH))))
+    (local.set $dst (local.get $patches))
+    (loop $li
+      (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
+      (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
+      (local.set $fy (i32.const 0))
+      (loop $lfy
+        (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
+        (if (i32.ge_u (local.get $iy) (local.get $H)) ;; unsigned: also iy < 0
+          (then (call $fill8 (local.get $dst) (local.get $fill) (local.get $rowLen)))
+          (else
+            (local.set $base (i32.add (local.get $in)
+              (i32.add (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $iy)) (local.get $W)) (local.get $C)) (local.get $goff))))
+            (if (local.get $run)
+              (then
+                ;; taps fx0…fx1−1 inside: ix0 + fx in [0, W)
+                (local.set $fx0 (select (i32.sub (i32.const 0) (local.get $ix0)) (i32.const 0) (i32.lt_s (local.get $ix0) (i32.const 0))))
+                (local.set $fx0 (select (local.get $FW) (local.get $fx0) (i32.gt_s (local.get $fx0) (local.get $FW))))
+                (local.set $fx1 (i32.sub (local.get $W) (local.get $ix0)))
+                (local.set $fx1 (select (local.get $FW) (local.get $fx1) (i32.gt_s (local.get $fx1) (local.get $FW))))
+                (local.set $fx1 (select (local.get $fx0) (local.get $fx1) (i32.lt_s (local.get $fx1) (local.get $fx0))))
+                (call $fill8 (local.get $dst) (local.get $fill) (i32.mul (local.get $fx0) (local.get $FC)))
+                (call $copy8 (i32.add (local.get $dst) (i32.mul (local.get $fx0) (local.get $FC)))
+                  (i32.add (local.get $base) (i32.mul (i32.add (local.get $ix0) (local.get $fx0)) (local.get $C)))
+                  (i32.mul (i32.sub (local.get $fx1) (local.get $fx0)) (local.get $FC)))
+                (call $fill8 (i32.add (local.get $dst) (i32.mul (local.get $fx1) (local.get $FC))) (local.get $fill)
+                  (i32.mul (i32.sub (local.get $FW) (local.get $fx1)) (local.get $FC))))
+              (else
+                (local.set $fx (i32.const 0))
+                (loop $lfx
+                  (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
+                  (if (i32.ge_u (local.get $ix) (local.get $W))
+                    (then (call $fill8 (i32.add (local.get $dst) (i32.mul (local.get $fx) (local.get $FC))) (local.get $fill) (local.get $FC)))
+                    (else (call $copy8 (i32.add (local.get $dst) (i32.mul (local.get $fx) (local.get $FC)))
+                      (i32.add (local.get $base) (i32.mul (local.get $ix) (local.get $C))) (local.get $FC))))
+                  (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                  (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))))
+        (local.set $dst (i32.add (local.get $dst) (local.get $rowLen)))
+        (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+        (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+      ;; the next pixel
+      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (if (i32.eq (local.get $x) (local.get $OW))
+        (then
+          (local.set $x (i32.const 0))
+          (local.set $y (i32.add (local.get $y) (i32.const 1)))
+          (if (i32.eq (local.get $y) (local.get $OH))
+            (then
+              (local.set $y (i32.const 0))
+              (local.set $b (i32.add (local.get $b) (i32.const 1)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $li (i32.lt_u (local.get $i) (local.get $mb)))))
+
+  ;; $copy8 copies n bytes from src to dst (not overlapping): short runs 8
+  ;; bytes, then 1 byte at a time (a memory.copy costs a call), long ones by
+  ;; memory.copy.
+  (func $copy8 (param $dst i32) (param $src i32) (param $n i32)
+    (if (i32.ge_u (local.get $n) (i32.const 64))
+      (then (memory.copy (local.get $dst) (local.get $src) (local.get $n)) (return)))
+    (block $done8
+      (loop $l
+        (br_if $done8 (i32.lt_u (local.get $n) (i32.const 8)))
+        (i64.store (local.get $dst) (i64.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (local.set $src (i32.add (local.get $src) (i32.const 8)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 8)))
+        (br $l)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $n)))
+        (i32.store8 (local.get $dst) (i32.load8_u (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+        (local.set $src (i32.add (local.get $src) (i32.const 1)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $l))))
+
+  ;; $fill8 sets n bytes from dst on to the low byte of v.
+  (func $fill8 (param $dst i32) (param $v i32) (param $n i32)
+    (if (i32.ge_u (local.get $n) (i32.const 64))
+      (then (memory.fill (local.get $dst) (local.get $v) (local.get $n)) (return)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $n)))
+        (i32.store8 (local.get $dst) (local.get $v))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $l))))
 )

@@ -142,15 +142,19 @@ test('gemm_s8 equals gemmS8 on larger shapes, all-extreme values and sums that w
   }
 });
 
-test('gemm_rq_s8 equals the pure-Go product and output stage on 3,000 random shapes and stages of every profile', { skip: noEngine }, () => {
+test('gemm_rq_s8 and im2col_s8 equal the pure-Go product, output stage and patches on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
   // engine.CheckGEMMRequant: m ≤ 13, n ≤ 37, k < 70 (k tails, odd channel
   // counts), offsets, bias, double and single rounding and XNNPACK's fp32
-  // requantization, per channel and per tensor, int8 and uint8 ranges.
+  // requantization, per channel and per tensor, int8 and uint8 ranges;
+  // engine.CheckIm2Col: strides, dilations, padding, groups, odd channels.
   api.accelerate(kernels);
   for (const seed of [1, 2, 3]) assert.deepEqual(api.checkGemmRequant(seed, 1000), { ok: true }, `seed ${seed}`);
   // and the check can fail: a kernel one off in one output byte
   api.accelerate({ ...kernels, gemm_rq_s8: (...args) => { kernels.gemm_rq_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[8]] += 1; } });
   assert.match(api.checkGemmRequant(1, 10).error ?? '', /output byte 0 is/);
+  // or a patch gathering one off in one byte
+  api.accelerate({ ...kernels, im2col_s8: (...args) => { kernels.im2col_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[1]] ^= 1; } });
+  assert.match(api.checkGemmRequant(1, 10).error ?? '', /patch byte 0 is/);
   api.accelerate(kernels);
 });
 
