@@ -61,55 +61,46 @@ const (
 // rounding (quantMul.double): T0 = multiplier, T1 = 2^left wrapped to int32
 // (0 for 32), T2 = right shift, T3 = 2^right − 1, T4 = 2^(32−right).
 // Single rounding (quantMul.apply): T0 = multiplier, T1 = total shift.
-// XNNPACK: T0 = the float32 scale's bits. It
-// is nil for other output stages and for a stage of other than channels
-// output channels. Built once per output stage.
+// XNNPACK: T0 = the float32 scale's bits. It is nil for other output
+// stages and for a stage of other than channels output channels.
 func requantTable(o outputStage, channels int) []int32 {
 	var t []int32
 	switch o := o.(type) {
 	case *FixedPointOutput:
-		o.table.once.Do(func() {
-			C := len(o.qm)
-			if C == 0 {
-				return
+		C := len(o.qm)
+		if C == 0 {
+			return nil
+		}
+		mode := int32(RequantDouble)
+		if o.qm[0].single {
+			mode = RequantSingle
+		}
+		t = make([]int32, RequantTableLen(C))
+		copy(t, []int32{mode, o.ZeroPoint, o.Min, o.Max, int32(C)})
+		for c, q := range o.qm {
+			t[8+c] = int32(q.m)
+			if mode == RequantSingle {
+				t[8+C+c] = int32(q.total)
+				continue
 			}
-			mode := int32(RequantDouble)
-			if o.qm[0].single {
-				mode = RequantSingle
-			}
-			t := make([]int32, RequantTableLen(C))
-			copy(t, []int32{mode, o.ZeroPoint, o.Min, o.Max, int32(C)})
-			for c, q := range o.qm {
-				t[8+c] = int32(q.m)
-				if mode == RequantSingle {
-					t[8+C+c] = int32(q.total)
-					continue
-				}
-				t[8+C+c] = int32(int64(1) << q.left) // wraps: 2^31 → −2^31, 2^32 → 0
-				t[8+2*C+c], t[8+3*C+c] = int32(q.right), q.mask
-				p := int64(1) << (32 - q.right)
-				t[8+4*C+2*c], t[8+4*C+2*c+1] = int32(p), int32(p>>32)
-			}
-			o.table.t = t
-		})
-		t = o.table.t
+			t[8+C+c] = int32(int64(1) << q.left) // wraps: 2^31 → −2^31, 2^32 → 0
+			t[8+2*C+c], t[8+3*C+c] = int32(q.right), q.mask
+			p := int64(1) << (32 - q.right)
+			t[8+4*C+2*c], t[8+4*C+2*c+1] = int32(p), int32(p>>32)
+		}
 	case *XNNPackOutput:
-		o.table.once.Do(func() {
-			C := len(o.Scales)
-			if C == 1 {
-				C = channels // one scale for every channel
-			}
-			if C == 0 {
-				return
-			}
-			t := make([]int32, RequantTableLen(C))
-			copy(t, []int32{RequantFP32, o.ZeroPoint, o.Min, o.Max, int32(C)})
-			for c := range C {
-				t[8+c] = int32(math.Float32bits(o.scale(c)))
-			}
-			o.table.t = t
-		})
-		t = o.table.t
+		C := len(o.Scales)
+		if C == 1 {
+			C = channels // one scale for every channel
+		}
+		if C == 0 {
+			return nil
+		}
+		t = make([]int32, RequantTableLen(C))
+		copy(t, []int32{RequantFP32, o.ZeroPoint, o.Min, o.Max, int32(C)})
+		for c := range C {
+			t[8+c] = int32(math.Float32bits(o.scale(c)))
+		}
 	}
 	if len(t) < 8 || int(t[4]) != channels {
 		return nil
@@ -117,15 +108,22 @@ func requantTable(o outputStage, channels int) []int32 {
 	return t
 }
 
-// RequantTableLen is the length of a requantTable of C channels (the
-// kernel reads the whole table).
-func RequantTableLen(C int) int { return 8 + 6*C }
-
-// simdTable caches an output stage's requantTable.
+// simdTable caches an op's requantTable (its output stage does not change
+// once prepared).
 type simdTable struct {
 	once sync.Once
 	t    []int32
 }
+
+// get returns requantTable(o, channels), computed on the first call.
+func (s *simdTable) get(o outputStage, channels int) []int32 {
+	s.once.Do(func() { s.t = requantTable(o, channels) })
+	return s.t
+}
+
+// RequantTableLen is the length of a requantTable of C channels (the
+// kernel reads the whole table).
+func RequantTableLen(C int) int { return 8 + 6*C }
 
 // colAdds caches an op's gemmColAdd values (one slice per group) across
 // runs when they are constant: a constant filter and bias, as in

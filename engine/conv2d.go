@@ -48,6 +48,7 @@ type Conv2DParams struct {
 	typ                   DType
 	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
 	adds                  colAdds      // evalGEMM's gemmColAdd values per group
+	rqTable               simdTable    // requantTable(Output), for gemmRequant
 }
 
 func init() { register(tflite.BuiltinOperatorCONV_2D, prepareConv2D) }
@@ -260,7 +261,7 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	out := r.i8(p.out) // uint8 outputs: the same bytes
 	var rq []int32
 	if gemmRequant != nil {
-		rq = requantTable(p.Output, p.OutC)
+		rq = p.rqTable.get(p.Output, p.OutC)
 	}
 	for p0 := 0; p0 < pixels; p0 += block {
 		mb := min(block, pixels-p0)

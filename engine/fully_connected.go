@@ -37,6 +37,7 @@ type FullyConnectedParams struct {
 	typ                   DType
 	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
 	adds                  colAdds      // evalGEMM's gemmColAdd values
+	rqTable               simdTable    // requantTable(Output), for gemmRequant
 }
 
 func init() { register(tflite.BuiltinOperatorFULLY_CONNECTED, prepareFullyConnected) }
@@ -221,7 +222,7 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 	gs.accs = grow(gs.accs, block*n)
 	var rq []int32
 	if gemmRequant != nil {
-		rq = requantTable(p.Output, n)
+		rq = p.rqTable.get(p.Output, n)
 	}
 	for b0 := 0; b0 < p.Batches; b0 += block {
 		mb := min(block, p.Batches-b0)

@@ -42,7 +42,6 @@ type FixedPointOutput struct {
 	Max       int32      `json:"act_max"`
 	rq        []Requant  // Requant broadcast to every output channel
 	qm        []quantMul // rq prepared for inner loops
-	table     simdTable  // requantTable's, for the SIMD kernels (accel.go)
 }
 
 // newFixedPointOutput prepares the output stage for channels output

@@ -274,7 +274,6 @@ type XNNPackOutput struct {
 	Min       int32     `json:"output_min"`
 	Max       int32     `json:"output_max"`
 	real      []float64 // the exact multipliers s_in·s_filter/s_out, for explanations
-	table     simdTable // requantTable's, for the SIMD kernels (accel.go)
 }
 
 func (o *XNNPackOutput) scale(c int) float32 {
