@@ -1,12 +1,16 @@
 ;; kernels.wat: int8scope's WebAssembly SIMD kernels, the hot loops of the
 ;; engine for browsers that have 128-bit SIMD. Go's WebAssembly backend emits
 ;; no SIMD, so these few functions are written here and called by the Go
-;; instance (wasm/simd.go, through web/static/simd.js) on the Go instance's
-;; own memory: every pointer is an offset into Go's linear memory. Two
-;; kernels: gemm_s8, the int8 matrix product of FULLY_CONNECTED and CONV_2D
-;; (engine.SetGEMM; one call per block of output pixels), and dw_s8, the
-;; accumulators of an int8 DEPTHWISE_CONV_2D (engine.SetDepthwise; one call
-;; per op). Requantization stays in Go, per profile.
+;; instance on the Go instance's own memory: every pointer is an offset
+;; into Go's linear memory. Go calls each export as a //go:wasmimport function
+;; of the import module "int8scope_simd", which web/static/simd.js forwards
+;; here (wasm/simd.go says how to add a kernel). The kernels: gemm_rq_s8, a
+;; block of output pixels of FULLY_CONNECTED or CONV_2D from the int8
+;; product to the requantized int8 outputs, every profile's output stage
+;; (engine.SetGEMMRequant); im2col_s8, CONV_2D's patches (engine.SetIm2Col);
+;; gemm_s8, the bare int8 matrix product (engine.SetGEMM, for the products
+;; the others do not cover); and dw_s8, the accumulators of an int8
+;; DEPTHWISE_CONV_2D (engine.SetDepthwise; one call per op).
 ;;
 ;; Built by `make simd` with wat2wasm (npm wabt) into web/static/simd.wasm.
 ;; The pure-Go kernels in package engine are the fallback and the reference:
