@@ -56,10 +56,10 @@ const (
 
 // requantTable is the output stage o as the numbers a GEMMRequant kernel
 // reads (wasm/simd/kernels.wat, gemm_rq_s8): [mode, zero point, min, max,
-// C, 0, 0, 0], four arrays of C int32s T0…T3 and one of C int64s T4 (two
-// int32s each, low first), one value per output channel in each. Double
-// rounding (quantMul.double): T0 = multiplier, T1 = 2^left wrapped to int32
-// (0 for 32), T2 = right shift, T3 = 2^right − 1, T4 = 2^(32−right).
+// C, 0, 0, 0] and five arrays of C int32s T0…T4, one value per output
+// channel in each. Double rounding (quantMul.double): T0 = multiplier, T1 =
+// 2^left wrapped to int32 (0 for 32), T2 = right shift, T3 = 2^right − 1,
+// T4 = 2^(32−right) wrapped to uint32 (0 for right = 0).
 // Single rounding (quantMul.apply): T0 = multiplier, T1 = total shift.
 // XNNPACK: T0 = the float32 scale's bits. It is nil for other output
 // stages and for a stage of other than channels output channels.
@@ -85,8 +85,7 @@ func requantTable(o outputStage, channels int) []int32 {
 			}
 			t[8+C+c] = int32(int64(1) << q.left) // wraps: 2^31 → −2^31, 2^32 → 0
 			t[8+2*C+c], t[8+3*C+c] = int32(q.right), q.mask
-			p := int64(1) << (32 - q.right)
-			t[8+4*C+2*c], t[8+4*C+2*c+1] = int32(p), int32(p>>32)
+			t[8+4*C+c] = int32(uint32(int64(1) << (32 - q.right))) // 2^32 → 0
 		}
 	case *XNNPackOutput:
 		C := len(o.Scales)
@@ -123,7 +122,7 @@ func (s *simdTable) get(o outputStage, channels int) []int32 {
 
 // RequantTableLen is the length of a requantTable of C channels (the
 // kernel reads the whole table).
-func RequantTableLen(C int) int { return 8 + 6*C }
+func RequantTableLen(C int) int { return 8 + 5*C }
 
 // colAdds caches an op's gemmColAdd values (one slice per group) across
 // runs when they are constant: a constant filter and bias, as in

@@ -362,11 +362,11 @@
   ;; engine.XNNPackOutput.requantizeInt8) with the table at rq (int32s,
   ;; engine.requantTable):
   ;;
-  ;;   [mode, zp, min, max, C, 0, 0, 0], then four arrays of C int32s T0…T3
-  ;;   and one of C int64s T4
+  ;;   [mode, zp, min, max, C, 0, 0, 0], then five arrays of C int32s T0…T4
   ;;   mode 1, double rounding (TFLite's reference kernels): T0 = multiplier
   ;;     M, T1 = 2^left (wrapped: 0 for 32), T2 = right shift, T3 =
-  ;;     2^right − 1, T4 = 2^(32−right); v = RoundingDivideByPOT(
+  ;;     2^right − 1, T4 = 2^(32−right) as uint32 (0 for right = 0);
+  ;;     v = RoundingDivideByPOT(
   ;;     SaturatingRoundingDoublingHighMul(x·2^left, M), right)
   ;;   mode 2, single rounding (TFLITE_SINGLE_ROUNDING, ruy): T0 = M, T1 =
   ;;     total shift t; v = (x·M + 2^(t−1)) >> t
@@ -391,8 +391,7 @@
     (local.set $t1 (i32.add (local.get $t0) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
     (local.set $t2 (i32.add (local.get $t1) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
     (local.set $t3 (i32.add (local.get $t2) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
-    (local.set $t4 (i32.add (i32.add (local.get $t3) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2)))
-      (i32.shl (local.get $c0) (i32.const 2)))) ;; int64s: c0·8 bytes in
+    (local.set $t4 (i32.add (local.get $t3) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
     (loop $li
       (local.set $r (i32.const 0))
       (if (local.get $ib)
@@ -441,7 +440,7 @@
   ;; RoundingDivideByPOT(v, right) is ⌊v / 2^right⌋ plus 1 if the remainder
   ;; v & T3 (T3 = 2^right − 1) is above T3 >> 1, or above it plus one for
   ;; negative v. Four channels at a time (the per-channel ⌊v / 2^right⌋ as
-  ;; ⌊v·2^(32−right) / 2^32⌋ with the int64 T4 = 2^(32−right)), then one at
+  ;; ⌊v·2^(32−right) / 2^32⌋ with T4 = 2^(32−right) as uint32), then one at
   ;; a time.
   (func $rqDouble (param $acc i32) (param $add i32) (param $r i32) (param $out i32) (param $n i32)
     (param $tm i32) (param $tl i32) (param $tr i32) (param $tk i32) (param $tp i32) (param $zp i32) (param $lo i32) (param $hi i32)
@@ -460,15 +459,22 @@
         (v128.store (local.get $acc) (local.get $xv))
         (local.set $xv (i32x4.mul (local.get $xv) (v128.load (local.get $tl))))
         (local.set $mv (v128.load (local.get $tm)))
-        (local.set $a0 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
-        (local.set $a1 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        ;; the low 32 bits of (ab + 2^30) >> 31: a logical shift gives them too
+        (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
         (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
-        ;; ⌊v / 2^right⌋ per lane
-        (local.set $a0 (i64x2.shr_s (i64x2.mul (i64x2.extend_low_i32x4_s (local.get $vv)) (v128.load (local.get $tp))) (i32.const 32)))
-        (local.set $a1 (i64x2.shr_s (i64x2.mul (i64x2.extend_high_i32x4_s (local.get $vv)) (v128.load offset=16 (local.get $tp))) (i32.const 32)))
+        ;; ⌊v / 2^right⌋ per lane: the high half of the unsigned product of v
+        ;; and s = T4 = 2^(32−right), less s for negative v (read unsigned,
+        ;; v is 2^32 more); s is 0 for right = 0, where v itself is added
         (local.set $mv (v128.load (local.get $tk)))
+        (local.set $xv (v128.load (local.get $tp)))
+        (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $xv)))
+        (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $xv)))
         (local.set $xv (i32x4.add
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+          (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
+            (v128.and (local.get $xv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
+          (v128.and (local.get $vv) (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0)))))
+        (local.set $xv (i32x4.add (local.get $xv)
           (i32x4.shr_u (i32x4.sub (i32x4.sub (i32x4.shr_s (local.get $mv) (i32.const 1)) (i32x4.shr_s (local.get $vv) (i32.const 31)))
             (v128.and (local.get $vv) (local.get $mv))) (i32.const 31))))
         (local.set $xv (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $xv) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
@@ -480,7 +486,7 @@
         (local.set $tl (i32.add (local.get $tl) (i32.const 16)))
         (local.set $tr (i32.add (local.get $tr) (i32.const 16)))
         (local.set $tk (i32.add (local.get $tk) (i32.const 16)))
-        (local.set $tp (i32.add (local.get $tp) (i32.const 32)))
+        (local.set $tp (i32.add (local.get $tp) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $l)))
