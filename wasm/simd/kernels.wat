@@ -619,7 +619,11 @@
           (else
             (local.set $base (i32.add (local.get $in)
               (i32.add (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $iy)) (local.get $W)) (local.get $C)) (local.get $goff))))
-            (if (local.get $run)
+            (if (i32.and (local.get $run)
+                  (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (local.get $FW)) (local.get $W))))
+              (then ;; the whole filter row inside: one copy
+                (call $copy8 (local.get $dst) (i32.add (local.get $base) (i32.mul (local.get $ix0) (local.get $C))) (local.get $rowLen)))
+            (else (if (local.get $run)
               (then
                 ;; taps fx0…fx1−1 inside: ix0 + fx in [0, W)
                 (local.set $fx0 (select (i32.sub (i32.const 0) (local.get $ix0)) (i32.const 0) (i32.lt_s (local.get $ix0) (i32.const 0))))
@@ -642,7 +646,7 @@
                     (else (call $copy8 (i32.add (local.get $dst) (i32.mul (local.get $fx) (local.get $FC)))
                       (i32.add (local.get $base) (i32.mul (local.get $ix) (local.get $C))) (local.get $FC))))
                   (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                  (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))))
+                  (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))))))
         (local.set $dst (i32.add (local.get $dst) (local.get $rowLen)))
         (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
         (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
