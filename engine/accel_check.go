@@ -113,8 +113,12 @@ func randomStage(rng *rand.Rand, C int) (outputStage, string) {
 			rounding, what = RoundSingle, "single rounding"
 		}
 		rq := make([]Requant, nq)
+		maxShift := 7
+		if rng.IntN(2) == 0 {
+			maxShift = 0 // right shifts only, as converters make them
+		}
 		for c := range rq {
-			real := math.Ldexp(0.5+rng.Float64()/2, rng.IntN(40)-32) // shifts −31…7
+			real := math.Ldexp(0.5+rng.Float64()/2, rng.IntN(33+maxShift)-32) // shifts −31…maxShift
 			if rng.IntN(10) == 0 {
 				real = math.Ldexp(1-1e-12, -31+rng.IntN(2)) // past the smallest shifts
 			}

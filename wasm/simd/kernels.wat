@@ -369,7 +369,9 @@
   ;;     v = RoundingDivideByPOT(
   ;;     SaturatingRoundingDoublingHighMul(x·2^left, M), right)
   ;;   mode 2, single rounding (TFLITE_SINGLE_ROUNDING, ruy): T0 = M, T1 =
-  ;;     total shift t; v = (x·M + 2^(t−1)) >> t
+  ;;     total shift t, T3 = 2^(t−31) − 1, T4 = 2^(63−t) as uint32 (0 for
+  ;;     t = 31), and the header's sixth value 1 when every t ≥ 31 (T3 and
+  ;;     T4 then hold); v = (x·M + 2^(t−1)) >> t
   ;;   mode 3, XNNPACK's fp32 requantization (xnn_qs8_requantize_fp32 as its
   ;;     GEMM microkernels do it): T0 = float32 scale s; v = round half to
   ;;     even of clamp(float32(x)·s, min−zp, max−zp), by the magic bias 1.5·2^23
@@ -402,7 +404,8 @@
           (local.get $t0) (local.get $t1) (local.get $t2) (local.get $t3) (local.get $t4) (local.get $zp) (local.get $lo) (local.get $hi))))
       (if (i32.eq (local.get $mode) (i32.const 2))
         (then (call $rqSingle (local.get $row) (local.get $add) (local.get $r) (local.get $out) (local.get $n)
-          (local.get $t0) (local.get $t1) (local.get $zp) (local.get $lo) (local.get $hi))))
+          (local.get $t0) (local.get $t1) (local.get $t3) (local.get $t4) (i32.load offset=20 (local.get $rq))
+          (local.get $zp) (local.get $lo) (local.get $hi))))
       (if (i32.eq (local.get $mode) (i32.const 3))
         (then (call $rqFP32 (local.get $row) (local.get $add) (local.get $r) (local.get $out) (local.get $n)
           (local.get $t0) (local.get $zp) (local.get $lo) (local.get $hi))))
@@ -518,28 +521,79 @@
 
   ;; $rqSingle is mode 2 of gemm_rq_s8 for one row of n ≥ 1 accumulators:
   ;; engine.quantMul's single rounding, (x·M + 2^(t−1)) >> t in int64
-  ;; (nothing added for t = 0).
+  ;; (nothing added for t = 0). When every channel has t ≥ 31 (vec; TFLite's
+  ;; right shifts), four channels at a time: with r = t − 31, that is
+  ;; ⌊(q + 2^(r−1)) / 2^r⌋ for q = ⌊x·M / 2^31⌋ (r ≥ 1; for r = 0, q =
+  ;; ⌊(x·M + 2^30) / 2^31⌋ itself), computed without overflow as ⌊q / 2^r⌋
+  ;; (as in $rqDouble, T4 = 2^(32−r)) plus 1 if the remainder q & T3 (T3 =
+  ;; 2^r − 1) is above T3 >> 1. Then one at a time.
   (func $rqSingle (param $acc i32) (param $add i32) (param $r i32) (param $out i32) (param $n i32)
-    (param $tm i32) (param $tt i32) (param $zp i32) (param $lo i32) (param $hi i32)
+    (param $tm i32) (param $tt i32) (param $tk i32) (param $tp i32) (param $vec i32) (param $zp i32) (param $lo i32) (param $hi i32)
     (local $j i32) (local $x i32) (local $t i64)
-    (loop $l
-      (local.set $x (i32.add (i32.add (i32.load (local.get $acc)) (i32.load (local.get $add))) (local.get $r)))
-      (i32.store (local.get $acc) (local.get $x))
-      (local.set $t (i64.extend_i32_u (i32.load (local.get $tt))))
-      (local.set $x (i32.add (i32.wrap_i64 (i64.shr_s
-            (i64.add (i64.mul (i64.extend_i32_s (local.get $x)) (i64.extend_i32_s (i32.load (local.get $tm))))
-              (i64.shr_u (i64.shl (i64.const 1) (local.get $t)) (i64.const 1)))
-            (local.get $t)))
-          (local.get $zp)))
-      (local.set $x (select (local.get $lo) (local.get $x) (i32.lt_s (local.get $x) (local.get $lo))))
-      (i32.store8 (local.get $out) (select (local.get $hi) (local.get $x) (i32.gt_s (local.get $x) (local.get $hi))))
-      (local.set $acc (i32.add (local.get $acc) (i32.const 4)))
-      (local.set $add (i32.add (local.get $add) (i32.const 4)))
-      (local.set $tm (i32.add (local.get $tm) (i32.const 4)))
-      (local.set $tt (i32.add (local.get $tt) (i32.const 4)))
-      (local.set $out (i32.add (local.get $out) (i32.const 1)))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $j) (local.get $n)))))
+    (local $xv v128) (local $a0 v128) (local $a1 v128) (local $vv v128) (local $mv v128) (local $zero v128)
+    (local $rv v128) (local $zpv v128) (local $lov v128) (local $hiv v128)
+    (if (local.get $vec)
+      (then
+        (local.set $rv (i32x4.splat (local.get $r)))
+        (local.set $zpv (i32x4.splat (local.get $zp)))
+        (local.set $lov (i32x4.splat (local.get $lo)))
+        (local.set $hiv (i32x4.splat (local.get $hi)))
+        (block $done4
+          (loop $l
+            (br_if $done4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+            (local.set $xv (i32x4.add (i32x4.add (v128.load (local.get $acc)) (v128.load (local.get $add))) (local.get $rv)))
+            (v128.store (local.get $acc) (local.get $xv))
+            (local.set $mv (v128.load (local.get $tk)))
+            (local.set $zero (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0))) ;; lanes with r = 0
+            ;; q: the low 32 bits of (x·M + (r = 0 ? 2^30 : 0)) >> 31
+            (local.set $vv (v128.and (local.get $zero) (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)))
+            (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (v128.load (local.get $tm)))
+              (i64x2.extend_low_i32x4_s (local.get $vv))) (i32.const 31)))
+            (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (v128.load (local.get $tm)))
+              (i64x2.extend_high_i32x4_s (local.get $vv))) (i32.const 31)))
+            (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
+            ;; ⌊q / 2^r⌋ (q itself for r = 0), plus the rounding bit
+            (local.set $xv (v128.load (local.get $tp)))
+            (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $xv)))
+            (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $xv)))
+            (local.set $xv (i32x4.add
+              (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
+                (v128.and (local.get $xv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
+              (v128.and (local.get $vv) (local.get $zero))))
+            (local.set $xv (i32x4.add (local.get $xv)
+              (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $mv) (i32.const 1)) (v128.and (local.get $vv) (local.get $mv))) (i32.const 31))))
+            (local.set $xv (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $xv) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+            (v128.store32_lane 0 (local.get $out)
+              (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $xv) (local.get $xv)))
+            (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
+            (local.set $add (i32.add (local.get $add) (i32.const 16)))
+            (local.set $tm (i32.add (local.get $tm) (i32.const 16)))
+            (local.set $tt (i32.add (local.get $tt) (i32.const 16)))
+            (local.set $tk (i32.add (local.get $tk) (i32.const 16)))
+            (local.set $tp (i32.add (local.get $tp) (i32.const 16)))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $l)))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $x (i32.add (i32.add (i32.load (local.get $acc)) (i32.load (local.get $add))) (local.get $r)))
+        (i32.store (local.get $acc) (local.get $x))
+        (local.set $t (i64.extend_i32_u (i32.load (local.get $tt))))
+        (local.set $x (i32.add (i32.wrap_i64 (i64.shr_s
+              (i64.add (i64.mul (i64.extend_i32_s (local.get $x)) (i64.extend_i32_s (i32.load (local.get $tm))))
+                (i64.shr_u (i64.shl (i64.const 1) (local.get $t)) (i64.const 1)))
+              (local.get $t)))
+            (local.get $zp)))
+        (local.set $x (select (local.get $lo) (local.get $x) (i32.lt_s (local.get $x) (local.get $lo))))
+        (i32.store8 (local.get $out) (select (local.get $hi) (local.get $x) (i32.gt_s (local.get $x) (local.get $hi))))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 4)))
+        (local.set $add (i32.add (local.get $add) (i32.const 4)))
+        (local.set $tm (i32.add (local.get $tm) (i32.const 4)))
+        (local.set $tt (i32.add (local.get $tt) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 1)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $l))))
 
   ;; $rqFP32 is mode 3 of gemm_rq_s8 for one row of n ≥ 1 accumulators:
   ;; engine.XNNPackOutput.requantizeInt8, 4 channels at a time, then one at
