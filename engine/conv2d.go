@@ -47,6 +47,8 @@ type Conv2DParams struct {
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
 	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
+	adds                  colAdds      // evalGEMM's gemmColAdd values per group
+	rqTable               simdTable    // requantTable(Output), for gemmRequant
 }
 
 func init() { register(tflite.BuiltinOperatorCONV_2D, prepareConv2D) }
@@ -227,14 +229,17 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 		bias = r.i32(p.bias)[:p.OutC]
 	}
 	perGroup := p.perGroup()
-	adds := make([][]int32, p.Groups)
-	for g := range adds {
-		var gb []int32
-		if bias != nil {
-			gb = bias[g*perGroup:][:perGroup]
+	adds := p.adds.get(r.constAdds(p.weights, p.bias), func() [][]int32 {
+		adds := make([][]int32, p.Groups)
+		for g := range adds {
+			var gb []int32
+			if bias != nil {
+				gb = bias[g*perGroup:][:perGroup]
+			}
+			adds[g] = gemmColAdd(k, ia, ib, ws.sum[g*perGroup:][:perGroup], gb)
 		}
-		adds[g] = gemmColAdd(k, ia, ib, ws.sum[g*perGroup:][:perGroup], gb)
-	}
+		return adds
+	})
 	pixels := p.Batches * p.OutH * p.OutW
 	direct := p.FilterH == 1 && p.FilterW == 1 && p.StrideH == 1 && p.StrideW == 1 &&
 		p.PadH == 0 && p.PadW == 0 && p.Groups == 1 && p.OutH == p.InH && p.OutW == p.InW
@@ -254,6 +259,10 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 		tmp = gs.tmp
 	}
 	out := r.i8(p.out) // uint8 outputs: the same bytes
+	var rq []int32
+	if gemmRequant != nil {
+		rq = p.rqTable.get(p.Output, p.OutC)
+	}
 	for p0 := 0; p0 < pixels; p0 += block {
 		mb := min(block, pixels-p0)
 		for g := 0; g < p.Groups; g++ {
@@ -261,9 +270,26 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 			if direct {
 				a = in[p0*k:]
 			} else {
-				p.im2col(patches, in, p0, mb, g, int8(-ia))
+				if im2colAccel != nil {
+					im2colAccel(p, patches, in, p0, mb, g, int8(-ia))
+				} else {
+					p.im2col(patches, in, p0, mb, g, int8(-ia))
+				}
 			}
 			w := ws.w[g*perGroup*k:][:perGroup*k]
+			if rq != nil { // the product and the output stage in one call
+				acc := accs
+				if p.Groups > 1 {
+					acc = tmp
+				}
+				gemmRequant(mb, perGroup, k, a, w, acc, adds[g], ib, out[p0*p.OutC+g*perGroup:], p.OutC, rq, g*perGroup)
+				if p.Groups > 1 && trace != nil {
+					for i := 0; i < mb; i++ {
+						copy(accs[i*p.OutC+g*perGroup:][:perGroup], tmp[i*perGroup:][:perGroup])
+					}
+				}
+				continue
+			}
 			if p.Groups == 1 {
 				rows = offsetGEMM(mb, p.OutC, k, a, w, ib, adds[g], accs, rows)
 				continue
@@ -277,6 +303,9 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 			for i, a := range accs[:mb*p.OutC] {
 				trace[p0*p.OutC+i] = int64(a)
 			}
+		}
+		if rq != nil {
+			continue
 		}
 		for i := 0; i < mb; i++ {
 			p.Output.requantizeInt8(accs[i*p.OutC:][:p.OutC], out[(p0+i)*p.OutC:][:p.OutC])

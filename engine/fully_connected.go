@@ -36,6 +36,8 @@ type FullyConnectedParams struct {
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
 	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
+	adds                  colAdds      // evalGEMM's gemmColAdd values
+	rqTable               simdTable    // requantTable(Output), for gemmRequant
 }
 
 func init() { register(tflite.BuiltinOperatorFULLY_CONNECTED, prepareFullyConnected) }
@@ -210,15 +212,30 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 		bias = r.i32(p.bias)[:p.Channels]
 	}
 	ia, ib := gemmOffsets(p.typ, p.InputOffset, p.FilterOffset)
-	add := gemmColAdd(p.Depth, ia, ib, ws.sum, bias)
+	add := p.adds.get(r.constAdds(p.weights, p.bias), func() [][]int32 {
+		return [][]int32{gemmColAdd(p.Depth, ia, ib, ws.sum, bias)}
+	})[0]
 	in, out := gemmOperand(p.typ, r.vals[p.in], nil), r.i8(p.out) // uint8 outputs: the same bytes
 	n := p.Channels
 	block := gemmBlock(p.Batches, 0, n)
 	gs := &r.gs
 	gs.accs = grow(gs.accs, block*n)
+	var rq []int32
+	if gemmRequant != nil {
+		rq = p.rqTable.get(p.Output, n)
+	}
 	for b0 := 0; b0 < p.Batches; b0 += block {
 		mb := min(block, p.Batches-b0)
 		accs := gs.accs[:mb*n]
+		if rq != nil { // the product and the output stage in one call
+			gemmRequant(mb, n, p.Depth, in[b0*p.Depth:], ws.w, accs, add, ib, out[b0*n:], n, rq, 0)
+			if trace != nil {
+				for i, a := range accs {
+					trace[b0*n+i] = int64(a)
+				}
+			}
+			continue
+		}
 		gs.rows = offsetGEMM(mb, n, p.Depth, in[b0*p.Depth:], ws.w, ib, add, accs, gs.rows)
 		for i := 0; i < mb; i++ {
 			p.Output.requantizeInt8(accs[i*n:][:n], out[(b0+i)*n:][:n])

@@ -108,7 +108,8 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 		// dynamic tensor), and the Result describes that copy.
 		m = m.runCopy(p)
 	}
-	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(m.top().states[p], opt.state)}
+	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(m.top().states[p], opt.state), gs: takeGemmScratch()}
+	defer putGemmScratch(&r.gs)
 	r.lazyAcc = opt.LazyAccumulators
 	for i, ti := range m.Inputs {
 		t := m.Tensors[ti]

@@ -40,6 +40,7 @@ func main() {
 	export(api, "resize", resize)
 	export(api, "accelerate", accelerate) // simd.go
 	export(api, "gemm", gemmAPI)
+	export(api, "checkGemmRequant", checkGemmRequantAPI) // simd.go
 	export(api, "info", func([]safejs.Value) (map[string]any, error) {
 		b, _ := jsonenc.Marshal(map[string]any{"profiles": engine.Profiles(), "ops": engine.SupportedOps(), "simd": simdStatus()})
 		return map[string]any{"info": string(b)}, nil

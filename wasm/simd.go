@@ -7,10 +7,31 @@ package main
 // second, small module (wasm/simd/kernels.wat, built into
 // web/static/simd.wasm) that imports this instance's memory. JS
 // (web/static/simd.js) instantiates it on our exported memory and hands its
-// exports to accelerate; the engine then calls gemm_s8 once per op with the
+// exports to accelerate; the engine then calls its kernels with the
 // addresses of Go slices. Without it the engine runs its pure-Go kernels,
 // which are also the reference the SIMD ones are tested against
 // (web/test/simd.test.js).
+//
+// How a kernel is called: as a //go:wasmimport function of the import
+// module "int8scope_simd", with plain numbers (int32 sizes, uint32
+// addresses from memAddr): no syscall/js, no allocation, about as cheap as
+// a Go call. JS provides that module when it instantiates the Go program
+// (int8scopeSIMD.link in simd.js): each import forwards to the export of the
+// same name of the kernels accelerate was last given. To add a kernel:
+//
+//  1. export it from wasm/simd/kernels.wat (make simd);
+//  2. declare it here, next to simdGemmS8:
+//     //go:wasmimport int8scope_simd my_kernel
+//     func simdMyKernel(n int32, in, out uint32)
+//  3. call it from a wrapper that slices its operands to their exact
+//     lengths first (the kernels check no bounds) and keeps them alive, and
+//     install the wrapper in accelerate when the kernels have the export
+//     (kernelsHave), like gemmSIMD.
+//
+// A kernel that traps (an out-of-bounds access) kills the instance like any
+// fatal Go error; the wrappers' slicing is what keeps the addresses inside
+// Go's slices. Go's collector does not move heap objects, and no goroutine
+// stack can move during an imported call, so the addresses stay valid.
 
 import (
 	"fmt"
@@ -21,17 +42,30 @@ import (
 	"github.com/int8scope/int8scope/engine"
 )
 
+// The kernels of wasm/simd/kernels.wat (see there for their contracts).
+
+//go:wasmimport int8scope_simd gemm_s8
+func simdGemmS8(m, n, k int32, a, b, out uint32)
+
+//go:wasmimport int8scope_simd dw_s8
+func simdDwS8(batches, inH, inW, c, outH, outW, filterH, filterW, strideH, strideW, padH, padW, dilationH, dilationW, inputOffset int32, in, w, bias, acc uint32)
+
+//go:wasmimport int8scope_simd gemm_rq_s8
+func simdGemmRqS8(m, n, k int32, a, b, acc, add uint32, ib int32, out uint32, ldo int32, rq uint32, c0 int32)
+
+//go:wasmimport int8scope_simd im2col_s8
+func simdIm2colS8(in, patches uint32, p0, mb, goff, fill, inH, inW, inC, outH, outW, filterH, filterW, filterC, strideH, strideW, padH, padW, dilationH, dilationW int32)
+
 var (
-	simdGEMM safejs.Value // the SIMD module's gemm_s8, when accelerate installed it
-	simdDW   safejs.Value // its dw_s8
-	simdOn   bool
-	simdErr  string // why the SIMD kernels were turned off after a failure
+	simdOn  bool
+	simdErr string // why the SIMD kernels were turned off after a failure
 )
 
-// accelerate(kernels: {gemm_s8: Function, dw_s8?: Function} | null) →
+// accelerate(kernels: {gemm_s8: Function, dw_s8?: Function, …} | null) →
 // {simd: bool} | {error}: with the exports of the SIMD module (instantiated
-// on this instance's memory), the engine's int8 matrix products and
-// depthwise convolutions run there; with null, in Go.
+// on this instance's memory, and bound to our int8scope_simd imports by
+// simd.js), the engine's int8 matrix products and depthwise convolutions
+// run there; with null, in Go. A kernel the object lacks stays in Go.
 func accelerate(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 1 {
 		return nil, fmt.Errorf("accelerate takes the SIMD module's exports, or null")
@@ -40,26 +74,41 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 		simdOff("")
 		return map[string]any{"simd": false}, nil
 	}
-	f, err := args[0].Get("gemm_s8")
-	if err != nil || f.Type() != safejs.TypeFunction {
+	k := args[0]
+	if !kernelsHave(k, "gemm_s8") {
 		return nil, fmt.Errorf("accelerate: the kernels have no gemm_s8 function")
 	}
-	simdGEMM, simdOn, simdErr = f, true, ""
+	simdOn, simdErr = true, ""
 	engine.SetGEMM(gemmSIMD)
 	engine.SetDepthwise(nil)
-	if dw, err := args[0].Get("dw_s8"); err == nil && dw.Type() == safejs.TypeFunction {
-		simdDW = dw
+	if kernelsHave(k, "dw_s8") {
 		engine.SetDepthwise(depthwiseSIMD)
 	}
+	engine.SetGEMMRequant(nil)
+	if kernelsHave(k, "gemm_rq_s8") {
+		engine.SetGEMMRequant(gemmRequantSIMD)
+	}
+	engine.SetIm2Col(nil)
+	if kernelsHave(k, "im2col_s8") {
+		engine.SetIm2Col(im2colSIMD)
+	}
 	return map[string]any{"simd": true}, nil
+}
+
+// kernelsHave says whether the kernels object has a function name.
+func kernelsHave(kernels safejs.Value, name string) bool {
+	f, err := kernels.Get(name)
+	return err == nil && f.Type() == safejs.TypeFunction
 }
 
 // simdOff returns the engine to its pure-Go kernels; why, if not empty, is
 // the failure that made it.
 func simdOff(why string) {
-	simdOn, simdErr, simdGEMM, simdDW = false, why, safejs.Undefined(), safejs.Undefined()
+	simdOn, simdErr = false, why
 	engine.SetGEMM(nil)
 	engine.SetDepthwise(nil)
+	engine.SetGEMMRequant(nil)
+	engine.SetIm2Col(nil)
 }
 
 // simdStatus is what info reports: whether the SIMD kernels run, and why
@@ -72,12 +121,7 @@ func simdStatus() map[string]any {
 	return s
 }
 
-// gemmSIMD is engine.GEMM on the SIMD module: it passes the addresses of
-// a, b and out, which in Go's WebAssembly are offsets into the linear
-// memory the module imports (Go's collector does not move heap objects, and
-// the calling goroutine's stack cannot move while it waits for the call).
-// Should the call fail, it turns the SIMD kernels off and computes the
-// product in Go.
+// gemmSIMD is engine.GEMM on the SIMD module's gemm_s8.
 func gemmSIMD(m, n, k int, a, b []int8, out []int32) {
 	if m <= 0 || n <= 0 {
 		return
@@ -87,19 +131,58 @@ func gemmSIMD(m, n, k int, a, b []int8, out []int32) {
 		return
 	}
 	a, b, out = a[:m*k], b[:n*k], out[:m*n] // bounds: the module checks none
-	_, err := simdGEMM.Invoke(m, n, k, memAddr(&a[0]), memAddr(&b[0]), memAddr(&out[0]))
+	simdGemmS8(int32(m), int32(n), int32(k), memAddr(&a[0]), memAddr(&b[0]), memAddr(&out[0]))
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
 	runtime.KeepAlive(out)
-	if err != nil {
-		simdOff(fmt.Sprintf("gemm_s8 failed: %v", err))
-		engine.GoGEMM(m, n, k, a, b, out)
-	}
 }
 
-// depthwiseSIMD is engine.DepthwiseS8 on the SIMD module's dw_s8, with
-// addresses passed as in gemmSIMD. Should the call fail, it turns the SIMD
-// kernels off and panics: that run reports the error, the next runs in Go.
+// gemmRequantSIMD is engine.GEMMRequant on the SIMD module's gemm_rq_s8.
+func gemmRequantSIMD(m, n, k int, a, b []int8, acc, add []int32, ib int32, out []int8, ldo int, rq []int32, c0 int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	// bounds: the module checks none
+	acc, add, out = acc[:m*n], add[:n], out[:(m-1)*ldo+n]
+	rq = rq[:engine.RequantTableLen(int(rq[4]))]
+	_ = rq[8+c0+n-1] // channels c0…c0+n−1 are in the table
+	var pa, pb uint32
+	if k > 0 {
+		a, b = a[:m*k], b[:n*k]
+		pa, pb = memAddr(&a[0]), memAddr(&b[0])
+	}
+	simdGemmRqS8(int32(m), int32(n), int32(k), pa, pb, memAddr(&acc[0]), memAddr(&add[0]), ib,
+		memAddr(&out[0]), int32(ldo), memAddr(&rq[0]), int32(c0))
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(acc)
+	runtime.KeepAlive(add)
+	runtime.KeepAlive(out)
+	runtime.KeepAlive(rq)
+}
+
+// im2colSIMD is engine.Im2Col on the SIMD module's im2col_s8.
+func im2colSIMD(p *engine.Conv2DParams, patches, in []int8, p0, mb, g int, fill int8) {
+	k := p.FilterH * p.FilterW * p.FilterC
+	if mb <= 0 || k == 0 {
+		return
+	}
+	// bounds: the module checks none; it reads the input pixels of the
+	// block's images and writes mb rows of patches
+	pixels := p.Batches * p.OutH * p.OutW
+	if p0 < 0 || p0+mb > pixels || g < 0 || g >= p.Groups || (g+1)*p.FilterC > p.InC {
+		panic(fmt.Sprintf("im2col_s8: pixels %d…%d of %d, group %d", p0, p0+mb, pixels, g))
+	}
+	in, patches = in[:p.Batches*p.InH*p.InW*p.InC], patches[:mb*k]
+	i32 := func(v int) int32 { return int32(v) }
+	simdIm2colS8(memAddr(&in[0]), memAddr(&patches[0]), i32(p0), i32(mb), i32(g*p.FilterC), int32(fill),
+		i32(p.InH), i32(p.InW), i32(p.InC), i32(p.OutH), i32(p.OutW), i32(p.FilterH), i32(p.FilterW), i32(p.FilterC),
+		i32(p.StrideH), i32(p.StrideW), i32(p.PadH), i32(p.PadW), i32(p.DilationH), i32(p.DilationW))
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(patches)
+}
+
+// depthwiseSIMD is engine.DepthwiseS8 on the SIMD module's dw_s8.
 func depthwiseSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []int32) {
 	n := p.Batches * p.OutH * p.OutW * p.OutC
 	if n == 0 {
@@ -111,21 +194,18 @@ func depthwiseSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []in
 	if p.InC != p.OutC {
 		panic(fmt.Sprintf("dw_s8: depth multiplier %d", p.DepthMultiplier))
 	}
-	_, err := simdDW.Invoke(p.Batches, p.InH, p.InW, p.OutC, p.OutH, p.OutW, p.FilterH, p.FilterW,
-		p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, p.InputOffset,
+	i32 := func(v int) int32 { return int32(v) }
+	simdDwS8(i32(p.Batches), i32(p.InH), i32(p.InW), i32(p.OutC), i32(p.OutH), i32(p.OutW), i32(p.FilterH), i32(p.FilterW),
+		i32(p.StrideH), i32(p.StrideW), i32(p.PadH), i32(p.PadW), i32(p.DilationH), i32(p.DilationW), p.InputOffset,
 		memAddr(&in[0]), memAddr(&w[0]), memAddr(&bias[0]), memAddr(&acc[0]))
 	runtime.KeepAlive(in)
 	runtime.KeepAlive(w)
 	runtime.KeepAlive(bias)
 	runtime.KeepAlive(acc)
-	if err != nil {
-		simdOff(fmt.Sprintf("dw_s8 failed: %v", err))
-		panic(err)
-	}
 }
 
 // memAddr is p's offset in the WebAssembly linear memory.
-func memAddr[T any](p *T) int { return int(uintptr(unsafe.Pointer(p))) }
+func memAddr[T any](p *T) uint32 { return uint32(uintptr(unsafe.Pointer(p))) }
 
 // gemm(m, n, k, a: Uint8Array, b: Uint8Array, simd: bool) →
 // {out: Uint8Array (m·n little-endian int32)} | {error}: one int8 matrix
@@ -177,4 +257,33 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 		return nil, err
 	}
 	return map[string]any{"out": safejs.Unsafe(js)}, nil
+}
+
+// checkGemmRequant(seed, cases) → {ok: true} | {error}: the differential
+// tests of the SIMD gemm_rq_s8 and im2col_s8 against the pure-Go code they
+// replace (engine.CheckGEMMRequant: random shapes and output stages of
+// every profile; engine.CheckIm2Col: random geometries), on this instance,
+// with the kernels accelerate installed.
+func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
+	if len(args) != 2 {
+		return nil, fmt.Errorf("checkGemmRequant takes seed, cases")
+	}
+	seed, err := args[0].Int()
+	if err != nil {
+		return nil, err
+	}
+	cases, err := args[1].Int()
+	if err != nil {
+		return nil, err
+	}
+	if !simdOn {
+		return nil, fmt.Errorf("checkGemmRequant: the SIMD kernels are not installed (accelerate)")
+	}
+	if err := engine.CheckGEMMRequant(gemmRequantSIMD, uint64(seed), cases); err != nil {
+		return nil, err
+	}
+	if err := engine.CheckIm2Col(im2colSIMD, uint64(seed), cases); err != nil {
+		return nil, err
+	}
+	return map[string]any{"ok": true}, nil
 }

@@ -27,7 +27,9 @@ before(async () => {
   globalThis.fs ??= fs;
   globalThis.path ??= path;
   await import(path.join(STATIC, 'wasm_exec.js'));
+  await import(path.join(STATIC, 'simd.js'));
   const go = new globalThis.Go();
+  globalThis.int8scopeSIMD.link(go); // the engine imports its SIMD kernels (none installed here)
   const { instance } = await WebAssembly.instantiate(await readFile(path.join(STATIC, 'int8scope.wasm')), go.importObject);
   go.run(instance);
   general = globalThis.int8scope.run;

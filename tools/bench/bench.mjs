@@ -103,7 +103,7 @@ function serve(config) {
     let m;
     if (u === '/') file = path.join(HERE, 'page.html');
     else if ((m = /^\/bench\/([\w.-]+\.js)$/.exec(u))) file = path.join(HERE, m[1]);
-    else if ((m = /^\/static\/(wasm_exec\.js|int8scope\.wasm|simd\.wasm)$/.exec(u))) file = path.join(ROOT, 'web/static', m[1]);
+    else if ((m = /^\/static\/(wasm_exec\.js|int8scope\.wasm|simd\.wasm|simd\.js)$/.exec(u))) file = path.join(ROOT, 'web/static', m[1]);
     else if (u === '/web/static/runview.js' || u === '/web/static/bridge.js') file = path.join(ROOT, u);
     else if ((m = /^\/tflite\/(tflite_web_api_cc(?:_simd)?\.(?:js|wasm))$/.exec(u))) file = path.join(tflite, m[1]);
     else if ((m = /^\/model\/(\d+)$/.exec(u))) file = config.models[m[1]]?.path;

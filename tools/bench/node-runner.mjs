@@ -39,11 +39,13 @@ globalThis.require = require;
 globalThis.fs = fs;
 globalThis.path = path;
 await import(path.join(ROOT, 'web/static/wasm_exec.js'));
+await import(path.join(ROOT, 'web/static/simd.js'));
 const go = new globalThis.Go();
+const simd = globalThis.int8scopeSIMD.link(go); // the engine imports its SIMD kernels
 const { instance } = await WebAssembly.instantiate(fs.readFileSync(path.join(ROOT, 'web/static/int8scope.wasm')), go.importObject);
 go.run(instance);
 const ours = attach(instance, globalThis.int8scope); // the fast run, as engine-worker.js uses it
-const kernels = await simdKernels(instance, fs.readFileSync(path.join(ROOT, 'web/static/simd.wasm')));
+const kernels = await simdKernels(simd, instance, fs.readFileSync(path.join(ROOT, 'web/static/simd.wasm')));
 
 // TFLite: the two single-threaded builds of the oracle's npm package.
 const pkg = path.dirname(require.resolve('@tensorflow/tfjs-tflite/package.json', { paths: [path.join(ROOT, 'oracle')] }));

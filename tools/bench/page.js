@@ -31,10 +31,11 @@ let bench = null;
 
 window.benchSetup = async (config) => {
   const go = new window.Go();
+  const simd = window.int8scopeSIMD.link(go); // the engine imports its SIMD kernels (simd.js)
   const { instance } = await WebAssembly.instantiate(await bytes('/static/int8scope.wasm'), go.importObject);
   go.run(instance);
   attach(instance, window.int8scope); // the fast run, as engine-worker.js uses it
-  const kernels = await simdKernels(instance, await bytes('/static/simd.wasm'));
+  const kernels = await simdKernels(simd, instance, await bytes('/static/simd.wasm'));
   const tflite = {};
   for (const [build, base] of [['plain', 'tflite_web_api_cc'], ['simd', 'tflite_web_api_cc_simd']]) {
     const factory = await loadFactory(`/tflite/${base}.js`);

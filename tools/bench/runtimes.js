@@ -20,12 +20,13 @@ export const OURS = [false, true].flatMap((simd) => PROFILES.map(([profile, trac
   ({ id: `ours${simd ? '+simd' : ''}/${profile}/${trace ? 'trace' : 'notrace'}`, profile, trace, simd })));
 
 // simdKernels instantiates the SIMD kernels (the bytes of simd.wasm) on the
-// Go instance's memory, as web/static/simd.js does for the page; null where
-// WebAssembly SIMD is missing.
-export async function simdKernels(goInstance, bytes) {
-  if (!WebAssembly.validate(bytes)) return null;
-  const { instance } = await WebAssembly.instantiate(bytes, { go: { mem: goInstance.exports.mem } });
-  return instance.exports;
+// Go instance's memory with link, what web/static/simd.js's link(go)
+// returned before the Go instance started, and attaches link to the
+// int8scope global so that accelerate binds them; null where WebAssembly
+// SIMD is missing.
+export async function simdKernels(link, goInstance, bytes) {
+  link.attach(globalThis.int8scope);
+  return link.instantiate(goInstance, bytes);
 }
 
 // TFLite builds: 'plain' is tflite_web_api_cc (no SIMD), 'simd' is

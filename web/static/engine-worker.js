@@ -16,6 +16,7 @@ globalThis.fs.writeSync = function (fd, buf) {
 };
 
 const go = new Go();
+const simdLink = int8scopeSIMD.link(go); // the engine imports its SIMD kernels (simd.js)
 let dead = null; // set when the Go program has exited: the page restarts this worker
 const ready = (async () => {
   const simdBytes = fetch('simd.wasm'); // the SIMD kernels (simd.js), fetched beside the engine
@@ -28,7 +29,7 @@ const ready = (async () => {
   if (typeof int8scope === 'undefined') throw new Error('the engine did not start');
   // Runs take the fast path: inputs and results through the instance's memory.
   (await import('./bridge.js')).attach(instance, int8scope);
-  const simd = await int8scopeSIMD.install(instance, simdBytes);
+  const simd = await simdLink.install(instance, simdBytes);
   return { wasmBytes: bytes.byteLength, simd };
 })();
 

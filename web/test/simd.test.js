@@ -40,20 +40,22 @@ test('web/static/simd.wasm is a fresh wat2wasm build of wasm/simd/kernels.wat (m
 });
 
 // The Go instance, started as engine-worker.js starts it.
-let api = null, goInstance = null, kernels = null;
+let api = null, goInstance = null, kernels = null, link = null;
 if (built) {
   const require = createRequire(import.meta.url);
   Object.assign(globalThis, { require, fs, path });
   await import(path.join(STATIC, 'wasm_exec.js'));
   await import(path.join(STATIC, 'simd.js'));
   const go = new globalThis.Go();
+  link = globalThis.int8scopeSIMD.link(go);
   ({ instance: goInstance } = await WebAssembly.instantiate(fs.readFileSync(path.join(STATIC, 'int8scope.wasm')), go.importObject));
   go.run(goInstance);
   api = globalThis.int8scope;
   // Runs as the worker makes them: through bridge.js's fast path where it exists.
   const bridge = path.join(STATIC, 'bridge.js');
   if (fs.existsSync(bridge)) (await import(bridge)).attach(goInstance, api);
-  ({ instance: { exports: kernels } } = await WebAssembly.instantiate(simdBytes, { go: { mem: goInstance.exports.mem } }));
+  link.attach(api);
+  kernels = await link.instantiate(goInstance, simdBytes);
 }
 
 // rng is a seeded generator of int8 values, extremes included.
@@ -97,9 +99,9 @@ function sameInts(got, want, what) {
 }
 
 test('the SIMD kernels install on the Go instance memory', { skip: noEngine }, async () => {
-  assert.deepEqual(await globalThis.int8scopeSIMD.install(goInstance, simdBytes), { simd: true });
+  assert.deepEqual(await link.install(goInstance, simdBytes), { simd: true });
   assert.deepEqual(JSON.parse(api.info().info).simd, { on: true });
-  const bad = await globalThis.int8scopeSIMD.install(goInstance, new Uint8Array([0, 97, 115, 109, 9]));
+  const bad = await link.install(goInstance, new Uint8Array([0, 97, 115, 109, 9]));
   assert.equal(bad.simd, false);
   assert.match(bad.reason, /SIMD/);
   assert.deepEqual(JSON.parse(api.info().info).simd, { on: true }, 'a failed install leaves the kernels as they were');
@@ -138,6 +140,22 @@ test('gemm_s8 equals gemmS8 on larger shapes, all-extreme values and sums that w
     assert.equal(got[0], (128 * 128 * k) | 0);
     assert.ok(got[0] < 0, 'the sum wrapped');
   }
+});
+
+test('gemm_rq_s8 and im2col_s8 equal the pure-Go product, output stage and patches on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
+  // engine.CheckGEMMRequant: m ≤ 13, n ≤ 37, k < 70 (k tails, odd channel
+  // counts), offsets, bias, double and single rounding and XNNPACK's fp32
+  // requantization, per channel and per tensor, int8 and uint8 ranges;
+  // engine.CheckIm2Col: strides, dilations, padding, groups, odd channels.
+  api.accelerate(kernels);
+  for (const seed of [1, 2, 3]) assert.deepEqual(api.checkGemmRequant(seed, 1000), { ok: true }, `seed ${seed}`);
+  // and the check can fail: a kernel one off in one output byte
+  api.accelerate({ ...kernels, gemm_rq_s8: (...args) => { kernels.gemm_rq_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[8]] += 1; } });
+  assert.match(api.checkGemmRequant(1, 10).error ?? '', /output byte 0 is/);
+  // or a patch gathering one off in one byte
+  api.accelerate({ ...kernels, im2col_s8: (...args) => { kernels.im2col_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[1]] ^= 1; } });
+  assert.match(api.checkGemmRequant(1, 10).error ?? '', /patch byte 0 is/);
+  api.accelerate(kernels);
 });
 
 const sizes = { int8: 1, uint8: 1, bool: 1, int16: 2, float16: 2, int32: 4, float32: 4, int64: 8, float64: 8 };
@@ -190,7 +208,7 @@ function compareModel(bytes, kernelsUnderTest) {
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  const calls = { gemm_s8: 0, dw_s8: 0 };
+  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0 };
   const refused = new Set();
   const counted = Object.fromEntries(Object.keys(calls).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
@@ -231,7 +249,7 @@ test('the built-in models give the same tensors and accumulators with the SIMD k
   for (const f of builtins) {
     const { calls, diff } = compareModel(fs.readFileSync(path.join(STATIC, 'models', f)), kernels);
     assert.equal(diff, null, f);
-    if (f.includes('_int8')) assert.ok(calls.gemm_s8 > 0, `${f}: gemm_s8 ran (${calls.gemm_s8} calls)`);
+    if (f.includes('_int8')) assert.ok(calls.gemm_rq_s8 > 0, `${f}: gemm_rq_s8 ran (${calls.gemm_rq_s8} calls)`);
     if (f.includes('dscnn')) assert.ok(calls.dw_s8 > 0, `${f}: dw_s8 ran (${calls.dw_s8} calls)`);
   }
 });
@@ -240,8 +258,8 @@ test('the built-in models give the same tensors and accumulators with the SIMD k
 // tflite-xnnpack, refuses it), keyword_scrambled, and from corpus/wild a
 // uint8 MobileNet v1 (its uint8 operands go through the int8 GEMM; its
 // uint8 depthwise convolutions stay in Go), with the kernels each must use.
-for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_s8', 'dw_s8']],
-  ['models/keyword_scrambled', [], ['gemm_s8']], ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_s8']]]) {
+for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_rq_s8', 'dw_s8']],
+  ['models/keyword_scrambled', [], ['gemm_rq_s8']], ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_rq_s8']]]) {
   test(`a corpus model (${file}) gives the same tensors and accumulators with the SIMD kernels on and off, every profile`, { skip: noEngine || noCorpus }, () => {
     const { calls, diff, refused } = compareModel(fs.readFileSync(path.join(corpus, '..', `${file}.tflite`)), kernels);
     assert.equal(diff, null);
@@ -250,13 +268,17 @@ for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack
   });
 }
 
-for (const f of ['gemm_s8', 'dw_s8']) {
+for (const f of ['gemm_rq_s8', 'dw_s8']) {
   test(`a ${f} off by one in one element is caught (the comparison can fail)`, { skip: noEngine }, () => {
     const i32 = () => new Int32Array(goInstance.exports.mem.buffer);
     const wrong = { ...kernels };
     wrong[f] = (...args) => {
       kernels[f](...args);
-      const out = args.at(-1); // both kernels write int32s from their last argument on
+      if (f === 'gemm_rq_s8') { // its int8 outputs from its 9th argument on
+        new Int8Array(goInstance.exports.mem.buffer)[args[8]] += 1;
+        return;
+      }
+      const out = args.at(-1); // dw_s8 writes int32s from its last argument on
       i32()[out >> 2] += 1;
     };
     const dscnn = builtins.find((b) => b.startsWith('mnist_dscnn_int8')) ?? builtins[0];
