@@ -189,3 +189,55 @@ func TestBroadcastRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestUnaryTables compares the int8 unary ops that look their values up in
+// a table of all 256 (unaryBytes) with their per-element function, on
+// tensors below and above unaryTableMin.
+func TestUnaryTables(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	checked := 0
+	for _, code := range []tflite.BuiltinOperator{tflite.BuiltinOperatorLOGISTIC, tflite.BuiltinOperatorTANH, tflite.BuiltinOperatorABS} {
+		for _, n := range []int{7, 511, 512, 1999} {
+			s1 := float32(math.Ldexp(1+rng.Float64(), -1-rng.IntN(6)))
+			zps := randInts(rng, Int8, 2)
+			x := randInts(rng, Int8, n)
+			out := tt{typ: tflite.TensorTypeINT8, shape: []int{n}, q: tfbuild.Q(float32(math.Ldexp(1+rng.Float64(), -1-rng.IntN(6))), zps[1])}
+			switch code {
+			case tflite.BuiltinOperatorLOGISTIC:
+				out.q = tfbuild.Q(1.0/256, -128)
+			case tflite.BuiltinOperatorTANH:
+				out.q = tfbuild.Q(1.0/128, 0)
+			}
+			in := tt{typ: tflite.TensorTypeINT8, shape: []int{n}, q: tfbuild.Q(s1, zps[0]), feed: encodeInts(Int8, x)}
+			m, err := Load(oneOp(code, nil, []tt{in}, out))
+			if err != nil {
+				t.Fatalf("%v: %v", code, err)
+			}
+			for _, p := range Profiles() {
+				res, err := m.Run([][]byte{in.feed}, Options{Profile: p})
+				if err != nil {
+					t.Fatalf("%v %v: %v", code, p, err)
+				}
+				got := decodeInts(Int8, res.Tensors[m.Outputs[0]])
+				var f func(x int32) int32
+				switch k := m.plans[p].kernels[0].(type) {
+				case *LogisticParams:
+					f = func(x int32) int32 { return k.int8Value(k.inputScale(), x) }
+				case *AbsParams:
+					f = func(x int32) int32 { _, o := k.value(x); return o }
+				default:
+					continue // another profile's kernel (XNNPACK's own table)
+				}
+				checked++
+				for i := range got {
+					if want := int64(f(int32(x[i]))); got[i] != want {
+						t.Fatalf("%v %v n=%d: element %d (x=%d): got %d, want %d", code, p, n, i, x[i], got[i], want)
+					}
+				}
+			}
+		}
+	}
+	if checked < 12 {
+		t.Fatalf("checked %d runs", checked)
+	}
+}

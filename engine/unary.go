@@ -56,13 +56,36 @@ func (p *FloatUnaryParams) explain(res *Result, op *Op, index int) (*Explanation
 func unaryInts(r *run, typ DType, in, out int, f func(x int32) int32) {
 	switch typ {
 	case Int8:
-		unaryLoop(r.i8(in), r.i8(out), f)
+		unaryBytes(r.i8(in), r.i8(out), f)
 	case Uint8:
-		unaryLoop(r.u8(in), r.u8(out), f)
+		unaryBytes(r.u8(in), r.u8(out), f)
 	case Int16:
 		unaryLoop(r.i16(in), r.i16(out), f)
 	case Int32:
 		unaryLoop(r.i32(in), r.i32(out), f)
+	}
+}
+
+// unaryTableMin is the tensor size from which an int8 or uint8 unary op
+// computes its function once per byte value, into a table it then looks
+// every element up in.
+const unaryTableMin = 512
+
+// unaryBytes is unaryLoop for int8 or uint8, through a table of f's 256
+// values when the tensor is large enough (the same values: f depends on x
+// only).
+func unaryBytes[T int8 | uint8](in, out []T, f func(x int32) int32) {
+	if len(in) < unaryTableMin {
+		unaryLoop(in, out, f)
+		return
+	}
+	var t [256]T
+	for v := range 256 {
+		t[v] = T(f(int32(T(v))))
+	}
+	out = out[:len(in)]
+	for i, x := range in {
+		out[i] = t[uint8(x)]
 	}
 }
 
