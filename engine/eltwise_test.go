@@ -241,3 +241,50 @@ func TestUnaryTables(t *testing.T) {
 		t.Fatalf("checked %d runs", checked)
 	}
 }
+
+// TestQuantizeTables compares int8/uint8 → int8/uint8/int16 QUANTIZE
+// through mapBytes' table with its per-element requantization.
+func TestQuantizeTables(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	checked := 0
+	for _, types := range [][2]DType{{Int8, Int8}, {Uint8, Uint8}, {Int8, Uint8}, {Uint8, Int8}, {Int8, Int16}} {
+		for _, n := range []int{5, 511, 512, 1777} {
+			x := randInts(rng, types[0], n)
+			zps := randInts(rng, types[1], 1)
+			if types[1] == Int16 {
+				zps[0] = 0
+			}
+			si := float32(math.Ldexp(1+rng.Float64(), -1-rng.IntN(6)))
+			so := si * float32(0.3+2*rng.Float64())
+			in := tt{typ: ttype(types[0]), shape: []int{n}, q: tfbuild.Q(si, randInts(rng, types[0], 1)[0]), feed: encodeInts(types[0], x)}
+			out := tt{typ: ttype(types[1]), shape: []int{n}, q: tfbuild.Q(so, zps[0])}
+			m, err := Load(oneOp(tflite.BuiltinOperatorQUANTIZE, nil, []tt{in}, out))
+			if err != nil {
+				t.Fatalf("%v: %v", types, err)
+			}
+			for _, p := range Profiles() {
+				res, err := m.Run([][]byte{in.feed}, Options{Profile: p})
+				if err != nil {
+					t.Fatalf("%v %v: %v", types, p, err)
+				}
+				got := decodeInts(types[1], res.Tensors[m.Outputs[0]])
+				var f func(x int32) int32
+				switch k := m.plans[p].kernels[0].(type) {
+				case *QuantizeParams:
+					f = k.requantize
+				case *xnnConvert:
+					f = k.convert
+				default:
+					t.Fatalf("%v %v: kernel %T", types, p, k)
+				}
+				checked++
+				for i := range got {
+					if want := int64(f(int32(x[i]))); got[i] != want {
+						t.Fatalf("%v %v n=%d: element %d (x=%d): got %d, want %d", types, p, n, i, x[i], got[i], want)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d runs checked", checked)
+}

@@ -74,16 +74,22 @@ const unaryTableMin = 512
 // unaryBytes is unaryLoop for int8 or uint8, through a table of f's 256
 // values when the tensor is large enough (the same values: f depends on x
 // only).
-func unaryBytes[T int8 | uint8](in, out []T, f func(x int32) int32) {
+func unaryBytes[T int8 | uint8](in, out []T, f func(x int32) int32) { mapBytes(in, out, f) }
+
+// mapBytes sets out[i] = U(f(int32(in[i]))) for an int8 or uint8 input,
+// through a table of f's 256 values from unaryTableMin elements.
+func mapBytes[T int8 | uint8, U integer](in []T, out []U, f func(x int32) int32) {
+	out = out[:len(in)]
 	if len(in) < unaryTableMin {
-		unaryLoop(in, out, f)
+		for i, x := range in {
+			out[i] = U(f(int32(x)))
+		}
 		return
 	}
-	var t [256]T
+	var t [256]U
 	for v := range 256 {
-		t[v] = T(f(int32(T(v))))
+		t[v] = U(f(int32(T(v))))
 	}
-	out = out[:len(in)]
 	for i, x := range in {
 		out[i] = t[uint8(x)]
 	}
