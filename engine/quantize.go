@@ -98,9 +98,9 @@ func (p *QuantizeParams) eval(r *run, op *Op) error {
 	}
 	switch p.inType {
 	case Int8:
-		requantizeFrom(r, p, r.i8(p.in))
+		requantizeBytes(r, p, r.i8(p.in))
 	case Uint8:
-		requantizeFrom(r, p, r.u8(p.in))
+		requantizeBytes(r, p, r.u8(p.in))
 	case Int16:
 		requantizeFrom(r, p, r.i16(p.in))
 	case Int32:
@@ -135,6 +135,21 @@ func requantizeFrom[T integer](r *run, p *QuantizeParams, in []T) {
 		requantizeInts(p, in, r.i16(p.out))
 	case Int32:
 		requantizeInts(p, in, r.i32(p.out))
+	}
+}
+
+// requantizeBytes is requantize for every element of an int8 or uint8
+// input, through a table of its 256 values (mapBytes).
+func requantizeBytes[T int8 | uint8](r *run, p *QuantizeParams, in []T) {
+	switch p.outType {
+	case Int8:
+		mapBytes(in, r.i8(p.out), p.requantize)
+	case Uint8:
+		mapBytes(in, r.u8(p.out), p.requantize)
+	case Int16:
+		mapBytes(in, r.i16(p.out), p.requantize)
+	case Int32:
+		mapBytes(in, r.i32(p.out), p.requantize)
 	}
 }
 
