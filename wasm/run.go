@@ -263,8 +263,19 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	if err != nil {
 		return runOut{}, err
 	}
-	res, err := model.Run(inputs, engine.Options{Profile: engine.Profile(profile), Trace: trace})
+	// The last result under this profile gives its buffers to this run
+	// (engine.Options.Reuse): it is replaced by this one, or, if the run
+	// fails, dropped, its tensors no longer being its own.
+	p, err := engine.ParseProfile(profile)
 	if err != nil {
+		return runOut{}, err
+	}
+	prev := last[p]
+	res, err := model.Run(inputs, engine.Options{Profile: p, Trace: trace, Reuse: prev})
+	if err != nil {
+		if prev != nil {
+			delete(last, p)
+		}
 		return runOut{}, err
 	}
 	runs++
