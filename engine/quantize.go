@@ -112,13 +112,34 @@ func (p *QuantizeParams) eval(r *run, op *Op) error {
 // quantize is AffineQuantize for one value: the division and TfLiteRound in
 // float32, then static_cast<int32_t> as on x86.
 func (p *QuantizeParams) quantize(x float32) int32 {
-	return clamp(f32ToInt32(float32(math.Round(float64(x/p.Scale))))+p.OutputZeroPoint, p.Min, p.Max)
+	return quantizeFloat(x, p.Scale, p.OutputZeroPoint, p.Min, p.Max)
+}
+
+// quantizeFloat is quantize with the parameters in registers (the loop's
+// body, inlined).
+func quantizeFloat(x, scale float32, zp, lo, hi int32) int32 {
+	return clamp(f32ToInt32(float32(roundHalfAway(float64(x/scale))))+zp, lo, hi)
 }
 
 func quantizeFloats[T integer](p *QuantizeParams, in []float32, out []T) {
+	out = out[:len(in)]
+	scale, zp, lo, hi := p.Scale, p.OutputZeroPoint, p.Min, p.Max
 	for i, x := range in {
-		out[i] = T(p.quantize(x))
+		out[i] = T(quantizeFloat(x, scale, zp, lo, hi))
 	}
+}
+
+// roundHalfAway is math.Round (half away from zero, TfLiteRound's
+// std::round) through math.Trunc, which Go's WebAssembly backend compiles
+// to one f64.trunc where math.Round is a call of bit manipulation. x −
+// trunc(x) is exact, so the comparison decides as math.Round does; NaN and
+// ±Inf come out unchanged.
+func roundHalfAway(x float64) float64 {
+	t := math.Trunc(x)
+	if math.Abs(x-t) >= 0.5 {
+		t += math.Copysign(1, x)
+	}
+	return t
 }
 
 func (p *QuantizeParams) requantize(x int32) int32 {

@@ -207,3 +207,25 @@ func TestDequantize(t *testing.T) {
 			wantErr: "computes [2]"},
 	})
 }
+
+// TestRoundHalfAway checks roundHalfAway, QUANTIZE's rounding, against
+// math.Round bit for bit: ties, the largest value below one half, the
+// integers past 2^52, signed zeros, infinities, NaN and random values.
+func TestRoundHalfAway(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	xs := []float64{0, math.Copysign(0, -1), 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+		math.Inf(1), math.Inf(-1), math.NaN(), 1 << 52, 1<<52 + 1, -(1 << 53), 4503599627370495.5, -4503599627370495.5,
+		math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64}
+	for i := -4000; i <= 4000; i++ {
+		xs = append(xs, float64(i)/8)
+	}
+	for range 200000 {
+		xs = append(xs, float64(math.Float32frombits(rng.Uint32())), math.Float64frombits(rng.Uint64()))
+	}
+	for _, x := range xs {
+		got, want := roundHalfAway(x), math.Round(x)
+		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("roundHalfAway(%v) = %v, math.Round gives %v", x, got, want)
+		}
+	}
+}
