@@ -119,8 +119,22 @@ func (p *Pool2DParams) eval(r *run, op *Op) error {
 var errEmptyPool = errors.New("a pooling window lies entirely outside the input")
 
 // pool2D is the integer AveragePool or MaxPool; it reports false, like the
-// reference, when a window has no taps inside the input.
+// reference, when a window has no taps inside the input. Per output pixel
+// it runs over the window's taps with the channels innermost (contiguous
+// in NHWC), keeping a running max in the output row or a running sum in
+// sums: the same integers as the reference's per-channel loops
+// (reference_integer_ops::MaxPool and AveragePool: max over the taps, or
+// the sum rounded half away from zero by the tap count, then the clamp).
 func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool {
+	D := p.Depth
+	if D <= 0 {
+		return true
+	}
+	var sums []int32
+	if !p.Max {
+		sums = make([]int32, D)
+	}
+	lo, hi := p.ActMin, p.ActMax
 	i := 0
 	for b := 0; b < p.Batches; b++ {
 		for y := 0; y < p.OutH; y++ {
@@ -133,25 +147,43 @@ func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool
 				if !p.Max && n == 0 {
 					return false
 				}
-				for c := 0; c < p.Depth; c++ {
-					var acc int32
-					m := lowest
+				row := out[i:][:D]
+				i += D
+				if p.Max {
+					for c := range row {
+						row[c] = lowest
+					}
 					for fy := fy0; fy < fy1; fy++ {
 						for fx := fx0; fx < fx1; fx++ {
-							v := in[((b*p.InH+iy0+fy)*p.InW+ix0+fx)*p.Depth+c]
-							acc += int32(v)
-							m = max(m, v)
+							src := in[((b*p.InH+iy0+fy)*p.InW+ix0+fx)*D:][:len(row)]
+							for c, v := range src {
+								if v > row[c] {
+									row[c] = v
+								}
+							}
 						}
 					}
-					if p.Max {
-						acc = int32(m)
-					} else if acc > 0 {
+					for c, v := range row {
+						row[c] = T(clamp(int32(v), lo, hi))
+					}
+					continue
+				}
+				clear(sums)
+				for fy := fy0; fy < fy1; fy++ {
+					for fx := fx0; fx < fx1; fx++ {
+						src := in[((b*p.InH+iy0+fy)*p.InW+ix0+fx)*D:][:len(sums)]
+						for c, v := range src {
+							sums[c] += int32(v)
+						}
+					}
+				}
+				for c, acc := range sums[:len(row)] {
+					if acc > 0 {
 						acc = (acc + n/2) / n
 					} else {
 						acc = (acc - n/2) / n
 					}
-					out[i] = T(clamp(acc, p.ActMin, p.ActMax))
-					i++
+					row[c] = T(clamp(acc, lo, hi))
 				}
 			}
 		}
