@@ -184,24 +184,40 @@ func (p *SVDFParams) eval(r *run, op *Op) error {
 	return nil
 }
 
-// svdfInt is EvalIntegerSvdfReference for an int16 or int8 state.
+// svdfInt is EvalIntegerSvdfReference for an int16 or int8 state. Its
+// sums are the reference's in wrapping int32 arithmetic, taken in another
+// order (any order gives the same integers): the feature dot products four
+// filters at a time against the input minus its zero point, and each
+// unit's time sum as one contiguous dot product (its rank filters' rows of
+// weights_time and of the state lie next to each other).
 func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
 	in, wf := r.i8(p.in), r.i8(p.wf)
 	if len(state) > 0 {
 		copy(state, state[1:])
 	}
+	s1, s2 := requantOf(p.Scale1), requantOf(p.Scale2)
+	xz := make([]int32, I)
 	for b := range B {
-		x := in[b*I : (b+1)*I]
-		for f := range F {
-			var dot int32
-			for i, v := range x {
-				dot += int32(wf[f*I+i]) * (int32(v) - p.InputZeroPoint)
-			}
-			// Clamped to the state type before the zero point is added; the
-			// sum is stored with C's wrapping conversion, as TFLite Micro does.
-			v := clamp(p.Scale1.apply(dot), p.StateMin, p.StateMax) + p.StateZeroPoint
-			state[(b*F+f)*M+M-1] = T(v)
+		for i, v := range in[b*I : (b+1)*I] {
+			xz[i] = int32(v) - p.InputZeroPoint
+		}
+		// Clamped to the state type before the zero point is added; the
+		// sum is stored with C's wrapping conversion, as TFLite Micro does.
+		put := func(f int, dot int32) {
+			state[(b*F+f)*M+M-1] = T(clamp(s1.apply(dot), p.StateMin, p.StateMax) + p.StateZeroPoint)
+		}
+		f := 0
+		for ; f+4 <= F; f += 4 {
+			d0, d1, d2, d3 := dot4Int32Int8(xz, wf[f*I:][:I], wf[(f+1)*I:][:I], wf[(f+2)*I:][:I], wf[(f+3)*I:][:I])
+			put(f, d0)
+			put(f+1, d1)
+			put(f+2, d2)
+			put(f+3, d3)
+		}
+		for ; f < F; f++ {
+			d, _, _, _ := dot4Int32Int8(xz, wf[f*I:][:I], wf[f*I:][:I], wf[f*I:][:I], wf[f*I:][:I])
+			put(f, d)
 		}
 	}
 	var bias []int32
@@ -214,24 +230,65 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 		r.tr.Acc = accs
 	}
 	out := r.i8(p.out)
+	n := p.Rank * M // one unit's stretch of weights_time and of a batch's state
+	zs := p.StateZeroPoint
 	for b := range B {
+		st := state[b*F*M:][:F*M]
 		for u := range p.Units {
-			var acc int32
-			for f := u * p.Rank; f < (u+1)*p.Rank; f++ {
-				for m := range M {
-					acc += int32(wt[f*M+m]) * (int32(state[(b*F+f)*M+m]) - p.StateZeroPoint)
-				}
+			w, sv := wt[u*n:][:n], st[u*n:][:n]
+			var a0, a1 int32
+			j := 0
+			for ; j+2 <= n; j += 2 {
+				a0 += int32(w[j]) * (int32(sv[j]) - zs)
+				a1 += int32(w[j+1]) * (int32(sv[j+1]) - zs)
 			}
+			if j < n {
+				a0 += int32(w[j]) * (int32(sv[j]) - zs)
+			}
+			acc := a0 + a1
 			if bias != nil {
 				acc += bias[u]
 			}
 			if accs != nil {
 				accs[b*p.Units+u] = int64(acc)
 			}
-			v := p.Scale2.apply(acc) + p.OutputZeroPoint
+			v := s2.apply(acc) + p.OutputZeroPoint
 			out[b*p.Units+u] = int8(clamp(v, p.ActMin, p.ActMax))
 		}
 	}
+}
+
+// dot4Int32Int8 is Σ x·w for the rows w0…w3 (as long as x), in wrapping
+// int32.
+func dot4Int32Int8(x []int32, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
+	w0, w1, w2, w3 = w0[:len(x)], w1[:len(x)], w2[:len(x)], w3[:len(x)]
+	for i, v := range x {
+		s0 += v * int32(w0[i])
+		s1 += v * int32(w1[i])
+		s2 += v * int32(w2[i])
+		s3 += v * int32(w3[i])
+	}
+	return
+}
+
+// requantApply is a Requant's apply through quantMul where quantMul
+// computes the same integers (every double rounding; a single rounding
+// with its shift in TFLite's [−31, 30]), else through Requant.apply.
+type requantApply struct {
+	q    quantMul
+	r    *Requant
+	fast bool
+}
+
+func requantOf(q *Requant) requantApply {
+	return requantApply{newQuantMul(*q), q, q.Rounding != RoundSingle || (q.Shift >= -31 && q.Shift <= 30)}
+}
+
+func (a *requantApply) apply(x int32) int32 {
+	if a.fast {
+		return a.q.apply(x)
+	}
+	return a.r.apply(x)
 }
 
 // evalFloat is EvalFloatSvdfReference.
