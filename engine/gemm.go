@@ -198,19 +198,29 @@ func gemmRows(m, n, k int, a, b []int8, out []int32) {
 	}
 }
 
-// dot1x4 is Σ x·w for the rows w0…w3.
+// dot1x4 is Σ x·w for the rows w0…w3: four elements of x per step, each
+// row's four products summed before they join its accumulator. Go's
+// WebAssembly output pays a dispatch per loop iteration and passes through
+// memory what does not fit its 16 registers; this shape (four-element
+// subslices, no bounds checks, one accumulator per row) ran 1.4–1.6×
+// faster there than two elements per step, and no slower natively.
 func dot1x4(x, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
 	n := len(x)
 	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
 	kk := 0
-	for ; kk+2 <= n; kk += 2 {
-		x0, x1 := int32(x[kk]), int32(x[kk+1])
-		s0 += x0*int32(w0[kk]) + x1*int32(w0[kk+1])
-		s1 += x0*int32(w1[kk]) + x1*int32(w1[kk+1])
-		s2 += x0*int32(w2[kk]) + x1*int32(w2[kk+1])
-		s3 += x0*int32(w3[kk]) + x1*int32(w3[kk+1])
+	for ; kk+4 <= n; kk += 4 {
+		xv := x[kk : kk+4 : kk+4]
+		a, b, c, d := int32(xv[0]), int32(xv[1]), int32(xv[2]), int32(xv[3])
+		v := w0[kk : kk+4 : kk+4]
+		s0 += a*int32(v[0]) + b*int32(v[1]) + c*int32(v[2]) + d*int32(v[3])
+		v = w1[kk : kk+4 : kk+4]
+		s1 += a*int32(v[0]) + b*int32(v[1]) + c*int32(v[2]) + d*int32(v[3])
+		v = w2[kk : kk+4 : kk+4]
+		s2 += a*int32(v[0]) + b*int32(v[1]) + c*int32(v[2]) + d*int32(v[3])
+		v = w3[kk : kk+4 : kk+4]
+		s3 += a*int32(v[0]) + b*int32(v[1]) + c*int32(v[2]) + d*int32(v[3])
 	}
-	if kk < n {
+	for ; kk < n; kk++ {
 		xv := int32(x[kk])
 		s0 += xv * int32(w0[kk])
 		s1 += xv * int32(w1[kk])

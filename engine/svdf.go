@@ -58,6 +58,7 @@ type SVDFParams struct {
 
 	in, wf, wt, bias, state, out int // bias −1 if absent
 	typ, stateType               DType
+	wfSum                        []int32 // Σ_i wf[f,i] per filter, when weights_feature is constant
 }
 
 func init() { register(tflite.BuiltinOperatorSVDF, prepareSVDF) }
@@ -142,6 +143,9 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 		p.InputZeroPoint, p.StateZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), state.ZeroPoint(), out.ZeroPoint()
 		p.StateMin, p.StateMax = qrange(state.Type)
 		p.ActMin, p.ActMax = qrange(Int8)
+		if wf.Const && len(wf.Data) == p.Filters*p.InputSize {
+			p.wfSum = rowSums(p.Filters, p.InputSize, AsInt8(wf.Data), nil)
+		}
 	default:
 		return nil, c.unsupportedTypes()
 	}
@@ -186,10 +190,11 @@ func (p *SVDFParams) eval(r *run, op *Op) error {
 
 // svdfInt is EvalIntegerSvdfReference for an int16 or int8 state. Its
 // sums are the reference's in wrapping int32 arithmetic, taken in another
-// order (any order gives the same integers): the feature dot products four
-// filters at a time against the input minus its zero point, and each
-// unit's time sum as one contiguous dot product (its rank filters' rows of
-// weights_time and of the state lie next to each other).
+// order (any order gives the same integers): the feature dot products as
+// one matrix product (gemm) less the input zero point times each filter's
+// weight sum, and each unit's time sum as one contiguous dot product (its
+// rank filters' rows of weights_time and of the state lie next to each
+// other).
 func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
 	in, wf := r.i8(p.in), r.i8(p.wf)
@@ -197,27 +202,23 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 		copy(state, state[1:])
 	}
 	s1, s2 := requantOf(p.Scale1), requantOf(p.Scale2)
-	xz := make([]int32, I)
+	gs := &r.gs
+	gs.accs = grow(gs.accs, B*F)
+	dots := gs.accs
+	gemm(B, F, I, in, wf, dots)
+	wfSum := p.wfSum
+	if wfSum == nil {
+		wfSum = rowSums(F, I, wf, nil)
+	}
+	wfSum = wfSum[:F]
 	for b := range B {
-		for i, v := range in[b*I : (b+1)*I] {
-			xz[i] = int32(v) - p.InputZeroPoint
-		}
-		// Clamped to the state type before the zero point is added; the
-		// sum is stored with C's wrapping conversion, as TFLite Micro does.
-		put := func(f int, dot int32) {
-			state[(b*F+f)*M+M-1] = T(clamp(s1.apply(dot), p.StateMin, p.StateMax) + p.StateZeroPoint)
-		}
-		f := 0
-		for ; f+4 <= F; f += 4 {
-			d0, d1, d2, d3 := dot4Int32Int8(xz, wf[f*I:][:I], wf[(f+1)*I:][:I], wf[(f+2)*I:][:I], wf[(f+3)*I:][:I])
-			put(f, d0)
-			put(f+1, d1)
-			put(f+2, d2)
-			put(f+3, d3)
-		}
-		for ; f < F; f++ {
-			d, _, _, _ := dot4Int32Int8(xz, wf[f*I:][:I], wf[f*I:][:I], wf[f*I:][:I], wf[f*I:][:I])
-			put(f, d)
+		row := dots[b*F:][:F]
+		st := state[b*F*M:][:F*M]
+		for f, d := range row {
+			// Clamped to the state type before the zero point is added; the
+			// sum is stored with C's wrapping conversion, as TFLite Micro does.
+			d -= p.InputZeroPoint * wfSum[f]
+			st[f*M+M-1] = T(clamp(s1.apply(d), p.StateMin, p.StateMax) + p.StateZeroPoint)
 		}
 	}
 	var bias []int32
@@ -256,19 +257,6 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			out[b*p.Units+u] = int8(clamp(v, p.ActMin, p.ActMax))
 		}
 	}
-}
-
-// dot4Int32Int8 is Σ x·w for the rows w0…w3 (as long as x), in wrapping
-// int32.
-func dot4Int32Int8(x []int32, w0, w1, w2, w3 []int8) (s0, s1, s2, s3 int32) {
-	w0, w1, w2, w3 = w0[:len(x)], w1[:len(x)], w2[:len(x)], w3[:len(x)]
-	for i, v := range x {
-		s0 += v * int32(w0[i])
-		s1 += v * int32(w1[i])
-		s2 += v * int32(w2[i])
-		s3 += v * int32(w3[i])
-	}
-	return
 }
 
 // requantApply is a Requant's apply through quantMul where quantMul
