@@ -208,24 +208,33 @@ func TestDequantize(t *testing.T) {
 	})
 }
 
-// TestRoundHalfAway checks roundHalfAway, QUANTIZE's rounding, against
-// math.Round bit for bit: ties, the largest value below one half, the
-// integers past 2^52, signed zeros, infinities, NaN and random values.
+// TestRoundHalfAway checks roundHalfAwayF32, QUANTIZE's rounding, against
+// math.Round bit for bit (it also held for all 2^32 float32 values when
+// written).
 func TestRoundHalfAway(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	xs := []float64{0, math.Copysign(0, -1), 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
-		math.Inf(1), math.Inf(-1), math.NaN(), 1 << 52, 1<<52 + 1, -(1 << 53), 4503599627370495.5, -4503599627370495.5,
-		math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64}
-	for i := -4000; i <= 4000; i++ {
-		xs = append(xs, float64(i)/8)
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
 	}
-	for range 200000 {
-		xs = append(xs, float64(math.Float32frombits(rng.Uint32())), math.Float64frombits(rng.Uint64()))
+	// roundHalfAwayF32: float32 values around every power of two (where
+	// x ± 0.5 stops or starts being exact), ties, and random bit patterns.
+	var fs []float32
+	for e := -149; e <= 127; e++ {
+		p := float32(math.Ldexp(1, e))
+		for _, v := range []float32{p, math.Nextafter32(p, 0), math.Nextafter32(p, 2*p+1), p * 1.5} {
+			fs = append(fs, v, -v)
+		}
 	}
-	for _, x := range xs {
-		got, want := roundHalfAway(x), math.Round(x)
-		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
-			t.Fatalf("roundHalfAway(%v) = %v, math.Round gives %v", x, got, want)
+	for i := int32(-1 << 12); i <= 1<<12; i++ {
+		fs = append(fs, float32(i)/2, float32(i)/2+1<<22, float32(i)/2+1<<23)
+	}
+	for range 1 << 20 {
+		fs = append(fs, math.Float32frombits(rng.Uint32()))
+	}
+	fs = append(fs, 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 0.49999997, -0.49999997)
+	for _, x := range fs {
+		if got, want := roundHalfAwayF32(x), math.Round(float64(x)); !same(got, want) {
+			t.Fatalf("roundHalfAwayF32(%v) = %v, math.Round gives %v", x, got, want)
 		}
 	}
 }
