@@ -1,6 +1,9 @@
 package engine
 
-import "sync"
+import (
+	"reflect"
+	"sync"
+)
 
 // The int8 matrix product behind FULLY_CONNECTED and CONV_2D (im2col), in
 // pure Go. Its sums are integers, so any order of summation gives the same
@@ -284,6 +287,12 @@ func gemmColAdd(k int, ia, ib int32, colSum, bias []int32) []int32 {
 // scratch it keeps the row sums in when ib ≠ 0.
 func offsetGEMM(m, n, k int, a, b []int8, ib int32, add []int32, out []int32, rows []int32) []int32 {
 	gemm(m, n, k, a, b, out)
+	return gemmOffsets2(m, n, k, a, ib, add, out, rows)
+}
+
+// gemmOffsets2 is offsetGEMM's second half: it adds the offsets' terms to
+// the product out of a (m×k) by the weights.
+func gemmOffsets2(m, n, k int, a []int8, ib int32, add []int32, out []int32, rows []int32) []int32 {
 	add = add[:n]
 	if ib != 0 {
 		rows = rowSums(m, k, a, rows)
@@ -318,6 +327,91 @@ func signedInt8(dst []int8, src []uint8) []int8 {
 type gemmWeights struct {
 	w   []int8
 	sum []int32
+	// packed is w packed in pairs of rows (packPairs) for gemmRowsPacked,
+	// or nil: FULLY_CONNECTED's weights, packed once per model (see
+	// packRows).
+	packed []int64
+}
+
+// packedRowsMax bounds the weights packRows packs: 4 bytes each (an int64
+// per pair), 16 MiB at most.
+const packedRowsMax = 1 << 22
+
+// packRows packs g's rows×k weights into g.packed, once, when they are
+// few enough and rows short enough for packed sums to stay exact.
+func (g *gemmWeights) packRows(rows, k int) {
+	if g.packed != nil || rows <= 0 || k <= 0 || k > packedMaxK || rows*k > packedRowsMax || len(g.w) != rows*k {
+		return
+	}
+	pk := make([]int64, (rows+1)/2*k)
+	packPairs(rows, k, g.w, pk)
+	g.packed = pk
+}
+
+// gemmIsGo reports whether the kernels' gemm is the pure-Go gemmS8 (no
+// SetGEMM installed another), whose product gemmRowsPacked may replace.
+func gemmIsGo() bool {
+	return reflect.ValueOf(gemm).Pointer() == reflect.ValueOf(gemmS8).Pointer()
+}
+
+// gemmRowsPacked is gemmS8 for an n×k b given packed in pairs of rows
+// (packPairs) ahead of time, for few rows of a: each row of a against four
+// pairs (eight rows of b) at a time, one multiplication for two products.
+// Packed sums over k ≤ packedMaxK are exact (see packPairs).
+func gemmRowsPacked(m, n, k int, a []int8, pk []int64, out []int32) {
+	pairs := (n + 1) / 2
+	pk = pk[:pairs*k]
+	out = out[:m*n]
+	store := func(row []int32, q int, s int64) {
+		lo, hi := unpackPair(s)
+		row[2*q] = lo
+		if 2*q+1 < len(row) {
+			row[2*q+1] = hi
+		}
+	}
+	for i := 0; i < m; i++ {
+		x, row := a[i*k:][:k], out[i*n:][:n]
+		q := 0
+		for ; q+4 <= pairs; q += 4 {
+			s0, s1, s2, s3 := dotPacked1x4(x, pk[q*k:][:k], pk[(q+1)*k:][:k], pk[(q+2)*k:][:k], pk[(q+3)*k:][:k])
+			store(row, q, s0)
+			store(row, q+1, s1)
+			store(row, q+2, s2)
+			store(row, q+3, s3)
+		}
+		for ; q < pairs; q++ {
+			s, _ := dotPacked2x1(x, x, pk[q*k:][:k])
+			store(row, q, s)
+		}
+	}
+}
+
+// dotPacked1x4 is Σ x·p for the packed pairs p0…p3: two elements of x per
+// step, four multiplications (eight products) per element.
+func dotPacked1x4(x []int8, p0, p1, p2, p3 []int64) (s0, s1, s2, s3 int64) {
+	n := len(x)
+	p0, p1, p2, p3 = p0[:n], p1[:n], p2[:n], p3[:n]
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		xv := x[i : i+2 : i+2]
+		a, b := int64(xv[0]), int64(xv[1])
+		u := p0[i : i+2 : i+2]
+		s0 += a*u[0] + b*u[1]
+		u = p1[i : i+2 : i+2]
+		s1 += a*u[0] + b*u[1]
+		u = p2[i : i+2 : i+2]
+		s2 += a*u[0] + b*u[1]
+		u = p3[i : i+2 : i+2]
+		s3 += a*u[0] + b*u[1]
+	}
+	if i < n {
+		a := int64(x[i])
+		s0 += a * p0[i]
+		s1 += a * p1[i]
+		s2 += a * p2[i]
+		s3 += a * p3[i]
+	}
+	return
 }
 
 // gemmWeightsOf prepares the constant weight tensor t as a rows×k matrix
