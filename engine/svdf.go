@@ -59,6 +59,7 @@ type SVDFParams struct {
 	in, wf, wt, bias, state, out int // bias −1 if absent
 	typ, stateType               DType
 	wfSum                        []int32 // Σ_i wf[f,i] per filter, when weights_feature is constant
+	wfPacked                     []int64 // weights_feature packed in pairs of rows (packRows), or nil
 }
 
 func init() { register(tflite.BuiltinOperatorSVDF, prepareSVDF) }
@@ -145,6 +146,9 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 		p.ActMin, p.ActMax = qrange(Int8)
 		if wf.Const && len(wf.Data) == p.Filters*p.InputSize {
 			p.wfSum = rowSums(p.Filters, p.InputSize, AsInt8(wf.Data), nil)
+			g := &gemmWeights{w: AsInt8(wf.Data)}
+			g.packRows(p.Filters, p.InputSize)
+			p.wfPacked = g.packed
 		}
 	default:
 		return nil, c.unsupportedTypes()
@@ -201,11 +205,15 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	if len(state) > 0 {
 		copy(state, state[1:])
 	}
-	s1, s2 := requantOf(p.Scale1), requantOf(p.Scale2)
+	s1, s2 := newQuantMul(*p.Scale1), newQuantMul(*p.Scale2) // as FixedPointOutput requantizes
 	gs := &r.gs
 	gs.accs = grow(gs.accs, B*F)
 	dots := gs.accs
-	gemm(B, F, I, in, wf, dots)
+	if p.wfPacked != nil && gemmIsGo() {
+		gemmRowsPacked(B, F, I, in, p.wfPacked, dots)
+	} else {
+		gemm(B, F, I, in, wf, dots)
+	}
 	wfSum := p.wfSum
 	if wfSum == nil {
 		wfSum = rowSums(F, I, wf, nil)
@@ -237,16 +245,16 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 		st := state[b*F*M:][:F*M]
 		for u := range p.Units {
 			w, sv := wt[u*n:][:n], st[u*n:][:n]
-			var a0, a1 int32
+			var acc int32
 			j := 0
-			for ; j+2 <= n; j += 2 {
-				a0 += int32(w[j]) * (int32(sv[j]) - zs)
-				a1 += int32(w[j+1]) * (int32(sv[j+1]) - zs)
+			for ; j+4 <= n; j += 4 {
+				a, c := w[j:j+4:j+4], sv[j:j+4:j+4]
+				acc += int32(a[0])*(int32(c[0])-zs) + int32(a[1])*(int32(c[1])-zs) +
+					int32(a[2])*(int32(c[2])-zs) + int32(a[3])*(int32(c[3])-zs)
 			}
-			if j < n {
-				a0 += int32(w[j]) * (int32(sv[j]) - zs)
+			for ; j < n; j++ {
+				acc += int32(w[j]) * (int32(sv[j]) - zs)
 			}
-			acc := a0 + a1
 			if bias != nil {
 				acc += bias[u]
 			}
@@ -257,26 +265,6 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			out[b*p.Units+u] = int8(clamp(v, p.ActMin, p.ActMax))
 		}
 	}
-}
-
-// requantApply is a Requant's apply through quantMul where quantMul
-// computes the same integers (every double rounding; a single rounding
-// with its shift in TFLite's [−31, 30]), else through Requant.apply.
-type requantApply struct {
-	q    quantMul
-	r    *Requant
-	fast bool
-}
-
-func requantOf(q *Requant) requantApply {
-	return requantApply{newQuantMul(*q), q, q.Rounding != RoundSingle || (q.Shift >= -31 && q.Shift <= 30)}
-}
-
-func (a *requantApply) apply(x int32) int32 {
-	if a.fast {
-		return a.q.apply(x)
-	}
-	return a.r.apply(x)
 }
 
 // evalFloat is EvalFloatSvdfReference.

@@ -342,8 +342,11 @@ func TestSVDFIntRandom(t *testing.T) {
 		for i, v := range vals {
 			other[i] = bytes.Clone(v)
 		}
-		if it%4 < 2 {
+		if it%4 < 2 { // as prepareSVDF does for constant weights_feature
 			p.wfSum = rowSums(p.Filters, p.InputSize, AsInt8(vals[1]), nil)
+			g := &gemmWeights{w: AsInt8(vals[1])}
+			g.packRows(p.Filters, p.InputSize)
+			p.wfPacked = g.packed
 		}
 		got, want := &run{vals: vals}, &run{vals: other}
 		for step := range 3 {
