@@ -303,8 +303,14 @@ func gemmOffsets2(m, n, k int, a []int8, ib int32, add []int32, out []int32, row
 		if ib != 0 {
 			r = ib * rows[i]
 		}
-		for j, v := range add[:len(row)] {
-			row[j] += v + r
+		ad := add[:len(row)]
+		j := 0
+		for ; j+4 <= len(row); j += 4 { // four per step: a dispatch per iteration in WebAssembly
+			o, v := row[j:j+4:j+4], ad[j:j+4:j+4]
+			o[0], o[1], o[2], o[3] = o[0]+v[0]+r, o[1]+v[1]+r, o[2]+v[2]+r, o[3]+v[3]+r
+		}
+		for ; j < len(row); j++ {
+			row[j] += ad[j] + r
 		}
 	}
 	return rows

@@ -155,12 +155,7 @@ func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool
 					}
 					for fy := fy0; fy < fy1; fy++ {
 						for fx := fx0; fx < fx1; fx++ {
-							src := in[((b*p.InH+iy0+fy)*p.InW+ix0+fx)*D:][:len(row)]
-							for c, v := range src {
-								if v > row[c] {
-									row[c] = v
-								}
-							}
+							maxInto(row, in[((b*p.InH+iy0+fy)*p.InW+ix0+fx)*D:][:len(row)])
 						}
 					}
 					for c, v := range row {
@@ -189,6 +184,20 @@ func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool
 		}
 	}
 	return true
+}
+
+// maxInto sets row[c] = max(row[c], src[c]), four channels per step (Go's
+// WebAssembly output pays a dispatch per loop iteration).
+func maxInto[T int8 | int16 | uint8](row, src []T) {
+	src = src[:len(row)]
+	c := 0
+	for ; c+4 <= len(row); c += 4 {
+		r, s := row[c:c+4:c+4], src[c:c+4:c+4]
+		r[0], r[1], r[2], r[3] = max(r[0], s[0]), max(r[1], s[1]), max(r[2], s[2]), max(r[3], s[3])
+	}
+	for ; c < len(row); c++ {
+		row[c] = max(row[c], src[c])
+	}
 }
 
 // evalFloat is the float AveragePool or MaxPool.
