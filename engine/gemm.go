@@ -144,12 +144,31 @@ func gemmPacked(m, n, k int, a, b []int8, out []int32) {
 	putPairBuf(pk)
 }
 
-// dotPacked2x2 is Σ x·p for the rows x0, x1 and packed pairs p0, p1.
+// dotPacked2x2 is Σ x·p for the rows x0, x1 and packed pairs p0, p1:
+// eight elements per step, then four, then one (Go's WebAssembly output
+// pays a dispatch per loop iteration; eight per step ran 1.1–1.2× faster
+// there than four).
 func dotPacked2x2(x0, x1 []int8, p0, p1 []int64) (s00, s01, s10, s11 int64) {
 	n := len(x0)
 	x1, p0, p1 = x1[:n], p0[:n], p1[:n]
 	kk := 0
-	for ; kk+4 <= n; kk += 4 {
+	for ; kk+8 <= n; kk += 8 {
+		a, b := x0[kk:kk+8:kk+8], x1[kk:kk+8:kk+8]
+		u, v := p0[kk:kk+8:kk+8], p1[kk:kk+8:kk+8]
+		a0, a1, a2, a3 := int64(a[0]), int64(a[1]), int64(a[2]), int64(a[3])
+		s00 += a0*u[0] + a1*u[1] + a2*u[2] + a3*u[3]
+		s01 += a0*v[0] + a1*v[1] + a2*v[2] + a3*v[3]
+		a0, a1, a2, a3 = int64(a[4]), int64(a[5]), int64(a[6]), int64(a[7])
+		s00 += a0*u[4] + a1*u[5] + a2*u[6] + a3*u[7]
+		s01 += a0*v[4] + a1*v[5] + a2*v[6] + a3*v[7]
+		b0, b1, b2, b3 := int64(b[0]), int64(b[1]), int64(b[2]), int64(b[3])
+		s10 += b0*u[0] + b1*u[1] + b2*u[2] + b3*u[3]
+		s11 += b0*v[0] + b1*v[1] + b2*v[2] + b3*v[3]
+		b0, b1, b2, b3 = int64(b[4]), int64(b[5]), int64(b[6]), int64(b[7])
+		s10 += b0*u[4] + b1*u[5] + b2*u[6] + b3*u[7]
+		s11 += b0*v[4] + b1*v[5] + b2*v[6] + b3*v[7]
+	}
+	if kk+4 <= n {
 		a, b := x0[kk:kk+4:kk+4], x1[kk:kk+4:kk+4]
 		u, v := p0[kk:kk+4:kk+4], p1[kk:kk+4:kk+4]
 		a0, a1, a2, a3 := int64(a[0]), int64(a[1]), int64(a[2]), int64(a[3])
@@ -158,6 +177,7 @@ func dotPacked2x2(x0, x1 []int8, p0, p1 []int64) (s00, s01, s10, s11 int64) {
 		b0, b1, b2, b3 := int64(b[0]), int64(b[1]), int64(b[2]), int64(b[3])
 		s10 += b0*u[0] + b1*u[1] + b2*u[2] + b3*u[3]
 		s11 += b0*v[0] + b1*v[1] + b2*v[2] + b3*v[3]
+		kk += 4
 	}
 	for ; kk < n; kk++ {
 		a, b := int64(x0[kk]), int64(x1[kk])
