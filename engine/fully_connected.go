@@ -36,6 +36,7 @@ type FullyConnectedParams struct {
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
 	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
+	colAdd                []int32      // gemmColAdd's terms when the filter and bias are constant, or nil
 }
 
 func init() { register(tflite.BuiltinOperatorFULLY_CONNECTED, prepareFullyConnected) }
@@ -138,6 +139,14 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 		if p.Batches < 4 { // the rows gemmS8 multiplies without packing
 			p.weights.packRows(p.Channels, p.Depth)
 		}
+		if bias == nil || bias.Const && len(bias.Data) == 4*p.Channels {
+			var b []int32
+			if bias != nil {
+				b = AsInt32(bias.Data)
+			}
+			ia, ib := gemmOffsets(p.typ, p.InputOffset, p.FilterOffset)
+			p.colAdd = gemmColAdd(p.Depth, ia, ib, p.weights.sum, b) // once, not per run
+		}
 	}
 	return p, nil
 }
@@ -217,7 +226,10 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 		bias = r.i32(p.bias)[:p.Channels]
 	}
 	ia, ib := gemmOffsets(p.typ, p.InputOffset, p.FilterOffset)
-	add := gemmColAdd(p.Depth, ia, ib, ws.sum, bias)
+	add := p.colAdd
+	if add == nil || p.weights == nil {
+		add = gemmColAdd(p.Depth, ia, ib, ws.sum, bias)
+	}
 	in, out := gemmOperand(p.typ, r.vals[p.in], nil), r.i8(p.out) // uint8 outputs: the same bytes
 	n := p.Channels
 	block := gemmBlock(p.Batches, 0, n)
