@@ -208,9 +208,9 @@ func TestDequantize(t *testing.T) {
 	})
 }
 
-// TestRoundHalfAway checks roundHalfAwayF32, QUANTIZE's rounding, against
-// math.Round bit for bit (it also held for all 2^32 float32 values when
-// written).
+// TestRoundHalfAway checks truncHalfAway, QUANTIZE's rounding in
+// WebAssembly, and roundHalfAwayF32 against math.Round bit for bit
+// (truncHalfAway also held for all 2^32 float32 values when written).
 func TestRoundHalfAway(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	same := func(a, b float64) bool {
@@ -233,7 +233,11 @@ func TestRoundHalfAway(t *testing.T) {
 	}
 	fs = append(fs, 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 0.49999997, -0.49999997)
 	for _, x := range fs {
-		if got, want := roundHalfAwayF32(x), math.Round(float64(x)); !same(got, want) {
+		want := math.Round(float64(x))
+		if got := truncHalfAway(x); !same(got, want) {
+			t.Fatalf("truncHalfAway(%v) = %v, math.Round gives %v", x, got, want)
+		}
+		if got := roundHalfAwayF32(x); !same(got, want) {
 			t.Fatalf("roundHalfAwayF32(%v) = %v, math.Round gives %v", x, got, want)
 		}
 	}
