@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"math"
+	"unsafe"
 
 	"github.com/int8scope/int8scope/engine/tflite"
 )
@@ -241,11 +242,17 @@ func pool2x2[T int8 | int16 | uint8](p *Pool2DParams, in, out []T) {
 	d := p.Depth
 	rowLen := p.InW * d
 	lo, hi := p.ActMin, p.ActMax
+	sw := swarFor[T](lo, hi)
 	i := 0
 	for b := 0; b < p.Batches; b++ {
 		for y := 0; y < p.OutH; y++ {
 			r0 := in[(b*p.InH+2*y)*rowLen:]
 			r1 := r0[rowLen:]
+			if p.Max && sw.ok && d > 0 && d%8 == 0 {
+				sw.max2x2Row(bytesOf(r0[:rowLen]), bytesOf(r1[:rowLen]), bytesOf(out[i:i+p.OutW*d]), d)
+				i += p.OutW * d
+				continue
+			}
 			for x := 0; x < p.OutW; x++ {
 				o := out[i : i+d]
 				i += d
@@ -255,7 +262,12 @@ func pool2x2[T int8 | int16 | uint8](p *Pool2DParams, in, out []T) {
 				a1, b0, b1 = a1[:len(a0)], b0[:len(a0)], b1[:len(a0)]
 				o = o[:len(a0)]
 				if p.Max {
-					for c, v := range a0 {
+					c0 := 0
+					if sw.ok {
+						c0 = sw.max2x2(bytesOf(a0), bytesOf(a1), bytesOf(b0), bytesOf(b1), bytesOf(o))
+					}
+					for c := c0; c < len(o); c++ {
+						v := a0[c]
 						v = max(v, a1[c], b0[c], b1[c])
 						o[c] = T(clamp(int32(v), lo, hi))
 					}
@@ -312,4 +324,115 @@ func (p *Pool2DParams) evalFloat(in, out []float32) bool {
 		}
 	}
 	return true
+}
+
+// swarMax is the byte-lane (SWAR) form of the clamped channel-wise maximum
+// for int8 and uint8: eight channels in a uint64, signed bytes offset by
+// 0x80 (flip) so that the unsigned lane order is the signed one. ok is false
+// for int16, and when the clamp range [lo, hi] is empty or leaves the type's
+// range (then the scalar clamp's order of tests matters).
+type swarMax struct {
+	ok     bool
+	flip   uint64 // 0x80 in every lane for int8, 0 for uint8
+	clamp  bool   // [lo, hi] narrower than the type's range
+	lo, hi uint64 // the clamp bounds, offset by flip, in every lane
+}
+
+const lanes8 = 0x0101010101010101
+
+func swarFor[T int8 | int16 | uint8](lo, hi int32) swarMax {
+	var z T
+	if unsafe.Sizeof(z) != 1 || lo > hi {
+		return swarMax{}
+	}
+	qmin, qmax := int32(0), int32(255)
+	var s swarMax
+	if z-1 < 0 { // int8
+		qmin, qmax, s.flip = -128, 127, 0x80*lanes8
+	}
+	if lo < qmin || hi > qmax {
+		return swarMax{}
+	}
+	s.ok = true
+	s.clamp = lo > qmin || hi < qmax
+	s.lo = uint64(lo-qmin) * lanes8
+	s.hi = uint64(hi-qmin) * lanes8
+	return s
+}
+
+// maxU8x8 is the lane-wise unsigned maximum of eight bytes: per lane the
+// high bit of (a|0x80) − (b&0x7f) says a's low seven bits ≥ b's, and with
+// the high bits that gives a ≥ b, widened to a 0x00/0xff mask.
+func maxU8x8(a, b uint64) uint64 {
+	const h = 0x80 * lanes8
+	t := (a | h) - (b &^ h)
+	ge := ((a &^ b) | (^(a ^ b) & t)) & h
+	m := (ge >> 7) * 0xff
+	return a&m | b&^m
+}
+
+// minU8x8 is the lane-wise unsigned minimum (see maxU8x8).
+func minU8x8(a, b uint64) uint64 {
+	const h = 0x80 * lanes8
+	t := (a | h) - (b &^ h)
+	ge := ((a &^ b) | (^(a ^ b) & t)) & h
+	m := (ge >> 7) * 0xff
+	return b&m | a&^m
+}
+
+// bytesOf views an int8 or uint8 slice as bytes.
+func bytesOf[T int8 | int16 | uint8](s []T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(T(0))))
+}
+
+// max2x2 sets o's channels up to the last multiple of eight to the clamped
+// maximum of a0, a1, b0 and b1 (int8 or uint8, each as long as o), and
+// returns how many it set; pool2x2 does the rest.
+func (s *swarMax) max2x2(a0, a1, b0, b1, o []byte) int {
+	n := len(o) &^ 7
+	a1, b0, b1 = a1[:len(a0)], b0[:len(a0)], b1[:len(a0)]
+	o = o[:len(a0)]
+	f := s.flip
+	for c := 0; c+8 <= n; c += 8 {
+		v := maxU8x8(maxU8x8(load8(a0, c)^f, load8(a1, c)^f), maxU8x8(load8(b0, c)^f, load8(b1, c)^f))
+		if s.clamp {
+			v = minU8x8(maxU8x8(v, s.lo), s.hi)
+		}
+		store8(o, c, v^f)
+	}
+	return n
+}
+
+// max2x2Row is max2x2 for a whole output row o of pixels of d channels, d
+// a multiple of eight, from input rows r0 and r1 (at least 2·len(o) long).
+func (s *swarMax) max2x2Row(r0, r1, o []byte, d int) {
+	if len(o) == 0 || len(r0) < 2*len(o) || len(r1) < 2*len(o) || d%8 != 0 {
+		panic("max2x2Row: rows too short")
+	}
+	// Every offset below is < 2·len(o) in r0, r1 and < len(o) in o.
+	p0, p1, po := unsafe.Pointer(&r0[0]), unsafe.Pointer(&r1[0]), unsafe.Pointer(&o[0])
+	ld := func(p unsafe.Pointer, i int) uint64 { return *(*uint64)(unsafe.Add(p, i)) }
+	f := s.flip
+	for x := 0; x < len(o); x += d {
+		for c := x; c < x+d; c += 8 {
+			a := 2*x + c - x // the left tap's channel c−x
+			v := maxU8x8(maxU8x8(ld(p0, a)^f, ld(p0, a+d)^f), maxU8x8(ld(p1, a)^f, ld(p1, a+d)^f))
+			if s.clamp {
+				v = minU8x8(maxU8x8(v, s.lo), s.hi)
+			}
+			*(*uint64)(unsafe.Add(po, c)) = v ^ f
+		}
+	}
+}
+
+// load8 reads the eight bytes b[i:i+8] as a little-endian uint64.
+func load8(b []byte, i int) uint64 {
+	_ = b[i+7]
+	return *(*uint64)(unsafe.Pointer(&b[i]))
+}
+
+// store8 writes v to b[i:i+8], little-endian.
+func store8(b []byte, i int, v uint64) {
+	_ = b[i+7]
+	*(*uint64)(unsafe.Pointer(&b[i])) = v
 }

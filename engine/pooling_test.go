@@ -250,3 +250,28 @@ func TestPoolingFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestSWARMaxMin checks the byte-lane maximum and minimum on every pair of
+// bytes, in every lane, with the other lanes holding other values.
+func TestSWARMaxMin(t *testing.T) {
+	for a := range 256 {
+		for b := range 256 {
+			for lane := range 8 {
+				sh := uint(8 * lane)
+				// other lanes: values that would borrow or carry into this one
+				x := uint64(0x00ff7f8001fe80ff)&^(0xff<<sh) | uint64(a)<<sh
+				y := uint64(0xff00807ffe017f00)&^(0xff<<sh) | uint64(b)<<sh
+				mx, mn := maxU8x8(x, y), minU8x8(x, y)
+				for l := range 8 {
+					xa, yb := byte(x>>(8*l)), byte(y>>(8*l))
+					if g := byte(mx >> (8 * l)); g != max(xa, yb) {
+						t.Fatalf("max lane %d of %#x, %#x: %#x", l, x, y, g)
+					}
+					if g := byte(mn >> (8 * l)); g != min(xa, yb) {
+						t.Fatalf("min lane %d of %#x, %#x: %#x", l, x, y, g)
+					}
+				}
+			}
+		}
+	}
+}
