@@ -137,6 +137,7 @@ func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool
 	}
 	d := p.Depth
 	rowLen := p.InW * d
+	sw := swarFor[T](p.ActMin, p.ActMax)
 	i := 0
 	for b := 0; b < p.Batches; b++ {
 		img := in[b*p.InH*rowLen : (b+1)*p.InH*rowLen]
@@ -165,7 +166,11 @@ func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool
 				runLen := int(fx1-fx0) * d
 				rows := fy1 - fy0
 				if p.Max {
-					maxWindow(img, o, first, runLen, rowLen, rows, p.ActMin, p.ActMax)
+					c0 := 0
+					if sw.ok {
+						c0 = sw.maxWindow(bytesOf(img), bytesOf(o), first, runLen, rowLen, rows)
+					}
+					maxWindow(img, o, c0, first, runLen, rowLen, rows, p.ActMin, p.ActMax)
 				} else {
 					avgWindow(img, o, first, runLen, rowLen, rows, n, p.ActMin, p.ActMax)
 				}
@@ -177,23 +182,25 @@ func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool
 
 // maxWindow sets o (one output pixel's channels) to the clamped channel-wise
 // maximum of the pixels of rows runs of runLen values, the first at
-// in[first:], each rowLen after the last.
-func maxWindow[T int8 | int16 | uint8](in, o []T, first, runLen, rowLen, rows int, lo, hi int32) {
+// in[first:], each rowLen after the last: channels from c0 on, the lower
+// ones being swarMax.maxWindow's.
+func maxWindow[T int8 | int16 | uint8](in, o []T, c0, first, runLen, rowLen, rows int, lo, hi int32) {
 	d := len(o)
-	copy(o, in[first:first+d])
+	o = o[c0:]
+	copy(o, in[first+c0:first+d])
 	for r := 0; r < rows; r++ {
-		run := in[first+r*rowLen : first+r*rowLen+runLen]
+		at := first + r*rowLen
 		if r == 0 {
-			run = run[d:]
+			at += d
 		}
-		for len(run) >= d {
-			t := run[:d]
+		for end := first + r*rowLen + runLen; at < end; at += d {
+			t := in[at+c0 : at+d]
+			t = t[:len(o)]
 			for c, v := range t {
 				if v > o[c] {
 					o[c] = v
 				}
 			}
-			run = run[d:]
 		}
 	}
 	for c, v := range o {
@@ -423,6 +430,38 @@ func (s *swarMax) max2x2Row(r0, r1, o []byte, d int) {
 			*(*uint64)(unsafe.Add(po, c)) = v ^ f
 		}
 	}
+}
+
+// maxWindow is the byte-lane form of maxWindow (same arguments, in bytes)
+// for o's channels up to the last multiple of eight; it returns how many
+// it set.
+func (s *swarMax) maxWindow(in, o []byte, first, runLen, rowLen, rows int) int {
+	d := len(o)
+	n := d &^ 7
+	if n == 0 {
+		return 0
+	}
+	if first < 0 || rows < 1 || runLen < d || first+(rows-1)*rowLen+runLen > len(in) {
+		panic("maxWindow: window outside the input")
+	}
+	// Every offset below is < first+(rows−1)·rowLen+runLen in in, < n in o.
+	pi := unsafe.Pointer(&in[0])
+	ld := func(i int) uint64 { return *(*uint64)(unsafe.Add(pi, i)) }
+	f := s.flip
+	for c := 0; c < n; c += 8 {
+		v := ld(first+c) ^ f
+		for r := 0; r < rows; r++ {
+			row := first + r*rowLen + c
+			for at := row; at < row+runLen; at += d {
+				v = maxU8x8(v, ld(at)^f)
+			}
+		}
+		if s.clamp {
+			v = minU8x8(maxU8x8(v, s.lo), s.hi)
+		}
+		store8(o, c, v^f)
+	}
+	return n
 }
 
 // load8 reads the eight bytes b[i:i+8] as a little-endian uint64.
