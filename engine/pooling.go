@@ -128,7 +128,10 @@ var errEmptyPool = errors.New("a pooling window lies entirely outside the input"
 // window's clipped bounds are computed once per output row and column, each
 // tap adds (or maxes) a whole pixel's channels, and the average sums into a
 // stack block of int32s. The common 2×2 stride-2 window lying inside the
-// input has its own direct loop (pool2x2).
+// input has its own direct loop (pool2x2). Int8 and uint8 maxima run eight
+// channels at a time in the lanes of a uint64 (swarMax). Every profile runs
+// this: XNNPACK's int8/uint8 max pooling equals the reference's, and the
+// browser TFLite's delegate takes no integer average pooling.
 func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool {
 	if p.FilterH == 2 && p.FilterW == 2 && p.StrideH == 2 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 &&
 		2*p.OutH <= p.InH && 2*p.OutW <= p.InW {
@@ -345,8 +348,10 @@ type swarMax struct {
 	lo, hi uint64 // the clamp bounds, offset by flip, in every lane
 }
 
+// lanes8 times a byte puts it in every lane of a uint64.
 const lanes8 = 0x0101010101010101
 
+// swarFor is the swarMax of element type T and clamp [lo, hi].
 func swarFor[T int8 | int16 | uint8](lo, hi int32) swarMax {
 	var z T
 	if unsafe.Sizeof(z) != 1 || lo > hi {
@@ -354,7 +359,7 @@ func swarFor[T int8 | int16 | uint8](lo, hi int32) swarMax {
 	}
 	qmin, qmax := int32(0), int32(255)
 	var s swarMax
-	if z-1 < 0 { // int8
+	if z-1 < 0 { // signed: int8
 		qmin, qmax, s.flip = -128, 127, 0x80*lanes8
 	}
 	if lo < qmin || hi > qmax {
