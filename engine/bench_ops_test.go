@@ -68,6 +68,9 @@ var opBenches = []opBench{
 	{"MAX_POOL_2D_3x3s2_48x48x32", func() []byte {
 		return benchPool(tflite.BuiltinOperatorMAX_POOL_2D, 48, 48, 32, 3, 2)
 	}, 24 * 24 * 32 * 9},
+	{"MAX_POOL_2D_2x2s2_28x28x24", func() []byte {
+		return benchPool(tflite.BuiltinOperatorMAX_POOL_2D, 28, 28, 24, 2, 2)
+	}, 14 * 14 * 24 * 4},
 	{"SOFTMAX_32x256", func() []byte { return benchSoftmax(32, 256) }, 32 * 256},
 }
 

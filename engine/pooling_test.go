@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/int8scope/int8scope/engine/tfbuild"
@@ -156,6 +157,122 @@ func TestPoolingFloatOrder(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("got %v, want %v", AsFloat32(alignedCopy(got)), total/4)
+	}
+}
+
+// poolFormula is the integer pool of an NHWC input x straight from the
+// formula on Pool2DParams: every tap tested against the input's bounds,
+// the average rounded half away from zero, then clamped to [lo, hi].
+func poolFormula(x []int64, n, h, w, c, oh, ow, fh, fw, sh, sw, padH, padW int, isMax bool, lo, hi int64) []int64 {
+	var want []int64
+	for b := 0; b < n; b++ {
+		for y := 0; y < oh; y++ {
+			for xx := 0; xx < ow; xx++ {
+				for ch := 0; ch < c; ch++ {
+					var sum, cnt int64
+					m := int64(math.MinInt64)
+					for fy := 0; fy < fh; fy++ {
+						for fx := 0; fx < fw; fx++ {
+							iy, ix := y*sh-padH+fy, xx*sw-padW+fx
+							if iy < 0 || iy >= h || ix < 0 || ix >= w {
+								continue
+							}
+							v := x[((b*h+iy)*w+ix)*c+ch]
+							sum, cnt, m = sum+v, cnt+1, max(m, v)
+						}
+					}
+					v := m
+					if !isMax {
+						v = (2*sum + cnt) / (2 * cnt)
+						if sum < 0 {
+							v = -((-2*sum + cnt) / (2 * cnt))
+						}
+					}
+					want = append(want, refClamp(v, lo, hi))
+				}
+			}
+		}
+	}
+	return want
+}
+
+// TestPoolingFastPaths compares pool2D's channel-innermost loops (the
+// general window, the 2×2 stride-2 direct loop, the average's channel
+// blocks) with poolFormula under every profile, on random shapes: odd and
+// even sizes, SAME and VALID, strides, filters, channel counts across the
+// block size, int8/uint8/int16 and fused activations.
+func TestPoolingFastPaths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	depths := []int{1, 3, 7, 16, 24, 33, poolBlock - 1, poolBlock, poolBlock + 5, 2*poolBlock + 3}
+	for i := range 240 {
+		isMax := i%2 == 1
+		typ := []DType{Int8, Uint8, Int8, Uint8, Int16}[rng.IntN(5)]
+		n, h, w := 1+rng.IntN(2), 1+rng.IntN(9), 1+rng.IntN(9)
+		c := depths[rng.IntN(len(depths))]
+		fh, fw, sh, sw := 1+rng.IntN(4), 1+rng.IntN(4), 1+rng.IntN(3), 1+rng.IntN(3)
+		if i%3 == 0 { // the direct 2×2 stride-2 loop
+			fh, fw, sh, sw = 2, 2, 2, 2
+		}
+		pad := tflite.Padding(rng.IntN(2))
+		act := []tflite.ActivationFunctionType{0, 1, 2, 3}[rng.IntN(4)]
+		oh, padH := cvOutSize(pad, h, fh, sh, 1)
+		ow, padW := cvOutSize(pad, w, fw, sw, 1)
+		if oh <= 0 || ow <= 0 {
+			continue
+		}
+		scale, zp := float32(0.01+rng.Float32()), int64(0)
+		if typ == Int8 {
+			zp = int64(rng.IntN(256) - 128)
+		} else if typ == Uint8 {
+			zp = int64(rng.IntN(256))
+		}
+		x := randInts(rng, typ, n*h*w*c)
+		lo, hi := cvActRange(act, scale, zp, typ)
+		want := fmt.Sprint(poolFormula(x, n, h, w, c, oh, ow, fh, fw, sh, sw, padH, padW, isMax, lo, hi))
+		op := tflite.BuiltinOperatorAVERAGE_POOL_2D
+		if isMax {
+			op = tflite.BuiltinOperatorMAX_POOL_2D
+		}
+		in := tt{typ: ttype(typ), shape: []int{n, h, w, c}, q: tfbuild.Q(scale, zp), feed: encodeInts(typ, x)}
+		out := tt{typ: ttype(typ), shape: []int{n, oh, ow, c}, q: tfbuild.Q(scale, zp)}
+		for _, p := range Profiles() {
+			got, _, err := runOneOpProfile(op, poolOpts(pad, int32(sh), int32(sw), int32(fh), int32(fw), act), []tt{in}, out, p)
+			if err != nil {
+				if p == XNNPack && lo >= hi && strings.Contains(err.Error(), "empty") {
+					continue // XNNPACK fails on an empty output range
+				}
+				t.Fatalf("case %d under %s: %v", i, p, err)
+			}
+			if g := fmt.Sprint(decodeInts(typ, got)); g != want {
+				t.Fatalf("case %d under %s (%v %d×%d×%d×%d, %d×%d/%d×%d %v max=%v act %d): got %v, want %v",
+					i, p, typ, n, h, w, c, fh, fw, sh, sw, pad, isMax, act, g, want)
+			}
+		}
+	}
+}
+
+// TestSWARMaxMin checks the byte-lane maximum and minimum on every pair of
+// bytes, in every lane, with the other lanes holding other values.
+func TestSWARMaxMin(t *testing.T) {
+	for a := range 256 {
+		for b := range 256 {
+			for lane := range 8 {
+				sh := uint(8 * lane)
+				// other lanes: values that would borrow or carry into this one
+				x := uint64(0x00ff7f8001fe80ff)&^(0xff<<sh) | uint64(a)<<sh
+				y := uint64(0xff00807ffe017f00)&^(0xff<<sh) | uint64(b)<<sh
+				mx, mn := maxU8x8(x, y), minU8x8(x, y)
+				for l := range 8 {
+					xa, yb := byte(x>>(8*l)), byte(y>>(8*l))
+					if g := byte(mx >> (8 * l)); g != max(xa, yb) {
+						t.Fatalf("max lane %d of %#x, %#x: %#x", l, x, y, g)
+					}
+					if g := byte(mn >> (8 * l)); g != min(xa, yb) {
+						t.Fatalf("min lane %d of %#x, %#x: %#x", l, x, y, g)
+					}
+				}
+			}
+		}
 	}
 }
 
