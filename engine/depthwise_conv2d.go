@@ -41,7 +41,7 @@ type DepthwiseConv2DParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
-	wide                  []int32      // int8: a constant filter widened once (depthwiseWiden), or nil
+	wide                  []int32      // int8, uint8: a constant filter widened once (depthwiseWiden), or nil
 	wideSum               []int32      // Σ over the taps of wide, per output channel
 	grouped               *gemmWeights // one input channel, several output channels, int8 or uint8, constant filter: see evalGrouped
 }
@@ -101,6 +101,8 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 		p.grouped = depthwiseGroupedWeights(in.Type, filter.Data, p.OutC, p.FilterH*p.FilterW)
 	case in.Type == Int8 && filter.Const:
 		p.wide, p.wideSum = depthwiseWiden(AsInt8(filter.Data), p.OutC)
+	case in.Type == Uint8 && filter.Const:
+		p.wide, p.wideSum = depthwiseWiden(filter.Data, p.OutC, p.FilterOffset)
 	}
 	return p, nil
 }
@@ -122,7 +124,7 @@ func (p *DepthwiseConv2DParams) eval(r *run, op *Op) error {
 		evalAllPadding(r, p.bias, p.out, p.OutC, p.Output, acc)
 	case p.grouped != nil:
 		p.evalGrouped(r, acc)
-	case p.typ == Int8:
+	case p.typ == Int8, p.typ == Uint8:
 		p.evalInt8(r, acc)
 	default:
 		p.evalGeneric(r, acc)
@@ -160,7 +162,8 @@ func (p *DepthwiseConv2DParams) evalGrouped(r *run, trace []int64) {
 	cp.evalGEMM(r, trace)
 }
 
-// evalGeneric computes uint8 and int16 outputs element by element.
+// evalGeneric computes int16 outputs element by element (uint8 ones too,
+// but those run evalInt8).
 func (p *DepthwiseConv2DParams) evalGeneric(r *run, acc []int64) {
 	var bias []int64
 	if p.bias >= 0 {
@@ -234,19 +237,27 @@ func (p *DepthwiseConv2DParams) evalFloat(r *run) {
 	}
 }
 
-// depthwiseWiden returns the int8 filter [1,FH,FW,channels] as int32 and
+// depthwiseWiden returns the int8 or uint8 filter [1,FH,FW,channels] as
+// int32 plus the filter offset (uint8; at most one given, 0 without) and
 // the sum of each channel's taps.
-func depthwiseWiden(w []int8, channels int) (wide, sum []int32) {
+func depthwiseWiden[W int8 | uint8](w []W, channels int, offset ...int32) (wide, sum []int32) {
 	wide, sum = make([]int32, len(w)), make([]int32, channels)
+	var off int32
+	if len(offset) > 0 {
+		off = offset[0]
+	}
 	for i, v := range w {
-		wide[i] = int32(v)
-		sum[i%channels] += int32(v)
+		wide[i] = int32(v) + off
+		sum[i%channels] += wide[i]
 	}
 	return wide, sum
 }
 
-// evalInt8 is DepthwiseConvPerChannel for int8, arranged for speed with the
-// same integer result in wrapping int32 arithmetic. Per output pixel the
+// evalInt8 is DepthwiseConvPerChannel for int8 (and reference_ops'
+// uint8 DepthwiseConv: its input mapped to int8 by signedInt8 with the
+// offset 128 higher, its filter widened with the filter offset added),
+// arranged for speed with the same integer result in wrapping int32
+// arithmetic. Per output pixel the
 // accumulators of all channels start together and each filter row's taps
 // inside the input are added in one pass over the channels (depthwiseRun),
 // innermost over contiguous memory with the filter widened at Prepare (with
@@ -256,14 +267,21 @@ func depthwiseWiden(w []int8, channels int) (wide, sum []int32) {
 // and adds filter·input; one that overlaps the padding starts from the
 // bias and adds filter·(input + InputOffset) over its inside taps.
 func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
-	if depthwiseS8 != nil && p.DepthMultiplier == 1 && p.FilterOffset == 0 {
+	if depthwiseS8 != nil && p.typ == Int8 && p.DepthMultiplier == 1 && p.FilterOffset == 0 {
 		p.evalInt8Accel(r, trace) // depthwise_accel.go
 		return
 	}
-	in, out := r.i8(p.in), r.i8(p.out)
+	in, out := r.i8(p.in), r.i8(p.out) // uint8 outputs: the same bytes
 	C, dm, off := p.OutC, p.DepthMultiplier, p.InputOffset
+	if p.typ == Uint8 {
+		in, off = signedInt8(nil, r.u8(p.in)), off+128
+	}
 	w, wsum := p.wide, p.wideSum
-	if w == nil {
+	switch {
+	case w != nil:
+	case p.typ == Uint8:
+		w, wsum = depthwiseWiden(r.u8(p.filter), C, p.FilterOffset)
+	default:
 		w, wsum = depthwiseWiden(r.i8(p.filter), C)
 	}
 	start := make([]int32, 2*C) // windows inside: bias + off·Σ w; others: bias
