@@ -43,6 +43,7 @@ type DepthwiseConv2DParams struct {
 	typ                   DType
 	wide                  []int32      // int8, uint8: a constant filter widened once (depthwiseWiden), or nil
 	wideSum               []int32      // Σ over the taps of wide, per output channel
+	signedW               []int8       // uint8: a constant filter mapped by signedInt8, for evalInt8Accel
 	grouped               *gemmWeights // one input channel, several output channels, int8 or uint8, constant filter: see evalGrouped
 }
 
@@ -103,6 +104,7 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 		p.wide, p.wideSum = depthwiseWiden(AsInt8(filter.Data), p.OutC)
 	case in.Type == Uint8 && filter.Const:
 		p.wide, p.wideSum = depthwiseWiden(filter.Data, p.OutC, p.FilterOffset)
+		p.signedW = signedInt8(nil, filter.Data)
 	}
 	return p, nil
 }
@@ -267,7 +269,7 @@ func depthwiseWiden[W int8 | uint8](w []W, channels int, offset ...int32) (wide,
 // and adds filter·input; one that overlaps the padding starts from the
 // bias and adds filter·(input + InputOffset) over its inside taps.
 func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
-	if depthwiseS8 != nil && p.typ == Int8 && p.DepthMultiplier == 1 && p.FilterOffset == 0 {
+	if p.accelerated() {
 		p.evalInt8Accel(r, trace) // depthwise_accel.go
 		return
 	}

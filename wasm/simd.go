@@ -24,6 +24,9 @@ import (
 var (
 	simdGEMM safejs.Value // the SIMD module's gemm_s8, when accelerate installed it
 	simdDW   safejs.Value // its dw_s8
+	simdDWO  safejs.Value // its dw_s8o
+	simdRQF  safejs.Value // its rq_fixed
+	simdRQ32 safejs.Value // its rq_fp32
 	simdOn   bool
 	simdErr  string // why the SIMD kernels were turned off after a failure
 )
@@ -51,6 +54,7 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 		simdDW = dw
 		engine.SetDepthwise(depthwiseSIMD)
 	}
+	accelerateDW(args[0])
 	return map[string]any{"simd": true}, nil
 }
 
@@ -58,8 +62,11 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 // the failure that made it.
 func simdOff(why string) {
 	simdOn, simdErr, simdGEMM, simdDW = false, why, safejs.Undefined(), safejs.Undefined()
+	simdDWO, simdRQF, simdRQ32 = safejs.Undefined(), safejs.Undefined(), safejs.Undefined()
 	engine.SetGEMM(nil)
 	engine.SetDepthwise(nil)
+	engine.SetDepthwiseOffset(nil)
+	engine.SetRequant(nil, nil)
 }
 
 // simdStatus is what info reports: whether the SIMD kernels run, and why
@@ -177,4 +184,96 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 		return nil, err
 	}
 	return map[string]any{"out": safejs.Unsafe(js)}, nil
+}
+
+// accelerateDW installs the depthwise kernels beside dw_s8 that kernels
+// has: dw_s8o (uint8 depthwise convolutions) and the output stages
+// rq_fixed and rq_fp32, each only if present.
+func accelerateDW(kernels safejs.Value) {
+	get := func(name string) (safejs.Value, bool) {
+		f, err := kernels.Get(name)
+		return f, err == nil && f.Type() == safejs.TypeFunction
+	}
+	engine.SetDepthwiseOffset(nil)
+	engine.SetRequant(nil, nil)
+	if f, ok := get("dw_s8o"); ok {
+		simdDWO = f
+		engine.SetDepthwiseOffset(depthwiseOffsetSIMD)
+	}
+	fixed, okF := get("rq_fixed")
+	fp32, ok32 := get("rq_fp32")
+	if okF && ok32 {
+		simdRQF, simdRQ32 = fixed, fp32
+		engine.SetRequant(requantFixedSIMD, requantFP32SIMD)
+	}
+}
+
+// depthwiseOffsetSIMD is engine.DepthwiseS8O on the SIMD module's dw_s8o,
+// as depthwiseSIMD.
+func depthwiseOffsetSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, woff int32, bias, acc []int32) {
+	n := p.Batches * p.OutH * p.OutW * p.OutC
+	if n == 0 {
+		return
+	}
+	// bounds: the module checks none
+	in, w = in[:p.Batches*p.InH*p.InW*p.InC], w[:p.FilterH*p.FilterW*p.OutC]
+	bias, acc = bias[:p.OutC], acc[:n]
+	if p.InC != p.OutC {
+		panic(fmt.Sprintf("dw_s8o: depth multiplier %d", p.DepthMultiplier))
+	}
+	_, err := simdDWO.Invoke(p.Batches, p.InH, p.InW, p.OutC, p.OutH, p.OutW, p.FilterH, p.FilterW,
+		p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, p.InputOffset, woff,
+		memAddr(&in[0]), memAddr(&w[0]), memAddr(&bias[0]), memAddr(&acc[0]))
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(bias)
+	runtime.KeepAlive(acc)
+	if err != nil {
+		simdOff(fmt.Sprintf("dw_s8o failed: %v", err))
+		panic(err)
+	}
+}
+
+// requantFixedSIMD is engine.RequantFixedS8 on the SIMD module's rq_fixed,
+// as depthwiseSIMD.
+func requantFixedSIMD(acc []int32, channels int, par []int32, single bool, zp, lo, hi int32, out []int8) {
+	if len(acc) == 0 {
+		return
+	}
+	out, par = out[:len(acc)], par[:3*channels] // bounds: the module checks none
+	s := 0
+	if single {
+		s = 1
+	}
+	_, err := simdRQF.Invoke(memAddr(&acc[0]), len(acc), channels, memAddr(&par[0]), s, zp, lo, hi, memAddr(&out[0]))
+	runtime.KeepAlive(acc)
+	runtime.KeepAlive(par)
+	runtime.KeepAlive(out)
+	if err != nil {
+		simdOff(fmt.Sprintf("rq_fixed failed: %v", err))
+		panic(err)
+	}
+}
+
+// requantFP32SIMD is engine.RequantFP32S8 on the SIMD module's rq_fp32,
+// as depthwiseSIMD.
+func requantFP32SIMD(acc []int32, channels int, scales []float32, zp, lo, hi int32, out []int8) {
+	if len(acc) == 0 {
+		return
+	}
+	out = out[:len(acc)] // bounds: the module checks none
+	step := 4
+	if len(scales) == 1 {
+		step = 0
+	} else {
+		scales = scales[:channels]
+	}
+	_, err := simdRQ32.Invoke(memAddr(&acc[0]), len(acc), channels, memAddr(&scales[0]), step, zp, lo, hi, memAddr(&out[0]))
+	runtime.KeepAlive(acc)
+	runtime.KeepAlive(scales)
+	runtime.KeepAlive(out)
+	if err != nil {
+		simdOff(fmt.Sprintf("rq_fp32 failed: %v", err))
+		panic(err)
+	}
 }

@@ -256,17 +256,39 @@
   ;;
   ;; with iy = y·sh − ph + fy·dh, ix = x·sw − pw + fx·dw, taps outside the
   ;; H×W input skipped. in and w are int8, bias and acc int32 addresses.
-  ;; Channels go 8 at a time: x + off (−255…255) and w widened to int16,
-  ;; their products widened to int32 (i32x4.extmul), two accumulators; the
-  ;; last C mod 8 channels one at a time.
+  ;; Channels go 8 at a time: x + off (−255…255) and w + woff (dw_s8o; 0
+  ;; here) widened to int16, their products widened to int32
+  ;; (i32x4.extmul), two accumulators; the last C mod 8 channels one at a
+  ;; time.
   (func (export "dw_s8")
     (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
     (param $dh i32) (param $dw i32) (param $off i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (call $dw (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
+      (local.get $FH) (local.get $FW) (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw)
+      (local.get $dh) (local.get $dw) (local.get $off) (i32.const 0) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)))
+
+  ;; dw_s8o is dw_s8 with a filter offset woff (−255…255): w[…] + woff in
+  ;; place of w[…]. uint8 depthwise convolutions (reference_ops'
+  ;; DepthwiseConv, XNNPACK's QU8 DWCONV) run on it with their operands
+  ;; mapped to int8 (u − 128) and both offsets 128 higher.
+  (func (export "dw_s8o")
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $dh i32) (param $dw i32) (param $off i32) (param $woff i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (call $dw (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
+      (local.get $FH) (local.get $FW) (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw)
+      (local.get $dh) (local.get $dw) (local.get $off) (local.get $woff) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)))
+
+  (func $dw
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $dh i32) (param $dw i32) (param $off i32) (param $woff i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
     (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32) (local $fy i32) (local $fx i32)
     (local $iy i32) (local $ix i32) (local $c i32) (local $c8 i32) (local $img i32) (local $row i32) (local $wrow i32) (local $s i32)
-    (local $offv v128) (local $a0 v128) (local $a1 v128) (local $xv v128) (local $wv v128)
+    (local $offv v128) (local $woffv v128) (local $a0 v128) (local $a1 v128) (local $xv v128) (local $wv v128)
     (local.set $offv (i16x8.splat (local.get $off)))
+    (local.set $woffv (i16x8.splat (local.get $woff)))
     (local.set $c8 (i32.and (local.get $C) (i32.const -8)))
     (block $done (loop $lb
       (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
@@ -299,7 +321,8 @@
                       (then
                         (local.set $xv (i16x8.add (local.get $offv)
                           (v128.load8x8_s (i32.add (local.get $row) (i32.mul (local.get $ix) (local.get $C))))))
-                        (local.set $wv (v128.load8x8_s (i32.add (local.get $wrow) (i32.mul (local.get $fx) (local.get $C)))))
+                        (local.set $wv (i16x8.add (local.get $woffv)
+                          (v128.load8x8_s (i32.add (local.get $wrow) (i32.mul (local.get $fx) (local.get $C))))))
                         (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
                         (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))))
                     (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
@@ -327,8 +350,8 @@
                         (local.set $s (i32.add (local.get $s) (i32.mul
                           (i32.add (local.get $off) (i32.load8_s (i32.add (local.get $img)
                             (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $W)) (local.get $ix)) (local.get $C)) (local.get $c)))))
-                          (i32.load8_s (i32.add (local.get $w)
-                            (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx)) (local.get $C)) (local.get $c)))))))))
+                          (i32.add (local.get $woff) (i32.load8_s (i32.add (local.get $w)
+                            (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx)) (local.get $C)) (local.get $c))))))))))
                     (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
                     (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
@@ -343,4 +366,112 @@
         (br $ly)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $lb))))
+
+  ;; The output stages of DEPTHWISE_CONV_2D (engine/requant_accel.go), for
+  ;; n int32 accumulators at acc in rows of C output channels, written as
+  ;; n int8 (or uint8: the same low byte) at out.
+
+  ;; rq_fp32 is XNNPACK's fp32 requantization (xnnRequant; the QS8/QU8
+  ;; DWCONV, GEMM and IGEMM microkernels' fp32 output stage), as
+  ;; engine.XNNPackOutput.requantizeInt8 computes it:
+  ;;
+  ;;   out[i] = round_half_even(clamp(f32(acc[i])·scale[c], lo − zp, hi − zp)) + zp,   c = i mod C
+  ;;
+  ;; in float32 (f32x4.nearest is round half to even); clamping before the
+  ;; rounding gives the same integer because the bounds are integers.
+  ;; scales holds C float32 (sstep 4) or one for all channels (sstep 0).
+  ;; Channels 4 at a time, the last C mod 4 one at a time.
+  (func (export "rq_fp32") (param $acc i32) (param $n i32) (param $C i32) (param $scales i32) (param $sstep i32)
+    (param $zp i32) (param $lo i32) (param $hi i32) (param $out i32)
+    (local $end i32) (local $c i32) (local $c4 i32) (local $f f32) (local $flo f32) (local $fhi f32)
+    (local $v v128) (local $sv v128) (local $lov v128) (local $hiv v128) (local $zpv v128)
+    (local.set $flo (f32.convert_i32_s (i32.sub (local.get $lo) (local.get $zp))))
+    (local.set $fhi (f32.convert_i32_s (i32.sub (local.get $hi) (local.get $zp))))
+    (local.set $lov (f32x4.splat (local.get $flo)))
+    (local.set $hiv (f32x4.splat (local.get $fhi)))
+    (local.set $zpv (i32x4.splat (local.get $zp)))
+    (local.set $c4 (i32.and (local.get $C) (i32.const -4)))
+    (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
+      (local.set $c (i32.const 0))
+      (block $c4done (loop $lc
+        (br_if $c4done (i32.ge_u (local.get $c) (local.get $c4)))
+        (if (local.get $sstep)
+          (then (local.set $sv (v128.load (i32.add (local.get $scales) (i32.shl (local.get $c) (i32.const 2))))))
+          (else (local.set $sv (v128.load32_splat (local.get $scales)))))
+        (local.set $v (f32x4.mul (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+          (local.get $sv)))
+        (local.set $v (f32x4.min (f32x4.max (local.get $v) (local.get $lov)) (local.get $hiv)))
+        (local.set $v (i32x4.add (i32x4.trunc_sat_f32x4_s (f32x4.nearest (local.get $v))) (local.get $zpv)))
+        (v128.store32_lane 0 (i32.add (local.get $out) (local.get $c))
+          (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $v) (local.get $v)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $lc)))
+      (block $cdone (loop $lc
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
+        (local.set $f (f32.mul (f32.convert_i32_s (i32.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+          (f32.load (i32.add (local.get $scales) (i32.mul (local.get $c) (local.get $sstep))))))
+        (local.set $f (f32.min (f32.max (local.get $f) (local.get $flo)) (local.get $fhi)))
+        (i32.store8 (i32.add (local.get $out) (local.get $c))
+          (i32.add (i32.trunc_f32_s (f32.nearest (local.get $f))) (local.get $zp)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $lc)))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 2))))
+      (local.set $out (i32.add (local.get $out) (local.get $C)))
+      (br $rows))))
+
+  ;; rq_fixed is TFLite's integer output stage (engine.FixedPointOutput,
+  ;; quantMul): out[i] = clamp(MultiplyByQuantizedMultiplier(acc[i], M_c,
+  ;; shift_c) + zp, lo, hi), c = i mod C. par holds 3·C int32: M_c, then
+  ;; a_c, then b_c. With single = 0, double rounding (the reference kernels,
+  ;; TFLite Micro): a_c = max(shift, 0) the left shift (≤ 32), b_c =
+  ;; max(−shift, 0) the right one (≤ 31),
+  ;;
+  ;;   ab = int64(int32(acc·2^a))·M;  v = (ab + 2^30) >> 31                  (SaturatingRoundingDoublingHighMul: M ≥ 0 never saturates,
+  ;;                                                                          and this floor equals its nudge-and-truncate)
+  ;;   v = (v >> b) + (v mod 2^b > (2^b − 1)/2 + [v < 0])                    (RoundingDivideByPOT, half away from zero)
+  ;;
+  ;; with single ≠ 0, single rounding (TFLITE_SINGLE_ROUNDING): a_c =
+  ;; 31 − shift (0 where quantMul has none), v = (acc·M + 2^(a−1)) >> a.
+  ;; One channel at a time, in 64-bit integers.
+  (func (export "rq_fixed") (param $acc i32) (param $n i32) (param $C i32) (param $par i32) (param $single i32)
+    (param $zp i32) (param $lo i32) (param $hi i32) (param $out i32)
+    (local $end i32) (local $c i32) (local $m i64) (local $a i32) (local $b i32) (local $v i32) (local $ab i64)
+    (local $mask i32) (local $C4 i32)
+    (local.set $C4 (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
+      (local.set $c (i32.const 0))
+      (block $cdone (loop $lc
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
+        (local.set $m (i64.extend_i32_s (i32.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $a (i32.load (i32.add (i32.add (local.get $par) (local.get $C4)) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $v (i32.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+        (if (local.get $single)
+          (then
+            (local.set $ab (i64.mul (i64.extend_i32_s (local.get $v)) (local.get $m)))
+            (if (local.get $a)
+              (then (local.set $ab (i64.add (local.get $ab) (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $a) (i32.const 1))))))))
+            (local.set $v (i32.wrap_i64 (i64.shr_s (local.get $ab) (i64.extend_i32_u (local.get $a))))))
+          (else
+            (local.set $b (i32.load (i32.add (i32.add (local.get $par) (i32.shl (local.get $C4) (i32.const 1))) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $ab (i64.mul
+              (i64.extend_i32_s (i32.wrap_i64 (i64.shl (i64.extend_i32_s (local.get $v)) (i64.extend_i32_u (local.get $a)))))
+              (local.get $m)))
+            (local.set $v (i32.wrap_i64 (i64.shr_s (i64.add (local.get $ab) (i64.const 0x40000000)) (i64.const 31))))
+            (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $b)) (i32.const 1)))
+            (local.set $v (i32.add (i32.shr_s (local.get $v) (local.get $b))
+              (i32.gt_s (i32.and (local.get $v) (local.get $mask))
+                (i32.sub (i32.shr_s (local.get $mask) (i32.const 1)) (i32.shr_s (local.get $v) (i32.const 31))))))))
+        (local.set $v (i32.add (local.get $v) (local.get $zp)))
+        (local.set $v (select (local.get $lo) (local.get $v) (i32.lt_s (local.get $v) (local.get $lo))))
+        (local.set $v (select (local.get $hi) (local.get $v) (i32.gt_s (local.get $v) (local.get $hi))))
+        (i32.store8 (i32.add (local.get $out) (local.get $c)) (local.get $v))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $lc)))
+      (local.set $acc (i32.add (local.get $acc) (local.get $C4)))
+      (local.set $out (i32.add (local.get $out) (local.get $C)))
+      (br $rows))))
 )

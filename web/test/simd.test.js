@@ -190,9 +190,9 @@ function compareModel(bytes, kernelsUnderTest) {
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  const calls = { gemm_s8: 0, dw_s8: 0 };
+  const calls = { gemm_s8: 0, dw_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0 };
   const refused = new Set();
-  const counted = Object.fromEntries(Object.keys(calls).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
+  const counted = Object.fromEntries(Object.keys(calls).filter((f) => kernelsUnderTest[f]).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
     const inputs = inputsOf(model, seed);
     for (const profile of profiles) {
@@ -232,16 +232,21 @@ test('the built-in models give the same tensors and accumulators with the SIMD k
     const { calls, diff } = compareModel(fs.readFileSync(path.join(STATIC, 'models', f)), kernels);
     assert.equal(diff, null, f);
     if (f.includes('_int8')) assert.ok(calls.gemm_s8 > 0, `${f}: gemm_s8 ran (${calls.gemm_s8} calls)`);
-    if (f.includes('dscnn')) assert.ok(calls.dw_s8 > 0, `${f}: dw_s8 ran (${calls.dw_s8} calls)`);
+    if (f.includes('dscnn')) {
+      for (const k of ['dw_s8', 'rq_fixed', 'rq_fp32']) assert.ok(calls[k] > 0, `${f}: ${k} ran (${calls[k]} calls)`);
+    }
   }
 });
 
 // person_detect (int8 MobileNet v1, 7.2 M MACs; the browser TFLite, hence
 // tflite-xnnpack, refuses it), keyword_scrambled, and from corpus/wild a
 // uint8 MobileNet v1 (its uint8 operands go through the int8 GEMM; its
-// uint8 depthwise convolutions stay in Go), with the kernels each must use.
-for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_s8', 'dw_s8']],
-  ['models/keyword_scrambled', [], ['gemm_s8']], ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_s8']]]) {
+// uint8 depthwise convolutions run dw_s8o), micro_speech (its depthwise
+// convolution of one input channel, multiplier 8, runs as a CONV_2D on
+// gemm_s8), with the kernels each must use.
+for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_s8', 'dw_s8', 'rq_fixed']],
+  ['models/keyword_scrambled', [], ['gemm_s8']], ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_s8', 'dw_s8o', 'rq_fixed', 'rq_fp32']],
+  ['models/micro_speech_quantized', [], ['gemm_s8']]]) {
   test(`a corpus model (${file}) gives the same tensors and accumulators with the SIMD kernels on and off, every profile`, { skip: noEngine || noCorpus }, () => {
     const { calls, diff, refused } = compareModel(fs.readFileSync(path.join(corpus, '..', `${file}.tflite`)), kernels);
     assert.equal(diff, null);
@@ -250,14 +255,15 @@ for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack
   });
 }
 
-for (const f of ['gemm_s8', 'dw_s8']) {
+for (const f of ['gemm_s8', 'dw_s8', 'rq_fixed', 'rq_fp32']) {
   test(`a ${f} off by one in one element is caught (the comparison can fail)`, { skip: noEngine }, () => {
     const i32 = () => new Int32Array(goInstance.exports.mem.buffer);
     const wrong = { ...kernels };
     wrong[f] = (...args) => {
       kernels[f](...args);
-      const out = args.at(-1); // both kernels write int32s from their last argument on
-      i32()[out >> 2] += 1;
+      const out = args.at(-1); // the kernels write from their last argument on: int32s, or int8s (rq_*)
+      if (f.startsWith('rq_')) new Uint8Array(goInstance.exports.mem.buffer)[out] ^= 1;
+      else i32()[out >> 2] += 1;
     };
     const dscnn = builtins.find((b) => b.startsWith('mnist_dscnn_int8')) ?? builtins[0];
     const { calls, diff } = compareModel(fs.readFileSync(path.join(STATIC, 'models', dscnn)), wrong);

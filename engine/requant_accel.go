@@ -1,0 +1,86 @@
+package engine
+
+// Accelerated output stages: the WebAssembly build's SIMD module can turn
+// rows of int32 accumulators into int8 (or uint8) outputs for the output
+// stages of requantize.go, bit for bit as their requantizeInt8 does. The
+// pure-Go requantizeInt8 is the fallback and the reference.
+
+// RequantFixedS8 is FixedPointOutput.requantizeInt8 over rows: for the n =
+// len(acc) accumulators, in rows of channels values, out[i] =
+// clamp(MultiplyByQuantizedMultiplier(acc[i], M_c, shift_c) + zp, lo, hi)
+// with c = i mod channels. par holds 3·channels int32 (fixedParams): the
+// multipliers M_c, then a_c, then b_c; single selects single rounding
+// ((acc·M + 2^(a−1)) >> a, a = 31 − shift, or 0 for none) over double
+// (RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc·2^a, M), b)).
+type RequantFixedS8 func(acc []int32, channels int, par []int32, single bool, zp, lo, hi int32, out []int8)
+
+// RequantFP32S8 is XNNPackOutput.requantizeInt8 over rows: out[i] =
+// round_half_even(clamp(float32(acc[i])·scales[c], lo − zp, hi − zp)) + zp,
+// c = i mod channels, scales one per channel or one for all.
+type RequantFP32S8 func(acc []int32, channels int, scales []float32, zp, lo, hi int32, out []int8)
+
+var (
+	requantFixedS8 RequantFixedS8
+	requantFP32S8  RequantFP32S8
+)
+
+// SetRequant makes DEPTHWISE_CONV_2D's int8 and uint8 output stages run on
+// fixed and fp32 (the WebAssembly build's SIMD module); nil restores the
+// pure-Go requantizeInt8, the reference they are tested against. Call it
+// before running models, not while they run.
+func SetRequant(fixed RequantFixedS8, fp32 RequantFP32S8) {
+	requantFixedS8, requantFP32S8 = fixed, fp32
+}
+
+// fixedParams lays out qm for RequantFixedS8: M, then left shifts (double
+// rounding) or totals (single), then right shifts.
+func fixedParams(qm []quantMul) []int32 {
+	n := len(qm)
+	par := make([]int32, 3*n)
+	for c, q := range qm {
+		par[c] = int32(q.m)
+		if q.single {
+			par[n+c] = int32(q.total)
+		} else {
+			par[n+c], par[2*n+c] = int32(q.left), int32(q.right)
+		}
+	}
+	return par
+}
+
+// requantizeRows is o.requantizeInt8 for each row of channels values of
+// acc into out, by an accelerated kernel when SetRequant installed one for
+// o's kind.
+func requantizeRows(o outputStage, acc []int32, channels int, out []int8) {
+	if len(acc) == 0 {
+		return
+	}
+	switch o := o.(type) {
+	case *FixedPointOutput:
+		if requantFixedS8 != nil && len(o.qm) == channels {
+			requantFixedS8(acc, channels, o.par, o.qm[0].single, o.ZeroPoint, o.Min, o.Max, out[:len(acc)])
+			return
+		}
+	case *XNNPackOutput:
+		if requantFP32S8 != nil && (len(o.Scales) == 1 || len(o.Scales) == channels) {
+			requantFP32S8(acc, channels, o.Scales, o.ZeroPoint, o.Min, o.Max, out[:len(acc)])
+			return
+		}
+	}
+	for i := 0; i < len(acc); i += channels {
+		o.requantizeInt8(acc[i:i+channels], out[i:i+channels])
+	}
+}
+
+// RequantizeRows is requantizeRows on the output stage of a prepared
+// DEPTHWISE_CONV_2D, with the installed kernel (accelerated) or the pure-Go
+// one: for the differential tests of the accelerated kernels.
+func (p *DepthwiseConv2DParams) RequantizeRows(acc []int32, out []int8, accelerated bool) {
+	if accelerated {
+		requantizeRows(p.Output, acc, p.OutC, out)
+		return
+	}
+	for i := 0; i < len(acc); i += p.OutC {
+		p.Output.requantizeInt8(acc[i:i+p.OutC], out[i:i+p.OutC])
+	}
+}
