@@ -8,10 +8,11 @@ package engine
 // RequantFixedS8 is FixedPointOutput.requantizeInt8 over rows: for the n =
 // len(acc) accumulators, in rows of channels values, out[i] =
 // clamp(MultiplyByQuantizedMultiplier(acc[i], M_c, shift_c) + zp, lo, hi)
-// with c = i mod channels. par holds 3·channels int32 (fixedParams): the
-// multipliers M_c, then a_c, then b_c; single selects single rounding
-// ((acc·M + 2^(a−1)) >> a, a = 31 − shift, or 0 for none) over double
-// (RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc·2^a, M), b)).
+// with c = i mod channels. par holds 4·channels int32 (fixedParams): the
+// multipliers M_c, then A_c, B_c and D_c; single selects single rounding
+// ((acc·M + 2^(A−1)) >> A, A = 31 − shift, or 0 for none) over double
+// (RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc·A, M), right)
+// with A = 2^left wrapping, B = 2^(31−right) as uint32, D = 2^right − 1).
 type RequantFixedS8 func(acc []int32, channels int, par []int32, single bool, zp, lo, hi int32, out []int8)
 
 // RequantFP32S8 is XNNPackOutput.requantizeInt8 over rows: out[i] =
@@ -32,18 +33,19 @@ func SetRequant(fixed RequantFixedS8, fp32 RequantFP32S8) {
 	requantFixedS8, requantFP32S8 = fixed, fp32
 }
 
-// fixedParams lays out qm for RequantFixedS8: M, then left shifts (double
-// rounding) or totals (single), then right shifts.
+// fixedParams lays out qm for RequantFixedS8: M, A, B, D (see there).
 func fixedParams(qm []quantMul) []int32 {
 	n := len(qm)
-	par := make([]int32, 3*n)
+	par := make([]int32, 4*n)
 	for c, q := range qm {
 		par[c] = int32(q.m)
 		if q.single {
 			par[n+c] = int32(q.total)
-		} else {
-			par[n+c], par[2*n+c] = int32(q.left), int32(q.right)
+			continue
 		}
+		par[n+c] = int32(uint32(uint64(1) << q.left)) // left ≤ 32: 2^32 wraps to 0
+		par[2*n+c] = int32(uint32(1) << (31 - q.right))
+		par[3*n+c] = q.mask
 	}
 	return par
 }

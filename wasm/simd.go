@@ -240,7 +240,7 @@ func requantFixedSIMD(acc []int32, channels int, par []int32, single bool, zp, l
 	if len(acc) == 0 {
 		return
 	}
-	out, par = out[:len(acc)], par[:3*channels] // bounds: the module checks none
+	out, par = out[:len(acc)], par[:4*channels] // bounds: the module checks none
 	s := 0
 	if single {
 		s = 1

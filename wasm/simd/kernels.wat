@@ -423,31 +423,73 @@
 
   ;; rq_fixed is TFLite's integer output stage (engine.FixedPointOutput,
   ;; quantMul): out[i] = clamp(MultiplyByQuantizedMultiplier(acc[i], M_c,
-  ;; shift_c) + zp, lo, hi), c = i mod C. par holds 3·C int32: M_c, then
-  ;; a_c, then b_c. With single = 0, double rounding (the reference kernels,
-  ;; TFLite Micro): a_c = max(shift, 0) the left shift (≤ 32), b_c =
-  ;; max(−shift, 0) the right one (≤ 31),
+  ;; shift_c) + zp, lo, hi), c = i mod C. par holds 4·C int32: M_c, then
+  ;; A_c, B_c and D_c. With single = 0, double rounding (the reference
+  ;; kernels, TFLite Micro), with left = max(shift, 0) ≤ 32 and right =
+  ;; max(−shift, 0) ≤ 31: A = 2^left (wrapping: 0 for 32), B = 2^(31−right)
+  ;; (as uint32), D = 2^right − 1, and
   ;;
-  ;;   ab = int64(int32(acc·2^a))·M;  v = (ab + 2^30) >> 31                  (SaturatingRoundingDoublingHighMul: M ≥ 0 never saturates,
-  ;;                                                                          and this floor equals its nudge-and-truncate)
-  ;;   v = (v >> b) + (v mod 2^b > (2^b − 1)/2 + [v < 0])                    (RoundingDivideByPOT, half away from zero)
+  ;;   ab = int64(acc·A)·M;  v = (ab + 2^30) >> 31           SaturatingRoundingDoublingHighMul (M ≥ 0 never saturates;
+  ;;                                                         this floor equals its nudge-then-truncate)
+  ;;   v = (v >> right) + (v & D > D/2 + [v < 0])             RoundingDivideByPOT, ties away from zero
   ;;
-  ;; with single ≠ 0, single rounding (TFLITE_SINGLE_ROUNDING): a_c =
-  ;; 31 − shift (0 where quantMul has none), v = (acc·M + 2^(a−1)) >> a.
-  ;; One channel at a time, in 64-bit integers.
+  ;; where v >> right = s ^ ((u·B) >> 31), u = v ^ s, s = v >> 31 (an
+  ;; unsigned product: WebAssembly SIMD has no per-lane shift). Channels 4
+  ;; at a time (i64x2.extmul for the 64-bit products), the last C mod 4 one
+  ;; at a time. With single ≠ 0, single rounding (TFLITE_SINGLE_ROUNDING):
+  ;; A = 31 − shift (0 where quantMul has none), v = (acc·M + 2^(A−1)) >> A,
+  ;; one channel at a time in 64-bit integers.
   (func (export "rq_fixed") (param $acc i32) (param $n i32) (param $C i32) (param $par i32) (param $single i32)
     (param $zp i32) (param $lo i32) (param $hi i32) (param $out i32)
-    (local $end i32) (local $c i32) (local $m i64) (local $a i32) (local $b i32) (local $v i32) (local $ab i64)
-    (local $mask i32) (local $C4 i32)
+    (local $end i32) (local $c i32) (local $c4 i32) (local $m i64) (local $a i32) (local $b i32) (local $d i32)
+    (local $v i32) (local $ab i64) (local $C4 i32) (local $pa i32) (local $pb i32) (local $pd i32)
+    (local $x v128) (local $mv v128) (local $sv v128) (local $lo64 v128) (local $hi64 v128) (local $dv v128)
+    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $nudge v128)
     (local.set $C4 (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $pa (i32.add (local.get $par) (local.get $C4)))
+    (local.set $pb (i32.add (local.get $pa) (local.get $C4)))
+    (local.set $pd (i32.add (local.get $pb) (local.get $C4)))
+    (local.set $c4 (i32.and (local.get $C) (i32.const -4)))
+    (if (local.get $single) (then (local.set $c4 (i32.const 0))))
+    (local.set $zpv (i32x4.splat (local.get $zp)))
+    (local.set $lov (i32x4.splat (local.get $lo)))
+    (local.set $hiv (i32x4.splat (local.get $hi)))
+    (local.set $nudge (i64x2.splat (i64.const 0x40000000)))
     (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))
     (block $done (loop $rows
       (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
       (local.set $c (i32.const 0))
+      ;; double rounding, 4 channels at a time
+      (block $c4done (loop $lc
+        (br_if $c4done (i32.ge_u (local.get $c) (local.get $c4)))
+        (local.set $x (i32x4.mul (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))))
+          (v128.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $mv (v128.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $lo64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $hi64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $x (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64)))
+        ;; x is v; the remainder test, then v >> right
+        (local.set $dv (v128.load (i32.add (local.get $pd) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $sv (i32x4.shr_s (local.get $x) (i32.const 31)))
+        (local.set $dv (i32x4.gt_s (v128.and (local.get $x) (local.get $dv))
+          (i32x4.sub (i32x4.shr_s (local.get $dv) (i32.const 1)) (local.get $sv)))) ;; −1 where v rounds up
+        (local.set $x (v128.xor (local.get $x) (local.get $sv)))
+        (local.set $mv (v128.load (i32.add (local.get $pb) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $lo64 (i64x2.shr_u (i64x2.extmul_low_i32x4_u (local.get $x) (local.get $mv)) (i32.const 31)))
+        (local.set $hi64 (i64x2.shr_u (i64x2.extmul_high_i32x4_u (local.get $x) (local.get $mv)) (i32.const 31)))
+        (local.set $x (v128.xor (local.get $sv)
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64))))
+        (local.set $x (i32x4.add (i32x4.sub (local.get $x) (local.get $dv)) (local.get $zpv)))
+        (local.set $x (i32x4.min_s (i32x4.max_s (local.get $x) (local.get $lov)) (local.get $hiv)))
+        (v128.store32_lane 0 (i32.add (local.get $out) (local.get $c))
+          (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $x) (local.get $x)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $lc)))
+      ;; the rest (single rounding: every channel) one at a time
       (block $cdone (loop $lc
         (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
         (local.set $m (i64.extend_i32_s (i32.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2))))))
-        (local.set $a (i32.load (i32.add (i32.add (local.get $par) (local.get $C4)) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $a (i32.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2)))))
         (local.set $v (i32.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
         (if (local.get $single)
           (then
@@ -456,15 +498,13 @@
               (then (local.set $ab (i64.add (local.get $ab) (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $a) (i32.const 1))))))))
             (local.set $v (i32.wrap_i64 (i64.shr_s (local.get $ab) (i64.extend_i32_u (local.get $a))))))
           (else
-            (local.set $b (i32.load (i32.add (i32.add (local.get $par) (i32.shl (local.get $C4) (i32.const 1))) (i32.shl (local.get $c) (i32.const 2)))))
-            (local.set $ab (i64.mul
-              (i64.extend_i32_s (i32.wrap_i64 (i64.shl (i64.extend_i32_s (local.get $v)) (i64.extend_i32_u (local.get $a)))))
-              (local.get $m)))
+            (local.set $b (i32.sub (i32.const 31) (i32.ctz (i32.load (i32.add (local.get $pb) (i32.shl (local.get $c) (i32.const 2)))))))
+            (local.set $d (i32.load (i32.add (local.get $pd) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $ab (i64.mul (i64.extend_i32_s (i32.mul (local.get $v) (local.get $a))) (local.get $m)))
             (local.set $v (i32.wrap_i64 (i64.shr_s (i64.add (local.get $ab) (i64.const 0x40000000)) (i64.const 31))))
-            (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $b)) (i32.const 1)))
             (local.set $v (i32.add (i32.shr_s (local.get $v) (local.get $b))
-              (i32.gt_s (i32.and (local.get $v) (local.get $mask))
-                (i32.sub (i32.shr_s (local.get $mask) (i32.const 1)) (i32.shr_s (local.get $v) (i32.const 31))))))))
+              (i32.gt_s (i32.and (local.get $v) (local.get $d))
+                (i32.sub (i32.shr_s (local.get $d) (i32.const 1)) (i32.shr_s (local.get $v) (i32.const 31))))))))
         (local.set $v (i32.add (local.get $v) (local.get $zp)))
         (local.set $v (select (local.get $lo) (local.get $v) (i32.lt_s (local.get $v) (local.get $lo))))
         (local.set $v (select (local.get $hi) (local.get $v) (i32.gt_s (local.get $v) (local.get $hi))))
