@@ -279,7 +279,7 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 				trace[p0*p.OutC+i] = int64(a)
 			}
 		}
-		requantizeRows(p.Output, accs[:mb*p.OutC], p.OutC, out[p0*p.OutC:]) // requant_accel.go
+		requantizeRows(p.Output, accs[:mb*p.OutC], nil, p.OutC, out[p0*p.OutC:]) // requant_accel.go
 	}
 }
 

@@ -100,5 +100,21 @@ func (p *DepthwiseConv2DParams) evalInt8Accel(r *run, trace []int64) {
 			trace[i] = int64(a)
 		}
 	}
-	requantizeRows(p.Output, acc, C, r.i8(p.out)) // uint8 outputs: the same bytes
+	requantizeRows(p.Output, acc, nil, C, r.i8(p.out)) // uint8 outputs: the same bytes
 }
+
+// Im2ColS8One writes the input patches of the mb output pixels from pixel
+// p0 on of a convolution of one input channel with p's window (p.InC = 1):
+// Conv2DParams.im2col with filter depth 1, rows of FilterH·FilterW int8
+// into patches, fill for taps outside the input.
+type Im2ColS8One func(p *DepthwiseConv2DParams, in []int8, fill int8, p0, mb int, patches []int8)
+
+// im2colS8One is the accelerated Im2ColS8One SetIm2ColOne installed; nil
+// runs Conv2DParams.im2col.
+var im2colS8One Im2ColS8One
+
+// SetIm2ColOne makes evalGrouped (depthwise convolutions of one input
+// channel) gather its patches with f (the WebAssembly build's SIMD
+// module); nil restores Conv2DParams.im2col, the reference f is tested
+// against. Call it before running models, not while they run.
+func SetIm2ColOne(f Im2ColS8One) { im2colS8One = f }

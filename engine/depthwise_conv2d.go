@@ -151,17 +151,54 @@ func depthwiseGroupedWeights(typ DType, data []byte, channels, taps int) *gemmWe
 
 // evalGrouped computes a depthwise convolution of one input channel with
 // depth multiplier m > 1 (micro_speech's 1→8) as the CONV_2D it equals, of
-// filter depth 1 and m output channels: Conv2DParams.evalGEMM's im2col and
-// one matrix product per block of pixels (the SIMD gemm_s8 when installed),
-// K = FH·FW taps per row, then the same output stage. The integer sums are
-// the reference's, so the result is identical. (With more input channels
-// it would be one group, one short product, per input channel: measured 3×
+// filter depth 1 and m output channels, as Conv2DParams.evalGEMM does: per
+// block of pixels, im2col (im2colS8One when installed) and one matrix
+// product (gemm: gemmPacked, or the SIMD gemm_s8), K = FH·FW taps per row,
+// the offsets applied through precomputed sums (offsetGEMM), then the same
+// output stage; int8 operands without a trace add bias + InputOffset·Σw in
+// the output stage (requantizeRows' add). The integer sums are the
+// reference's, so the result is identical. (With more input channels it
+// would be one group, one short product, per input channel: measured 3×
 // slower than evalInt8 at 16 channels × 2, so those stay there.)
 func (p *DepthwiseConv2DParams) evalGrouped(r *run, trace []int64) {
-	cp := Conv2DParams{Window: p.Window, ConvArith: p.ConvArith, Batches: p.Batches, InH: p.InH, InW: p.InW, InC: p.InC,
-		FilterC: 1, Groups: p.InC, OutH: p.OutH, OutW: p.OutW, OutC: p.OutC,
-		in: p.in, filter: p.filter, bias: p.bias, out: p.out, typ: p.typ, weights: p.grouped}
-	cp.evalGEMM(r, trace)
+	C, k := p.OutC, p.FilterH*p.FilterW
+	cp := Conv2DParams{Window: p.Window, ConvArith: p.ConvArith, Batches: p.Batches, InH: p.InH, InW: p.InW, InC: 1,
+		FilterC: 1, Groups: 1, OutH: p.OutH, OutW: p.OutW, OutC: C}
+	in := gemmOperand(p.typ, r.vals[p.in], nil)
+	ia, ib := gemmOffsets(p.typ, p.InputOffset, p.FilterOffset)
+	var bias []int32
+	if p.bias >= 0 {
+		bias = r.i32(p.bias)[:C]
+	}
+	add := gemmColAdd(k, ia, ib, p.grouped.sum, bias)
+	pixels := p.Batches * p.OutH * p.OutW
+	block := gemmBlock(pixels, k, C)
+	gs := &r.gs
+	gs.patches = grow(gs.patches, block*k)
+	gs.accs = grow(gs.accs, block*C)
+	patches, accs := gs.patches, gs.accs
+	out := r.i8(p.out) // uint8 outputs: the same bytes
+	for p0 := 0; p0 < pixels; p0 += block {
+		mb := min(block, pixels-p0)
+		if im2colS8One != nil {
+			im2colS8One(p, in, int8(-ia), p0, mb, patches)
+		} else {
+			cp.im2col(patches, in, p0, mb, 0, int8(-ia))
+		}
+		acc := accs[:mb*C]
+		if ib == 0 && trace == nil {
+			gemm(mb, C, k, patches, p.grouped.w, acc)
+			requantizeRows(p.Output, acc, add, C, out[p0*C:])
+			continue
+		}
+		gs.rows = offsetGEMM(mb, C, k, patches, p.grouped.w, ib, add, acc, gs.rows)
+		if trace != nil {
+			for i, a := range acc {
+				trace[p0*C+i] = int64(a)
+			}
+		}
+		requantizeRows(p.Output, acc, nil, C, out[p0*C:])
+	}
 }
 
 // evalGeneric computes int16 outputs element by element (uint8 ones too,

@@ -96,9 +96,12 @@ func dwContract(p *DepthwiseConv2DParams, in, w []int8, woff int32, bias, acc []
 	}
 }
 
-func fixedContract(acc []int32, channels int, par []int32, single bool, zp, lo, hi int32, out []int8) {
+func fixedContract(acc []int32, channels int, add, par []int32, single bool, zp, lo, hi int32, out []int8) {
 	for i, a := range acc {
 		c := i % channels
+		if add != nil {
+			a += add[c]
+		}
 		m, A, B, D := int64(par[c]), par[channels+c], par[2*channels+c], par[3*channels+c]
 		var v int32
 		if single {
@@ -121,14 +124,34 @@ func fixedContract(acc []int32, channels int, par []int32, single bool, zp, lo, 
 	}
 }
 
-func fp32Contract(acc []int32, channels int, scales []float32, zp, lo, hi int32, out []int8) {
+func fp32Contract(acc []int32, channels int, add []int32, scales []float32, zp, lo, hi int32, out []int8) {
 	for i, a := range acc {
+		if add != nil {
+			a += add[i%channels]
+		}
 		s := scales[0]
 		if len(scales) > 1 {
 			s = scales[i%channels]
 		}
 		f := min(max(float32(a)*s, float32(lo-zp)), float32(hi-zp))
 		out[i] = int8(int32(math.RoundToEven(float64(f))) + zp)
+	}
+}
+
+func im2colContract(p *DepthwiseConv2DParams, in []int8, fill int8, p0, mb int, patches []int8) {
+	for i := 0; i < mb; i++ {
+		px := p0 + i
+		x, y, b := px%p.OutW, px/p.OutW%p.OutH, px/(p.OutW*p.OutH)
+		for fy := 0; fy < p.FilterH; fy++ {
+			for fx := 0; fx < p.FilterW; fx++ {
+				iy, ix := y*p.StrideH-p.PadH+fy*p.DilationH, x*p.StrideW-p.PadW+fx*p.DilationW
+				v := fill
+				if iy >= 0 && iy < p.InH && ix >= 0 && ix < p.InW {
+					v = in[(b*p.InH+iy)*p.InW+ix]
+				}
+				patches[(i*p.FilterH+fy)*p.FilterW+fx] = v
+			}
+		}
 	}
 }
 
@@ -181,7 +204,8 @@ func TestDepthwiseAccelerated(t *testing.T) {
 	SetDepthwise(func(p *DepthwiseConv2DParams, in, w []int8, bias, acc []int32) { dwContract(p, in, w, 0, bias, acc) })
 	SetDepthwiseOffset(dwContract)
 	SetRequant(fixedContract, fp32Contract)
-	t.Cleanup(func() { SetDepthwise(nil); SetDepthwiseOffset(nil); SetRequant(nil, nil) })
+	SetIm2ColOne(im2colContract)
+	t.Cleanup(func() { SetDepthwise(nil); SetDepthwiseOffset(nil); SetRequant(nil, nil); SetIm2ColOne(nil) })
 	got := runAll()
 	for i, k := range cases {
 		for j, p := range Profiles() {

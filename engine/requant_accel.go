@@ -7,18 +7,19 @@ package engine
 
 // RequantFixedS8 is FixedPointOutput.requantizeInt8 over rows: for the n =
 // len(acc) accumulators, in rows of channels values, out[i] =
-// clamp(MultiplyByQuantizedMultiplier(acc[i], M_c, shift_c) + zp, lo, hi)
-// with c = i mod channels. par holds 4·channels int32 (fixedParams): the
+// clamp(MultiplyByQuantizedMultiplier(acc[i] + add[c], M_c, shift_c) + zp,
+// lo, hi) with c = i mod channels (add nil: no addition; acc unchanged). par holds 4·channels int32 (fixedParams): the
 // multipliers M_c, then A_c, B_c and D_c; single selects single rounding
 // ((acc·M + 2^(A−1)) >> A, A = 31 − shift, or 0 for none) over double
 // (RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc·A, M), right)
 // with A = 2^left wrapping, B = 2^(31−right) as uint32, D = 2^right − 1).
-type RequantFixedS8 func(acc []int32, channels int, par []int32, single bool, zp, lo, hi int32, out []int8)
+type RequantFixedS8 func(acc []int32, channels int, add, par []int32, single bool, zp, lo, hi int32, out []int8)
 
 // RequantFP32S8 is XNNPackOutput.requantizeInt8 over rows: out[i] =
-// round_half_even(clamp(float32(acc[i])·scales[c], lo − zp, hi − zp)) + zp,
-// c = i mod channels, scales one per channel or one for all.
-type RequantFP32S8 func(acc []int32, channels int, scales []float32, zp, lo, hi int32, out []int8)
+// round_half_even(clamp(float32(acc[i] + add[c])·scales[c], lo − zp, hi −
+// zp)) + zp, c = i mod channels (add as in RequantFixedS8), scales one per
+// channel or one for all.
+type RequantFP32S8 func(acc []int32, channels int, add []int32, scales []float32, zp, lo, hi int32, out []int8)
 
 var (
 	requantFixedS8 RequantFixedS8
@@ -51,38 +52,32 @@ func fixedParams(qm []quantMul) []int32 {
 }
 
 // requantizeRows is o.requantizeInt8 for each row of channels values of
-// acc into out, by an accelerated kernel when SetRequant installed one for
-// o's kind.
-func requantizeRows(o outputStage, acc []int32, channels int, out []int8) {
+// acc, each first plus add[c] (add nil: none; acc may change), into out,
+// by an accelerated kernel when SetRequant installed one for o's kind.
+func requantizeRows(o outputStage, acc, add []int32, channels int, out []int8) {
 	if len(acc) == 0 {
 		return
+	}
+	if add != nil {
+		add = add[:channels]
 	}
 	switch o := o.(type) {
 	case *FixedPointOutput:
 		if requantFixedS8 != nil && len(o.qm) == channels {
-			requantFixedS8(acc, channels, o.par, o.qm[0].single, o.ZeroPoint, o.Min, o.Max, out[:len(acc)])
+			requantFixedS8(acc, channels, add, o.par, o.qm[0].single, o.ZeroPoint, o.Min, o.Max, out[:len(acc)])
 			return
 		}
 	case *XNNPackOutput:
 		if requantFP32S8 != nil && (len(o.Scales) == 1 || len(o.Scales) == channels) {
-			requantFP32S8(acc, channels, o.Scales, o.ZeroPoint, o.Min, o.Max, out[:len(acc)])
+			requantFP32S8(acc, channels, add, o.Scales, o.ZeroPoint, o.Min, o.Max, out[:len(acc)])
 			return
 		}
 	}
 	for i := 0; i < len(acc); i += channels {
-		o.requantizeInt8(acc[i:i+channels], out[i:i+channels])
-	}
-}
-
-// RequantizeRows is requantizeRows on the output stage of a prepared
-// DEPTHWISE_CONV_2D, with the installed kernel (accelerated) or the pure-Go
-// one: for the differential tests of the accelerated kernels.
-func (p *DepthwiseConv2DParams) RequantizeRows(acc []int32, out []int8, accelerated bool) {
-	if accelerated {
-		requantizeRows(p.Output, acc, p.OutC, out)
-		return
-	}
-	for i := 0; i < len(acc); i += p.OutC {
-		p.Output.requantizeInt8(acc[i:i+p.OutC], out[i:i+p.OutC])
+		row := acc[i : i+channels]
+		for c, v := range add {
+			row[c] += v
+		}
+		o.requantizeInt8(row, out[i:i+channels])
 	}
 }

@@ -27,6 +27,7 @@ var (
 	simdDWO  safejs.Value // its dw_s8o
 	simdRQF  safejs.Value // its rq_fixed
 	simdRQ32 safejs.Value // its rq_fp32
+	simdI2C  safejs.Value // its im2col1_s8
 	simdOn   bool
 	simdErr  string // why the SIMD kernels were turned off after a failure
 )
@@ -62,11 +63,12 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 // the failure that made it.
 func simdOff(why string) {
 	simdOn, simdErr, simdGEMM, simdDW = false, why, safejs.Undefined(), safejs.Undefined()
-	simdDWO, simdRQF, simdRQ32 = safejs.Undefined(), safejs.Undefined(), safejs.Undefined()
+	simdDWO, simdRQF, simdRQ32, simdI2C = safejs.Undefined(), safejs.Undefined(), safejs.Undefined(), safejs.Undefined()
 	engine.SetGEMM(nil)
 	engine.SetDepthwise(nil)
 	engine.SetDepthwiseOffset(nil)
 	engine.SetRequant(nil, nil)
+	engine.SetIm2ColOne(nil)
 }
 
 // simdStatus is what info reports: whether the SIMD kernels run, and why
@@ -187,8 +189,9 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 }
 
 // accelerateDW installs the depthwise kernels beside dw_s8 that kernels
-// has: dw_s8o (uint8 depthwise convolutions) and the output stages
-// rq_fixed and rq_fp32, each only if present.
+// has: dw_s8o (uint8 depthwise convolutions), im2col1_s8 (those of one
+// input channel) and the output stages rq_fixed and rq_fp32, each only if
+// present.
 func accelerateDW(kernels safejs.Value) {
 	get := func(name string) (safejs.Value, bool) {
 		f, err := kernels.Get(name)
@@ -196,6 +199,11 @@ func accelerateDW(kernels safejs.Value) {
 	}
 	engine.SetDepthwiseOffset(nil)
 	engine.SetRequant(nil, nil)
+	engine.SetIm2ColOne(nil)
+	if f, ok := get("im2col1_s8"); ok {
+		simdI2C = f
+		engine.SetIm2ColOne(im2colOneSIMD)
+	}
 	if f, ok := get("dw_s8o"); ok {
 		simdDWO = f
 		engine.SetDepthwiseOffset(depthwiseOffsetSIMD)
@@ -236,7 +244,7 @@ func depthwiseOffsetSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, woff int
 
 // requantFixedSIMD is engine.RequantFixedS8 on the SIMD module's rq_fixed,
 // as depthwiseSIMD.
-func requantFixedSIMD(acc []int32, channels int, par []int32, single bool, zp, lo, hi int32, out []int8) {
+func requantFixedSIMD(acc []int32, channels int, add, par []int32, single bool, zp, lo, hi int32, out []int8) {
 	if len(acc) == 0 {
 		return
 	}
@@ -245,8 +253,9 @@ func requantFixedSIMD(acc []int32, channels int, par []int32, single bool, zp, l
 	if single {
 		s = 1
 	}
-	_, err := simdRQF.Invoke(memAddr(&acc[0]), len(acc), channels, memAddr(&par[0]), s, zp, lo, hi, memAddr(&out[0]))
+	_, err := simdRQF.Invoke(memAddr(&acc[0]), len(acc), channels, addAddr(add, channels), memAddr(&par[0]), s, zp, lo, hi, memAddr(&out[0]))
 	runtime.KeepAlive(acc)
+	runtime.KeepAlive(add)
 	runtime.KeepAlive(par)
 	runtime.KeepAlive(out)
 	if err != nil {
@@ -257,7 +266,7 @@ func requantFixedSIMD(acc []int32, channels int, par []int32, single bool, zp, l
 
 // requantFP32SIMD is engine.RequantFP32S8 on the SIMD module's rq_fp32,
 // as depthwiseSIMD.
-func requantFP32SIMD(acc []int32, channels int, scales []float32, zp, lo, hi int32, out []int8) {
+func requantFP32SIMD(acc []int32, channels int, add []int32, scales []float32, zp, lo, hi int32, out []int8) {
 	if len(acc) == 0 {
 		return
 	}
@@ -268,12 +277,44 @@ func requantFP32SIMD(acc []int32, channels int, scales []float32, zp, lo, hi int
 	} else {
 		scales = scales[:channels]
 	}
-	_, err := simdRQ32.Invoke(memAddr(&acc[0]), len(acc), channels, memAddr(&scales[0]), step, zp, lo, hi, memAddr(&out[0]))
+	_, err := simdRQ32.Invoke(memAddr(&acc[0]), len(acc), channels, addAddr(add, channels), memAddr(&scales[0]), step, zp, lo, hi, memAddr(&out[0]))
 	runtime.KeepAlive(acc)
+	runtime.KeepAlive(add)
 	runtime.KeepAlive(scales)
 	runtime.KeepAlive(out)
 	if err != nil {
 		simdOff(fmt.Sprintf("rq_fp32 failed: %v", err))
+		panic(err)
+	}
+}
+
+// addAddr is the address of add's first channels values for rq_fixed and
+// rq_fp32, or 0 (no addition) for nil.
+func addAddr(add []int32, channels int) int {
+	if add == nil {
+		return 0
+	}
+	add = add[:channels] // bounds: the module checks none
+	return memAddr(&add[0])
+}
+
+// im2colOneSIMD is engine.Im2ColS8One on the SIMD module's im2col1_s8, as
+// depthwiseSIMD.
+func im2colOneSIMD(p *engine.DepthwiseConv2DParams, in []int8, fill int8, p0, mb int, patches []int8) {
+	if mb <= 0 {
+		return
+	}
+	// bounds: the module checks none
+	in, patches = in[:p.Batches*p.InH*p.InW], patches[:mb*p.FilterH*p.FilterW]
+	if p.InC != 1 || p0+mb > p.Batches*p.OutH*p.OutW {
+		panic(fmt.Sprintf("im2col1_s8: %d input channels, pixels %d+%d", p.InC, p0, mb))
+	}
+	_, err := simdI2C.Invoke(p.InH, p.InW, p.OutH, p.OutW, p.FilterH, p.FilterW, p.StrideH, p.StrideW, p.PadH, p.PadW,
+		p.DilationH, p.DilationW, int(fill), p0, mb, memAddr(&in[0]), memAddr(&patches[0]))
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(patches)
+	if err != nil {
+		simdOff(fmt.Sprintf("im2col1_s8 failed: %v", err))
 		panic(err)
 	}
 }

@@ -368,8 +368,10 @@
       (br $lb))))
 
   ;; The output stages of DEPTHWISE_CONV_2D (engine/requant_accel.go), for
-  ;; n int32 accumulators at acc in rows of C output channels, written as
-  ;; n int8 (or uint8: the same low byte) at out.
+  ;; n int32 accumulators at acc in rows of C output channels, each first
+  ;; plus add[c] when add ≠ 0 (C int32: the bias and offset terms of a
+  ;; matrix product), written as n int8 (or uint8: the same low byte) at
+  ;; out.
 
   ;; rq_fp32 is XNNPACK's fp32 requantization (xnnRequant; the QS8/QU8
   ;; DWCONV, GEMM and IGEMM microkernels' fp32 output stage), as
@@ -381,7 +383,7 @@
   ;; rounding gives the same integer because the bounds are integers.
   ;; scales holds C float32 (sstep 4) or one for all channels (sstep 0).
   ;; Channels 4 at a time, the last C mod 4 one at a time.
-  (func (export "rq_fp32") (param $acc i32) (param $n i32) (param $C i32) (param $scales i32) (param $sstep i32)
+  (func (export "rq_fp32") (param $acc i32) (param $n i32) (param $C i32) (param $add i32) (param $scales i32) (param $sstep i32)
     (param $zp i32) (param $lo i32) (param $hi i32) (param $out i32)
     (local $end i32) (local $c i32) (local $c4 i32) (local $f f32) (local $flo f32) (local $fhi f32)
     (local $v v128) (local $sv v128) (local $lov v128) (local $hiv v128) (local $zpv v128)
@@ -400,8 +402,10 @@
         (if (local.get $sstep)
           (then (local.set $sv (v128.load (i32.add (local.get $scales) (i32.shl (local.get $c) (i32.const 2))))))
           (else (local.set $sv (v128.load32_splat (local.get $scales)))))
-        (local.set $v (f32x4.mul (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
-          (local.get $sv)))
+        (local.set $v (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+        (if (local.get $add)
+          (then (local.set $v (i32x4.add (local.get $v) (v128.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2))))))))
+        (local.set $v (f32x4.mul (f32x4.convert_i32x4_s (local.get $v)) (local.get $sv)))
         (local.set $v (f32x4.min (f32x4.max (local.get $v) (local.get $lov)) (local.get $hiv)))
         (local.set $v (i32x4.add (i32x4.trunc_sat_f32x4_s (f32x4.nearest (local.get $v))) (local.get $zpv)))
         (v128.store32_lane 0 (i32.add (local.get $out) (local.get $c))
@@ -410,7 +414,10 @@
         (br $lc)))
       (block $cdone (loop $lc
         (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
-        (local.set $f (f32.mul (f32.convert_i32_s (i32.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $f (f32.mul (f32.convert_i32_s (i32.add (i32.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))))
+            (if (result i32) (local.get $add)
+              (then (i32.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2)))))
+              (else (i32.const 0)))))
           (f32.load (i32.add (local.get $scales) (i32.mul (local.get $c) (local.get $sstep))))))
         (local.set $f (f32.min (f32.max (local.get $f) (local.get $flo)) (local.get $fhi)))
         (i32.store8 (i32.add (local.get $out) (local.get $c))
@@ -439,7 +446,7 @@
   ;; at a time. With single ≠ 0, single rounding (TFLITE_SINGLE_ROUNDING):
   ;; A = 31 − shift (0 where quantMul has none), v = (acc·M + 2^(A−1)) >> A,
   ;; one channel at a time in 64-bit integers.
-  (func (export "rq_fixed") (param $acc i32) (param $n i32) (param $C i32) (param $par i32) (param $single i32)
+  (func (export "rq_fixed") (param $acc i32) (param $n i32) (param $C i32) (param $add i32) (param $par i32) (param $single i32)
     (param $zp i32) (param $lo i32) (param $hi i32) (param $out i32)
     (local $end i32) (local $c i32) (local $c4 i32) (local $m i64) (local $a i32) (local $b i32) (local $d i32)
     (local $v i32) (local $ab i64) (local $C4 i32) (local $pa i32) (local $pb i32) (local $pd i32)
@@ -462,8 +469,10 @@
       ;; double rounding, 4 channels at a time
       (block $c4done (loop $lc
         (br_if $c4done (i32.ge_u (local.get $c) (local.get $c4)))
-        (local.set $x (i32x4.mul (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))))
-          (v128.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $x (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+        (if (local.get $add)
+          (then (local.set $x (i32x4.add (local.get $x) (v128.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2))))))))
+        (local.set $x (i32x4.mul (local.get $x) (v128.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2))))))
         (local.set $mv (v128.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2)))))
         (local.set $lo64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
         (local.set $hi64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
@@ -491,6 +500,8 @@
         (local.set $m (i64.extend_i32_s (i32.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2))))))
         (local.set $a (i32.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2)))))
         (local.set $v (i32.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+        (if (local.get $add)
+          (then (local.set $v (i32.add (local.get $v) (i32.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2))))))))
         (if (local.get $single)
           (then
             (local.set $ab (i64.mul (i64.extend_i32_s (local.get $v)) (local.get $m)))
@@ -514,4 +525,77 @@
       (local.set $acc (i32.add (local.get $acc) (local.get $C4)))
       (local.set $out (i32.add (local.get $out) (local.get $C)))
       (br $rows))))
+
+  ;; im2col1_s8 writes the input patches of the mb output pixels from pixel
+  ;; p0 on (numbered (b·OH + y)·OW + x) of a convolution of ONE input
+  ;; channel (engine.Conv2DParams.im2col with filter depth 1: a depthwise
+  ;; convolution of one input channel run as a matrix product,
+  ;; engine/depthwise_conv2d.go evalGrouped): row i, FH·FW int8 at
+  ;; dst + i·FH·FW, holds in[b, y·sh − ph + fy·dh, x·sw − pw + fx·dw] for
+  ;; fy < FH, fx < FW in that order, or fill for taps outside the H×W input.
+  ;; Filter rows wholly inside the input with dw = 1 are copied 8 bytes at a
+  ;; time.
+  (func (export "im2col1_s8")
+    (param $H i32) (param $W i32) (param $OH i32) (param $OW i32) (param $FH i32) (param $FW i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (param $fill i32) (param $p0 i32) (param $mb i32) (param $in i32) (param $dst i32)
+    (local $b i32) (local $y i32) (local $x i32) (local $i i32) (local $img i32) (local $iy0 i32) (local $ix0 i32)
+    (local $fy i32) (local $fx i32) (local $iy i32) (local $ix i32) (local $src i32) (local $n i32)
+    (local.set $x (i32.rem_u (local.get $p0) (local.get $OW)))
+    (local.set $y (i32.rem_u (i32.div_u (local.get $p0) (local.get $OW)) (local.get $OH)))
+    (local.set $b (i32.div_u (local.get $p0) (i32.mul (local.get $OW) (local.get $OH))))
+    (local.set $img (i32.add (local.get $in) (i32.mul (i32.mul (local.get $b) (local.get $H)) (local.get $W))))
+    (block $done (loop $li
+      (br_if $done (i32.ge_u (local.get $i) (local.get $mb)))
+      (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
+      (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
+      (local.set $fy (i32.const 0))
+      (loop $lfy
+        (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
+        (if (i32.and (i32.lt_u (local.get $iy) (local.get $H))
+              (i32.and (i32.eq (local.get $dw) (i32.const 1))
+                (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (local.get $FW)) (local.get $W)))))
+          (then ;; the whole filter row is inside: copy FW bytes
+            (local.set $src (i32.add (local.get $img) (i32.add (i32.mul (local.get $iy) (local.get $W)) (local.get $ix0))))
+            (local.set $n (local.get $FW))
+            (block $cdone (loop $lc
+              (br_if $cdone (i32.lt_u (local.get $n) (i32.const 8)))
+              (i64.store (local.get $dst) (i64.load (local.get $src)))
+              (local.set $src (i32.add (local.get $src) (i32.const 8)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 8)))
+              (br $lc)))
+            (block $bdone (loop $lb
+              (br_if $bdone (i32.eqz (local.get $n)))
+              (i32.store8 (local.get $dst) (i32.load8_u (local.get $src)))
+              (local.set $src (i32.add (local.get $src) (i32.const 1)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $lb))))
+          (else ;; tap by tap
+            (local.set $src (i32.add (local.get $img) (i32.mul (local.get $iy) (local.get $W))))
+            (local.set $fx (i32.const 0))
+            (loop $lfx
+              (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
+              (i32.store8 (local.get $dst)
+                (if (result i32) (i32.and (i32.lt_u (local.get $iy) (local.get $H)) (i32.lt_u (local.get $ix) (local.get $W)))
+                  (then (i32.load8_u (i32.add (local.get $src) (local.get $ix))))
+                  (else (local.get $fill))))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+              (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+        (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+        (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+      ;; the next pixel
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (if (i32.eq (local.get $x) (local.get $OW))
+        (then
+          (local.set $x (i32.const 0))
+          (local.set $y (i32.add (local.get $y) (i32.const 1)))
+          (if (i32.eq (local.get $y) (local.get $OH))
+            (then
+              (local.set $y (i32.const 0))
+              (local.set $img (i32.add (local.get $img) (i32.mul (local.get $H) (local.get $W))))))))
+      (br $li))))
 )
