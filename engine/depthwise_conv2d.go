@@ -201,37 +201,24 @@ func (p *DepthwiseConv2DParams) evalGrouped(r *run, trace []int64) {
 	}
 }
 
-// evalGeneric computes int16 outputs element by element (uint8 ones too,
-// but those run evalInt8).
+// evalGeneric computes int16 outputs (int8 filters, int64 accumulators)
+// element by element.
 func (p *DepthwiseConv2DParams) evalGeneric(r *run, acc []int64) {
 	var bias []int64
 	if p.bias >= 0 {
 		bias = int64Values(r.m.Tensors[p.bias].Type, r.vals[p.bias])
 	}
-	in8, w8, in16 := r.u8(p.in), r.u8(p.filter), r.i16(p.in)
-	out8, out16 := r.u8(p.out), r.i16(p.out)
+	w8, in16, out16 := r.i8(p.filter), r.i16(p.in), r.i16(p.out)
 	for i := range p.Batches * p.OutH * p.OutW * p.OutC {
 		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
-		var a int64
-		if p.typ == Uint8 {
-			a = depthwiseDot(p, in8, w8, b, y, x, c)
-		} else {
-			a = depthwiseDot(p, in16, AsInt8(w8), b, y, x, c)
-		}
+		a := depthwiseDot(p, in16, w8, b, y, x, c)
 		if bias != nil {
 			a += bias[c]
-		}
-		if p.typ == Uint8 {
-			a = int64(int32(a)) // the reference's int32 accumulator wraps
 		}
 		if acc != nil {
 			acc[i] = a
 		}
-		if p.typ == Uint8 {
-			out8[i] = uint8(p.Output.requantize(int32(a), c))
-		} else {
-			out16[i] = int16(p.Output.requantize64(a, c))
-		}
+		out16[i] = int16(p.Output.requantize64(a, c))
 	}
 }
 
