@@ -172,7 +172,9 @@ func (p *DepthwiseConv2DParams) evalGrouped(r *run, trace []int64) {
 	}
 	add := gemmColAdd(k, ia, ib, p.grouped.sum, bias)
 	pixels := p.Batches * p.OutH * p.OutW
-	block := gemmBlock(pixels, k, C)
+	// Blocks of patches of about 4 KiB (a quarter of gemmBlock's): the
+	// scratch stays small beside these models' tensors (TestRunMemory).
+	block := min(pixels, max(16, min((4<<10)/max(k, 1), (1<<10)/max(C, 1))))
 	gs := &r.gs
 	gs.patches = grow(gs.patches, block*k)
 	gs.accs = grow(gs.accs, block*C)
