@@ -256,10 +256,8 @@
   ;;
   ;; with iy = y·sh − ph + fy·dh, ix = x·sw − pw + fx·dw, taps outside the
   ;; H×W input skipped. in and w are int8, bias and acc int32 addresses.
-  ;; Channels go 8 at a time: x + off (−255…255) and w + woff (dw_s8o; 0
-  ;; here) widened to int16, their products widened to int32
-  ;; (i32x4.extmul), two accumulators; the last C mod 8 channels one at a
-  ;; time.
+  ;; x + off (−255…255) and w + woff (dw_s8o; 0 here) are widened to int16,
+  ;; their products to int32 (i32x4.extmul): see $dw.
   (func (export "dw_s8")
     (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
@@ -280,82 +278,149 @@
       (local.get $FH) (local.get $FW) (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw)
       (local.get $dh) (local.get $dw) (local.get $off) (local.get $woff) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)))
 
+  ;; $tapLo is the first tap t of a window at origin, dilation d, whose
+  ;; position origin + t·d is ≥ 0 (engine's insideRange, lo).
+  (func $tapLo (param $o i32) (param $d i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $o) (i32.const 0))
+      (then (i32.div_u (i32.add (i32.sub (i32.const 0) (local.get $o)) (i32.sub (local.get $d) (i32.const 1))) (local.get $d)))
+      (else (i32.const 0))))
+
+  ;; $tapHi is one past the last of the taps < n of that window inside a
+  ;; size-long input, at least lo (engine's insideRange, hi).
+  (func $tapHi (param $o i32) (param $d i32) (param $n i32) (param $size i32) (param $lo i32) (result i32)
+    (local $hi i32)
+    (local.set $hi (local.get $n))
+    (if (i32.ge_s (i32.add (local.get $o) (i32.mul (i32.sub (local.get $n) (i32.const 1)) (local.get $d))) (local.get $size))
+      (then
+        (local.set $hi (i32.const 0))
+        (if (i32.gt_s (i32.sub (local.get $size) (local.get $o)) (i32.const 0))
+          (then (local.set $hi (i32.div_u (i32.add (i32.sub (local.get $size) (local.get $o)) (i32.sub (local.get $d) (i32.const 1))) (local.get $d)))))))
+    (local.set $hi (select (local.get $n) (local.get $hi) (i32.gt_s (local.get $hi) (local.get $n))))
+    (select (local.get $lo) (local.get $hi) (i32.lt_s (local.get $hi) (local.get $lo))))
+
+  ;; $dw is dw_s8o. Per output pixel the taps inside the input (fy0…fy1 ×
+  ;; fx0…fx1) are worked out once; then channels go 16 at a time (four
+  ;; int32x4 accumulators: x + off and w + woff widened to int16 lanes,
+  ;; i32x4.extmul), then 8 at a time, then one at a time, walking the taps
+  ;; with pointers.
   (func $dw
     (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
     (param $dh i32) (param $dw i32) (param $off i32) (param $woff i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
     (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32) (local $fy i32) (local $fx i32)
-    (local $iy i32) (local $ix i32) (local $c i32) (local $c8 i32) (local $img i32) (local $row i32) (local $wrow i32) (local $s i32)
-    (local $offv v128) (local $woffv v128) (local $a0 v128) (local $a1 v128) (local $xv v128) (local $wv v128)
+    (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32) (local $c i32) (local $img i32)
+    (local $xp i32) (local $wp i32) (local $xstep i32) (local $s i32)
+    (local $offv v128) (local $woffv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $xv v128) (local $wv v128) (local $xl v128) (local $wl v128)
     (local.set $offv (i16x8.splat (local.get $off)))
     (local.set $woffv (i16x8.splat (local.get $woff)))
-    (local.set $c8 (i32.and (local.get $C) (i32.const -8)))
+    (local.set $xstep (i32.mul (local.get $dw) (local.get $C)))
+    (local.set $img (local.get $in))
     (block $done (loop $lb
       (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
-      (local.set $img (i32.add (local.get $in) (i32.mul (i32.mul (i32.mul (local.get $b) (local.get $H)) (local.get $W)) (local.get $C))))
       (local.set $y (i32.const 0))
       (block $ydone (loop $ly
         (br_if $ydone (i32.ge_u (local.get $y) (local.get $OH)))
         (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
+        (local.set $fy0 (call $tapLo (local.get $iy0) (local.get $dh)))
+        (local.set $fy1 (call $tapHi (local.get $iy0) (local.get $dh) (local.get $FH) (local.get $H) (local.get $fy0)))
         (local.set $x (i32.const 0))
         (block $xdone (loop $lx
           (br_if $xdone (i32.ge_u (local.get $x) (local.get $OW)))
           (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
-          ;; channels 8 at a time
+          (local.set $fx0 (call $tapLo (local.get $ix0) (local.get $dw)))
+          (local.set $fx1 (call $tapHi (local.get $ix0) (local.get $dw) (local.get $FW) (local.get $W) (local.get $fx0)))
+          ;; channels 16 at a time
           (local.set $c (i32.const 0))
-          (block $cdone (loop $lc
-            (br_if $cdone (i32.ge_u (local.get $c) (local.get $c8)))
+          (block $c16done (loop $lc
+            (br_if $c16done (i32.gt_u (i32.add (local.get $c) (i32.const 16)) (local.get $C)))
             (local.set $a0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
             (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
-            (local.set $fy (i32.const 0))
-            (loop $lfy
-              (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
-              (if (i32.lt_u (local.get $iy) (local.get $H)) ;; unsigned: also iy ≥ 0
-                (then
-                  (local.set $row (i32.add (local.get $img) (i32.add (i32.mul (i32.mul (local.get $iy) (local.get $W)) (local.get $C)) (local.get $c))))
-                  (local.set $wrow (i32.add (local.get $w) (i32.add (i32.mul (i32.mul (local.get $fy) (local.get $FW)) (local.get $C)) (local.get $c))))
-                  (local.set $fx (i32.const 0))
-                  (loop $lfx
-                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
-                    (if (i32.lt_u (local.get $ix) (local.get $W))
-                      (then
-                        (local.set $xv (i16x8.add (local.get $offv)
-                          (v128.load8x8_s (i32.add (local.get $row) (i32.mul (local.get $ix) (local.get $C))))))
-                        (local.set $wv (i16x8.add (local.get $woffv)
-                          (v128.load8x8_s (i32.add (local.get $wrow) (i32.mul (local.get $fx) (local.get $C))))))
-                        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
-                        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))))
-                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+            (local.set $a2 (v128.load offset=32 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $a3 (v128.load offset=48 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $fy (local.get $fy0))
+            (block $fydone (loop $lfy
+              (br_if $fydone (i32.ge_u (local.get $fy) (local.get $fy1)))
+              (local.set $xp (i32.add (local.get $img) (i32.add (i32.mul (i32.add (i32.mul
+                (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))) (local.get $W))
+                (i32.add (local.get $ix0) (i32.mul (local.get $fx0) (local.get $dw)))) (local.get $C)) (local.get $c))))
+              (local.set $wp (i32.add (local.get $w) (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx0)) (local.get $C)) (local.get $c))))
+              (local.set $fx (local.get $fx0))
+              (block $fxdone (loop $lfx
+                (br_if $fxdone (i32.ge_u (local.get $fx) (local.get $fx1)))
+                (local.set $xv (v128.load (local.get $xp)))
+                (local.set $wv (v128.load (local.get $wp)))
+                (local.set $xl (i16x8.add (local.get $offv) (i16x8.extend_low_i8x16_s (local.get $xv))))
+                (local.set $wl (i16x8.add (local.get $woffv) (i16x8.extend_low_i8x16_s (local.get $wv))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $xl) (local.get $wl))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $xl) (local.get $wl))))
+                (local.set $xl (i16x8.add (local.get $offv) (i16x8.extend_high_i8x16_s (local.get $xv))))
+                (local.set $wl (i16x8.add (local.get $woffv) (i16x8.extend_high_i8x16_s (local.get $wv))))
+                (local.set $a2 (i32x4.add (local.get $a2) (i32x4.extmul_low_i16x8_s (local.get $xl) (local.get $wl))))
+                (local.set $a3 (i32x4.add (local.get $a3) (i32x4.extmul_high_i16x8_s (local.get $xl) (local.get $wl))))
+                (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
+                (local.set $wp (i32.add (local.get $wp) (local.get $C)))
+                (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                (br $lfx)))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-              (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+              (br $lfy)))
             (v128.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a0))
             (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a1))
-            (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            (v128.store offset=32 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a2))
+            (v128.store offset=48 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a3))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
             (br $lc)))
+          ;; then 8
+          (if (i32.le_u (i32.add (local.get $c) (i32.const 8)) (local.get $C))
+            (then
+              (local.set $a0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+              (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+              (local.set $fy (local.get $fy0))
+              (block $fydone (loop $lfy
+                (br_if $fydone (i32.ge_u (local.get $fy) (local.get $fy1)))
+                (local.set $xp (i32.add (local.get $img) (i32.add (i32.mul (i32.add (i32.mul
+                  (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))) (local.get $W))
+                  (i32.add (local.get $ix0) (i32.mul (local.get $fx0) (local.get $dw)))) (local.get $C)) (local.get $c))))
+                (local.set $wp (i32.add (local.get $w) (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx0)) (local.get $C)) (local.get $c))))
+                (local.set $fx (local.get $fx0))
+                (block $fxdone (loop $lfx
+                  (br_if $fxdone (i32.ge_u (local.get $fx) (local.get $fx1)))
+                  (local.set $xl (i16x8.add (local.get $offv) (v128.load8x8_s (local.get $xp))))
+                  (local.set $wl (i16x8.add (local.get $woffv) (v128.load8x8_s (local.get $wp))))
+                  (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $xl) (local.get $wl))))
+                  (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $xl) (local.get $wl))))
+                  (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
+                  (local.set $wp (i32.add (local.get $wp) (local.get $C)))
+                  (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                  (br $lfx)))
+                (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                (br $lfy)))
+              (v128.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a0))
+              (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a1))
+              (local.set $c (i32.add (local.get $c) (i32.const 8)))))
           ;; the last C mod 8 channels
           (block $cdone (loop $lc
             (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
             (local.set $s (i32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
-            (local.set $fy (i32.const 0))
-            (loop $lfy
-              (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
-              (if (i32.lt_u (local.get $iy) (local.get $H))
-                (then
-                  (local.set $fx (i32.const 0))
-                  (loop $lfx
-                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
-                    (if (i32.lt_u (local.get $ix) (local.get $W))
-                      (then
-                        (local.set $s (i32.add (local.get $s) (i32.mul
-                          (i32.add (local.get $off) (i32.load8_s (i32.add (local.get $img)
-                            (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $W)) (local.get $ix)) (local.get $C)) (local.get $c)))))
-                          (i32.add (local.get $woff) (i32.load8_s (i32.add (local.get $w)
-                            (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx)) (local.get $C)) (local.get $c))))))))))
-                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+            (local.set $fy (local.get $fy0))
+            (block $fydone (loop $lfy
+              (br_if $fydone (i32.ge_u (local.get $fy) (local.get $fy1)))
+              (local.set $xp (i32.add (local.get $img) (i32.add (i32.mul (i32.add (i32.mul
+                (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))) (local.get $W))
+                (i32.add (local.get $ix0) (i32.mul (local.get $fx0) (local.get $dw)))) (local.get $C)) (local.get $c))))
+              (local.set $wp (i32.add (local.get $w) (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx0)) (local.get $C)) (local.get $c))))
+              (local.set $fx (local.get $fx0))
+              (block $fxdone (loop $lfx
+                (br_if $fxdone (i32.ge_u (local.get $fx) (local.get $fx1)))
+                (local.set $s (i32.add (local.get $s) (i32.mul
+                  (i32.add (local.get $off) (i32.load8_s (local.get $xp)))
+                  (i32.add (local.get $woff) (i32.load8_s (local.get $wp))))))
+                (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
+                (local.set $wp (i32.add (local.get $wp) (local.get $C)))
+                (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                (br $lfx)))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-              (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+              (br $lfy)))
             (i32.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $s))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
             (br $lc)))
@@ -364,6 +429,7 @@
           (br $lx)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $ly)))
+      (local.set $img (i32.add (local.get $img) (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $lb))))
 
