@@ -58,6 +58,7 @@ type SVDFParams struct {
 
 	in, wf, wt, bias, state, out int // bias −1 if absent
 	typ, stateType               DType
+	wfSum                        []int32 // int8: Σ_i weights_feature[f, i] of a constant one, per filter
 }
 
 func init() { register(tflite.BuiltinOperatorSVDF, prepareSVDF) }
@@ -142,6 +143,9 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 		p.InputZeroPoint, p.StateZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), state.ZeroPoint(), out.ZeroPoint()
 		p.StateMin, p.StateMax = qrange(state.Type)
 		p.ActMin, p.ActMax = qrange(Int8)
+		if wf.Const {
+			p.wfSum = rowSums(p.Filters, p.InputSize, AsInt8(wf.Data), nil)
+		}
 	default:
 		return nil, c.unsupportedTypes()
 	}
@@ -184,20 +188,26 @@ func (p *SVDFParams) eval(r *run, op *Op) error {
 	return nil
 }
 
-// svdfInt is EvalIntegerSvdfReference for an int16 or int8 state.
+// svdfInt is EvalIntegerSvdfReference for an int16 or int8 state, with
+// the same integers in wrapping int32 arithmetic: the feature dot products
+// Σ_i w[f,i]·(x[b,i] − zp) are one matrix product (gemm, the SIMD gemm_s8
+// when installed) minus zp·Σ_i w[f,i].
 func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
 	in, wf := r.i8(p.in), r.i8(p.wf)
 	if len(state) > 0 {
 		copy(state, state[1:])
 	}
+	wsum := p.wfSum
+	if wsum == nil {
+		wsum = rowSums(F, I, wf, nil)
+	}
+	r.gs.accs = grow(r.gs.accs, B*F)
+	dots := r.gs.accs
+	gemm(B, F, I, in[:B*I], wf[:F*I], dots)
 	for b := range B {
-		x := in[b*I : (b+1)*I]
-		for f := range F {
-			var dot int32
-			for i, v := range x {
-				dot += int32(wf[f*I+i]) * (int32(v) - p.InputZeroPoint)
-			}
+		for f, dot := range dots[b*F : (b+1)*F] {
+			dot -= p.InputZeroPoint * wsum[f]
 			// Clamped to the state type before the zero point is added; the
 			// sum is stored with C's wrapping conversion, as TFLite Micro does.
 			v := clamp(p.Scale1.apply(dot), p.StateMin, p.StateMax) + p.StateZeroPoint
@@ -218,8 +228,9 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 		for u := range p.Units {
 			var acc int32
 			for f := u * p.Rank; f < (u+1)*p.Rank; f++ {
-				for m := range M {
-					acc += int32(wt[f*M+m]) * (int32(state[(b*F+f)*M+m]) - p.StateZeroPoint)
+				ws, ss := wt[f*M:][:M], state[(b*F+f)*M:][:M]
+				for m, w := range ws {
+					acc += int32(w) * (int32(ss[m]) - p.StateZeroPoint)
 				}
 			}
 			if bias != nil {
