@@ -94,9 +94,9 @@ func requantTable(o outputStage, channels int) []int32 {
 				t[8+3*C+c], t[8+4*C+c] = int32(1)<<r-1, int32(uint32(int64(1)<<(32-r)))
 				continue
 			}
-			t[8+C+c] = int32(int64(1) << q.left) // wraps: 2^31 → −2^31, 2^32 → 0
-			t[8+2*C+c], t[8+3*C+c] = int32(q.right), q.mask
-			t[8+4*C+c] = int32(uint32(int64(1) << (32 - q.right))) // 2^32 → 0
+			t[8+C+c] = int32(int64(1) << q.left)                                // wraps: 2^31 → −2^31, 2^32 → 0
+			t[8+2*C+c], t[8+3*C+c] = int32(q.right), int32(int64(1)<<q.right-1) // the mask 2^right − 1
+			t[8+4*C+c] = int32(uint32(int64(1) << (32 - q.right)))              // 2^32 → 0
 		}
 	case *XNNPackOutput:
 		C := len(o.Scales)

@@ -113,23 +113,63 @@ func (p *AddParams) eval(r *run, op *Op) error {
 		p.bc.binaryFloats(r, p.in1, p.in2, p.out, p.float)
 	case Int32:
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.int32)
+	case Int8:
+		addBytes(p, r.i8(p.in1), r.i8(p.in2), r.i8(p.out))
+	case Uint8:
+		addBytes(p, r.u8(p.in1), r.u8(p.in2), r.u8(p.out))
 	default:
-		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
-			return p.quantized(x, y)
-		})
+		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.quantized)
 	}
 	return nil
 }
 
 // quantized is the integer kernel for one pair of input values.
 func (p *AddParams) quantized(x, y int32) int32 {
-	a1 := p.Input1.apply((x + p.Input1Offset) * (1 << p.LeftShift))
-	a2 := p.Input2.apply((y + p.Input2Offset) * (1 << p.LeftShift))
+	return p.output(p.input1(x), p.input2(y))
+}
+
+// input1 and input2 scale one input value to the common scale:
+// MultiplyByQuantizedMultiplier((x + offset)·2^LeftShift, multiplier).
+func (p *AddParams) input1(x int32) int32 {
+	return p.Input1.apply((x + p.Input1Offset) * (1 << p.LeftShift))
+}
+func (p *AddParams) input2(y int32) int32 {
+	return p.Input2.apply((y + p.Input2Offset) * (1 << p.LeftShift))
+}
+
+// output is the output value of two scaled inputs: their sum (or
+// difference) requantized, offset and clamped.
+func (p *AddParams) output(a1, a2 int32) int32 {
 	sum := a1 + a2
 	if p.sub {
 		sum = a1 - a2
 	}
 	return clamp(p.Output.apply(sum)+p.OutputOffset, p.ActMin, p.ActMax)
+}
+
+// addTableMin is the output size from which addBytes looks the scaled
+// inputs up in tables of all 256 values instead of computing them per
+// element.
+const addTableMin = 512
+
+// addBytes is the int8 or uint8 ADD or SUB: quantized for every output
+// element, each input scaled once per possible value (input1 and input2 in
+// tables indexed by the value's byte) when the output is large enough.
+func addBytes[T int8 | uint8](p *AddParams, a, b, out []T) {
+	if len(out) < addTableMin {
+		binaryInts(p.bc, a, b, out, p.quantized)
+		return
+	}
+	var t1, t2 [256]int32
+	for v := range 256 {
+		t1[v], t2[v] = p.input1(int32(T(v))), p.input2(int32(T(v)))
+	}
+	binaryVec(p.bc, a, b, out, func(out, a, b []T) {
+		a, b = a[:len(out)], b[:len(out)]
+		for i := range out {
+			out[i] = T(p.output(t1[uint8(a[i])], t2[uint8(b[i])]))
+		}
+	})
 }
 
 func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

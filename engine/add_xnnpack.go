@@ -120,8 +120,22 @@ func (k *xnnAddSub) value(x, y int32) int32 {
 }
 
 func (k *xnnAddSub) eval(r *run, op *Op) error {
-	k.bc.binaryInts(r, k.typ, k.a, k.b, k.out, k.value)
+	if k.typ == Int8 {
+		xnnAddBytes(k, r.i8(k.a), r.i8(k.b), r.i8(k.out))
+	} else {
+		xnnAddBytes(k, r.u8(k.a), r.u8(k.b), r.u8(k.out))
+	}
 	return nil
+}
+
+// xnnAddBytes is value for every output element, inlined in the loop.
+func xnnAddBytes[T int8 | uint8](k *xnnAddSub, a, b, out []T) {
+	binaryVec(k.bc, a, b, out, func(out, a, b []T) {
+		a, b = a[:len(out)], b[:len(out)]
+		for i := range out {
+			out[i] = T(k.value(int32(a[i]), int32(b[i])))
+		}
+	})
 }
 
 func (k *xnnAddSub) explain(res *Result, op *Op, index int) (*Explanation, error) {

@@ -106,6 +106,112 @@ func (bc *broadcast) each(f func(o, i1, i2 int)) {
 	}
 }
 
+// runs calls f for each run [o, o+n) of consecutive output elements along
+// which each input either advances one element at a time (step1, step2) or
+// repeats one element, in output order, with i1 and i2 the inputs' first
+// elements: one run for equal shapes or a scalar input, runs of the
+// innermost dimension (merged with the outer ones while both inputs stay
+// contiguous or repeated) for the other broadcasts. It visits the same
+// (o, i1, i2) as each.
+func (bc *broadcast) runs(f func(o, i1, i2, n int, step1, step2 bool)) {
+	total := numElements(bc.out)
+	if total == 0 {
+		return
+	}
+	if bc.same {
+		f(0, 0, 0, total, true, true)
+		return
+	}
+	// The dimensions of size > 1 (the others do not move the indices).
+	var size, s1, s2 [maxBroadcastRank]int
+	k := 0
+	for d, n := range bc.out {
+		if n > 1 {
+			size[k], s1[k], s2[k] = n, bc.s1[d], bc.s2[d]
+			k++
+		}
+	}
+	if k == 0 {
+		f(0, 0, 0, 1, true, true)
+		return
+	}
+	// The innermost dimension, an input's stride there is 1 or 0; merge
+	// the outer ones into the run while they continue it.
+	k--
+	n, step1, step2 := size[k], s1[k] != 0, s2[k] != 0
+	for k--; k >= 0; k-- {
+		if (step1 && s1[k] != n || !step1 && s1[k] != 0) || (step2 && s2[k] != n || !step2 && s2[k] != 0) {
+			break
+		}
+		n *= size[k]
+	}
+	outer := k + 1
+	var pos [maxBroadcastRank]int
+	i1, i2 := 0, 0
+	for o := 0; o < total; o += n {
+		f(o, i1, i2, n, step1, step2)
+		for d := outer - 1; d >= 0; d-- {
+			pos[d]++
+			i1 += s1[d]
+			i2 += s2[d]
+			if pos[d] < size[d] {
+				break
+			}
+			pos[d] = 0
+			i1 -= s1[d] * size[d]
+			i2 -= s2[d] * size[d]
+		}
+	}
+}
+
+// vecChunk is the most elements binaryVec passes at once when an input
+// repeats (it fills a buffer with copies of the repeated element).
+const vecChunk = 256
+
+// binaryVec computes a binary op with row, the op's loop over slices of
+// equal length (out[i] from a[i] and b[i]): once over the whole tensors for
+// equal shapes, else once per run (see runs), an input that repeats along a
+// run given as copies of its element, at most vecChunk at a time. The ops
+// put their arithmetic in row's loop, where it inlines, instead of a
+// function called per element.
+func binaryVec[T, U any](bc *broadcast, a, b []T, out []U, row func(out []U, a, b []T)) {
+	if bc.same {
+		n := len(out)
+		row(out, a[:n], b[:n])
+		return
+	}
+	var rep1, rep2 [vecChunk]T
+	bc.runs(func(o, i1, i2, n int, step1, step2 bool) {
+		if step1 && step2 {
+			row(out[o:o+n], a[i1:i1+n], b[i2:i2+n])
+			return
+		}
+		if !step1 {
+			fill(rep1[:min(n, vecChunk)], a[i1])
+		}
+		if !step2 {
+			fill(rep2[:min(n, vecChunk)], b[i2])
+		}
+		for k := 0; k < n; k += vecChunk {
+			c := min(vecChunk, n-k)
+			x, y := rep1[:c], rep2[:c]
+			if step1 {
+				x = a[i1+k : i1+k+c]
+			}
+			if step2 {
+				y = b[i2+k : i2+k+c]
+			}
+			row(out[o+k:o+k+c], x, y)
+		}
+	})
+}
+
+func fill[T any](s []T, v T) {
+	for i := range s {
+		s[i] = v
+	}
+}
+
 // integer is the element types the quantized elementwise kernels read and write.
 type integer interface {
 	~int8 | ~uint8 | ~int16 | ~int32
@@ -128,13 +234,22 @@ func (bc *broadcast) binaryInts(r *run, typ DType, in1, in2, out int, f func(x, 
 }
 
 func binaryInts[T integer](bc *broadcast, a, b, out []T, f func(x, y int32) int32) {
-	bc.each(func(o, i1, i2 int) { out[o] = T(f(int32(a[i1]), int32(b[i2]))) })
+	binaryVec(bc, a, b, out, func(out, a, b []T) {
+		a, b = a[:len(out)], b[:len(out)]
+		for i := range out {
+			out[i] = T(f(int32(a[i]), int32(b[i])))
+		}
+	})
 }
 
 // binaryFloats applies f to every output element of a float32 binary op.
 func (bc *broadcast) binaryFloats(r *run, in1, in2, out int, f func(x, y float32) float32) {
-	a, b, o := r.f32(in1), r.f32(in2), r.f32(out)
-	bc.each(func(i, i1, i2 int) { o[i] = f(a[i1], b[i2]) })
+	binaryVec(bc, r.f32(in1), r.f32(in2), r.f32(out), func(out, a, b []float32) {
+		a, b = a[:len(out)], b[:len(out)]
+		for i := range out {
+			out[i] = f(a[i], b[i])
+		}
+	})
 }
 
 // Binary is what the two-input elementwise ops (ADD, SUB, MUL) prepare

@@ -129,7 +129,18 @@ func (p *ComparisonParams) compare(a, b []byte, i1, i2 int) bool {
 
 func (p *ComparisonParams) eval(r *run, op *Op) error {
 	a, b, dst := r.vals[p.in1], r.vals[p.in2], r.vals[p.out]
-	p.bc.each(func(o, i1, i2 int) { dst[o] = b2u(p.compare(a, b, i1, i2)) })
+	p.bc.runs(func(o, i1, i2, n int, step1, step2 bool) {
+		d1, d2 := 0, 0 // how far each input moves per output element
+		if step1 {
+			d1 = 1
+		}
+		if step2 {
+			d2 = 1
+		}
+		for k := range n {
+			dst[o+k] = b2u(p.compare(a, b, i1+k*d1, i2+k*d2))
+		}
+	})
 	return nil
 }
 

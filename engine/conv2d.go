@@ -221,7 +221,7 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	ws := p.weights
 	if ws == nil {
 		w := gemmOperand(p.typ, r.vals[p.filter], nil)
-		ws = &gemmWeights{w, rowSums(p.OutC, k, w, nil)}
+		ws = &gemmWeights{w: w, sum: rowSums(p.OutC, k, w, nil)}
 	}
 	ia, ib := gemmOffsets(p.typ, p.InputOffset, p.FilterOffset)
 	var bias []int32

@@ -137,6 +137,9 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 	}
 	if (in.Type == Int8 || in.Type == Uint8) && filter.Const {
 		p.weights = c.m.gemmWeightsOf(filter, p.Channels, p.Depth)
+		if p.Batches < 4 { // the rows gemmS8 multiplies without packing
+			p.weights.packRows(p.Channels, p.Depth)
+		}
 	}
 	return p, nil
 }
@@ -205,7 +208,7 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 	ws := p.weights
 	if ws == nil {
 		w := gemmOperand(p.typ, r.vals[p.filter], nil)
-		ws = &gemmWeights{w, rowSums(p.Channels, p.Depth, w, nil)}
+		ws = &gemmWeights{w: w, sum: rowSums(p.Channels, p.Depth, w, nil)}
 	}
 	var bias []int32
 	if p.bias >= 0 {
@@ -224,6 +227,7 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 	if gemmRequant != nil {
 		rq = p.rqTable.get(p.Output, n)
 	}
+	packed := rq == nil && ws.packed != nil && p.Batches < 4 && gemmIsGo()
 	for b0 := 0; b0 < p.Batches; b0 += block {
 		mb := min(block, p.Batches-b0)
 		accs := gs.accs[:mb*n]
@@ -236,7 +240,12 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 			}
 			continue
 		}
-		gs.rows = offsetGEMM(mb, n, p.Depth, in[b0*p.Depth:], ws.w, ib, add, accs, gs.rows)
+		if packed { // the weights packed once, not per run
+			gemmRowsPacked(mb, n, p.Depth, in[b0*p.Depth:], ws.packed, accs)
+			gs.rows = gemmOffsets2(mb, n, p.Depth, in[b0*p.Depth:], ib, add, accs, gs.rows)
+		} else {
+			gs.rows = offsetGEMM(mb, n, p.Depth, in[b0*p.Depth:], ws.w, ib, add, accs, gs.rows)
+		}
 		for i := 0; i < mb; i++ {
 			p.Output.requantizeInt8(accs[i*n:][:n], out[(b0+i)*n:][:n])
 		}

@@ -222,3 +222,42 @@ func TestXNNPackRequantizeRow(t *testing.T) {
 		}
 	}
 }
+
+// TestGEMMRowsPacked compares gemmRowsPacked (weights packed ahead of time,
+// FULLY_CONNECTED's pure-Go product) with the plain loop over the GEMM
+// shapes, odd column counts and k tails included, on random and extreme
+// values, and at the longest rows packRows packs.
+func TestGEMMRowsPacked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	shapes := append(gemmShapes(), [3]int{1, 3, packedMaxK}, [3]int{2, 9, 5}, [3]int{3, 17, 3})
+	for _, sh := range shapes {
+		m, n, k := sh[0], sh[1], sh[2]
+		if k == 0 {
+			continue // packRows packs nothing: the caller takes gemm
+		}
+		for _, extreme := range []bool{false, true} {
+			a, b := randInt8(rng, m*k, extreme), randInt8(rng, n*k, extreme)
+			if extreme && k >= packedMaxK {
+				for i := range a {
+					a[i] = -128
+				}
+				for i := range b {
+					b[i] = -128
+				}
+			}
+			g := &gemmWeights{w: b}
+			g.packRows(n, k)
+			if g.packed == nil {
+				t.Fatalf("m=%d n=%d k=%d: packRows packed nothing", m, n, k)
+			}
+			got, want := make([]int32, m*n), make([]int32, m*n)
+			gemmRowsPacked(m, n, k, a, g.packed, got)
+			naiveGEMM(m, n, k, a, b, want)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("m=%d n=%d k=%d extreme=%v: out[%d] = %d, want %d", m, n, k, extreme, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

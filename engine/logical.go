@@ -78,7 +78,12 @@ func (p *LogicalParams) eval(r *run, op *Op) error {
 		return nil
 	}
 	b := r.vals[p.in2]
-	p.bc.each(func(o, i1, i2 int) { dst[o] = p.value(a[i1], b[i2]) })
+	binaryVec(p.bc, a, b, dst, func(out, a, b []byte) {
+		a, b = a[:len(out)], b[:len(out)]
+		for i := range out {
+			out[i] = p.value(a[i], b[i])
+		}
+	})
 	return nil
 }
 

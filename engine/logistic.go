@@ -166,25 +166,27 @@ func (p *LogisticParams) eval(r *run, op *Op) error {
 			}
 		}
 	case Int8:
-		in, out := r.i8(p.in), r.i8(p.out)
 		q := p.inputScale()
-		for i, x := range in {
-			d := int32(x) - p.InputZeroPoint
-			switch {
-			case d <= -p.InputRangeRadius:
-				out[i] = math.MinInt8
-			case d >= p.InputRangeRadius:
-				out[i] = math.MaxInt8
-			case p.tanh: // Q0.31 → Q0.7
-				v := fixedpoint.Tanh(q.apply(d), 4)
-				out[i] = int8(clamp(fixedpoint.RoundingDivideByPOT(v, 24), math.MinInt8, math.MaxInt8))
-			default: // Q0.31 → Q0.8, zero point −128
-				v := fixedpoint.Logistic(q.apply(d), 4)
-				out[i] = int8(clamp(fixedpoint.RoundingDivideByPOT(v, 23)-128, math.MinInt8, math.MaxInt8))
-			}
-		}
+		unaryBytes(r.i8(p.in), r.i8(p.out), func(x int32) int32 { return p.int8Value(q, x) })
 	}
 	return nil
+}
+
+// int8Value is the int8 logistic or tanh of one value x, q being inputScale.
+func (p *LogisticParams) int8Value(q Requant, x int32) int32 {
+	d := x - p.InputZeroPoint
+	switch {
+	case d <= -p.InputRangeRadius:
+		return math.MinInt8
+	case d >= p.InputRangeRadius:
+		return math.MaxInt8
+	case p.tanh: // Q0.31 → Q0.7
+		v := fixedpoint.Tanh(q.apply(d), 4)
+		return clamp(fixedpoint.RoundingDivideByPOT(v, 24), math.MinInt8, math.MaxInt8)
+	}
+	// Q0.31 → Q0.8, zero point −128
+	v := fixedpoint.Logistic(q.apply(d), 4)
+	return clamp(fixedpoint.RoundingDivideByPOT(v, 23)-128, math.MinInt8, math.MaxInt8)
 }
 
 // float is the float32 reference logistic or tanh of one value.

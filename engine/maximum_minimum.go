@@ -80,12 +80,28 @@ func (p *MaximumMinimumParams) eval(r *run, op *Op) error {
 	case Float32:
 		p.bc.binaryFloats(r, p.in1, p.in2, p.out, func(x, y float32) float32 { return pickMaxMin(p.isMax, x, y) })
 	case Int64:
-		a, b, o := r.i64(p.in1), r.i64(p.in2), r.i64(p.out)
-		p.bc.each(func(i, i1, i2 int) { o[i] = pickMaxMin(p.isMax, a[i1], b[i2]) })
+		maxMin(p, r.i64(p.in1), r.i64(p.in2), r.i64(p.out))
+	case Int8:
+		maxMin(p, r.i8(p.in1), r.i8(p.in2), r.i8(p.out))
+	case Uint8:
+		maxMin(p, r.u8(p.in1), r.u8(p.in2), r.u8(p.out))
+	case Int16:
+		maxMin(p, r.i16(p.in1), r.i16(p.in2), r.i16(p.out))
 	default:
-		p.bc.binaryInts(r, p.Type, p.in1, p.in2, p.out, func(x, y int32) int32 { return pickMaxMin(p.isMax, x, y) })
+		maxMin(p, r.i32(p.in1), r.i32(p.in2), r.i32(p.out))
 	}
 	return nil
+}
+
+// maxMin is pickMaxMin (computed in int32, or int64) for every output
+// element, inlined in the loop.
+func maxMin[T integer | int64](p *MaximumMinimumParams, a, b, out []T) {
+	binaryVec(p.bc, a, b, out, func(out, a, b []T) {
+		a, b = a[:len(out)], b[:len(out)]
+		for i := range out {
+			out[i] = T(pickMaxMin(p.isMax, int64(a[i]), int64(b[i])))
+		}
+	})
 }
 
 func (p *MaximumMinimumParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

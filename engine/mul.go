@@ -52,13 +52,31 @@ func (p *MulParams) eval(r *run, op *Op) error {
 		p.bc.binaryFloats(r, p.in1, p.in2, p.out, p.float)
 	case Int32:
 		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.int32)
+	case Int8:
+		mulBytes(p, r.i8(p.in1), r.i8(p.in2), r.i8(p.out))
+	case Uint8:
+		mulBytes(p, r.u8(p.in1), r.u8(p.in2), r.u8(p.out))
 	default:
-		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, func(x, y int32) int32 {
-			v := p.Requant.apply((x + p.Input1Offset) * (y + p.Input2Offset))
-			return clamp(v+p.OutputOffset, p.ActMin, p.ActMax)
-		})
+		p.bc.binaryInts(r, p.typ, p.in1, p.in2, p.out, p.quantized)
 	}
 	return nil
+}
+
+// quantized is the integer kernel for one pair of input values.
+func (p *MulParams) quantized(x, y int32) int32 {
+	v := p.Requant.apply((x + p.Input1Offset) * (y + p.Input2Offset))
+	return clamp(v+p.OutputOffset, p.ActMin, p.ActMax)
+}
+
+// mulBytes is quantized for every output element of an int8 or uint8 MUL,
+// called directly in the loop.
+func mulBytes[T int8 | uint8](p *MulParams, a, b, out []T) {
+	binaryVec(p.bc, a, b, out, func(out, a, b []T) {
+		a, b = a[:len(out)], b[:len(out)]
+		for i := range out {
+			out[i] = T(p.quantized(int32(a[i]), int32(b[i])))
+		}
+	})
 }
 
 func (p *MulParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

@@ -54,10 +54,27 @@ func xnnMulNode(c *prepCtx) (kernel, error) {
 }
 
 func (k *xnnMul) eval(r *run, op *Op) error {
-	k.bc.binaryInts(r, k.typ, k.a, k.b, k.out, func(x, y int32) int32 {
-		return xnnRequant((x-k.AZeroPoint)*(y-k.BZeroPoint), k.Scale, k.ZeroPoint, k.Min, k.Max)
-	})
+	if k.typ == Int8 {
+		xnnMulBytes(k, r.i8(k.a), r.i8(k.b), r.i8(k.out))
+	} else {
+		xnnMulBytes(k, r.u8(k.a), r.u8(k.b), r.u8(k.out))
+	}
 	return nil
+}
+
+// value is the output of one pair of input values.
+func (k *xnnMul) value(x, y int32) int32 {
+	return xnnRequant((x-k.AZeroPoint)*(y-k.BZeroPoint), k.Scale, k.ZeroPoint, k.Min, k.Max)
+}
+
+// xnnMulBytes is value for every output element, inlined in the loop.
+func xnnMulBytes[T int8 | uint8](k *xnnMul, a, b, out []T) {
+	binaryVec(k.bc, a, b, out, func(out, a, b []T) {
+		a, b = a[:len(out)], b[:len(out)]
+		for i := range out {
+			out[i] = T(k.value(int32(a[i]), int32(b[i])))
+		}
+	})
 }
 
 // builtinMul is TFLite's MUL: its Prepare computes the real multiplier

@@ -119,8 +119,22 @@ func (p *Pool2DParams) eval(r *run, op *Op) error {
 var errEmptyPool = errors.New("a pooling window lies entirely outside the input")
 
 // pool2D is the integer AveragePool or MaxPool; it reports false, like the
-// reference, when a window has no taps inside the input.
+// reference, when a window has no taps inside the input. Per output pixel
+// it runs over the window's taps with the channels innermost (contiguous
+// in NHWC), keeping a running max in the output row or a running sum in
+// sums: the same integers as the reference's per-channel loops
+// (reference_integer_ops::MaxPool and AveragePool: max over the taps, or
+// the sum rounded half away from zero by the tap count, then the clamp).
 func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool {
+	D := p.Depth
+	if D <= 0 {
+		return true
+	}
+	var sums []int32
+	if !p.Max {
+		sums = make([]int32, D)
+	}
+	lo, hi := p.ActMin, p.ActMax
 	i := 0
 	for b := 0; b < p.Batches; b++ {
 		for y := 0; y < p.OutH; y++ {
@@ -133,30 +147,57 @@ func pool2D[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool
 				if !p.Max && n == 0 {
 					return false
 				}
-				for c := 0; c < p.Depth; c++ {
-					var acc int32
-					m := lowest
+				row := out[i:][:D]
+				i += D
+				if p.Max {
+					for c := range row {
+						row[c] = lowest
+					}
 					for fy := fy0; fy < fy1; fy++ {
 						for fx := fx0; fx < fx1; fx++ {
-							v := in[((b*p.InH+iy0+fy)*p.InW+ix0+fx)*p.Depth+c]
-							acc += int32(v)
-							m = max(m, v)
+							maxInto(row, in[((b*p.InH+iy0+fy)*p.InW+ix0+fx)*D:][:len(row)])
 						}
 					}
-					if p.Max {
-						acc = int32(m)
-					} else if acc > 0 {
+					for c, v := range row {
+						row[c] = T(clamp(int32(v), lo, hi))
+					}
+					continue
+				}
+				clear(sums)
+				for fy := fy0; fy < fy1; fy++ {
+					for fx := fx0; fx < fx1; fx++ {
+						src := in[((b*p.InH+iy0+fy)*p.InW+ix0+fx)*D:][:len(sums)]
+						for c, v := range src {
+							sums[c] += int32(v)
+						}
+					}
+				}
+				for c, acc := range sums[:len(row)] {
+					if acc > 0 {
 						acc = (acc + n/2) / n
 					} else {
 						acc = (acc - n/2) / n
 					}
-					out[i] = T(clamp(acc, p.ActMin, p.ActMax))
-					i++
+					row[c] = T(clamp(acc, lo, hi))
 				}
 			}
 		}
 	}
 	return true
+}
+
+// maxInto sets row[c] = max(row[c], src[c]), four channels per step (Go's
+// WebAssembly output pays a dispatch per loop iteration).
+func maxInto[T int8 | int16 | uint8](row, src []T) {
+	src = src[:len(row)]
+	c := 0
+	for ; c+4 <= len(row); c += 4 {
+		r, s := row[c:c+4:c+4], src[c:c+4:c+4]
+		r[0], r[1], r[2], r[3] = max(r[0], s[0]), max(r[1], s[1]), max(r[2], s[2]), max(r[3], s[3])
+	}
+	for ; c < len(row); c++ {
+		row[c] = max(row[c], src[c])
+	}
 }
 
 // evalFloat is the float AveragePool or MaxPool.

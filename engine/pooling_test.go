@@ -158,3 +158,104 @@ func TestPoolingFloatOrder(t *testing.T) {
 		t.Fatalf("got %v, want %v", AsFloat32(alignedCopy(got)), total/4)
 	}
 }
+
+// pool2DPlain is the reference's integer pooling loop, one channel at a
+// time (reference_integer_ops::MaxPool and AveragePool), that pool2D's
+// channels-innermost loops must equal.
+func pool2DPlain[T int8 | int16 | uint8](p *Pool2DParams, in, out []T, lowest T) bool {
+	i := 0
+	for b := 0; b < p.Batches; b++ {
+		for y := 0; y < p.OutH; y++ {
+			for x := 0; x < p.OutW; x++ {
+				iy0, ix0 := y*p.StrideH-p.PadH, x*p.StrideW-p.PadW
+				for c := 0; c < p.Depth; c++ {
+					var acc, n int32
+					m := lowest
+					for fy := 0; fy < p.FilterH; fy++ {
+						for fx := 0; fx < p.FilterW; fx++ {
+							iy, ix := iy0+fy, ix0+fx
+							if iy < 0 || iy >= p.InH || ix < 0 || ix >= p.InW {
+								continue
+							}
+							v := in[((b*p.InH+iy)*p.InW+ix)*p.Depth+c]
+							acc += int32(v)
+							m = max(m, v)
+							n++
+						}
+					}
+					if !p.Max && n == 0 {
+						return false
+					}
+					switch {
+					case p.Max:
+						acc = int32(m)
+					case acc > 0:
+						acc = (acc + n/2) / n
+					default:
+						acc = (acc - n/2) / n
+					}
+					out[i] = T(clamp(acc, p.ActMin, p.ActMax))
+					i++
+				}
+			}
+		}
+	}
+	return true
+}
+
+// TestPool2DRandom compares pool2D with pool2DPlain on random shapes,
+// padding, strides and clamps, max and average, int8, int16 and uint8.
+func TestPool2DRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for it := range 400 {
+		p := &Pool2DParams{Max: it%2 == 0, Batches: 1 + rng.IntN(2), InH: 1 + rng.IntN(9), InW: 1 + rng.IntN(9), Depth: 1 + rng.IntN(19)}
+		p.FilterH, p.FilterW, p.StrideH, p.StrideW = 1+rng.IntN(4), 1+rng.IntN(4), 1+rng.IntN(3), 1+rng.IntN(3)
+		p.PadH, p.PadW = rng.IntN(p.FilterH), rng.IntN(p.FilterW)
+		p.OutH, p.OutW = max(1, (p.InH+2*p.PadH-p.FilterH)/p.StrideH+1), max(1, (p.InW+2*p.PadW-p.FilterW)/p.StrideW+1)
+		n := p.Batches * p.InH * p.InW * p.Depth
+		m := p.Batches * p.OutH * p.OutW * p.Depth
+		check := func(name string, got, want []int64, okGot, okWant bool) {
+			t.Helper()
+			if okGot != okWant {
+				t.Fatalf("%s %+v: ok %v, want %v", name, *p, okGot, okWant)
+			}
+			for i := range want {
+				if okWant && got[i] != want[i] {
+					t.Fatalf("%s %+v: out[%d] = %d, want %d", name, *p, i, got[i], want[i])
+				}
+			}
+		}
+		p.ActMin, p.ActMax = -128+int32(rng.IntN(40)), 127-int32(rng.IntN(40))
+		in8 := make([]int8, n)
+		for i := range in8 {
+			in8[i] = int8(rng.Uint32())
+		}
+		g8, w8 := make([]int8, m), make([]int8, m)
+		okG, okW := pool2D(p, in8, g8, math.MinInt8), pool2DPlain(p, in8, w8, math.MinInt8)
+		check("int8", widen(g8), widen(w8), okG, okW)
+		p.ActMin, p.ActMax = int32(rng.IntN(40)), 255-int32(rng.IntN(40))
+		inU := make([]uint8, n)
+		for i := range inU {
+			inU[i] = uint8(rng.Uint32())
+		}
+		gU, wU := make([]uint8, m), make([]uint8, m)
+		okG, okW = pool2D(p, inU, gU, 0), pool2DPlain(p, inU, wU, 0)
+		check("uint8", widen(gU), widen(wU), okG, okW)
+		p.ActMin, p.ActMax = -32768+int32(rng.IntN(4000)), 32767-int32(rng.IntN(4000))
+		in16 := make([]int16, n)
+		for i := range in16 {
+			in16[i] = int16(rng.Uint32())
+		}
+		g16, w16 := make([]int16, m), make([]int16, m)
+		okG, okW = pool2D(p, in16, g16, math.MinInt16), pool2DPlain(p, in16, w16, math.MinInt16)
+		check("int16", widen(g16), widen(w16), okG, okW)
+	}
+}
+
+func widen[T int8 | int16 | uint8](s []T) []int64 {
+	out := make([]int64, len(s))
+	for i, v := range s {
+		out[i] = int64(v)
+	}
+	return out
+}

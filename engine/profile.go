@@ -207,6 +207,9 @@ func (m *Model) markUnsupported() {
 // Runnable reports why the model cannot run (an op int8scope has no kernel
 // for), or nil. Such a model is still open for inspection.
 func (m *Model) Runnable() error {
+	if !m.hasUnsupported() {
+		return nil // every run asks: no allocation on this path
+	}
 	var msgs []string
 	for _, op := range m.Ops {
 		if op.Unsupported != "" {
@@ -227,6 +230,24 @@ func (m *Model) Runnable() error {
 		return fmt.Errorf("this model cannot run in int8scope: %s. Its tensors and other ops can still be inspected", msgs[0])
 	}
 	return fmt.Errorf("this model cannot run in int8scope: %d ops are not supported: %s. Its tensors and other ops can still be inspected", len(msgs), strings.Join(msgs, "; "))
+}
+
+// hasUnsupported reports whether an op of m or of a subgraph it calls is
+// unsupported.
+func (m *Model) hasUnsupported() bool {
+	for _, op := range m.Ops {
+		if op.Unsupported != "" {
+			return true
+		}
+	}
+	for _, g := range m.Subgraphs {
+		for _, op := range g.Ops {
+			if op.Unsupported != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // prepare makes every profile's plan. The reference plan's kernels are the

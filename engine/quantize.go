@@ -98,9 +98,9 @@ func (p *QuantizeParams) eval(r *run, op *Op) error {
 	}
 	switch p.inType {
 	case Int8:
-		requantizeFrom(r, p, r.i8(p.in))
+		requantizeBytes(r, p, r.i8(p.in))
 	case Uint8:
-		requantizeFrom(r, p, r.u8(p.in))
+		requantizeBytes(r, p, r.u8(p.in))
 	case Int16:
 		requantizeFrom(r, p, r.i16(p.in))
 	case Int32:
@@ -112,13 +112,21 @@ func (p *QuantizeParams) eval(r *run, op *Op) error {
 // quantize is AffineQuantize for one value: the division and TfLiteRound in
 // float32, then static_cast<int32_t> as on x86.
 func (p *QuantizeParams) quantize(x float32) int32 {
-	return clamp(f32ToInt32(float32(math.Round(float64(x/p.Scale))))+p.OutputZeroPoint, p.Min, p.Max)
+	return clamp(f32ToInt32(float32(roundHalfAwayF32(x/p.Scale)))+p.OutputZeroPoint, p.Min, p.Max)
 }
 
-func quantizeFloats[T integer](p *QuantizeParams, in []float32, out []T) {
-	for i, x := range in {
-		out[i] = T(p.quantize(x))
-	}
+// truncHalfAway is math.Round (half away from zero, TfLiteRound's
+// std::round) of a float32 value, as trunc(x ± 0.5) in float64: x ± 0.5 is
+// exact for every float32 x of magnitude at least 2^−29 (the bits from
+// 2^−1 down to x's last one fit in 53), and for smaller ones rounds to a
+// value that still truncates to ±0. In Go's WebAssembly output it is one
+// f64.trunc without a branch (a taken branch costs a dispatch there) where
+// math.Round is a call of bit twiddling; natively math.Round is faster
+// (quantize_native.go, quantize_wasm.go). TestRoundHalfAway checks it against
+// math.Round.
+func truncHalfAway(x float32) float64 {
+	f := float64(x)
+	return math.Trunc(f + math.Copysign(0.5, f))
 }
 
 func (p *QuantizeParams) requantize(x int32) int32 {
@@ -135,6 +143,21 @@ func requantizeFrom[T integer](r *run, p *QuantizeParams, in []T) {
 		requantizeInts(p, in, r.i16(p.out))
 	case Int32:
 		requantizeInts(p, in, r.i32(p.out))
+	}
+}
+
+// requantizeBytes is requantize for every element of an int8 or uint8
+// input, through a table of its 256 values (mapBytes).
+func requantizeBytes[T int8 | uint8](r *run, p *QuantizeParams, in []T) {
+	switch p.outType {
+	case Int8:
+		mapBytes(in, r.i8(p.out), p.requantize)
+	case Uint8:
+		mapBytes(in, r.u8(p.out), p.requantize)
+	case Int16:
+		mapBytes(in, r.i16(p.out), p.requantize)
+	case Int32:
+		mapBytes(in, r.i32(p.out), p.requantize)
 	}
 }
 

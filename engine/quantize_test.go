@@ -207,3 +207,38 @@ func TestDequantize(t *testing.T) {
 			wantErr: "computes [2]"},
 	})
 }
+
+// TestRoundHalfAway checks truncHalfAway, QUANTIZE's rounding in
+// WebAssembly, and roundHalfAwayF32 against math.Round bit for bit
+// (truncHalfAway also held for all 2^32 float32 values when written).
+func TestRoundHalfAway(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
+	}
+	// roundHalfAwayF32: float32 values around every power of two (where
+	// x ± 0.5 stops or starts being exact), ties, and random bit patterns.
+	var fs []float32
+	for e := -149; e <= 127; e++ {
+		p := float32(math.Ldexp(1, e))
+		for _, v := range []float32{p, math.Nextafter32(p, 0), math.Nextafter32(p, 2*p+1), p * 1.5} {
+			fs = append(fs, v, -v)
+		}
+	}
+	for i := int32(-1 << 12); i <= 1<<12; i++ {
+		fs = append(fs, float32(i)/2, float32(i)/2+1<<22, float32(i)/2+1<<23)
+	}
+	for range 1 << 20 {
+		fs = append(fs, math.Float32frombits(rng.Uint32()))
+	}
+	fs = append(fs, 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 0.49999997, -0.49999997)
+	for _, x := range fs {
+		want := math.Round(float64(x))
+		if got := truncHalfAway(x); !same(got, want) {
+			t.Fatalf("truncHalfAway(%v) = %v, math.Round gives %v", x, got, want)
+		}
+		if got := roundHalfAwayF32(x); !same(got, want) {
+			t.Fatalf("roundHalfAwayF32(%v) = %v, math.Round gives %v", x, got, want)
+		}
+	}
+}

@@ -71,8 +71,10 @@ func (k *xnnConvert) eval(r *run, op *Op) error {
 		xnnFromFloatRow(in, out, k.Scale, k.OutputZeroPoint, k.typ)
 		return nil
 	}
-	for i := range out {
-		out[i] = byte(k.convert(int32(intValue(k.typ, r.vals[k.in], i))))
+	if k.typ == Int8 {
+		mapBytes(r.i8(k.in), out, k.convert)
+	} else {
+		mapBytes(r.u8(k.in), out, k.convert)
 	}
 	return nil
 }

@@ -47,7 +47,7 @@ func fixedParams(qm []quantMul) []int32 {
 		}
 		par[n+c] = int32(uint32(uint64(1) << q.left)) // left ≤ 32: 2^32 wraps to 0
 		par[2*n+c] = int32(uint32(1) << (31 - q.right))
-		par[3*n+c] = q.mask
+		par[3*n+c] = int32(int64(1)<<q.right - 1) // the mask 2^right − 1
 	}
 	return par
 }

@@ -15,6 +15,13 @@ type Options struct {
 	// can compute them again out of the run: the trace counts them and
 	// Result.Accumulators computes one op's when asked (trace_lazy.go).
 	LazyAccumulators bool
+	// Reuse, when set, is the Result of an earlier run of this same model
+	// that the caller gives up: the run writes its tensors into that
+	// Result's buffers (zeroed first) where they have the sizes it needs,
+	// instead of allocating new ones. The WebAssembly page passes its last
+	// run's, so that a run of a small model allocates next to nothing (Go's
+	// collector is slow in WebAssembly). Reuse's tensors then change.
+	Reuse *Result
 	// state, in tests, replaces the initial value of variable tensors, by
 	// tensor index (TFLite has no way to set it: it resets them).
 	state map[int][]byte
@@ -108,7 +115,12 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 		// dynamic tensor), and the Result describes that copy.
 		m = m.runCopy(p)
 	}
-	r := &run{m: m, p: p, st: m.top().states[p], vals: m.newValues(m.top().states[p], opt.state), gs: takeGemmScratch()}
+	var reuse [][]byte
+	if opt.Reuse != nil && opt.Reuse.Model == m {
+		reuse = opt.Reuse.Tensors
+	}
+	st := m.top().states[p]
+	r := &run{m: m, p: p, st: st, vals: m.newValues(st, opt.state, reuse), gs: takeGemmScratch()}
 	defer putGemmScratch(&r.gs)
 	r.lazyAcc = opt.LazyAccumulators
 	for i, ti := range m.Inputs {
@@ -137,15 +149,24 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 // newValues allocates the value of every tensor of m for one run:
 // constants are their data, variable tensors start where the last run under
 // st left them (their initial value after Load or Reset; override's, in
-// tests), the rest at zero.
-func (m *Model) newValues(st *State, override map[int][]byte) [][]byte {
+// tests), the rest at zero. The buffers of reuse (an earlier run's
+// tensors, or nil) are taken where their sizes fit.
+func (m *Model) newValues(st *State, override map[int][]byte, reuse [][]byte) [][]byte {
 	vals := make([][]byte, len(m.Tensors))
+	if len(reuse) != len(vals) {
+		reuse = nil
+	}
 	for i, t := range m.Tensors {
 		switch {
 		case t.Const:
 			vals[i] = t.Data
 		case t.Type.Size() > 0:
-			vals[i] = alignedBytes(t.NumBytes())
+			if n := t.NumBytes(); reuse != nil && len(reuse[i]) == n && n > 0 {
+				vals[i] = reuse[i]
+				clear(vals[i])
+			} else {
+				vals[i] = alignedBytes(n)
+			}
 			if t.Variable {
 				resetVariable(t, vals[i])
 			}

@@ -98,7 +98,13 @@ func (p *SquaredDifferenceParams) eval(r *run, op *Op) error {
 	case Int32:
 		p.bc.binaryInts(r, Int32, p.in1, p.in2, p.out, func(x, y int32) int32 { d := x - y; return d * d })
 	default:
-		p.bc.binaryInts(r, Int8, p.in1, p.in2, p.out, func(x, y int32) int32 { _, _, _, o := p.quantized(x, y); return o })
+		binaryVec(p.bc, r.i8(p.in1), r.i8(p.in2), r.i8(p.out), func(out, a, b []int8) {
+			a, b = a[:len(out)], b[:len(out)]
+			for i := range out {
+				_, _, _, v := p.quantized(int32(a[i]), int32(b[i]))
+				out[i] = int8(v)
+			}
+		})
 	}
 	return nil
 }

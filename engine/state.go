@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 
@@ -96,8 +95,14 @@ func (m *Model) Stateful() bool {
 	if len(top.resources) > 0 {
 		return true
 	}
-	for _, g := range append([]*Model{top}, slices.Collect(maps.Values(top.Subgraphs))...) {
-		if g != nil && slices.ContainsFunc(g.Tensors, func(t *Tensor) bool { return t.Variable }) {
+	hasVariable := func(g *Model) bool {
+		return g != nil && slices.ContainsFunc(g.Tensors, func(t *Tensor) bool { return t.Variable })
+	}
+	if hasVariable(top) {
+		return true
+	}
+	for _, g := range top.Subgraphs { // no allocation: the page asks on every run
+		if hasVariable(g) {
 			return true
 		}
 	}

@@ -117,7 +117,7 @@ func (r *run) call(g *Model, srcs []*Tensor, vals [][]byte) ([]*Tensor, [][]byte
 	if r.depth >= maxCallDepth {
 		return nil, nil, fmt.Errorf("subgraph %d: subgraphs call each other more than %d deep", g.Subgraph, maxCallDepth)
 	}
-	c := &run{m: g, p: r.p, st: r.st, depth: r.depth + 1, vals: g.newValues(r.st, nil)}
+	c := &run{m: g, p: r.p, st: r.st, depth: r.depth + 1, vals: g.newValues(r.st, nil, nil)}
 	for i, ti := range g.Inputs {
 		if err := sameValue(srcs[i], g.Tensors[ti]); err != nil {
 			return nil, nil, fmt.Errorf("subgraph %d input %d: %w", g.Subgraph, i, err)

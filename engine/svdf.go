@@ -58,7 +58,8 @@ type SVDFParams struct {
 
 	in, wf, wt, bias, state, out int // bias −1 if absent
 	typ, stateType               DType
-	wfSum                        []int32 // int8: Σ_i weights_feature[f, i] of a constant one, per filter
+	wfSum                        []int32 // Σ_i wf[f,i] per filter, when weights_feature is constant
+	wfPacked                     []int64 // weights_feature packed in pairs of rows (packRows), or nil
 }
 
 func init() { register(tflite.BuiltinOperatorSVDF, prepareSVDF) }
@@ -143,8 +144,11 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 		p.InputZeroPoint, p.StateZeroPoint, p.OutputZeroPoint = in.ZeroPoint(), state.ZeroPoint(), out.ZeroPoint()
 		p.StateMin, p.StateMax = qrange(state.Type)
 		p.ActMin, p.ActMax = qrange(Int8)
-		if wf.Const {
+		if wf.Const && len(wf.Data) == p.Filters*p.InputSize {
 			p.wfSum = rowSums(p.Filters, p.InputSize, AsInt8(wf.Data), nil)
+			g := &gemmWeights{w: AsInt8(wf.Data)}
+			g.packRows(p.Filters, p.InputSize)
+			p.wfPacked = g.packed
 		}
 	default:
 		return nil, c.unsupportedTypes()
@@ -188,30 +192,41 @@ func (p *SVDFParams) eval(r *run, op *Op) error {
 	return nil
 }
 
-// svdfInt is EvalIntegerSvdfReference for an int16 or int8 state, with
-// the same integers in wrapping int32 arithmetic: the feature dot products
-// Σ_i w[f,i]·(x[b,i] − zp) are one matrix product (gemm, the SIMD gemm_s8
-// when installed) minus zp·Σ_i w[f,i].
+// svdfInt is EvalIntegerSvdfReference for an int16 or int8 state. Its
+// sums are the reference's in wrapping int32 arithmetic, taken in another
+// order (any order gives the same integers): the feature dot products as
+// one matrix product (gemm) less the input zero point times each filter's
+// weight sum, and each unit's time sum as one contiguous dot product (its
+// rank filters' rows of weights_time and of the state lie next to each
+// other).
 func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
 	in, wf := r.i8(p.in), r.i8(p.wf)
 	if len(state) > 0 {
 		copy(state, state[1:])
 	}
-	wsum := p.wfSum
-	if wsum == nil {
-		wsum = rowSums(F, I, wf, nil)
+	s1, s2 := newQuantMul(*p.Scale1), newQuantMul(*p.Scale2) // as FixedPointOutput requantizes
+	gs := &r.gs
+	gs.accs = grow(gs.accs, B*F)
+	dots := gs.accs
+	if p.wfPacked != nil && gemmIsGo() {
+		gemmRowsPacked(B, F, I, in, p.wfPacked, dots)
+	} else {
+		gemm(B, F, I, in, wf, dots)
 	}
-	r.gs.accs = grow(r.gs.accs, B*F)
-	dots := r.gs.accs
-	gemm(B, F, I, in[:B*I], wf[:F*I], dots)
+	wfSum := p.wfSum
+	if wfSum == nil {
+		wfSum = rowSums(F, I, wf, nil)
+	}
+	wfSum = wfSum[:F]
 	for b := range B {
-		for f, dot := range dots[b*F : (b+1)*F] {
-			dot -= p.InputZeroPoint * wsum[f]
+		row := dots[b*F:][:F]
+		st := state[b*F*M:][:F*M]
+		for f, d := range row {
 			// Clamped to the state type before the zero point is added; the
 			// sum is stored with C's wrapping conversion, as TFLite Micro does.
-			v := clamp(p.Scale1.apply(dot), p.StateMin, p.StateMax) + p.StateZeroPoint
-			state[(b*F+f)*M+M-1] = T(v)
+			d -= p.InputZeroPoint * wfSum[f]
+			st[f*M+M-1] = T(clamp(s1.apply(d), p.StateMin, p.StateMax) + p.StateZeroPoint)
 		}
 	}
 	var bias []int32
@@ -224,14 +239,21 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 		r.tr.Acc = accs
 	}
 	out := r.i8(p.out)
+	n := p.Rank * M // one unit's stretch of weights_time and of a batch's state
+	zs := p.StateZeroPoint
 	for b := range B {
+		st := state[b*F*M:][:F*M]
 		for u := range p.Units {
+			w, sv := wt[u*n:][:n], st[u*n:][:n]
 			var acc int32
-			for f := u * p.Rank; f < (u+1)*p.Rank; f++ {
-				ws, ss := wt[f*M:][:M], state[(b*F+f)*M:][:M]
-				for m, w := range ws {
-					acc += int32(w) * (int32(ss[m]) - p.StateZeroPoint)
-				}
+			j := 0
+			for ; j+4 <= n; j += 4 {
+				a, c := w[j:j+4:j+4], sv[j:j+4:j+4]
+				acc += int32(a[0])*(int32(c[0])-zs) + int32(a[1])*(int32(c[1])-zs) +
+					int32(a[2])*(int32(c[2])-zs) + int32(a[3])*(int32(c[3])-zs)
+			}
+			for ; j < n; j++ {
+				acc += int32(w[j]) * (int32(sv[j]) - zs)
 			}
 			if bias != nil {
 				acc += bias[u]
@@ -239,7 +261,7 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			if accs != nil {
 				accs[b*p.Units+u] = int64(acc)
 			}
-			v := p.Scale2.apply(acc) + p.OutputZeroPoint
+			v := s2.apply(acc) + p.OutputZeroPoint
 			out[b*p.Units+u] = int8(clamp(v, p.ActMin, p.ActMax))
 		}
 	}

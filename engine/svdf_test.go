@@ -2,6 +2,8 @@ package engine
 
 import (
 	"bytes"
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -256,5 +258,110 @@ func TestSVDFHybridHand(t *testing.T) {
 	}
 	if out := AsFloat32(r2.Tensors[res.Model.Outputs[0]])[0]; out != float32(1.5*v)+float32(-0.5*v) {
 		t.Errorf("second run %v, want %v", out, float32(1.5*v)+float32(-0.5*v))
+	}
+}
+
+// svdfIntPlain is EvalIntegerSvdfReference's loops as written, that
+// svdfInt's reordered sums must equal.
+func svdfIntPlain[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
+	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
+	in, wf := r.i8(p.in), r.i8(p.wf)
+	if len(state) > 0 {
+		copy(state, state[1:])
+	}
+	for b := range B {
+		x := in[b*I : (b+1)*I]
+		for f := range F {
+			var dot int32
+			for i, v := range x {
+				dot += int32(wf[f*I+i]) * (int32(v) - p.InputZeroPoint)
+			}
+			v := clamp(p.Scale1.apply(dot), p.StateMin, p.StateMax) + p.StateZeroPoint
+			state[(b*F+f)*M+M-1] = T(v)
+		}
+	}
+	var bias []int32
+	if p.bias >= 0 {
+		bias = r.i32(p.bias)
+	}
+	out := r.i8(p.out)
+	for b := range B {
+		for u := range p.Units {
+			var acc int32
+			for f := u * p.Rank; f < (u+1)*p.Rank; f++ {
+				for m := range M {
+					acc += int32(wt[f*M+m]) * (int32(state[(b*F+f)*M+m]) - p.StateZeroPoint)
+				}
+			}
+			if bias != nil {
+				acc += bias[u]
+			}
+			out[b*p.Units+u] = int8(clamp(p.Scale2.apply(acc)+p.OutputZeroPoint, p.ActMin, p.ActMax))
+		}
+	}
+}
+
+// TestSVDFIntRandom compares svdfInt with svdfIntPlain on random sizes,
+// zero points, scales and values, int16 and int8 states, several steps.
+func TestSVDFIntRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	bytesOf := func(n, size int) []byte {
+		b := alignedBytes(n * size)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		return b
+	}
+	for it := range 300 {
+		rank := 1 + rng.IntN(3)
+		p := &SVDFParams{Rank: rank, Batches: 1 + rng.IntN(3), InputSize: 1 + rng.IntN(40), Units: 1 + rng.IntN(9), Memory: 1 + rng.IntN(12),
+			InputZeroPoint: int32(rng.IntN(256) - 128), OutputZeroPoint: int32(rng.IntN(256) - 128), ActMin: -128, ActMax: 127,
+			in: 0, wf: 1, wt: 2, bias: 3, state: 4, out: 5, typ: Int8, stateType: Int16}
+		p.Filters = p.Units * rank
+		q1, q2 := newRequant(math.Ldexp(0.5+rng.Float64()/2, -rng.IntN(20))), newRequant(math.Ldexp(0.5+rng.Float64()/2, -rng.IntN(20)))
+		if it%3 == 0 {
+			q1.Rounding, q2.Rounding = RoundSingle, RoundSingle
+		}
+		p.Scale1, p.Scale2 = &q1, &q2
+		size := 2
+		p.StateMin, p.StateMax = -32768, 32767
+		if it%2 == 1 {
+			p.stateType, size = Int8, 1
+			p.StateMin, p.StateMax = -128, 127
+			p.StateZeroPoint = int32(rng.IntN(256) - 128)
+		}
+		if it%5 == 0 {
+			p.bias = -1
+		}
+		vals := [][]byte{bytesOf(p.Batches*p.InputSize, 1), bytesOf(p.Filters*p.InputSize, 1), bytesOf(p.Filters*p.Memory, size),
+			bytesOf(p.Units, 4), bytesOf(p.Batches*p.Filters*p.Memory, size), bytesOf(p.Batches*p.Units, 1)}
+		for i := range AsInt32(vals[3]) {
+			AsInt32(vals[3])[i] >>= 8
+		}
+		other := make([][]byte, len(vals))
+		for i, v := range vals {
+			other[i] = bytes.Clone(v)
+		}
+		if it%4 < 2 { // as prepareSVDF does for constant weights_feature
+			p.wfSum = rowSums(p.Filters, p.InputSize, AsInt8(vals[1]), nil)
+			g := &gemmWeights{w: AsInt8(vals[1])}
+			g.packRows(p.Filters, p.InputSize)
+			p.wfPacked = g.packed
+		}
+		got, want := &run{vals: vals}, &run{vals: other}
+		for step := range 3 {
+			if p.stateType == Int16 {
+				svdfInt(p, got, got.i16(p.wt), got.i16(p.state))
+				svdfIntPlain(p, want, want.i16(p.wt), want.i16(p.state))
+			} else {
+				svdfInt(p, got, got.i8(p.wt), got.i8(p.state))
+				svdfIntPlain(p, want, want.i8(p.wt), want.i8(p.state))
+			}
+			for i := range vals {
+				if !bytes.Equal(vals[i], other[i]) {
+					t.Fatalf("case %d step %d %+v: tensor %d differs", it, step, *p, i)
+				}
+			}
+		}
 	}
 }

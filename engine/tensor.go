@@ -52,7 +52,17 @@ func (d DType) String() string {
 }
 
 // Size is the size of one element in bytes, 0 for unsupported types.
-func (d DType) Size() int { return dtypeInfo[d].size }
+func (d DType) Size() int { return int(dtypeSize[uint8(d)]) }
+
+// dtypeSize is dtypeInfo's sizes by type: Size is asked per tensor on
+// every run, and a map lookup costs more than a small model's op in
+// WebAssembly.
+var dtypeSize = func() (s [256]uint8) {
+	for d, info := range dtypeInfo {
+		s[uint8(d)] = uint8(info.size)
+	}
+	return s
+}()
 
 // MarshalText makes DType print as its name in JSON.
 func (d DType) MarshalText() ([]byte, error) { return []byte(d.String()), nil }

@@ -56,13 +56,42 @@ func (p *FloatUnaryParams) explain(res *Result, op *Op, index int) (*Explanation
 func unaryInts(r *run, typ DType, in, out int, f func(x int32) int32) {
 	switch typ {
 	case Int8:
-		unaryLoop(r.i8(in), r.i8(out), f)
+		unaryBytes(r.i8(in), r.i8(out), f)
 	case Uint8:
-		unaryLoop(r.u8(in), r.u8(out), f)
+		unaryBytes(r.u8(in), r.u8(out), f)
 	case Int16:
 		unaryLoop(r.i16(in), r.i16(out), f)
 	case Int32:
 		unaryLoop(r.i32(in), r.i32(out), f)
+	}
+}
+
+// unaryTableMin is the tensor size from which an int8 or uint8 unary op
+// computes its function once per byte value, into a table it then looks
+// every element up in.
+const unaryTableMin = 512
+
+// unaryBytes is unaryLoop for int8 or uint8, through a table of f's 256
+// values when the tensor is large enough (the same values: f depends on x
+// only).
+func unaryBytes[T int8 | uint8](in, out []T, f func(x int32) int32) { mapBytes(in, out, f) }
+
+// mapBytes sets out[i] = U(f(int32(in[i]))) for an int8 or uint8 input,
+// through a table of f's 256 values from unaryTableMin elements.
+func mapBytes[T int8 | uint8, U integer](in []T, out []U, f func(x int32) int32) {
+	out = out[:len(in)]
+	if len(in) < unaryTableMin {
+		for i, x := range in {
+			out[i] = U(f(int32(x)))
+		}
+		return
+	}
+	var t [256]U
+	for v := range 256 {
+		t[v] = U(f(int32(T(v))))
+	}
+	for i, x := range in {
+		out[i] = t[uint8(x)]
 	}
 }
 

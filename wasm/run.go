@@ -263,10 +263,21 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	if err != nil {
 		return runOut{}, err
 	}
+	// The last result under this profile gives its buffers to this run
+	// (engine.Options.Reuse): it is replaced by this one, or, if the run
+	// fails, dropped, its tensors no longer being its own.
+	p, err := engine.ParseProfile(profile)
+	if err != nil {
+		return runOut{}, err
+	}
+	prev := last[p]
 	// The page fetches an op's accumulators when it shows the op
 	// (accumulators()): the run leaves them to be computed then.
-	res, err := model.Run(inputs, engine.Options{Profile: engine.Profile(profile), Trace: trace, LazyAccumulators: true})
+	res, err := model.Run(inputs, engine.Options{Profile: p, Trace: trace, LazyAccumulators: true, Reuse: prev})
 	if err != nil {
+		if prev != nil {
+			delete(last, p)
+		}
 		return runOut{}, err
 	}
 	runs++

@@ -21,12 +21,22 @@ export function attach(instance, api = globalThis.int8scope) {
   if (typeof ex.int8scope_run !== 'function' || typeof ex.int8scope_io !== 'function') return api;
   const general = api.run;
   const enc = new TextEncoder(), dec = new TextDecoder();
+  // Views of the instance's memory, made again only when it grew (a new
+  // buffer): two views of the whole memory per run cost more than a
+  // small model's run.
+  let buffer = null, bytes = null, words = null;
+  const views = () => {
+    if (ex.mem.buffer !== buffer) {
+      buffer = ex.mem.buffer;
+      bytes = new Uint8Array(buffer);
+      words = new Uint32Array(buffer);
+    }
+  };
   api.run = (inputs, profile, trace) => {
     if (!Array.isArray(inputs) || !inputs.every((x) => x instanceof Uint8Array) || typeof profile !== 'string' || typeof trace !== 'boolean') {
       return general(inputs, profile, trace);
     }
-    let bytes = new Uint8Array(ex.mem.buffer);
-    let words = new Uint32Array(ex.mem.buffer);
+    views();
     // The io block: [inputs, args address, args capacity, given lengths address, (address, length) per input].
     const io = (ex.int8scope_io() >>> 0) / 4;
     const n = words[io], args = words[io + 1], cap = words[io + 2], given = words[io + 3] / 4;
@@ -38,9 +48,7 @@ export function attach(instance, api = globalThis.int8scope) {
       if (inputs[i].byteLength === len) bytes.set(inputs[i], at);
     }
     const h = (ex.int8scope_run(profileLen, inputs.length, trace ? 1 : 0) >>> 0) / 4;
-    // The run may have grown the memory: take fresh views.
-    bytes = new Uint8Array(ex.mem.buffer);
-    words = new Uint32Array(ex.mem.buffer);
+    views(); // the run may have grown the memory
     const at = (k) => bytes.subarray(words[h + k], words[h + k] + words[h + k + 1]);
     if (words[h + STATUS] !== 0) return { error: dec.decode(at(VALUES)) };
     const out = { values: at(VALUES).slice(), seq: words[h + SEQ] };
