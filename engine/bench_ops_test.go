@@ -54,6 +54,12 @@ var opBenches = []opBench{
 	{"DEPTHWISE_CONV_2D_3x3s2_48x48x32", func() []byte {
 		return benchConv(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, 48, 48, 32, 32, 3, 2)
 	}, 0},
+	{"DEPTHWISE_CONV_2D_3x3_24x24x16m2", func() []byte { // depth multiplier 2
+		return benchConv(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, 24, 24, 16, 32, 3, 1)
+	}, 0},
+	{"DEPTHWISE_CONV_2D_7x7s2_48x40x1m8", func() []byte { // micro_speech's first layer, square
+		return benchConv(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, 48, 40, 1, 8, 7, 2)
+	}, 0},
 	{"TRANSPOSE_CONV_3x3s2_12x12x32to16", func() []byte {
 		return benchConv(tflite.BuiltinOperatorTRANSPOSE_CONV, 12, 12, 32, 16, 3, 2)
 	}, 0},
@@ -278,6 +284,8 @@ func TestOpBenchModels(t *testing.T) {
 		"CONV_2D_1x1_48x48x8to8":            48 * 48 * 8 * 8,
 		"DEPTHWISE_CONV_2D_3x3_48x48x32":    48 * 48 * 32 * 9,
 		"DEPTHWISE_CONV_2D_3x3s2_48x48x32":  24 * 24 * 32 * 9,
+		"DEPTHWISE_CONV_2D_3x3_24x24x16m2":  24 * 24 * 32 * 9,
+		"DEPTHWISE_CONV_2D_7x7s2_48x40x1m8": 24 * 20 * 8 * 49,
 		"TRANSPOSE_CONV_3x3s2_12x12x32to16": 12 * 12 * 32 * 9 * 16,
 	}
 	for _, ob := range opBenches {

@@ -304,12 +304,10 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 				trace[p0*p.OutC+i] = int64(a)
 			}
 		}
-		if rq != nil {
+		if rq != nil { // gemmRequant wrote the outputs
 			continue
 		}
-		for i := 0; i < mb; i++ {
-			p.Output.requantizeInt8(accs[i*p.OutC:][:p.OutC], out[(p0+i)*p.OutC:][:p.OutC])
-		}
+		requantizeRows(p.Output, accs[:mb*p.OutC], nil, p.OutC, out[p0*p.OutC:]) // requant_accel.go
 	}
 }
 

@@ -10,20 +10,78 @@ package engine
 // (zeros without a bias tensor). Any order of summation gives this result.
 type DepthwiseS8 func(p *DepthwiseConv2DParams, in, w []int8, bias, acc []int32)
 
-// depthwiseS8 is the accelerated depthwise kernel SetDepthwise installed;
-// nil runs evalInt8's pure-Go loops.
-var depthwiseS8 DepthwiseS8
+// DepthwiseS8O is DepthwiseS8 with a filter offset: w[…] + woff in place
+// of w[…] (uint8 filters, mapped to int8, have woff = FilterOffset + 128).
+type DepthwiseS8O func(p *DepthwiseConv2DParams, in, w []int8, woff int32, bias, acc []int32)
 
-// SetDepthwise makes int8 DEPTHWISE_CONV_2D with depth multiplier 1 compute
-// its accumulators with f (the WebAssembly build's SIMD module); nil
-// restores the pure-Go loops, which are the reference f is tested against.
-// Call it before running models, not while they run.
+// depthwiseS8 and depthwiseS8O are the accelerated depthwise kernels
+// SetDepthwise and SetDepthwiseOffset installed; nil runs evalInt8's
+// pure-Go loops.
+var (
+	depthwiseS8  DepthwiseS8
+	depthwiseS8O DepthwiseS8O
+)
+
+// SetDepthwise makes int8 DEPTHWISE_CONV_2D compute its accumulators with
+// f (the WebAssembly build's SIMD module); nil restores the pure-Go loops,
+// which are the reference f is tested against. A depth multiplier m > 1
+// runs on f too, on the input with each value repeated m times. Call it
+// before running models, not while they run.
 func SetDepthwise(f DepthwiseS8) { depthwiseS8 = f }
 
+// SetDepthwiseOffset makes uint8 DEPTHWISE_CONV_2D compute its
+// accumulators with f (with SetDepthwise's f installed too), as
+// SetDepthwise does for int8.
+func SetDepthwiseOffset(f DepthwiseS8O) { depthwiseS8O = f }
+
+// accelerated reports whether evalInt8Accel runs p.
+func (p *DepthwiseConv2DParams) accelerated() bool {
+	switch p.typ {
+	case Int8:
+		return depthwiseS8 != nil && p.FilterOffset == 0
+	case Uint8:
+		return depthwiseS8 != nil && depthwiseS8O != nil
+	}
+	return false
+}
+
 // evalInt8Accel is evalInt8 with every accumulator of the op from
-// depthwiseS8 in one call, then the trace and the output stage per pixel.
+// depthwiseS8 (or depthwiseS8O) in one call, then the trace and the output
+// stage (requantizeRows). uint8 operands are mapped to int8 (u − 128) with
+// both offsets 128 higher; with a depth multiplier m > 1 the kernel sees
+// the input with each value repeated m times, a multiplier-1 convolution
+// of OutC channels (output channel c = i·m + k reads input channel i).
 func (p *DepthwiseConv2DParams) evalInt8Accel(r *run, trace []int64) {
 	C := p.OutC
+	q := *p // the geometry and offsets the kernel sees
+	in, w, woff := r.i8(p.in), r.i8(p.filter), p.FilterOffset
+	if p.typ == Uint8 {
+		q.InputOffset += 128
+		woff += 128
+		if w = p.signedW; w == nil {
+			w = signedInt8(nil, r.u8(p.filter))
+		}
+	}
+	if dm := p.DepthMultiplier; dm > 1 || p.typ == Uint8 {
+		var flip int8
+		if p.typ == Uint8 {
+			flip = -128 // int8(u) ^ 0x80 = u − 128
+		}
+		n := p.Batches * p.InH * p.InW * p.InC
+		r.gs.patches = grow(r.gs.patches, n*dm)
+		x := r.gs.patches
+		if dm == 1 {
+			for i, v := range in[:n] {
+				x[i] = v ^ flip
+			}
+		} else {
+			for i, v := range in[:n] {
+				fillInt8(x[i*dm:][:dm], v^flip)
+			}
+		}
+		in = x
+		q.InC, q.DepthMultiplier = C, 1
+	}
 	r.gs.accs = grow(r.gs.accs, p.Batches*p.OutH*p.OutW*C)
 	acc := r.gs.accs
 	var bias []int32
@@ -32,14 +90,31 @@ func (p *DepthwiseConv2DParams) evalInt8Accel(r *run, trace []int64) {
 	} else {
 		bias = make([]int32, C)
 	}
-	depthwiseS8(p, r.i8(p.in), r.i8(p.filter), bias, acc)
+	if woff == 0 {
+		depthwiseS8(&q, in, w, bias, acc)
+	} else {
+		depthwiseS8O(&q, in, w, woff, bias, acc)
+	}
 	if trace != nil {
 		for i, a := range acc {
 			trace[i] = int64(a)
 		}
 	}
-	out := r.i8(p.out)
-	for i := 0; i < len(acc); i += C {
-		p.Output.requantizeInt8(acc[i:i+C], out[i:i+C])
-	}
+	requantizeRows(p.Output, acc, nil, C, r.i8(p.out)) // uint8 outputs: the same bytes
 }
+
+// Im2ColS8One writes the input patches of the mb output pixels from pixel
+// p0 on of a convolution of one input channel with p's window (p.InC = 1):
+// Conv2DParams.im2col with filter depth 1, rows of FilterH·FilterW int8
+// into patches, fill for taps outside the input.
+type Im2ColS8One func(p *DepthwiseConv2DParams, in []int8, fill int8, p0, mb int, patches []int8)
+
+// im2colS8One is the accelerated Im2ColS8One SetIm2ColOne installed; nil
+// runs Conv2DParams.im2col.
+var im2colS8One Im2ColS8One
+
+// SetIm2ColOne makes evalGrouped (depthwise convolutions of one input
+// channel) gather its patches with f (the WebAssembly build's SIMD
+// module); nil restores Conv2DParams.im2col, the reference f is tested
+// against. Call it before running models, not while they run.
+func SetIm2ColOne(f Im2ColS8One) { im2colS8One = f }

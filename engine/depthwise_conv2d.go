@@ -41,8 +41,10 @@ type DepthwiseConv2DParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
-	wide                  []int32 // int8: a constant filter widened once (depthwiseWiden), or nil
-	wideSum               []int32 // Σ over the taps of wide, per output channel
+	wide                  []int32      // int8, uint8: a constant filter widened once (depthwiseWiden), or nil
+	wideSum               []int32      // Σ over the taps of wide, per output channel
+	signedW               []int8       // uint8: a constant filter mapped by signedInt8, for evalInt8Accel
+	grouped               *gemmWeights // one input channel, several output channels, int8 or uint8, constant filter: see evalGrouped
 }
 
 func init() { register(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, prepareDepthwiseConv2D) }
@@ -95,8 +97,14 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 			return nil, err
 		}
 	}
-	if in.Type == Int8 && filter.Const {
+	switch {
+	case (in.Type == Int8 || in.Type == Uint8) && filter.Const && p.InC == 1 && p.OutC > 1:
+		p.grouped = depthwiseGroupedWeights(in.Type, filter.Data, p.OutC, p.FilterH*p.FilterW)
+	case in.Type == Int8 && filter.Const:
 		p.wide, p.wideSum = depthwiseWiden(AsInt8(filter.Data), p.OutC)
+	case in.Type == Uint8 && filter.Const:
+		p.wide, p.wideSum = depthwiseWiden(filter.Data, p.OutC, p.FilterOffset)
+		p.signedW = signedInt8(nil, filter.Data)
 	}
 	return p, nil
 }
@@ -115,7 +123,9 @@ func (p *DepthwiseConv2DParams) eval(r *run, op *Op) error {
 		p.evalFloat(r)
 	case p.AllPadding:
 		evalAllPadding(r, p.bias, p.out, p.OutC, p.Output, acc)
-	case p.typ == Int8:
+	case p.grouped != nil:
+		p.evalGrouped(r, acc)
+	case p.typ == Int8, p.typ == Uint8:
 		p.evalInt8(r, acc)
 	default:
 		p.evalGeneric(r, acc)
@@ -123,36 +133,93 @@ func (p *DepthwiseConv2DParams) eval(r *run, op *Op) error {
 	return nil
 }
 
-// evalGeneric computes uint8 and int16 outputs element by element.
+// depthwiseGroupedWeights is a constant depthwise filter [1,FH,FW,channels]
+// (int8, or uint8 mapped by signedInt8) transposed into the filter of the
+// CONV_2D it equals, [channels,FH,FW,1], with its row sums: the weights of
+// evalGrouped's matrix products.
+func depthwiseGroupedWeights(typ DType, data []byte, channels, taps int) *gemmWeights {
+	w := gemmOperand(typ, data, nil)
+	t := make([]int8, len(w))
+	for tap := 0; tap < taps; tap++ {
+		for c, v := range w[tap*channels:][:channels] {
+			t[c*taps+tap] = v
+		}
+	}
+	return &gemmWeights{w: t, sum: rowSums(channels, taps, t, nil)}
+}
+
+// evalGrouped computes a depthwise convolution of one input channel with
+// depth multiplier m > 1 (micro_speech's 1→8) as the CONV_2D it equals, of
+// filter depth 1 and m output channels, as Conv2DParams.evalGEMM does: per
+// block of pixels, im2col (im2colS8One when installed) and one matrix
+// product (gemm: gemmPacked, or the SIMD gemm_s8), K = FH·FW taps per row,
+// the offsets applied through precomputed sums (offsetGEMM), then the same
+// output stage; int8 operands without a trace add bias + InputOffset·Σw in
+// the output stage (requantizeRows' add). The integer sums are the
+// reference's, so the result is identical. (With more input channels it
+// would be one group, one short product, per input channel: measured 3×
+// slower than evalInt8 at 16 channels × 2, so those stay there.)
+func (p *DepthwiseConv2DParams) evalGrouped(r *run, trace []int64) {
+	C, k := p.OutC, p.FilterH*p.FilterW
+	cp := Conv2DParams{Window: p.Window, ConvArith: p.ConvArith, Batches: p.Batches, InH: p.InH, InW: p.InW, InC: 1,
+		FilterC: 1, Groups: 1, OutH: p.OutH, OutW: p.OutW, OutC: C}
+	in := gemmOperand(p.typ, r.vals[p.in], nil)
+	ia, ib := gemmOffsets(p.typ, p.InputOffset, p.FilterOffset)
+	var bias []int32
+	if p.bias >= 0 {
+		bias = r.i32(p.bias)[:C]
+	}
+	add := gemmColAdd(k, ia, ib, p.grouped.sum, bias)
+	pixels := p.Batches * p.OutH * p.OutW
+	// Blocks of patches of about 4 KiB (a quarter of gemmBlock's): the
+	// scratch stays small beside these models' tensors (TestRunMemory).
+	block := min(pixels, max(16, min((4<<10)/max(k, 1), (1<<10)/max(C, 1))))
+	gs := &r.gs
+	gs.patches = grow(gs.patches, block*k)
+	gs.accs = grow(gs.accs, block*C)
+	patches, accs := gs.patches, gs.accs
+	out := r.i8(p.out) // uint8 outputs: the same bytes
+	for p0 := 0; p0 < pixels; p0 += block {
+		mb := min(block, pixels-p0)
+		if im2colS8One != nil {
+			im2colS8One(p, in, int8(-ia), p0, mb, patches)
+		} else {
+			cp.im2col(patches, in, p0, mb, 0, int8(-ia))
+		}
+		acc := accs[:mb*C]
+		if ib == 0 && trace == nil {
+			gemm(mb, C, k, patches, p.grouped.w, acc)
+			requantizeRows(p.Output, acc, add, C, out[p0*C:])
+			continue
+		}
+		gs.rows = offsetGEMM(mb, C, k, patches, p.grouped.w, ib, add, acc, gs.rows)
+		if trace != nil {
+			for i, a := range acc {
+				trace[p0*C+i] = int64(a)
+			}
+		}
+		requantizeRows(p.Output, acc, nil, C, out[p0*C:])
+	}
+}
+
+// evalGeneric computes int16 outputs (int8 filters, int64 accumulators)
+// element by element.
 func (p *DepthwiseConv2DParams) evalGeneric(r *run, acc []int64) {
 	var bias []int64
 	if p.bias >= 0 {
 		bias = int64Values(r.m.Tensors[p.bias].Type, r.vals[p.bias])
 	}
-	in8, w8, in16 := r.u8(p.in), r.u8(p.filter), r.i16(p.in)
-	out8, out16 := r.u8(p.out), r.i16(p.out)
+	w8, in16, out16 := r.i8(p.filter), r.i16(p.in), r.i16(p.out)
 	for i := range p.Batches * p.OutH * p.OutW * p.OutC {
 		b, y, x, c := nhwc(i, p.OutH, p.OutW, p.OutC)
-		var a int64
-		if p.typ == Uint8 {
-			a = depthwiseDot(p, in8, w8, b, y, x, c)
-		} else {
-			a = depthwiseDot(p, in16, AsInt8(w8), b, y, x, c)
-		}
+		a := depthwiseDot(p, in16, w8, b, y, x, c)
 		if bias != nil {
 			a += bias[c]
-		}
-		if p.typ == Uint8 {
-			a = int64(int32(a)) // the reference's int32 accumulator wraps
 		}
 		if acc != nil {
 			acc[i] = a
 		}
-		if p.typ == Uint8 {
-			out8[i] = uint8(p.Output.requantize(int32(a), c))
-		} else {
-			out16[i] = int16(p.Output.requantize64(a, c))
-		}
+		out16[i] = int16(p.Output.requantize64(a, c))
 	}
 }
 
@@ -197,19 +264,27 @@ func (p *DepthwiseConv2DParams) evalFloat(r *run) {
 	}
 }
 
-// depthwiseWiden returns the int8 filter [1,FH,FW,channels] as int32 and
+// depthwiseWiden returns the int8 or uint8 filter [1,FH,FW,channels] as
+// int32 plus the filter offset (uint8; at most one given, 0 without) and
 // the sum of each channel's taps.
-func depthwiseWiden(w []int8, channels int) (wide, sum []int32) {
+func depthwiseWiden[W int8 | uint8](w []W, channels int, offset ...int32) (wide, sum []int32) {
 	wide, sum = make([]int32, len(w)), make([]int32, channels)
+	var off int32
+	if len(offset) > 0 {
+		off = offset[0]
+	}
 	for i, v := range w {
-		wide[i] = int32(v)
-		sum[i%channels] += int32(v)
+		wide[i] = int32(v) + off
+		sum[i%channels] += wide[i]
 	}
 	return wide, sum
 }
 
-// evalInt8 is DepthwiseConvPerChannel for int8, arranged for speed with the
-// same integer result in wrapping int32 arithmetic. Per output pixel the
+// evalInt8 is DepthwiseConvPerChannel for int8 (and reference_ops'
+// uint8 DepthwiseConv: its input mapped to int8 by signedInt8 with the
+// offset 128 higher, its filter widened with the filter offset added),
+// arranged for speed with the same integer result in wrapping int32
+// arithmetic. Per output pixel the
 // accumulators of all channels start together and each filter row's taps
 // inside the input are added in one pass over the channels (depthwiseRun),
 // innermost over contiguous memory with the filter widened at Prepare (with
@@ -219,14 +294,21 @@ func depthwiseWiden(w []int8, channels int) (wide, sum []int32) {
 // and adds filter·input; one that overlaps the padding starts from the
 // bias and adds filter·(input + InputOffset) over its inside taps.
 func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
-	if depthwiseS8 != nil && p.DepthMultiplier == 1 && p.FilterOffset == 0 {
+	if p.accelerated() {
 		p.evalInt8Accel(r, trace) // depthwise_accel.go
 		return
 	}
-	in, out := r.i8(p.in), r.i8(p.out)
+	in, out := r.i8(p.in), r.i8(p.out) // uint8 outputs: the same bytes
 	C, dm, off := p.OutC, p.DepthMultiplier, p.InputOffset
+	if p.typ == Uint8 {
+		in, off = signedInt8(nil, r.u8(p.in)), off+128
+	}
 	w, wsum := p.wide, p.wideSum
-	if w == nil {
+	switch {
+	case w != nil:
+	case p.typ == Uint8:
+		w, wsum = depthwiseWiden(r.u8(p.filter), C, p.FilterOffset)
+	default:
 		w, wsum = depthwiseWiden(r.i8(p.filter), C)
 	}
 	start := make([]int32, 2*C) // windows inside: bias + off·Σ w; others: bias

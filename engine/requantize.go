@@ -42,6 +42,7 @@ type FixedPointOutput struct {
 	Max       int32      `json:"act_max"`
 	rq        []Requant  // Requant broadcast to every output channel
 	qm        []quantMul // rq prepared for inner loops
+	par       []int32    // qm as RequantFixedS8's parameters (requant_accel.go)
 }
 
 // newFixedPointOutput prepares the output stage for channels output
@@ -58,6 +59,7 @@ func newFixedPointOutput(requant []Requant, channels int, zp, lo, hi int32) *Fix
 	for i, q := range o.rq {
 		o.qm[i] = newQuantMul(q)
 	}
+	o.par = fixedParams(o.qm)
 	return o
 }
 

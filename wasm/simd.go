@@ -56,6 +56,18 @@ func simdGemmRqS8(m, n, k int32, a, b, acc, add uint32, ib int32, out uint32, ld
 //go:wasmimport int8scope_simd im2col_s8
 func simdIm2colS8(in, patches uint32, p0, mb, goff, fill, inH, inW, inC, outH, outW, filterH, filterW, filterC, strideH, strideW, padH, padW, dilationH, dilationW int32)
 
+//go:wasmimport int8scope_simd dw_s8o
+func simdDwS8O(batches, inH, inW, c, outH, outW, filterH, filterW, strideH, strideW, padH, padW, dilationH, dilationW, inputOffset, filterOffset int32, in, w, bias, acc uint32)
+
+//go:wasmimport int8scope_simd rq_fixed
+func simdRqFixed(acc uint32, n, channels int32, add, par uint32, single, zp, lo, hi int32, out uint32)
+
+//go:wasmimport int8scope_simd rq_fp32
+func simdRqFP32(acc uint32, n, channels int32, add, scales uint32, scaleStep, zp, lo, hi int32, out uint32)
+
+//go:wasmimport int8scope_simd im2col1_s8
+func simdIm2col1S8(inH, inW, outH, outW, filterH, filterW, strideH, strideW, padH, padW, dilationH, dilationW, fill, p0, mb int32, in, patches uint32)
+
 var (
 	simdOn  bool
 	simdErr string // why the SIMD kernels were turned off after a failure
@@ -64,8 +76,9 @@ var (
 // accelerate(kernels: {gemm_s8: Function, dw_s8?: Function, …} | null) →
 // {simd: bool} | {error}: with the exports of the SIMD module (instantiated
 // on this instance's memory, and bound to our int8scope_simd imports by
-// simd.js), the engine's int8 matrix products and depthwise convolutions
-// run there; with null, in Go. A kernel the object lacks stays in Go.
+// simd.js), the engine's int8 matrix products, depthwise convolutions and
+// output stages run there; with null, in Go. A kernel the object lacks
+// stays in Go (dw_s8o needs dw_s8; rq_fixed and rq_fp32 go together).
 func accelerate(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 1 {
 		return nil, fmt.Errorf("accelerate takes the SIMD module's exports, or null")
@@ -92,6 +105,18 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 	if kernelsHave(k, "im2col_s8") {
 		engine.SetIm2Col(im2colSIMD)
 	}
+	engine.SetDepthwiseOffset(nil)
+	if kernelsHave(k, "dw_s8o") {
+		engine.SetDepthwiseOffset(depthwiseOffsetSIMD)
+	}
+	engine.SetRequant(nil, nil)
+	if kernelsHave(k, "rq_fixed") && kernelsHave(k, "rq_fp32") {
+		engine.SetRequant(requantFixedSIMD, requantFP32SIMD)
+	}
+	engine.SetIm2ColOne(nil)
+	if kernelsHave(k, "im2col1_s8") {
+		engine.SetIm2ColOne(im2colOneSIMD)
+	}
 	return map[string]any{"simd": true}, nil
 }
 
@@ -109,6 +134,9 @@ func simdOff(why string) {
 	engine.SetDepthwise(nil)
 	engine.SetGEMMRequant(nil)
 	engine.SetIm2Col(nil)
+	engine.SetDepthwiseOffset(nil)
+	engine.SetRequant(nil, nil)
+	engine.SetIm2ColOne(nil)
 }
 
 // simdStatus is what info reports: whether the SIMD kernels run, and why
@@ -202,6 +230,98 @@ func depthwiseSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []in
 	runtime.KeepAlive(w)
 	runtime.KeepAlive(bias)
 	runtime.KeepAlive(acc)
+}
+
+// depthwiseOffsetSIMD is engine.DepthwiseS8O on the SIMD module's dw_s8o,
+// as depthwiseSIMD.
+func depthwiseOffsetSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, woff int32, bias, acc []int32) {
+	n := p.Batches * p.OutH * p.OutW * p.OutC
+	if n == 0 {
+		return
+	}
+	// bounds: the module checks none
+	in, w = in[:p.Batches*p.InH*p.InW*p.InC], w[:p.FilterH*p.FilterW*p.OutC]
+	bias, acc = bias[:p.OutC], acc[:n]
+	if p.InC != p.OutC {
+		panic(fmt.Sprintf("dw_s8o: depth multiplier %d", p.DepthMultiplier))
+	}
+	i32 := func(v int) int32 { return int32(v) }
+	simdDwS8O(i32(p.Batches), i32(p.InH), i32(p.InW), i32(p.OutC), i32(p.OutH), i32(p.OutW), i32(p.FilterH), i32(p.FilterW),
+		i32(p.StrideH), i32(p.StrideW), i32(p.PadH), i32(p.PadW), i32(p.DilationH), i32(p.DilationW), p.InputOffset, woff,
+		memAddr(&in[0]), memAddr(&w[0]), memAddr(&bias[0]), memAddr(&acc[0]))
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(bias)
+	runtime.KeepAlive(acc)
+}
+
+// requantFixedSIMD is engine.RequantFixedS8 on the SIMD module's rq_fixed.
+func requantFixedSIMD(acc []int32, channels int, add, par []int32, single bool, zp, lo, hi int32, out []int8) {
+	if len(acc) == 0 {
+		return
+	}
+	if channels <= 0 || len(acc)%channels != 0 {
+		panic(fmt.Sprintf("rq_fixed: %d accumulators in rows of %d", len(acc), channels))
+	}
+	out, par = out[:len(acc)], par[:4*channels] // bounds: the module checks none
+	var s int32
+	if single {
+		s = 1
+	}
+	simdRqFixed(memAddr(&acc[0]), int32(len(acc)), int32(channels), addAddr(add, channels), memAddr(&par[0]), s, zp, lo, hi, memAddr(&out[0]))
+	runtime.KeepAlive(acc)
+	runtime.KeepAlive(add)
+	runtime.KeepAlive(par)
+	runtime.KeepAlive(out)
+}
+
+// requantFP32SIMD is engine.RequantFP32S8 on the SIMD module's rq_fp32.
+func requantFP32SIMD(acc []int32, channels int, add []int32, scales []float32, zp, lo, hi int32, out []int8) {
+	if len(acc) == 0 {
+		return
+	}
+	if channels <= 0 || len(acc)%channels != 0 {
+		panic(fmt.Sprintf("rq_fp32: %d accumulators in rows of %d", len(acc), channels))
+	}
+	out = out[:len(acc)] // bounds: the module checks none
+	var step int32 = 4
+	if len(scales) == 1 {
+		step = 0
+	} else {
+		scales = scales[:channels]
+	}
+	simdRqFP32(memAddr(&acc[0]), int32(len(acc)), int32(channels), addAddr(add, channels), memAddr(&scales[0]), step, zp, lo, hi, memAddr(&out[0]))
+	runtime.KeepAlive(acc)
+	runtime.KeepAlive(add)
+	runtime.KeepAlive(scales)
+	runtime.KeepAlive(out)
+}
+
+// addAddr is the address of add's first channels values for rq_fixed and
+// rq_fp32, or 0 (no addition) for nil.
+func addAddr(add []int32, channels int) uint32 {
+	if add == nil {
+		return 0
+	}
+	add = add[:channels] // bounds: the module checks none
+	return memAddr(&add[0])
+}
+
+// im2colOneSIMD is engine.Im2ColS8One on the SIMD module's im2col1_s8.
+func im2colOneSIMD(p *engine.DepthwiseConv2DParams, in []int8, fill int8, p0, mb int, patches []int8) {
+	if mb <= 0 {
+		return
+	}
+	// bounds: the module checks none
+	if p.InC != 1 || p0 < 0 || p0+mb > p.Batches*p.OutH*p.OutW {
+		panic(fmt.Sprintf("im2col1_s8: %d input channels, pixels %d+%d", p.InC, p0, mb))
+	}
+	in, patches = in[:p.Batches*p.InH*p.InW], patches[:mb*p.FilterH*p.FilterW]
+	i32 := func(v int) int32 { return int32(v) }
+	simdIm2col1S8(i32(p.InH), i32(p.InW), i32(p.OutH), i32(p.OutW), i32(p.FilterH), i32(p.FilterW), i32(p.StrideH), i32(p.StrideW),
+		i32(p.PadH), i32(p.PadW), i32(p.DilationH), i32(p.DilationW), int32(fill), i32(p0), i32(mb), memAddr(&in[0]), memAddr(&patches[0]))
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(patches)
 }
 
 // memAddr is p's offset in the WebAssembly linear memory.

@@ -9,8 +9,14 @@
 ;; product to the requantized int8 outputs, every profile's output stage
 ;; (engine.SetGEMMRequant); im2col_s8, CONV_2D's patches (engine.SetIm2Col);
 ;; gemm_s8, the bare int8 matrix product (engine.SetGEMM, for the products
-;; the others do not cover); and dw_s8, the accumulators of an int8
-;; DEPTHWISE_CONV_2D (engine.SetDepthwise; one call per op).
+;; the others do not cover: SVDF, depthwise convolutions of one input
+;; channel); dw_s8 and dw_s8o, the accumulators of an int8 or uint8
+;; DEPTHWISE_CONV_2D, any depth multiplier (engine.SetDepthwise,
+;; SetDepthwiseOffset; one call per op); rq_fixed and rq_fp32, the output
+;; stages of DEPTHWISE_CONV_2D and of what gemm_rq_s8 does not run
+;; (engine.SetRequant); and im2col1_s8, the patches of a depthwise
+;; convolution of one input channel run as a matrix product
+;; (engine.SetIm2ColOne).
 ;;
 ;; Built by `make simd` with wat2wasm (npm wabt) into web/static/simd.wasm.
 ;; The pure-Go kernels in package engine are the fallback and the reference:
@@ -260,83 +266,171 @@
   ;;
   ;; with iy = y·sh − ph + fy·dh, ix = x·sw − pw + fx·dw, taps outside the
   ;; H×W input skipped. in and w are int8, bias and acc int32 addresses.
-  ;; Channels go 8 at a time: x + off (−255…255) and w widened to int16,
-  ;; their products widened to int32 (i32x4.extmul), two accumulators; the
-  ;; last C mod 8 channels one at a time.
+  ;; x + off (−255…255) and w + woff (dw_s8o; 0 here) are widened to int16,
+  ;; their products to int32 (i32x4.extmul): see $dw.
   (func (export "dw_s8")
     (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
     (param $dh i32) (param $dw i32) (param $off i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (call $dw (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
+      (local.get $FH) (local.get $FW) (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw)
+      (local.get $dh) (local.get $dw) (local.get $off) (i32.const 0) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)))
+
+  ;; dw_s8o is dw_s8 with a filter offset woff (−255…255): w[…] + woff in
+  ;; place of w[…]. uint8 depthwise convolutions (reference_ops'
+  ;; DepthwiseConv, XNNPACK's QU8 DWCONV) run on it with their operands
+  ;; mapped to int8 (u − 128) and both offsets 128 higher.
+  (func (export "dw_s8o")
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $dh i32) (param $dw i32) (param $off i32) (param $woff i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (call $dw (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
+      (local.get $FH) (local.get $FW) (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw)
+      (local.get $dh) (local.get $dw) (local.get $off) (local.get $woff) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)))
+
+  ;; $tapLo is the first tap t of a window at origin, dilation d, whose
+  ;; position origin + t·d is ≥ 0 (engine's insideRange, lo).
+  (func $tapLo (param $o i32) (param $d i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $o) (i32.const 0))
+      (then (i32.div_u (i32.add (i32.sub (i32.const 0) (local.get $o)) (i32.sub (local.get $d) (i32.const 1))) (local.get $d)))
+      (else (i32.const 0))))
+
+  ;; $tapHi is one past the last of the taps < n of that window inside a
+  ;; size-long input, at least lo (engine's insideRange, hi).
+  (func $tapHi (param $o i32) (param $d i32) (param $n i32) (param $size i32) (param $lo i32) (result i32)
+    (local $hi i32)
+    (local.set $hi (local.get $n))
+    (if (i32.ge_s (i32.add (local.get $o) (i32.mul (i32.sub (local.get $n) (i32.const 1)) (local.get $d))) (local.get $size))
+      (then
+        (local.set $hi (i32.const 0))
+        (if (i32.gt_s (i32.sub (local.get $size) (local.get $o)) (i32.const 0))
+          (then (local.set $hi (i32.div_u (i32.add (i32.sub (local.get $size) (local.get $o)) (i32.sub (local.get $d) (i32.const 1))) (local.get $d)))))))
+    (local.set $hi (select (local.get $n) (local.get $hi) (i32.gt_s (local.get $hi) (local.get $n))))
+    (select (local.get $lo) (local.get $hi) (i32.lt_s (local.get $hi) (local.get $lo))))
+
+  ;; $dw is dw_s8o. Per output pixel the taps inside the input (fy0…fy1 ×
+  ;; fx0…fx1) are worked out once; then channels go 16 at a time (four
+  ;; int32x4 accumulators: x + off and w + woff widened to int16 lanes,
+  ;; i32x4.extmul), then 8 at a time, then one at a time, walking the taps
+  ;; with pointers.
+  (func $dw
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $dh i32) (param $dw i32) (param $off i32) (param $woff i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
     (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32) (local $fy i32) (local $fx i32)
-    (local $iy i32) (local $ix i32) (local $c i32) (local $c8 i32) (local $img i32) (local $row i32) (local $wrow i32) (local $s i32)
-    (local $offv v128) (local $a0 v128) (local $a1 v128) (local $xv v128) (local $wv v128)
+    (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32) (local $c i32) (local $img i32)
+    (local $xp i32) (local $wp i32) (local $xstep i32) (local $s i32)
+    (local $offv v128) (local $woffv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $xv v128) (local $wv v128) (local $xl v128) (local $wl v128)
     (local.set $offv (i16x8.splat (local.get $off)))
-    (local.set $c8 (i32.and (local.get $C) (i32.const -8)))
+    (local.set $woffv (i16x8.splat (local.get $woff)))
+    (local.set $xstep (i32.mul (local.get $dw) (local.get $C)))
+    (local.set $img (local.get $in))
     (block $done (loop $lb
       (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
-      (local.set $img (i32.add (local.get $in) (i32.mul (i32.mul (i32.mul (local.get $b) (local.get $H)) (local.get $W)) (local.get $C))))
       (local.set $y (i32.const 0))
       (block $ydone (loop $ly
         (br_if $ydone (i32.ge_u (local.get $y) (local.get $OH)))
         (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
+        (local.set $fy0 (call $tapLo (local.get $iy0) (local.get $dh)))
+        (local.set $fy1 (call $tapHi (local.get $iy0) (local.get $dh) (local.get $FH) (local.get $H) (local.get $fy0)))
         (local.set $x (i32.const 0))
         (block $xdone (loop $lx
           (br_if $xdone (i32.ge_u (local.get $x) (local.get $OW)))
           (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
-          ;; channels 8 at a time
+          (local.set $fx0 (call $tapLo (local.get $ix0) (local.get $dw)))
+          (local.set $fx1 (call $tapHi (local.get $ix0) (local.get $dw) (local.get $FW) (local.get $W) (local.get $fx0)))
+          ;; channels 16 at a time
           (local.set $c (i32.const 0))
-          (block $cdone (loop $lc
-            (br_if $cdone (i32.ge_u (local.get $c) (local.get $c8)))
+          (block $c16done (loop $lc
+            (br_if $c16done (i32.gt_u (i32.add (local.get $c) (i32.const 16)) (local.get $C)))
             (local.set $a0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
             (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
-            (local.set $fy (i32.const 0))
-            (loop $lfy
-              (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
-              (if (i32.lt_u (local.get $iy) (local.get $H)) ;; unsigned: also iy ≥ 0
-                (then
-                  (local.set $row (i32.add (local.get $img) (i32.add (i32.mul (i32.mul (local.get $iy) (local.get $W)) (local.get $C)) (local.get $c))))
-                  (local.set $wrow (i32.add (local.get $w) (i32.add (i32.mul (i32.mul (local.get $fy) (local.get $FW)) (local.get $C)) (local.get $c))))
-                  (local.set $fx (i32.const 0))
-                  (loop $lfx
-                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
-                    (if (i32.lt_u (local.get $ix) (local.get $W))
-                      (then
-                        (local.set $xv (i16x8.add (local.get $offv)
-                          (v128.load8x8_s (i32.add (local.get $row) (i32.mul (local.get $ix) (local.get $C))))))
-                        (local.set $wv (v128.load8x8_s (i32.add (local.get $wrow) (i32.mul (local.get $fx) (local.get $C)))))
-                        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $xv) (local.get $wv))))
-                        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $xv) (local.get $wv))))))
-                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+            (local.set $a2 (v128.load offset=32 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $a3 (v128.load offset=48 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $fy (local.get $fy0))
+            (block $fydone (loop $lfy
+              (br_if $fydone (i32.ge_u (local.get $fy) (local.get $fy1)))
+              (local.set $xp (i32.add (local.get $img) (i32.add (i32.mul (i32.add (i32.mul
+                (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))) (local.get $W))
+                (i32.add (local.get $ix0) (i32.mul (local.get $fx0) (local.get $dw)))) (local.get $C)) (local.get $c))))
+              (local.set $wp (i32.add (local.get $w) (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx0)) (local.get $C)) (local.get $c))))
+              (local.set $fx (local.get $fx0))
+              (block $fxdone (loop $lfx
+                (br_if $fxdone (i32.ge_u (local.get $fx) (local.get $fx1)))
+                (local.set $xv (v128.load (local.get $xp)))
+                (local.set $wv (v128.load (local.get $wp)))
+                (local.set $xl (i16x8.add (local.get $offv) (i16x8.extend_low_i8x16_s (local.get $xv))))
+                (local.set $wl (i16x8.add (local.get $woffv) (i16x8.extend_low_i8x16_s (local.get $wv))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $xl) (local.get $wl))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $xl) (local.get $wl))))
+                (local.set $xl (i16x8.add (local.get $offv) (i16x8.extend_high_i8x16_s (local.get $xv))))
+                (local.set $wl (i16x8.add (local.get $woffv) (i16x8.extend_high_i8x16_s (local.get $wv))))
+                (local.set $a2 (i32x4.add (local.get $a2) (i32x4.extmul_low_i16x8_s (local.get $xl) (local.get $wl))))
+                (local.set $a3 (i32x4.add (local.get $a3) (i32x4.extmul_high_i16x8_s (local.get $xl) (local.get $wl))))
+                (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
+                (local.set $wp (i32.add (local.get $wp) (local.get $C)))
+                (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                (br $lfx)))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-              (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+              (br $lfy)))
             (v128.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a0))
             (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a1))
-            (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            (v128.store offset=32 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a2))
+            (v128.store offset=48 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a3))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
             (br $lc)))
+          ;; then 8
+          (if (i32.le_u (i32.add (local.get $c) (i32.const 8)) (local.get $C))
+            (then
+              (local.set $a0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+              (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+              (local.set $fy (local.get $fy0))
+              (block $fydone (loop $lfy
+                (br_if $fydone (i32.ge_u (local.get $fy) (local.get $fy1)))
+                (local.set $xp (i32.add (local.get $img) (i32.add (i32.mul (i32.add (i32.mul
+                  (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))) (local.get $W))
+                  (i32.add (local.get $ix0) (i32.mul (local.get $fx0) (local.get $dw)))) (local.get $C)) (local.get $c))))
+                (local.set $wp (i32.add (local.get $w) (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx0)) (local.get $C)) (local.get $c))))
+                (local.set $fx (local.get $fx0))
+                (block $fxdone (loop $lfx
+                  (br_if $fxdone (i32.ge_u (local.get $fx) (local.get $fx1)))
+                  (local.set $xl (i16x8.add (local.get $offv) (v128.load8x8_s (local.get $xp))))
+                  (local.set $wl (i16x8.add (local.get $woffv) (v128.load8x8_s (local.get $wp))))
+                  (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_s (local.get $xl) (local.get $wl))))
+                  (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_s (local.get $xl) (local.get $wl))))
+                  (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
+                  (local.set $wp (i32.add (local.get $wp) (local.get $C)))
+                  (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                  (br $lfx)))
+                (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                (br $lfy)))
+              (v128.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a0))
+              (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $a1))
+              (local.set $c (i32.add (local.get $c) (i32.const 8)))))
           ;; the last C mod 8 channels
           (block $cdone (loop $lc
             (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
             (local.set $s (i32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
-            (local.set $fy (i32.const 0))
-            (loop $lfy
-              (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
-              (if (i32.lt_u (local.get $iy) (local.get $H))
-                (then
-                  (local.set $fx (i32.const 0))
-                  (loop $lfx
-                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
-                    (if (i32.lt_u (local.get $ix) (local.get $W))
-                      (then
-                        (local.set $s (i32.add (local.get $s) (i32.mul
-                          (i32.add (local.get $off) (i32.load8_s (i32.add (local.get $img)
-                            (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $W)) (local.get $ix)) (local.get $C)) (local.get $c)))))
-                          (i32.load8_s (i32.add (local.get $w)
-                            (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx)) (local.get $C)) (local.get $c)))))))))
-                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                    (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+            (local.set $fy (local.get $fy0))
+            (block $fydone (loop $lfy
+              (br_if $fydone (i32.ge_u (local.get $fy) (local.get $fy1)))
+              (local.set $xp (i32.add (local.get $img) (i32.add (i32.mul (i32.add (i32.mul
+                (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))) (local.get $W))
+                (i32.add (local.get $ix0) (i32.mul (local.get $fx0) (local.get $dw)))) (local.get $C)) (local.get $c))))
+              (local.set $wp (i32.add (local.get $w) (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $FW)) (local.get $fx0)) (local.get $C)) (local.get $c))))
+              (local.set $fx (local.get $fx0))
+              (block $fxdone (loop $lfx
+                (br_if $fxdone (i32.ge_u (local.get $fx) (local.get $fx1)))
+                (local.set $s (i32.add (local.get $s) (i32.mul
+                  (i32.add (local.get $off) (i32.load8_s (local.get $xp)))
+                  (i32.add (local.get $woff) (i32.load8_s (local.get $wp))))))
+                (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))
+                (local.set $wp (i32.add (local.get $wp) (local.get $C)))
+                (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                (br $lfx)))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-              (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+              (br $lfy)))
             (i32.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $s))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
             (br $lc)))
@@ -345,6 +439,7 @@
           (br $lx)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $ly)))
+      (local.set $img (i32.add (local.get $img) (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $lb))))
 
@@ -751,4 +846,236 @@
         (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $l))))
+
+  ;; The output stages of DEPTHWISE_CONV_2D (engine/requant_accel.go), for
+  ;; n int32 accumulators at acc in rows of C output channels, each first
+  ;; plus add[c] when add ≠ 0 (C int32: the bias and offset terms of a
+  ;; matrix product), written as n int8 (or uint8: the same low byte) at
+  ;; out.
+
+  ;; rq_fp32 is XNNPACK's fp32 requantization (xnnRequant; the QS8/QU8
+  ;; DWCONV, GEMM and IGEMM microkernels' fp32 output stage), as
+  ;; engine.XNNPackOutput.requantizeInt8 computes it:
+  ;;
+  ;;   out[i] = round_half_even(clamp(f32(acc[i])·scale[c], lo − zp, hi − zp)) + zp,   c = i mod C
+  ;;
+  ;; in float32 (f32x4.nearest is round half to even); clamping before the
+  ;; rounding gives the same integer because the bounds are integers.
+  ;; scales holds C float32 (sstep 4) or one for all channels (sstep 0).
+  ;; Channels 4 at a time, the last C mod 4 one at a time.
+  (func (export "rq_fp32") (param $acc i32) (param $n i32) (param $C i32) (param $add i32) (param $scales i32) (param $sstep i32)
+    (param $zp i32) (param $lo i32) (param $hi i32) (param $out i32)
+    (local $end i32) (local $c i32) (local $c4 i32) (local $f f32) (local $flo f32) (local $fhi f32)
+    (local $v v128) (local $sv v128) (local $lov v128) (local $hiv v128) (local $zpv v128)
+    (local.set $flo (f32.convert_i32_s (i32.sub (local.get $lo) (local.get $zp))))
+    (local.set $fhi (f32.convert_i32_s (i32.sub (local.get $hi) (local.get $zp))))
+    (local.set $lov (f32x4.splat (local.get $flo)))
+    (local.set $hiv (f32x4.splat (local.get $fhi)))
+    (local.set $zpv (i32x4.splat (local.get $zp)))
+    (local.set $c4 (i32.and (local.get $C) (i32.const -4)))
+    (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
+      (local.set $c (i32.const 0))
+      (block $c4done (loop $lc
+        (br_if $c4done (i32.ge_u (local.get $c) (local.get $c4)))
+        (if (local.get $sstep)
+          (then (local.set $sv (v128.load (i32.add (local.get $scales) (i32.shl (local.get $c) (i32.const 2))))))
+          (else (local.set $sv (v128.load32_splat (local.get $scales)))))
+        (local.set $v (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+        (if (local.get $add)
+          (then (local.set $v (i32x4.add (local.get $v) (v128.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2))))))))
+        (local.set $v (f32x4.mul (f32x4.convert_i32x4_s (local.get $v)) (local.get $sv)))
+        (local.set $v (f32x4.min (f32x4.max (local.get $v) (local.get $lov)) (local.get $hiv)))
+        (local.set $v (i32x4.add (i32x4.trunc_sat_f32x4_s (f32x4.nearest (local.get $v))) (local.get $zpv)))
+        (v128.store32_lane 0 (i32.add (local.get $out) (local.get $c))
+          (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $v) (local.get $v)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $lc)))
+      (block $cdone (loop $lc
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
+        (local.set $f (f32.mul (f32.convert_i32_s (i32.add (i32.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))))
+            (if (result i32) (local.get $add)
+              (then (i32.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2)))))
+              (else (i32.const 0)))))
+          (f32.load (i32.add (local.get $scales) (i32.mul (local.get $c) (local.get $sstep))))))
+        (local.set $f (f32.min (f32.max (local.get $f) (local.get $flo)) (local.get $fhi)))
+        (i32.store8 (i32.add (local.get $out) (local.get $c))
+          (i32.add (i32.trunc_f32_s (f32.nearest (local.get $f))) (local.get $zp)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $lc)))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 2))))
+      (local.set $out (i32.add (local.get $out) (local.get $C)))
+      (br $rows))))
+
+  ;; rq_fixed is TFLite's integer output stage (engine.FixedPointOutput,
+  ;; quantMul): out[i] = clamp(MultiplyByQuantizedMultiplier(acc[i], M_c,
+  ;; shift_c) + zp, lo, hi), c = i mod C. par holds 4·C int32: M_c, then
+  ;; A_c, B_c and D_c. With single = 0, double rounding (the reference
+  ;; kernels, TFLite Micro), with left = max(shift, 0) ≤ 32 and right =
+  ;; max(−shift, 0) ≤ 31: A = 2^left (wrapping: 0 for 32), B = 2^(31−right)
+  ;; (as uint32), D = 2^right − 1, and
+  ;;
+  ;;   ab = int64(acc·A)·M;  v = (ab + 2^30) >> 31           SaturatingRoundingDoublingHighMul (M ≥ 0 never saturates;
+  ;;                                                         this floor equals its nudge-then-truncate)
+  ;;   v = (v >> right) + (v & D > D/2 + [v < 0])             RoundingDivideByPOT, ties away from zero
+  ;;
+  ;; where v >> right = s ^ ((u·B) >> 31), u = v ^ s, s = v >> 31 (an
+  ;; unsigned product: WebAssembly SIMD has no per-lane shift). Channels 4
+  ;; at a time (i64x2.extmul for the 64-bit products), the last C mod 4 one
+  ;; at a time. With single ≠ 0, single rounding (TFLITE_SINGLE_ROUNDING):
+  ;; A = 31 − shift (0 where quantMul has none), v = (acc·M + 2^(A−1)) >> A,
+  ;; one channel at a time in 64-bit integers.
+  (func (export "rq_fixed") (param $acc i32) (param $n i32) (param $C i32) (param $add i32) (param $par i32) (param $single i32)
+    (param $zp i32) (param $lo i32) (param $hi i32) (param $out i32)
+    (local $end i32) (local $c i32) (local $c4 i32) (local $m i64) (local $a i32) (local $b i32) (local $d i32)
+    (local $v i32) (local $ab i64) (local $C4 i32) (local $pa i32) (local $pb i32) (local $pd i32)
+    (local $x v128) (local $mv v128) (local $sv v128) (local $lo64 v128) (local $hi64 v128) (local $dv v128)
+    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $nudge v128)
+    (local.set $C4 (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $pa (i32.add (local.get $par) (local.get $C4)))
+    (local.set $pb (i32.add (local.get $pa) (local.get $C4)))
+    (local.set $pd (i32.add (local.get $pb) (local.get $C4)))
+    (local.set $c4 (i32.and (local.get $C) (i32.const -4)))
+    (if (local.get $single) (then (local.set $c4 (i32.const 0))))
+    (local.set $zpv (i32x4.splat (local.get $zp)))
+    (local.set $lov (i32x4.splat (local.get $lo)))
+    (local.set $hiv (i32x4.splat (local.get $hi)))
+    (local.set $nudge (i64x2.splat (i64.const 0x40000000)))
+    (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
+      (local.set $c (i32.const 0))
+      ;; double rounding, 4 channels at a time
+      (block $c4done (loop $lc
+        (br_if $c4done (i32.ge_u (local.get $c) (local.get $c4)))
+        (local.set $x (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+        (if (local.get $add)
+          (then (local.set $x (i32x4.add (local.get $x) (v128.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2))))))))
+        (local.set $x (i32x4.mul (local.get $x) (v128.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $mv (v128.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $lo64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $hi64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $x (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64)))
+        ;; x is v; the remainder test, then v >> right
+        (local.set $dv (v128.load (i32.add (local.get $pd) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $sv (i32x4.shr_s (local.get $x) (i32.const 31)))
+        (local.set $dv (i32x4.gt_s (v128.and (local.get $x) (local.get $dv))
+          (i32x4.sub (i32x4.shr_s (local.get $dv) (i32.const 1)) (local.get $sv)))) ;; −1 where v rounds up
+        (local.set $x (v128.xor (local.get $x) (local.get $sv)))
+        (local.set $mv (v128.load (i32.add (local.get $pb) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $lo64 (i64x2.shr_u (i64x2.extmul_low_i32x4_u (local.get $x) (local.get $mv)) (i32.const 31)))
+        (local.set $hi64 (i64x2.shr_u (i64x2.extmul_high_i32x4_u (local.get $x) (local.get $mv)) (i32.const 31)))
+        (local.set $x (v128.xor (local.get $sv)
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64))))
+        (local.set $x (i32x4.add (i32x4.sub (local.get $x) (local.get $dv)) (local.get $zpv)))
+        (local.set $x (i32x4.min_s (i32x4.max_s (local.get $x) (local.get $lov)) (local.get $hiv)))
+        (v128.store32_lane 0 (i32.add (local.get $out) (local.get $c))
+          (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $x) (local.get $x)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $lc)))
+      ;; the rest (single rounding: every channel) one at a time
+      (block $cdone (loop $lc
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
+        (local.set $m (i64.extend_i32_s (i32.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2))))))
+        (local.set $a (i32.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $v (i32.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
+        (if (local.get $add)
+          (then (local.set $v (i32.add (local.get $v) (i32.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2))))))))
+        (if (local.get $single)
+          (then
+            (local.set $ab (i64.mul (i64.extend_i32_s (local.get $v)) (local.get $m)))
+            (if (local.get $a)
+              (then (local.set $ab (i64.add (local.get $ab) (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $a) (i32.const 1))))))))
+            (local.set $v (i32.wrap_i64 (i64.shr_s (local.get $ab) (i64.extend_i32_u (local.get $a))))))
+          (else
+            (local.set $b (i32.sub (i32.const 31) (i32.ctz (i32.load (i32.add (local.get $pb) (i32.shl (local.get $c) (i32.const 2)))))))
+            (local.set $d (i32.load (i32.add (local.get $pd) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $ab (i64.mul (i64.extend_i32_s (i32.mul (local.get $v) (local.get $a))) (local.get $m)))
+            (local.set $v (i32.wrap_i64 (i64.shr_s (i64.add (local.get $ab) (i64.const 0x40000000)) (i64.const 31))))
+            (local.set $v (i32.add (i32.shr_s (local.get $v) (local.get $b))
+              (i32.gt_s (i32.and (local.get $v) (local.get $d))
+                (i32.sub (i32.shr_s (local.get $d) (i32.const 1)) (i32.shr_s (local.get $v) (i32.const 31))))))))
+        (local.set $v (i32.add (local.get $v) (local.get $zp)))
+        (local.set $v (select (local.get $lo) (local.get $v) (i32.lt_s (local.get $v) (local.get $lo))))
+        (local.set $v (select (local.get $hi) (local.get $v) (i32.gt_s (local.get $v) (local.get $hi))))
+        (i32.store8 (i32.add (local.get $out) (local.get $c)) (local.get $v))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $lc)))
+      (local.set $acc (i32.add (local.get $acc) (local.get $C4)))
+      (local.set $out (i32.add (local.get $out) (local.get $C)))
+      (br $rows))))
+
+  ;; im2col1_s8 writes the input patches of the mb output pixels from pixel
+  ;; p0 on (numbered (b·OH + y)·OW + x) of a convolution of ONE input
+  ;; channel (engine.Conv2DParams.im2col with filter depth 1: a depthwise
+  ;; convolution of one input channel run as a matrix product,
+  ;; engine/depthwise_conv2d.go evalGrouped): row i, FH·FW int8 at
+  ;; dst + i·FH·FW, holds in[b, y·sh − ph + fy·dh, x·sw − pw + fx·dw] for
+  ;; fy < FH, fx < FW in that order, or fill for taps outside the H×W input.
+  ;; Filter rows wholly inside the input with dw = 1 are copied 8 bytes at a
+  ;; time.
+  (func (export "im2col1_s8")
+    (param $H i32) (param $W i32) (param $OH i32) (param $OW i32) (param $FH i32) (param $FW i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (param $fill i32) (param $p0 i32) (param $mb i32) (param $in i32) (param $dst i32)
+    (local $b i32) (local $y i32) (local $x i32) (local $i i32) (local $img i32) (local $iy0 i32) (local $ix0 i32)
+    (local $fy i32) (local $fx i32) (local $iy i32) (local $ix i32) (local $src i32) (local $n i32)
+    (local.set $x (i32.rem_u (local.get $p0) (local.get $OW)))
+    (local.set $y (i32.rem_u (i32.div_u (local.get $p0) (local.get $OW)) (local.get $OH)))
+    (local.set $b (i32.div_u (local.get $p0) (i32.mul (local.get $OW) (local.get $OH))))
+    (local.set $img (i32.add (local.get $in) (i32.mul (i32.mul (local.get $b) (local.get $H)) (local.get $W))))
+    (block $done (loop $li
+      (br_if $done (i32.ge_u (local.get $i) (local.get $mb)))
+      (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
+      (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
+      (local.set $fy (i32.const 0))
+      (loop $lfy
+        (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
+        (if (i32.and (i32.lt_u (local.get $iy) (local.get $H))
+              (i32.and (i32.eq (local.get $dw) (i32.const 1))
+                (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (local.get $FW)) (local.get $W)))))
+          (then ;; the whole filter row is inside: copy FW bytes
+            (local.set $src (i32.add (local.get $img) (i32.add (i32.mul (local.get $iy) (local.get $W)) (local.get $ix0))))
+            (local.set $n (local.get $FW))
+            (block $cdone (loop $lc
+              (br_if $cdone (i32.lt_u (local.get $n) (i32.const 8)))
+              (i64.store (local.get $dst) (i64.load (local.get $src)))
+              (local.set $src (i32.add (local.get $src) (i32.const 8)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 8)))
+              (br $lc)))
+            (block $bdone (loop $lb
+              (br_if $bdone (i32.eqz (local.get $n)))
+              (i32.store8 (local.get $dst) (i32.load8_u (local.get $src)))
+              (local.set $src (i32.add (local.get $src) (i32.const 1)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $lb))))
+          (else ;; tap by tap
+            (local.set $src (i32.add (local.get $img) (i32.mul (local.get $iy) (local.get $W))))
+            (local.set $fx (i32.const 0))
+            (loop $lfx
+              (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $fx) (local.get $dw))))
+              (i32.store8 (local.get $dst)
+                (if (result i32) (i32.and (i32.lt_u (local.get $iy) (local.get $H)) (i32.lt_u (local.get $ix) (local.get $W)))
+                  (then (i32.load8_u (i32.add (local.get $src) (local.get $ix))))
+                  (else (local.get $fill))))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+              (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))
+        (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+        (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+      ;; the next pixel
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (if (i32.eq (local.get $x) (local.get $OW))
+        (then
+          (local.set $x (i32.const 0))
+          (local.set $y (i32.add (local.get $y) (i32.const 1)))
+          (if (i32.eq (local.get $y) (local.get $OH))
+            (then
+              (local.set $y (i32.const 0))
+              (local.set $img (i32.add (local.get $img) (i32.mul (local.get $H) (local.get $W))))))))
+      (br $li))))
 )

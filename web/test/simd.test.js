@@ -4,9 +4,14 @@
 //   - simd.wasm is what wat2wasm (npm wabt, pinned) makes of kernels.wat;
 //   - gemm_s8 equals the engine's pure-Go gemmS8 on every shape with
 //     m, n ≤ 9 and k ≤ 40 and on larger and wrapping ones, values −128…127;
-//   - dw_s8 equals its formula on random depthwise geometries;
+//   - gemm_rq_s8 and im2col_s8 equal the pure-Go product, output stage and
+//     patches on random shapes (engine.CheckGEMMRequant, CheckIm2Col);
+//   - dw_s8 and dw_s8o equal their formula on random depthwise geometries;
+//   - random depthwise models (tools/dwmodels) run the same with the SIMD
+//     kernels (dw_s8, dw_s8o, rq_fixed, rq_fp32, gemm_s8) on and off;
 //   - whole models give byte-identical tensors and accumulators with the
-//     SIMD kernels on and off, under every profile.
+//     SIMD kernels on and off, under every profile, and every kernel
+//     broken by one in one element makes them differ.
 // Needs `make wasm` (make test builds it first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -208,9 +213,9 @@ function compareModel(bytes, kernelsUnderTest) {
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0 };
+  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0 };
   const refused = new Set();
-  const counted = Object.fromEntries(Object.keys(calls).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
+  const counted = Object.fromEntries(Object.keys(calls).filter((f) => kernelsUnderTest[f]).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
     const inputs = inputsOf(model, seed);
     for (const profile of profiles) {
@@ -250,16 +255,24 @@ test('the built-in models give the same tensors and accumulators with the SIMD k
     const { calls, diff } = compareModel(fs.readFileSync(path.join(STATIC, 'models', f)), kernels);
     assert.equal(diff, null, f);
     if (f.includes('_int8')) assert.ok(calls.gemm_rq_s8 > 0, `${f}: gemm_rq_s8 ran (${calls.gemm_rq_s8} calls)`);
-    if (f.includes('dscnn')) assert.ok(calls.dw_s8 > 0, `${f}: dw_s8 ran (${calls.dw_s8} calls)`);
+    if (f.includes('dscnn')) {
+      for (const k of ['dw_s8', 'rq_fixed', 'rq_fp32']) assert.ok(calls[k] > 0, `${f}: ${k} ran (${calls[k]} calls)`);
+    }
   }
 });
 
-// person_detect (int8 MobileNet v1, 7.2 M MACs; the browser TFLite, hence
+// person_detect (int8 MobileNet v1, 7.2 M MACs, its first layer a depthwise
+// convolution of one input channel; the browser TFLite, hence
 // tflite-xnnpack, refuses it), keyword_scrambled, and from corpus/wild a
 // uint8 MobileNet v1 (its uint8 operands go through the int8 GEMM; its
-// uint8 depthwise convolutions stay in Go), with the kernels each must use.
-for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_rq_s8', 'dw_s8']],
-  ['models/keyword_scrambled', [], ['gemm_rq_s8']], ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_rq_s8']]]) {
+// uint8 depthwise convolutions run dw_s8o), micro_speech (its depthwise
+// convolution of one input channel, multiplier 8, runs as a CONV_2D on
+// im2col1_s8 and gemm_s8), with the kernels each must use. keyword_scrambled's
+// SVDF multiplies on gemm_s8.
+for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_rq_s8', 'gemm_s8', 'im2col1_s8', 'dw_s8', 'rq_fixed']],
+  ['models/keyword_scrambled', [], ['gemm_rq_s8', 'gemm_s8']],
+  ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_rq_s8', 'im2col_s8', 'dw_s8o', 'rq_fixed', 'rq_fp32']],
+  ['models/micro_speech_quantized', [], ['gemm_rq_s8', 'gemm_s8', 'im2col1_s8', 'rq_fixed', 'rq_fp32']]]) {
   test(`a corpus model (${file}) gives the same tensors and accumulators with the SIMD kernels on and off, every profile`, { skip: noEngine || noCorpus }, () => {
     const { calls, diff, refused } = compareModel(fs.readFileSync(path.join(corpus, '..', `${file}.tflite`)), kernels);
     assert.equal(diff, null);
@@ -268,43 +281,75 @@ for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack
   });
 }
 
-for (const f of ['gemm_rq_s8', 'dw_s8']) {
-  test(`a ${f} off by one in one element is caught (the comparison can fail)`, { skip: noEngine }, () => {
+// Each kernel broken by one in one output element, on a model that runs it:
+// mnist_dscnn (built in) for CONV_2D/FULLY_CONNECTED and depthwise, and
+// micro_speech (corpus) for gemm_s8 and im2col1_s8 (its depthwise
+// convolution of one input channel).
+for (const f of ['gemm_rq_s8', 'im2col_s8', 'gemm_s8', 'dw_s8', 'rq_fixed', 'rq_fp32', 'im2col1_s8']) {
+  const one = f === 'im2col1_s8' || f === 'gemm_s8';
+  test(`a ${f} off by one in one element is caught (the comparison can fail)`, { skip: noEngine || (one && noCorpus) }, () => {
     const i32 = () => new Int32Array(goInstance.exports.mem.buffer);
     const wrong = { ...kernels };
     wrong[f] = (...args) => {
       kernels[f](...args);
-      if (f === 'gemm_rq_s8') { // its int8 outputs from its 9th argument on
-        new Int8Array(goInstance.exports.mem.buffer)[args[8]] += 1;
-        return;
-      }
-      const out = args.at(-1); // dw_s8 writes int32s from its last argument on
-      i32()[out >> 2] += 1;
+      const mem = goInstance.exports.mem.buffer;
+      if (f === 'gemm_rq_s8') new Int8Array(mem)[args[8]] += 1; // its int8 outputs from its 9th argument on
+      else if (f === 'im2col_s8') new Uint8Array(mem)[args[1]] ^= 1; // its patches from its 2nd
+      else if (f.startsWith('rq_') || f === 'im2col1_s8') new Uint8Array(mem)[args.at(-1)] ^= 1; // int8s from the last
+      else i32()[args.at(-1) >> 2] += 1; // gemm_s8, dw_s8: int32s from their last argument on
     };
     const dscnn = builtins.find((b) => b.startsWith('mnist_dscnn_int8')) ?? builtins[0];
-    const { calls, diff } = compareModel(fs.readFileSync(path.join(STATIC, 'models', dscnn)), wrong);
+    const file = one ? path.join(corpus, 'micro_speech_quantized.tflite') : path.join(STATIC, 'models', dscnn);
+    const { calls, diff } = compareModel(fs.readFileSync(file), wrong);
     assert.ok(calls[f] > 0);
     assert.match(diff ?? '', /differ/);
   });
 }
 
-// dwReference is dw_s8's formula in JS, on the module's own memory.
+// Random one-op DEPTHWISE_CONV_2D models (tools/dwmodels: int8 and uint8,
+// depth multipliers 1…8, 1…9 input channels, strides, dilations, padding,
+// per-tensor and per-channel scales, wrapping sums) give the same tensors
+// and accumulators with the SIMD kernels on and off, every profile: dw_s8,
+// dw_s8o, rq_fixed, rq_fp32, and im2col1_s8 and gemm_s8 (one input
+// channel) all run.
+const noGo = (() => {
+  try { execFileSync('go', ['version']); return false; } catch { return !CI && 'go is not installed'; }
+})();
+test('80 random depthwise convolutions give the same tensors and accumulators with the SIMD kernels on and off, every profile', { skip: noEngine || noGo }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'int8scope-dw-'));
+  try {
+    execFileSync('go', ['run', './tools/dwmodels', '-out', dir, '-n', '80'], { cwd: ROOT });
+    const total = {};
+    for (let i = 0; i < 80; i++) {
+      const { calls, diff } = compareModel(fs.readFileSync(path.join(dir, `dw_${i}.tflite`)), kernels);
+      assert.equal(diff, null, `dw_${i}.tflite`);
+      for (const [k, v] of Object.entries(calls)) total[k] = (total[k] ?? 0) + v;
+    }
+    for (const k of ['gemm_s8', 'dw_s8', 'dw_s8o', 'rq_fixed', 'rq_fp32', 'im2col1_s8']) assert.ok(total[k] > 0, `${k} ran (${JSON.stringify(total)})`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// dwReference is dw_s8's formula in JS (dw_s8o's with woff), on the
+// module's own memory.
 function dwReference(i8, i32, g, inP, wP, bP) {
   const { B, H, W, C, OH, OW, FH, FW, sh, sw, ph, pw, dh, dw, off } = g;
+  const woff = g.woff ?? 0;
   const out = new Int32Array(B * OH * OW * C);
   for (let b = 0; b < B; b++) for (let y = 0; y < OH; y++) for (let x = 0; x < OW; x++) for (let c = 0; c < C; c++) {
     let s = i32[bP / 4 + c];
     for (let fy = 0; fy < FH; fy++) for (let fx = 0; fx < FW; fx++) {
       const iy = y * sh - ph + fy * dh, ix = x * sw - pw + fx * dw;
       if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
-      s = (s + i8[wP + (fy * FW + fx) * C + c] * (i8[inP + ((b * H + iy) * W + ix) * C + c] + off)) | 0;
+      s = (s + (i8[wP + (fy * FW + fx) * C + c] + woff) * (i8[inP + ((b * H + iy) * W + ix) * C + c] + off)) | 0;
     }
     out[((b * OH + y) * OW + x) * C + c] = s;
   }
   return out;
 }
 
-test('dw_s8 equals its formula on 2,000 random geometries (channels 1…27, strides, dilations, padding, both batches)', async () => {
+for (const f of ['dw_s8', 'dw_s8o']) test(`${f} equals its formula on 2,000 random geometries (channels 1…27, strides, dilations, padding, both batches)`, async () => {
   const mem = new WebAssembly.Memory({ initial: 16 });
   const { instance: { exports: k } } = await WebAssembly.instantiate(simdBytes, { go: { mem } });
   const rand = rng(3);
@@ -314,14 +359,16 @@ test('dw_s8 equals its formula on 2,000 random geometries (channels 1…27, stri
   for (let it = 0; it < 2000; it++) {
     const g = { B: 1 + next() % 2, H: 1 + next() % 7, W: 1 + next() % 7, C: 1 + next() % 27, FH: 1 + next() % 4, FW: 1 + next() % 4,
       sh: 1 + next() % 3, sw: 1 + next() % 3, dh: 1 + next() % 2, dw: 1 + next() % 2, ph: next() % 3, pw: next() % 3, off: next() % 256 - 127 };
+    if (f === 'dw_s8o') g.woff = [-255, 255, 0][it % 4] ?? next() % 511 - 255;
     g.OH = Math.max(1, Math.floor((g.H + 2 * g.ph - (g.FH - 1) * g.dh - 1) / g.sh) + 1);
     g.OW = Math.max(1, Math.floor((g.W + 2 * g.pw - (g.FW - 1) * g.dw - 1) / g.sw) + 1);
     const u8 = new Uint8Array(mem.buffer), i32 = new Int32Array(mem.buffer);
     u8.set(rand(g.B * g.H * g.W * g.C), inP);
     u8.set(rand(g.FH * g.FW * g.C), wP);
     for (let c = 0; c < g.C; c++) i32[bP / 4 + c] = (next() << 8) | 0;
-    k.dw_s8(g.B, g.H, g.W, g.C, g.OH, g.OW, g.FH, g.FW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.off, inP, wP, bP, aP);
+    if (f === 'dw_s8o') k.dw_s8o(g.B, g.H, g.W, g.C, g.OH, g.OW, g.FH, g.FW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.off, g.woff, inP, wP, bP, aP);
+    else k.dw_s8(g.B, g.H, g.W, g.C, g.OH, g.OW, g.FH, g.FW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.off, inP, wP, bP, aP);
     const want = dwReference(new Int8Array(mem.buffer), i32, g, inP, wP, bP);
-    sameInts(new Int32Array(mem.buffer, aP, want.length), want, `dw_s8 ${JSON.stringify(g)}`);
+    sameInts(new Int32Array(mem.buffer, aP, want.length), want, `${f} ${JSON.stringify(g)}`);
   }
 });
