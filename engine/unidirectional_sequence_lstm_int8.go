@@ -18,8 +18,11 @@ import (
 // PrecomputeZeroPointTimesWeightWithBias, done here at prepare) is added to
 // a plain int8 dot product, with the same wrapping int32 result.
 type lstmInt8Prep struct {
-	w, rw  [4][]int8  // input and recurrent weights, gate order as Gates
-	ib, rb [4][]int32 // bias + input_offset·Σ w;  hidden_offset·Σ R
+	// The four gates' input and recurrent weights, stacked in gate order
+	// as Gates: rows g·Units … (g+1)·Units − 1 are gate g's.
+	w, rw []int8
+	// Per stacked row: bias + input_offset·Σ w;  hidden_offset·Σ R.
+	ib, rb []int32
 	// σ and tanh of the gates (TFLite's int16 LUT kernels at input
 	// multiplier 3, shift 0) and tanh of the cell state, memoized.
 	sigmoid, gateTanh, cellTanh *memo16
@@ -31,7 +34,8 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInt8Fast(c *prepCtx) {
 	if p.typ != Int8 {
 		return
 	}
-	f := &lstmInt8Prep{}
+	S, I := p.Units, p.InputSize
+	f := &lstmInt8Prep{w: make([]int8, 0, 4*S*I), rw: make([]int8, 0, 4*S*S)}
 	for g := range p.Gates {
 		w, rw, b := c.in(1+g), c.in(5+g), c.in(12+g)
 		for _, t := range []*Tensor{w, rw, b} {
@@ -42,9 +46,9 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInt8Fast(c *prepCtx) {
 		if p.Gates[g].InputWeightOffset != 0 || p.Gates[g].RecurrentWeightOffset != 0 {
 			return
 		}
-		f.w[g], f.rw[g] = AsInt8(w.Data), AsInt8(rw.Data)
-		f.ib[g] = foldZeroPoint(f.w[g], AsInt32(b.Data), p.Units, p.InputSize, p.InputOffset)
-		f.rb[g] = foldZeroPoint(f.rw[g], nil, p.Units, p.Units, p.HiddenOffset)
+		f.w, f.rw = append(f.w, AsInt8(w.Data)...), append(f.rw, AsInt8(rw.Data)...)
+		f.ib = append(f.ib, foldZeroPoint(AsInt8(w.Data), AsInt32(b.Data), S, I, p.InputOffset)...)
+		f.rb = append(f.rb, foldZeroPoint(AsInt8(rw.Data), nil, S, S, p.HiddenOffset)...)
 	}
 	f.sigmoid = lutMemoOf(memoLogistic, 3, 0)
 	f.gateTanh = lutMemoOf(memoTanh, 3, 0)
@@ -52,77 +56,127 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInt8Fast(c *prepCtx) {
 	p.fast = f
 }
 
+// lstmRequant is Requant.apply written out so that it inlines (a call per
+// element costs more than the arithmetic, above all in WebAssembly): the
+// same fixedpoint functions, so the same int32.
+func lstmRequant(x int32, q *Requant) int32 {
+	if q.Rounding == RoundSingle {
+		return fixedpoint.MultiplyByQuantizedMultiplierSingleRounding(x, q.Multiplier, q.Shift)
+	}
+	return fixedpoint.RoundingDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(x<<max(q.Shift, 0), q.Multiplier), max(-q.Shift, 0))
+}
+
 // lstmEvalInt8 is lstmEvalInteger for int8 activations with p.fast
 // prepared: the same TFLite Micro EvalLstm<int8_t, int8_t, int16_t,
-// int32_t>, each gate's two FullyConnected layers, their int16-saturating
-// sum and its σ or tanh computed unit by unit, with the zero points folded
-// into the biases at prepare.
+// int32_t>, with the zero points folded into the biases at prepare. Each
+// time step first computes all four gates' FullyConnected accumulators
+// (they read only x and the previous h, so TFLite Micro's order — output
+// gate after the cell update — changes nothing), then per gate unit the
+// requantized int16 pre-activations, their saturating sum and its σ or
+// tanh, then the cell and hidden updates.
 func lstmEvalInt8(p *UnidirectionalSequenceLSTMParams, r *run) {
 	f := p.fast
 	S, I := p.Units, p.InputSize
 	in, hidden, out, cell := r.i8(p.in), r.i8(p.hidden), r.i8(p.out), r.i16(p.cell)
-	n := p.Batches * S
-	buf := make([]int16, 4*n)
-	fg, ig, cg, og := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:]
+	buf := make([]int16, 4*p.Batches*S)
+	acc := make([]int32, 8*S)
+	accX, accH := acc[:4*S], acc[4*S:]
 	hlo, hhi := qrange(p.typ)
-	gate := func(g int, x, h []int8, nb int, dst []int16) {
-		gp := &p.Gates[g]
-		qi, qr := gp.InputFC, gp.RecurrentFC
-		w, rw, ib, rb := f.w[g], f.rw[g], f.ib[g], f.rb[g]
-		act := f.sigmoid
-		if gp.Activation == "TANH" {
-			act = f.gateTanh
-		}
-		for row := range nb {
-			xr, hr := x[row*I:(row+1)*I], h[row*S:(row+1)*S]
-			d := dst[row*S : (row+1)*S]
-			for u := range d {
-				a := clamp(qi.apply(ib[u]+lstmDot8(w[u*I:(u+1)*I], xr)), math.MinInt16, math.MaxInt16)
-				b := clamp(qr.apply(rb[u]+lstmDot8(rw[u*S:(u+1)*S], hr)), math.MinInt16, math.MaxInt16)
-				d[u] = act.at(int16(clamp(a+b, math.MinInt16, math.MaxInt16)))
-			}
-		}
-	}
 	fcm, icm, hm := p.ForgetCellMul, p.InputCellMul, p.HiddenMul
 	p.steps(func(x0, h0, out0, nb int) {
 		x, h, c, m := in[x0:x0+nb*I], hidden[h0:h0+nb*S], cell[h0:h0+nb*S], nb*S
-		gate(lstmForgetGate, x, h, nb, fg[:m])
-		gate(lstmInputGate, x, h, nb, ig[:m])
-		gate(lstmCellGate, x, h, nb, cg[:m])
+		gates := buf[:4*m] // gate g of row b at (g·nb + b)·S
+		for row := range nb {
+			lstmMatVec8(f.w, x[row*I:(row+1)*I], f.ib, accX)
+			lstmMatVec8(f.rw, h[row*S:(row+1)*S], f.rb, accH)
+			for g := range 4 {
+				gp := &p.Gates[g]
+				act := f.sigmoid
+				if gp.Activation == "TANH" {
+					act = f.gateTanh
+				}
+				lstmGateRow(accX[g*S:(g+1)*S], accH[g*S:(g+1)*S], gp.InputFC, gp.RecurrentFC, act,
+					gates[(g*nb+row)*S:(g*nb+row+1)*S])
+			}
+		}
+		ig, fg, cg, og := gates[:m], gates[m:2*m], gates[2*m:3*m], gates[3*m:4*m]
 		for j := range m {
-			kept := clamp(fcm.apply(int32(fg[j])*int32(c[j])), math.MinInt16, math.MaxInt16)
-			added := clamp(icm.apply(int32(ig[j])*int32(cg[j])), math.MinInt16, math.MaxInt16)
+			kept := clamp(lstmRequant(int32(fg[j])*int32(c[j]), fcm), math.MinInt16, math.MaxInt16)
+			added := clamp(lstmRequant(int32(ig[j])*int32(cg[j]), icm), math.MinInt16, math.MaxInt16)
 			v := int16(clamp(kept+added, math.MinInt16, math.MaxInt16))
 			if p.CellClip > 0 {
 				v = max(min(p.QuantizedCellClip, v), -p.QuantizedCellClip)
 			}
 			c[j] = v
 		}
-		gate(lstmOutputGate, x, h, nb, og[:m])
 		for j := range m {
 			t := f.cellTanh.at(c[j])
-			h[j] = int8(clamp(hm.apply(int32(t)*int32(og[j]))+p.HiddenZeroPoint, hlo, hhi))
+			h[j] = int8(clamp(lstmRequant(int32(t)*int32(og[j]), hm)+p.HiddenZeroPoint, hlo, hhi))
 		}
 		copy(out[out0:out0+m], h)
 	})
 }
 
-// lstmDot8 is Σ w[i]·x[i] over len(x), wrapping in int32 like TFLite's
-// int8 FullyConnected accumulator.
-func lstmDot8(w, x []int8) int32 {
-	w = w[:len(x)]
-	var s0, s1, s2, s3 int32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += int32(w[i]) * int32(x[i])
-		s1 += int32(w[i+1]) * int32(x[i+1])
-		s2 += int32(w[i+2]) * int32(x[i+2])
-		s3 += int32(w[i+3]) * int32(x[i+3])
+// lstmGateRow sets d[u] = act(sat16(sat16(qx(ax[u])) + sat16(qh(ah[u])))):
+// one gate's two FullyConnected outputs requantized onto Q3.12 and
+// saturated to int16 (reference_integer_ops::FullyConnected), their
+// saturating sum (TFLite Micro's AddElementWise) and the memoized σ or
+// tanh. The requantizations are written out in the loop (the same inlined
+// fixedpoint functions as Requant.apply).
+func lstmGateRow(ax, ah []int32, qx, qh *Requant, act *memo16, d []int16) {
+	ah, d = ah[:len(ax)], d[:len(ax)]
+	sat := func(v int32) int32 { return min(max(v, math.MinInt16), math.MaxInt16) }
+	look := func(v int32) int16 {
+		x := int16(sat(v))
+		if y := act.v[uint16(x)].Load(); y != 0 {
+			return int16(uint16(y - 1))
+		}
+		return act.at(x)
 	}
-	for ; i < len(x); i++ {
-		s0 += int32(w[i]) * int32(x[i])
+	switch {
+	case qx.Rounding == RoundSingle && qh.Rounding == RoundSingle:
+		mx, sx, mh, sh := qx.Multiplier, qx.Shift, qh.Multiplier, qh.Shift
+		for u, a := range ax {
+			a = sat(fixedpoint.MultiplyByQuantizedMultiplierSingleRounding(a, mx, sx))
+			b := sat(fixedpoint.MultiplyByQuantizedMultiplierSingleRounding(ah[u], mh, sh))
+			d[u] = look(a + b)
+		}
+	case qx.Rounding != RoundSingle && qh.Rounding != RoundSingle:
+		mx, lx, rx := qx.Multiplier, max(qx.Shift, 0), max(-qx.Shift, 0)
+		mh, lh, rh := qh.Multiplier, max(qh.Shift, 0), max(-qh.Shift, 0)
+		for u, a := range ax {
+			a = sat(fixedpoint.RoundingDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(a<<lx, mx), rx))
+			b := sat(fixedpoint.RoundingDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(ah[u]<<lh, mh), rh))
+			d[u] = look(a + b)
+		}
+	default:
+		for u, a := range ax {
+			d[u] = look(sat(lstmRequant(a, qx)) + sat(lstmRequant(ah[u], qh)))
+		}
 	}
-	return s0 + s1 + s2 + s3
+}
+
+// lstmMatVec8 sets dst[u] = bias[u] + Σ_i w[u·len(x) + i]·x[i] for each
+// row u, wrapping in int32 like TFLite's int8 FullyConnected accumulator.
+func lstmMatVec8(w, x []int8, bias, dst []int32) {
+	n := len(x)
+	bias = bias[:len(dst)]
+	for u := range dst {
+		row := w[u*n : (u+1)*n]
+		row = row[:len(x)]
+		var s0, s1, s2, s3 int32
+		i := 0
+		for ; i+4 <= len(x); i += 4 {
+			s0 += int32(row[i]) * int32(x[i])
+			s1 += int32(row[i+1]) * int32(x[i+1])
+			s2 += int32(row[i+2]) * int32(x[i+2])
+			s3 += int32(row[i+3]) * int32(x[i+3])
+		}
+		for ; i < len(x); i++ {
+			s0 += int32(row[i]) * int32(x[i])
+		}
+		dst[u] = bias[u] + s0 + s1 + s2 + s3
+	}
 }
 
 // lutMemos holds one memo16 per function (memoLogistic, memoTanh) and
