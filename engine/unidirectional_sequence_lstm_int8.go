@@ -21,6 +21,8 @@ type lstmInt8Prep struct {
 	// The four gates' input and recurrent weights, stacked in gate order
 	// as Gates: rows g·Units … (g+1)·Units − 1 are gate g's.
 	w, rw []int8
+	// The same, two rows in one int64 (lstmPack2).
+	wp, rwp []int64
 	// Per stacked row: bias + input_offset·Σ w;  hidden_offset·Σ R.
 	ib, rb []int32
 	// σ and tanh of the gates (TFLite's int16 LUT kernels at input
@@ -50,6 +52,10 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInt8Fast(c *prepCtx) {
 		f.ib = append(f.ib, foldZeroPoint(AsInt8(w.Data), AsInt32(b.Data), S, I, p.InputOffset)...)
 		f.rb = append(f.rb, foldZeroPoint(AsInt8(rw.Data), nil, S, S, p.HiddenOffset)...)
 	}
+	if I >= 1<<17 || S >= 1<<17 { // lstmMatVec2 needs |Σ w·x| < 2^31
+		return
+	}
+	f.wp, f.rwp = lstmPack2(f.w, 4*S, I), lstmPack2(f.rw, 4*S, S)
 	f.sigmoid = lutMemoOf(memoLogistic, 3, 0)
 	f.gateTanh = lutMemoOf(memoTanh, 3, 0)
 	f.cellTanh = lutMemoOf(memoTanh, p.TanhCellMultiplier, p.TanhCellShift)
@@ -80,6 +86,8 @@ func lstmEvalInt8(p *UnidirectionalSequenceLSTMParams, r *run) {
 	in, hidden, out, cell := r.i8(p.in), r.i8(p.hidden), r.i8(p.out), r.i16(p.cell)
 	buf := make([]int16, 4*p.Batches*S)
 	acc := make([]int32, 8*S)
+	xh := make([]int64, I+S)
+	xw, hw := xh[:I], xh[I:]
 	accX, accH := acc[:4*S], acc[4*S:]
 	hlo, hhi := qrange(p.typ)
 	fcm, icm, hm := p.ForgetCellMul, p.InputCellMul, p.HiddenMul
@@ -87,8 +95,14 @@ func lstmEvalInt8(p *UnidirectionalSequenceLSTMParams, r *run) {
 		x, h, c, m := in[x0:x0+nb*I], hidden[h0:h0+nb*S], cell[h0:h0+nb*S], nb*S
 		gates := buf[:4*m] // gate g of row b at (g·nb + b)·S
 		for row := range nb {
-			lstmMatVec8(f.w, x[row*I:(row+1)*I], f.ib, accX)
-			lstmMatVec8(f.rw, h[row*S:(row+1)*S], f.rb, accH)
+			for i, v := range x[row*I : (row+1)*I] {
+				xw[i] = int64(v)
+			}
+			for i, v := range h[row*S : (row+1)*S] {
+				hw[i] = int64(v)
+			}
+			lstmMatVec2(f.wp, xw, f.ib, accX)
+			lstmMatVec2(f.rwp, hw, f.rb, accH)
 			for g := range 4 {
 				gp := &p.Gates[g]
 				act := f.sigmoid
@@ -156,26 +170,42 @@ func lstmGateRow(ax, ah []int32, qx, qh *Requant, act *memo16, d []int16) {
 	}
 }
 
-// lstmMatVec8 sets dst[u] = bias[u] + Σ_i w[u·len(x) + i]·x[i] for each
-// row u, wrapping in int32 like TFLite's int8 FullyConnected accumulator.
-func lstmMatVec8(w, x []int8, bias, dst []int32) {
+// lstmPack2 packs a rows×cols int8 matrix two rows to an int64:
+// element (k, i) is w[2k][i] + w[2k+1][i]·2^32 (the second row of an odd
+// last pair is zero), so that one 64-bit multiply by x[i] forms both rows'
+// products (lstmMatVec2).
+func lstmPack2(w []int8, rows, cols int) []int64 {
+	p := make([]int64, (rows+1)/2*cols)
+	for r := range rows {
+		for i, v := range w[r*cols : (r+1)*cols] {
+			p[r/2*cols+i] += int64(v) << (32 * (r % 2))
+		}
+	}
+	return p
+}
+
+// lstmMatVec2 sets dst[u] = bias[u] + Σ_i w[u][i]·x[i] for each row u of
+// the matrix lstmPack2 packed into wp, wrapping in int32 like TFLite's int8
+// FullyConnected accumulator. Each pair's int64 sum is A + B·2^32 (mod
+// 2^64), A and B the two rows' dot products; |A| ≤ 2^14·len(x) < 2^31
+// (prepare keeps len(x) < 2^17), so A is the sum's low 32 bits read as
+// signed and B mod 2^32 the rest shifted down: both exactly the int32
+// accumulators a row at a time would give.
+func lstmMatVec2(wp, x []int64, bias, dst []int32) {
 	n := len(x)
 	bias = bias[:len(dst)]
-	for u := range dst {
-		row := w[u*n : (u+1)*n]
+	for k := 0; 2*k < len(dst); k++ {
+		row := wp[k*n : (k+1)*n]
 		row = row[:len(x)]
-		var s0, s1, s2, s3 int32
-		i := 0
-		for ; i+4 <= len(x); i += 4 {
-			s0 += int32(row[i]) * int32(x[i])
-			s1 += int32(row[i+1]) * int32(x[i+1])
-			s2 += int32(row[i+2]) * int32(x[i+2])
-			s3 += int32(row[i+3]) * int32(x[i+3])
+		var s int64
+		for i, v := range x {
+			s += row[i] * v
 		}
-		for ; i < len(x); i++ {
-			s0 += int32(row[i]) * int32(x[i])
+		lo := int32(s)
+		dst[2*k] = bias[2*k] + lo
+		if 2*k+1 < len(dst) {
+			dst[2*k+1] = bias[2*k+1] + int32((s-int64(lo))>>32)
 		}
-		dst[u] = bias[u] + s0 + s1 + s2 + s3
 	}
 }
 
