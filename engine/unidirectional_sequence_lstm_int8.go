@@ -19,9 +19,8 @@ import (
 // a plain int8 dot product, with the same wrapping int32 result.
 type lstmInt8Prep struct {
 	// The four gates' input and recurrent weights, stacked in gate order
-	// as Gates: rows g·Units … (g+1)·Units − 1 are gate g's.
-	w, rw []int8
-	// The same, two rows in one int64 (lstmPack2).
+	// as Gates (rows g·Units … (g+1)·Units − 1 are gate g's), three rows
+	// to an int64 (lstmPack3).
 	wp, rwp []int64
 	// Per stacked row: bias + input_offset·Σ w;  hidden_offset·Σ R.
 	ib, rb []int32
@@ -37,10 +36,11 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInt8Fast(c *prepCtx) {
 		return
 	}
 	S, I := p.Units, p.InputSize
-	f := &lstmInt8Prep{w: make([]int8, 0, 4*S*I), rw: make([]int8, 0, 4*S*S)}
+	f := &lstmInt8Prep{}
+	w, rw := make([]int8, 0, 4*S*I), make([]int8, 0, 4*S*S)
 	for g := range p.Gates {
-		w, rw, b := c.in(1+g), c.in(5+g), c.in(12+g)
-		for _, t := range []*Tensor{w, rw, b} {
+		wt, rt, b := c.in(1+g), c.in(5+g), c.in(12+g)
+		for _, t := range []*Tensor{wt, rt, b} {
 			if t.Data == nil || t.Variable {
 				return
 			}
@@ -48,14 +48,11 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInt8Fast(c *prepCtx) {
 		if p.Gates[g].InputWeightOffset != 0 || p.Gates[g].RecurrentWeightOffset != 0 {
 			return
 		}
-		f.w, f.rw = append(f.w, AsInt8(w.Data)...), append(f.rw, AsInt8(rw.Data)...)
-		f.ib = append(f.ib, foldZeroPoint(AsInt8(w.Data), AsInt32(b.Data), S, I, p.InputOffset)...)
-		f.rb = append(f.rb, foldZeroPoint(AsInt8(rw.Data), nil, S, S, p.HiddenOffset)...)
+		w, rw = append(w, AsInt8(wt.Data)...), append(rw, AsInt8(rt.Data)...)
+		f.ib = append(f.ib, foldZeroPoint(AsInt8(wt.Data), AsInt32(b.Data), S, I, p.InputOffset)...)
+		f.rb = append(f.rb, foldZeroPoint(AsInt8(rt.Data), nil, S, S, p.HiddenOffset)...)
 	}
-	if I >= 1<<17 || S >= 1<<17 { // lstmMatVec2 needs |Σ w·x| < 2^31
-		return
-	}
-	f.wp, f.rwp = lstmPack2(f.w, 4*S, I), lstmPack2(f.rw, 4*S, S)
+	f.wp, f.rwp = lstmPack3(w, 4*S, I), lstmPack3(rw, 4*S, S)
 	f.sigmoid = lutMemoOf(memoLogistic, 3, 0)
 	f.gateTanh = lutMemoOf(memoTanh, 3, 0)
 	f.cellTanh = lutMemoOf(memoTanh, p.TanhCellMultiplier, p.TanhCellShift)
@@ -101,8 +98,8 @@ func lstmEvalInt8(p *UnidirectionalSequenceLSTMParams, r *run) {
 			for i, v := range h[row*S : (row+1)*S] {
 				hw[i] = int64(v)
 			}
-			lstmMatVec2(f.wp, xw, f.ib, accX)
-			lstmMatVec2(f.rwp, hw, f.rb, accH)
+			lstmMatVec3(f.wp, xw, f.ib, accX)
+			lstmMatVec3(f.rwp, hw, f.rb, accH)
 			for g := range 4 {
 				gp := &p.Gates[g]
 				act := f.sigmoid
@@ -170,41 +167,61 @@ func lstmGateRow(ax, ah []int32, qx, qh *Requant, act *memo16, d []int16) {
 	}
 }
 
-// lstmPack2 packs a rows×cols int8 matrix two rows to an int64:
-// element (k, i) is w[2k][i] + w[2k+1][i]·2^32 (the second row of an odd
-// last pair is zero), so that one 64-bit multiply by x[i] forms both rows'
-// products (lstmMatVec2).
-func lstmPack2(w []int8, rows, cols int) []int64 {
-	p := make([]int64, (rows+1)/2*cols)
+// lstmPack3 packs a rows×cols int8 matrix three rows to an int64, in
+// 21-bit lanes: element (k, i) is w[3k][i] + w[3k+1][i]·2^21 +
+// w[3k+2][i]·2^42 (missing rows of the last triple are zero), so that one
+// 64-bit multiply by x[i] forms three rows' products (lstmMatVec3).
+func lstmPack3(w []int8, rows, cols int) []int64 {
+	p := make([]int64, (rows+2)/3*cols)
 	for r := range rows {
 		for i, v := range w[r*cols : (r+1)*cols] {
-			p[r/2*cols+i] += int64(v) << (32 * (r % 2))
+			p[r/3*cols+i] += int64(v) << (21 * (r % 3))
 		}
 	}
 	return p
 }
 
-// lstmMatVec2 sets dst[u] = bias[u] + Σ_i w[u][i]·x[i] for each row u of
-// the matrix lstmPack2 packed into wp, wrapping in int32 like TFLite's int8
-// FullyConnected accumulator. Each pair's int64 sum is A + B·2^32 (mod
-// 2^64), A and B the two rows' dot products; |A| ≤ 2^14·len(x) < 2^31
-// (prepare keeps len(x) < 2^17), so A is the sum's low 32 bits read as
-// signed and B mod 2^32 the rest shifted down: both exactly the int32
-// accumulators a row at a time would give.
-func lstmMatVec2(wp, x []int64, bias, dst []int32) {
+// lstmChunk3 is the most products lstmMatVec3 sums before it splits the
+// lanes: 63·2^14 < 2^20, so each lane's sum stays in [−2^20, 2^20).
+const lstmChunk3 = 63
+
+// lstmMatVec3 sets dst[u] = bias[u] + Σ_i w[u][i]·x[i] for each row u of
+// the matrix lstmPack3 packed into wp, x holding int8 values, wrapping in
+// int32 like TFLite's int8 FullyConnected accumulator. Over at most
+// lstmChunk3 columns a triple's int64 sum is exactly A + B·2^21 + C·2^42
+// with |A|, |B|, |C| < 2^20 (|w·x| ≤ 2^14), so A is its low 21 bits read as
+// signed, B the next 21 of what remains, C the rest: the three rows' exact
+// dot products, summed over the chunks in int64 and truncated to int32.
+func lstmMatVec3(wp, x []int64, bias, dst []int32) {
 	n := len(x)
 	bias = bias[:len(dst)]
-	for k := 0; 2*k < len(dst); k++ {
+	for k := 0; 3*k < len(dst); k++ {
 		row := wp[k*n : (k+1)*n]
-		row = row[:len(x)]
-		var s int64
-		for i, v := range x {
-			s += row[i] * v
+		var a, b, c int64
+		for lo := 0; lo < n; lo += lstmChunk3 {
+			xs := x[lo:min(lo+lstmChunk3, n)]
+			rs := row[lo : lo+len(xs)]
+			var s int64
+			for len(xs) >= 8 && len(rs) >= 8 { // unrolled: a loop iteration costs much in WebAssembly
+				s += rs[0]*xs[0] + rs[1]*xs[1] + rs[2]*xs[2] + rs[3]*xs[3] +
+					rs[4]*xs[4] + rs[5]*xs[5] + rs[6]*xs[6] + rs[7]*xs[7]
+				xs, rs = xs[8:], rs[8:]
+			}
+			rs = rs[:len(xs)]
+			for i, v := range xs {
+				s += rs[i] * v
+			}
+			l0 := s << 43 >> 43
+			s = (s - l0) >> 21
+			l1 := s << 43 >> 43
+			a, b, c = a+l0, b+l1, c+(s-l1)>>21
 		}
-		lo := int32(s)
-		dst[2*k] = bias[2*k] + lo
-		if 2*k+1 < len(dst) {
-			dst[2*k+1] = bias[2*k+1] + int32((s-int64(lo))>>32)
+		dst[3*k] = bias[3*k] + int32(a)
+		if 3*k+1 < len(dst) {
+			dst[3*k+1] = bias[3*k+1] + int32(b)
+		}
+		if 3*k+2 < len(dst) {
+			dst[3*k+2] = bias[3*k+2] + int32(c)
 		}
 	}
 }

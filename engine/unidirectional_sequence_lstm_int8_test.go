@@ -98,3 +98,60 @@ func TestLSTMLUTMemo(t *testing.T) {
 		}
 	}
 }
+
+// TestLSTMMatVec3 checks the three-rows-per-int64 mat-vec against the
+// plain int32 one on random and extreme int8 values (−128·−128 products
+// everywhere), row counts not a multiple of three and depths around the
+// chunk size and beyond int32 (the accumulator wraps, as TFLite's does).
+func TestLSTMMatVec3(t *testing.T) {
+	seed := uint64(3)
+	rnd := func() int8 {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int8(seed >> 56)
+	}
+	for _, rows := range []int{1, 2, 3, 4, 7, 80} {
+		for _, n := range []int{1, 2, 5, 62, 63, 64, 126, 127, 200, 4000, 140000} { // 140000·2^14 wraps int32
+			if n > 4000 && rows > 4 {
+				continue
+			}
+			for _, fill := range []string{"random", "min", "mixed"} {
+				w, x := make([]int8, rows*n), make([]int8, n)
+				bias := make([]int32, rows)
+				for i := range w {
+					switch fill {
+					case "random":
+						w[i] = rnd()
+					case "min":
+						w[i] = -128
+					default:
+						w[i] = []int8{-128, 127}[(i/n+i)%2]
+					}
+				}
+				for i := range x {
+					x[i] = rnd()
+					if fill != "random" {
+						x[i] = -128
+					}
+				}
+				for i := range bias {
+					bias[i] = int32(uint32(rnd())<<24 | uint32(uint8(rnd())))
+				}
+				xs := make([]int64, n)
+				for i, v := range x {
+					xs[i] = int64(v)
+				}
+				got := make([]int32, rows)
+				lstmMatVec3(lstmPack3(w, rows, n), xs, bias, got)
+				for u := range rows {
+					want := bias[u]
+					for i := range n {
+						want += int32(w[u*n+i]) * int32(x[i])
+					}
+					if got[u] != want {
+						t.Fatalf("%d rows, depth %d, %s: row %d: %d, want %d", rows, n, fill, u, got[u], want)
+					}
+				}
+			}
+		}
+	}
+}
