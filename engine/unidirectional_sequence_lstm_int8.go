@@ -86,8 +86,6 @@ func lstmEvalInt8(p *UnidirectionalSequenceLSTMParams, r *run) {
 	xh := make([]int64, I+S)
 	xw, hw := xh[:I], xh[I:]
 	accX, accH := acc[:4*S], acc[4*S:]
-	hlo, hhi := qrange(p.typ)
-	fcm, icm, hm := p.ForgetCellMul, p.InputCellMul, p.HiddenMul
 	p.steps(func(x0, h0, out0, nb int) {
 		x, h, c, m := in[x0:x0+nb*I], hidden[h0:h0+nb*S], cell[h0:h0+nb*S], nb*S
 		gates := buf[:4*m] // gate g of row b at (g·nb + b)·S
@@ -110,22 +108,60 @@ func lstmEvalInt8(p *UnidirectionalSequenceLSTMParams, r *run) {
 					gates[(g*nb+row)*S:(g*nb+row+1)*S])
 			}
 		}
-		ig, fg, cg, og := gates[:m], gates[m:2*m], gates[2*m:3*m], gates[3*m:4*m]
-		for j := range m {
-			kept := clamp(lstmRequant(int32(fg[j])*int32(c[j]), fcm), math.MinInt16, math.MaxInt16)
-			added := clamp(lstmRequant(int32(ig[j])*int32(cg[j]), icm), math.MinInt16, math.MaxInt16)
-			v := int16(clamp(kept+added, math.MinInt16, math.MaxInt16))
-			if p.CellClip > 0 {
-				v = max(min(p.QuantizedCellClip, v), -p.QuantizedCellClip)
-			}
-			c[j] = v
-		}
-		for j := range m {
-			t := f.cellTanh.at(c[j])
-			h[j] = int8(clamp(lstmRequant(int32(t)*int32(og[j]), hm)+p.HiddenZeroPoint, hlo, hhi))
-		}
+		lstmCellHidden(p, gates, c, h)
 		copy(out[out0:out0+m], h)
 	})
+}
+
+// lstmCellHidden is the end of TFLite Micro's step (UpdateLstmCell,
+// UpdateLstmHidden) on the gates of lstmEvalInt8: c = clip(sat16(f·c) +
+// sat16(i·g)) and h = sat8(o·tanh(c) + zp), each product requantized by
+// MulElementwise's multiplier, written out per rounding so that it inlines.
+func lstmCellHidden(p *UnidirectionalSequenceLSTMParams, gates, c []int16, h []int8) {
+	m := len(c)
+	ig, fg, cg, og := gates[:m], gates[m:2*m], gates[2*m:3*m], gates[3*m:4*m]
+	h = h[:m]
+	fq, iq, hq := p.ForgetCellMul, p.InputCellMul, p.HiddenMul
+	sat := func(v int32) int32 { return min(max(v, math.MinInt16), math.MaxInt16) }
+	clip := p.CellClip > 0
+	switch {
+	case fq.Rounding == RoundSingle && iq.Rounding == RoundSingle:
+		for j := range c {
+			kept := sat(fixedpoint.MultiplyByQuantizedMultiplierSingleRounding(int32(fg[j])*int32(c[j]), fq.Multiplier, fq.Shift))
+			added := sat(fixedpoint.MultiplyByQuantizedMultiplierSingleRounding(int32(ig[j])*int32(cg[j]), iq.Multiplier, iq.Shift))
+			c[j] = int16(sat(kept + added))
+		}
+	case fq.Rounding != RoundSingle && iq.Rounding != RoundSingle:
+		fm, fl, fr := fq.Multiplier, max(fq.Shift, 0), max(-fq.Shift, 0)
+		im, il, ir := iq.Multiplier, max(iq.Shift, 0), max(-iq.Shift, 0)
+		for j := range c {
+			kept := sat(fixedpoint.RoundingDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(int32(fg[j])*int32(c[j])<<fl, fm), fr))
+			added := sat(fixedpoint.RoundingDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(int32(ig[j])*int32(cg[j])<<il, im), ir))
+			c[j] = int16(sat(kept + added))
+		}
+	default:
+		for j := range c {
+			c[j] = int16(sat(sat(lstmRequant(int32(fg[j])*int32(c[j]), fq)) + sat(lstmRequant(int32(ig[j])*int32(cg[j]), iq))))
+		}
+	}
+	if clip {
+		for j, v := range c {
+			c[j] = max(min(p.QuantizedCellClip, v), -p.QuantizedCellClip)
+		}
+	}
+	tanh, zp := p.fast.cellTanh, p.HiddenZeroPoint
+	hlo, hhi := qrange(p.typ)
+	single, hm, hl, hr := hq.Rounding == RoundSingle, hq.Multiplier, max(hq.Shift, 0), max(-hq.Shift, 0)
+	for j, v := range c {
+		t := int32(tanh.at(v)) * int32(og[j])
+		var y int32
+		if single {
+			y = fixedpoint.MultiplyByQuantizedMultiplierSingleRounding(t, hm, hq.Shift)
+		} else {
+			y = fixedpoint.RoundingDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(t<<hl, hm), hr)
+		}
+		h[j] = int8(min(max(y+zp, hlo), hhi))
+	}
 }
 
 // lstmGateRow sets d[u] = act(sat16(sat16(qx(ax[u])) + sat16(qh(ah[u])))):
