@@ -68,7 +68,8 @@ type UnidirectionalSequenceLSTMParams struct {
 	in, out, hidden, cell int
 	weights, recurrent    [4]int // tensor indices, gate order as Gates
 	bias                  [4]int
-	typ                   DType // activation type
+	typ                   DType         // activation type
+	fast                  *lstmInt8Prep // nil: lstmEvalInteger
 }
 
 // LSTMGate is one gate's pair of fully connected layers.
@@ -270,6 +271,7 @@ func (p *UnidirectionalSequenceLSTMParams) prepareInteger(c *prepCtx) error {
 		return c.errorf("cell state scale 2^%d is out of the range the int16 tanh can take", p.CellScalePower)
 	}
 	p.TanhCellMultiplier, p.TanhCellShift = 3<<max(shift, 0), max(-shift, 0)
+	p.prepareInt8Fast(c)
 	return nil
 }
 
@@ -303,6 +305,10 @@ func (p *UnidirectionalSequenceLSTMParams) eval(r *run, op *Op) error {
 	case Float32:
 		p.evalFloat(r)
 	case Int8:
+		if p.fast != nil {
+			lstmEvalInt8(p, r)
+			return nil
+		}
 		lstmEvalInteger(p, r, r.i8(p.in), r.i8(p.hidden), r.i8(p.out), false)
 	case Int16:
 		lstmEvalInteger(p, r, r.i16(p.in), r.i16(p.hidden), r.i16(p.out), true)

@@ -49,8 +49,12 @@ type builtinLSTMNode struct {
 	RecurrentScale [4]Requant `json:"recurrent_scale"`
 	inputBias      [4][]int32
 	recurrentBias  [4][]int32
-	HiddenScale    Requant `json:"hidden_scale"`
-	HiddenZP       int32   `json:"hidden_zero_point"` // subtracted, as TFLite does
+	// The four gates' weights stacked three rows to an int64 (lstmPack3)
+	// and their folded biases stacked alike, for lstmMatVec3.
+	wp, rwp     []int64
+	ib, rb      []int32
+	HiddenScale Requant `json:"hidden_scale"`
+	HiddenZP    int32   `json:"hidden_zero_point"` // subtracted, as TFLite does
 
 	CellScale int   `json:"cell_scale_power"`
 	CellClip  int16 `json:"quantized_cell_clip"`
@@ -88,6 +92,14 @@ func builtinLSTM(c *prepCtx) (kernel, error) {
 		k.inputBias[g] = foldZeroPoint(AsInt8(w.Data), bias, p.Units, p.InputSize, -in.ZeroPoint())
 		k.recurrentBias[g] = foldZeroPoint(AsInt8(rw.Data), nil, p.Units, p.Units, -state.ZeroPoint())
 	}
+	if p.fast != nil { // constant weights with zero point 0
+		var w, rw []int8
+		for g := range 4 {
+			w, rw = append(w, AsInt8(m.Tensors[p.weights[g]].Data)...), append(rw, AsInt8(m.Tensors[p.recurrent[g]].Data)...)
+			k.ib, k.rb = append(k.ib, k.inputBias[g]...), append(k.rb, k.recurrentBias[g]...)
+		}
+		k.wp, k.rwp = lstmPack3(w, 4*p.Units, p.InputSize), lstmPack3(rw, 4*p.Units, p.Units)
+	}
 	hs := math.Pow(2, -15) / float64(hiddenInter.Quant.Scale[0]) * math.Pow(2, -15)
 	k.HiddenScale = newRequant(float64(float32(hs)))
 	if p.CellClip > 0 {
@@ -122,6 +134,11 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 	for g := range gates {
 		gates[g] = make([]int16, n)
 	}
+	var xw, hw []int64
+	var acc []int32
+	if k.wp != nil {
+		xw, hw, acc = make([]int64, I), make([]int64, S), make([]int32, 8*S)
+	}
 	// matmul is PortableMatrixBatchVectorMultiplyAccumulate onto int16.
 	matmul := func(x []int8, bias []int32, w []int8, q Requant, nb, depth int, dst []int16) {
 		for b := range nb {
@@ -137,11 +154,16 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 	}
 	p.steps(func(x0, h0, out0, nb int) {
 		x, h, c, m := in[x0:x0+nb*I], hidden[h0:h0+nb*S], cell[h0:h0+nb*S], nb*S
+		if k.wp != nil {
+			k.gatesPacked(x, h, nb, xw, hw, acc, gates)
+		}
 		for g := range 4 {
 			dst := gates[g][:m]
-			clear(dst)
-			matmul(x, k.inputBias[g], r.i8(p.weights[g]), k.InputScale[g], nb, I, dst)
-			matmul(h, k.recurrentBias[g], r.i8(p.recurrent[g]), k.RecurrentScale[g], nb, S, dst)
+			if k.wp == nil {
+				clear(dst)
+				matmul(x, k.inputBias[g], r.i8(p.weights[g]), k.InputScale[g], nb, I, dst)
+				matmul(h, k.recurrentBias[g], r.i8(p.recurrent[g]), k.RecurrentScale[g], nb, S, dst)
+			}
 			act := k.sigmoid
 			if g == lstmCellGate {
 				act = k.gateTanh
@@ -173,6 +195,33 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 		copy(out[out0:out0+m], h)
 	})
 	return nil
+}
+
+// gatesPacked is eval's two matmuls per gate (TFLite's
+// PortableMatrixBatchVectorMultiplyAccumulate onto a zeroed int16 gate,
+// input then recurrent) for all four gates at once through lstmMatVec3:
+// the same int32 accumulators, requantized and saturated in the same order.
+func (k *builtinLSTMNode) gatesPacked(x, h []int8, nb int, xw, hw []int64, acc []int32, gates [4][]int16) {
+	S, I := k.p.Units, k.p.InputSize
+	accX, accH := acc[:4*S], acc[4*S:8*S]
+	for b := range nb {
+		for i, v := range x[b*I : (b+1)*I] {
+			xw[i] = int64(v)
+		}
+		for i, v := range h[b*S : (b+1)*S] {
+			hw[i] = int64(v)
+		}
+		lstmMatVec3(k.wp, xw, k.ib, accX)
+		lstmMatVec3(k.rwp, hw, k.rb, accH)
+		for g := range 4 {
+			qi, qr := k.InputScale[g], k.RecurrentScale[g]
+			d := gates[g][b*S : (b+1)*S]
+			for u := range d {
+				v := clamp(fixedpoint.MultiplyByQuantizedMultiplier(accX[g*S+u], qi.Multiplier, qi.Shift), math.MinInt16, math.MaxInt16)
+				d[u] = int16(clamp(fixedpoint.MultiplyByQuantizedMultiplier(accH[g*S+u], qr.Multiplier, qr.Shift)+v, math.MinInt16, math.MaxInt16))
+			}
+		}
+	}
 }
 
 func (k *builtinLSTMNode) explain(res *Result, op *Op, index int) (*Explanation, error) {
