@@ -161,9 +161,22 @@ func requantizeBytes[T int8 | uint8](r *run, p *QuantizeParams, in []T) {
 	}
 }
 
+// requantizeInts is requantize of every element of an int16 or int32
+// input, through quantMul (the same integers as Requant.apply, with its
+// shifts prepared once) where quantMul covers the multiplier.
 func requantizeInts[T, U integer](p *QuantizeParams, in []T, out []U) {
+	q := p.Requant
+	if q.Multiplier < 0 || q.Rounding == RoundSingle && (q.Shift > 30 || q.Shift < -31) {
+		for i, x := range in {
+			out[i] = U(p.requantize(int32(x)))
+		}
+		return
+	}
+	m := newQuantMul(q)
+	out = out[:len(in)]
+	zIn, zOut, lo, hi := p.InputZeroPoint, p.OutputZeroPoint, p.Min, p.Max
 	for i, x := range in {
-		out[i] = U(p.requantize(int32(x)))
+		out[i] = U(clamp(m.apply(int32(x)-zIn)+zOut, lo, hi))
 	}
 }
 

@@ -40,3 +40,41 @@ func TestQuantizeFloatsRow(t *testing.T) {
 		}
 	}
 }
+
+// TestRequantizeInts checks requantizeInts (quantMul) against requantize,
+// element by element, for random multipliers of both roundings, zero
+// points and int16 and int32 inputs.
+func TestRequantizeInts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 4))
+	xs := []int32{0, 1, -1, math.MaxInt32, math.MinInt32, math.MaxInt16, math.MinInt16}
+	for range 3000 {
+		xs = append(xs, int32(rng.Uint32()), int32(rng.IntN(1<<16))-1<<15)
+	}
+	x16 := make([]int16, len(xs))
+	for i, x := range xs {
+		x16[i] = int16(x)
+	}
+	for range 300 {
+		q := newRequant(math.Ldexp(0.5+rng.Float64()/2, rng.IntN(44)-34))
+		if rng.IntN(2) == 0 {
+			q.Rounding = RoundSingle
+		}
+		for _, typ := range []DType{Int8, Int16, Int32} {
+			lo, hi := qrange(typ)
+			p := &QuantizeParams{Requant: q, InputZeroPoint: int32(rng.IntN(200)) - 100, OutputZeroPoint: int32(rng.IntN(200)) - 100, Min: lo, Max: hi}
+			out := make([]int32, len(xs))
+			requantizeInts(p, xs, out)
+			for i, x := range xs {
+				if want := p.requantize(x); out[i] != want {
+					t.Fatalf("%+v %v: requantize(%d) = %d, requantizeInts gives %d", q, typ, x, want, out[i])
+				}
+			}
+			requantizeInts(p, x16, out)
+			for i, x := range x16 {
+				if want := p.requantize(int32(x)); out[i] != want {
+					t.Fatalf("%+v %v: requantize(%d) = %d, requantizeInts gives %d", q, typ, x, want, out[i])
+				}
+			}
+		}
+	}
+}
