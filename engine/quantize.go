@@ -161,9 +161,22 @@ func requantizeBytes[T int8 | uint8](r *run, p *QuantizeParams, in []T) {
 	}
 }
 
+// requantizeInts is requantize of every element of an int16 or int32
+// input, through quantMul (the same integers as Requant.apply, with its
+// shifts prepared once) where quantMul covers the multiplier.
 func requantizeInts[T, U integer](p *QuantizeParams, in []T, out []U) {
+	q := p.Requant
+	if q.Multiplier < 0 || q.Rounding == RoundSingle && (q.Shift > 30 || q.Shift < -31) {
+		for i, x := range in {
+			out[i] = U(p.requantize(int32(x)))
+		}
+		return
+	}
+	m := newQuantMul(q)
+	out = out[:len(in)]
+	zIn, zOut, lo, hi := p.InputZeroPoint, p.OutputZeroPoint, p.Min, p.Max
 	for i, x := range in {
-		out[i] = U(p.requantize(int32(x)))
+		out[i] = U(clamp(m.apply(int32(x)-zIn)+zOut, lo, hi))
 	}
 }
 
@@ -204,4 +217,28 @@ func (p *QuantizeParams) explain(res *Result, op *Op, index int) (*Explanation, 
 	e.Steps = append(e.Steps, zeroPointClampSteps(sv, p.OutputZeroPoint, p.Min, p.Max)...)
 	e.Value = int64(p.requantize(x))
 	return e, nil
+}
+
+// quantizeFloatsRow is quantize (TFLite's AffineQuantize: x / scale in
+// float32, TfLiteRound, static_cast<int32_t> as on x86, + zero point,
+// clamp) of every element, with one rarely taken branch per element: for
+// |x/scale| < 2^31 the rounding and the conversion are
+// int32(f ± 0.5) of f = float64(x/scale) (exact in float64, see
+// truncHalfAway; Go's conversion truncates, and the rounded value needs
+// no float32 rounding: below 2^23 it is a small integer, above it x/scale
+// already is one), and the clamp is min/max; NaN, ±Inf and values past the
+// int32 range take f32ToInt32's MinInt32. TestQuantizeFloatsRow checks it
+// against quantize.
+func quantizeFloatsRow[T integer](p *QuantizeParams, in []float32, out []T) {
+	out = out[:len(in)]
+	scale, zp, lo, hi := p.Scale, p.OutputZeroPoint, p.Min, p.Max
+	for i, x := range in {
+		q := x / scale
+		if !(q >= -(1<<31) && q < 1<<31) {
+			out[i] = T(clamp(math.MinInt32+zp, lo, hi)) // (wrapping, as quantize's sum)
+			continue
+		}
+		f := float64(q)
+		out[i] = T(min(max(int32(f+math.Copysign(0.5, f))+zp, lo), hi))
+	}
 }

@@ -20,7 +20,8 @@ type Options struct {
 	// Result's buffers (zeroed first) where they have the sizes it needs,
 	// instead of allocating new ones. The WebAssembly page passes its last
 	// run's, so that a run of a small model allocates next to nothing (Go's
-	// collector is slow in WebAssembly). Reuse's tensors then change.
+	// collector is slow in WebAssembly). Reuse's tensors, and its trace
+	// records when this run is traced too, then change.
 	Reuse *Result
 	// state, in tests, replaces the initial value of variable tensors, by
 	// tensor index (TFLite has no way to set it: it resets them).
@@ -133,7 +134,15 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	}
 	res := &Result{Model: m, Profile: p, Tensors: r.vals}
 	if opt.Trace {
-		res.Trace = &Trace{Ops: make([]OpTrace, len(m.Ops))}
+		// The records of the given-up Reuse's trace, when it has as many
+		// (exec overwrites each), else new ones.
+		var ops []OpTrace
+		if opt.Reuse != nil && opt.Reuse.Model == m && opt.Reuse.Trace != nil && len(opt.Reuse.Trace.Ops) == len(m.Ops) {
+			ops = opt.Reuse.Trace.Ops
+		} else {
+			ops = make([]OpTrace, len(m.Ops))
+		}
+		res.Trace = &Trace{Ops: ops}
 	}
 	if err := r.exec(res.Trace); err != nil {
 		return nil, err

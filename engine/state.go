@@ -30,18 +30,28 @@ type varTensor struct{ subgraph, tensor int }
 // into vals; the others keep their initial value.
 func (st *State) loadVariables(m *Model, vals [][]byte) {
 	for _, t := range m.Tensors {
-		if v, ok := st.tensors[varTensor{m.Subgraph, t.Index}]; ok && t.Variable && vals[t.Index] != nil {
+		if !t.Variable || vals[t.Index] == nil {
+			continue // (no map look-up for the tensors that are not state)
+		}
+		if v, ok := st.tensors[varTensor{m.Subgraph, t.Index}]; ok {
 			copy(vals[t.Index], v)
 		}
 	}
 }
 
 // saveVariables keeps copies of the variable tensors of subgraph m from
-// vals for the next run.
+// vals for the next run, in the buffers of the last run's copies when
+// their sizes match (only st holds them), so that a stateful model's run
+// allocates nothing for its state.
 func (st *State) saveVariables(m *Model, vals [][]byte) {
 	for _, t := range m.Tensors {
 		if t.Variable && vals[t.Index] != nil {
-			st.tensors[varTensor{m.Subgraph, t.Index}] = slices.Clone(vals[t.Index])
+			k := varTensor{m.Subgraph, t.Index}
+			if old, ok := st.tensors[k]; ok && len(old) == len(vals[t.Index]) {
+				copy(old, vals[t.Index])
+			} else {
+				st.tensors[k] = slices.Clone(vals[t.Index])
+			}
 		}
 	}
 }
@@ -144,8 +154,12 @@ func (s *State) snapshot() []Variable {
 		out = append(out, c)
 	}
 	// (sort.Slice: slices.SortFunc would instantiate pdqsort for Variable,
-	// 20 KB of the WebAssembly module; ids are unique.)
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	// 20 KB of the WebAssembly module; ids are unique. Not for fewer than
+	// two: sort.Slice's reflection costs every run of a model without
+	// variables a noticeable part of a microsecond in WebAssembly.)
+	if len(out) > 1 {
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	}
 	return out
 }
 

@@ -60,6 +60,9 @@ type SVDFParams struct {
 	typ, stateType               DType
 	wfSum                        []int32 // Σ_i wf[f,i] per filter, when weights_feature is constant
 	wfPacked                     []int64 // weights_feature packed in pairs of rows (packRows), or nil
+	// unitAdd is bias[u] − z_state·Σ wt over unit u's rank rows, per unit,
+	// when weights_time and the bias are constant (svdfUnitAdd), or nil.
+	unitAdd []int32
 }
 
 func init() { register(tflite.BuiltinOperatorSVDF, prepareSVDF) }
@@ -150,6 +153,17 @@ func prepareSVDF(c *prepCtx) (kernel, error) {
 			g.packRows(p.Filters, p.InputSize)
 			p.wfPacked = g.packed
 		}
+		if wt.Const && len(wt.Data) == wt.Type.Size()*p.Filters*p.Memory && (bias == nil || bias.Const && len(bias.Data) == 4*p.Units) {
+			var b []int32
+			if bias != nil {
+				b = AsInt32(bias.Data)
+			}
+			if wt.Type == Int16 {
+				p.unitAdd = svdfUnitAdd(p, AsInt16(wt.Data), b)
+			} else {
+				p.unitAdd = svdfUnitAdd(p, AsInt8(wt.Data), b)
+			}
+		}
 	default:
 		return nil, c.unsupportedTypes()
 	}
@@ -229,9 +243,13 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			st[f*M+M-1] = T(clamp(s1.apply(d), p.StateMin, p.StateMax) + p.StateZeroPoint)
 		}
 	}
-	var bias []int32
-	if p.bias >= 0 {
-		bias = r.i32(p.bias)
+	unitAdd := p.unitAdd
+	if unitAdd == nil {
+		var bias []int32
+		if p.bias >= 0 {
+			bias = r.i32(p.bias)
+		}
+		unitAdd = svdfUnitAdd(p, wt, bias)
 	}
 	var accs []int64
 	if r.tracing() {
@@ -239,32 +257,54 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 		r.tr.Acc = accs
 	}
 	out := r.i8(p.out)
+	U := p.Units
 	n := p.Rank * M // one unit's stretch of weights_time and of a batch's state
-	zs := p.StateZeroPoint
+	zOut, lo, hi := p.OutputZeroPoint, p.ActMin, p.ActMax
+	unitAdd = unitAdd[:U]
+	wt = wt[:U*n]
 	for b := range B {
-		st := state[b*F*M:][:F*M]
-		for u := range p.Units {
+		st := state[b*F*M:][:U*n]
+		o := out[b*U:][:U]
+		for u, add := range unitAdd {
+			// Σ wt·(state − z_state) + bias as Σ wt·state + unitAdd[u]: the
+			// same wrapping int32 sum.
 			w, sv := wt[u*n:][:n], st[u*n:][:n]
-			var acc int32
+			acc := add
 			j := 0
 			for ; j+4 <= n; j += 4 {
 				a, c := w[j:j+4:j+4], sv[j:j+4:j+4]
-				acc += int32(a[0])*(int32(c[0])-zs) + int32(a[1])*(int32(c[1])-zs) +
-					int32(a[2])*(int32(c[2])-zs) + int32(a[3])*(int32(c[3])-zs)
+				acc += int32(a[0])*int32(c[0]) + int32(a[1])*int32(c[1]) +
+					int32(a[2])*int32(c[2]) + int32(a[3])*int32(c[3])
 			}
 			for ; j < n; j++ {
-				acc += int32(w[j]) * (int32(sv[j]) - zs)
-			}
-			if bias != nil {
-				acc += bias[u]
+				acc += int32(w[j]) * int32(sv[j])
 			}
 			if accs != nil {
-				accs[b*p.Units+u] = int64(acc)
+				accs[b*U+u] = int64(acc)
 			}
-			v := s2.apply(acc) + p.OutputZeroPoint
-			out[b*p.Units+u] = int8(clamp(v, p.ActMin, p.ActMax))
+			o[u] = int8(clamp(s2.apply(acc)+zOut, lo, hi))
 		}
 	}
+}
+
+// svdfUnitAdd returns, per unit u, what the integer SVDF adds to the
+// unit's Σ wt·state to make EvalIntegerSvdfReference's
+// bias[u] + Σ wt·(state − z_state): bias[u] − z_state·Σ wt over the unit's
+// rank rows of weights_time, in wrapping int32 (bias nil for none).
+func svdfUnitAdd[T int8 | int16](p *SVDFParams, wt []T, bias []int32) []int32 {
+	n := p.Rank * p.Memory
+	add := make([]int32, p.Units)
+	for u := range add {
+		var s int32
+		for _, v := range wt[u*n:][:n] {
+			s += int32(v)
+		}
+		add[u] = -p.StateZeroPoint * s
+		if bias != nil {
+			add[u] += bias[u]
+		}
+	}
+	return add
 }
 
 // evalFloat is EvalFloatSvdfReference.
