@@ -18,6 +18,7 @@ import (
 	"github.com/hack-pad/safejs"
 	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/internal/jsonenc"
+	"github.com/int8scope/int8scope/wasm/internal/jsargs"
 )
 
 var (
@@ -54,40 +55,13 @@ func main() {
 	select {}
 }
 
-// export installs fn as api[name], turning errors and panics into {error}.
-func export(api safejs.Value, name string, fn func(args []safejs.Value) (map[string]any, error)) {
-	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (ret any) {
-		defer func() {
-			if r := recover(); r != nil {
-				ret = map[string]any{"error": fmt.Sprintf("internal error in %s: %v", name, r)}
-			}
-		}()
-		out, err := fn(args)
-		if err != nil {
-			return map[string]any{"error": err.Error()}
-		}
-		return out
-	})
-	if err != nil {
-		panic(err)
-	}
-	if err := api.Set(name, f.Value()); err != nil {
-		panic(err)
-	}
+// export installs fn as api[name] (jsargs.Export).
+func export(api safejs.Value, name string, fn jsargs.Func) {
+	jsargs.Export(api, name, name, fn)
 }
 
 // bytesArg copies a Uint8Array argument into Go.
-func bytesArg(v safejs.Value) ([]byte, error) {
-	n, err := v.Length()
-	if err != nil {
-		return nil, fmt.Errorf("expected a Uint8Array: %w", err)
-	}
-	b := make([]byte, n)
-	if _, err := safejs.CopyBytesToGo(b, v); err != nil {
-		return nil, fmt.Errorf("expected a Uint8Array: %w", err)
-	}
-	return b, nil
-}
+func bytesArg(v safejs.Value) ([]byte, error) { return jsargs.Bytes(v) }
 
 // uint8Array is the Uint8Array constructor, looked up once.
 var uint8Array safejs.Value

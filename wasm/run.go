@@ -9,6 +9,7 @@ import (
 	"github.com/hack-pad/safejs"
 	"github.com/int8scope/int8scope/engine"
 	"github.com/int8scope/int8scope/internal/jsonenc"
+	"github.com/int8scope/int8scope/wasm/internal/jsargs"
 )
 
 // How a run reaches JS. A run leaves its results in Go memory: one buffer
@@ -375,19 +376,9 @@ func run(args []safejs.Value) (map[string]any, error) {
 	if _, _, err := fitRun(model, trace); err != nil {
 		return nil, err
 	}
-	n, err := args[0].Length()
+	inputs, err := jsargs.BytesList(args[0])
 	if err != nil {
-		return nil, fmt.Errorf("inputs must be an array of Uint8Array: %w", err)
-	}
-	inputs := make([][]byte, n)
-	for i := range inputs {
-		v, err := args[0].Index(i)
-		if err != nil {
-			return nil, err
-		}
-		if inputs[i], err = bytesArg(v); err != nil {
-			return nil, fmt.Errorf("input %d: %w", i, err)
-		}
+		return nil, err
 	}
 	profile, err := args[1].String()
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/hack-pad/safejs"
 	"github.com/int8scope/int8scope/engine"
 	numpyexport "github.com/int8scope/int8scope/engine/export"
+	"github.com/int8scope/int8scope/wasm/internal/jsargs"
 )
 
 var (
@@ -50,40 +51,13 @@ func main() {
 	select {}
 }
 
-// export installs fn as api[name], turning errors and panics into {error}.
-func export(api safejs.Value, name string, fn func(args []safejs.Value) (map[string]any, error)) {
-	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (ret any) {
-		defer func() {
-			if r := recover(); r != nil {
-				ret = map[string]any{"error": fmt.Sprintf("internal error in export %s: %v", name, r)}
-			}
-		}()
-		out, err := fn(args)
-		if err != nil {
-			return map[string]any{"error": err.Error()}
-		}
-		return out
-	})
-	if err != nil {
-		panic(err)
-	}
-	if err := api.Set(name, f.Value()); err != nil {
-		panic(err)
-	}
+// export installs fn as api[name] (jsargs.Export).
+func export(api safejs.Value, name string, fn jsargs.Func) {
+	jsargs.Export(api, name, "export "+name, fn)
 }
 
 // bytesArg copies a Uint8Array argument into Go.
-func bytesArg(v safejs.Value) ([]byte, error) {
-	n, err := v.Length()
-	if err != nil {
-		return nil, fmt.Errorf("expected a Uint8Array: %w", err)
-	}
-	b := make([]byte, n)
-	if _, err := safejs.CopyBytesToGo(b, v); err != nil {
-		return nil, fmt.Errorf("expected a Uint8Array: %w", err)
-	}
-	return b, nil
-}
+func bytesArg(v safejs.Value) ([]byte, error) { return jsargs.Bytes(v) }
 
 // load(bytes: Uint8Array, signature: string) → {} | {error}, as the
 // engine module's load.
@@ -161,19 +135,9 @@ func run(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 3 {
 		return nil, fmt.Errorf("run takes inputs, profile, trace")
 	}
-	n, err := args[0].Length()
+	inputs, err := jsargs.BytesList(args[0])
 	if err != nil {
 		return nil, err
-	}
-	inputs := make([][]byte, n)
-	for i := range inputs {
-		v, err := args[0].Index(i)
-		if err != nil {
-			return nil, err
-		}
-		if inputs[i], err = bytesArg(v); err != nil {
-			return nil, fmt.Errorf("input %d: %w", i, err)
-		}
 	}
 	profile, err := args[1].String()
 	if err != nil {
