@@ -95,36 +95,7 @@ func TestPoolingRandom(t *testing.T) {
 		}
 		x := randInts(rng, typ, n*h*w*c)
 		lo, hi := cvActRange(act, scale, zp, typ)
-		var want []int64
-		for b := 0; b < n; b++ {
-			for y := 0; y < oh; y++ {
-				for xx := 0; xx < ow; xx++ {
-					for ch := 0; ch < c; ch++ {
-						var sum, cnt int64
-						m := int64(math.MinInt64)
-						for fy := 0; fy < fh; fy++ {
-							for fx := 0; fx < fw; fx++ {
-								iy, ix := y*sh-padH+fy, xx*sw-padW+fx
-								if iy < 0 || iy >= h || ix < 0 || ix >= w {
-									continue
-								}
-								v := x[((b*h+iy)*w+ix)*c+ch]
-								sum, cnt, m = sum+v, cnt+1, max(m, v)
-							}
-						}
-						v := m
-						if !isMax {
-							// round half away from zero
-							v = (2*sum + cnt) / (2 * cnt)
-							if sum < 0 {
-								v = -((-2*sum + cnt) / (2 * cnt))
-							}
-						}
-						want = append(want, refClamp(v, lo, hi))
-					}
-				}
-			}
-		}
+		want := poolFormula(x, n, h, w, c, oh, ow, fh, fw, sh, sw, padH, padW, isMax, lo, hi)
 		op := tflite.BuiltinOperatorAVERAGE_POOL_2D
 		if isMax {
 			op = tflite.BuiltinOperatorMAX_POOL_2D
