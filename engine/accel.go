@@ -14,10 +14,15 @@ type GEMM func(m, n, k int, a, b []int8, out []int32)
 // SetGEMM installed another.
 var gemm GEMM = gemmS8
 
+// gemmGo is whether gemm is the pure-Go gemmS8, whose callers may instead
+// use the weights they packed for it (gemmRowsPacked).
+var gemmGo = true
+
 // SetGEMM makes the kernels use f for their int8 matrix products (the
 // WebAssembly build's SIMD module); nil restores the pure-Go gemmS8. Call it
 // before running models, not while they run.
 func SetGEMM(f GEMM) {
+	gemmGo = f == nil
 	if f == nil {
 		f = gemmS8
 	}

@@ -227,7 +227,7 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 	if gemmRequant != nil {
 		rq = p.rqTable.get(p.Output, n)
 	}
-	packed := rq == nil && ws.packed != nil && p.Batches < 4 && gemmIsGo()
+	packed := rq == nil && ws.packed != nil && p.Batches < 4 && gemmGo
 	for b0 := 0; b0 < p.Batches; b0 += block {
 		mb := min(block, p.Batches-b0)
 		accs := gs.accs[:mb*n]

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"reflect"
 	"sync"
 )
 
@@ -372,12 +371,6 @@ func (g *gemmWeights) packRows(rows, k int) {
 	pk := make([]int64, (rows+1)/2*k)
 	packPairs(rows, k, g.w, pk)
 	g.packed = pk
-}
-
-// gemmIsGo reports whether the kernels' gemm is the pure-Go gemmS8 (no
-// SetGEMM installed another), whose product gemmRowsPacked may replace.
-func gemmIsGo() bool {
-	return reflect.ValueOf(gemm).Pointer() == reflect.ValueOf(gemmS8).Pointer()
 }
 
 // gemmRowsPacked is gemmS8 for an n×k b given packed in pairs of rows

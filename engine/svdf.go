@@ -223,7 +223,7 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	gs := &r.gs
 	gs.accs = grow(gs.accs, B*F)
 	dots := gs.accs
-	if p.wfPacked != nil && gemmIsGo() {
+	if p.wfPacked != nil && gemmGo {
 		gemmRowsPacked(B, F, I, in, p.wfPacked, dots)
 	} else {
 		gemm(B, F, I, in, wf, dots)
