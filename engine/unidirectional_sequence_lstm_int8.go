@@ -90,14 +90,7 @@ func lstmEvalInt8(p *UnidirectionalSequenceLSTMParams, r *run) {
 		x, h, c, m := in[x0:x0+nb*I], hidden[h0:h0+nb*S], cell[h0:h0+nb*S], nb*S
 		gates := buf[:4*m] // gate g of row b at (g·nb + b)·S
 		for row := range nb {
-			for i, v := range x[row*I : (row+1)*I] {
-				xw[i] = int64(v)
-			}
-			for i, v := range h[row*S : (row+1)*S] {
-				hw[i] = int64(v)
-			}
-			lstmMatVec3(f.wp, xw, f.ib, accX)
-			lstmMatVec3(f.rwp, hw, f.rb, accH)
+			lstmGateSums(f.wp, f.rwp, f.ib, f.rb, x[row*I:(row+1)*I], h[row*S:(row+1)*S], xw, hw, accX, accH)
 			for g := range 4 {
 				gp := &p.Gates[g]
 				act := f.sigmoid
@@ -290,4 +283,18 @@ func lutMemoOf(fn int, mul int32, shift int) *memo16 {
 	}
 	lutMemos.m[key] = m
 	return m
+}
+
+// lstmGateSums is one batch row's int32 sums of the four stacked gates:
+// accX = wp·x + ib and accH = rwp·h + rb (lstmMatVec3), x and h widened
+// into xw and hw first.
+func lstmGateSums(wp, rwp []int64, ib, rb []int32, x, h []int8, xw, hw []int64, accX, accH []int32) {
+	for i, v := range x {
+		xw[i] = int64(v)
+	}
+	for i, v := range h {
+		hw[i] = int64(v)
+	}
+	lstmMatVec3(wp, xw, ib, accX)
+	lstmMatVec3(rwp, hw, rb, accH)
 }

@@ -205,14 +205,7 @@ func (k *builtinLSTMNode) gatesPacked(x, h []int8, nb int, xw, hw []int64, acc [
 	S, I := k.p.Units, k.p.InputSize
 	accX, accH := acc[:4*S], acc[4*S:8*S]
 	for b := range nb {
-		for i, v := range x[b*I : (b+1)*I] {
-			xw[i] = int64(v)
-		}
-		for i, v := range h[b*S : (b+1)*S] {
-			hw[i] = int64(v)
-		}
-		lstmMatVec3(k.wp, xw, k.ib, accX)
-		lstmMatVec3(k.rwp, hw, k.rb, accH)
+		lstmGateSums(k.wp, k.rwp, k.ib, k.rb, x[b*I:(b+1)*I], h[b*S:(b+1)*S], xw, hw, accX, accH)
 		for g := range 4 {
 			qi, qr := k.InputScale[g], k.RecurrentScale[g]
 			d := gates[g][b*S : (b+1)*S]
