@@ -39,10 +39,61 @@ type Act struct {
 // Builder adds calibrated int8 layers to B, drawing weights from Rng.
 // PotScaleInt16 is the ADD ops' pot_scale_int16 option (int8 kernels
 // ignore it; the converter writes the schema's default, true).
+//
+// With FakeQuant, each layer's calibration value is computed from its
+// input's int8-representable values with the int8 model's weights and
+// biases, and rounded to its own int8 grid, as quantization-aware
+// evaluation does: without it, a deep random net's float and int8 values
+// drift apart layer by layer (after 27 MobileNet v1 layers, by about their
+// own size), and the last layers' ranges no longer fit what the int8 model
+// computes.
 type Builder struct {
 	B             *tfbuild.Builder
 	Rng           *rand.Rand
 	PotScaleInt16 bool
+	FakeQuant     bool
+}
+
+// act returns the activation of values v quantized with (scale, zp):
+// with FakeQuant, v rounded to that int8 grid.
+func (g *Builder) act(h, w, c int, v []float32, scale float32, zp int64) Act {
+	if g.FakeQuant {
+		for i, f := range v {
+			q := clampI(int64(math.Round(float64(f)/float64(scale)))+zp, -128, 127)
+			v[i] = float32(q-zp) * scale
+		}
+	}
+	return Act{H: h, W: w, C: c, V: v, Scale: scale, ZP: zp}
+}
+
+// dequantizedWeights are w and bias as the int8 model holds them,
+// dequantized: per-channel weights for convolutions, per-tensor for Dense.
+func dequantizedWeights(w, bias []float64, inScale float32, outC int, kind Kind) ([]float64, []float64) {
+	wdq, bdq := make([]float64, len(w)), make([]float64, outC)
+	depthwise := kind == Depthwise
+	var q []int8
+	scales := make([]float32, outC)
+	if kind == Dense {
+		var s float32
+		q, s = quantizePerTensor(w)
+		for c := range scales {
+			scales[c] = s
+		}
+	} else {
+		q, scales = quantizePerChannel(w, outC, depthwise)
+	}
+	for i, v := range q {
+		c := i % outC
+		if !depthwise {
+			c = i / (len(w) / outC)
+		}
+		wdq[i] = float64(v) * float64(scales[c])
+	}
+	for c := range bdq {
+		bs := float64(inScale * scales[c])
+		bdq[c] = math.Round(bias[c]/bs) * bs
+	}
+	return wdq, bdq
 }
 
 // New returns a Builder for a new model, weights drawn from rng.
@@ -54,7 +105,9 @@ func New(rng *rand.Rand) *Builder { return &Builder{B: tfbuild.New(), Rng: rng} 
 func (g *Builder) Input(name string, shape []int, h, w, c int, v []float32, scale float32, zp int64) Act {
 	t := g.B.Tensor(name, tflite.TensorTypeINT8, shape, tfbuild.Q(scale, zp), nil)
 	g.B.Inputs(t)
-	return Act{H: h, W: w, C: c, V: v, T: t, Scale: scale, ZP: zp}
+	x := g.act(h, w, c, append([]float32(nil), v...), scale, zp)
+	x.T = t
+	return x
 }
 
 // Quantize returns v quantized to int8 bytes with (scale, zp), as a model
@@ -167,6 +220,80 @@ func (g *Builder) Layer(name string, x Act, l Layer) Act {
 	for i := range w {
 		w[i] = g.Rng.NormFloat64() * sd
 	}
+	pre := forward(x, w, l, oh, ow, padT, padL)
+	// Fold a batch norm: per channel, normalize the pre-activation over the
+	// calibration positions, then scale by gamma and shift by beta.
+	n := float64(oh * ow)
+	mul, add := make([]float64, outC), make([]float64, outC)
+	means, stds := make([]float64, outC), make([]float64, outC)
+	var stdSum float64
+	for c := 0; c < outC; c++ {
+		var s, s2 float64
+		for p := 0; p < oh*ow; p++ {
+			v := pre[p*outC+c]
+			s += v
+			s2 += v * v
+		}
+		means[c] = s / n
+		stds[c] = math.Sqrt(max(s2/n-means[c]*means[c], 0)) + 1e-3
+		stdSum += stds[c]
+	}
+	for c := 0; c < outC; c++ {
+		mean, std := means[c], stds[c]
+		if g.FakeQuant {
+			// A channel that barely varies on the calibration input would
+			// be scaled up to unit spread, rounding noise included: a
+			// trained net's batch norm has seen more inputs than one.
+			std = max(std, 0.5*stdSum/float64(outC))
+		}
+		gamma := l.Gain * (0.5 + g.Rng.Float64())
+		beta := l.Shift * (2*g.Rng.Float64() - 0.6)
+		mul[c], add[c] = gamma/std, beta-mean*gamma/std
+	}
+	out := make([]float32, len(pre))
+	for i, v := range pre {
+		c := i % outC
+		out[i] = float32(activate(v*mul[c]+add[c], l.Act))
+	}
+	for i := range w {
+		c := i % outC // depthwise
+		if !depthwise {
+			c = i / (k * x.C)
+		}
+		w[i] *= mul[c]
+	}
+	if g.FakeQuant {
+		// Recompute the output with the weights and biases the int8 model
+		// will hold, so it follows the int8 model rather than the float one.
+		wdq, bdq := dequantizedWeights(w, add, x.Scale, outC, l.Kind)
+		for i, v := range forward(x, wdq, l, oh, ow, padT, padL) {
+			out[i] = float32(activate(v+bdq[i%outC], l.Act))
+		}
+	}
+	lo, hi := minMax(out)
+	scale, zp := QuantRange(lo, hi)
+	y := g.act(oh, ow, outC, out, scale, zp)
+	suffix := "/BatchNorm/FusedBatchNormV3"
+	switch l.Act {
+	case tflite.ActivationFunctionTypeRELU6:
+		suffix = "/Relu6"
+	case tflite.ActivationFunctionTypeRELU:
+		suffix = "/Relu"
+	}
+	switch l.Kind {
+	case Dense:
+		y.T = g.fullyConnected(name, x, w, add, outC, scale, zp, l.Act, name+suffix)
+	default:
+		y.T = g.conv(name, x, w, add, l, oh, ow, scale, zp, name+suffix)
+	}
+	return y
+}
+
+// forward is the float convolution (or depthwise, or dense) of l on x's
+// calibration value with weights w, without bias: [oh][ow][OutC].
+func forward(x Act, w []float64, l Layer, oh, ow, padT, padL int) []float64 {
+	stride, outC := max(l.Stride, 1), l.OutC
+	depthwise := l.Kind == Depthwise
 	pre := make([]float64, oh*ow*outC)
 	for oy := 0; oy < oh; oy++ {
 		for ox := 0; ox < ow; ox++ {
@@ -201,52 +328,7 @@ func (g *Builder) Layer(name string, x Act, l Layer) Act {
 			}
 		}
 	}
-	// Fold a batch norm: per channel, normalize the pre-activation over the
-	// calibration positions, then scale by gamma and shift by beta.
-	n := float64(oh * ow)
-	mul, add := make([]float64, outC), make([]float64, outC)
-	for c := 0; c < outC; c++ {
-		var s, s2 float64
-		for p := 0; p < oh*ow; p++ {
-			v := pre[p*outC+c]
-			s += v
-			s2 += v * v
-		}
-		mean := s / n
-		std := math.Sqrt(max(s2/n-mean*mean, 0)) + 1e-3
-		gamma := l.Gain * (0.5 + g.Rng.Float64())
-		beta := l.Shift * (2*g.Rng.Float64() - 0.6)
-		mul[c], add[c] = gamma/std, beta-mean*gamma/std
-	}
-	out := make([]float32, len(pre))
-	for i, v := range pre {
-		c := i % outC
-		out[i] = float32(activate(v*mul[c]+add[c], l.Act))
-	}
-	for i := range w {
-		c := i % outC // depthwise
-		if !depthwise {
-			c = i / (k * x.C)
-		}
-		w[i] *= mul[c]
-	}
-	lo, hi := minMax(out)
-	scale, zp := QuantRange(lo, hi)
-	y := Act{H: oh, W: ow, C: outC, V: out, Scale: scale, ZP: zp}
-	suffix := "/BatchNorm/FusedBatchNormV3"
-	switch l.Act {
-	case tflite.ActivationFunctionTypeRELU6:
-		suffix = "/Relu6"
-	case tflite.ActivationFunctionTypeRELU:
-		suffix = "/Relu"
-	}
-	switch l.Kind {
-	case Dense:
-		y.T = g.fullyConnected(name, x, w, add, outC, scale, zp, l.Act, name+suffix)
-	default:
-		y.T = g.conv(name, x, w, add, l, oh, ow, scale, zp, name+suffix)
-	}
-	return y
+	return pre
 }
 
 func activate(f float64, act tflite.ActivationFunctionType) float64 {
@@ -361,7 +443,7 @@ func (g *Builder) Add(name string, a, b Act, act tflite.ActivationFunctionType) 
 	}
 	lo, hi := minMax(out)
 	scale, zp := QuantRange(lo, hi)
-	y := Act{H: a.H, W: a.W, C: a.C, V: out, Scale: scale, ZP: zp}
+	y := g.act(a.H, a.W, a.C, out, scale, zp)
 	y.T = g.B.Tensor(name, tflite.TensorTypeINT8, []int{1, a.H, a.W, a.C}, tfbuild.Q(scale, zp), nil)
 	g.B.Op(tflite.BuiltinOperatorADD, 2, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsAddOptions,
 		Value: &tflite.AddOptionsT{FusedActivationFunction: act, PotScaleInt16: g.PotScaleInt16}}, []int{a.T, b.T}, []int{y.T})
@@ -382,7 +464,7 @@ func (g *Builder) AvgPool(name string, x Act, stride int) Act {
 			out[c] += x.V[p*x.C+c] / float32(x.H*x.W)
 		}
 	}
-	y := Act{H: 1, W: 1, C: x.C, V: out, Scale: x.Scale, ZP: x.ZP}
+	y := g.act(1, 1, x.C, out, x.Scale, x.ZP)
 	y.T = g.B.Tensor(name, tflite.TensorTypeINT8, []int{1, 1, 1, x.C}, tfbuild.Q(x.Scale, x.ZP), nil)
 	g.B.Op(tflite.BuiltinOperatorAVERAGE_POOL_2D, 2, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsPool2DOptions,
 		Value: &tflite.Pool2DOptionsT{Padding: tflite.PaddingVALID, StrideW: sw, StrideH: sh,
@@ -421,7 +503,15 @@ func (g *Builder) Logits(name string, x Act, classes int, fc bool) Act {
 		s2 += float64(v) * float64(v)
 	}
 	mean := s / float64(classes)
-	k := 2.5 / (math.Sqrt(max(s2/float64(classes)-mean*mean, 0)) + 1e-6)
+	// A logit's expected standard deviation over weight draws is
+	// sqrt(Σx²/C); the spread over a few classes (VWW has 2) can be far
+	// smaller by chance, and rescaling by it would blow the weights up.
+	var x2 float64
+	for _, v := range x.V {
+		x2 += float64(v) * float64(v)
+	}
+	spread := max(math.Sqrt(max(s2/float64(classes)-mean*mean, 0)), math.Sqrt(x2/float64(x.C))/2)
+	k := 2.5 / (spread + 1e-6)
 	for c := range out {
 		out[c] = float32((float64(out[c]) - mean) * k)
 		bias[c] = (bias[c] - mean) * k
@@ -430,7 +520,7 @@ func (g *Builder) Logits(name string, x Act, classes int, fc bool) Act {
 		w[i] *= k
 	}
 	lo, hi := minMax(out)
-	scale, zp := QuantRange(1.5*lo, 1.5*hi)
+	scale, zp := QuantRange(1.5*min(lo, -2.5), 1.5*max(hi, 2.5))
 	y := Act{H: 1, W: 1, C: classes, V: out, Scale: scale, ZP: zp}
 	if fc {
 		y.T = g.fullyConnected(name, x, w, bias, classes, scale, zp, tflite.ActivationFunctionTypeNONE, name+"/BiasAdd")
@@ -443,11 +533,19 @@ func (g *Builder) Logits(name string, x Act, classes int, fc bool) Act {
 // Reshape adds the converter's squeeze of [1,1,1,C] to [1,C]: RESHAPE with
 // a constant int32 shape input and the same shape in its options.
 func (g *Builder) Reshape(name string, x Act) Act {
-	shape := g.B.Tensor(name+"/shape", tflite.TensorTypeINT32, []int{2}, nil, tfbuild.I32(1, int32(x.C)))
+	return g.reshape(name, x, 1, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsReshapeOptions,
+		Value: &tflite.ReshapeOptionsT{NewShape: []int32{1, int32(x.C)}}})
+}
+
+// Flatten adds what the converter makes of Keras' Flatten on [1,1,1,C]: a
+// RESHAPE to the constant shape [-1, C], without options.
+func (g *Builder) Flatten(name string, x Act) Act { return g.reshape(name, x, -1, nil) }
+
+func (g *Builder) reshape(name string, x Act, batch int32, opts *tflite.BuiltinOptionsT) Act {
+	shape := g.B.Tensor(name+"/shape", tflite.TensorTypeINT32, []int{2}, nil, tfbuild.I32(batch, int32(x.C)))
 	y := x
 	y.T = g.B.Tensor(name, tflite.TensorTypeINT8, []int{1, x.C}, tfbuild.Q(x.Scale, x.ZP), nil)
-	g.B.Op(tflite.BuiltinOperatorRESHAPE, 1, &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsReshapeOptions,
-		Value: &tflite.ReshapeOptionsT{NewShape: []int32{1, int32(x.C)}}}, []int{x.T, shape}, []int{y.T})
+	g.B.Op(tflite.BuiltinOperatorRESHAPE, 1, opts, []int{x.T, shape}, []int{y.T})
 	return y
 }
 
