@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/int8scope/int8scope/internal/mobilenet"
+	"github.com/int8scope/int8scope/internal/tinyml"
 )
 
 // raceEnabled is set when the race detector, which slows everything
@@ -40,7 +41,9 @@ type benchModel struct {
 
 // benchModels loads the built-in MNIST models and, when the shared corpus
 // exists, its models (skipping those the engine refuses, with a log line),
-// and the generated MobileNet v2 (internal/mobilenet).
+// the generated MobileNet v2 (internal/mobilenet) and MLPerf Tiny models
+// (internal/tinyml), and with INT8SCOPE_BENCH_EXTRA the models of that
+// directory.
 // The MNIST models get seeded random inputs, the corpus models their golden
 // inputs.
 func benchModels(b *testing.B) []benchModel {
@@ -77,6 +80,31 @@ func benchModels(b *testing.B) []benchModel {
 		b.Logf("%s: %v", mobilenet.Name, err)
 	} else {
 		out = append(out, benchModel{mobilenet.Name, m, [][]byte{mobilenet.Input(1)}})
+	}
+	// The generated MLPerf Tiny models (issue 11's), on their calibration
+	// inputs.
+	for _, tm := range tinyml.Models {
+		if m, err := Load(tm.Build(1)); err != nil {
+			b.Logf("%s: %v", tm.Name, err)
+		} else {
+			out = append(out, benchModel{tm.Name, m, [][]byte{tm.Input(1)}})
+		}
+	}
+	// INT8SCOPE_BENCH_EXTRA=DIR (make bench -extra DIR): every .tflite in
+	// DIR, on DIR/NAME.input<i>.bin when present, else seeded random bytes.
+	if dir := os.Getenv("INT8SCOPE_BENCH_EXTRA"); dir != "" {
+		extra, _ := filepath.Glob(filepath.Join(dir, "*.tflite"))
+		for _, f := range extra {
+			add(f, func(name string, m *Model) [][]byte {
+				inputs := randomInputs(m, 1)
+				for i := range inputs {
+					if g, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("%s.input%d.bin", name, i))); err == nil && len(g) == len(inputs[i]) {
+						inputs[i] = g
+					}
+				}
+				return inputs
+			})
+		}
 	}
 	return out
 }

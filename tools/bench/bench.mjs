@@ -6,12 +6,15 @@
 // plus the native Go engine (go test -bench). It prints markdown tables
 // with ratio columns, the machine, and the load average while it ran.
 //
-//	node tools/bench/bench.mjs [-rounds N] [-target MS] [-only node,chromium,go] [-models a,b]
+//	node tools/bench/bench.mjs [-rounds N] [-target MS] [-only node,chromium,go] [-models a,b] [-extra DIR]
 //
 // Models: the built-in MNIST models (web/static/models), when
-// ../shared/corpus exists the corpus models with their golden inputs, and
-// the generated MobileNet v2 1.0 224 (go run ./tools/mobilenet) with its
-// calibration image.
+// ../shared/corpus exists the corpus models with their golden inputs, the
+// generated MobileNet v2 1.0 224 (go run ./tools/mobilenet) and MLPerf Tiny
+// models (go run ./tools/tinyml: tiny_vww_96_int8, tiny_resnet8_int8,
+// tiny_dscnn_kws_int8, tiny_fc_autoencoder_int8) with their calibration
+// inputs, and with -extra DIR every .tflite in DIR (NAME.input0.bin beside
+// it as the input, else seeded random bytes).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,7 +67,38 @@ function models() {
     execFileSync('go', ['run', './tools/mobilenet', '-out', dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     list.push({ name: mnv2, path: path.join(dir, `${mnv2}.tflite`), given: [path.join(dir, `${mnv2}.input0.bin`)], source: 'generated' });
   }
-  return want ? list.filter((m) => want.includes(m.name)) : list;
+  // The generated MLPerf Tiny architectures of issue 11 (internal/tinyml),
+  // each with its calibration input, also written into build/bench-models.
+  const tiny = TINYML.filter((n) => !want || want.includes(n));
+  if (tiny.length) {
+    const dir = path.join(ROOT, 'build/bench-models');
+    log(`[models] go run ./tools/tinyml -out ${path.relative(ROOT, dir)} -models ${tiny.join(',')}`);
+    execFileSync('go', ['run', './tools/tinyml', '-out', dir, '-models', tiny.join(',')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    for (const n of tiny) list.push({ name: n, path: path.join(dir, `${n}.tflite`), given: [path.join(dir, `${n}.input0.bin`)], source: 'generated' });
+  }
+  const picked = want ? list.filter((m) => want.includes(m.name)) : list;
+  return [...picked, ...extraModels(new Set(picked.map((m) => m.name)))];
+}
+
+// The generated MLPerf Tiny models (go run ./tools/tinyml; the names
+// internal/tinyml gives them).
+const TINYML = ['tiny_vww_96_int8', 'tiny_resnet8_int8', 'tiny_dscnn_kws_int8', 'tiny_fc_autoencoder_int8'];
+
+// extraModels are the .tflite files in -extra DIR (say, the real MLPerf
+// Tiny models fetched to /tmp), every one benched whatever -models says:
+// inputs NAME.input<i>.bin beside the model when present, else seeded
+// random bytes. A name taken already gets the suffix _extra.
+function extraModels(taken) {
+  if (!args.extra) return [];
+  const dir = path.resolve(args.extra);
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.tflite')).sort().map((f) => {
+    let name = f.replace(/\.tflite$/, '');
+    const given = [];
+    for (let i = 0; fs.existsSync(path.join(dir, `${name}.input${i}.bin`)); i++) given.push(path.join(dir, `${name}.input${i}.bin`));
+    while (taken.has(name)) name += '_extra';
+    taken.add(name);
+    return { name, path: path.join(dir, f), given: given.length ? given : null, source: 'extra' };
+  });
 }
 
 // ---- load average, sampled while the benchmark runs ----------------------
@@ -163,12 +197,14 @@ async function benchChromium(config) {
 
 // ---- native Go --------------------------------------------------------------
 
-async function benchGo() {
-  log('[go] go test ./engine -bench BenchmarkModels');
+async function benchGo(names) {
+  // With -models, only those (and the -extra ones) run.
+  const only = args.models ? `/^(${names.map((n) => n.replace(/[.+*?()|[\]{}^$\\]/g, '\\$&')).join('|')})$` : '/';
+  log(`[go] go test ./engine -bench BenchmarkModels${only}`);
   let stdout;
   try {
-    ({ stdout } = await run('go', ['test', './engine', '-run', '^$', '-bench', 'BenchmarkModels/', '-benchtime', args.gobenchtime ?? '0.2s', '-count', '1'],
-      { cwd: ROOT, maxBuffer: 16 << 20, env: { ...process.env, GOMAXPROCS: '1' } }));
+    ({ stdout } = await run('go', ['test', './engine', '-run', '^$', '-bench', `BenchmarkModels${only}`, '-benchtime', args.gobenchtime ?? '0.2s', '-count', '1'],
+      { cwd: ROOT, maxBuffer: 16 << 20, env: { ...process.env, GOMAXPROCS: '1', ...(args.extra ? { INT8SCOPE_BENCH_EXTRA: path.resolve(args.extra) } : {}) } }));
   } catch (e) {
     log(`[go] go test failed; using what it measured:\n${(e.stdout ?? '').split('\n').filter((l) => /FAIL|_test\.go/.test(l)).join('\n')}`);
     stdout = e.stdout ?? '';
@@ -264,7 +300,7 @@ const config = { models: list.map(({ name, path: p, given }) => ({ name, path: p
 log(`make bench: ${list.length} models (${list.filter((m) => m.source === 'corpus').length} from the shared corpus), ${ROUNDS} rounds`);
 const node = ONLY.has('node') ? await benchNode(config) : null;
 const chrome = ONLY.has('chromium') ? await benchChromium(config) : null;
-const gores = ONLY.has('go') ? await benchGo() : null;
+const gores = ONLY.has('go') ? await benchGo(list.map((m) => m.name)) : null;
 clearInterval(loadTimer);
 sampleLoad();
 
