@@ -8,18 +8,27 @@ import (
 	"time"
 
 	"github.com/int8scope/int8scope/internal/mobilenet"
+	"github.com/int8scope/int8scope/internal/tflm"
 )
 
 // mobileNetInputs are the inputs the MobileNet v2 tests run: the quantized
 // calibration image, and with -long also two seeded random byte images.
 func mobileNetInputs() (names []string, inputs [][][]byte) {
-	names, inputs = []string{"calibration-image"}, [][][]byte{{mobilenet.Input(1)}}
-	if !isLong() {
-		return names, inputs
+	n := 0
+	if isLong() {
+		n = 2
 	}
-	for k := uint64(1); k <= 2; k++ {
-		b := make([]byte, 224*224*3)
-		r := rand.New(rand.NewPCG(k, 11))
+	return seededInputs("calibration-image", mobilenet.Input(1), n, 11)
+}
+
+// seededInputs are a model's single-input cases: first (named name), then
+// n images of seeded random bytes of first's size (random-1 …; stream
+// picks the generator).
+func seededInputs(name string, first []byte, n int, stream uint64) (names []string, inputs [][][]byte) {
+	names, inputs = []string{name}, [][][]byte{{first}}
+	for k := uint64(1); k <= uint64(n); k++ {
+		b := make([]byte, len(first))
+		r := rand.New(rand.NewPCG(k, stream))
 		for i := range b {
 			b[i] = byte(r.Uint32())
 		}
@@ -48,10 +57,17 @@ func TestMobileNetV2TFLM(t *testing.T) {
 	r := startTFLM(t)
 	model := mobilenet.V2(1)
 	names, inputs := mobileNetInputs()
+	checkTFLMCases(t, r, mobilenet.Name, model, names, inputs, 10*time.Minute)
+}
+
+// checkTFLMCases compares the reference profile with TFLite Micro on model
+// for each input set, every tensor it dumps, each within timeout.
+func checkTFLMCases(t *testing.T, r *tflm.Runner, gen string, model []byte, names []string, inputs [][][]byte, timeout time.Duration) {
+	t.Helper()
 	for k, ins := range inputs {
 		start := time.Now()
-		c := &Case{Gen: mobilenet.Name, Seed: int64(k), Desc: names[k], Model: model, Inputs: ins}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		c := &Case{Gen: gen, Seed: int64(k), Desc: names[k], Model: model, Inputs: ins}
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		out, err := CheckTFLM(ctx, r, c)
 		cancel()
 		if err != nil {

@@ -1,9 +1,6 @@
 package difftest
 
 import (
-	"context"
-	"fmt"
-	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -12,22 +9,13 @@ import (
 
 // tinyMLInputs are the inputs the MLPerf Tiny tests run on model m: its
 // quantized calibration input and a seeded random byte input (with -long
-// two more).
-func tinyMLInputs(m tinyml.Model, size int) (names []string, inputs [][][]byte) {
-	names, inputs = []string{"calibration-input"}, [][][]byte{{m.Input(1)}}
-	n := uint64(1)
+// three).
+func tinyMLInputs(m tinyml.Model) (names []string, inputs [][][]byte) {
+	n := 1
 	if isLong() {
 		n = 3
 	}
-	for k := uint64(1); k <= n; k++ {
-		b := make([]byte, size)
-		r := rand.New(rand.NewPCG(k, 12))
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		names, inputs = append(names, fmt.Sprintf("random-%d", k)), append(inputs, [][]byte{b})
-	}
-	return names, inputs
+	return seededInputs("calibration-input", m.Input(1), n, 12)
 }
 
 // TestTinyMLXNNPack runs the four generated MLPerf Tiny models
@@ -39,7 +27,7 @@ func TestTinyMLXNNPack(t *testing.T) {
 	for _, m := range tinyml.Models {
 		t.Run(m.Name, func(t *testing.T) {
 			model := m.Build(1)
-			names, inputs := tinyMLInputs(m, len(m.Input(1)))
+			names, inputs := tinyMLInputs(m)
 			start := time.Now()
 			checkXNNPack(t, o, m.Name, model, names, inputs)
 			t.Logf("%d inputs in %v", len(inputs), time.Since(start))
@@ -55,22 +43,8 @@ func TestTinyMLTFLM(t *testing.T) {
 	for _, m := range tinyml.Models {
 		t.Run(m.Name, func(t *testing.T) {
 			model := m.Build(1)
-			names, inputs := tinyMLInputs(m, len(m.Input(1)))
-			for k, ins := range inputs {
-				start := time.Now()
-				c := &Case{Gen: m.Name, Seed: int64(k), Desc: names[k], Model: model, Inputs: ins}
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-				out, err := CheckTFLM(ctx, r, c)
-				cancel()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if out.Differ > 0 {
-					t.Errorf("%s: %s", names[k], out.Report())
-				} else {
-					t.Logf("%s: %d tensors, %d elements equal TFLite Micro (%v)", names[k], out.Tensors, out.Elements, time.Since(start))
-				}
-			}
+			names, inputs := tinyMLInputs(m)
+			checkTFLMCases(t, r, m.Name, model, names, inputs, 5*time.Minute)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/internal/synth/synthtest"
 )
 
 // TestV2 checks the generated model: deterministic, the MobileNet v2
@@ -39,33 +40,8 @@ func TestV2(t *testing.T) {
 	for i := range rnd {
 		rnd[i] = byte(r.Uint32())
 	}
-	for name, in := range map[string][]byte{"calibration image": Input(1), "random bytes": rnd} {
-		res, err := m.Run([][]byte{in}, engine.Options{Profile: engine.Reference})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, op := range m.Ops {
-			ti := op.Outputs[0]
-			v := engine.AsInt8(res.Tensors[ti])
-			var sat, distinct int
-			seen := map[int8]bool{}
-			for _, x := range v {
-				if x == 127 || (x == -128 && m.Tensors[ti].ZeroPoint() != -128) {
-					sat++
-				}
-				seen[x] = true
-			}
-			distinct = len(seen)
-			t.Logf("%s: op %d %s %q: %.2f%% saturated, %d distinct values", name, op.Index, op.Builtin, m.Tensors[ti].Name, 100*float64(sat)/float64(len(v)), distinct)
-			// Random bytes are white noise, further from the calibration
-			// image than any photo: a few percent may saturate there.
-			limit := 0.01
-			if name == "random bytes" {
-				limit = 0.05
-			}
-			if op.Builtin != "SOFTMAX" && (float64(sat) > limit*float64(len(v)) || distinct < 8) || distinct < 3 {
-				t.Errorf("%s: op %d %s: %d of %d saturated, %d distinct values", name, op.Index, op.Builtin, sat, len(v), distinct)
-			}
-		}
-	}
+	// Random bytes are white noise, further from the calibration image
+	// than any photo: a few percent may saturate there.
+	synthtest.CheckSpread(t, m, map[string][]byte{"calibration image": Input(1), "random bytes": rnd},
+		map[string]float64{"calibration image": 0.01, "random bytes": 0.05})
 }

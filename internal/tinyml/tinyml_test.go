@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/int8scope/int8scope/engine"
+	"github.com/int8scope/int8scope/internal/synth/synthtest"
 )
 
 // opSequences are the MLPerf Tiny reference models' ops in order, as
@@ -59,36 +60,10 @@ func TestModels(t *testing.T) {
 			if len(cal) != in.NumBytes() {
 				t.Fatalf("input is %d bytes, want %d", len(cal), in.NumBytes())
 			}
-			for name, in := range map[string][]byte{"calibration input": cal, "random bytes": rnd} {
-				res, err := m.Run([][]byte{in}, engine.Options{Profile: engine.Reference})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, op := range m.Ops {
-					ti := op.Outputs[0]
-					v := engine.AsInt8(res.Tensors[ti])
-					var sat int
-					seen := map[int8]bool{}
-					for _, x := range v {
-						if x == 127 || (x == -128 && m.Tensors[ti].ZeroPoint() != -128) {
-							sat++
-						}
-						seen[x] = true
-					}
-					t.Logf("%s: op %d %s %q: %.2f%% saturated, %d distinct values", name, op.Index, op.Builtin, m.Tensors[ti].Name, 100*float64(sat)/float64(len(v)), len(seen))
-					// Random bytes are white noise, further from the
-					// calibration input than any real one: more may
-					// saturate there.
-					limit := 0.02
-					if name == "random bytes" {
-						limit = 0.15
-					}
-					few := min(8, len(v)/2) // VWW's 2 logits
-					if op.Builtin != "SOFTMAX" && (float64(sat) > limit*float64(len(v)) || len(seen) < few) || len(seen) < 2 {
-						t.Errorf("%s: op %d %s: %d of %d saturated, %d distinct values", name, op.Index, op.Builtin, sat, len(v), len(seen))
-					}
-				}
-			}
+			// Random bytes are white noise, further from the calibration
+			// input than any real one: more may saturate there.
+			synthtest.CheckSpread(t, m, map[string][]byte{"calibration input": cal, "random bytes": rnd},
+				map[string]float64{"calibration input": 0.02, "random bytes": 0.15})
 		})
 	}
 }

@@ -10,11 +10,12 @@
 //
 // Models: the built-in MNIST models (web/static/models), when
 // ../shared/corpus exists the corpus models with their golden inputs, the
-// generated MobileNet v2 1.0 224 (go run ./tools/mobilenet) and MLPerf Tiny
-// models (go run ./tools/tinyml: tiny_vww_96_int8, tiny_resnet8_int8,
-// tiny_dscnn_kws_int8, tiny_fc_autoencoder_int8) with their calibration
-// inputs, and with -extra DIR every .tflite in DIR (NAME.input0.bin beside
-// it as the input, else seeded random bytes).
+// generated MobileNet v2 1.0 224 and MLPerf Tiny models (go run
+// ./tools/mobilenet -models NAMES: mobilenet_v2_1.0_224_int8,
+// tiny_vww_96_int8, tiny_resnet8_int8, tiny_dscnn_kws_int8,
+// tiny_fc_autoencoder_int8) with their calibration inputs, and with -extra
+// DIR every .tflite in DIR (NAME.input0.bin beside it as the input, else
+// seeded random bytes).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,16 +73,16 @@ function models() {
   const tiny = TINYML.filter((n) => !want || want.includes(n));
   if (tiny.length) {
     const dir = path.join(ROOT, 'build/bench-models');
-    log(`[models] go run ./tools/tinyml -out ${path.relative(ROOT, dir)} -models ${tiny.join(',')}`);
-    execFileSync('go', ['run', './tools/tinyml', '-out', dir, '-models', tiny.join(',')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    log(`[models] go run ./tools/mobilenet -out ${path.relative(ROOT, dir)} -models ${tiny.join(',')}`);
+    execFileSync('go', ['run', './tools/mobilenet', '-out', dir, '-models', tiny.join(',')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     for (const n of tiny) list.push({ name: n, path: path.join(dir, `${n}.tflite`), given: [path.join(dir, `${n}.input0.bin`)], source: 'generated' });
   }
   const picked = want ? list.filter((m) => want.includes(m.name)) : list;
   return [...picked, ...extraModels(new Set(picked.map((m) => m.name)))];
 }
 
-// The generated MLPerf Tiny models (go run ./tools/tinyml; the names
-// internal/tinyml gives them).
+// The generated MLPerf Tiny models (go run ./tools/mobilenet -models tiny;
+// the names internal/tinyml gives them).
 const TINYML = ['tiny_vww_96_int8', 'tiny_resnet8_int8', 'tiny_dscnn_kws_int8', 'tiny_fc_autoencoder_int8'];
 
 // extraModels are the .tflite files in -extra DIR (say, the real MLPerf
