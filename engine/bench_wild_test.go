@@ -10,9 +10,10 @@ import (
 	"testing"
 
 	"github.com/int8scope/int8scope/internal/mobilenet"
+	"github.com/int8scope/int8scope/internal/tinyml"
 )
 
-// BenchmarkWild runs the generated MobileNet v2 and, when the shared corpus
+// BenchmarkWild runs the generated MobileNet v2 and MLPerf Tiny models and, when the shared corpus
 // is there, its wild models (coco_ssd, deeplabv3_mnv2, movenet) on seeded
 // random inputs, for CPU profiles of the per-element ops:
 //
@@ -76,6 +77,9 @@ func wildModels(b *testing.B) []wildModel {
 		data []byte
 	}
 	list := []wm{{mobilenet.Name, mobilenet.V2(1)}}
+	for _, tm := range tinyml.Models {
+		list = append(list, wm{tm.Name, tm.Build(1)})
+	}
 	dir := filepath.Join("..", "..", "shared", "corpus", "wild")
 	for _, f := range []string{"coco_ssd_mobilenet_v1_1.0_quant_2018_06_29", "deeplabv3_mnv2_dm05_pascal_quant", "movenet_single_pose_lightning_ptq"} {
 		if data, err := os.ReadFile(filepath.Join(dir, f+".tflite")); err == nil {
@@ -92,6 +96,9 @@ func wildModels(b *testing.B) []wildModel {
 		inputs := randomInputs(m, 1)
 		if w.name == mobilenet.Name {
 			inputs = [][]byte{mobilenet.Input(1)}
+		}
+		if tm, ok := tinyml.ByName(w.name); ok {
+			inputs = [][]byte{tm.Input(1)}
 		}
 		out = append(out, wildModel{w.name, m, inputs})
 	}
