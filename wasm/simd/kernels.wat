@@ -1078,4 +1078,96 @@
               (local.set $y (i32.const 0))
               (local.set $img (i32.add (local.get $img) (i32.mul (local.get $H) (local.get $W))))))))
       (br $li))))
+
+  ;; add_s8 is an int8 or uint8 ADD or SUB of two same-shape inputs, the
+  ;; reference and single-rounding profiles' kernel (engine.AddS8,
+  ;; engine/add_accel.go; TFLite Micro's reference_integer_ops::AddElementwise
+  ;; and reference_ops::AddElementwise): for i < n rounded down to a
+  ;; multiple of 8 (the count it returns; the caller does the rest),
+  ;;
+  ;;   a1 = MultiplyByQuantizedMultiplier((a[i] + off1)·2^ls, M1, shift1)
+  ;;   a2 = MultiplyByQuantizedMultiplier((b[i] + off2)·2^ls, M2, shift2)
+  ;;   out[i] = clamp(MultiplyByQuantizedMultiplier(a1 ± a2, Mo, shifto) + zp, lo, hi)
+  ;;
+  ;; with the int32 table at tab (engine's addTable): [unsigned, off1, off2,
+  ;; ls, sub, zp, lo, hi], then at byte 32, 64 and 96 the three multipliers
+  ;; as [M, s, K (i64), S (i64)], each MultiplyByQuantizedMultiplier (double
+  ;; or single rounding, shift ≤ 0) being y = x·M + 2^30, (y + K + (y < 0 ?
+  ;; S : 0)) >> s in int64 ($mbq). 8 elements at a time: loaded widened to
+  ;; int16 (signed or unsigned), then each half as int32x4.
+  (func (export "add_s8") (param $n i32) (param $a i32) (param $b i32) (param $out i32) (param $tab i32) (result i32)
+    (local $i i32) (local $u i32) (local $ls i32) (local $s1 i32) (local $s2 i32) (local $so i32)
+    (local $xa v128) (local $xb v128) (local $o0 v128) (local $o1 v128) (local $x v128)
+    (local $off1 v128) (local $off2 v128) (local $neg v128) (local $zpv v128) (local $lov v128) (local $hiv v128)
+    (local $m1 v128) (local $k1 v128) (local $S1 v128) (local $m2 v128) (local $k2 v128) (local $S2 v128)
+    (local $mo v128) (local $ko v128) (local $So v128) (local $h i32)
+    (local.set $u (i32.load (local.get $tab)))
+    (local.set $off1 (i32x4.splat (i32.load offset=4 (local.get $tab))))
+    (local.set $off2 (i32x4.splat (i32.load offset=8 (local.get $tab))))
+    (local.set $ls (i32.load offset=12 (local.get $tab)))
+    (local.set $neg (i32x4.splat (i32.sub (i32.const 0) (i32.load offset=16 (local.get $tab))))) ;; −1 for SUB
+    (local.set $zpv (i32x4.splat (i32.load offset=20 (local.get $tab))))
+    (local.set $lov (i32x4.splat (i32.load offset=24 (local.get $tab))))
+    (local.set $hiv (i32x4.splat (i32.load offset=28 (local.get $tab))))
+    (local.set $m1 (i32x4.splat (i32.load offset=32 (local.get $tab))))
+    (local.set $s1 (i32.load offset=36 (local.get $tab)))
+    (local.set $k1 (i64x2.splat (i64.load offset=40 (local.get $tab))))
+    (local.set $S1 (i64x2.splat (i64.load offset=48 (local.get $tab))))
+    (local.set $m2 (i32x4.splat (i32.load offset=64 (local.get $tab))))
+    (local.set $s2 (i32.load offset=68 (local.get $tab)))
+    (local.set $k2 (i64x2.splat (i64.load offset=72 (local.get $tab))))
+    (local.set $S2 (i64x2.splat (i64.load offset=80 (local.get $tab))))
+    (local.set $mo (i32x4.splat (i32.load offset=96 (local.get $tab))))
+    (local.set $so (i32.load offset=100 (local.get $tab)))
+    (local.set $ko (i64x2.splat (i64.load offset=104 (local.get $tab))))
+    (local.set $So (i64x2.splat (i64.load offset=112 (local.get $tab))))
+    (block $done (loop $l
+      (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $n)))
+      (if (local.get $u)
+        (then
+          (local.set $xa (v128.load8x8_u (i32.add (local.get $a) (local.get $i))))
+          (local.set $xb (v128.load8x8_u (i32.add (local.get $b) (local.get $i)))))
+        (else
+          (local.set $xa (v128.load8x8_s (i32.add (local.get $a) (local.get $i))))
+          (local.set $xb (v128.load8x8_s (i32.add (local.get $b) (local.get $i))))))
+      ;; the low 4, then the high 4 (xa, xb moved down by 8 bytes)
+      (local.set $h (i32.const 0))
+      (loop $half
+        (local.set $x (call $mbq
+          (i32x4.shl (i32x4.add (i32x4.extend_low_i16x8_s (local.get $xb)) (local.get $off2)) (local.get $ls))
+          (local.get $m2) (local.get $k2) (local.get $S2) (local.get $s2)))
+        (local.set $x (i32x4.sub (v128.xor (local.get $x) (local.get $neg)) (local.get $neg))) ;; −a2 for SUB
+        (local.set $x (i32x4.add (local.get $x) (call $mbq
+          (i32x4.shl (i32x4.add (i32x4.extend_low_i16x8_s (local.get $xa)) (local.get $off1)) (local.get $ls))
+          (local.get $m1) (local.get $k1) (local.get $S1) (local.get $s1))))
+        (local.set $x (call $mbq (local.get $x) (local.get $mo) (local.get $ko) (local.get $So) (local.get $so)))
+        (local.set $x (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $x) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+        (local.set $o1 (local.get $o0))
+        (local.set $o0 (local.get $x))
+        (local.set $xa (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xa) (local.get $xa)))
+        (local.set $xb (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xb) (local.get $xb)))
+        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+        (br_if $half (i32.lt_u (local.get $h) (i32.const 2))))
+      ;; o1 holds lanes 0–3, o0 lanes 4–7: their low bytes
+      (v128.store64_lane 0 (i32.add (local.get $out) (local.get $i))
+        (i8x16.shuffle 0 4 8 12 16 20 24 28 0 0 0 0 0 0 0 0 (local.get $o1) (local.get $o0)))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $l)))
+    (local.get $i))
+
+  ;; $mbq is MultiplyByQuantizedMultiplier of 4 int32 lanes by one
+  ;; multiplier, as add_s8's table gives it: y = x·M + 2^30, then (y + K +
+  ;; (y < 0 ? S : 0)) >> s in int64, its low 32 bits. Double rounding with
+  ;; right shift r ≥ 1 (K = 2^(30+r), S = −2^31, s = 31 + r) is
+  ;; RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, M), r) in one
+  ;; shift (engine.requantStep); single rounding adds the rest of 2^(s−1).
+  (func $mbq (param $x v128) (param $m v128) (param $k v128) (param $sm v128) (param $s i32) (result v128)
+    (local $lo v128) (local $hi v128)
+    (local.set $lo (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)))
+    (local.set $hi (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)))
+    (local.set $lo (i64x2.shr_s (i64x2.add (i64x2.add (local.get $lo) (local.get $k))
+      (v128.and (i64x2.shr_s (local.get $lo) (i32.const 63)) (local.get $sm))) (local.get $s)))
+    (local.set $hi (i64x2.shr_s (i64x2.add (i64x2.add (local.get $hi) (local.get $k))
+      (v128.and (i64x2.shr_s (local.get $hi) (i32.const 63)) (local.get $sm))) (local.get $s)))
+    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo) (local.get $hi)))
 )

@@ -147,7 +147,7 @@ test('gemm_s8 equals gemmS8 on larger shapes, all-extreme values and sums that w
   }
 });
 
-test('gemm_rq_s8 and im2col_s8 equal the pure-Go product, output stage and patches on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
+test('gemm_rq_s8, im2col_s8 and add_s8 equal the pure-Go product, output stage, patches and ADD on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
   // engine.CheckGEMMRequant: m ≤ 13, n ≤ 37, k < 70 (k tails, odd channel
   // counts), offsets, bias, double and single rounding and XNNPACK's fp32
   // requantization, per channel and per tensor, int8 and uint8 ranges;
@@ -160,6 +160,9 @@ test('gemm_rq_s8 and im2col_s8 equal the pure-Go product, output stage and patch
   // or a patch gathering one off in one byte
   api.accelerate({ ...kernels, im2col_s8: (...args) => { kernels.im2col_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[1]] ^= 1; } });
   assert.match(api.checkGemmRequant(1, 10).error ?? '', /patch byte 0 is/);
+  // or an ADD one off in one byte (engine.CheckAdd, add_s8)
+  api.accelerate({ ...kernels, add_s8: (...args) => { const r = kernels.add_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[3]] += 1; return r; } });
+  assert.match(api.checkGemmRequant(1, 10).error ?? '', /output byte 0 is/);
   api.accelerate(kernels);
 });
 
