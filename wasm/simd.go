@@ -388,10 +388,12 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 }
 
 // checkGemmRequant(seed, cases) → {ok: true} | {error}: the differential
-// tests of the SIMD gemm_rq_s8 and im2col_s8 against the pure-Go code they
-// replace (engine.CheckGEMMRequant: random shapes and output stages of
-// every profile; engine.CheckIm2Col: random geometries), on this instance,
-// with the kernels accelerate installed.
+// tests of the SIMD gemm_rq_s8, im2col_s8, add_s8, rq_fixed and rq_fp32
+// against the pure-Go code they replace (engine.CheckGEMMRequant: random
+// shapes and output stages of every profile; engine.CheckIm2Col: random
+// geometries; engine.CheckAdd: random ADDs and SUBs; engine.CheckRequantRows:
+// random output stages), on this instance, with the kernels accelerate
+// installed.
 func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 2 {
 		return nil, fmt.Errorf("checkGemmRequant takes seed, cases")
@@ -414,6 +416,9 @@ func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
 		return nil, err
 	}
 	if err := engine.CheckAdd(addSIMD, uint64(seed), cases); err != nil {
+		return nil, err
+	}
+	if err := engine.CheckRequantRows(requantFixedSIMD, requantFP32SIMD, uint64(seed), cases); err != nil {
 		return nil, err
 	}
 	return map[string]any{"ok": true}, nil

@@ -561,20 +561,17 @@
         (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
         (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
         (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
-        ;; ⌊v / 2^right⌋ per lane: the high half of the unsigned product of v
-        ;; and s = T4 = 2^(32−right), less s for negative v (read unsigned,
-        ;; v is 2^32 more); s is 0 for right = 0, where v itself is added
-        (local.set $mv (v128.load (local.get $tk)))
-        (local.set $xv (v128.load (local.get $tp)))
-        (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $xv)))
-        (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $xv)))
-        (local.set $xv (i32x4.add
-          (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
-            (v128.and (local.get $xv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
-          (v128.and (local.get $vv) (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0)))))
-        (local.set $xv (i32x4.add (local.get $xv)
-          (i32x4.shr_u (i32x4.sub (i32x4.sub (i32x4.shr_s (local.get $mv) (i32.const 1)) (i32x4.shr_s (local.get $vv) (i32.const 31)))
-            (v128.and (local.get $vv) (local.get $mv))) (i32.const 31))))
+        ;; RoundingDivideByPOT(v, right) = ⌊(v − [v < 0] + 2^(right−1)) / 2^right⌋
+        ;; = ⌊((v − [v < 0])·P + 2^30) / 2^31⌋ with P = 2^(31−right) = T4 >> 1
+        ;; (right ≥ 1; v − [v < 0] does not wrap: v > −2^31 for M ≥ 0), the
+        ;; low 32 bits of a logical shift again; v itself where T4 = 0 (right = 0)
+        (local.set $mv (i32x4.shr_u (v128.load (local.get $tp)) (i32.const 1)))
+        (local.set $xv (i32x4.add (local.get $vv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
+        (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        (local.set $xv (v128.bitselect (local.get $vv)
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+          (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0))))
         (local.set $xv (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $xv) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
         (v128.store32_lane 0 (local.get $out)
           (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $xv) (local.get $xv)))
@@ -920,8 +917,8 @@
   ;;                                                         this floor equals its nudge-then-truncate)
   ;;   v = (v >> right) + (v & D > D/2 + [v < 0])             RoundingDivideByPOT, ties away from zero
   ;;
-  ;; where v >> right = s ^ ((u·B) >> 31), u = v ^ s, s = v >> 31 (an
-  ;; unsigned product: WebAssembly SIMD has no per-lane shift). Channels 4
+  ;; where, for right ≥ 1, that rounding is ⌊((v − [v < 0])·B + 2^30) / 2^31⌋
+  ;; (a signed product: WebAssembly SIMD has no per-lane shift). Channels 4
   ;; at a time (i64x2.extmul for the 64-bit products), the last C mod 4 one
   ;; at a time. With single ≠ 0, single rounding (TFLITE_SINGLE_ROUNDING):
   ;; A = 31 − shift (0 where quantMul has none), v = (acc·M + 2^(A−1)) >> A,
@@ -954,21 +951,21 @@
           (then (local.set $x (i32x4.add (local.get $x) (v128.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2))))))))
         (local.set $x (i32x4.mul (local.get $x) (v128.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2))))))
         (local.set $mv (v128.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2)))))
-        (local.set $lo64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
-        (local.set $hi64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $lo64 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $hi64 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
         (local.set $x (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64)))
-        ;; x is v; the remainder test, then v >> right
-        (local.set $dv (v128.load (i32.add (local.get $pd) (i32.shl (local.get $c) (i32.const 2)))))
-        (local.set $sv (i32x4.shr_s (local.get $x) (i32.const 31)))
-        (local.set $dv (i32x4.gt_s (v128.and (local.get $x) (local.get $dv))
-          (i32x4.sub (i32x4.shr_s (local.get $dv) (i32.const 1)) (local.get $sv)))) ;; −1 where v rounds up
-        (local.set $x (v128.xor (local.get $x) (local.get $sv)))
+        ;; x is v; RoundingDivideByPOT(v, right) = ⌊((v − [v < 0])·B + 2^30) /
+        ;; 2^31⌋ with B = 2^(31−right) (right ≥ 1; v > −2^31 for M ≥ 0, so
+        ;; v − [v < 0] does not wrap), as in $rqDouble; v itself where B is
+        ;; 2^31 (right = 0)
         (local.set $mv (v128.load (i32.add (local.get $pb) (i32.shl (local.get $c) (i32.const 2)))))
-        (local.set $lo64 (i64x2.shr_u (i64x2.extmul_low_i32x4_u (local.get $x) (local.get $mv)) (i32.const 31)))
-        (local.set $hi64 (i64x2.shr_u (i64x2.extmul_high_i32x4_u (local.get $x) (local.get $mv)) (i32.const 31)))
-        (local.set $x (v128.xor (local.get $sv)
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64))))
-        (local.set $x (i32x4.add (i32x4.sub (local.get $x) (local.get $dv)) (local.get $zpv)))
+        (local.set $dv (i32x4.add (local.get $x) (i32x4.shr_s (local.get $x) (i32.const 31))))
+        (local.set $lo64 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $dv) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $hi64 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $dv) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $x (v128.bitselect (local.get $x)
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64))
+          (i32x4.eq (local.get $mv) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+        (local.set $x (i32x4.add (local.get $x) (local.get $zpv)))
         (local.set $x (i32x4.min_s (i32x4.max_s (local.get $x) (local.get $lov)) (local.get $hiv)))
         (v128.store32_lane 0 (i32.add (local.get $out) (local.get $c))
           (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $x) (local.get $x)))
