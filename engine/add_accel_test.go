@@ -107,8 +107,12 @@ func TestCheckRequantRows(t *testing.T) {
 			out[i] = 0x11
 		}
 	}
-	fixed := func(acc []int32, channels int, add, par []int32, single bool, zp, lo, hi int32, out []int8) { fill(out) }
-	fp32 := func(acc []int32, channels int, add []int32, scales []float32, zp, lo, hi int32, out []int8) { fill(out) }
+	fixed := func(acc []int32, channels int, add, par []int32, single bool, zp, lo, hi int32, out []int8) {
+		fill(out)
+	}
+	fp32 := func(acc []int32, channels int, add []int32, scales []float32, zp, lo, hi int32, out []int8) {
+		fill(out)
+	}
 	if err := CheckRequantRows(fixed, fp32, 1, 50); err == nil {
 		t.Fatal("CheckRequantRows passed a wrong output stage")
 	}
