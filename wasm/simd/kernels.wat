@@ -308,8 +308,9 @@
     (local.set $hi (select (local.get $n) (local.get $hi) (i32.gt_s (local.get $hi) (local.get $n))))
     (select (local.get $lo) (local.get $hi) (i32.lt_s (local.get $hi) (local.get $lo))))
 
-  ;; $dw is dw_s8o. Per output pixel the taps inside the input (fy0…fy1 ×
-  ;; fx0…fx1) are worked out once; then channels go 16 at a time (four
+  ;; $dw is dw_s8o. A 3×3 filter without dilation or filter offset leaves
+  ;; the pixels whose taps are all inside to $dw3x3. Per output pixel the
+  ;; taps inside the input (fy0…fy1 × fx0…fx1) are worked out once; then channels go 16 at a time (four
   ;; int32x4 accumulators: x + off and w + woff widened to int16 lanes,
   ;; i32x4.extmul), then 8 at a time, then one at a time, walking the taps
   ;; with pointers.
@@ -321,11 +322,16 @@
     (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32) (local $c i32) (local $img i32)
     (local $xp i32) (local $wp i32) (local $xstep i32) (local $s i32)
     (local $offv v128) (local $woffv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $xv v128) (local $wv v128) (local $xl v128) (local $wl v128)
+    (local $xv v128) (local $wv v128) (local $xl v128) (local $wl v128) (local $fast i32) (local $acc0 i32)
     (local.set $offv (i16x8.splat (local.get $off)))
     (local.set $woffv (i16x8.splat (local.get $woff)))
     (local.set $xstep (i32.mul (local.get $dw) (local.get $C)))
     (local.set $img (local.get $in))
+    ;; 3×3, no dilation, no filter offset: pixels whose taps are all inside
+    ;; are left to $dw3x3
+    (local.set $fast (i32.and (i32.and (i32.eqz (local.get $woff)) (i32.and (i32.eq (local.get $FH) (i32.const 3)) (i32.eq (local.get $FW) (i32.const 3))))
+      (i32.and (i32.eq (local.get $dh) (i32.const 1)) (i32.eq (local.get $dw) (i32.const 1)))))
+    (local.set $acc0 (local.get $acc))
     (block $done (loop $lb
       (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
       (local.set $y (i32.const 0))
@@ -340,6 +346,12 @@
           (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
           (local.set $fx0 (call $tapLo (local.get $ix0) (local.get $dw)))
           (local.set $fx1 (call $tapHi (local.get $ix0) (local.get $dw) (local.get $FW) (local.get $W) (local.get $fx0)))
+          (if (i32.and (local.get $fast) (i32.and (i32.and (i32.eqz (local.get $fy0)) (i32.eq (local.get $fy1) (i32.const 3)))
+                (i32.and (i32.eqz (local.get $fx0)) (i32.eq (local.get $fx1) (i32.const 3)))))
+            (then ;; $dw3x3's
+              (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 2))))
+              (local.set $x (i32.add (local.get $x) (i32.const 1)))
+              (br $lx)))
           ;; channels 16 at a time
           (local.set $c (i32.const 0))
           (block $c16done (loop $lc
@@ -441,7 +453,144 @@
         (br $ly)))
       (local.set $img (i32.add (local.get $img) (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br $lb))))
+      (br $lb)))
+    (if (local.get $fast)
+      (then (call $dw3x3 (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
+        (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw) (local.get $off) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc0)))))
+
+  ;; $dw3x3 is $dw for a 3×3 filter without dilation or filter offset, on
+  ;; the output pixels whose 9 taps are all inside the input (the rest $dw
+  ;; computes): Σ (x + off)·w = off·Σ w + Σ x·w, so the bias plus off·Σ w is
+  ;; worked out once per channel and the taps multiply the int8 values
+  ;; themselves (int32 sums wrap the same either way). Channels go 8 at a
+  ;; time in the outer loop; their taps, widened to int16, are paired
+  ;; channel by channel ([w0 w1] per channel, then [w2 w3], …, [w8 0]) and
+  ;; held in locals across the pixels, where the inputs of two taps,
+  ;; interleaved the same way, meet them in i32x4.dot_i16x8_s (XNNPACK's
+  ;; wasmsimd DWCONV multiplies tap by tap instead). The last C mod 8
+  ;; channels one at a time.
+  (func $dw3x3
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $off i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (local $c i32) (local $C8 i32) (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32)
+    (local $img i32) (local $xp i32) (local $wp i32) (local $ap i32) (local $WC i32) (local $s i32) (local $t i32)
+    (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o4 i32) (local $o5 i32) (local $o6 i32) (local $o7 i32) (local $o8 i32)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $w4 v128) (local $w5 v128) (local $w6 v128) (local $w7 v128) (local $w8 v128) (local $w9 v128)
+    (local $p0l v128) (local $p0h v128) (local $p1l v128) (local $p1h v128) (local $p2l v128) (local $p2h v128)
+    (local $p3l v128) (local $p3h v128) (local $p4l v128) (local $p4h v128)
+    (local $b0 v128) (local $b1 v128) (local $a0 v128) (local $a1 v128) (local $xv v128) (local $xw v128) (local $offv v128)
+    (local.set $C8 (i32.and (local.get $C) (i32.const -8)))
+    (local.set $WC (i32.mul (local.get $W) (local.get $C)))
+    ;; tap t = 3·fy + fx of a pixel is o_t bytes from its first (filter
+    ;; taps are C apart)
+    (local.set $o1 (i32.add (i32.mul (i32.const 0) (local.get $WC)) (i32.mul (i32.const 1) (local.get $C))))
+    (local.set $o2 (i32.add (i32.mul (i32.const 0) (local.get $WC)) (i32.mul (i32.const 2) (local.get $C))))
+    (local.set $o3 (i32.add (i32.mul (i32.const 1) (local.get $WC)) (i32.mul (i32.const 0) (local.get $C))))
+    (local.set $o4 (i32.add (i32.mul (i32.const 1) (local.get $WC)) (i32.mul (i32.const 1) (local.get $C))))
+    (local.set $o5 (i32.add (i32.mul (i32.const 1) (local.get $WC)) (i32.mul (i32.const 2) (local.get $C))))
+    (local.set $o6 (i32.add (i32.mul (i32.const 2) (local.get $WC)) (i32.mul (i32.const 0) (local.get $C))))
+    (local.set $o7 (i32.add (i32.mul (i32.const 2) (local.get $WC)) (i32.mul (i32.const 1) (local.get $C))))
+    (local.set $o8 (i32.add (i32.mul (i32.const 2) (local.get $WC)) (i32.mul (i32.const 2) (local.get $C))))
+    (local.set $offv (i32x4.splat (local.get $off)))
+    (block $cdone (loop $lc
+      (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
+      (if (i32.lt_u (local.get $c) (local.get $C8))
+        (then ;; the 9 taps of channels c…c+7, paired, and bias + off·Σ w
+          (local.set $wp (i32.add (local.get $w) (local.get $c)))
+          (local.set $w0 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 0) (local.get $C)))))
+          (local.set $w1 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 1) (local.get $C)))))
+          (local.set $w2 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 2) (local.get $C)))))
+          (local.set $w3 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 3) (local.get $C)))))
+          (local.set $w4 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 4) (local.get $C)))))
+          (local.set $w5 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 5) (local.get $C)))))
+          (local.set $w6 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 6) (local.get $C)))))
+          (local.set $w7 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 7) (local.get $C)))))
+          (local.set $w8 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 8) (local.get $C)))))
+          (local.set $w9 (v128.const i32x4 0 0 0 0))
+          (local.set $p0l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w0) (local.get $w1)))
+          (local.set $p0h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w0) (local.get $w1)))
+          (local.set $p1l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w2) (local.get $w3)))
+          (local.set $p1h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w2) (local.get $w3)))
+          (local.set $p2l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w4) (local.get $w5)))
+          (local.set $p2h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w4) (local.get $w5)))
+          (local.set $p3l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w6) (local.get $w7)))
+          (local.set $p3h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w6) (local.get $w7)))
+          (local.set $p4l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w8) (local.get $w9)))
+          (local.set $p4h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w8) (local.get $w9)))
+          (local.set $xv (i16x8.add (i16x8.add (i16x8.add (local.get $w0) (local.get $w1)) (i16x8.add (local.get $w2) (local.get $w3)))
+            (i16x8.add (i16x8.add (i16x8.add (local.get $w4) (local.get $w5)) (i16x8.add (local.get $w6) (local.get $w7))) (local.get $w8))))
+          (local.set $b0 (i32x4.add (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
+            (i32x4.mul (i32x4.extend_low_i16x8_s (local.get $xv)) (local.get $offv))))
+          (local.set $b1 (i32x4.add (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
+            (i32x4.mul (i32x4.extend_high_i16x8_s (local.get $xv)) (local.get $offv))))))
+      (local.set $img (local.get $in))
+      (local.set $ap (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))))
+      (local.set $b (i32.const 0))
+      (block $bdone (loop $lb
+        (br_if $bdone (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $y (i32.const 0))
+        (block $ydone (loop $ly
+          (br_if $ydone (i32.ge_u (local.get $y) (local.get $OH)))
+          (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
+          (local.set $x (i32.const 0))
+          (block $xdone (loop $lx
+            (br_if $xdone (i32.ge_u (local.get $x) (local.get $OW)))
+            (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
+            (if (i32.and (i32.and (i32.ge_s (local.get $iy0) (i32.const 0)) (i32.le_s (i32.add (local.get $iy0) (i32.const 3)) (local.get $H)))
+                  (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (i32.const 3)) (local.get $W))))
+              (then
+                (local.set $xp (i32.add (local.get $img)
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $iy0) (local.get $W)) (local.get $ix0)) (local.get $C)) (local.get $c))))
+                (if (i32.lt_u (local.get $c) (local.get $C8))
+                  (then
+                (local.set $a0 (local.get $b0))
+                (local.set $a1 (local.get $b1))
+                (local.set $xv (v128.load8x8_s (local.get $xp)))
+                (local.set $xw (v128.load8x8_s (i32.add (local.get $xp) (local.get $o1))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p0l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p0h))))
+                (local.set $xv (v128.load8x8_s (i32.add (local.get $xp) (local.get $o2))))
+                (local.set $xw (v128.load8x8_s (i32.add (local.get $xp) (local.get $o3))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p1l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p1h))))
+                (local.set $xv (v128.load8x8_s (i32.add (local.get $xp) (local.get $o4))))
+                (local.set $xw (v128.load8x8_s (i32.add (local.get $xp) (local.get $o5))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p2l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p2h))))
+                (local.set $xv (v128.load8x8_s (i32.add (local.get $xp) (local.get $o6))))
+                (local.set $xw (v128.load8x8_s (i32.add (local.get $xp) (local.get $o7))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p3l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p3h))))
+                (local.set $xv (v128.load8x8_s (i32.add (local.get $xp) (local.get $o8))))
+                (local.set $xw (v128.const i32x4 0 0 0 0))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p4l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p4h))))
+                (v128.store (local.get $ap) (local.get $a0))
+                (v128.store offset=16 (local.get $ap) (local.get $a1)))
+                  (else ;; one channel: bias + Σ (x + off)·w
+                    (local.set $s (i32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+                    (local.set $wp (i32.add (local.get $w) (local.get $c)))
+                    (local.set $t (i32.const 0))
+                    (loop $lt
+                      (local.set $s (i32.add (local.get $s) (i32.mul
+                        (i32.add (local.get $off) (i32.load8_s (local.get $xp))) (i32.load8_s (local.get $wp)))))
+                      (local.set $wp (i32.add (local.get $wp) (local.get $C)))
+                      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                      (local.set $xp (i32.add (local.get $xp)
+                        (select (i32.sub (local.get $WC) (i32.shl (local.get $C) (i32.const 1))) (local.get $C)
+                          (i32.eqz (i32.rem_u (local.get $t) (i32.const 3))))))
+                      (br_if $lt (i32.lt_u (local.get $t) (i32.const 9))))
+                    (i32.store (local.get $ap) (local.get $s))))))
+            (local.set $ap (i32.add (local.get $ap) (i32.shl (local.get $C) (i32.const 2))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $lx)))
+          (local.set $y (i32.add (local.get $y) (i32.const 1)))
+          (br $ly)))
+        (local.set $img (i32.add (local.get $img) (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $lb)))
+      (local.set $c (i32.add (local.get $c) (select (i32.const 8) (i32.const 1) (i32.lt_u (local.get $c) (local.get $C8)))))
+      (br $lc))))
 
   ;; gemm_rq_s8 is a whole FULLY_CONNECTED or CONV_2D block of output
   ;; pixels, from the int8 product to the int8 outputs, in one call
@@ -477,7 +626,7 @@
   (func (export "gemm_rq_s8") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32)
     (param $acc i32) (param $add i32) (param $ib i32) (param $out i32) (param $ldo i32) (param $rq i32) (param $c0 i32)
     (local $i i32) (local $r i32) (local $mode i32) (local $zp i32) (local $lo i32) (local $hi i32)
-    (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32) (local $t4 i32) (local $row i32)
+    (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32) (local $t4 i32) (local $row i32) (local $shl i32)
     (if (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))) (then (return)))
     (call $gemm_s8 (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $b) (local.get $acc))
     (local.set $mode (i32.load (local.get $rq)))
@@ -489,6 +638,16 @@
     (local.set $t2 (i32.add (local.get $t1) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
     (local.set $t3 (i32.add (local.get $t2) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
     (local.set $t4 (i32.add (local.get $t3) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
+    ;; double rounding: whether any of the n channels shifts left (T1 ≠ 1)
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then
+        (local.set $row (i32.const 0))
+        (block $scanned (loop $ls
+          (br_if $scanned (i32.ge_u (local.get $row) (local.get $n)))
+          (if (i32.ne (i32.load (i32.add (local.get $t1) (i32.shl (local.get $row) (i32.const 2)))) (i32.const 1))
+            (then (local.set $shl (i32.const 1)) (br $scanned)))
+          (local.set $row (i32.add (local.get $row) (i32.const 1)))
+          (br $ls)))))
     (loop $li
       (local.set $r (i32.const 0))
       (if (local.get $ib)
@@ -496,7 +655,8 @@
       (local.set $row (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
       (if (i32.eq (local.get $mode) (i32.const 1))
         (then (call $rqDouble (local.get $row) (local.get $add) (local.get $r) (local.get $out) (local.get $n)
-          (local.get $t0) (local.get $t1) (local.get $t2) (local.get $t3) (local.get $t4) (local.get $zp) (local.get $lo) (local.get $hi))))
+          (local.get $t0) (local.get $t1) (local.get $t2) (local.get $t3) (local.get $t4) (local.get $zp) (local.get $lo) (local.get $hi)
+          (local.get $shl))))
       (if (i32.eq (local.get $mode) (i32.const 2))
         (then (call $rqSingle (local.get $row) (local.get $add) (local.get $r) (local.get $out) (local.get $n)
           (local.get $t0) (local.get $t1) (local.get $t3) (local.get $t4) (i32.load offset=20 (local.get $rq))
@@ -541,7 +701,7 @@
   ;; ⌊v·2^(32−right) / 2^32⌋ with T4 = 2^(32−right) as uint32), then one at
   ;; a time.
   (func $rqDouble (param $acc i32) (param $add i32) (param $r i32) (param $out i32) (param $n i32)
-    (param $tm i32) (param $tl i32) (param $tr i32) (param $tk i32) (param $tp i32) (param $zp i32) (param $lo i32) (param $hi i32)
+    (param $tm i32) (param $tl i32) (param $tr i32) (param $tk i32) (param $tp i32) (param $zp i32) (param $lo i32) (param $hi i32) (param $shl i32)
     (local $j i32) (local $x i32) (local $v i32) (local $mask i32)
     (local $xv v128) (local $a0 v128) (local $a1 v128) (local $vv v128) (local $mv v128) (local $rv v128)
     (local $zpv v128) (local $lov v128) (local $hiv v128) (local $round v128)
@@ -555,7 +715,8 @@
         (br_if $done4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
         (local.set $xv (i32x4.add (i32x4.add (v128.load (local.get $acc)) (v128.load (local.get $add))) (local.get $rv)))
         (v128.store (local.get $acc) (local.get $xv))
-        (local.set $xv (i32x4.mul (local.get $xv) (v128.load (local.get $tl))))
+        (if (local.get $shl) ;; some channel shifts left: x·2^left
+          (then (local.set $xv (i32x4.mul (local.get $xv) (v128.load (local.get $tl))))))
         (local.set $mv (v128.load (local.get $tm)))
         ;; the low 32 bits of (ab + 2^30) >> 31: a logical shift gives them too
         (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
