@@ -375,3 +375,28 @@ for (const f of ['dw_s8', 'dw_s8o']) test(`${f} equals its formula on 2,000 rand
     sameInts(new Int32Array(mem.buffer, aP, want.length), want, `${f} ${JSON.stringify(g)}`);
   }
 });
+
+// dw_s8's 3×3 path ($dw3x3: pixels with every tap inside, 8 channels at a
+// time, the rest one at a time) on geometries that have many such pixels,
+// with the input offset at its extremes.
+test('dw_s8 equals its formula on 600 random 3×3 geometries (channels 1…40, images up to 13×13, strides 1–2, padding 0–1)', async () => {
+  const mem = new WebAssembly.Memory({ initial: 16 });
+  const { instance: { exports: k } } = await WebAssembly.instantiate(simdBytes, { go: { mem } });
+  const rand = rng(4);
+  let x = 9;
+  const next = () => { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; return x >>> 8; };
+  const inP = 64, wP = 200_000, bP = 300_000, aP = 400_000;
+  for (let it = 0; it < 600; it++) {
+    const g = { B: 1 + next() % 2, H: 3 + next() % 11, W: 3 + next() % 11, C: 1 + next() % 40, FH: 3, FW: 3,
+      sh: 1 + next() % 2, sw: 1 + next() % 2, dh: 1, dw: 1, ph: next() % 2, pw: next() % 2, off: [-128, 127, 0][it % 4] ?? next() % 256 - 127 };
+    g.OH = Math.floor((g.H + 2 * g.ph - 3) / g.sh) + 1;
+    g.OW = Math.floor((g.W + 2 * g.pw - 3) / g.sw) + 1;
+    const u8 = new Uint8Array(mem.buffer), i32 = new Int32Array(mem.buffer);
+    u8.set(rand(g.B * g.H * g.W * g.C), inP);
+    u8.set(rand(9 * g.C), wP);
+    for (let c = 0; c < g.C; c++) i32[bP / 4 + c] = (next() << 8) | 0;
+    k.dw_s8(g.B, g.H, g.W, g.C, g.OH, g.OW, 3, 3, g.sh, g.sw, g.ph, g.pw, 1, 1, g.off, inP, wP, bP, aP);
+    const want = dwReference(new Int8Array(mem.buffer), i32, g, inP, wP, bP);
+    sameInts(new Int32Array(mem.buffer, aP, want.length), want, `dw_s8 ${JSON.stringify(g)}`);
+  }
+});
