@@ -59,19 +59,27 @@
     (i16x8.ge_s (v128.const i16x8 0 1 2 3 4 5 6 7)
       (i16x8.splat (i32.sub (i32.const 8) (i32.and (local.get $k) (i32.const 7))))))
 
-  ;; $block4x2 writes the 4×2 block of dot products of the rows a, a+k,
+  ;; $block4x2 writes the 4×2 blocks of dot products of the rows a, a+k,
   ;; a+2k, a+3k with the rows b, b+k into out[r*n+c] (out an int32 address,
-  ;; n the row length of out in elements). k ≥ 8; mask is $tailMask(k).
-  (func $block4x2 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $n i32) (param $mask v128)
-    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b1 i32) (local $end i32) (local $p i32)
+  ;; n the row length of out in elements), then with b+2k, b+3k into the
+  ;; next two columns, and so on for pairs ≥ 1 pairs of columns. k ≥ 8; mask is $tailMask(k).
+  (func $block4x2 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $n i32) (param $mask v128) (param $pairs i32)
+    (local $o i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b1 i32) (local $end i32) (local $p i32)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $a1 (i32.add (local.get $a) (local.get $k)))
     (local.set $a2 (i32.add (local.get $a1) (local.get $k)))
     (local.set $a3 (i32.add (local.get $a2) (local.get $k)))
-    (local.set $b1 (i32.add (local.get $b) (local.get $k)))
     (local.set $end (i32.and (local.get $k) (i32.const -8)))
+    (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes per output row
+    (loop $pair
+    (local.set $b1 (i32.add (local.get $b) (local.get $k)))
+    (local.set $p (i32.const 0))
+    (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+    (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+    (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+    (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
     (loop $l
       ;; after the whole blocks of 8, once more for the tail (masked)
       (if (i32.ge_u (local.get $p) (local.get $end))
@@ -97,16 +105,38 @@
       (local.set $p (i32.add (local.get $p) (i32.const 8)))
       (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
     ;; [s00 s01 s10 s11] into rows 0 and 1, [s20 s21 s30 s31] into rows 2 and 3
-    (local.set $x0 (call $sum4 (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)))
-    (local.set $x1 (call $sum4 (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31)))
-    (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes per output row
-    (v128.store64_lane 0 (local.get $out) (local.get $x0))
-    (local.set $out (i32.add (local.get $out) (local.get $n)))
-    (v128.store64_lane 1 (local.get $out) (local.get $x0))
-    (local.set $out (i32.add (local.get $out) (local.get $n)))
-    (v128.store64_lane 0 (local.get $out) (local.get $x1))
-    (local.set $out (i32.add (local.get $out) (local.get $n)))
-    (v128.store64_lane 1 (local.get $out) (local.get $x1)))
+    ;; $sum4 written out (a call per block costs as much as the sums for short k)
+    (local.set $y0 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c00) (local.get $c01))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c00) (local.get $c01))))
+    (local.set $y1 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c10) (local.get $c11))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c10) (local.get $c11))))
+    (local.set $x0 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $y0) (local.get $y1))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $y0) (local.get $y1))))
+    (local.set $y0 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c20) (local.get $c21))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c20) (local.get $c21))))
+    (local.set $y1 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c30) (local.get $c31))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c30) (local.get $c31))))
+    (local.set $x1 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $y0) (local.get $y1))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $y0) (local.get $y1))))
+    (local.set $o (local.get $out))
+    (v128.store64_lane 0 (local.get $o) (local.get $x0))
+    (local.set $o (i32.add (local.get $o) (local.get $n)))
+    (v128.store64_lane 1 (local.get $o) (local.get $x0))
+    (local.set $o (i32.add (local.get $o) (local.get $n)))
+    (v128.store64_lane 0 (local.get $o) (local.get $x1))
+    (local.set $o (i32.add (local.get $o) (local.get $n)))
+    (v128.store64_lane 1 (local.get $o) (local.get $x1))
+    ;; the next pair of columns
+    (local.set $out (i32.add (local.get $out) (i32.const 8)))
+    (local.set $b (i32.add (local.get $b1) (local.get $k)))
+    (local.set $pairs (i32.sub (local.get $pairs) (i32.const 1)))
+    (br_if $pair (local.get $pairs))))
 
   ;; $block4x1 writes the dot products of the rows a, a+k, a+2k, a+3k with
   ;; the row b into out[r*n]. k ≥ 8; mask is $tailMask(k).
@@ -220,14 +250,11 @@
         (br_if $rows4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
         (local.set $arow (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $k))))
         (local.set $orow (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
-        (local.set $j (i32.const 0))
-        (block $cols
-          (loop $lj
-            (br_if $cols (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
-            (call $block4x2 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
-              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))) (local.get $n) (local.get $mask))
-            (local.set $j (i32.add (local.get $j) (i32.const 2)))
-            (br $lj)))
+        ;; the column pairs in one call
+        (local.set $j (i32.and (local.get $n) (i32.const -2)))
+        (if (local.get $j)
+          (then (call $block4x2 (local.get $arow) (local.get $b) (local.get $k) (local.get $orow) (local.get $n) (local.get $mask)
+            (i32.shr_u (local.get $j) (i32.const 1)))))
         (if (i32.lt_u (local.get $j) (local.get $n))
           (then
             (call $block4x1 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
