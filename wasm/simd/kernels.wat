@@ -1116,7 +1116,7 @@
     (local $end i32) (local $c i32) (local $c4 i32) (local $m i64) (local $a i32) (local $b i32) (local $d i32)
     (local $v i32) (local $ab i64) (local $C4 i32) (local $pa i32) (local $pb i32) (local $pd i32)
     (local $x v128) (local $mv v128) (local $sv v128) (local $lo64 v128) (local $hi64 v128) (local $dv v128)
-    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $nudge v128)
+    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $nudge v128) (local $shl i32)
     (local.set $C4 (i32.shl (local.get $C) (i32.const 2)))
     (local.set $pa (i32.add (local.get $par) (local.get $C4)))
     (local.set $pb (i32.add (local.get $pa) (local.get $C4)))
@@ -1128,6 +1128,13 @@
     (local.set $hiv (i32x4.splat (local.get $hi)))
     (local.set $nudge (i64x2.splat (i64.const 0x40000000)))
     (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))
+    ;; whether any of the vector loop's channels shifts left (A ≠ 1)
+    (block $scanned (loop $ls
+      (br_if $scanned (i32.ge_u (local.get $c) (local.get $c4)))
+      (if (i32.ne (i32.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2)))) (i32.const 1))
+        (then (local.set $shl (i32.const 1)) (br $scanned)))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $ls)))
     (block $done (loop $rows
       (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
       (local.set $c (i32.const 0))
@@ -1137,7 +1144,8 @@
         (local.set $x (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
         (if (local.get $add)
           (then (local.set $x (i32x4.add (local.get $x) (v128.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2))))))))
-        (local.set $x (i32x4.mul (local.get $x) (v128.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2))))))
+        (if (local.get $shl) ;; some channel shifts left: acc·2^left
+          (then (local.set $x (i32x4.mul (local.get $x) (v128.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2))))))))
         (local.set $mv (v128.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2)))))
         (local.set $lo64 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
         (local.set $hi64 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
