@@ -14,9 +14,10 @@
 ;; DEPTHWISE_CONV_2D, any depth multiplier (engine.SetDepthwise,
 ;; SetDepthwiseOffset; one call per op); rq_fixed and rq_fp32, the output
 ;; stages of DEPTHWISE_CONV_2D and of what gemm_rq_s8 does not run
-;; (engine.SetRequant); and im2col1_s8, the patches of a depthwise
+;; (engine.SetRequant); im2col1_s8, the patches of a depthwise
 ;; convolution of one input channel run as a matrix product
-;; (engine.SetIm2ColOne).
+;; (engine.SetIm2ColOne); and add_s8, an int8 or uint8 ADD or SUB of
+;; same-shape inputs (engine.SetAdd).
 ;;
 ;; Built by `make simd` with wat2wasm (npm wabt) into web/static/simd.wasm.
 ;; The pure-Go kernels in package engine are the fallback and the reference:
