@@ -216,7 +216,7 @@ function compareModel(bytes, kernelsUnderTest) {
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0 };
+  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0, add_s8: 0 };
   const refused = new Set();
   const counted = Object.fromEntries(Object.keys(calls).filter((f) => kernelsUnderTest[f]).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
