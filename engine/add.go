@@ -32,7 +32,8 @@ type AddParams struct {
 	Input2 Requant `json:"input2_multiplier,omitzero"`
 	Output Requant `json:"output_multiplier,omitzero"`
 
-	sub bool
+	sub      bool
+	accelTab []int32 // addTable, for addAccel (add_accel.go); nil for other types
 }
 
 func init() { register(tflite.BuiltinOperatorADD, prepareAdd) }
@@ -89,6 +90,9 @@ func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
 			if *m.dst, err = c.smallerThanOne(m.real); err != nil {
 				return nil, c.errorf("%s multiplier: %v", m.what, err)
 			}
+		}
+		if out.Type != Int16 {
+			p.accelTab = p.addTable(out.Type == Uint8)
 		}
 	}
 	return p, nil
@@ -156,6 +160,8 @@ const addTableMin = 512
 // element, each input scaled once per possible value (input1 and input2 in
 // tables indexed by the value's byte) when the output is large enough.
 func addBytes[T int8 | uint8](p *AddParams, a, b, out []T) {
+	done := addAccelBytes(p, a, b, out) // add_accel.go
+	a, b, out = a[done:], b[done:], out[done:]
 	if len(out) < addTableMin {
 		binaryInts(p.bc, a, b, out, p.quantized)
 		return

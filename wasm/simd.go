@@ -68,6 +68,9 @@ func simdRqFP32(acc uint32, n, channels int32, add, scales uint32, scaleStep, zp
 //go:wasmimport int8scope_simd im2col1_s8
 func simdIm2col1S8(inH, inW, outH, outW, filterH, filterW, strideH, strideW, padH, padW, dilationH, dilationW, fill, p0, mb int32, in, patches uint32)
 
+//go:wasmimport int8scope_simd add_s8
+func simdAddS8(n int32, a, b, out, tab uint32) int32
+
 var (
 	simdOn  bool
 	simdErr string // why the SIMD kernels were turned off after a failure
@@ -117,6 +120,10 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 	if kernelsHave(k, "im2col1_s8") {
 		engine.SetIm2ColOne(im2colOneSIMD)
 	}
+	engine.SetAdd(nil)
+	if kernelsHave(k, "add_s8") {
+		engine.SetAdd(addSIMD)
+	}
 	return map[string]any{"simd": true}, nil
 }
 
@@ -137,6 +144,7 @@ func simdOff(why string) {
 	engine.SetDepthwiseOffset(nil)
 	engine.SetRequant(nil, nil)
 	engine.SetIm2ColOne(nil)
+	engine.SetAdd(nil)
 }
 
 // simdStatus is what info reports: whether the SIMD kernels run, and why
@@ -380,10 +388,12 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 }
 
 // checkGemmRequant(seed, cases) → {ok: true} | {error}: the differential
-// tests of the SIMD gemm_rq_s8 and im2col_s8 against the pure-Go code they
-// replace (engine.CheckGEMMRequant: random shapes and output stages of
-// every profile; engine.CheckIm2Col: random geometries), on this instance,
-// with the kernels accelerate installed.
+// tests of the SIMD gemm_rq_s8, im2col_s8, add_s8, rq_fixed and rq_fp32
+// against the pure-Go code they replace (engine.CheckGEMMRequant: random
+// shapes and output stages of every profile; engine.CheckIm2Col: random
+// geometries; engine.CheckAdd: random ADDs and SUBs; engine.CheckRequantRows:
+// random output stages), on this instance, with the kernels accelerate
+// installed.
 func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 2 {
 		return nil, fmt.Errorf("checkGemmRequant takes seed, cases")
@@ -405,5 +415,26 @@ func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
 	if err := engine.CheckIm2Col(im2colSIMD, uint64(seed), cases); err != nil {
 		return nil, err
 	}
+	if err := engine.CheckAdd(addSIMD, uint64(seed), cases); err != nil {
+		return nil, err
+	}
+	if err := engine.CheckRequantRows(requantFixedSIMD, requantFP32SIMD, uint64(seed), cases); err != nil {
+		return nil, err
+	}
 	return map[string]any{"ok": true}, nil
+}
+
+// addSIMD is engine.AddS8 on the SIMD module's add_s8.
+func addSIMD(a, b, out []int8, tab []int32) int {
+	n := len(out)
+	if n < 8 {
+		return 0
+	}
+	a, b, tab = a[:n], b[:n], tab[:32] // bounds: the module checks none
+	done := simdAddS8(int32(n), memAddr(&a[0]), memAddr(&b[0]), memAddr(&out[0]), memAddr(&tab[0]))
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(out)
+	runtime.KeepAlive(tab)
+	return int(done)
 }

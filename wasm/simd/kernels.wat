@@ -14,9 +14,10 @@
 ;; DEPTHWISE_CONV_2D, any depth multiplier (engine.SetDepthwise,
 ;; SetDepthwiseOffset; one call per op); rq_fixed and rq_fp32, the output
 ;; stages of DEPTHWISE_CONV_2D and of what gemm_rq_s8 does not run
-;; (engine.SetRequant); and im2col1_s8, the patches of a depthwise
+;; (engine.SetRequant); im2col1_s8, the patches of a depthwise
 ;; convolution of one input channel run as a matrix product
-;; (engine.SetIm2ColOne).
+;; (engine.SetIm2ColOne); and add_s8, an int8 or uint8 ADD or SUB of
+;; same-shape inputs (engine.SetAdd).
 ;;
 ;; Built by `make simd` with wat2wasm (npm wabt) into web/static/simd.wasm.
 ;; The pure-Go kernels in package engine are the fallback and the reference:
@@ -59,19 +60,27 @@
     (i16x8.ge_s (v128.const i16x8 0 1 2 3 4 5 6 7)
       (i16x8.splat (i32.sub (i32.const 8) (i32.and (local.get $k) (i32.const 7))))))
 
-  ;; $block4x2 writes the 4×2 block of dot products of the rows a, a+k,
+  ;; $block4x2 writes the 4×2 blocks of dot products of the rows a, a+k,
   ;; a+2k, a+3k with the rows b, b+k into out[r*n+c] (out an int32 address,
-  ;; n the row length of out in elements). k ≥ 8; mask is $tailMask(k).
-  (func $block4x2 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $n i32) (param $mask v128)
-    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b1 i32) (local $end i32) (local $p i32)
+  ;; n the row length of out in elements), then with b+2k, b+3k into the
+  ;; next two columns, and so on for pairs ≥ 1 pairs of columns. k ≥ 8; mask is $tailMask(k).
+  (func $block4x2 (param $a i32) (param $b i32) (param $k i32) (param $out i32) (param $n i32) (param $mask v128) (param $pairs i32)
+    (local $o i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b1 i32) (local $end i32) (local $p i32)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $a1 (i32.add (local.get $a) (local.get $k)))
     (local.set $a2 (i32.add (local.get $a1) (local.get $k)))
     (local.set $a3 (i32.add (local.get $a2) (local.get $k)))
-    (local.set $b1 (i32.add (local.get $b) (local.get $k)))
     (local.set $end (i32.and (local.get $k) (i32.const -8)))
+    (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes per output row
+    (loop $pair
+    (local.set $b1 (i32.add (local.get $b) (local.get $k)))
+    (local.set $p (i32.const 0))
+    (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+    (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+    (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+    (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
     (loop $l
       ;; after the whole blocks of 8, once more for the tail (masked)
       (if (i32.ge_u (local.get $p) (local.get $end))
@@ -97,16 +106,38 @@
       (local.set $p (i32.add (local.get $p) (i32.const 8)))
       (br_if $l (i32.lt_u (local.get $p) (local.get $k))))
     ;; [s00 s01 s10 s11] into rows 0 and 1, [s20 s21 s30 s31] into rows 2 and 3
-    (local.set $x0 (call $sum4 (local.get $c00) (local.get $c01) (local.get $c10) (local.get $c11)))
-    (local.set $x1 (call $sum4 (local.get $c20) (local.get $c21) (local.get $c30) (local.get $c31)))
-    (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes per output row
-    (v128.store64_lane 0 (local.get $out) (local.get $x0))
-    (local.set $out (i32.add (local.get $out) (local.get $n)))
-    (v128.store64_lane 1 (local.get $out) (local.get $x0))
-    (local.set $out (i32.add (local.get $out) (local.get $n)))
-    (v128.store64_lane 0 (local.get $out) (local.get $x1))
-    (local.set $out (i32.add (local.get $out) (local.get $n)))
-    (v128.store64_lane 1 (local.get $out) (local.get $x1)))
+    ;; $sum4 written out (a call per block costs as much as the sums for short k)
+    (local.set $y0 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c00) (local.get $c01))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c00) (local.get $c01))))
+    (local.set $y1 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c10) (local.get $c11))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c10) (local.get $c11))))
+    (local.set $x0 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $y0) (local.get $y1))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $y0) (local.get $y1))))
+    (local.set $y0 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c20) (local.get $c21))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c20) (local.get $c21))))
+    (local.set $y1 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c30) (local.get $c31))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c30) (local.get $c31))))
+    (local.set $x1 (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $y0) (local.get $y1))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $y0) (local.get $y1))))
+    (local.set $o (local.get $out))
+    (v128.store64_lane 0 (local.get $o) (local.get $x0))
+    (local.set $o (i32.add (local.get $o) (local.get $n)))
+    (v128.store64_lane 1 (local.get $o) (local.get $x0))
+    (local.set $o (i32.add (local.get $o) (local.get $n)))
+    (v128.store64_lane 0 (local.get $o) (local.get $x1))
+    (local.set $o (i32.add (local.get $o) (local.get $n)))
+    (v128.store64_lane 1 (local.get $o) (local.get $x1))
+    ;; the next pair of columns
+    (local.set $out (i32.add (local.get $out) (i32.const 8)))
+    (local.set $b (i32.add (local.get $b1) (local.get $k)))
+    (local.set $pairs (i32.sub (local.get $pairs) (i32.const 1)))
+    (br_if $pair (local.get $pairs))))
 
   ;; $block4x1 writes the dot products of the rows a, a+k, a+2k, a+3k with
   ;; the row b into out[r*n]. k ≥ 8; mask is $tailMask(k).
@@ -220,14 +251,11 @@
         (br_if $rows4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
         (local.set $arow (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $k))))
         (local.set $orow (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
-        (local.set $j (i32.const 0))
-        (block $cols
-          (loop $lj
-            (br_if $cols (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
-            (call $block4x2 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
-              (local.get $k) (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2))) (local.get $n) (local.get $mask))
-            (local.set $j (i32.add (local.get $j) (i32.const 2)))
-            (br $lj)))
+        ;; the column pairs in one call
+        (local.set $j (i32.and (local.get $n) (i32.const -2)))
+        (if (local.get $j)
+          (then (call $block4x2 (local.get $arow) (local.get $b) (local.get $k) (local.get $orow) (local.get $n) (local.get $mask)
+            (i32.shr_u (local.get $j) (i32.const 1)))))
         (if (i32.lt_u (local.get $j) (local.get $n))
           (then
             (call $block4x1 (local.get $arow) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $k)))
@@ -308,8 +336,9 @@
     (local.set $hi (select (local.get $n) (local.get $hi) (i32.gt_s (local.get $hi) (local.get $n))))
     (select (local.get $lo) (local.get $hi) (i32.lt_s (local.get $hi) (local.get $lo))))
 
-  ;; $dw is dw_s8o. Per output pixel the taps inside the input (fy0…fy1 ×
-  ;; fx0…fx1) are worked out once; then channels go 16 at a time (four
+  ;; $dw is dw_s8o. A 3×3 filter without dilation or filter offset leaves
+  ;; the pixels whose taps are all inside to $dw3x3. Per output pixel the
+  ;; taps inside the input (fy0…fy1 × fx0…fx1) are worked out once; then channels go 16 at a time (four
   ;; int32x4 accumulators: x + off and w + woff widened to int16 lanes,
   ;; i32x4.extmul), then 8 at a time, then one at a time, walking the taps
   ;; with pointers.
@@ -321,11 +350,16 @@
     (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32) (local $c i32) (local $img i32)
     (local $xp i32) (local $wp i32) (local $xstep i32) (local $s i32)
     (local $offv v128) (local $woffv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $xv v128) (local $wv v128) (local $xl v128) (local $wl v128)
+    (local $xv v128) (local $wv v128) (local $xl v128) (local $wl v128) (local $fast i32) (local $acc0 i32)
     (local.set $offv (i16x8.splat (local.get $off)))
     (local.set $woffv (i16x8.splat (local.get $woff)))
     (local.set $xstep (i32.mul (local.get $dw) (local.get $C)))
     (local.set $img (local.get $in))
+    ;; 3×3, no dilation, no filter offset: pixels whose taps are all inside
+    ;; are left to $dw3x3
+    (local.set $fast (i32.and (i32.and (i32.eqz (local.get $woff)) (i32.and (i32.eq (local.get $FH) (i32.const 3)) (i32.eq (local.get $FW) (i32.const 3))))
+      (i32.and (i32.eq (local.get $dh) (i32.const 1)) (i32.eq (local.get $dw) (i32.const 1)))))
+    (local.set $acc0 (local.get $acc))
     (block $done (loop $lb
       (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
       (local.set $y (i32.const 0))
@@ -340,6 +374,12 @@
           (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
           (local.set $fx0 (call $tapLo (local.get $ix0) (local.get $dw)))
           (local.set $fx1 (call $tapHi (local.get $ix0) (local.get $dw) (local.get $FW) (local.get $W) (local.get $fx0)))
+          (if (i32.and (local.get $fast) (i32.and (i32.and (i32.eqz (local.get $fy0)) (i32.eq (local.get $fy1) (i32.const 3)))
+                (i32.and (i32.eqz (local.get $fx0)) (i32.eq (local.get $fx1) (i32.const 3)))))
+            (then ;; $dw3x3's
+              (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 2))))
+              (local.set $x (i32.add (local.get $x) (i32.const 1)))
+              (br $lx)))
           ;; channels 16 at a time
           (local.set $c (i32.const 0))
           (block $c16done (loop $lc
@@ -441,7 +481,144 @@
         (br $ly)))
       (local.set $img (i32.add (local.get $img) (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br $lb))))
+      (br $lb)))
+    (if (local.get $fast)
+      (then (call $dw3x3 (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
+        (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw) (local.get $off) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc0)))))
+
+  ;; $dw3x3 is $dw for a 3×3 filter without dilation or filter offset, on
+  ;; the output pixels whose 9 taps are all inside the input (the rest $dw
+  ;; computes): Σ (x + off)·w = off·Σ w + Σ x·w, so the bias plus off·Σ w is
+  ;; worked out once per channel and the taps multiply the int8 values
+  ;; themselves (int32 sums wrap the same either way). Channels go 8 at a
+  ;; time in the outer loop; their taps, widened to int16, are paired
+  ;; channel by channel ([w0 w1] per channel, then [w2 w3], …, [w8 0]) and
+  ;; held in locals across the pixels, where the inputs of two taps,
+  ;; interleaved the same way, meet them in i32x4.dot_i16x8_s (XNNPACK's
+  ;; wasmsimd DWCONV multiplies tap by tap instead). The last C mod 8
+  ;; channels one at a time.
+  (func $dw3x3
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $off i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (local $c i32) (local $C8 i32) (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32)
+    (local $img i32) (local $xp i32) (local $wp i32) (local $ap i32) (local $WC i32) (local $s i32) (local $t i32)
+    (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o4 i32) (local $o5 i32) (local $o6 i32) (local $o7 i32) (local $o8 i32)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $w4 v128) (local $w5 v128) (local $w6 v128) (local $w7 v128) (local $w8 v128) (local $w9 v128)
+    (local $p0l v128) (local $p0h v128) (local $p1l v128) (local $p1h v128) (local $p2l v128) (local $p2h v128)
+    (local $p3l v128) (local $p3h v128) (local $p4l v128) (local $p4h v128)
+    (local $b0 v128) (local $b1 v128) (local $a0 v128) (local $a1 v128) (local $xv v128) (local $xw v128) (local $offv v128)
+    (local.set $C8 (i32.and (local.get $C) (i32.const -8)))
+    (local.set $WC (i32.mul (local.get $W) (local.get $C)))
+    ;; tap t = 3·fy + fx of a pixel is o_t bytes from its first (filter
+    ;; taps are C apart)
+    (local.set $o1 (i32.add (i32.mul (i32.const 0) (local.get $WC)) (i32.mul (i32.const 1) (local.get $C))))
+    (local.set $o2 (i32.add (i32.mul (i32.const 0) (local.get $WC)) (i32.mul (i32.const 2) (local.get $C))))
+    (local.set $o3 (i32.add (i32.mul (i32.const 1) (local.get $WC)) (i32.mul (i32.const 0) (local.get $C))))
+    (local.set $o4 (i32.add (i32.mul (i32.const 1) (local.get $WC)) (i32.mul (i32.const 1) (local.get $C))))
+    (local.set $o5 (i32.add (i32.mul (i32.const 1) (local.get $WC)) (i32.mul (i32.const 2) (local.get $C))))
+    (local.set $o6 (i32.add (i32.mul (i32.const 2) (local.get $WC)) (i32.mul (i32.const 0) (local.get $C))))
+    (local.set $o7 (i32.add (i32.mul (i32.const 2) (local.get $WC)) (i32.mul (i32.const 1) (local.get $C))))
+    (local.set $o8 (i32.add (i32.mul (i32.const 2) (local.get $WC)) (i32.mul (i32.const 2) (local.get $C))))
+    (local.set $offv (i32x4.splat (local.get $off)))
+    (block $cdone (loop $lc
+      (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
+      (if (i32.lt_u (local.get $c) (local.get $C8))
+        (then ;; the 9 taps of channels c…c+7, paired, and bias + off·Σ w
+          (local.set $wp (i32.add (local.get $w) (local.get $c)))
+          (local.set $w0 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 0) (local.get $C)))))
+          (local.set $w1 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 1) (local.get $C)))))
+          (local.set $w2 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 2) (local.get $C)))))
+          (local.set $w3 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 3) (local.get $C)))))
+          (local.set $w4 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 4) (local.get $C)))))
+          (local.set $w5 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 5) (local.get $C)))))
+          (local.set $w6 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 6) (local.get $C)))))
+          (local.set $w7 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 7) (local.get $C)))))
+          (local.set $w8 (v128.load8x8_s (i32.add (local.get $wp) (i32.mul (i32.const 8) (local.get $C)))))
+          (local.set $w9 (v128.const i32x4 0 0 0 0))
+          (local.set $p0l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w0) (local.get $w1)))
+          (local.set $p0h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w0) (local.get $w1)))
+          (local.set $p1l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w2) (local.get $w3)))
+          (local.set $p1h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w2) (local.get $w3)))
+          (local.set $p2l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w4) (local.get $w5)))
+          (local.set $p2h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w4) (local.get $w5)))
+          (local.set $p3l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w6) (local.get $w7)))
+          (local.set $p3h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w6) (local.get $w7)))
+          (local.set $p4l (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $w8) (local.get $w9)))
+          (local.set $p4h (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $w8) (local.get $w9)))
+          (local.set $xv (i16x8.add (i16x8.add (i16x8.add (local.get $w0) (local.get $w1)) (i16x8.add (local.get $w2) (local.get $w3)))
+            (i16x8.add (i16x8.add (i16x8.add (local.get $w4) (local.get $w5)) (i16x8.add (local.get $w6) (local.get $w7))) (local.get $w8))))
+          (local.set $b0 (i32x4.add (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
+            (i32x4.mul (i32x4.extend_low_i16x8_s (local.get $xv)) (local.get $offv))))
+          (local.set $b1 (i32x4.add (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
+            (i32x4.mul (i32x4.extend_high_i16x8_s (local.get $xv)) (local.get $offv))))))
+      (local.set $img (local.get $in))
+      (local.set $ap (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))))
+      (local.set $b (i32.const 0))
+      (block $bdone (loop $lb
+        (br_if $bdone (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $y (i32.const 0))
+        (block $ydone (loop $ly
+          (br_if $ydone (i32.ge_u (local.get $y) (local.get $OH)))
+          (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
+          (local.set $x (i32.const 0))
+          (block $xdone (loop $lx
+            (br_if $xdone (i32.ge_u (local.get $x) (local.get $OW)))
+            (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
+            (if (i32.and (i32.and (i32.ge_s (local.get $iy0) (i32.const 0)) (i32.le_s (i32.add (local.get $iy0) (i32.const 3)) (local.get $H)))
+                  (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (i32.const 3)) (local.get $W))))
+              (then
+                (local.set $xp (i32.add (local.get $img)
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $iy0) (local.get $W)) (local.get $ix0)) (local.get $C)) (local.get $c))))
+                (if (i32.lt_u (local.get $c) (local.get $C8))
+                  (then
+                (local.set $a0 (local.get $b0))
+                (local.set $a1 (local.get $b1))
+                (local.set $xv (v128.load8x8_s (local.get $xp)))
+                (local.set $xw (v128.load8x8_s (i32.add (local.get $xp) (local.get $o1))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p0l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p0h))))
+                (local.set $xv (v128.load8x8_s (i32.add (local.get $xp) (local.get $o2))))
+                (local.set $xw (v128.load8x8_s (i32.add (local.get $xp) (local.get $o3))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p1l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p1h))))
+                (local.set $xv (v128.load8x8_s (i32.add (local.get $xp) (local.get $o4))))
+                (local.set $xw (v128.load8x8_s (i32.add (local.get $xp) (local.get $o5))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p2l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p2h))))
+                (local.set $xv (v128.load8x8_s (i32.add (local.get $xp) (local.get $o6))))
+                (local.set $xw (v128.load8x8_s (i32.add (local.get $xp) (local.get $o7))))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p3l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p3h))))
+                (local.set $xv (v128.load8x8_s (i32.add (local.get $xp) (local.get $o8))))
+                (local.set $xw (v128.const i32x4 0 0 0 0))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p4l))))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p4h))))
+                (v128.store (local.get $ap) (local.get $a0))
+                (v128.store offset=16 (local.get $ap) (local.get $a1)))
+                  (else ;; one channel: bias + Σ (x + off)·w
+                    (local.set $s (i32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+                    (local.set $wp (i32.add (local.get $w) (local.get $c)))
+                    (local.set $t (i32.const 0))
+                    (loop $lt
+                      (local.set $s (i32.add (local.get $s) (i32.mul
+                        (i32.add (local.get $off) (i32.load8_s (local.get $xp))) (i32.load8_s (local.get $wp)))))
+                      (local.set $wp (i32.add (local.get $wp) (local.get $C)))
+                      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                      (local.set $xp (i32.add (local.get $xp)
+                        (select (i32.sub (local.get $WC) (i32.shl (local.get $C) (i32.const 1))) (local.get $C)
+                          (i32.eqz (i32.rem_u (local.get $t) (i32.const 3))))))
+                      (br_if $lt (i32.lt_u (local.get $t) (i32.const 9))))
+                    (i32.store (local.get $ap) (local.get $s))))))
+            (local.set $ap (i32.add (local.get $ap) (i32.shl (local.get $C) (i32.const 2))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $lx)))
+          (local.set $y (i32.add (local.get $y) (i32.const 1)))
+          (br $ly)))
+        (local.set $img (i32.add (local.get $img) (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $lb)))
+      (local.set $c (i32.add (local.get $c) (select (i32.const 8) (i32.const 1) (i32.lt_u (local.get $c) (local.get $C8)))))
+      (br $lc))))
 
   ;; gemm_rq_s8 is a whole FULLY_CONNECTED or CONV_2D block of output
   ;; pixels, from the int8 product to the int8 outputs, in one call
@@ -477,7 +654,7 @@
   (func (export "gemm_rq_s8") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32)
     (param $acc i32) (param $add i32) (param $ib i32) (param $out i32) (param $ldo i32) (param $rq i32) (param $c0 i32)
     (local $i i32) (local $r i32) (local $mode i32) (local $zp i32) (local $lo i32) (local $hi i32)
-    (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32) (local $t4 i32) (local $row i32)
+    (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32) (local $t4 i32) (local $row i32) (local $shl i32)
     (if (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))) (then (return)))
     (call $gemm_s8 (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $b) (local.get $acc))
     (local.set $mode (i32.load (local.get $rq)))
@@ -489,6 +666,16 @@
     (local.set $t2 (i32.add (local.get $t1) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
     (local.set $t3 (i32.add (local.get $t2) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
     (local.set $t4 (i32.add (local.get $t3) (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2))))
+    ;; double rounding: whether any of the n channels shifts left (T1 ≠ 1)
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then
+        (local.set $row (i32.const 0))
+        (block $scanned (loop $ls
+          (br_if $scanned (i32.ge_u (local.get $row) (local.get $n)))
+          (if (i32.ne (i32.load (i32.add (local.get $t1) (i32.shl (local.get $row) (i32.const 2)))) (i32.const 1))
+            (then (local.set $shl (i32.const 1)) (br $scanned)))
+          (local.set $row (i32.add (local.get $row) (i32.const 1)))
+          (br $ls)))))
     (loop $li
       (local.set $r (i32.const 0))
       (if (local.get $ib)
@@ -496,7 +683,8 @@
       (local.set $row (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
       (if (i32.eq (local.get $mode) (i32.const 1))
         (then (call $rqDouble (local.get $row) (local.get $add) (local.get $r) (local.get $out) (local.get $n)
-          (local.get $t0) (local.get $t1) (local.get $t2) (local.get $t3) (local.get $t4) (local.get $zp) (local.get $lo) (local.get $hi))))
+          (local.get $t0) (local.get $t1) (local.get $t2) (local.get $t3) (local.get $t4) (local.get $zp) (local.get $lo) (local.get $hi)
+          (local.get $shl))))
       (if (i32.eq (local.get $mode) (i32.const 2))
         (then (call $rqSingle (local.get $row) (local.get $add) (local.get $r) (local.get $out) (local.get $n)
           (local.get $t0) (local.get $t1) (local.get $t3) (local.get $t4) (i32.load offset=20 (local.get $rq))
@@ -541,7 +729,7 @@
   ;; ⌊v·2^(32−right) / 2^32⌋ with T4 = 2^(32−right) as uint32), then one at
   ;; a time.
   (func $rqDouble (param $acc i32) (param $add i32) (param $r i32) (param $out i32) (param $n i32)
-    (param $tm i32) (param $tl i32) (param $tr i32) (param $tk i32) (param $tp i32) (param $zp i32) (param $lo i32) (param $hi i32)
+    (param $tm i32) (param $tl i32) (param $tr i32) (param $tk i32) (param $tp i32) (param $zp i32) (param $lo i32) (param $hi i32) (param $shl i32)
     (local $j i32) (local $x i32) (local $v i32) (local $mask i32)
     (local $xv v128) (local $a0 v128) (local $a1 v128) (local $vv v128) (local $mv v128) (local $rv v128)
     (local $zpv v128) (local $lov v128) (local $hiv v128) (local $round v128)
@@ -555,26 +743,24 @@
         (br_if $done4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
         (local.set $xv (i32x4.add (i32x4.add (v128.load (local.get $acc)) (v128.load (local.get $add))) (local.get $rv)))
         (v128.store (local.get $acc) (local.get $xv))
-        (local.set $xv (i32x4.mul (local.get $xv) (v128.load (local.get $tl))))
+        (if (local.get $shl) ;; some channel shifts left: x·2^left
+          (then (local.set $xv (i32x4.mul (local.get $xv) (v128.load (local.get $tl))))))
         (local.set $mv (v128.load (local.get $tm)))
         ;; the low 32 bits of (ab + 2^30) >> 31: a logical shift gives them too
         (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
         (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
         (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
-        ;; ⌊v / 2^right⌋ per lane: the high half of the unsigned product of v
-        ;; and s = T4 = 2^(32−right), less s for negative v (read unsigned,
-        ;; v is 2^32 more); s is 0 for right = 0, where v itself is added
-        (local.set $mv (v128.load (local.get $tk)))
-        (local.set $xv (v128.load (local.get $tp)))
-        (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $xv)))
-        (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $xv)))
-        (local.set $xv (i32x4.add
-          (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
-            (v128.and (local.get $xv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
-          (v128.and (local.get $vv) (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0)))))
-        (local.set $xv (i32x4.add (local.get $xv)
-          (i32x4.shr_u (i32x4.sub (i32x4.sub (i32x4.shr_s (local.get $mv) (i32.const 1)) (i32x4.shr_s (local.get $vv) (i32.const 31)))
-            (v128.and (local.get $vv) (local.get $mv))) (i32.const 31))))
+        ;; RoundingDivideByPOT(v, right) = ⌊(v − [v < 0] + 2^(right−1)) / 2^right⌋
+        ;; = ⌊((v − [v < 0])·P + 2^30) / 2^31⌋ with P = 2^(31−right) = T4 >> 1
+        ;; (right ≥ 1; v − [v < 0] does not wrap: v > −2^31 for M ≥ 0), the
+        ;; low 32 bits of a logical shift again; v itself where T4 = 0 (right = 0)
+        (local.set $mv (i32x4.shr_u (v128.load (local.get $tp)) (i32.const 1)))
+        (local.set $xv (i32x4.add (local.get $vv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
+        (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        (local.set $xv (v128.bitselect (local.get $vv)
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+          (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0))))
         (local.set $xv (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $xv) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
         (v128.store32_lane 0 (local.get $out)
           (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $xv) (local.get $xv)))
@@ -920,8 +1106,8 @@
   ;;                                                         this floor equals its nudge-then-truncate)
   ;;   v = (v >> right) + (v & D > D/2 + [v < 0])             RoundingDivideByPOT, ties away from zero
   ;;
-  ;; where v >> right = s ^ ((u·B) >> 31), u = v ^ s, s = v >> 31 (an
-  ;; unsigned product: WebAssembly SIMD has no per-lane shift). Channels 4
+  ;; where, for right ≥ 1, that rounding is ⌊((v − [v < 0])·B + 2^30) / 2^31⌋
+  ;; (a signed product: WebAssembly SIMD has no per-lane shift). Channels 4
   ;; at a time (i64x2.extmul for the 64-bit products), the last C mod 4 one
   ;; at a time. With single ≠ 0, single rounding (TFLITE_SINGLE_ROUNDING):
   ;; A = 31 − shift (0 where quantMul has none), v = (acc·M + 2^(A−1)) >> A,
@@ -931,7 +1117,7 @@
     (local $end i32) (local $c i32) (local $c4 i32) (local $m i64) (local $a i32) (local $b i32) (local $d i32)
     (local $v i32) (local $ab i64) (local $C4 i32) (local $pa i32) (local $pb i32) (local $pd i32)
     (local $x v128) (local $mv v128) (local $sv v128) (local $lo64 v128) (local $hi64 v128) (local $dv v128)
-    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $nudge v128)
+    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $nudge v128) (local $shl i32)
     (local.set $C4 (i32.shl (local.get $C) (i32.const 2)))
     (local.set $pa (i32.add (local.get $par) (local.get $C4)))
     (local.set $pb (i32.add (local.get $pa) (local.get $C4)))
@@ -943,6 +1129,13 @@
     (local.set $hiv (i32x4.splat (local.get $hi)))
     (local.set $nudge (i64x2.splat (i64.const 0x40000000)))
     (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))
+    ;; whether any of the vector loop's channels shifts left (A ≠ 1)
+    (block $scanned (loop $ls
+      (br_if $scanned (i32.ge_u (local.get $c) (local.get $c4)))
+      (if (i32.ne (i32.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2)))) (i32.const 1))
+        (then (local.set $shl (i32.const 1)) (br $scanned)))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $ls)))
     (block $done (loop $rows
       (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
       (local.set $c (i32.const 0))
@@ -952,23 +1145,24 @@
         (local.set $x (v128.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2)))))
         (if (local.get $add)
           (then (local.set $x (i32x4.add (local.get $x) (v128.load (i32.add (local.get $add) (i32.shl (local.get $c) (i32.const 2))))))))
-        (local.set $x (i32x4.mul (local.get $x) (v128.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2))))))
+        (if (local.get $shl) ;; some channel shifts left: acc·2^left
+          (then (local.set $x (i32x4.mul (local.get $x) (v128.load (i32.add (local.get $pa) (i32.shl (local.get $c) (i32.const 2))))))))
         (local.set $mv (v128.load (i32.add (local.get $par) (i32.shl (local.get $c) (i32.const 2)))))
-        (local.set $lo64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
-        (local.set $hi64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $lo64 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $hi64 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
         (local.set $x (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64)))
-        ;; x is v; the remainder test, then v >> right
-        (local.set $dv (v128.load (i32.add (local.get $pd) (i32.shl (local.get $c) (i32.const 2)))))
-        (local.set $sv (i32x4.shr_s (local.get $x) (i32.const 31)))
-        (local.set $dv (i32x4.gt_s (v128.and (local.get $x) (local.get $dv))
-          (i32x4.sub (i32x4.shr_s (local.get $dv) (i32.const 1)) (local.get $sv)))) ;; −1 where v rounds up
-        (local.set $x (v128.xor (local.get $x) (local.get $sv)))
+        ;; x is v; RoundingDivideByPOT(v, right) = ⌊((v − [v < 0])·B + 2^30) /
+        ;; 2^31⌋ with B = 2^(31−right) (right ≥ 1; v > −2^31 for M ≥ 0, so
+        ;; v − [v < 0] does not wrap), as in $rqDouble; v itself where B is
+        ;; 2^31 (right = 0)
         (local.set $mv (v128.load (i32.add (local.get $pb) (i32.shl (local.get $c) (i32.const 2)))))
-        (local.set $lo64 (i64x2.shr_u (i64x2.extmul_low_i32x4_u (local.get $x) (local.get $mv)) (i32.const 31)))
-        (local.set $hi64 (i64x2.shr_u (i64x2.extmul_high_i32x4_u (local.get $x) (local.get $mv)) (i32.const 31)))
-        (local.set $x (v128.xor (local.get $sv)
-          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64))))
-        (local.set $x (i32x4.add (i32x4.sub (local.get $x) (local.get $dv)) (local.get $zpv)))
+        (local.set $dv (i32x4.add (local.get $x) (i32x4.shr_s (local.get $x) (i32.const 31))))
+        (local.set $lo64 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $dv) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $hi64 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $dv) (local.get $mv)) (local.get $nudge)) (i32.const 31)))
+        (local.set $x (v128.bitselect (local.get $x)
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo64) (local.get $hi64))
+          (i32x4.eq (local.get $mv) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+        (local.set $x (i32x4.add (local.get $x) (local.get $zpv)))
         (local.set $x (i32x4.min_s (i32x4.max_s (local.get $x) (local.get $lov)) (local.get $hiv)))
         (v128.store32_lane 0 (i32.add (local.get $out) (local.get $c))
           (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $x) (local.get $x)))
@@ -1078,4 +1272,96 @@
               (local.set $y (i32.const 0))
               (local.set $img (i32.add (local.get $img) (i32.mul (local.get $H) (local.get $W))))))))
       (br $li))))
+
+  ;; add_s8 is an int8 or uint8 ADD or SUB of two same-shape inputs, the
+  ;; reference and single-rounding profiles' kernel (engine.AddS8,
+  ;; engine/add_accel.go; TFLite Micro's reference_integer_ops::AddElementwise
+  ;; and reference_ops::AddElementwise): for i < n rounded down to a
+  ;; multiple of 8 (the count it returns; the caller does the rest),
+  ;;
+  ;;   a1 = MultiplyByQuantizedMultiplier((a[i] + off1)·2^ls, M1, shift1)
+  ;;   a2 = MultiplyByQuantizedMultiplier((b[i] + off2)·2^ls, M2, shift2)
+  ;;   out[i] = clamp(MultiplyByQuantizedMultiplier(a1 ± a2, Mo, shifto) + zp, lo, hi)
+  ;;
+  ;; with the int32 table at tab (engine's addTable): [unsigned, off1, off2,
+  ;; ls, sub, zp, lo, hi], then at byte 32, 64 and 96 the three multipliers
+  ;; as [M, s, K (i64), S (i64)], each MultiplyByQuantizedMultiplier (double
+  ;; or single rounding, shift ≤ 0) being y = x·M + 2^30, (y + K + (y < 0 ?
+  ;; S : 0)) >> s in int64 ($mbq). 8 elements at a time: loaded widened to
+  ;; int16 (signed or unsigned), then each half as int32x4.
+  (func (export "add_s8") (param $n i32) (param $a i32) (param $b i32) (param $out i32) (param $tab i32) (result i32)
+    (local $i i32) (local $u i32) (local $ls i32) (local $s1 i32) (local $s2 i32) (local $so i32)
+    (local $xa v128) (local $xb v128) (local $o0 v128) (local $o1 v128) (local $x v128)
+    (local $off1 v128) (local $off2 v128) (local $neg v128) (local $zpv v128) (local $lov v128) (local $hiv v128)
+    (local $m1 v128) (local $k1 v128) (local $S1 v128) (local $m2 v128) (local $k2 v128) (local $S2 v128)
+    (local $mo v128) (local $ko v128) (local $So v128) (local $h i32)
+    (local.set $u (i32.load (local.get $tab)))
+    (local.set $off1 (i32x4.splat (i32.load offset=4 (local.get $tab))))
+    (local.set $off2 (i32x4.splat (i32.load offset=8 (local.get $tab))))
+    (local.set $ls (i32.load offset=12 (local.get $tab)))
+    (local.set $neg (i32x4.splat (i32.sub (i32.const 0) (i32.load offset=16 (local.get $tab))))) ;; −1 for SUB
+    (local.set $zpv (i32x4.splat (i32.load offset=20 (local.get $tab))))
+    (local.set $lov (i32x4.splat (i32.load offset=24 (local.get $tab))))
+    (local.set $hiv (i32x4.splat (i32.load offset=28 (local.get $tab))))
+    (local.set $m1 (i32x4.splat (i32.load offset=32 (local.get $tab))))
+    (local.set $s1 (i32.load offset=36 (local.get $tab)))
+    (local.set $k1 (i64x2.splat (i64.load offset=40 (local.get $tab))))
+    (local.set $S1 (i64x2.splat (i64.load offset=48 (local.get $tab))))
+    (local.set $m2 (i32x4.splat (i32.load offset=64 (local.get $tab))))
+    (local.set $s2 (i32.load offset=68 (local.get $tab)))
+    (local.set $k2 (i64x2.splat (i64.load offset=72 (local.get $tab))))
+    (local.set $S2 (i64x2.splat (i64.load offset=80 (local.get $tab))))
+    (local.set $mo (i32x4.splat (i32.load offset=96 (local.get $tab))))
+    (local.set $so (i32.load offset=100 (local.get $tab)))
+    (local.set $ko (i64x2.splat (i64.load offset=104 (local.get $tab))))
+    (local.set $So (i64x2.splat (i64.load offset=112 (local.get $tab))))
+    (block $done (loop $l
+      (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $n)))
+      (if (local.get $u)
+        (then
+          (local.set $xa (v128.load8x8_u (i32.add (local.get $a) (local.get $i))))
+          (local.set $xb (v128.load8x8_u (i32.add (local.get $b) (local.get $i)))))
+        (else
+          (local.set $xa (v128.load8x8_s (i32.add (local.get $a) (local.get $i))))
+          (local.set $xb (v128.load8x8_s (i32.add (local.get $b) (local.get $i))))))
+      ;; the low 4, then the high 4 (xa, xb moved down by 8 bytes)
+      (local.set $h (i32.const 0))
+      (loop $half
+        (local.set $x (call $mbq
+          (i32x4.shl (i32x4.add (i32x4.extend_low_i16x8_s (local.get $xb)) (local.get $off2)) (local.get $ls))
+          (local.get $m2) (local.get $k2) (local.get $S2) (local.get $s2)))
+        (local.set $x (i32x4.sub (v128.xor (local.get $x) (local.get $neg)) (local.get $neg))) ;; −a2 for SUB
+        (local.set $x (i32x4.add (local.get $x) (call $mbq
+          (i32x4.shl (i32x4.add (i32x4.extend_low_i16x8_s (local.get $xa)) (local.get $off1)) (local.get $ls))
+          (local.get $m1) (local.get $k1) (local.get $S1) (local.get $s1))))
+        (local.set $x (call $mbq (local.get $x) (local.get $mo) (local.get $ko) (local.get $So) (local.get $so)))
+        (local.set $x (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $x) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+        (local.set $o1 (local.get $o0))
+        (local.set $o0 (local.get $x))
+        (local.set $xa (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xa) (local.get $xa)))
+        (local.set $xb (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xb) (local.get $xb)))
+        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+        (br_if $half (i32.lt_u (local.get $h) (i32.const 2))))
+      ;; o1 holds lanes 0–3, o0 lanes 4–7: their low bytes
+      (v128.store64_lane 0 (i32.add (local.get $out) (local.get $i))
+        (i8x16.shuffle 0 4 8 12 16 20 24 28 0 0 0 0 0 0 0 0 (local.get $o1) (local.get $o0)))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $l)))
+    (local.get $i))
+
+  ;; $mbq is MultiplyByQuantizedMultiplier of 4 int32 lanes by one
+  ;; multiplier, as add_s8's table gives it: y = x·M + 2^30, then (y + K +
+  ;; (y < 0 ? S : 0)) >> s in int64, its low 32 bits. Double rounding with
+  ;; right shift r ≥ 1 (K = 2^(30+r), S = −2^31, s = 31 + r) is
+  ;; RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, M), r) in one
+  ;; shift (engine.requantStep); single rounding adds the rest of 2^(s−1).
+  (func $mbq (param $x v128) (param $m v128) (param $k v128) (param $sm v128) (param $s i32) (result v128)
+    (local $lo v128) (local $hi v128)
+    (local.set $lo (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)))
+    (local.set $hi (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)))
+    (local.set $lo (i64x2.shr_s (i64x2.add (i64x2.add (local.get $lo) (local.get $k))
+      (v128.and (i64x2.shr_s (local.get $lo) (i32.const 63)) (local.get $sm))) (local.get $s)))
+    (local.set $hi (i64x2.shr_s (i64x2.add (i64x2.add (local.get $hi) (local.get $k))
+      (v128.and (i64x2.shr_s (local.get $hi) (i32.const 63)) (local.get $sm))) (local.get $s)))
+    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo) (local.get $hi)))
 )

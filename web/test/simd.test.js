@@ -147,7 +147,7 @@ test('gemm_s8 equals gemmS8 on larger shapes, all-extreme values and sums that w
   }
 });
 
-test('gemm_rq_s8 and im2col_s8 equal the pure-Go product, output stage and patches on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
+test('gemm_rq_s8, im2col_s8, add_s8, rq_fixed and rq_fp32 equal the pure-Go product, output stages, patches and ADD on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
   // engine.CheckGEMMRequant: m ≤ 13, n ≤ 37, k < 70 (k tails, odd channel
   // counts), offsets, bias, double and single rounding and XNNPACK's fp32
   // requantization, per channel and per tensor, int8 and uint8 ranges;
@@ -160,6 +160,9 @@ test('gemm_rq_s8 and im2col_s8 equal the pure-Go product, output stage and patch
   // or a patch gathering one off in one byte
   api.accelerate({ ...kernels, im2col_s8: (...args) => { kernels.im2col_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[1]] ^= 1; } });
   assert.match(api.checkGemmRequant(1, 10).error ?? '', /patch byte 0 is/);
+  // or an ADD one off in one byte (engine.CheckAdd, add_s8)
+  api.accelerate({ ...kernels, add_s8: (...args) => { const r = kernels.add_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[3]] += 1; return r; } });
+  assert.match(api.checkGemmRequant(1, 10).error ?? '', /output byte 0 is/);
   api.accelerate(kernels);
 });
 
@@ -213,7 +216,7 @@ function compareModel(bytes, kernelsUnderTest) {
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0 };
+  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0, add_s8: 0 };
   const refused = new Set();
   const counted = Object.fromEntries(Object.keys(calls).filter((f) => kernelsUnderTest[f]).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
@@ -370,5 +373,30 @@ for (const f of ['dw_s8', 'dw_s8o']) test(`${f} equals its formula on 2,000 rand
     else k.dw_s8(g.B, g.H, g.W, g.C, g.OH, g.OW, g.FH, g.FW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.off, inP, wP, bP, aP);
     const want = dwReference(new Int8Array(mem.buffer), i32, g, inP, wP, bP);
     sameInts(new Int32Array(mem.buffer, aP, want.length), want, `${f} ${JSON.stringify(g)}`);
+  }
+});
+
+// dw_s8's 3×3 path ($dw3x3: pixels with every tap inside, 8 channels at a
+// time, the rest one at a time) on geometries that have many such pixels,
+// with the input offset at its extremes.
+test('dw_s8 equals its formula on 600 random 3×3 geometries (channels 1…40, images up to 13×13, strides 1–2, padding 0–1)', async () => {
+  const mem = new WebAssembly.Memory({ initial: 16 });
+  const { instance: { exports: k } } = await WebAssembly.instantiate(simdBytes, { go: { mem } });
+  const rand = rng(4);
+  let x = 9;
+  const next = () => { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; return x >>> 8; };
+  const inP = 64, wP = 200_000, bP = 300_000, aP = 400_000;
+  for (let it = 0; it < 600; it++) {
+    const g = { B: 1 + next() % 2, H: 3 + next() % 11, W: 3 + next() % 11, C: 1 + next() % 40, FH: 3, FW: 3,
+      sh: 1 + next() % 2, sw: 1 + next() % 2, dh: 1, dw: 1, ph: next() % 2, pw: next() % 2, off: [-128, 127, 0][it % 4] ?? next() % 256 - 127 };
+    g.OH = Math.floor((g.H + 2 * g.ph - 3) / g.sh) + 1;
+    g.OW = Math.floor((g.W + 2 * g.pw - 3) / g.sw) + 1;
+    const u8 = new Uint8Array(mem.buffer), i32 = new Int32Array(mem.buffer);
+    u8.set(rand(g.B * g.H * g.W * g.C), inP);
+    u8.set(rand(9 * g.C), wP);
+    for (let c = 0; c < g.C; c++) i32[bP / 4 + c] = (next() << 8) | 0;
+    k.dw_s8(g.B, g.H, g.W, g.C, g.OH, g.OW, 3, 3, g.sh, g.sw, g.ph, g.pw, 1, 1, g.off, inP, wP, bP, aP);
+    const want = dwReference(new Int8Array(mem.buffer), i32, g, inP, wP, bP);
+    sameInts(new Int32Array(mem.buffer, aP, want.length), want, `dw_s8 ${JSON.stringify(g)}`);
   }
 });
