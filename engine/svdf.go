@@ -253,7 +253,7 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	}
 	var accs []int64
 	if r.tracing() {
-		accs = make([]int64, B*p.Units)
+		accs = r.accBuf(B * p.Units)
 		r.tr.Acc = accs
 	}
 	out := r.i8(p.out)

@@ -300,7 +300,9 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	}
 	out.values = reuseValues
 	if model.Stateful() {
-		if out.state, err = jsonenc.Marshal(res.State); err != nil {
+		if res.State == nil {
+			out.state = nullJSON // what Marshal gives, without reflection (SVDF and LSTM models' every run)
+		} else if out.state, err = jsonenc.Marshal(res.State); err != nil {
 			return runOut{}, err
 		}
 	}
@@ -312,6 +314,9 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	}
 	return out, nil
 }
+
+// nullJSON is the JSON of a nil slice.
+var nullJSON = []byte("null")
 
 func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
@@ -422,7 +427,7 @@ const runBudget = 512 << 20
 // trace's accumulators count twice: the engine's int64s and the copies
 // handed to JS (one op's at a time, but the bound stays conservative).
 func fitRun(m *engine.Model, trace bool) (bool, string, error) {
-	base := m.RunBytes(false)
+	base := untracedBytes(m)
 	if base > runBudget {
 		return false, "", fmt.Errorf("this model needs %s of activations per inference; the in-browser engine runs models up to %s. Run it with the command line instead: int8scope run MODEL.tflite --inputs DIR --out DIR", mib(base), mib(runBudget))
 	}
@@ -439,6 +444,21 @@ func fitRun(m *engine.Model, trace bool) (bool, string, error) {
 var traced struct {
 	m    *engine.Model
 	need int64
+}
+
+// untraced caches m.RunBytes(false) for the loaded model (it walks every
+// tensor: a noticeable part of a small model's run).
+var untraced struct {
+	m    *engine.Model
+	need int64
+}
+
+// untracedBytes is m.RunBytes(false).
+func untracedBytes(m *engine.Model) int64 {
+	if untraced.m != m {
+		untraced.m, untraced.need = m, m.RunBytes(false)
+	}
+	return untraced.need
 }
 
 // tracedBytes is what fitRun counts for a traced run of m, whose untraced
