@@ -189,11 +189,25 @@ func wasmRun(profileLen, inputs, trace int32) (hdr uint32) {
 			return fail(fmt.Errorf("input %d (tensor %d %q, %v %v) needs %d bytes, got %d", i, t.Index, t.Name, t.Type, t.Shape, len(b), ioGiven[i]))
 		}
 	}
-	out, err := runCore(ioInputs, string(ioArgs[:profileLen]), trace != 0)
+	out, err := runCore(ioInputs, profileName(ioArgs[:profileLen]), trace != 0)
 	if err != nil {
 		return fail(err)
 	}
 	return succeed(out)
+}
+
+// knownProfiles are the engine's profile names.
+var knownProfiles = engine.Profiles()
+
+// profileName is string(b) without allocating when b names a profile (the
+// page's every run).
+func profileName(b []byte) string {
+	for _, p := range knownProfiles {
+		if string(p) == string(b) {
+			return string(p)
+		}
+	}
+	return string(b)
 }
 
 // fail puts err in the header.
