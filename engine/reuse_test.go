@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -80,5 +81,50 @@ func TestReuseSameAsFresh(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestConcurrentRuns runs one stateless model from several goroutines at
+// once: each run has its own run state (a spare one is kept between runs
+// and taken by one run at a time) and gives the same tensors.
+func TestConcurrentRuns(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(builtinModelsDir, "mnist_cnn_int8.tflite"))
+	if err != nil {
+		t.Skip(err)
+	}
+	m, err := Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := randomInputs(m, 7)
+	want, err := m.Run(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			var last *Result
+			for i := range 10 {
+				res, err := m.Run(in, Options{Reuse: last, Trace: (g+i)%2 == 0})
+				if err != nil {
+					errs <- err
+					return
+				}
+				for ti := range want.Tensors {
+					if !bytes.Equal(res.Tensors[ti], want.Tensors[ti]) {
+						errs <- fmt.Errorf("goroutine %d run %d: tensor %d differs", g, i, ti)
+						return
+					}
+				}
+				last = res
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
