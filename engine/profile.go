@@ -240,6 +240,9 @@ func (m *Model) hasUnsupported() bool {
 			return true
 		}
 	}
+	if len(m.Subgraphs) == 0 {
+		return false // (no map iteration: every run asks)
+	}
 	for _, g := range m.Subgraphs {
 		for _, op := range g.Ops {
 			if op.Unsupported != "" {

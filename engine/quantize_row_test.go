@@ -29,11 +29,14 @@ func TestQuantizeFloatsRow(t *testing.T) {
 					continue
 				}
 				p := &QuantizeParams{Scale: scale, OutputZeroPoint: zp, Min: lo, Max: hi}
-				out := make([]int32, len(in))
-				quantizeFloatsRow(p, in, out)
-				for i, x := range in {
-					if want := p.quantize(x); out[i] != want {
-						t.Fatalf("scale %v zp %d %v: quantize(%v) = %d, row gives %d", scale, zp, typ, x, want, out[i])
+				for _, cut := range []int{0, 1, 2, 3, 5} { // every tail length, from several starts
+					in := in[cut%3 : len(in)-cut]
+					out := make([]int32, len(in))
+					quantizeFloatsRow(p, in, out)
+					for i, x := range in {
+						if want := p.quantize(x); out[i] != want {
+							t.Fatalf("scale %v zp %d %v: quantize(%v) = %d, row gives %d", scale, zp, typ, x, want, out[i])
+						}
 					}
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -77,6 +78,7 @@ type OpTrace struct {
 // run is the state of one evaluation, passed to the kernels.
 type run struct {
 	m     *Model
+	pl    *plan // m's plan for p, or nil (exec looks it up)
 	p     Profile
 	st    *State // the model's state under p
 	depth int    // how deep in subgraph calls (subgraphs.go)
@@ -86,6 +88,9 @@ type run struct {
 	// lazyAcc: ops that can leave their accumulators for later do
 	// (Options.LazyAccumulators).
 	lazyAcc bool
+	// spareAcc is the accumulator buffer of the given-up record that
+	// r.tr overwrote (Options.Reuse), for accBuf.
+	spareAcc []int64
 	// dynBytes counts what the outputs of ops prepared during the run
 	// (a dynamic model's) take, against MaxTensorBytes.
 	dynBytes int
@@ -107,23 +112,25 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	if err := m.Runnable(); err != nil {
 		return nil, err
 	}
-	if refused := m.plans[p].refused; refused != "" {
-		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", refused)
+	pl := m.plans[p]
+	if pl.refused != "" {
+		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", pl.refused)
 	}
-	if m.plans[p].dynamicAt < len(m.Ops) {
+	if pl.dynamicAt < len(m.Ops) {
 		// The shapes of this run are its own: run a copy whose dynamic
 		// ops are prepared as they are reached (TFLite's Invoke after a
 		// dynamic tensor), and the Result describes that copy.
 		m = m.runCopy(p)
+		pl = m.plans[p]
 	}
 	var reuse [][]byte
 	if opt.Reuse != nil && opt.Reuse.Model == m {
 		reuse = opt.Reuse.Tensors
 	}
 	st := m.top().states[p]
-	r := &run{m: m, p: p, st: st, vals: m.newValues(st, opt.state, reuse), gs: takeGemmScratch()}
-	defer putGemmScratch(&r.gs)
-	r.lazyAcc = opt.LazyAccumulators
+	r := takeRun()
+	defer putRun(r)
+	r.m, r.pl, r.p, r.st, r.vals, r.lazyAcc = m, pl, p, st, m.newValues(st, opt.state, reuse), opt.LazyAccumulators
 	for i, ti := range m.Inputs {
 		t := m.Tensors[ti]
 		if len(inputs[i]) != t.NumBytes() {
@@ -132,17 +139,25 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 		}
 		copy(r.vals[ti], inputs[i])
 	}
-	res := &Result{Model: m, Profile: p, Tensors: r.vals}
+	// The given-up Reuse itself becomes this run's Result (one allocation
+	// fewer per run, which a small model's run in WebAssembly notices).
+	var res *Result
+	var old *Trace
+	if opt.Reuse != nil && opt.Reuse.Model == m {
+		res, old = opt.Reuse, opt.Reuse.Trace
+		*res = Result{Model: m, Profile: p, Tensors: r.vals}
+	} else {
+		res = &Result{Model: m, Profile: p, Tensors: r.vals}
+	}
 	if opt.Trace {
 		// The records of the given-up Reuse's trace, when it has as many
 		// (exec overwrites each), else new ones.
-		var ops []OpTrace
-		if opt.Reuse != nil && opt.Reuse.Model == m && opt.Reuse.Trace != nil && len(opt.Reuse.Trace.Ops) == len(m.Ops) {
-			ops = opt.Reuse.Trace.Ops
+		if old != nil && len(old.Ops) == len(m.Ops) {
+			*old = Trace{Ops: old.Ops}
+			res.Trace = old
 		} else {
-			ops = make([]OpTrace, len(m.Ops))
+			res.Trace = &Trace{Ops: make([]OpTrace, len(m.Ops))}
 		}
-		res.Trace = &Trace{Ops: ops}
 	}
 	if err := r.exec(res.Trace); err != nil {
 		return nil, err
@@ -161,9 +176,11 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 // tests), the rest at zero. The buffers of reuse (an earlier run's
 // tensors, or nil) are taken where their sizes fit.
 func (m *Model) newValues(st *State, override map[int][]byte, reuse [][]byte) [][]byte {
-	vals := make([][]byte, len(m.Tensors))
-	if len(reuse) != len(vals) {
-		reuse = nil
+	var vals [][]byte
+	if len(reuse) == len(m.Tensors) {
+		vals = reuse // given up with its buffers: each entry is set again below
+	} else {
+		vals, reuse = make([][]byte, len(m.Tensors)), nil
 	}
 	for i, t := range m.Tensors {
 		switch {
@@ -190,10 +207,37 @@ func (m *Model) newValues(st *State, override map[int][]byte, reuse [][]byte) []
 	return vals
 }
 
+// spareRun keeps one run, with its gemm scratch buffers, from one Run to
+// the next: a small model's run (the page's) then allocates neither (Go's
+// allocator and collector are slow in WebAssembly; allocating them was a
+// tenth of a 3-op model's run there). Concurrent runs take new ones.
+var spareRun atomic.Pointer[run]
+
+// takeRun returns a zeroed run whose gemm scratch buffers are an earlier
+// run's.
+func takeRun() *run {
+	if r := spareRun.Swap(nil); r != nil {
+		return r
+	}
+	return &run{gs: takeGemmScratch()}
+}
+
+// putRun keeps r for the next Run, dropping what it referred to but its
+// scratch buffers, or gives its buffers back when another run was kept.
+func putRun(r *run) {
+	*r = run{gs: r.gs}
+	if !spareRun.CompareAndSwap(nil, r) {
+		putGemmScratch(&r.gs)
+	}
+}
+
 // exec evaluates the ops of r.m's plan for r.p in order, recording into tr
 // when it is not nil.
 func (r *run) exec(tr *Trace) error {
-	pl := r.m.plans[r.p]
+	pl := r.pl
+	if pl == nil {
+		pl = r.m.plans[r.p]
+	}
 	var start time.Duration // traced: when the op started (one clock read per op)
 	if tr != nil {
 		start = monotonic()
@@ -201,6 +245,7 @@ func (r *run) exec(tr *Trace) error {
 	for _, op := range r.m.Ops {
 		if tr != nil {
 			r.tr = &tr.Ops[op.Index]
+			r.spareAcc = r.tr.Acc // a given-up record's (Options.Reuse), or nil
 			*r.tr = OpTrace{Op: op.Index, Builtin: op.Builtin, Arithmetic: pl.arithmetic[op.Index]}
 		}
 		if op.Index >= pl.dynamicAt {
@@ -244,6 +289,19 @@ func (r *run) i32(t int) []int32   { return AsInt32(r.vals[t]) }
 func (r *run) i64(t int) []int64   { return AsInt64(r.vals[t]) }
 func (r *run) f32(t int) []float32 { return AsFloat32(r.vals[t]) }
 
+// accBuf returns n zeroed int64s for the current op's trace record: the
+// buffer of the record it replaced (Options.Reuse) when that is big
+// enough, else new ones.
+func (r *run) accBuf(n int) []int64 {
+	if a := r.spareAcc; cap(a) >= n {
+		r.spareAcc = nil
+		a = a[:n]
+		clear(a)
+		return a
+	}
+	return make([]int64, n)
+}
+
 // tracing reports whether the run records a trace.
 func (r *run) tracing() bool { return r.tr != nil }
 
@@ -259,7 +317,7 @@ func (m *Model) RunBytes(trace bool) int64 {
 			n += int64(t.NumBytes())
 		}
 	}
-	for _, g := range m.Subgraphs {
+	for _, g := range m.Subgraphs { // (the page asks on every run: cached there)
 		n += g.RunBytes(trace) // a called subgraph's values live while it runs
 	}
 	if !trace {

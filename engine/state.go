@@ -111,6 +111,9 @@ func (m *Model) Stateful() bool {
 	if hasVariable(top) {
 		return true
 	}
+	if len(top.Subgraphs) == 0 {
+		return false // (no map iteration: the page asks on every run)
+	}
 	for _, g := range top.Subgraphs { // no allocation: the page asks on every run
 		if hasVariable(g) {
 			return true
@@ -142,6 +145,9 @@ func (s *State) variable(m *Model, id int) *Variable {
 
 // snapshot copies the assigned variables, in id order.
 func (s *State) snapshot() []Variable {
+	if len(s.vars) == 0 {
+		return nil // (no map iteration: every run of a model without variables asks)
+	}
 	var out []Variable
 	for _, v := range s.vars {
 		if v.Data == nil {

@@ -236,11 +236,19 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	for b := range B {
 		row := dots[b*F:][:F]
 		st := state[b*F*M:][:F*M]
-		for f, d := range row {
-			// Clamped to the state type before the zero point is added; the
-			// sum is stored with C's wrapping conversion, as TFLite Micro does.
-			d -= p.InputZeroPoint * wfSum[f]
-			st[f*M+M-1] = T(clamp(s1.apply(d), p.StateMin, p.StateMax) + p.StateZeroPoint)
+		// Clamped to the state type before the zero point is added; the
+		// sum is stored with C's wrapping conversion, as TFLite Micro does.
+		// (The rounding chosen once, and min/max, lo < hi: no branch per
+		// element; see requantizeInts.)
+		zIn, sLo, sHi, zState := p.InputZeroPoint, p.StateMin, p.StateMax, p.StateZeroPoint
+		if s1.single {
+			for f, d := range row {
+				st[f*M+M-1] = T(min(max(s1.apply(d-zIn*wfSum[f]), sLo), sHi) + zState)
+			}
+		} else {
+			for f, d := range row {
+				st[f*M+M-1] = T(min(max(s1.double(d-zIn*wfSum[f]), sLo), sHi) + zState)
+			}
 		}
 	}
 	unitAdd := p.unitAdd
@@ -253,7 +261,7 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	}
 	var accs []int64
 	if r.tracing() {
-		accs = make([]int64, B*p.Units)
+		accs = r.accBuf(B * p.Units)
 		r.tr.Acc = accs
 	}
 	out := r.i8(p.out)
@@ -262,27 +270,68 @@ func svdfInt[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 	zOut, lo, hi := p.OutputZeroPoint, p.ActMin, p.ActMax
 	unitAdd = unitAdd[:U]
 	wt = wt[:U*n]
+	gs.tmp = grow(gs.tmp, U)
+	sums := gs.tmp
 	for b := range B {
 		st := state[b*F*M:][:U*n]
 		o := out[b*U:][:U]
-		for u, add := range unitAdd {
-			// Σ wt·(state − z_state) + bias as Σ wt·state + unitAdd[u]: the
-			// same wrapping int32 sum.
-			w, sv := wt[u*n:][:n], st[u*n:][:n]
-			acc := add
-			j := 0
-			for ; j+4 <= n; j += 4 {
-				a, c := w[j:j+4:j+4], sv[j:j+4:j+4]
-				acc += int32(a[0])*int32(c[0]) + int32(a[1])*int32(c[1]) +
-					int32(a[2])*int32(c[2]) + int32(a[3])*int32(c[3])
+		// Σ wt·(state − z_state) + bias as Σ wt·state + unitAdd[u]: the
+		// same wrapping int32 sum, eight products a step where n allows
+		// (a short loop per unit costs more than its products in
+		// WebAssembly: each pass of a loop goes through Go's block
+		// dispatcher there). With n = 8 (rank 1, memory 8) the units'
+		// stretches, end to end in wt and st, take one flat loop.
+		switch {
+		case n == 8:
+			for u, add := range unitAdd {
+				a, v := wt[u*8:u*8+8:u*8+8], st[u*8:u*8+8:u*8+8]
+				sums[u] = add + int32(a[0])*int32(v[0]) + int32(a[1])*int32(v[1]) +
+					int32(a[2])*int32(v[2]) + int32(a[3])*int32(v[3]) +
+					int32(a[4])*int32(v[4]) + int32(a[5])*int32(v[5]) +
+					int32(a[6])*int32(v[6]) + int32(a[7])*int32(v[7])
 			}
-			for ; j < n; j++ {
-				acc += int32(w[j]) * int32(sv[j])
+		case n%8 == 0:
+			for u, add := range unitAdd {
+				w, sv := wt[u*n:][:n], st[u*n:][:n]
+				acc := add
+				for j := 0; j+8 <= n; j += 8 {
+					a, v := w[j:j+8:j+8], sv[j:j+8:j+8]
+					acc += int32(a[0])*int32(v[0]) + int32(a[1])*int32(v[1]) +
+						int32(a[2])*int32(v[2]) + int32(a[3])*int32(v[3]) +
+						int32(a[4])*int32(v[4]) + int32(a[5])*int32(v[5]) +
+						int32(a[6])*int32(v[6]) + int32(a[7])*int32(v[7])
+				}
+				sums[u] = acc
 			}
-			if accs != nil {
+		default:
+			for u, add := range unitAdd {
+				w, sv := wt[u*n:][:n], st[u*n:][:n]
+				acc := add
+				j := 0
+				for ; j+4 <= n; j += 4 {
+					a, c := w[j:j+4:j+4], sv[j:j+4:j+4]
+					acc += int32(a[0])*int32(c[0]) + int32(a[1])*int32(c[1]) +
+						int32(a[2])*int32(c[2]) + int32(a[3])*int32(c[3])
+				}
+				for ; j < n; j++ {
+					acc += int32(w[j]) * int32(sv[j])
+				}
+				sums[u] = acc
+			}
+		}
+		if accs != nil {
+			for u, acc := range sums {
 				accs[b*U+u] = int64(acc)
 			}
-			o[u] = int8(clamp(s2.apply(acc)+zOut, lo, hi))
+		}
+		if s2.single {
+			for u, acc := range sums {
+				o[u] = int8(min(max(s2.apply(acc)+zOut, lo), hi))
+			}
+		} else {
+			for u, acc := range sums {
+				o[u] = int8(min(max(s2.double(acc)+zOut, lo), hi))
+			}
 		}
 	}
 }

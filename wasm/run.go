@@ -189,11 +189,25 @@ func wasmRun(profileLen, inputs, trace int32) (hdr uint32) {
 			return fail(fmt.Errorf("input %d (tensor %d %q, %v %v) needs %d bytes, got %d", i, t.Index, t.Name, t.Type, t.Shape, len(b), ioGiven[i]))
 		}
 	}
-	out, err := runCore(ioInputs, string(ioArgs[:profileLen]), trace != 0)
+	out, err := runCore(ioInputs, profileName(ioArgs[:profileLen]), trace != 0)
 	if err != nil {
 		return fail(err)
 	}
 	return succeed(out)
+}
+
+// knownProfiles are the engine's profile names.
+var knownProfiles = engine.Profiles()
+
+// profileName is string(b) without allocating when b names a profile (the
+// page's every run).
+func profileName(b []byte) string {
+	for _, p := range knownProfiles {
+		if string(p) == string(b) {
+			return string(p)
+		}
+	}
+	return string(b)
 }
 
 // fail puts err in the header.
@@ -300,7 +314,9 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	}
 	out.values = reuseValues
 	if model.Stateful() {
-		if out.state, err = jsonenc.Marshal(res.State); err != nil {
+		if res.State == nil {
+			out.state = nullJSON // what Marshal gives, without reflection (SVDF and LSTM models' every run)
+		} else if out.state, err = jsonenc.Marshal(res.State); err != nil {
 			return runOut{}, err
 		}
 	}
@@ -312,6 +328,9 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	}
 	return out, nil
 }
+
+// nullJSON is the JSON of a nil slice.
+var nullJSON = []byte("null")
 
 func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
@@ -422,7 +441,7 @@ const runBudget = 512 << 20
 // trace's accumulators count twice: the engine's int64s and the copies
 // handed to JS (one op's at a time, but the bound stays conservative).
 func fitRun(m *engine.Model, trace bool) (bool, string, error) {
-	base := m.RunBytes(false)
+	base := untracedBytes(m)
 	if base > runBudget {
 		return false, "", fmt.Errorf("this model needs %s of activations per inference; the in-browser engine runs models up to %s. Run it with the command line instead: int8scope run MODEL.tflite --inputs DIR --out DIR", mib(base), mib(runBudget))
 	}
@@ -439,6 +458,21 @@ func fitRun(m *engine.Model, trace bool) (bool, string, error) {
 var traced struct {
 	m    *engine.Model
 	need int64
+}
+
+// untraced caches m.RunBytes(false) for the loaded model (it walks every
+// tensor: a noticeable part of a small model's run).
+var untraced struct {
+	m    *engine.Model
+	need int64
+}
+
+// untracedBytes is m.RunBytes(false).
+func untracedBytes(m *engine.Model) int64 {
+	if untraced.m != m {
+		untraced.m, untraced.need = m, m.RunBytes(false)
+	}
+	return untraced.need
 }
 
 // tracedBytes is what fitRun counts for a traced run of m, whose untraced
