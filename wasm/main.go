@@ -126,6 +126,7 @@ func use(m *engine.Model) (map[string]any, error) {
 		return nil, err
 	}
 	model, lay, last, lastSeq = m, l, map[engine.Profile]*engine.Result{}, map[engine.Profile]uint32{}
+	clear(valuesOf)
 	newIO(m)
 	return map[string]any{"model": string(j), "macs": float64(m.MACs()), "layout": string(lj)}, nil
 }

@@ -74,7 +74,8 @@ func layoutOf(m *engine.Model) Layout {
 	return l
 }
 
-// pack copies the tensors of vals that l places in buffer where into buf.
+// pack copies the tensors of vals that l places in buffer where into buf;
+// a tensor that already lives at its place in buf (carve) is not copied.
 func (l Layout) pack(buf []byte, where int, vals [][]byte) error {
 	for i, p := range l.Tensors {
 		if p[0] != where {
@@ -83,9 +84,35 @@ func (l Layout) pack(buf []byte, where int, vals [][]byte) error {
 		if len(vals[i]) != p[2] {
 			return fmt.Errorf("tensor %d holds %d bytes, its layout %d", i, len(vals[i]), p[2])
 		}
-		copy(buf[p[1]:p[1]+p[2]], vals[i])
+		if p[2] > 0 && &vals[i][0] != &buf[p[1]] {
+			copy(buf[p[1]:p[1]+p[2]], vals[i])
+		}
 	}
 	return nil
+}
+
+// carve gives each tensor l places in values its place in buf (l.Values
+// bytes, 8-byte aligned), as the tensors of the engine.Options.Reuse of a
+// profile's first run: the engine then writes every run's tensors where JS
+// reads them, and pack copies nothing (MobileNet v2: 7 MB a run).
+func (l Layout) carve(buf []byte) [][]byte {
+	t := make([][]byte, len(l.Tensors))
+	for i, p := range l.Tensors {
+		if p[0] == inValues {
+			t[i] = buf[p[1] : p[1]+p[2] : p[1]+p[2]]
+		}
+	}
+	return t
+}
+
+// alignedBytes returns n zero bytes at an 8-byte aligned address, as the
+// engine's typed views of tensor bytes need.
+func alignedBytes(n int) []byte {
+	if n == 0 {
+		return []byte{}
+	}
+	w := make([]uint64, (n+7)/8)
+	return unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), n)
 }
 
 // ioBlock tells JS where to write a run's arguments, as uint32s:
@@ -256,8 +283,12 @@ type runOut struct {
 }
 
 // The buffers runCore reuses from run to run (JS copies out of them
-// before the next).
+// before the next). valuesOf holds, per profile, the values buffer that
+// profile's runs write their tensors into (laid out by lay; use drops them);
+// reuseValues is the one a dynamic model's run, whose shapes are its own,
+// is packed into.
 var (
+	valuesOf    = map[engine.Profile][]byte{}
 	reuseValues []byte
 	reuseTrace  []float64
 )
@@ -286,13 +317,19 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 		return runOut{}, err
 	}
 	prev := last[p]
+	if prev == nil {
+		// The profile's first run since the load: its tensors go into
+		// the profile's values buffer, and later runs reuse them there.
+		if valuesOf[p] == nil {
+			valuesOf[p] = alignedBytes(lay.Values)
+		}
+		prev = &engine.Result{Model: model, Tensors: lay.carve(valuesOf[p])}
+	}
 	// The page fetches an op's accumulators when it shows the op
 	// (accumulators()): the run leaves them to be computed then.
 	res, err := model.Run(inputs, engine.Options{Profile: p, Trace: trace, LazyAccumulators: true, Reuse: prev})
 	if err != nil {
-		if prev != nil {
-			delete(last, p)
-		}
+		delete(last, p)
 		return runOut{}, err
 	}
 	runs++
@@ -308,11 +345,15 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 			return runOut{}, err
 		}
 	}
-	reuseValues = grow(reuseValues, l.Values)
-	if err := l.pack(reuseValues, inValues, res.Tensors); err != nil {
+	buf := valuesOf[p]
+	if res.Model != model {
+		reuseValues = grow(reuseValues, l.Values)
+		buf = reuseValues
+	}
+	if err := l.pack(buf, inValues, res.Tensors); err != nil {
 		return runOut{}, err
 	}
-	out.values = reuseValues
+	out.values = buf
 	if model.Stateful() {
 		if res.State == nil {
 			out.state = nullJSON // what Marshal gives, without reflection (SVDF and LSTM models' every run)
