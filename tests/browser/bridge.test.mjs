@@ -137,6 +137,37 @@ for (const [name, file] of [['mnist_cnn_int8', () => mnistModel], ['fc_int8', ()
   }
 }
 
+test('runs under different profiles and inputs, interleaved, keep their own values (each profile writes its own buffer)', async () => {
+  const file = path.join(s.models, 'fc_int8.tflite');
+  load(new Uint8Array(await readFile(file)));
+  const view = load(new Uint8Array(await readFile(file))); // a second load starts the buffers again
+  const a = randomInputs(view.model, 7), b = randomInputs(view.model, 8);
+  const values = (inputs, profile) => {
+    const raw = api.run(inputs, profile, false);
+    assert.equal(raw.error, undefined, raw.error);
+    return Array.from(raw.values);
+  };
+  const refA = values(a, 'reference'), xnnA = values(a, 'tflite-xnnpack');
+  const refB = values(b, 'reference'), xnnB = values(b, 'tflite-xnnpack');
+  assert.notDeepEqual(refA, refB, 'the two inputs give different tensors');
+  assert.deepEqual(values(a, 'reference'), refA);
+  assert.deepEqual(values(a, 'tflite-xnnpack'), xnnA);
+  assert.deepEqual(values(b, 'tflite-xnnpack'), xnnB);
+  assert.deepEqual(values(b, 'reference'), refB);
+  // A traced run's accumulators, computed when asked (after another
+  // profile's run on other inputs), come from that run's own tensors.
+  const traced = api.run(a, 'reference', true);
+  values(b, 'tflite-xnnpack');
+  const cli = await cliRun('interleaved', file, a, 'reference');
+  let accs = 0;
+  for (const [i, op] of cli.trace.ops.entries()) {
+    if (!op.acc) continue;
+    accs++;
+    assert.deepEqual(Array.from(accView(api.accumulators(i, 'reference', traced.seq).acc), Number), op.acc, `op ${i} accumulators`);
+  }
+  assert.ok(accs > 0);
+});
+
 for (const profile of ['reference', 'tflite-xnnpack']) {
   test(`dynamic_int8, ${profile}: a run with its own shapes hands over its model and layout, and every tensor equals the command line's`, async () => {
     const file = path.join(s.models, 'dynamic_int8.tflite');
