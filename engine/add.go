@@ -32,7 +32,9 @@ type AddParams struct {
 	Input2 Requant `json:"input2_multiplier,omitzero"`
 	Output Requant `json:"output_multiplier,omitzero"`
 
-	sub bool
+	sub   bool
+	row   *addRowParams // int8, uint8: addRow's tables and output stage (nil: per element)
+	rowS8 *AddS8Params  // int8 with double rounding: the accelerated kernel's parameters
 }
 
 func init() { register(tflite.BuiltinOperatorADD, prepareAdd) }
@@ -89,6 +91,9 @@ func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
 			if *m.dst, err = c.smallerThanOne(m.real); err != nil {
 				return nil, c.errorf("%s multiplier: %v", m.what, err)
 			}
+		}
+		if out.Type != Int16 {
+			p.prepareRow(out.Type)
 		}
 	}
 	return p, nil
@@ -147,29 +152,108 @@ func (p *AddParams) output(a1, a2 int32) int32 {
 	return clamp(p.Output.apply(sum)+p.OutputOffset, p.ActMin, p.ActMax)
 }
 
-// addTableMin is the output size from which addBytes looks the scaled
-// inputs up in tables of all 256 values instead of computing them per
-// element.
-const addTableMin = 512
-
 // addBytes is the int8 or uint8 ADD or SUB: quantized for every output
-// element, each input scaled once per possible value (input1 and input2 in
-// tables indexed by the value's byte) when the output is large enough.
+// element. When the prepared multipliers allow it (addRow), each input is
+// scaled by a lookup in a table of its 256 possible values (input1 and
+// input2, made at Prepare, input2 negated for SUB) and the output stage is
+// computed without branches; an installed accelerated kernel (SetAdd) runs
+// int8 instead. Otherwise quantized runs per element.
 func addBytes[T int8 | uint8](p *AddParams, a, b, out []T) {
-	if len(out) < addTableMin {
+	if p.row == nil {
 		binaryInts(p.bc, a, b, out, p.quantized)
 		return
 	}
-	var t1, t2 [256]int32
-	for v := range 256 {
-		t1[v], t2[v] = p.input1(int32(T(v))), p.input2(int32(T(v)))
+	if o, ok := any(out).([]int8); ok && addS8 != nil && p.rowS8 != nil {
+		x, y := any(a).([]int8), any(b).([]int8)
+		binaryVec(p.bc, x, y, o, func(out, a, b []int8) { addS8(a, b, out, p.rowS8) })
+		return
 	}
-	binaryVec(p.bc, a, b, out, func(out, a, b []T) {
-		a, b = a[:len(out)], b[:len(out)]
+	r := p.row
+	binaryVec(p.bc, a, b, out, func(out, a, b []T) { addRow(r, a, b, out) })
+}
+
+// addRow is the 8-bit ADD or SUB of TFLite's reference kernels
+// (reference/integer_ops/add.h AddElementwise, reference/add.h,
+// reference/sub.h) over one row, bit for bit as AddParams.quantized:
+//
+//	s   = t1[x1] + t2[x2]   (t_i[x] = input_i(x); t2 holds −input2(x) for SUB)
+//	out = clamp(MultiplyByQuantizedMultiplier(s, M, shift) + zp, lo, hi)
+//
+// with M ≥ 0 and shift in [−31, 0], which make the output stage exact
+// without branches: for double rounding (RoundingDivideByPOT(
+// SaturatingRoundingDoublingHighMul(s, M), right), right = −shift)
+//
+//	v = (int64(s)·M + 2^30) >> 31                     (M ≥ 0 never saturates; the floor equals the nudge-then-truncate)
+//	q = v >> right + [v & D > D/2 − (v >> 31)]          (D = 2^right − 1: ties away from zero)
+//
+// and for single rounding q = (int64(s)·M + 2^(A−1)) >> A, A = 31 − shift.
+// a − b equals a + (−b) in wrapping int32 arithmetic, so SUB's negated
+// table gives its difference exactly.
+func addRow[T int8 | uint8](r *addRowParams, a, b, out []T) {
+	a, b = a[:len(out)], b[:len(out)]
+	t1, t2 := &r.t1, &r.t2
+	m, zp, lo, hi := r.m, r.zp, r.lo, r.hi
+	if r.single {
+		total, nudge := r.total, int64(1)<<(r.total-1)
 		for i := range out {
-			out[i] = T(p.output(t1[uint8(a[i])], t2[uint8(b[i])]))
+			s := t1[uint8(a[i])] + t2[uint8(b[i])]
+			q := int32((int64(s)*m + nudge) >> total)
+			out[i] = T(min(max(q+zp, lo), hi))
 		}
-	})
+		return
+	}
+	right, mask := r.right, r.mask
+	half := mask >> 1
+	for i := range out {
+		s := t1[uint8(a[i])] + t2[uint8(b[i])]
+		v := int32((int64(s)*m + 1<<30) >> 31)
+		q := v>>right + int32(uint32(half-v>>31-v&mask)>>31)
+		out[i] = T(min(max(q+zp, lo), hi))
+	}
+}
+
+// addRowParams are addRow's: the scaled inputs of every byte value (index
+// uint8(x)) and the output stage (see addRow).
+type addRowParams struct {
+	t1, t2     [256]int32
+	m          int64
+	single     bool
+	total      uint  // single rounding: 31 − shift
+	right      uint  // double rounding: −shift
+	mask       int32 // double rounding: 2^right − 1
+	zp, lo, hi int32
+}
+
+// prepareRow makes p.row for an int8 or uint8 ADD or SUB (typ), and
+// p.rowS8 for an int8 one with double rounding, when the multipliers are in
+// the domain addRow and AddS8 compute exactly (M ≥ 0, shift in [−31, 0];
+// TFLite's Prepare makes no others).
+func (p *AddParams) prepareRow(typ DType) {
+	qs := []Requant{p.Input1, p.Input2, p.Output}
+	for _, q := range qs {
+		if q.Multiplier < 0 || q.Shift > 0 || q.Shift < -31 || q.Rounding != qs[0].Rounding {
+			return
+		}
+	}
+	o := p.Output
+	r := &addRowParams{m: int64(o.Multiplier), single: o.Rounding == RoundSingle, total: uint(31 - o.Shift),
+		right: uint(-o.Shift), mask: int32(int64(1)<<-o.Shift - 1), zp: p.OutputOffset, lo: p.ActMin, hi: p.ActMax}
+	for v := range 256 {
+		x := int32(int8(v))
+		if typ == Uint8 {
+			x = int32(v)
+		}
+		r.t1[v], r.t2[v] = p.input1(x), p.input2(x)
+		if p.sub {
+			r.t2[v] = -r.t2[v]
+		}
+	}
+	p.row = r
+	if typ == Int8 && !r.single {
+		p.rowS8 = &AddS8Params{Offset1: p.Input1Offset, Offset2: p.Input2Offset, LeftShift: int32(p.LeftShift),
+			Mul1: p.Input1.Multiplier, Right1: int32(-p.Input1.Shift), Mul2: p.Input2.Multiplier, Right2: int32(-p.Input2.Shift),
+			MulOut: o.Multiplier, RightOut: int32(-o.Shift), ZeroPoint: p.OutputOffset, Min: p.ActMin, Max: p.ActMax, Sub: p.sub}
+	}
 }
 
 func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

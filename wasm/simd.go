@@ -68,9 +68,13 @@ func simdRqFP32(acc uint32, n, channels int32, add, scales uint32, scaleStep, zp
 //go:wasmimport int8scope_simd im2col1_s8
 func simdIm2col1S8(inH, inW, outH, outW, filterH, filterW, strideH, strideW, padH, padW, dilationH, dilationW, fill, p0, mb int32, in, patches uint32)
 
+//go:wasmimport int8scope_simd add_s8
+func simdAddS8(a, b, out uint32, n, off1, off2, leftShift, m1, r1, m2, r2, mo, ro, zp, lo, hi, sub int32)
+
 var (
 	simdOn  bool
 	simdErr string // why the SIMD kernels were turned off after a failure
+	simdAdd bool   // the kernels have add_s8 (engine.SetAdd)
 )
 
 // accelerate(kernels: {gemm_s8: Function, dw_s8?: Function, …} | null) →
@@ -117,6 +121,11 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 	if kernelsHave(k, "im2col1_s8") {
 		engine.SetIm2ColOne(im2colOneSIMD)
 	}
+	engine.SetAdd(nil)
+	simdAdd = kernelsHave(k, "add_s8")
+	if simdAdd {
+		engine.SetAdd(addSIMD)
+	}
 	return map[string]any{"simd": true}, nil
 }
 
@@ -137,6 +146,8 @@ func simdOff(why string) {
 	engine.SetDepthwiseOffset(nil)
 	engine.SetRequant(nil, nil)
 	engine.SetIm2ColOne(nil)
+	engine.SetAdd(nil)
+	simdAdd = false
 }
 
 // simdStatus is what info reports: whether the SIMD kernels run, and why
@@ -297,6 +308,24 @@ func requantFP32SIMD(acc []int32, channels int, add []int32, scales []float32, z
 	runtime.KeepAlive(out)
 }
 
+// addSIMD is engine.AddS8 on the SIMD module's add_s8.
+func addSIMD(a, b, out []int8, p *engine.AddS8Params) {
+	n := len(out)
+	if n == 0 {
+		return
+	}
+	a, b = a[:n], b[:n] // bounds: the module checks none
+	var sub int32
+	if p.Sub {
+		sub = 1
+	}
+	simdAddS8(memAddr(&a[0]), memAddr(&b[0]), memAddr(&out[0]), int32(n), p.Offset1, p.Offset2, p.LeftShift,
+		p.Mul1, p.Right1, p.Mul2, p.Right2, p.MulOut, p.RightOut, p.ZeroPoint, p.Min, p.Max, sub)
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(out)
+}
+
 // addAddr is the address of add's first channels values for rq_fixed and
 // rq_fp32, or 0 (no addition) for nil.
 func addAddr(add []int32, channels int) uint32 {
@@ -380,9 +409,10 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 }
 
 // checkGemmRequant(seed, cases) → {ok: true} | {error}: the differential
-// tests of the SIMD gemm_rq_s8 and im2col_s8 against the pure-Go code they
-// replace (engine.CheckGEMMRequant: random shapes and output stages of
-// every profile; engine.CheckIm2Col: random geometries), on this instance,
+// tests of the SIMD gemm_rq_s8, im2col_s8 and add_s8 against the pure-Go
+// code they replace (engine.CheckGEMMRequant: random shapes and output
+// stages of every profile; engine.CheckIm2Col: random geometries;
+// engine.CheckAddS8: random rows and parameters), on this instance,
 // with the kernels accelerate installed.
 func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
 	if len(args) != 2 {
@@ -403,6 +433,12 @@ func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
 		return nil, err
 	}
 	if err := engine.CheckIm2Col(im2colSIMD, uint64(seed), cases); err != nil {
+		return nil, err
+	}
+	if !simdAdd {
+		return nil, fmt.Errorf("checkGemmRequant: the kernels have no add_s8")
+	}
+	if err := engine.CheckAddS8(addSIMD, uint64(seed), cases); err != nil {
 		return nil, err
 	}
 	return map[string]any{"ok": true}, nil

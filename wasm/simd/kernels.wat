@@ -1078,4 +1078,117 @@
               (local.set $y (i32.const 0))
               (local.set $img (i32.add (local.get $img) (i32.mul (local.get $H) (local.get $W))))))))
       (br $li))))
+
+  ;; add_s8 is the int8 ADD and SUB of TFLite's reference kernels
+  ;; (reference/integer_ops/add.h AddElementwise, reference/sub.h;
+  ;; engine.AddS8): out[i] for i < n from a[i] and b[i], with
+  ;; MBQM(x, M, r) = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, M), r)
+  ;; (MultiplyByQuantizedMultiplierSmallerThanOneExp, double rounding),
+  ;;
+  ;;   a1 = MBQM((a[i] + off1)·2^ls, m1, r1)
+  ;;   a2 = MBQM((b[i] + off2)·2^ls, m2, r2)
+  ;;   out[i] = clamp(MBQM(a1 + a2 (a1 − a2 if sub ≠ 0), mo, ro) + zp, lo, hi)
+  ;;
+  ;; in wrapping int32 arithmetic. Every M ≥ 0 (SRDHM then never saturates,
+  ;; and its nudge-then-truncate equals the floor (x·M + 2^30) >> 31), every
+  ;; r in [0, 31]; the rounding shift is v >> r + [v & D > D/2 − (v >> 31)],
+  ;; D = 2^r − 1 (ties away from zero), like rq_fixed's with one shift for
+  ;; all lanes. lo and hi lie in [−128, 127], so the saturating narrowing of
+  ;; the clamped values is exact. 8 elements at a time (i64x2.extmul for
+  ;; the 64-bit products), the last n mod 8 one at a time in lane 0 of a
+  ;; splatted load.
+  (func (export "add_s8") (param $a i32) (param $b i32) (param $out i32) (param $n i32)
+    (param $off1 i32) (param $off2 i32) (param $shl i32) (param $M1 i32) (param $R1 i32) (param $M2 i32) (param $R2 i32)
+    (param $MO i32) (param $RO i32) (param $zp i32) (param $lo i32) (param $hi i32) (param $sub i32)
+    (local $end i32) (local $end8 i32) (local $ls i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $o1 v128) (local $o2 v128) (local $sg v128)
+    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $nudge v128)
+    (local $xa v128) (local $xb v128) (local $l64 v128) (local $h64 v128) (local $v v128)
+    (local $s v128) (local $t v128) (local $ylow v128) (local $yhigh v128)
+    (local.set $ls (local.get $shl))
+    (local.set $r1 (local.get $R1))
+    (local.set $r2 (local.get $R2))
+    (local.set $r3 (local.get $RO))
+    (local.set $m1 (i32x4.splat (local.get $M1)))
+    (local.set $m2 (i32x4.splat (local.get $M2)))
+    (local.set $m3 (i32x4.splat (local.get $MO)))
+    ;; D = 2^r − 1 and D/2 (r = 31: 2^31 − 1 in int32)
+    (local.set $d1 (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $R1)) (i32.const 1))))
+    (local.set $d2 (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $R2)) (i32.const 1))))
+    (local.set $d3 (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $RO)) (i32.const 1))))
+    (local.set $e1 (i32x4.shr_s (local.get $d1) (i32.const 1)))
+    (local.set $e2 (i32x4.shr_s (local.get $d2) (i32.const 1)))
+    (local.set $e3 (i32x4.shr_s (local.get $d3) (i32.const 1)))
+    (local.set $o1 (i32x4.splat (local.get $off1)))
+    (local.set $o2 (i32x4.splat (local.get $off2)))
+    (local.set $sg (i32x4.splat (i32.sub (i32.const 0) (i32.ne (local.get $sub) (i32.const 0)))))
+    (local.set $zpv (i32x4.splat (local.get $zp)))
+    (local.set $lov (i32x4.splat (local.get $lo)))
+    (local.set $hiv (i32x4.splat (local.get $hi)))
+    (local.set $nudge (i64x2.splat (i64.const 0x40000000)))
+    (local.set $end (i32.add (local.get $out) (local.get $n)))
+    (local.set $end8 (i32.add (local.get $out) (i32.and (local.get $n) (i32.const -8))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+      (if (i32.lt_u (local.get $out) (local.get $end8))
+        (then
+          (local.set $xa (v128.load8x8_s (local.get $a)))
+          (local.set $xb (v128.load8x8_s (local.get $b))))
+        (else ;; the tail: one element, in every lane
+          (local.set $xa (i16x8.extend_low_i8x16_s (v128.load8_splat (local.get $a))))
+          (local.set $xb (i16x8.extend_low_i8x16_s (v128.load8_splat (local.get $b))))))
+      (local.set $v (i32x4.shl (i32x4.add (i32x4.extend_low_i16x8_s (local.get $xa)) (local.get $o1)) (local.get $ls)))
+      (local.set $l64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $v) (local.get $m1)) (local.get $nudge)) (i32.const 31)))
+      (local.set $h64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $v) (local.get $m1)) (local.get $nudge)) (i32.const 31)))
+      (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $l64) (local.get $h64)))
+      (local.set $s (i32x4.sub (i32x4.shr_s (local.get $v) (local.get $r1))
+        (i32x4.gt_s (v128.and (local.get $v) (local.get $d1)) (i32x4.sub (local.get $e1) (i32x4.shr_s (local.get $v) (i32.const 31))))))
+      (local.set $v (i32x4.shl (i32x4.add (i32x4.extend_low_i16x8_s (local.get $xb)) (local.get $o2)) (local.get $ls)))
+      (local.set $l64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $v) (local.get $m2)) (local.get $nudge)) (i32.const 31)))
+      (local.set $h64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $v) (local.get $m2)) (local.get $nudge)) (i32.const 31)))
+      (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $l64) (local.get $h64)))
+      (local.set $t (i32x4.sub (i32x4.shr_s (local.get $v) (local.get $r2))
+        (i32x4.gt_s (v128.and (local.get $v) (local.get $d2)) (i32x4.sub (local.get $e2) (i32x4.shr_s (local.get $v) (i32.const 31))))))
+      ;; a1 + a2, or a1 − a2 = a1 + ((a2 ^ sg) − sg) with sg = −1
+      (local.set $s (i32x4.add (local.get $s) (i32x4.sub (v128.xor (local.get $t) (local.get $sg)) (local.get $sg))))
+      (local.set $l64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $s) (local.get $m3)) (local.get $nudge)) (i32.const 31)))
+      (local.set $h64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $s) (local.get $m3)) (local.get $nudge)) (i32.const 31)))
+      (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $l64) (local.get $h64)))
+      (local.set $s (i32x4.sub (i32x4.shr_s (local.get $v) (local.get $r3))
+        (i32x4.gt_s (v128.and (local.get $v) (local.get $d3)) (i32x4.sub (local.get $e3) (i32x4.shr_s (local.get $v) (i32.const 31))))))
+      (local.set $ylow (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $s) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+      (local.set $v (i32x4.shl (i32x4.add (i32x4.extend_high_i16x8_s (local.get $xa)) (local.get $o1)) (local.get $ls)))
+      (local.set $l64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $v) (local.get $m1)) (local.get $nudge)) (i32.const 31)))
+      (local.set $h64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $v) (local.get $m1)) (local.get $nudge)) (i32.const 31)))
+      (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $l64) (local.get $h64)))
+      (local.set $s (i32x4.sub (i32x4.shr_s (local.get $v) (local.get $r1))
+        (i32x4.gt_s (v128.and (local.get $v) (local.get $d1)) (i32x4.sub (local.get $e1) (i32x4.shr_s (local.get $v) (i32.const 31))))))
+      (local.set $v (i32x4.shl (i32x4.add (i32x4.extend_high_i16x8_s (local.get $xb)) (local.get $o2)) (local.get $ls)))
+      (local.set $l64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $v) (local.get $m2)) (local.get $nudge)) (i32.const 31)))
+      (local.set $h64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $v) (local.get $m2)) (local.get $nudge)) (i32.const 31)))
+      (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $l64) (local.get $h64)))
+      (local.set $t (i32x4.sub (i32x4.shr_s (local.get $v) (local.get $r2))
+        (i32x4.gt_s (v128.and (local.get $v) (local.get $d2)) (i32x4.sub (local.get $e2) (i32x4.shr_s (local.get $v) (i32.const 31))))))
+      ;; a1 + a2, or a1 − a2 = a1 + ((a2 ^ sg) − sg) with sg = −1
+      (local.set $s (i32x4.add (local.get $s) (i32x4.sub (v128.xor (local.get $t) (local.get $sg)) (local.get $sg))))
+      (local.set $l64 (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $s) (local.get $m3)) (local.get $nudge)) (i32.const 31)))
+      (local.set $h64 (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $s) (local.get $m3)) (local.get $nudge)) (i32.const 31)))
+      (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $l64) (local.get $h64)))
+      (local.set $s (i32x4.sub (i32x4.shr_s (local.get $v) (local.get $r3))
+        (i32x4.gt_s (v128.and (local.get $v) (local.get $d3)) (i32x4.sub (local.get $e3) (i32x4.shr_s (local.get $v) (i32.const 31))))))
+      (local.set $yhigh (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $s) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+      (local.set $v (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $ylow) (local.get $yhigh)) (local.get $ylow)))
+      (if (i32.lt_u (local.get $out) (local.get $end8))
+        (then
+          (v128.store64_lane 0 (local.get $out) (local.get $v))
+          (local.set $a (i32.add (local.get $a) (i32.const 8)))
+          (local.set $b (i32.add (local.get $b) (i32.const 8)))
+          (local.set $out (i32.add (local.get $out) (i32.const 8))))
+        (else
+          (v128.store8_lane 0 (local.get $out) (local.get $v))
+          (local.set $a (i32.add (local.get $a) (i32.const 1)))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (local.set $out (i32.add (local.get $out) (i32.const 1)))))
+      (br $l))))
 )

@@ -9,6 +9,8 @@
 //   - dw_s8 and dw_s8o equal their formula on random depthwise geometries;
 //   - random depthwise models (tools/dwmodels) run the same with the SIMD
 //     kernels (dw_s8, dw_s8o, rq_fixed, rq_fp32, gemm_s8) on and off;
+//   - add_s8 equals the int8 ADD/SUB formula on random rows and parameters
+//     (engine.CheckAddS8) and on the generated ResNet-8's residual ADDs;
 //   - whole models give byte-identical tensors and accumulators with the
 //     SIMD kernels on and off, under every profile, and every kernel
 //     broken by one in one element makes them differ.
@@ -160,6 +162,9 @@ test('gemm_rq_s8 and im2col_s8 equal the pure-Go product, output stage and patch
   // or a patch gathering one off in one byte
   api.accelerate({ ...kernels, im2col_s8: (...args) => { kernels.im2col_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[1]] ^= 1; } });
   assert.match(api.checkGemmRequant(1, 10).error ?? '', /patch byte 0 is/);
+  // or an int8 ADD one off in one byte (engine.CheckAddS8)
+  api.accelerate({ ...kernels, add_s8: (...args) => { kernels.add_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[2]] += 1; } });
+  assert.match(api.checkGemmRequant(1, 10).error ?? '', /add_s8 case \d+ .*output byte 0 is/);
   api.accelerate(kernels);
 });
 
@@ -213,7 +218,7 @@ function compareModel(bytes, kernelsUnderTest) {
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0 };
+  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0, add_s8: 0 };
   const refused = new Set();
   const counted = Object.fromEntries(Object.keys(calls).filter((f) => kernelsUnderTest[f]).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
@@ -326,6 +331,25 @@ test('80 random depthwise convolutions give the same tensors and accumulators wi
       for (const [k, v] of Object.entries(calls)) total[k] = (total[k] ?? 0) + v;
     }
     for (const k of ['gemm_s8', 'dw_s8', 'dw_s8o', 'rq_fixed', 'rq_fp32', 'im2col1_s8']) assert.ok(total[k] > 0, `${k} ran (${JSON.stringify(total)})`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// The generated MLPerf Tiny ResNet-8 (tools/mobilenet; its three residual
+// int8 ADDs run add_s8 under the reference profile, double rounding) gives
+// the same tensors with the SIMD kernels on and off, every profile; with
+// add_s8 one off in one element it does not.
+test('the generated ResNet-8 gives the same tensors with the SIMD kernels on and off (add_s8), every profile; add_s8 off by one is caught', { skip: noEngine || noGo }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'int8scope-resnet8-'));
+  try {
+    execFileSync('go', ['run', './tools/mobilenet', '-out', dir, '-models', 'tiny_resnet8_int8'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const bytes = fs.readFileSync(path.join(dir, 'tiny_resnet8_int8.tflite'));
+    const { calls, diff } = compareModel(bytes, kernels);
+    assert.equal(diff, null);
+    assert.ok(calls.add_s8 > 0, `add_s8 ran (${JSON.stringify(calls)})`);
+    const wrong = { ...kernels, add_s8: (...args) => { kernels.add_s8(...args); new Uint8Array(goInstance.exports.mem.buffer)[args[2]] ^= 1; } };
+    assert.match(compareModel(bytes, wrong).diff ?? '', /differ/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// randRequant is a double- or single-rounding multiplier of
+// QuantizeMultiplierSmallerThanOneExp's domain, often at its extremes
+// (0, 1, 2^30, 2^31 − 1; shifts 0 and −31).
+func randRequant(rng *rand.Rand, r Rounding) Requant {
+	q := Requant{Multiplier: 1<<30 + int32(rng.IntN(1<<30)), Shift: -rng.IntN(32), Rounding: r}
+	switch rng.IntN(5) {
+	case 0:
+		q.Multiplier = []int32{0, 1, 1 << 30, 1<<31 - 1}[rng.IntN(4)]
+	case 1:
+		q.Shift = []int{0, -31}[rng.IntN(2)]
+	}
+	return q
+}
+
+// TestAddRowExtremes compares addRow (the tables and the branch-free output
+// stage) with AddParams.quantized on every pair of 8-bit values, for random
+// ADDs and SUBs with extreme multipliers, shifts, offsets and clamps, int8
+// and uint8, both roundings.
+func TestAddRowExtremes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for it := range 60 {
+		typ := []DType{Int8, Uint8}[it%2]
+		r := []Rounding{RoundDouble, RoundSingle}[it/2%2]
+		lo, hi := int32(-128), int32(127)
+		off := func() int32 { return int32(rng.IntN(256) - 127) }
+		if typ == Uint8 {
+			lo, hi = 0, 255
+			off = func() int32 { return -int32(rng.IntN(256)) }
+		}
+		if rng.IntN(2) == 0 {
+			a, b := lo+int32(rng.IntN(int(hi-lo+1))), lo+int32(rng.IntN(int(hi-lo+1)))
+			lo, hi = min(a, b), max(a, b)
+		}
+		p := &AddParams{Binary: Binary{Input1Offset: off(), Input2Offset: off(), OutputOffset: -off(), ActMin: lo, ActMax: hi},
+			LeftShift: 20, Input1: randRequant(rng, r), Input2: randRequant(rng, r), Output: randRequant(rng, r), sub: it/4%2 == 1}
+		p.prepareRow(typ)
+		if p.row == nil || (p.rowS8 != nil) != (typ == Int8 && r == RoundDouble) {
+			t.Fatalf("case %d: row %v, rowS8 %v", it, p.row != nil, p.rowS8 != nil)
+		}
+		a, b := make([]uint8, 1<<16), make([]uint8, 1<<16)
+		for i := range a {
+			a[i], b[i] = uint8(i), uint8(i>>8)
+		}
+		check := func(got func(i int) int32, val func(v uint8) int32) {
+			for i := range a {
+				if want := p.quantized(val(a[i]), val(b[i])); got(i) != want {
+					t.Fatalf("case %d (%v %v %+v): inputs %d, %d: got %d, want %d", it, typ, r, *p, val(a[i]), val(b[i]), got(i), want)
+				}
+			}
+		}
+		if typ == Uint8 {
+			out := make([]uint8, len(a))
+			addRow(p.row, a, b, out)
+			check(func(i int) int32 { return int32(out[i]) }, func(v uint8) int32 { return int32(v) })
+			continue
+		}
+		x, y, out := make([]int8, len(a)), make([]int8, len(a)), make([]int8, len(a))
+		for i := range a {
+			x[i], y[i] = int8(a[i]), int8(b[i])
+		}
+		addRow(p.row, x, y, out)
+		check(func(i int) int32 { return int32(out[i]) }, func(v uint8) int32 { return int32(int8(v)) })
+		if p.rowS8 != nil { // the accelerated kernels' contract is the same function
+			for i := range x {
+				if v := p.rowS8.value(x[i], y[i]); v != out[i] {
+					t.Fatalf("case %d: AddS8Params.value(%d, %d) = %d, addRow %d", it, x[i], y[i], v, out[i])
+				}
+			}
+		}
+	}
+}
+
+// addS8Go is AddS8 on the pure-Go addRow, through the AddParams that
+// prepareRow makes from p.
+func addS8Go(a, b, out []int8, p *AddS8Params) {
+	q := &AddParams{Binary: Binary{Input1Offset: p.Offset1, Input2Offset: p.Offset2, OutputOffset: p.ZeroPoint, ActMin: p.Min, ActMax: p.Max},
+		LeftShift: int(p.LeftShift), sub: p.Sub,
+		Input1: Requant{Multiplier: p.Mul1, Shift: -int(p.Right1), Rounding: RoundDouble},
+		Input2: Requant{Multiplier: p.Mul2, Shift: -int(p.Right2), Rounding: RoundDouble},
+		Output: Requant{Multiplier: p.MulOut, Shift: -int(p.RightOut), Rounding: RoundDouble}}
+	q.prepareRow(Int8)
+	addRow(q.row, a, b, out)
+}
+
+// TestCheckAddS8 runs CheckAddS8, the SIMD add_s8's differential test, on
+// the pure-Go addRow (which must pass it) and on one off by one in one
+// element (which must fail it).
+func TestCheckAddS8(t *testing.T) {
+	if err := CheckAddS8(addS8Go, 1, 2000); err != nil {
+		t.Fatal(err)
+	}
+	wrong := func(a, b, out []int8, p *AddS8Params) {
+		addS8Go(a, b, out, p)
+		if len(out) > 3 {
+			out[3]++
+		}
+	}
+	if err := CheckAddS8(wrong, 1, 100); err == nil || !strings.Contains(err.Error(), "output byte 3") {
+		t.Fatalf("a kernel one off passes: %v", err)
+	}
+}
+
+// TestAddAccelerated runs int8 ADDs and SUBs of the reference arithmetic
+// with an AddS8 installed (a pure-Go one that counts its calls) and
+// compares them with the per-element formula, broadcast or not.
+func TestAddAccelerated(t *testing.T) {
+	calls := 0
+	SetAdd(func(a, b, out []int8, p *AddS8Params) {
+		calls++
+		for i := range out {
+			out[i] = p.value(a[i], b[i])
+		}
+	})
+	t.Cleanup(func() { SetAdd(nil) })
+	TestAddSubRandom(t)
+	TestEltwiseFastPaths(t)
+	if calls == 0 {
+		t.Fatal("the installed AddS8 never ran")
+	}
+}
