@@ -183,9 +183,12 @@ func addBytes[T int8 | uint8](p *AddParams, a, b, out []T) {
 // without branches: for double rounding (RoundingDivideByPOT(
 // SaturatingRoundingDoublingHighMul(s, M), right), right = −shift)
 //
-//	v = (int64(s)·M + 2^30) >> 31                     (M ≥ 0 never saturates; the floor equals the nudge-then-truncate)
-//	q = v >> right + [v & D > D/2 − (v >> 31)]          (D = 2^right − 1: ties away from zero)
+//	v = (int64(s)·M + 2^30) >> 31          (M ≥ 0 never saturates; the floor equals the nudge-then-truncate)
+//	q = (v + h − [v < 0 and right > 0]) >> right
 //
+// with h = 2^right / 2 (0 for right = 0): rounding half away from zero is
+// the floor of (v + h)/2^right for v ≥ 0 and of (v + h − 1)/2^right for
+// v < 0 (RoundingDivideByPOT's remainder test, computed in int64);
 // and for single rounding q = (int64(s)·M + 2^(A−1)) >> A, A = 31 − shift.
 // a − b equals a + (−b) in wrapping int32 arithmetic, so SUB's negated
 // table gives its difference exactly.
@@ -194,7 +197,7 @@ func addRow[T int8 | uint8](r *addRowParams, a, b, out []T) {
 	t1, t2 := &r.t1, &r.t2
 	m, zp, lo, hi := r.m, r.zp, r.lo, r.hi
 	if r.single {
-		total, nudge := r.total, int64(1)<<(r.total-1)
+		total, nudge := r.total&63, int64(1)<<(r.total-1) // &63, &31: no shift-range checks in the loop
 		for i := range out {
 			s := t1[uint8(a[i])] + t2[uint8(b[i])]
 			q := int32((int64(s)*m + nudge) >> total)
@@ -202,12 +205,11 @@ func addRow[T int8 | uint8](r *addRowParams, a, b, out []T) {
 		}
 		return
 	}
-	right, mask := r.right, r.mask
-	half := mask >> 1
+	right, h, nz := r.right&31, r.h, r.nz
 	for i := range out {
 		s := t1[uint8(a[i])] + t2[uint8(b[i])]
-		v := int32((int64(s)*m + 1<<30) >> 31)
-		q := v>>right + int32(uint32(half-v>>31-v&mask)>>31)
+		v := (int64(s)*m + 1<<30) >> 31
+		q := int32((v + h + v>>63&nz) >> right)
 		out[i] = T(min(max(q+zp, lo), hi))
 	}
 }
@@ -220,7 +222,7 @@ type addRowParams struct {
 	single     bool
 	total      uint  // single rounding: 31 − shift
 	right      uint  // double rounding: −shift
-	mask       int32 // double rounding: 2^right − 1
+	h, nz      int64 // double rounding: 2^right / 2, and −1 if right > 0 (else 0)
 	zp, lo, hi int32
 }
 
@@ -237,7 +239,7 @@ func (p *AddParams) prepareRow(typ DType) {
 	}
 	o := p.Output
 	r := &addRowParams{m: int64(o.Multiplier), single: o.Rounding == RoundSingle, total: uint(31 - o.Shift),
-		right: uint(-o.Shift), mask: int32(int64(1)<<-o.Shift - 1), zp: p.OutputOffset, lo: p.ActMin, hi: p.ActMax}
+		right: uint(-o.Shift), h: int64(1) << -o.Shift >> 1, nz: -int64(min(-o.Shift, 1)), zp: p.OutputOffset, lo: p.ActMin, hi: p.ActMax}
 	for v := range 256 {
 		x := int32(int8(v))
 		if typ == Uint8 {

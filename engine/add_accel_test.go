@@ -126,3 +126,68 @@ func TestAddAccelerated(t *testing.T) {
 		t.Fatal("the installed AddS8 never ran")
 	}
 }
+
+// TestMulRowExtremes compares mulRow with MulParams.quantized on every pair
+// of 8-bit values, for random MULs with extreme multipliers, shifts (left
+// shifts that wrap the product included), offsets and clamps, int8 and
+// uint8, both roundings.
+func TestMulRowExtremes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	a, b := make([]uint8, 1<<16), make([]uint8, 1<<16)
+	for i := range a {
+		a[i], b[i] = uint8(i), uint8(i>>8)
+	}
+	x, y := make([]int8, len(a)), make([]int8, len(a))
+	for i := range a {
+		x[i], y[i] = int8(a[i]), int8(b[i])
+	}
+	for it := range 80 {
+		typ := []DType{Int8, Uint8}[it%2]
+		r := []Rounding{RoundDouble, RoundSingle}[it/2%2]
+		q := randRequant(rng, r)
+		q.Shift = rng.IntN(63) - 31
+		if rng.IntN(4) == 0 {
+			q.Shift = []int{-31, 0, 1, 30, 31}[rng.IntN(5)]
+		}
+		if r == RoundSingle {
+			q.Shift = min(q.Shift, 30)
+		}
+		lo, hi := int32(-128), int32(127)
+		off := func() int32 { return int32(rng.IntN(256) - 127) }
+		if typ == Uint8 {
+			lo, hi = 0, 255
+			off = func() int32 { return -int32(rng.IntN(256)) }
+		}
+		if rng.IntN(2) == 0 {
+			c, d := lo+int32(rng.IntN(int(hi-lo+1))), lo+int32(rng.IntN(int(hi-lo+1)))
+			lo, hi = min(c, d), max(c, d)
+		}
+		p := &MulParams{Binary: Binary{Input1Offset: off(), Input2Offset: off(), OutputOffset: -off(), ActMin: lo, ActMax: hi}, Requant: q}
+		p.row = newMulRow(p)
+		if p.row == nil {
+			t.Fatalf("case %d: %+v has no mulRow", it, q)
+		}
+		got := make([]int32, len(a))
+		var val func(v uint8) int32
+		if typ == Uint8 {
+			out := make([]uint8, len(a))
+			mulRow(p.row, a, b, out)
+			for i, v := range out {
+				got[i] = int32(v)
+			}
+			val = func(v uint8) int32 { return int32(v) }
+		} else {
+			out := make([]int8, len(a))
+			mulRow(p.row, x, y, out)
+			for i, v := range out {
+				got[i] = int32(v)
+			}
+			val = func(v uint8) int32 { return int32(int8(v)) }
+		}
+		for i := range a {
+			if want := p.quantized(val(a[i]), val(b[i])); got[i] != want {
+				t.Fatalf("case %d (%v %+v): inputs %d, %d: got %d, want %d", it, typ, q, val(a[i]), val(b[i]), got[i], want)
+			}
+		}
+	}
+}
