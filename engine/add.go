@@ -159,7 +159,7 @@ func (p *AddParams) output(a1, a2 int32) int32 {
 // computed without branches; an installed accelerated kernel (SetAdd) runs
 // int8 instead. Otherwise quantized runs per element.
 func addBytes[T int8 | uint8](p *AddParams, a, b, out []T) {
-	if p.row == nil {
+	if p.row == nil || p.row.from != p.rowKey() {
 		binaryInts(p.bc, a, b, out, p.quantized)
 		return
 	}
@@ -224,6 +224,20 @@ type addRowParams struct {
 	right      uint  // double rounding: −shift
 	h, nz      int64 // double rounding: 2^right / 2, and −1 if right > 0 (else 0)
 	zp, lo, hi int32
+	from       addRowKey // the parameters these were made of
+}
+
+// addRowKey is what addRowParams are made of: a kernel whose parameters
+// changed after prepareRow (and was not prepared again) runs per element.
+type addRowKey struct {
+	in1, in2, out    Requant
+	off1, off2, left int32
+	zp, lo, hi       int32
+	sub              bool
+}
+
+func (p *AddParams) rowKey() addRowKey {
+	return addRowKey{p.Input1, p.Input2, p.Output, p.Input1Offset, p.Input2Offset, int32(p.LeftShift), p.OutputOffset, p.ActMin, p.ActMax, p.sub}
 }
 
 // prepareRow makes p.row for an int8 or uint8 ADD or SUB (typ), and
@@ -231,6 +245,7 @@ type addRowParams struct {
 // the domain addRow and AddS8 compute exactly (M ≥ 0, shift in [−31, 0];
 // TFLite's Prepare makes no others).
 func (p *AddParams) prepareRow(typ DType) {
+	p.row, p.rowS8 = nil, nil
 	qs := []Requant{p.Input1, p.Input2, p.Output}
 	for _, q := range qs {
 		if q.Multiplier < 0 || q.Shift > 0 || q.Shift < -31 || q.Rounding != qs[0].Rounding {
@@ -239,7 +254,8 @@ func (p *AddParams) prepareRow(typ DType) {
 	}
 	o := p.Output
 	r := &addRowParams{m: int64(o.Multiplier), single: o.Rounding == RoundSingle, total: uint(31 - o.Shift),
-		right: uint(-o.Shift), h: int64(1) << -o.Shift >> 1, nz: -int64(min(-o.Shift, 1)), zp: p.OutputOffset, lo: p.ActMin, hi: p.ActMax}
+		right: uint(-o.Shift), h: int64(1) << -o.Shift >> 1, nz: -int64(min(-o.Shift, 1)), zp: p.OutputOffset, lo: p.ActMin, hi: p.ActMax,
+		from: p.rowKey()}
 	for v := range 256 {
 		x := int32(int8(v))
 		if typ == Uint8 {

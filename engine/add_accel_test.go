@@ -191,3 +191,34 @@ func TestMulRowExtremes(t *testing.T) {
 		}
 	}
 }
+
+// TestRowStale: an ADD or MUL whose multipliers change after its row loop
+// was prepared (as the builtin-kernel variants of sub_xnnpack.go and
+// mul_xnnpack.go do) computes with the new ones, not the stale tables.
+func TestRowStale(t *testing.T) {
+	bc, _ := newBroadcast([]int{600}, []int{600})
+	p := &AddParams{Binary: Binary{ActMin: -128, ActMax: 127, bc: bc}, LeftShift: 20,
+		Input1: Requant{Multiplier: 1 << 30, Rounding: RoundDouble}, Input2: Requant{Multiplier: 1 << 30, Rounding: RoundDouble},
+		Output: Requant{Multiplier: 1 << 30, Shift: -20, Rounding: RoundDouble}}
+	p.prepareRow(Int8)
+	p.Output.Multiplier = 1<<31 - 1
+	m := &MulParams{Binary: p.Binary, Requant: Requant{Multiplier: 1 << 30, Shift: -5, Rounding: RoundDouble}}
+	m.row = newMulRow(m)
+	m.Requant.Shift = -3
+	a, b, out := make([]int8, 600), make([]int8, 600), make([]int8, 600)
+	for i := range a {
+		a[i], b[i] = int8(i), int8(i*7)
+	}
+	addBytes(p, a, b, out)
+	for i := range out {
+		if want := p.quantized(int32(a[i]), int32(b[i])); int32(out[i]) != want {
+			t.Fatalf("ADD element %d: got %d, want %d", i, out[i], want)
+		}
+	}
+	mulBytes(m, a, b, out)
+	for i := range out {
+		if want := m.quantized(int32(a[i]), int32(b[i])); int32(out[i]) != want {
+			t.Fatalf("MUL element %d: got %d, want %d", i, out[i], want)
+		}
+	}
+}

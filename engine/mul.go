@@ -76,7 +76,7 @@ func (p *MulParams) quantized(x, y int32) int32 {
 // mulBytes is quantized for every output element of an int8 or uint8 MUL:
 // mulRow's loop when the multiplier allows it, else quantized per element.
 func mulBytes[T int8 | uint8](p *MulParams, a, b, out []T) {
-	if r := p.row; r != nil {
+	if r := p.row; r != nil && r.from == p.rowKey() {
 		binaryVec(p.bc, a, b, out, func(out, a, b []T) { mulRow(r, a, b, out) })
 		return
 	}
@@ -98,6 +98,19 @@ type mulRowParams struct {
 	right      uint  // double rounding: max(−shift, 0)
 	h, nz      int64 // double rounding: 2^right / 2, and −1 if right > 0 (else 0)
 	zp, lo, hi int32
+	from       mulRowKey // the parameters these were made of
+}
+
+// mulRowKey is what mulRowParams are made of: a kernel whose parameters
+// changed after newMulRow (and was not prepared again) runs per element.
+type mulRowKey struct {
+	q          Requant
+	off1, off2 int32
+	zp, lo, hi int32
+}
+
+func (p *MulParams) rowKey() mulRowKey {
+	return mulRowKey{p.Requant, p.Input1Offset, p.Input2Offset, p.OutputOffset, p.ActMin, p.ActMax}
 }
 
 // newMulRow prepares mulRow for p, or returns nil when p's multiplier is
@@ -111,7 +124,7 @@ func newMulRow(p *MulParams) *mulRowParams {
 	}
 	return &mulRowParams{off1: p.Input1Offset, off2: p.Input2Offset, m: int64(q.Multiplier), single: q.Rounding == RoundSingle,
 		total: uint(31 - q.Shift), left: uint(max(q.Shift, 0)), right: uint(max(-q.Shift, 0)), h: int64(1) << max(-q.Shift, 0) >> 1, nz: -int64(min(max(-q.Shift, 0), 1)),
-		zp: p.OutputOffset, lo: p.ActMin, hi: p.ActMax}
+		zp: p.OutputOffset, lo: p.ActMin, hi: p.ActMax, from: p.rowKey()}
 }
 
 // mulRow is the 8-bit MUL of TFLite's reference kernels
