@@ -33,7 +33,8 @@ type AddParams struct {
 	Output Requant `json:"output_multiplier,omitzero"`
 
 	sub      bool
-	accelTab []int32 // addTable, for addAccel (add_accel.go); nil for other types
+	row      *addRowParams // int8, uint8: addRow's tables and output stage (nil: per element)
+	accelTab []int32       // addTable, for addAccel (add_accel.go); nil for other types
 }
 
 func init() { register(tflite.BuiltinOperatorADD, prepareAdd) }
@@ -92,7 +93,7 @@ func prepareAddSub(c *prepCtx, sub bool) (*AddParams, error) {
 			}
 		}
 		if out.Type != Int16 {
-			p.accelTab = p.addTable(out.Type == Uint8)
+			p.prepareRow(out.Type)
 		}
 	}
 	return p, nil
@@ -151,31 +152,121 @@ func (p *AddParams) output(a1, a2 int32) int32 {
 	return clamp(p.Output.apply(sum)+p.OutputOffset, p.ActMin, p.ActMax)
 }
 
-// addTableMin is the output size from which addBytes looks the scaled
-// inputs up in tables of all 256 values instead of computing them per
-// element.
-const addTableMin = 512
-
 // addBytes is the int8 or uint8 ADD or SUB: quantized for every output
-// element, each input scaled once per possible value (input1 and input2 in
-// tables indexed by the value's byte) when the output is large enough.
+// element. When the prepared multipliers allow it (addRow), each input is
+// scaled by a lookup in a table of its 256 possible values (input1 and
+// input2, made at Prepare, input2 negated for SUB) and the output stage is
+// computed without branches, after an installed accelerated kernel (SetAdd)
+// ran what it takes of same-shape inputs. Otherwise quantized runs per
+// element.
 func addBytes[T int8 | uint8](p *AddParams, a, b, out []T) {
-	done := addAccelBytes(p, a, b, out) // add_accel.go
-	a, b, out = a[done:], b[done:], out[done:]
-	if len(out) < addTableMin {
+	if p.row == nil || p.row.from != p.rowKey() {
 		binaryInts(p.bc, a, b, out, p.quantized)
 		return
 	}
-	var t1, t2 [256]int32
-	for v := range 256 {
-		t1[v], t2[v] = p.input1(int32(T(v))), p.input2(int32(T(v)))
-	}
-	binaryVec(p.bc, a, b, out, func(out, a, b []T) {
-		a, b = a[:len(out)], b[:len(out)]
+	done := addAccelBytes(p, a, b, out) // add_accel.go: same-shape inputs on SetAdd's kernel
+	a, b, out = a[done:], b[done:], out[done:]
+	r := p.row
+	binaryVec(p.bc, a, b, out, func(out, a, b []T) { addRow(r, a, b, out) })
+}
+
+// addRow is the 8-bit ADD or SUB of TFLite's reference kernels
+// (reference/integer_ops/add.h AddElementwise, reference/add.h,
+// reference/sub.h) over one row, bit for bit as AddParams.quantized:
+//
+//	s   = t1[x1] + t2[x2]   (t_i[x] = input_i(x); t2 holds −input2(x) for SUB)
+//	out = clamp(MultiplyByQuantizedMultiplier(s, M, shift) + zp, lo, hi)
+//
+// with M ≥ 0 and shift in [−31, 0], which make the output stage exact
+// without branches: for double rounding (RoundingDivideByPOT(
+// SaturatingRoundingDoublingHighMul(s, M), right), right = −shift)
+//
+//	v = (int64(s)·M + 2^30) >> 31          (M ≥ 0 never saturates; the floor equals the nudge-then-truncate)
+//	q = (v + h − [v < 0 and right > 0]) >> right
+//
+// with h = 2^right / 2 (0 for right = 0): rounding half away from zero is
+// the floor of (v + h)/2^right for v ≥ 0 and of (v + h − 1)/2^right for
+// v < 0 (RoundingDivideByPOT's remainder test, computed in int64);
+// and for single rounding q = (int64(s)·M + 2^(A−1)) >> A, A = 31 − shift.
+// a − b equals a + (−b) in wrapping int32 arithmetic, so SUB's negated
+// table gives its difference exactly.
+func addRow[T int8 | uint8](r *addRowParams, a, b, out []T) {
+	a, b = a[:len(out)], b[:len(out)]
+	t1, t2 := &r.t1, &r.t2
+	m, zp, lo, hi := r.m, r.zp, r.lo, r.hi
+	if r.single {
+		total, nudge := r.total&63, int64(1)<<(r.total-1) // &63, &31: no shift-range checks in the loop
 		for i := range out {
-			out[i] = T(p.output(t1[uint8(a[i])], t2[uint8(b[i])]))
+			s := t1[uint8(a[i])] + t2[uint8(b[i])]
+			q := int32((int64(s)*m + nudge) >> total)
+			out[i] = T(min(max(q+zp, lo), hi))
 		}
-	})
+		return
+	}
+	right, h, nz := r.right&31, r.h, r.nz
+	for i := range out {
+		s := t1[uint8(a[i])] + t2[uint8(b[i])]
+		v := (int64(s)*m + 1<<30) >> 31
+		q := int32((v + h + v>>63&nz) >> right)
+		out[i] = T(min(max(q+zp, lo), hi))
+	}
+}
+
+// addRowParams are addRow's: the scaled inputs of every byte value (index
+// uint8(x)) and the output stage (see addRow).
+type addRowParams struct {
+	t1, t2     [256]int32
+	m          int64
+	single     bool
+	total      uint  // single rounding: 31 − shift
+	right      uint  // double rounding: −shift
+	h, nz      int64 // double rounding: 2^right / 2, and −1 if right > 0 (else 0)
+	zp, lo, hi int32
+	from       addRowKey // the parameters these were made of
+}
+
+// addRowKey is what addRowParams are made of: a kernel whose parameters
+// changed after prepareRow (and was not prepared again) runs per element.
+type addRowKey struct {
+	in1, in2, out    Requant
+	off1, off2, left int32
+	zp, lo, hi       int32
+	sub              bool
+}
+
+func (p *AddParams) rowKey() addRowKey {
+	return addRowKey{p.Input1, p.Input2, p.Output, p.Input1Offset, p.Input2Offset, int32(p.LeftShift), p.OutputOffset, p.ActMin, p.ActMax, p.sub}
+}
+
+// prepareRow makes p.row and p.accelTab (addTable) for an int8 or uint8
+// ADD or SUB (typ) when the multipliers are in the domain addRow and the
+// accelerated kernel compute exactly (M ≥ 0, shift in [−31, 0]; TFLite's
+// Prepare makes no others). The builtin SUB (sub_xnnpack.go) calls it again
+// after it changes the multipliers.
+func (p *AddParams) prepareRow(typ DType) {
+	p.row, p.accelTab = nil, nil
+	qs := []Requant{p.Input1, p.Input2, p.Output}
+	for _, q := range qs {
+		if q.Multiplier < 0 || q.Shift > 0 || q.Shift < -31 || q.Rounding != qs[0].Rounding {
+			return
+		}
+	}
+	o := p.Output
+	r := &addRowParams{m: int64(o.Multiplier), single: o.Rounding == RoundSingle, total: uint(31 - o.Shift),
+		right: uint(-o.Shift), h: int64(1) << -o.Shift >> 1, nz: -int64(min(-o.Shift, 1)), zp: p.OutputOffset, lo: p.ActMin, hi: p.ActMax,
+		from: p.rowKey()}
+	for v := range 256 {
+		x := int32(int8(v))
+		if typ == Uint8 {
+			x = int32(v)
+		}
+		r.t1[v], r.t2[v] = p.input1(x), p.input2(x)
+		if p.sub {
+			r.t2[v] = -r.t2[v]
+		}
+	}
+	p.row = r
+	p.accelTab = p.addTable(typ == Uint8)
 }
 
 func (p *AddParams) explain(res *Result, op *Op, index int) (*Explanation, error) {

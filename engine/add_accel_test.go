@@ -66,7 +66,11 @@ func TestAddAccelWired(t *testing.T) {
 				*[]*Requant{&p.Input1, &p.Input2, &p.Output}[i] = q
 			}
 			for _, unsigned := range []bool{false, true} {
-				p.accelTab = p.addTable(unsigned)
+				typ := Int8
+				if unsigned {
+					typ = Uint8
+				}
+				p.prepareRow(typ) // addRow's tables and the kernel's (addTable)
 				for _, n := range []int{0, 1, 7, 8, 15, 16, 17, 23, 24, 100, 511, 512, 600, 1003} {
 					a, b := make([]byte, n), make([]byte, n)
 					for i := range a {

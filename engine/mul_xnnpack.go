@@ -92,6 +92,7 @@ func builtinMul(c *prepCtx) (kernel, error) {
 	prod := s1 * s2
 	q.Requant = newRequant(float64(prod / so))
 	q.Note = "TFLite's mul.cc computes the real multiplier s1·s2/s_out in float32 (TFLite Micro: double)"
+	q.row = newMulRow(&q) // the row loop's output stage, of this multiplier
 	return &q, nil
 }
 

@@ -34,5 +34,6 @@ func builtinSub(c *prepCtx) (kernel, error) {
 		}
 	}
 	q.Note = "TFLite's sub.cc derives the three multipliers in double precision (TFLite Micro: float32)"
+	q.prepareRow(q.typ) // the row loop's tables, of these multipliers
 	return &q, nil
 }

@@ -334,6 +334,25 @@ test('80 random depthwise convolutions give the same tensors and accumulators wi
   }
 });
 
+// The generated MLPerf Tiny ResNet-8 (tools/mobilenet; its three residual
+// int8 ADDs run add_s8 under the reference and single-rounding profiles)
+// gives the same tensors with the SIMD kernels on and off, every profile;
+// with add_s8 one off in one element it does not.
+test('the generated ResNet-8 gives the same tensors with the SIMD kernels on and off (add_s8), every profile; add_s8 off by one is caught', { skip: noEngine || noGo }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'int8scope-resnet8-'));
+  try {
+    execFileSync('go', ['run', './tools/mobilenet', '-out', dir, '-models', 'tiny_resnet8_int8'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const bytes = fs.readFileSync(path.join(dir, 'tiny_resnet8_int8.tflite'));
+    const { calls, diff } = compareModel(bytes, kernels);
+    assert.equal(diff, null);
+    assert.ok(calls.add_s8 > 0, `add_s8 ran (${JSON.stringify(calls)})`);
+    const wrong = { ...kernels, add_s8: (...args) => { const r = kernels.add_s8(...args); new Uint8Array(goInstance.exports.mem.buffer)[args[2]] ^= 1; return r; } };
+    assert.match(compareModel(bytes, wrong).diff ?? '', /differ/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // dwReference is dw_s8's formula in JS (dw_s8o's with woff), on the
 // module's own memory.
 function dwReference(i8, i32, g, inP, wP, bP) {
