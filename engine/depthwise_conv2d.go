@@ -311,6 +311,9 @@ func (p *DepthwiseConv2DParams) evalInt8(r *run, trace []int64) {
 	default:
 		w, wsum = depthwiseWiden(r.i8(p.filter), C)
 	}
+	if !dwRowsOff && p.evalInt8Rows(r, trace, in, off, w, wsum) { // depthwise_rows.go
+		return
+	}
 	start := make([]int32, 2*C) // windows inside: bias + off·Σ w; others: bias
 	full0, part0 := start[:C], start[C:]
 	for c := range full0 {
