@@ -44,6 +44,7 @@ type DepthwiseConv2DParams struct {
 	wide                  []int32      // int8, uint8: a constant filter widened once (depthwiseWiden), or nil
 	wideSum               []int32      // Σ over the taps of wide, per output channel
 	signedW               []int8       // uint8: a constant filter mapped by signedInt8, for evalInt8Accel
+	wide9                 []int32      // a constant 3×3 filter's wide channel by channel (dw3x3Weights), for evalInt8Rows
 	grouped               *gemmWeights // one input channel, several output channels, int8 or uint8, constant filter: see evalGrouped
 }
 
@@ -105,6 +106,9 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 	case in.Type == Uint8 && filter.Const:
 		p.wide, p.wideSum = depthwiseWiden(filter.Data, p.OutC, p.FilterOffset)
 		p.signedW = signedInt8(nil, filter.Data)
+	}
+	if p.wide != nil && p.FilterH == 3 && p.FilterW == 3 {
+		p.wide9 = dw3x3Weights(p.wide, p.OutC)
 	}
 	return p, nil
 }

@@ -6,9 +6,9 @@ import "unsafe"
 // output row of a 3×3 depthwise convolution (depth multiplier 1, or its
 // input widened so), every tap inside r0, r1, r2:
 //
-//	acc[px·C + c] = full[c] + Σ_{fy,fx} w[(fy·3+fx)·C + c] · r_fy[px·sC + fx·dC + c]
+//	acc[px·C + c] = full[c] + Σ_{fy,fx} w[9·c + fy·3 + fx] · r_fy[px·sC + fx·dC + c]
 //
-// with C = len(full), in wrapping int32 arithmetic. Rows are the input
+// with C = len(full), in wrapping int32 arithmetic (w: dw3x3Weights). Rows are the input
 // rows of the window (padded, so that every tap reads a value), each
 // starting at the first pixel's left tap; sC is the stride in values
 // (StrideW·C), dC the dilation (DilationW·C). Channels outer, pixels inner:
@@ -31,9 +31,8 @@ func dw3x3Row(acc []int32, r0, r1, r2 []int8, n, sC, dC int, w, full []int32) {
 	d2 := 2 * dC
 	end := n * C
 	for c := 0; c < C; c++ {
-		w0, w1, w2 := w[c], w[C+c], w[2*C+c]
-		w3, w4, w5 := w[3*C+c], w[4*C+c], w[5*C+c]
-		w6, w7, w8 := w[6*C+c], w[7*C+c], w[8*C+c]
+		ws := w[9*c : 9*c+9 : 9*c+9]
+		w0, w1, w2, w3, w4, w5, w6, w7, w8 := ws[0], ws[1], ws[2], ws[3], ws[4], ws[5], ws[6], ws[7], ws[8]
 		f := full[c]
 		j := c
 		k := c
@@ -58,20 +57,26 @@ func dw3x3Row(acc []int32, r0, r1, r2 []int8, n, sC, dC int, w, full []int32) {
 	}
 }
 
-// evalInt8Rows is evalInt8 output row by output row on padded input rows:
-// for each output row, the FilterH input rows of its windows, with the
-// padding written as the input zero point z = −off (whose taps add
-// w·(z + off) = 0, so every window is wholly inside and starts from
-// bias + off·Σ w, and the integer sums are evalInt8's), each value repeated
-// DepthMultiplier times; rows inside the input that need neither are read
-// in place. A 3×3 filter runs dw3x3Row over the whole output row, others
-// depthwiseRun per pixel; then the trace and the output stage per pixel.
-// It reports false, computing nothing, when z is not an int8 (a zero point
-// outside the type's range), for evalInt8's loops.
+// evalInt8Rows is evalInt8 for a 3×3 filter, output row by output row, on
+// padded input rows: for each output row, the three input rows of its
+// windows with the padding written as the input zero point z = −off, whose
+// taps add w·(z + off) = 0, so that every window is wholly inside and
+// starts from bias + off·Σ w (the integer sums are evalInt8's), each value
+// repeated DepthMultiplier times. A built row is kept while the next output
+// row reads it again; rows inside the input that need neither padding nor
+// repeating are read in place, and rows wholly in the padding are one row
+// of z. dw3x3Row computes the output row's accumulators, then come the
+// trace and the profile's output stage, pixel by pixel. It reports false,
+// computing nothing, for other filter sizes and when z is not an int8 (a
+// zero point outside the type's range), which evalInt8's loops run.
 func (p *DepthwiseConv2DParams) evalInt8Rows(r *run, trace []int64, in []int8, off int32, w, wsum []int32) bool {
 	z := -off
 	if z < -128 || z > 127 || p.FilterH != 3 || p.FilterW != 3 {
 		return false
+	}
+	w9 := p.wide9
+	if w9 == nil {
+		w9 = dw3x3Weights(w, p.OutC)
 	}
 	C, dm := p.OutC, p.DepthMultiplier
 	cols := (p.OutW-1)*p.StrideW + (p.FilterW-1)*p.DilationW + 1 // input columns the windows span, from −PadW
@@ -98,32 +103,51 @@ func (p *DepthwiseConv2DParams) evalInt8Rows(r *run, trace []int64, in []int8, o
 	o := p.Output
 	x0 := min(p.PadW, cols)               // padded columns on the left
 	x1 := max(min(p.InW, cols-p.PadW), 0) // input columns used: [0, x1)
+	build := func(dst, src []int8) {
+		copy(dst[:x0*C], pad)
+		if dm == 1 {
+			copy(dst[x0*C:], src[:x1*C])
+		} else {
+			dwRepeat(dst[x0*C:][:x1*C], src[:x1*p.InC], dm)
+		}
+		copy(dst[(x0+x1)*C:], pad)
+	}
 	i := 0
 	for b := 0; b < p.Batches; b++ {
+		tags := [3]int{-1, -1, -1} // the input row each built row holds
 		for y := 0; y < p.OutH; y++ {
+			var used [3]bool
+			need := [3]int{-1, -1, -1} // input rows to build, by fy
 			for fy := range len(rows) {
 				iy := y*p.StrideH - p.PadH + fy*p.DilationH
-				if iy < 0 || iy >= p.InH {
-					rows[fy] = pad
-					continue
-				}
-				src := in[(b*p.InH+iy)*inRow:][:inRow]
 				switch {
+				case iy < 0 || iy >= p.InH:
+					rows[fy] = pad
 				case direct:
-					rows[fy] = src
-				default:
-					dst := bufs[fy*rowLen:][:rowLen]
-					copy(dst[:x0*C], pad)
-					if dm == 1 {
-						copy(dst[x0*C:], src[:x1*C])
-					} else {
-						dwRepeat(dst[x0*C:][:x1*C], src[:x1*p.InC], dm)
+					rows[fy] = in[(b*p.InH+iy)*inRow:][:inRow]
+				case tags[0] == iy, tags[1] == iy, tags[2] == iy: // built for the last output row
+					k := 0
+					for tags[k] != iy {
+						k++
 					}
-					copy(dst[(x0+x1)*C:], pad)
-					rows[fy] = dst
+					rows[fy], used[k] = bufs[k*rowLen:][:rowLen], true
+				default:
+					need[fy] = iy
 				}
 			}
-			dw3x3Row(accs, rows[0], rows[1], rows[2], p.OutW, p.StrideW*C, p.DilationW*C, w, full)
+			for fy, iy := range need {
+				if iy < 0 {
+					continue
+				}
+				k := 0
+				for used[k] {
+					k++
+				}
+				dst := bufs[k*rowLen:][:rowLen]
+				build(dst, in[(b*p.InH+iy)*inRow:][:inRow])
+				rows[fy], used[k], tags[k] = dst, true, iy
+			}
+			dw3x3Row(accs, rows[0], rows[1], rows[2], p.OutW, p.StrideW*C, p.DilationW*C, w9, full)
 			if trace != nil {
 				for j, a := range accs {
 					trace[i+j] = int64(a)
@@ -136,6 +160,18 @@ func (p *DepthwiseConv2DParams) evalInt8Rows(r *run, trace []int64, in []int8, o
 		}
 	}
 	return true
+}
+
+// dw3x3Weights is a widened 3×3 filter (depthwiseWiden: tap t of
+// channel c at t·channels + c) channel by channel, tap t at 9·c + t.
+func dw3x3Weights(wide []int32, channels int) []int32 {
+	w9 := make([]int32, 9*channels)
+	for t := range 9 {
+		for c, v := range wide[t*channels:][:channels] {
+			w9[9*c+t] = v
+		}
+	}
+	return w9
 }
 
 // dwFill sets every element of s to v, doubling copies (memory.copy in

@@ -105,7 +105,7 @@ func TestDw3x3Row(t *testing.T) {
 				want := full[c]
 				for fy := range 3 {
 					for fx := range 3 {
-						want += w[(fy*3+fx)*C+c] * int32(rows[fy][px*s*C+fx*d*C+c])
+						want += w[9*c+fy*3+fx] * int32(rows[fy][px*s*C+fx*d*C+c])
 					}
 				}
 				if got := acc[px*C+c]; got != want {
