@@ -98,9 +98,11 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 			return nil, err
 		}
 	}
-	switch {
-	case (in.Type == Int8 || in.Type == Uint8) && filter.Const && p.InC == 1 && p.OutC > 1:
+	if (in.Type == Int8 || in.Type == Uint8) && filter.Const && p.InC == 1 && p.OutC > 1 {
 		p.grouped = depthwiseGroupedWeights(in.Type, filter.Data, p.OutC, p.FilterH*p.FilterW)
+	}
+	switch {
+	case p.grouped != nil && (p.FilterH != 3 || p.FilterW != 3): // evalGrouped only
 	case in.Type == Int8 && filter.Const:
 		p.wide, p.wideSum = depthwiseWiden(AsInt8(filter.Data), p.OutC)
 	case in.Type == Uint8 && filter.Const:
@@ -127,7 +129,7 @@ func (p *DepthwiseConv2DParams) eval(r *run, op *Op) error {
 		p.evalFloat(r)
 	case p.AllPadding:
 		evalAllPadding(r, p.bias, p.out, p.OutC, p.Output, acc)
-	case p.grouped != nil:
+	case p.grouped != nil && (p.wide9 == nil || p.accelerated()):
 		p.evalGrouped(r, acc)
 	case p.typ == Int8, p.typ == Uint8:
 		p.evalInt8(r, acc)
@@ -162,7 +164,10 @@ func depthwiseGroupedWeights(typ DType, data []byte, channels, taps int) *gemmWe
 // the output stage (requantizeRows' add). The integer sums are the
 // reference's, so the result is identical. (With more input channels it
 // would be one group, one short product, per input channel: measured 3×
-// slower than evalInt8 at 16 channels × 2, so those stay there.)
+// slower than evalInt8 at 16 channels × 2, so those stay there. A 3×3
+// filter runs evalInt8Rows instead unless the accelerated kernels are
+// installed: 1.2–1.7× faster than these products of k = 9 in Go's
+// WebAssembly output at 8 and 16 output channels, 1.0–1.35× natively.)
 func (p *DepthwiseConv2DParams) evalGrouped(r *run, trace []int64) {
 	C, k := p.OutC, p.FilterH*p.FilterW
 	cp := Conv2DParams{Window: p.Window, ConvArith: p.ConvArith, Batches: p.Batches, InH: p.InH, InW: p.InW, InC: 1,
