@@ -4,17 +4,19 @@ import "unsafe"
 
 // dw3x3Row computes the int32 accumulators of n output pixels of one
 // output row of a 3×3 depthwise convolution (depth multiplier 1, or its
-// input widened so), every tap inside r0, r1, r2:
+// input widened so), every tap inside r0, r1, r2: the sums of TFLite's
+// reference_integer_ops::DepthwiseConvPerChannel, started from the bias and
+// input_offset·Σ w as XNNPACK's 9-tap dwconv microkernels start theirs,
 //
 //	acc[px·C + c] = full[c] + Σ_{fy,fx} w[9·c + fy·3 + fx] · r_fy[px·sC + fx·dC + c]
 //
-// with C = len(full), in wrapping int32 arithmetic (w: dw3x3Weights). Rows are the input
-// rows of the window (padded, so that every tap reads a value), each
-// starting at the first pixel's left tap; sC is the stride in values
-// (StrideW·C), dC the dilation (DilationW·C). Channels outer, pixels inner:
-// the nine weights of a channel stay in locals, and each pixel is one
-// straight line of nine multiply-adds, which Go's WebAssembly output runs
-// without the per-iteration dispatch of a tap loop.
+// with C = len(full), in wrapping int32 arithmetic (w: dw3x3Weights). Rows
+// are the input rows of the window (padded, so that every tap reads a
+// value), each starting at the first pixel's left tap; sC is the stride in
+// values (StrideW·C), dC the dilation (DilationW·C). Channels outer, pixels
+// inner: the nine weights of a channel stay in locals, and each pixel is
+// one straight line of nine multiply-adds, which Go's WebAssembly output
+// runs without the per-iteration dispatch of a tap loop.
 func dw3x3Row(acc []int32, r0, r1, r2 []int8, n, sC, dC int, w, full []int32) {
 	C := len(full)
 	if n <= 0 || C == 0 {
