@@ -38,6 +38,7 @@ type SoftmaxParams struct {
 	in, out         int
 	inType, outType DType
 	expLUT, recLUT  []int16 // int16 input
+	exp8LUT         []int32 // int8 and uint8 input: exp8(−i) at i, for the 256 differences d = −i ≥ DiffMin
 }
 
 func init() { register(tflite.BuiltinOperatorSOFTMAX, prepareSoftmax) }
@@ -116,6 +117,15 @@ func prepareSoftmax(c *prepCtx) (kernel, error) {
 	}
 	p.InputMultiplier, p.InputLeftShift = fixedpoint.PreprocessSoftmaxScaling(float64(beta), in.Scale(), softmaxDiffBits)
 	p.DiffMin = -fixedpoint.CalculateInputRadius(softmaxDiffBits, p.InputLeftShift, 31)
+	// An 8-bit row's differences x − max are in [−255, 0]: exp8 once for
+	// each, not twice per element and run (gemmlowp's exp is long).
+	lut := make([]int32, 256)
+	for i := range lut {
+		if d := -int32(i); d >= p.DiffMin {
+			lut[i] = p.exp8(d)
+		}
+	}
+	p.exp8LUT = lut
 	return p, nil
 }
 
@@ -211,6 +221,9 @@ func (p *SoftmaxParams) inputScale() Requant {
 // exp8 is exp of an int8 difference d ≤ 0 in Q0.31: d scaled to Q5.26, then
 // gemmlowp's exp_on_negative_values.
 func (p *SoftmaxParams) exp8(d int32) int32 {
+	if uint32(-d) < uint32(len(p.exp8LUT)) {
+		return p.exp8LUT[-d]
+	}
 	return fixedpoint.ExpOnNegativeValues(p.inputScale().apply(d), softmaxDiffBits)
 }
 
