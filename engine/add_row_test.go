@@ -22,6 +22,23 @@ func randRequant(rng *rand.Rand, r Rounding) Requant {
 	return q
 }
 
+// randBinary8 is the offsets and clamp of a random 8-bit binary op of type
+// typ: input offsets of the type's zero points, an output offset, and half
+// the time a narrowed clamp.
+func randBinary8(rng *rand.Rand, typ DType) Binary {
+	lo, hi := int32(-128), int32(127)
+	off := func() int32 { return int32(rng.IntN(256) - 127) }
+	if typ == Uint8 {
+		lo, hi = 0, 255
+		off = func() int32 { return -int32(rng.IntN(256)) }
+	}
+	if rng.IntN(2) == 0 {
+		a, b := lo+int32(rng.IntN(int(hi-lo+1))), lo+int32(rng.IntN(int(hi-lo+1)))
+		lo, hi = min(a, b), max(a, b)
+	}
+	return Binary{Input1Offset: off(), Input2Offset: off(), OutputOffset: -off(), ActMin: lo, ActMax: hi}
+}
+
 // TestAddRowExtremes compares addRow (the tables and the branch-free output
 // stage) with AddParams.quantized on every pair of 8-bit values, for random
 // ADDs and SUBs with extreme multipliers, shifts, offsets and clamps, int8
@@ -31,17 +48,7 @@ func TestAddRowExtremes(t *testing.T) {
 	for it := range 60 {
 		typ := []DType{Int8, Uint8}[it%2]
 		r := []Rounding{RoundDouble, RoundSingle}[it/2%2]
-		lo, hi := int32(-128), int32(127)
-		off := func() int32 { return int32(rng.IntN(256) - 127) }
-		if typ == Uint8 {
-			lo, hi = 0, 255
-			off = func() int32 { return -int32(rng.IntN(256)) }
-		}
-		if rng.IntN(2) == 0 {
-			a, b := lo+int32(rng.IntN(int(hi-lo+1))), lo+int32(rng.IntN(int(hi-lo+1)))
-			lo, hi = min(a, b), max(a, b)
-		}
-		p := &AddParams{Binary: Binary{Input1Offset: off(), Input2Offset: off(), OutputOffset: -off(), ActMin: lo, ActMax: hi},
+		p := &AddParams{Binary: randBinary8(rng, typ),
 			LeftShift: 20, Input1: randRequant(rng, r), Input2: randRequant(rng, r), Output: randRequant(rng, r), sub: it/4%2 == 1}
 		p.prepareRow(typ)
 		if p.row == nil || p.accelTab == nil {
@@ -99,17 +106,7 @@ func TestMulRowExtremes(t *testing.T) {
 		if r == RoundSingle {
 			q.Shift = min(q.Shift, 30)
 		}
-		lo, hi := int32(-128), int32(127)
-		off := func() int32 { return int32(rng.IntN(256) - 127) }
-		if typ == Uint8 {
-			lo, hi = 0, 255
-			off = func() int32 { return -int32(rng.IntN(256)) }
-		}
-		if rng.IntN(2) == 0 {
-			c, d := lo+int32(rng.IntN(int(hi-lo+1))), lo+int32(rng.IntN(int(hi-lo+1)))
-			lo, hi = min(c, d), max(c, d)
-		}
-		p := &MulParams{Binary: Binary{Input1Offset: off(), Input2Offset: off(), OutputOffset: -off(), ActMin: lo, ActMax: hi}, Requant: q}
+		p := &MulParams{Binary: randBinary8(rng, typ), Requant: q}
 		p.row = newMulRow(p)
 		if p.row == nil {
 			t.Fatalf("case %d: %+v has no mulRow", it, q)
