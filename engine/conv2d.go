@@ -263,6 +263,10 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	if gemmRequant != nil {
 		rq = p.rqTable.get(p.Output, p.OutC)
 	}
+	var tri []int64 // the constant weights packed for gemmTri
+	if rq == nil && gemmGo && p.Groups == 1 && p.weights != nil && !gemmTriOff {
+		tri = p.weights.triples(p.OutC, k)
+	}
 	for p0 := 0; p0 < pixels; p0 += block {
 		mb := min(block, pixels-p0)
 		for g := 0; g < p.Groups; g++ {
@@ -291,6 +295,10 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 				continue
 			}
 			if p.Groups == 1 {
+				if tri != nil {
+					rows = gemmTri(mb, p.OutC, k, a, tri, ib, adds[g], accs, rows)
+					continue
+				}
 				rows = offsetGEMM(mb, p.OutC, k, a, w, ib, adds[g], accs, rows)
 				continue
 			}
