@@ -296,7 +296,9 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 			}
 			if p.Groups == 1 {
 				if tri != nil {
-					rows = gemmTri(mb, p.OutC, k, a, tri, ib, adds[g], accs, rows)
+					ts := triScratch{rows, gs.quad}
+					gemmTri(mb, p.OutC, k, a, tri, ib, adds[g], accs, &ts)
+					rows, gs.quad = ts.rows, ts.quad
 					continue
 				}
 				rows = offsetGEMM(mb, p.OutC, k, a, w, ib, adds[g], accs, rows)

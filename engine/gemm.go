@@ -492,6 +492,7 @@ func gemmOffsets(typ DType, ia, ib int32) (int32, int32) {
 type gemmScratch struct {
 	patches         []int8
 	accs, tmp, rows []int32
+	quad            []int8 // gemmTri's interleaved rows
 }
 
 // gemmScratches keeps gemmScratch buffers from run to run (allocating

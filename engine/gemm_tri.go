@@ -51,14 +51,28 @@ func packTriples(n, k int, b []int8, pk []int64) {
 	}
 }
 
-// triSplit splits a packed sum s = x + y·2^21 + z·2^42 with x, y in
-// [−2^20, 2^20) and z in [−2^21, 2^21) (exact in int64) into x, y, z: the
-// low 21 bits sign-extended are x, and (s − x)/2^21 is again such a sum.
+// The lanes start at triBias, 2^20 in each of the two low ones: a low
+// lane's sum x in [−2^20, 2^20) then sits there as x + 2^20 in [0, 2^21),
+// so the lanes never borrow from each other and come apart with a mask and
+// a shift (the per-lane bias trick), the bias subtracted afterwards (folded
+// into the offset terms where the lanes are stored).
+const (
+	triHalf = 1 << 20
+	triMask = 1<<triShift - 1
+	triBias = triHalf + triHalf<<triShift
+)
+
+// triLanes splits a packed sum s = triBias + x + y·2^21 + z·2^42 with x, y
+// in [−2^20, 2^20) and z in [−2^21, 2^21) (exact in int64) into x + 2^20,
+// y + 2^20 and z.
+func triLanes(s int64) (xb, yb, z int32) {
+	return int32(s & triMask), int32(s >> triShift & triMask), int32(s >> (2 * triShift))
+}
+
+// triSplit is triLanes without the biases: x, y, z.
 func triSplit(s int64) (x, y, z int32) {
-	x = int32(s << 43 >> 43)
-	s = (s - int64(x)) >> triShift
-	y = int32(s << 43 >> 43)
-	return x, y, int32((s - int64(y)) >> triShift)
+	xb, yb, z := triLanes(s)
+	return xb - triHalf, yb - triHalf, z
 }
 
 // gemmTri is offsetGEMM's product and offset terms for weights packed by
@@ -71,77 +85,68 @@ func triSplit(s int64) (x, y, z int32) {
 // lane sums are split and added up in int32; the first chunk's store adds
 // the offset terms. It returns rows, the scratch it keeps the row sums in
 // when ib ≠ 0.
-func gemmTri(m, n, k int, a []int8, pk []int64, ib int32, add, out, rows []int32) []int32 {
+func gemmTri(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc *triScratch) {
 	if m <= 0 || n <= 0 {
-		return rows
+		return
 	}
 	out, add = out[:m*n], add[:n]
 	a = a[:m*k]
 	if ib != 0 {
-		rows = rowSums(m, k, a, rows)
+		sc.rows = rowSums(m, k, a, sc.rows)
 	}
 	if k <= 0 {
 		for i := 0; i < m; i++ {
 			copy(out[i*n:][:n], add)
 		}
-		return rows
+		return
 	}
+	sc.quad = grow(sc.quad, 4*k)
+	quad := sc.quad
 	groups := (n + triGroup - 1) / triGroup
 	pk = pk[:groups*2*k]
 	for i := 0; i < m; i += 4 {
 		nr := min(4, m-i)
-		// Missing rows repeat the last one; their sums are not stored.
-		x0 := a[i*k:][:k]
-		x1, x2, x3 := x0, x0, x0
+		// The four rows interleaved, missing ones repeating the last
+		// (their sums are not stored).
 		var rr [4]int32 // ib·Σ a of each row
 		if ib != 0 {
 			for r := 0; r < nr; r++ {
-				rr[r] = ib * rows[i+r]
+				rr[r] = ib * sc.rows[i+r]
 			}
 		}
-		if nr > 1 {
-			x1 = a[(i+1)*k:][:k]
-			x2, x3 = x1, x1
-		}
-		if nr > 2 {
-			x2 = a[(i+2)*k:][:k]
-			x3 = x2
-		}
-		if nr > 3 {
-			x3 = a[(i+3)*k:][:k]
-		}
+		interleave4(quad, a[i*k:][:k], a[(i+min(1, nr-1))*k:][:k], a[(i+min(2, nr-1))*k:][:k], a[(i+min(3, nr-1))*k:][:k])
 		g := 0
 		if nr == 4 && k <= triChunk { // the whole groups in one call
 			g = n / triGroup
-			triRows4(x0, x1, x2, x3, pk, g, add, &rr, out[i*n:][:n], out[(i+1)*n:][:n], out[(i+2)*n:][:n], out[(i+3)*n:][:n])
+			triRows4(quad, pk, g, add, &rr, out[i*n:][:n], out[(i+1)*n:][:n], out[(i+2)*n:][:n], out[(i+3)*n:][:n])
 		}
 		for ; g < groups; g++ {
 			w := pk[g*2*k:][:2*k]
 			c := g * triGroup
 			for k0 := 0; k0 < k; k0 += triChunk {
 				k1 := min(k, k0+triChunk)
-				s00, s01, s10, s11, s20, s21, s30, s31 := dotTri4x2(x0[k0:k1], x1[k0:k1], x2[k0:k1], x3[k0:k1], w[2*k0:2*k1])
+				s00, s01, s10, s11, s20, s21, s30, s31 := dotTri4x2(quad[4*k0:4*k1], w[2*k0:2*k1])
 				first := k0 == 0
 				if c+triGroup <= n && nr == 4 {
 					r := out[i*n+c:]
 					r0, r1, r2, r3 := r[:triGroup:triGroup], r[n:][:triGroup:triGroup], r[2*n:][:triGroup:triGroup], r[3*n:][:triGroup:triGroup]
 					if first { // written out: a call per six outputs costs as much as their sums
 						d := add[c : c+triGroup : c+triGroup]
-						d0, d1, d2, d3, d4, d5 := d[0], d[1], d[2], d[3], d[4], d[5]
-						v0, v1, v2 := triSplit(s00)
-						v3, v4, v5 := triSplit(s01)
+						d0, d1, d2, d3, d4, d5 := d[0]-triHalf, d[1]-triHalf, d[2], d[3]-triHalf, d[4]-triHalf, d[5] // less the lane biases
+						v0, v1, v2 := triLanes(s00)
+						v3, v4, v5 := triLanes(s01)
 						q := rr[0]
 						r0[0], r0[1], r0[2], r0[3], r0[4], r0[5] = v0+d0+q, v1+d1+q, v2+d2+q, v3+d3+q, v4+d4+q, v5+d5+q
-						v0, v1, v2 = triSplit(s10)
-						v3, v4, v5 = triSplit(s11)
+						v0, v1, v2 = triLanes(s10)
+						v3, v4, v5 = triLanes(s11)
 						q = rr[1]
 						r1[0], r1[1], r1[2], r1[3], r1[4], r1[5] = v0+d0+q, v1+d1+q, v2+d2+q, v3+d3+q, v4+d4+q, v5+d5+q
-						v0, v1, v2 = triSplit(s20)
-						v3, v4, v5 = triSplit(s21)
+						v0, v1, v2 = triLanes(s20)
+						v3, v4, v5 = triLanes(s21)
 						q = rr[2]
 						r2[0], r2[1], r2[2], r2[3], r2[4], r2[5] = v0+d0+q, v1+d1+q, v2+d2+q, v3+d3+q, v4+d4+q, v5+d5+q
-						v0, v1, v2 = triSplit(s30)
-						v3, v4, v5 = triSplit(s31)
+						v0, v1, v2 = triLanes(s30)
+						v3, v4, v5 = triLanes(s31)
 						q = rr[3]
 						r3[0], r3[1], r3[2], r3[3], r3[4], r3[5] = v0+d0+q, v1+d1+q, v2+d2+q, v3+d3+q, v4+d4+q, v5+d5+q
 						continue
@@ -167,7 +172,6 @@ func gemmTri(m, n, k int, a []int8, pk []int64, ib int32, add, out, rows []int32
 			}
 		}
 	}
-	return rows
 }
 
 // triPutTail stores (first: plus add and q) or adds the six channel sums
@@ -186,82 +190,88 @@ func triPutTail(row, add []int32, c int, q int32, s0, s1 int64, first bool) {
 	}
 }
 
-// dotTri4x2 is Σ_kk x_r[kk]·w[2kk+t] for the rows x0…x3 and the two
-// packed triples t of w (packTriples' layout): four steps of k per
+// dotTri4x2 is Σ_kk x_r[kk]·w[2kk+t] for four rows x_r given interleaved
+// in q (q[4kk+r] = x_r[kk]) and the two packed triples t of w
+// (packTriples' layout), each sum starting at triBias: four steps of k per
 // iteration, each step's two weights held while the four rows multiply
-// them (fewer live values than loading all eight first: Go's WebAssembly
-// output spills past 16 registers; 1.1–1.35× faster there).
-func dotTri4x2(x0, x1, x2, x3 []int8, w []int64) (s00, s01, s10, s11, s20, s21, s30, s31 int64) {
-	n := len(x0)
-	x1, x2, x3, w = x1[:n], x2[:n], x3[:n], w[:2*n]
+// them (Go's WebAssembly output spills past 16 live values and pays for
+// every subslice; 1.3× faster there than four separate rows).
+func dotTri4x2(q []int8, w []int64) (s00, s01, s10, s11, s20, s21, s30, s31 int64) {
+	n := len(q) / 4
+	q, w = q[:4*n], w[:2*n]
+	s00, s01, s10, s11, s20, s21, s30, s31 = triBias, triBias, triBias, triBias, triBias, triBias, triBias, triBias
 	kk := 0
 	for ; kk+4 <= n; kk += 4 {
+		v := q[4*kk : 4*kk+16 : 4*kk+16]
 		u := w[2*kk : 2*kk+8 : 2*kk+8]
-		a, b, c, d := x0[kk:kk+4:kk+4], x1[kk:kk+4:kk+4], x2[kk:kk+4:kk+4], x3[kk:kk+4:kk+4]
 		u0, u1 := u[0], u[1]
-		v := int64(a[0])
-		s00 += v * u0
-		s01 += v * u1
-		v = int64(b[0])
-		s10 += v * u0
-		s11 += v * u1
-		v = int64(c[0])
-		s20 += v * u0
-		s21 += v * u1
-		v = int64(d[0])
-		s30 += v * u0
-		s31 += v * u1
+		a := int64(v[0])
+		s00 += a * u0
+		s01 += a * u1
+		a = int64(v[1])
+		s10 += a * u0
+		s11 += a * u1
+		a = int64(v[2])
+		s20 += a * u0
+		s21 += a * u1
+		a = int64(v[3])
+		s30 += a * u0
+		s31 += a * u1
 		u0, u1 = u[2], u[3]
-		v = int64(a[1])
-		s00 += v * u0
-		s01 += v * u1
-		v = int64(b[1])
-		s10 += v * u0
-		s11 += v * u1
-		v = int64(c[1])
-		s20 += v * u0
-		s21 += v * u1
-		v = int64(d[1])
-		s30 += v * u0
-		s31 += v * u1
+		a = int64(v[4])
+		s00 += a * u0
+		s01 += a * u1
+		a = int64(v[5])
+		s10 += a * u0
+		s11 += a * u1
+		a = int64(v[6])
+		s20 += a * u0
+		s21 += a * u1
+		a = int64(v[7])
+		s30 += a * u0
+		s31 += a * u1
 		u0, u1 = u[4], u[5]
-		v = int64(a[2])
-		s00 += v * u0
-		s01 += v * u1
-		v = int64(b[2])
-		s10 += v * u0
-		s11 += v * u1
-		v = int64(c[2])
-		s20 += v * u0
-		s21 += v * u1
-		v = int64(d[2])
-		s30 += v * u0
-		s31 += v * u1
+		a = int64(v[8])
+		s00 += a * u0
+		s01 += a * u1
+		a = int64(v[9])
+		s10 += a * u0
+		s11 += a * u1
+		a = int64(v[10])
+		s20 += a * u0
+		s21 += a * u1
+		a = int64(v[11])
+		s30 += a * u0
+		s31 += a * u1
 		u0, u1 = u[6], u[7]
-		v = int64(a[3])
-		s00 += v * u0
-		s01 += v * u1
-		v = int64(b[3])
-		s10 += v * u0
-		s11 += v * u1
-		v = int64(c[3])
-		s20 += v * u0
-		s21 += v * u1
-		v = int64(d[3])
-		s30 += v * u0
-		s31 += v * u1
+		a = int64(v[12])
+		s00 += a * u0
+		s01 += a * u1
+		a = int64(v[13])
+		s10 += a * u0
+		s11 += a * u1
+		a = int64(v[14])
+		s20 += a * u0
+		s21 += a * u1
+		a = int64(v[15])
+		s30 += a * u0
+		s31 += a * u1
 	}
 	for ; kk < n; kk++ {
+		v := q[4*kk : 4*kk+4 : 4*kk+4]
 		u0, u1 := w[2*kk], w[2*kk+1]
-		a0, a1, a2, a3 := int64(x0[kk]), int64(x1[kk]), int64(x2[kk]), int64(x3[kk])
-		s00 += a0 * u0
-		s01 += a0 * u1
-		s10 += a1 * u0
-		s11 += a1 * u1
-		s20 += a2 * u0
-		s21 += a2 * u1
-		s30 += a3 * u0
-		s31 += a3 * u1
+		a := int64(v[0])
+		s00 += a * u0
+		s01 += a * u1
+		a = int64(v[1])
+		s10 += a * u0
+		s11 += a * u1
+		a = int64(v[2])
+		s20 += a * u0
+		s21 += a * u1
+		a = int64(v[3])
+		s30 += a * u0
+		s31 += a * u1
 	}
 	return
 }
@@ -271,103 +281,121 @@ func dotTri4x2(x0, x1, x2, x3 []int8, w []int64) (s00, s01, s10, s11, s20, s21, 
 // loop of dotTri4x2 and the stores with the offset terms in one function,
 // one call per four output pixels instead of one per 24 outputs. The
 // outputs go to r0…r3 (each at least 6·groups long) plus add[c] and rr.
-func triRows4(x0, x1, x2, x3 []int8, pk []int64, groups int, add []int32, rr *[4]int32, r0, r1, r2, r3 []int32) {
-	k := len(x0)
-	x1, x2, x3 = x1[:k], x2[:k], x3[:k]
+func triRows4(q []int8, pk []int64, groups int, add []int32, rr *[4]int32, r0, r1, r2, r3 []int32) {
+	k := len(q) / 4
+	q = q[:4*k]
 	q0, q1, q2, q3 := rr[0], rr[1], rr[2], rr[3]
 	for g := 0; g < groups; g++ {
 		w := pk[g*2*k:][:2*k]
-		var s00, s01, s10, s11, s20, s21, s30, s31 int64
-		n := k
+		s00, s01, s10, s11, s20, s21, s30, s31 := int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias)
 		kk := 0
-		for ; kk+4 <= n; kk += 4 {
+		for ; kk+4 <= k; kk += 4 {
+			v := q[4*kk : 4*kk+16 : 4*kk+16]
 			u := w[2*kk : 2*kk+8 : 2*kk+8]
-			a, b, c, d := x0[kk:kk+4:kk+4], x1[kk:kk+4:kk+4], x2[kk:kk+4:kk+4], x3[kk:kk+4:kk+4]
 			u0, u1 := u[0], u[1]
-			v := int64(a[0])
-			s00 += v * u0
-			s01 += v * u1
-			v = int64(b[0])
-			s10 += v * u0
-			s11 += v * u1
-			v = int64(c[0])
-			s20 += v * u0
-			s21 += v * u1
-			v = int64(d[0])
-			s30 += v * u0
-			s31 += v * u1
+			a := int64(v[0])
+			s00 += a * u0
+			s01 += a * u1
+			a = int64(v[1])
+			s10 += a * u0
+			s11 += a * u1
+			a = int64(v[2])
+			s20 += a * u0
+			s21 += a * u1
+			a = int64(v[3])
+			s30 += a * u0
+			s31 += a * u1
 			u0, u1 = u[2], u[3]
-			v = int64(a[1])
-			s00 += v * u0
-			s01 += v * u1
-			v = int64(b[1])
-			s10 += v * u0
-			s11 += v * u1
-			v = int64(c[1])
-			s20 += v * u0
-			s21 += v * u1
-			v = int64(d[1])
-			s30 += v * u0
-			s31 += v * u1
+			a = int64(v[4])
+			s00 += a * u0
+			s01 += a * u1
+			a = int64(v[5])
+			s10 += a * u0
+			s11 += a * u1
+			a = int64(v[6])
+			s20 += a * u0
+			s21 += a * u1
+			a = int64(v[7])
+			s30 += a * u0
+			s31 += a * u1
 			u0, u1 = u[4], u[5]
-			v = int64(a[2])
-			s00 += v * u0
-			s01 += v * u1
-			v = int64(b[2])
-			s10 += v * u0
-			s11 += v * u1
-			v = int64(c[2])
-			s20 += v * u0
-			s21 += v * u1
-			v = int64(d[2])
-			s30 += v * u0
-			s31 += v * u1
+			a = int64(v[8])
+			s00 += a * u0
+			s01 += a * u1
+			a = int64(v[9])
+			s10 += a * u0
+			s11 += a * u1
+			a = int64(v[10])
+			s20 += a * u0
+			s21 += a * u1
+			a = int64(v[11])
+			s30 += a * u0
+			s31 += a * u1
 			u0, u1 = u[6], u[7]
-			v = int64(a[3])
-			s00 += v * u0
-			s01 += v * u1
-			v = int64(b[3])
-			s10 += v * u0
-			s11 += v * u1
-			v = int64(c[3])
-			s20 += v * u0
-			s21 += v * u1
-			v = int64(d[3])
-			s30 += v * u0
-			s31 += v * u1
+			a = int64(v[12])
+			s00 += a * u0
+			s01 += a * u1
+			a = int64(v[13])
+			s10 += a * u0
+			s11 += a * u1
+			a = int64(v[14])
+			s20 += a * u0
+			s21 += a * u1
+			a = int64(v[15])
+			s30 += a * u0
+			s31 += a * u1
 		}
-		for ; kk < n; kk++ {
+		for ; kk < k; kk++ {
+			v := q[4*kk : 4*kk+4 : 4*kk+4]
 			u0, u1 := w[2*kk], w[2*kk+1]
-			a0, a1, a2, a3 := int64(x0[kk]), int64(x1[kk]), int64(x2[kk]), int64(x3[kk])
-			s00 += a0 * u0
-			s01 += a0 * u1
-			s10 += a1 * u0
-			s11 += a1 * u1
-			s20 += a2 * u0
-			s21 += a2 * u1
-			s30 += a3 * u0
-			s31 += a3 * u1
+			a := int64(v[0])
+			s00 += a * u0
+			s01 += a * u1
+			a = int64(v[1])
+			s10 += a * u0
+			s11 += a * u1
+			a = int64(v[2])
+			s20 += a * u0
+			s21 += a * u1
+			a = int64(v[3])
+			s30 += a * u0
+			s31 += a * u1
 		}
-
 		c := g * triGroup
 		d := add[c : c+triGroup : c+triGroup]
-		d0, d1, d2, d3, d4, d5 := d[0], d[1], d[2], d[3], d[4], d[5]
+		d0, d1, d2, d3, d4, d5 := d[0]-triHalf, d[1]-triHalf, d[2], d[3]-triHalf, d[4]-triHalf, d[5] // less the lane biases
 		o := r0[c : c+triGroup : c+triGroup]
-		v0, v1, v2 := triSplit(s00)
-		v3, v4, v5 := triSplit(s01)
+		v0, v1, v2 := triLanes(s00)
+		v3, v4, v5 := triLanes(s01)
 		o[0], o[1], o[2], o[3], o[4], o[5] = v0+d0+q0, v1+d1+q0, v2+d2+q0, v3+d3+q0, v4+d4+q0, v5+d5+q0
 		o = r1[c : c+triGroup : c+triGroup]
-		v0, v1, v2 = triSplit(s10)
-		v3, v4, v5 = triSplit(s11)
+		v0, v1, v2 = triLanes(s10)
+		v3, v4, v5 = triLanes(s11)
 		o[0], o[1], o[2], o[3], o[4], o[5] = v0+d0+q1, v1+d1+q1, v2+d2+q1, v3+d3+q1, v4+d4+q1, v5+d5+q1
 		o = r2[c : c+triGroup : c+triGroup]
-		v0, v1, v2 = triSplit(s20)
-		v3, v4, v5 = triSplit(s21)
+		v0, v1, v2 = triLanes(s20)
+		v3, v4, v5 = triLanes(s21)
 		o[0], o[1], o[2], o[3], o[4], o[5] = v0+d0+q2, v1+d1+q2, v2+d2+q2, v3+d3+q2, v4+d4+q2, v5+d5+q2
 		o = r3[c : c+triGroup : c+triGroup]
-		v0, v1, v2 = triSplit(s30)
-		v3, v4, v5 = triSplit(s31)
+		v0, v1, v2 = triLanes(s30)
+		v3, v4, v5 = triLanes(s31)
 		o[0], o[1], o[2], o[3], o[4], o[5] = v0+d0+q3, v1+d1+q3, v2+d2+q3, v3+d3+q3, v4+d4+q3, v5+d5+q3
 	}
 }
 
+// interleave4 sets q[4kk+r] = x_r[kk] for the four rows x0…x3 of q's
+// length / 4.
+func interleave4(q, x0, x1, x2, x3 []int8) {
+	n := len(q) / 4
+	x0, x1, x2, x3 = x0[:n], x1[:n], x2[:n], x3[:n]
+	for kk, v := range x0 {
+		d := q[4*kk : 4*kk+4 : 4*kk+4]
+		d[0], d[1], d[2], d[3] = v, x1[kk], x2[kk], x3[kk]
+	}
+}
+
+// triScratch is gemmTri's scratch: the row sums and four interleaved rows.
+type triScratch struct {
+	rows []int32
+	quad []int8
+}
