@@ -243,7 +243,14 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	pixels := p.Batches * p.OutH * p.OutW
 	direct := p.FilterH == 1 && p.FilterW == 1 && p.StrideH == 1 && p.StrideW == 1 &&
 		p.PadH == 0 && p.PadW == 0 && p.Groups == 1 && p.OutH == p.InH && p.OutW == p.InW
+	var tri []int64 // the constant weights packed for gemmTri (not for eight channels or fewer: a third or more of its lanes would idle)
+	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC > 8 && !gemmTriOff {
+		tri = p.weights.triples(p.OutC, k)
+	}
 	block := gemmBlock(pixels, k, p.OutC)
+	if tri != nil && block < pixels {
+		block = max(4, block&^3) // whole blocks of four pixels for gemmTri
+	}
 	gs := &r.gs
 	var patches []int8
 	if !direct {
@@ -262,10 +269,6 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	var rq []int32
 	if gemmRequant != nil {
 		rq = p.rqTable.get(p.Output, p.OutC)
-	}
-	var tri []int64 // the constant weights packed for gemmTri
-	if rq == nil && gemmGo && p.Groups == 1 && p.weights != nil && !gemmTriOff {
-		tri = p.weights.triples(p.OutC, k)
 	}
 	for p0 := 0; p0 < pixels; p0 += block {
 		mb := min(block, pixels-p0)
