@@ -14,9 +14,10 @@ const triShift = 21
 
 // triChunk is the most steps of k whose lane sums a packed triple
 // accumulates before gemmTri splits them: each product of two int8 lies in
-// [−16256, 16384], so 60 of them sum to within [−2^20, 2^20), the range of
-// a 21-bit lane, and the top lane (bits 42…63) holds 22 bits.
-const triChunk = 60
+// [−16256, 16384], so up to 63 of them sum to within [−2^20, 2^20), the
+// range of a 21-bit lane (the top lane, bits 42…63, holds 22 bits); 56 is
+// a multiple of the kernels' eight steps per iteration.
+const triChunk = 56
 
 // triGroup is how many channels gemmTri multiplies at a time: two packed
 // triples.
@@ -192,7 +193,7 @@ func triPutTail(row, add []int32, c int, q int32, s0, s1 int64, first bool) {
 
 // dotTri4x2 is Σ_kk x_r[kk]·w[2kk+t] for four rows x_r given interleaved
 // in q (q[4kk+r] = x_r[kk]) and the two packed triples t of w
-// (packTriples' layout), each sum starting at triBias: four steps of k per
+// (packTriples' layout), each sum starting at triBias: eight steps of k per
 // iteration, each step's two weights held while the four rows multiply
 // them (Go's WebAssembly output spills past 16 live values and pays for
 // every subslice; 1.3× faster there than four separate rows).
@@ -201,9 +202,9 @@ func dotTri4x2(q []int8, w []int64) (s00, s01, s10, s11, s20, s21, s30, s31 int6
 	q, w = q[:4*n], w[:2*n]
 	s00, s01, s10, s11, s20, s21, s30, s31 = triBias, triBias, triBias, triBias, triBias, triBias, triBias, triBias
 	kk := 0
-	for ; kk+4 <= n; kk += 4 {
-		v := q[4*kk : 4*kk+16 : 4*kk+16]
-		u := w[2*kk : 2*kk+8 : 2*kk+8]
+	for ; kk+8 <= n; kk += 8 {
+		v := q[4*kk : 4*kk+32 : 4*kk+32]
+		u := w[2*kk : 2*kk+16 : 2*kk+16]
 		u0, u1 := u[0], u[1]
 		a := int64(v[0])
 		s00 += a * u0
@@ -256,6 +257,58 @@ func dotTri4x2(q []int8, w []int64) (s00, s01, s10, s11, s20, s21, s30, s31 int6
 		a = int64(v[15])
 		s30 += a * u0
 		s31 += a * u1
+		u0, u1 = u[8], u[9]
+		a = int64(v[16])
+		s00 += a * u0
+		s01 += a * u1
+		a = int64(v[17])
+		s10 += a * u0
+		s11 += a * u1
+		a = int64(v[18])
+		s20 += a * u0
+		s21 += a * u1
+		a = int64(v[19])
+		s30 += a * u0
+		s31 += a * u1
+		u0, u1 = u[10], u[11]
+		a = int64(v[20])
+		s00 += a * u0
+		s01 += a * u1
+		a = int64(v[21])
+		s10 += a * u0
+		s11 += a * u1
+		a = int64(v[22])
+		s20 += a * u0
+		s21 += a * u1
+		a = int64(v[23])
+		s30 += a * u0
+		s31 += a * u1
+		u0, u1 = u[12], u[13]
+		a = int64(v[24])
+		s00 += a * u0
+		s01 += a * u1
+		a = int64(v[25])
+		s10 += a * u0
+		s11 += a * u1
+		a = int64(v[26])
+		s20 += a * u0
+		s21 += a * u1
+		a = int64(v[27])
+		s30 += a * u0
+		s31 += a * u1
+		u0, u1 = u[14], u[15]
+		a = int64(v[28])
+		s00 += a * u0
+		s01 += a * u1
+		a = int64(v[29])
+		s10 += a * u0
+		s11 += a * u1
+		a = int64(v[30])
+		s20 += a * u0
+		s21 += a * u1
+		a = int64(v[31])
+		s30 += a * u0
+		s31 += a * u1
 	}
 	for ; kk < n; kk++ {
 		v := q[4*kk : 4*kk+4 : 4*kk+4]
@@ -276,11 +329,12 @@ func dotTri4x2(q []int8, w []int64) (s00, s01, s10, s11, s20, s21, s30, s31 int6
 	return
 }
 
-// triRows4 is gemmTri's first (only) chunk for four whole rows x0…x3 of
-// length k ≤ triChunk and the first groups groups of six channels: the
-// loop of dotTri4x2 and the stores with the offset terms in one function,
-// one call per four output pixels instead of one per 24 outputs. The
-// outputs go to r0…r3 (each at least 6·groups long) plus add[c] and rr.
+// triRows4 is gemmTri for four whole rows of length k ≤ triChunk, given
+// interleaved in q like dotTri4x2's, and the first groups groups of six
+// channels: dotTri4x2's loop and the stores with the offset terms in one
+// function, one call per four output pixels instead of one per 24 outputs
+// (and eight per call for the stores). The outputs go to r0…r3 (each at
+// least 6·groups long): the sums plus add[c] and rr[r].
 func triRows4(q []int8, pk []int64, groups int, add []int32, rr *[4]int32, r0, r1, r2, r3 []int32) {
 	k := len(q) / 4
 	q = q[:4*k]
@@ -289,9 +343,9 @@ func triRows4(q []int8, pk []int64, groups int, add []int32, rr *[4]int32, r0, r
 		w := pk[g*2*k:][:2*k]
 		s00, s01, s10, s11, s20, s21, s30, s31 := int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias)
 		kk := 0
-		for ; kk+4 <= k; kk += 4 {
-			v := q[4*kk : 4*kk+16 : 4*kk+16]
-			u := w[2*kk : 2*kk+8 : 2*kk+8]
+		for ; kk+8 <= k; kk += 8 {
+			v := q[4*kk : 4*kk+32 : 4*kk+32]
+			u := w[2*kk : 2*kk+16 : 2*kk+16]
 			u0, u1 := u[0], u[1]
 			a := int64(v[0])
 			s00 += a * u0
@@ -342,6 +396,58 @@ func triRows4(q []int8, pk []int64, groups int, add []int32, rr *[4]int32, r0, r
 			s20 += a * u0
 			s21 += a * u1
 			a = int64(v[15])
+			s30 += a * u0
+			s31 += a * u1
+			u0, u1 = u[8], u[9]
+			a = int64(v[16])
+			s00 += a * u0
+			s01 += a * u1
+			a = int64(v[17])
+			s10 += a * u0
+			s11 += a * u1
+			a = int64(v[18])
+			s20 += a * u0
+			s21 += a * u1
+			a = int64(v[19])
+			s30 += a * u0
+			s31 += a * u1
+			u0, u1 = u[10], u[11]
+			a = int64(v[20])
+			s00 += a * u0
+			s01 += a * u1
+			a = int64(v[21])
+			s10 += a * u0
+			s11 += a * u1
+			a = int64(v[22])
+			s20 += a * u0
+			s21 += a * u1
+			a = int64(v[23])
+			s30 += a * u0
+			s31 += a * u1
+			u0, u1 = u[12], u[13]
+			a = int64(v[24])
+			s00 += a * u0
+			s01 += a * u1
+			a = int64(v[25])
+			s10 += a * u0
+			s11 += a * u1
+			a = int64(v[26])
+			s20 += a * u0
+			s21 += a * u1
+			a = int64(v[27])
+			s30 += a * u0
+			s31 += a * u1
+			u0, u1 = u[14], u[15]
+			a = int64(v[28])
+			s00 += a * u0
+			s01 += a * u1
+			a = int64(v[29])
+			s10 += a * u0
+			s11 += a * u1
+			a = int64(v[30])
+			s20 += a * u0
+			s21 += a * u1
+			a = int64(v[31])
 			s30 += a * u0
 			s31 += a * u1
 		}
