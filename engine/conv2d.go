@@ -243,8 +243,11 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	pixels := p.Batches * p.OutH * p.OutW
 	direct := p.FilterH == 1 && p.FilterW == 1 && p.StrideH == 1 && p.StrideW == 1 &&
 		p.PadH == 0 && p.PadW == 0 && p.Groups == 1 && p.OutH == p.InH && p.OutW == p.InW
-	var tri []int64 // the constant weights packed for gemmTri (not for eight channels or fewer: a third or more of its lanes would idle)
-	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC > 8 && !gemmTriOff {
+	// The constant weights packed for gemmTri, not for eight channels or fewer
+	// (a third or more of its lanes would idle) nor fewer than four pixels
+	// (it multiplies four at a time).
+	var tri []int64
+	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC > 8 && pixels >= 4 && !gemmTriOff {
 		tri = p.weights.triples(p.OutC, k)
 	}
 	block := gemmBlock(pixels, k, p.OutC)
