@@ -105,6 +105,8 @@ func gemmTri(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc *
 	quad := sc.quad
 	groups := (n + triGroup - 1) / triGroup
 	pk = pk[:groups*2*k]
+	var tailAdd [triGroup]int32 // add of a partial last group, padded
+	copy(tailAdd[:], add[n/triGroup*triGroup:])
 	for i := 0; i < m; i += 4 {
 		nr := min(4, m-i)
 		// The four rows interleaved, missing ones repeating the last
@@ -116,12 +118,21 @@ func gemmTri(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc *
 			}
 		}
 		interleave4(quad, a[i*k:][:k], a[(i+min(1, nr-1))*k:][:k], a[(i+min(2, nr-1))*k:][:k], a[(i+min(3, nr-1))*k:][:k])
-		g := 0
 		if nr == 4 && k <= triChunk { // the whole groups in one call
-			g = n / triGroup
-			triRows4(quad, pk, g, add, &rr, out[i*n:][:n], out[(i+1)*n:][:n], out[(i+2)*n:][:n], out[(i+3)*n:][:n])
+			full := n / triGroup
+			r0, r1, r2, r3 := out[i*n:][:n], out[(i+1)*n:][:n], out[(i+2)*n:][:n], out[(i+3)*n:][:n]
+			triRows4(quad, pk, full, add, &rr, r0, r1, r2, r3)
+			if c := full * triGroup; c < n { // a partial group through local rows
+				var part [4][triGroup]int32
+				triRows4(quad, pk[full*2*k:], 1, tailAdd[:], &rr, part[0][:], part[1][:], part[2][:], part[3][:])
+				copy(r0[c:], part[0][:])
+				copy(r1[c:], part[1][:])
+				copy(r2[c:], part[2][:])
+				copy(r3[c:], part[3][:])
+			}
+			continue
 		}
-		for ; g < groups; g++ {
+		for g := 0; g < groups; g++ {
 			w := pk[g*2*k:][:2*k]
 			c := g * triGroup
 			for k0 := 0; k0 < k; k0 += triChunk {
