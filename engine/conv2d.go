@@ -243,7 +243,17 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	pixels := p.Batches * p.OutH * p.OutW
 	direct := p.FilterH == 1 && p.FilterW == 1 && p.StrideH == 1 && p.StrideW == 1 &&
 		p.PadH == 0 && p.PadW == 0 && p.Groups == 1 && p.OutH == p.InH && p.OutW == p.InW
+	// The constant weights packed for gemmTri, not for eight channels or fewer
+	// (a third or more of its lanes would idle) nor fewer than four pixels
+	// (it multiplies four at a time).
+	var tri []int64
+	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC > 8 && pixels >= 4 && !gemmTriOff {
+		tri = p.weights.triples(p.OutC, k)
+	}
 	block := gemmBlock(pixels, k, p.OutC)
+	if tri != nil && block < pixels {
+		block = max(4, block&^3) // whole blocks of four pixels for gemmTri
+	}
 	gs := &r.gs
 	var patches []int8
 	if !direct {
@@ -291,6 +301,12 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 				continue
 			}
 			if p.Groups == 1 {
+				if tri != nil {
+					ts := triScratch{rows, gs.quad}
+					gemmTri(mb, p.OutC, k, a, tri, ib, adds[g], accs, &ts)
+					rows, gs.quad = ts.rows, ts.quad
+					continue
+				}
 				rows = offsetGEMM(mb, p.OutC, k, a, w, ib, adds[g], accs, rows)
 				continue
 			}

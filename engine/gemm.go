@@ -356,6 +356,26 @@ type gemmWeights struct {
 	// or nil: FULLY_CONNECTED's weights, packed once per model (see
 	// packRows).
 	packed []int64
+	// tri is w packed for gemmTri (packTriples), made on the first run
+	// of the pure-Go GEMM (triples), not for the SIMD kernels.
+	tri     []int64
+	triOnce sync.Once
+}
+
+// triPackedMax bounds the weights triples packs: 8 bytes per three, 32 MiB
+// at most.
+const triPackedMax = 1 << 22
+
+// triples returns g's rows×k weights packed for gemmTri, packing them on
+// the first call, or nil when they are too many.
+func (g *gemmWeights) triples(rows, k int) []int64 {
+	g.triOnce.Do(func() {
+		if rows > 0 && k > 0 && len(g.w) == rows*k && triPacked(rows, k) <= triPackedMax {
+			g.tri = make([]int64, triPacked(rows, k))
+			packTriples(rows, k, g.w, g.tri)
+		}
+	})
+	return g.tri
 }
 
 // packedRowsMax bounds the weights packRows packs: 4 bytes each (an int64
@@ -472,6 +492,7 @@ func gemmOffsets(typ DType, ia, ib int32) (int32, int32) {
 type gemmScratch struct {
 	patches         []int8
 	accs, tmp, rows []int32
+	quad            []int8 // gemmTri's interleaved rows
 }
 
 // gemmScratches keeps gemmScratch buffers from run to run (allocating
