@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -89,7 +90,7 @@ func (res *Result) Explain(op, index int) (*Explanation, error) {
 	}
 	pl := m.plans[res.Profile]
 	if pl.refused != "" {
-		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", pl.refused)
+		return nil, errors.New(pl.refused)
 	}
 	var e *Explanation
 	if x, ok := pl.kernels[op].(explainer); ok {

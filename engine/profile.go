@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -99,8 +100,9 @@ func ParseProfile(s string) (Profile, error) {
 type plan struct {
 	kernels    []kernel
 	arithmetic []string // per op: which kernel's arithmetic, for the trace and explanations
-	// refused is set when this profile's TFLite refuses the model: a run
-	// fails with it.
+	// refused is set when this profile's TFLite refuses the model (or
+	// cannot compute one of its ops): a run, or an explanation, fails with
+	// it, a whole sentence.
 	refused string
 	// tflite-xnnpack: per op, whether the XNNPACK delegate took it, and
 	// why not.
@@ -142,12 +144,36 @@ func portablePlan(m *Model, rd Rounding, arith string) (*plan, error) {
 		if pl.deferRest(m, op, err) {
 			break
 		}
+		var no *profileRefusal
+		if errors.As(err, &no) {
+			// This build cannot compute the op: the profile refuses the
+			// model, the others run it.
+			if pl.refused == "" {
+				pl.refused = no.Error()
+			}
+			pl.arithmetic[op.Index] = no.Error()
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		pl.kernels[op.Index], pl.arithmetic[op.Index] = k, arith
 	}
 	return pl, nil
+}
+
+// profileRefusal is a Prepare error that holds for one profile only: its
+// TFLite build cannot compute the op (an assertion, or undefined
+// behaviour, in its arithmetic), where the other profiles' can. The
+// profile's plan refuses the model with it; the model still loads.
+type profileRefusal struct{ msg string }
+
+func (e *profileRefusal) Error() string { return e.msg }
+
+// refuseProfile is c's op refused by c's profile, with a message that says
+// why and what to do.
+func (c *prepCtx) refuseProfile(format string, args ...any) error {
+	return &profileRefusal{fmt.Sprintf("op %d (%s): ", c.op.Index, c.op.Builtin) + fmt.Sprintf(format, args...)}
 }
 
 // prepareOp prepares op's reference kernel with rounding rd.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -114,7 +115,7 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 	}
 	pl := m.plans[p]
 	if pl.refused != "" {
-		return nil, fmt.Errorf("the browser TFLite refuses this model: %s", pl.refused)
+		return nil, errors.New(pl.refused)
 	}
 	if pl.dynamicAt < len(m.Ops) {
 		// The shapes of this run are its own: run a copy whose dynamic

@@ -117,6 +117,9 @@ func prepareSoftmax(c *prepCtx) (kernel, error) {
 	}
 	p.InputMultiplier, p.InputLeftShift = fixedpoint.PreprocessSoftmaxScaling(float64(beta), in.Scale(), softmaxDiffBits)
 	p.DiffMin = -fixedpoint.CalculateInputRadius(softmaxDiffBits, p.InputLeftShift, 31)
+	if p.Rounding == RoundSingle && p.InputLeftShift > 30 {
+		return nil, c.refuseProfile("the input scaling β·s_in·2^26 = %v needs a left shift of %d, and single rounding's MultiplyByQuantizedMultiplier takes shifts up to 30 (TFLite asserts it; beyond, its arithmetic is undefined); run this model under the reference or tflite-xnnpack profile", real, p.InputLeftShift)
+	}
 	// An 8-bit row's differences x − max are in [−255, 0]: exp8 once for
 	// each, not twice per element and run (gemmlowp's exp is long).
 	lut := make([]int32, 256)

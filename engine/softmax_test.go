@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/int8scope/int8scope/engine/tfbuild"
@@ -152,5 +153,33 @@ func TestSoftmaxAccuracy(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSoftmaxSingleRoundingShift: an int8 SOFTMAX whose input scaling
+// β·s_in·2^26 needs a left shift of 31 (s_in ≥ 16) loads; the reference
+// and tflite-xnnpack profiles run it, and the single-rounding profile,
+// whose MultiplyByQuantizedMultiplier takes shifts up to 30, refuses it
+// with a sentence that says so (it panicked at load).
+func TestSoftmaxSingleRoundingShift(t *testing.T) {
+	in := q8([]int{1, 4}, 20, 0, 1, 0, -1, 3)
+	m, err := Load(oneOp(tflite.BuiltinOperatorSOFTMAX, softmaxOpts(1), []tt{in}, tt{typ: tflite.TensorTypeINT8, shape: []int{1, 4}, q: tfbuild.Q(1.0/256, -128)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := m.Ops[0].Params.(*SoftmaxParams); p.InputLeftShift != 31 {
+		t.Fatalf("input left shift %d, want 31 (the case under test)", p.InputLeftShift)
+	}
+	for _, p := range []Profile{Reference, XNNPack} {
+		if _, err := m.Run([][]byte{in.feed}, Options{Profile: p}); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	_, err = m.Run([][]byte{in.feed}, Options{Profile: SingleRounding})
+	if err == nil || !strings.Contains(err.Error(), "op 0 (SOFTMAX): ") || !strings.Contains(err.Error(), "shifts up to 30") {
+		t.Fatalf("single rounding: err = %v, want the op's refusal", err)
+	}
+	if got := m.Ops[0].Profiles[SingleRounding].Arithmetic; !strings.Contains(got, "shifts up to 30") {
+		t.Errorf("single rounding's arithmetic for the op: %q", got)
 	}
 }

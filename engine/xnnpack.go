@@ -30,9 +30,10 @@ import (
 func planXNNPack(m *Model) (*plan, error) {
 	n := len(m.Ops)
 	pl := &plan{kernels: make([]kernel, n), arithmetic: make([]string, n), delegated: make([]bool, n), why: make([]string, n), dynamicAt: n}
-	if pl.refused = tfliteRefusesModel(m); pl.refused != "" {
+	if why := tfliteRefusesModel(m); why != "" {
+		pl.refused = "the browser TFLite refuses this model: " + why
 		for i := range pl.arithmetic {
-			pl.arithmetic[i] = "the browser TFLite refuses this model: " + pl.refused
+			pl.arithmetic[i] = pl.refused
 		}
 		return pl, nil
 	}
