@@ -101,3 +101,48 @@ func TestConv1chProfiles(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkConv1ch runs the first layers of mnist_dscnn (28×28, 3×3 SAME,
+// 1→16), tiny_dscnn_kws (49×10, 10×4 stride 2 SAME, 1→64) and a
+// person_detect-like one (96×96, 3×3 stride 2, 1→8) through evalDepthwise
+// and, with conv1ch=off, evalGEMM (reference profile, trace off).
+func BenchmarkConv1ch(b *testing.B) {
+	defer func() { conv1chOff = false }()
+	rng := rand.New(rand.NewPCG(45, 46))
+	for _, sh := range []struct {
+		name                   string
+		h, w, oc, fh, fw, s, d int
+	}{
+		{"mnist_28x28_3x3_to16", 28, 28, 16, 3, 3, 1, 1},
+		{"kws_49x10_10x4s2_to64", 49, 10, 64, 10, 4, 2, 1},
+		{"person_96x96_3x3s2_to8", 96, 96, 8, 3, 3, 2, 1},
+	} {
+		s := &cvSpec{op: tflite.BuiltinOperatorCONV_2D, typ: Int8, n: 1, h: sh.h, w: sh.w, c: 1, oc: sh.oc, fh: sh.fh, fw: sh.fw,
+			groups: 1, sh: sh.s, sw: sh.s, dh: sh.d, dw: sh.d, pad: tflite.PaddingSAME, act: tflite.ActivationFunctionTypeRELU,
+			inS: 0.004, outS: 0.02, inZ: -128, outZ: -128, biasType: Int32}
+		for range sh.oc {
+			s.fS = append(s.fS, 0.001+rng.Float32()*0.05)
+		}
+		s.x = randInts(rng, Int8, sh.h*sh.w)
+		s.f = randInts(rng, Int8, numElements(s.filterShape()))
+		s.bias = make([]int64, sh.oc)
+		for i := range s.bias {
+			s.bias[i] = rng.Int64N(1<<12) - 1<<11
+		}
+		data, feeds := s.model()
+		m, err := Load(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, off := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/conv1ch=%v", sh.name, map[bool]string{false: "on", true: "off"}[off]), func(b *testing.B) {
+				conv1chOff = off
+				for b.Loop() {
+					if _, err := m.Run(feeds, Options{Profile: Reference}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
