@@ -102,6 +102,48 @@ func TestConv1chProfiles(t *testing.T) {
 	}
 }
 
+// TestDw3x3Row1 checks the kernel alone against the formula on random
+// rows, strides and dilations, with extreme values (wrapping int32 sums).
+func TestDw3x3Row1(t *testing.T) {
+	rng := rand.New(rand.NewPCG(47, 48))
+	for range 300 {
+		C, n, s, d := 1+rng.IntN(20), 1+rng.IntN(9), 1+rng.IntN(3), 1+rng.IntN(3)
+		rowLen := (n-1)*s + 2*d + 1
+		var rows [3][]int8
+		for i := range rows {
+			rows[i] = make([]int8, rowLen+rng.IntN(3))
+			for j := range rows[i] {
+				rows[i][j] = int8(rng.IntN(256) - 128)
+			}
+		}
+		w, full := make([]int32, 9*C), make([]int32, C)
+		for i := range w {
+			w[i] = int32(rng.IntN(511) - 255)
+		}
+		for i := range full {
+			full[i] = rng.Int32() - 1<<30
+			if rng.IntN(4) == 0 {
+				full[i] = 1<<31 - 1 - int32(rng.IntN(100)) // wraps
+			}
+		}
+		acc := make([]int32, n*C)
+		dw3x3Row1(acc, rows[0], rows[1], rows[2], n, s, d, w, full)
+		for px := range n {
+			for c := range C {
+				want := full[c]
+				for fy := range 3 {
+					for fx := range 3 {
+						want += w[9*c+fy*3+fx] * int32(rows[fy][px*s+fx*d])
+					}
+				}
+				if got := acc[px*C+c]; got != want {
+					t.Fatalf("C %d n %d stride %d dilation %d: acc[%d][%d] = %d, want %d", C, n, s, d, px, c, got, want)
+				}
+			}
+		}
+	}
+}
+
 // BenchmarkConv1ch runs the first layers of mnist_dscnn (28×28, 3×3 SAME,
 // 1→16), tiny_dscnn_kws (49×10, 10×4 stride 2 SAME, 1→64) and a
 // person_detect-like one (96×96, 3×3 stride 2, 1→8) through evalDepthwise
