@@ -69,17 +69,12 @@ func (p *Conv2DParams) dwRuns() bool {
 }
 
 // evalDepthwise is eval for an int8 or uint8 CONV_2D of one input channel
-// (dwRuns): the depthwise convolution it equals, with the conv's ConvArith
-// (uint8 operands mapped to int8 as evalInt8 maps them), output row by
-// output row as evalInt8Rows computes a 3×3 one, but on rows of the one
-// input channel instead of rows with each value repeated C_out times: for
-// each output row, the three input rows of its windows with the padding
-// written as the input zero point z = −off (taps that add w·(z + off) = 0),
-// so that every window starts from bias + off·Σ w; dw3x3Row1 computes the
-// row's accumulators, then come the trace and the profile's output stage.
+// (dwRuns): evalRows1 of the depthwise convolution it equals, with the
+// conv's ConvArith (uint8 operands mapped to int8 as evalInt8 maps them).
 // The accumulators, hence the trace and the outputs, are evalGEMM's.
 func (p *Conv2DParams) evalDepthwise(r *run, trace []int64) {
-	d := p.dw
+	d := *p.dw
+	d.ConvArith = p.ConvArith // the profile's (XNNPACK's is set after prepareConv2D)
 	w9, wsum := d.wide9, d.wideSum
 	if w9 == nil { // a filter fed at run time
 		var wide []int32
@@ -90,6 +85,20 @@ func (p *Conv2DParams) evalDepthwise(r *run, trace []int64) {
 	if p.typ == Uint8 {
 		in, off = signedInt8(nil, r.u8(p.in)), off+128
 	}
+	d.evalRows1(r, trace, in, off, w9, wsum)
+}
+
+// evalRows1 is evalInt8Rows for a 3×3 depthwise convolution of one input
+// channel (depth multiplier C_out; also a CONV_2D of one input channel),
+// on rows of the one input channel instead of rows with each value
+// repeated C_out times: for each output row, the three input rows of its
+// windows with the padding written as the input zero point z = −off (taps
+// that add w·(z + off) = 0; z must be an int8), so that every window
+// starts from bias + off·Σ w; dw3x3Row1 computes the row's accumulators
+// (w9: dw3x3Weights, wsum: Σ w per channel), then come the trace and the
+// profile's output stage. in is the input as int8 (uint8 mapped, off 128
+// higher).
+func (p *DepthwiseConv2DParams) evalRows1(r *run, trace []int64, in []int8, off int32, w9, wsum []int32) {
 	C := p.OutC
 	cols := (p.OutW-1)*p.StrideW + (p.FilterW-1)*p.DilationW + 1 // input columns the windows span, from −PadW
 	direct := p.PadW == 0 && cols <= p.InW                       // rows inside are read in place
