@@ -49,6 +49,10 @@ type Conv2DParams struct {
 	weights               *gemmWeights // int8 and uint8: a constant filter prepared for offsetGEMM, or nil
 	adds                  colAdds      // evalGEMM's gemmColAdd values per group
 	rqTable               simdTable    // requantTable(Output), for gemmRequant
+
+	// dw is the depthwise convolution that a convolution of one input
+	// channel equals (depthwise_conv1ch.go), or nil.
+	dw *DepthwiseConv2DParams
 }
 
 func init() { register(tflite.BuiltinOperatorCONV_2D, prepareConv2D) }
@@ -98,6 +102,7 @@ func prepareConv2D(c *prepCtx) (kernel, error) {
 	if (in.Type == Int8 || in.Type == Uint8) && filter.Const {
 		p.weights = c.m.gemmWeightsOf(filter, p.OutC, p.FilterH*p.FilterW*p.FilterC)
 	}
+	p.dw = conv1chDepthwise(p, filter) // depthwise_conv1ch.go
 	return p, nil
 }
 
@@ -118,6 +123,8 @@ func (p *Conv2DParams) eval(r *run, op *Op) error {
 		p.evalFloat(r)
 	case p.AllPadding:
 		evalAllPadding(r, p.bias, p.out, p.OutC, p.Output, acc)
+	case p.dw != nil && p.dwRuns(): // depthwise_conv1ch.go
+		p.evalDepthwise(r, acc)
 	case p.typ == Int8, p.typ == Uint8:
 		p.evalGEMM(r, acc)
 	case p.typ == Int16:

@@ -80,6 +80,10 @@ func (p *DepthwiseConv2DParams) evalInt8Rows(r *run, trace []int64, in []int8, o
 	if w9 == nil {
 		w9 = dw3x3Weights(w, p.OutC)
 	}
+	if p.InC == 1 { // one-channel rows, not repeated (depthwise_conv1ch.go)
+		p.evalRows1(r, trace, in, off, w9, wsum)
+		return true
+	}
 	C, dm := p.OutC, p.DepthMultiplier
 	cols := (p.OutW-1)*p.StrideW + (p.FilterW-1)*p.DilationW + 1 // input columns the windows span, from −PadW
 	rowLen := cols * C
