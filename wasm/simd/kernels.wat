@@ -936,17 +936,41 @@
     (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
     (local $i i32) (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32) (local $fy i32) (local $fx i32)
     (local $iy i32) (local $ix i32) (local $dst i32) (local $rowLen i32) (local $base i32) (local $fx0 i32) (local $fx1 i32) (local $run i32)
+    (local $src i32) (local $imgEnd i32) (local $patchEnd i32) (local $img i32) (local $short i32) (local $rowStep i32)
     (if (i32.eqz (local.get $mb)) (then (return)))
     (local.set $rowLen (i32.mul (local.get $FW) (local.get $FC)))
+    (local.set $img (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C))) ;; bytes per image
+    (local.set $patchEnd (i32.add (local.get $patches) (i32.mul (i32.mul (local.get $mb) (local.get $FH)) (local.get $rowLen))))
     (local.set $run (i32.and (i32.eq (local.get $dw) (i32.const 1)) (i32.eq (local.get $FC) (local.get $C))))
+    (local.set $short (i32.and (local.get $run) (i32.le_u (local.get $rowLen) (i32.const 16))))
+    (local.set $rowStep (i32.mul (i32.mul (local.get $dh) (local.get $W)) (local.get $C)))
     (local.set $x (i32.rem_u (local.get $p0) (local.get $OW)))
     (local.set $y (i32.rem_u (i32.div_u (local.get $p0) (local.get $OW)) (local.get $OH)))
     (local.set $b (i32.div_u (local.get $p0) (i32.mul (local.get $OW) (local.get $OH))))
     (local.set $dst (local.get $patches))
     (loop $li
+      (local.set $imgEnd (i32.add (local.get $in) (i32.mul (i32.add (local.get $b) (i32.const 1)) (local.get $img))))
       (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
       (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
       (local.set $fy (i32.const 0))
+      ;; a pixel whose whole window is inside, with short contiguous filter
+      ;; rows: each row one v128 copy (see below), no per-row bounds
+      (if (i32.and (i32.and (local.get $short) (i32.ge_s (local.get $iy0) (i32.const 0)))
+            (i32.and (i32.le_s (i32.add (local.get $iy0) (i32.mul (i32.sub (local.get $FH) (i32.const 1)) (local.get $dh))) (i32.sub (local.get $H) (i32.const 1)))
+              (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (local.get $FW)) (local.get $W)))))
+        (then
+          (local.set $src (i32.add (i32.add (local.get $in) (local.get $goff))
+            (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $iy0)) (local.get $W)) (local.get $ix0)) (local.get $C))))
+          (if (i32.and (i32.le_u (i32.add (i32.add (local.get $src) (i32.mul (i32.sub (local.get $FH) (i32.const 1)) (local.get $rowStep))) (i32.const 16)) (local.get $imgEnd))
+                (i32.le_u (i32.add (i32.add (local.get $dst) (i32.mul (i32.sub (local.get $FH) (i32.const 1)) (local.get $rowLen))) (i32.const 16)) (local.get $patchEnd)))
+            (then
+              (loop $lrow
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $rowLen)))
+                (local.set $src (i32.add (local.get $src) (local.get $rowStep)))
+                (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                (br_if $lrow (i32.lt_u (local.get $fy) (local.get $FH))))))))
+      (if (i32.lt_u (local.get $fy) (local.get $FH)) (then
       (loop $lfy
         (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
         (if (i32.ge_u (local.get $iy) (local.get $H)) ;; unsigned: also iy < 0
@@ -957,7 +981,15 @@
             (if (i32.and (local.get $run)
                   (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (local.get $FW)) (local.get $W))))
               (then ;; the whole filter row inside: one copy
-                (call $copy8 (local.get $dst) (i32.add (local.get $base) (i32.mul (local.get $ix0) (local.get $C))) (local.get $rowLen)))
+                (local.set $src (i32.add (local.get $base) (i32.mul (local.get $ix0) (local.get $C))))
+                (if (i32.and (i32.le_u (local.get $rowLen) (i32.const 16))
+                      (i32.and (i32.le_u (i32.add (local.get $src) (i32.const 16)) (local.get $imgEnd))
+                        (i32.le_u (i32.add (local.get $dst) (i32.const 16)) (local.get $patchEnd))))
+                  ;; a short row (a first layer's 3×3×3 filter: 9 bytes) as one
+                  ;; v128: the bytes past the row are inside the image and the
+                  ;; patches, and the next rows' writes (dst only grows) replace them
+                  (then (v128.store (local.get $dst) (v128.load (local.get $src))))
+                  (else (call $copy8 (local.get $dst) (local.get $src) (local.get $rowLen)))))
             (else (if (local.get $run)
               (then
                 ;; taps fx0…fx1−1 inside: ix0 + fx in [0, W)
@@ -984,7 +1016,7 @@
                   (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))))))
         (local.set $dst (i32.add (local.get $dst) (local.get $rowLen)))
         (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-        (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+        (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))))
       ;; the next pixel
       (local.set $x (i32.add (local.get $x) (i32.const 1)))
       (if (i32.eq (local.get $x) (local.get $OW))
