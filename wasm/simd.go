@@ -80,8 +80,8 @@ var (
 )
 
 // haveC4 is whether the kernels have gemm_rq_c4_s8, which gemmRequantSIMD
-// then runs for blocks of a multiple of 4 channels and k ≥ 8; c4Scratch is
-// where it packs the block's weights.
+// then runs for blocks of a multiple of 4 channels and short k (8…64);
+// c4Scratch is where it packs the block's weights.
 var (
 	haveC4    bool
 	c4Scratch []byte
@@ -199,7 +199,10 @@ func gemmRequantSIMD(m, n, k int, a, b []int8, acc, add []int32, ib int32, out [
 		a, b = a[:m*k], b[:n*k]
 		pa, pb = memAddr(&a[0]), memAddr(&b[0])
 	}
-	if haveC4 && n%4 == 0 && k >= 8 { // the packed product: channels in fours, k in pairs
+	// the packed product (channels in fours, k in pairs) where gemm_s8's
+	// horizontal sums cost most: short k; measured on MobileNet v2 it loses
+	// from k = 64 on when a block has too few rows to repay the packing
+	if haveC4 && n%4 == 0 && k >= 8 && (k <= 32 || k <= 64 && m >= 32) {
 		if need := n / 4 * ((k + 7) / 8) * 64; len(c4Scratch) < need {
 			c4Scratch = make([]byte, need)
 		}
