@@ -411,7 +411,7 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 }
 
 // checkGemmRequant(seed, cases) → {ok: true} | {error}: the differential
-// tests of the SIMD gemm_rq_s8, im2col_s8, add_s8, rq_fixed and rq_fp32
+// tests of the SIMD gemm_rq_s8 (and gemm_rq_c4_s8), im2col_s8, add_s8, rq_fixed and rq_fp32
 // against the pure-Go code they replace (engine.CheckGEMMRequant: random
 // shapes and output stages of every profile; engine.CheckIm2Col: random
 // geometries; engine.CheckAdd: random ADDs and SUBs; engine.CheckRequantRows:

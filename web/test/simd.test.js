@@ -147,7 +147,7 @@ test('gemm_s8 equals gemmS8 on larger shapes, all-extreme values and sums that w
   }
 });
 
-test('gemm_rq_s8, im2col_s8, add_s8, rq_fixed and rq_fp32 equal the pure-Go product, output stages, patches and ADD on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
+test('gemm_rq_s8, gemm_rq_c4_s8, im2col_s8, add_s8, rq_fixed and rq_fp32 equal the pure-Go product, output stages, patches and ADD on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
   // engine.CheckGEMMRequant: m ≤ 13, n ≤ 37, k < 70 (k tails, odd channel
   // counts), offsets, bias, double and single rounding and XNNPACK's fp32
   // requantization, per channel and per tensor, int8 and uint8 ranges;
