@@ -202,13 +202,17 @@ func gemmRequantSIMD(m, n, k int, a, b []int8, acc, add []int32, ib int32, out [
 	// the packed product (channels in fours, k in pairs) where gemm_s8's
 	// horizontal sums cost most: short k; measured on MobileNet v2 it loses
 	// from k = 64 on when a block has too few rows to repay the packing
-	if haveC4 && n%4 == 0 && k >= 8 && (k <= 32 || k <= 64 && m >= 32) {
+	switch {
+	case haveC4 && n%4 == 0 && k >= 8 && (k <= 32 || k <= 64 && m >= 32):
 		if need := n / 4 * ((k + 7) / 8) * 64; len(c4Scratch) < need {
 			c4Scratch = make([]byte, need)
 		}
 		simdGemmRqC4S8(int32(m), int32(n), int32(k), pa, pb, memAddr(&acc[0]), memAddr(&add[0]), ib,
 			memAddr(&out[0]), int32(ldo), memAddr(&rq[0]), int32(c0), memAddr(&c4Scratch[0]))
-	} else {
+	case haveC4 && n%4 == 0 && ib == 0: // gemm_s8's product, the output stage's row loop inside
+		simdGemmRqC4S8(int32(m), int32(n), int32(k), pa, pb, memAddr(&acc[0]), memAddr(&add[0]), ib,
+			memAddr(&out[0]), int32(ldo), memAddr(&rq[0]), int32(c0), 0)
+	default:
 		simdGemmRqS8(int32(m), int32(n), int32(k), pa, pb, memAddr(&acc[0]), memAddr(&add[0]), ib,
 			memAddr(&out[0]), int32(ldo), memAddr(&rq[0]), int32(c0))
 	}

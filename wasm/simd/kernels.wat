@@ -1408,11 +1408,16 @@
   ;; time for k = 8…32) disappear. The last k mod 8 positions are read as
   ;; the 8 ending at the row's end, with the packed weights of the positions
   ;; already summed zero. Σ_kk a·b in wrapping int32, exactly gemm_s8's.
+  ;; With w = 0 the product is gemm_s8's (long k, any k ≥ 0), and only the
+  ;; output stage's row loop differs from gemm_rq_s8.
   (func (export "gemm_rq_c4_s8") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32)
     (param $acc i32) (param $add i32) (param $ib i32) (param $out i32) (param $ldo i32) (param $rq i32) (param $c0 i32) (param $w i32)
     (if (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))) (then (return)))
-    (call $packC4 (local.get $b) (local.get $k) (local.get $n) (local.get $w))
-    (call $gemmC4 (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $w) (local.get $acc))
+    (if (local.get $w)
+      (then
+        (call $packC4 (local.get $b) (local.get $k) (local.get $n) (local.get $w))
+        (call $gemmC4 (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $w) (local.get $acc)))
+      (else (call $gemm_s8 (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $b) (local.get $acc))))
     (if (i32.eqz (local.get $ib))
       (then
         (if (i32.eq (i32.load (local.get $rq)) (i32.const 1))
