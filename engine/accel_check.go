@@ -13,8 +13,9 @@ import (
 // double rounding, single rounding and XNNPACK's fp32 requantization, per
 // channel and per tensor, with multipliers and shifts at their extremes,
 // int8 and uint8 ranges, m, n and k not multiples of any block (k tails, odd
-// channel counts), a channel offset c0 and an output row stride ldo > n.
-// It returns the first difference, in the outputs or the accumulators.
+// channel counts), a channel offset c0 and an output row stride ldo > n,
+// and a quarter of the cases in gemm_rq_c4_s8's shapes (n a multiple of 4,
+// k 8…64, m up to 70). It returns the first difference, in the outputs or the accumulators.
 func CheckGEMMRequant(f GEMMRequant, seed uint64, cases int) error {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	i8s := func(n int) []int8 {
@@ -32,6 +33,9 @@ func CheckGEMMRequant(f GEMMRequant, seed uint64, cases int) error {
 		m, n, k := 1+rng.IntN(13), 1+rng.IntN(37), rng.IntN(70)
 		if rng.IntN(8) == 0 {
 			k = 8 * (1 + rng.IntN(8))
+		}
+		if rng.IntN(4) == 0 { // gemm_rq_c4_s8's shapes: channels in fours, k 8…64, blocks of up to 70 rows
+			m, n, k = 1+rng.IntN(70), 4*(1+rng.IntN(10)), 8+rng.IntN(57)
 		}
 		c0 := rng.IntN(5)
 		C := c0 + n + rng.IntN(3)

@@ -71,9 +71,20 @@ func simdIm2col1S8(inH, inW, outH, outW, filterH, filterW, strideH, strideW, pad
 //go:wasmimport int8scope_simd add_s8
 func simdAddS8(n int32, a, b, out, tab uint32) int32
 
+//go:wasmimport int8scope_simd gemm_rq_c4_s8
+func simdGemmRqC4S8(m, n, k int32, a, b, acc, add uint32, ib int32, out uint32, ldo int32, rq uint32, c0 int32, w uint32)
+
 var (
 	simdOn  bool
 	simdErr string // why the SIMD kernels were turned off after a failure
+)
+
+// haveC4 is whether the kernels have gemm_rq_c4_s8, which gemmRequantSIMD
+// then runs for blocks of a multiple of 4 channels and short k (8…64);
+// c4Scratch is where it packs the block's weights.
+var (
+	haveC4    bool
+	c4Scratch []byte
 )
 
 // accelerate(kernels: {gemm_s8: Function, dw_s8?: Function, …} | null) →
@@ -104,6 +115,7 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 	if kernelsHave(k, "gemm_rq_s8") {
 		engine.SetGEMMRequant(gemmRequantSIMD)
 	}
+	haveC4 = kernelsHave(k, "gemm_rq_c4_s8")
 	engine.SetIm2Col(nil)
 	if kernelsHave(k, "im2col_s8") {
 		engine.SetIm2Col(im2colSIMD)
@@ -187,8 +199,23 @@ func gemmRequantSIMD(m, n, k int, a, b []int8, acc, add []int32, ib int32, out [
 		a, b = a[:m*k], b[:n*k]
 		pa, pb = memAddr(&a[0]), memAddr(&b[0])
 	}
-	simdGemmRqS8(int32(m), int32(n), int32(k), pa, pb, memAddr(&acc[0]), memAddr(&add[0]), ib,
-		memAddr(&out[0]), int32(ldo), memAddr(&rq[0]), int32(c0))
+	// the packed product (channels in fours, k in pairs) where gemm_s8's
+	// horizontal sums cost most: short k; measured on MobileNet v2 it loses
+	// from k = 64 on when a block has too few rows to repay the packing
+	switch {
+	case haveC4 && n%4 == 0 && k >= 8 && (k <= 32 || k <= 64 && m >= 32):
+		if need := n / 4 * ((k + 7) / 8) * 64; len(c4Scratch) < need {
+			c4Scratch = make([]byte, need)
+		}
+		simdGemmRqC4S8(int32(m), int32(n), int32(k), pa, pb, memAddr(&acc[0]), memAddr(&add[0]), ib,
+			memAddr(&out[0]), int32(ldo), memAddr(&rq[0]), int32(c0), memAddr(&c4Scratch[0]))
+	case haveC4 && n%4 == 0 && ib == 0: // gemm_s8's product, the output stage's row loop inside
+		simdGemmRqC4S8(int32(m), int32(n), int32(k), pa, pb, memAddr(&acc[0]), memAddr(&add[0]), ib,
+			memAddr(&out[0]), int32(ldo), memAddr(&rq[0]), int32(c0), 0)
+	default:
+		simdGemmRqS8(int32(m), int32(n), int32(k), pa, pb, memAddr(&acc[0]), memAddr(&add[0]), ib,
+			memAddr(&out[0]), int32(ldo), memAddr(&rq[0]), int32(c0))
+	}
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
 	runtime.KeepAlive(acc)
@@ -388,7 +415,7 @@ func gemmAPI(args []safejs.Value) (map[string]any, error) {
 }
 
 // checkGemmRequant(seed, cases) → {ok: true} | {error}: the differential
-// tests of the SIMD gemm_rq_s8, im2col_s8, add_s8, rq_fixed and rq_fp32
+// tests of the SIMD gemm_rq_s8 (and gemm_rq_c4_s8), im2col_s8, add_s8, rq_fixed and rq_fp32
 // against the pure-Go code they replace (engine.CheckGEMMRequant: random
 // shapes and output stages of every profile; engine.CheckIm2Col: random
 // geometries; engine.CheckAdd: random ADDs and SUBs; engine.CheckRequantRows:

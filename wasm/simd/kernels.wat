@@ -936,17 +936,41 @@
     (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
     (local $i i32) (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32) (local $fy i32) (local $fx i32)
     (local $iy i32) (local $ix i32) (local $dst i32) (local $rowLen i32) (local $base i32) (local $fx0 i32) (local $fx1 i32) (local $run i32)
+    (local $src i32) (local $imgEnd i32) (local $patchEnd i32) (local $img i32) (local $short i32) (local $rowStep i32)
     (if (i32.eqz (local.get $mb)) (then (return)))
     (local.set $rowLen (i32.mul (local.get $FW) (local.get $FC)))
+    (local.set $img (i32.mul (i32.mul (local.get $H) (local.get $W)) (local.get $C))) ;; bytes per image
+    (local.set $patchEnd (i32.add (local.get $patches) (i32.mul (i32.mul (local.get $mb) (local.get $FH)) (local.get $rowLen))))
     (local.set $run (i32.and (i32.eq (local.get $dw) (i32.const 1)) (i32.eq (local.get $FC) (local.get $C))))
+    (local.set $short (i32.and (local.get $run) (i32.le_u (local.get $rowLen) (i32.const 16))))
+    (local.set $rowStep (i32.mul (i32.mul (local.get $dh) (local.get $W)) (local.get $C)))
     (local.set $x (i32.rem_u (local.get $p0) (local.get $OW)))
     (local.set $y (i32.rem_u (i32.div_u (local.get $p0) (local.get $OW)) (local.get $OH)))
     (local.set $b (i32.div_u (local.get $p0) (i32.mul (local.get $OW) (local.get $OH))))
     (local.set $dst (local.get $patches))
     (loop $li
+      (local.set $imgEnd (i32.add (local.get $in) (i32.mul (i32.add (local.get $b) (i32.const 1)) (local.get $img))))
       (local.set $iy0 (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph)))
       (local.set $ix0 (i32.sub (i32.mul (local.get $x) (local.get $sw)) (local.get $pw)))
       (local.set $fy (i32.const 0))
+      ;; a pixel whose whole window is inside, with short contiguous filter
+      ;; rows: each row one v128 copy (see below), no per-row bounds
+      (if (i32.and (i32.and (local.get $short) (i32.ge_s (local.get $iy0) (i32.const 0)))
+            (i32.and (i32.le_s (i32.add (local.get $iy0) (i32.mul (i32.sub (local.get $FH) (i32.const 1)) (local.get $dh))) (i32.sub (local.get $H) (i32.const 1)))
+              (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (local.get $FW)) (local.get $W)))))
+        (then
+          (local.set $src (i32.add (i32.add (local.get $in) (local.get $goff))
+            (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $iy0)) (local.get $W)) (local.get $ix0)) (local.get $C))))
+          (if (i32.and (i32.le_u (i32.add (i32.add (local.get $src) (i32.mul (i32.sub (local.get $FH) (i32.const 1)) (local.get $rowStep))) (i32.const 16)) (local.get $imgEnd))
+                (i32.le_u (i32.add (i32.add (local.get $dst) (i32.mul (i32.sub (local.get $FH) (i32.const 1)) (local.get $rowLen))) (i32.const 16)) (local.get $patchEnd)))
+            (then
+              (loop $lrow
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $rowLen)))
+                (local.set $src (i32.add (local.get $src) (local.get $rowStep)))
+                (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                (br_if $lrow (i32.lt_u (local.get $fy) (local.get $FH))))))))
+      (if (i32.lt_u (local.get $fy) (local.get $FH)) (then
       (loop $lfy
         (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $fy) (local.get $dh))))
         (if (i32.ge_u (local.get $iy) (local.get $H)) ;; unsigned: also iy < 0
@@ -957,7 +981,15 @@
             (if (i32.and (local.get $run)
                   (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (local.get $FW)) (local.get $W))))
               (then ;; the whole filter row inside: one copy
-                (call $copy8 (local.get $dst) (i32.add (local.get $base) (i32.mul (local.get $ix0) (local.get $C))) (local.get $rowLen)))
+                (local.set $src (i32.add (local.get $base) (i32.mul (local.get $ix0) (local.get $C))))
+                (if (i32.and (i32.le_u (local.get $rowLen) (i32.const 16))
+                      (i32.and (i32.le_u (i32.add (local.get $src) (i32.const 16)) (local.get $imgEnd))
+                        (i32.le_u (i32.add (local.get $dst) (i32.const 16)) (local.get $patchEnd))))
+                  ;; a short row (a first layer's 3×3×3 filter: 9 bytes) as one
+                  ;; v128: the bytes past the row are inside the image and the
+                  ;; patches, and the next rows' writes (dst only grows) replace them
+                  (then (v128.store (local.get $dst) (v128.load (local.get $src))))
+                  (else (call $copy8 (local.get $dst) (local.get $src) (local.get $rowLen)))))
             (else (if (local.get $run)
               (then
                 ;; taps fx0…fx1−1 inside: ix0 + fx in [0, W)
@@ -984,7 +1016,7 @@
                   (br_if $lfx (i32.lt_u (local.get $fx) (local.get $FW))))))))))
         (local.set $dst (i32.add (local.get $dst) (local.get $rowLen)))
         (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-        (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))
+        (br_if $lfy (i32.lt_u (local.get $fy) (local.get $FH))))))
       ;; the next pixel
       (local.set $x (i32.add (local.get $x) (i32.const 1)))
       (if (i32.eq (local.get $x) (local.get $OW))
@@ -1364,4 +1396,366 @@
     (local.set $hi (i64x2.shr_s (i64x2.add (i64x2.add (local.get $hi) (local.get $k))
       (v128.and (i64x2.shr_s (local.get $hi) (i32.const 63)) (local.get $sm))) (local.get $s)))
     (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo) (local.get $hi)))
+
+  ;; gemm_rq_c4_s8 is gemm_rq_s8 (the same contract and output stages) for n
+  ;; a multiple of 4 and k ≥ 8, in XNNPACK's "c2" arrangement of its qs8
+  ;; GEMM wasmsimd microkernels (4x4c2): the block's weights are first
+  ;; packed, widened to int16, into w (n/4 · ⌈k/8⌉ · 64 bytes of scratch), so
+  ;; that one v128 holds a pair of k positions of 4 output channels; a pair
+  ;; of a row's inputs broadcast to the 4 lanes then meets it in
+  ;; i32x4.dot_i16x8_s, and the 4 lanes are the 4 channels' sums, so the
+  ;; horizontal sums of gemm_s8's row-by-row dot products (the bulk of its
+  ;; time for k = 8…32) disappear. The last k mod 8 positions are read as
+  ;; the 8 ending at the row's end, with the packed weights of the positions
+  ;; already summed zero. Σ_kk a·b in wrapping int32, exactly gemm_s8's.
+  ;; With w = 0 the product is gemm_s8's (long k, any k ≥ 0), and only the
+  ;; output stage's row loop differs from gemm_rq_s8.
+  (func (export "gemm_rq_c4_s8") (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32)
+    (param $acc i32) (param $add i32) (param $ib i32) (param $out i32) (param $ldo i32) (param $rq i32) (param $c0 i32) (param $w i32)
+    (if (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $n))) (then (return)))
+    (if (local.get $w)
+      (then
+        (call $packC4 (local.get $b) (local.get $k) (local.get $n) (local.get $w))
+        (call $gemmC4 (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $w) (local.get $acc)))
+      (else (call $gemm_s8 (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $b) (local.get $acc))))
+    (if (i32.eqz (local.get $ib))
+      (then
+        (if (i32.eq (i32.load (local.get $rq)) (i32.const 1))
+          (then (call $rqDoubleRows4 (local.get $m) (local.get $n) (local.get $acc) (local.get $add) (local.get $out) (local.get $ldo)
+            (local.get $rq) (local.get $c0)) (return)))
+        (if (i32.eq (i32.load (local.get $rq)) (i32.const 3))
+          (then (call $rqFP32Rows4 (local.get $m) (local.get $n) (local.get $acc) (local.get $add) (local.get $out) (local.get $ldo)
+            (local.get $rq) (local.get $c0)) (return)))
+        (if (i32.and (i32.eq (i32.load (local.get $rq)) (i32.const 2)) (i32.load offset=20 (local.get $rq)))
+          (then (call $rqSingleRows4 (local.get $m) (local.get $n) (local.get $acc) (local.get $add) (local.get $out) (local.get $ldo)
+            (local.get $rq) (local.get $c0)) (return)))))
+    (call $stageRows (local.get $m) (local.get $n) (local.get $k) (local.get $a) (local.get $acc) (local.get $add) (local.get $ib)
+      (local.get $out) (local.get $ldo) (local.get $rq) (local.get $c0)))
+
+  ;; $packC4 writes the n×k int8 rows at b (n a multiple of 4, k ≥ 8) into w
+  ;; for $gemmC4: for each 4 channels q and each 8 positions c (from s =
+  ;; min(8c, k − 8)), four v128s of int16 lanes, pair p holding [b(4q, s+2p),
+  ;; b(4q, s+2p+1), b(4q+1, s+2p), …, b(4q+3, s+2p+1)], lanes of positions
+  ;; below 8c zero: a 4×4 transpose of the int32 lanes of the 4 rows' 8
+  ;; widened values.
+  (func $packC4 (param $b i32) (param $k i32) (param $n i32) (param $w i32)
+    (local $q i32) (local $c i32) (local $s i32) (local $nc i32) (local $b0 i32) (local $mask v128) (local $keep v128)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $nc (i32.shr_u (i32.add (local.get $k) (i32.const 7)) (i32.const 3)))
+    (local.set $mask (call $tailMask (local.get $k)))
+    (loop $lq
+      (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $q) (local.get $k))))
+      (local.set $c (i32.const 0))
+      (loop $lc
+        (local.set $s (i32.shl (local.get $c) (i32.const 3)))
+        (local.set $keep (v128.const i32x4 -1 -1 -1 -1))
+        (if (i32.gt_s (local.get $s) (i32.sub (local.get $k) (i32.const 8)))
+          (then
+            (local.set $s (i32.sub (local.get $k) (i32.const 8)))
+            (local.set $keep (local.get $mask))))
+        (local.set $s (i32.add (local.get $b0) (local.get $s)))
+        (local.set $r0 (v128.and (local.get $keep) (v128.load8x8_s (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (local.get $k)))
+        (local.set $r1 (v128.and (local.get $keep) (v128.load8x8_s (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (local.get $k)))
+        (local.set $r2 (v128.and (local.get $keep) (v128.load8x8_s (local.get $s))))
+        (local.set $s (i32.add (local.get $s) (local.get $k)))
+        (local.set $r3 (v128.and (local.get $keep) (v128.load8x8_s (local.get $s))))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (v128.store (local.get $w) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (v128.store offset=16 (local.get $w) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (v128.store offset=32 (local.get $w) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (v128.store offset=48 (local.get $w) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $w (i32.add (local.get $w) (i32.const 64)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $lc (i32.lt_u (local.get $c) (local.get $nc))))
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
+      (br_if $lq (i32.lt_u (local.get $q) (local.get $n)))))
+
+  ;; $gemmC4 sets acc[i*n+j] = Σ_kk a[i*k+kk]·b[j*k+kk] from the weights
+  ;; $packC4 packed at w: 4 rows × 4 channels per tile (the last m mod 4
+  ;; rows one at a time), the 8 inputs of a row at s widened once, each of
+  ;; their 4 pairs broadcast (one shuffle) and multiplied by the channels'
+  ;; pair vector.
+  (func $gemmC4 (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $w i32) (param $acc i32)
+    (local $i i32) (local $q i32) (local $c i32) (local $s i32) (local $nc i32) (local $last i32) (local $wp i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $o i32) (local $nb i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local.set $nc (i32.shr_u (i32.add (local.get $k) (i32.const 7)) (i32.const 3)))
+    (local.set $last (i32.sub (local.get $k) (i32.const 8)))
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2))) ;; bytes per acc row
+    (block $rows4
+      (loop $li
+        (br_if $rows4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+        (local.set $a1 (i32.add (local.get $a) (local.get $k)))
+        (local.set $a2 (i32.add (local.get $a1) (local.get $k)))
+        (local.set $a3 (i32.add (local.get $a2) (local.get $k)))
+        (local.set $wp (local.get $w))
+        (local.set $q (i32.const 0))
+        (loop $lq
+          (local.set $c0 (v128.const i32x4 0 0 0 0)) (local.set $c1 (v128.const i32x4 0 0 0 0))
+          (local.set $c2 (v128.const i32x4 0 0 0 0)) (local.set $c3 (v128.const i32x4 0 0 0 0))
+          (local.set $c (i32.const 0))
+          (loop $lc
+            (local.set $s (select (local.get $last) (local.get $c) (i32.gt_s (local.get $c) (local.get $last))))
+            (local.set $w0 (v128.load (local.get $wp)))
+            (local.set $w1 (v128.load offset=16 (local.get $wp)))
+            (local.set $w2 (v128.load offset=32 (local.get $wp)))
+            (local.set $w3 (v128.load offset=48 (local.get $wp)))
+            (local.set $x0 (v128.load8x8_s (i32.add (local.get $a) (local.get $s))))
+            (local.set $x1 (v128.load8x8_s (i32.add (local.get $a1) (local.get $s))))
+            (local.set $c0 (i32x4.add (local.get $c0) (i32x4.add
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $x0) (local.get $x0)) (local.get $w0))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $x0) (local.get $x0)) (local.get $w1)))
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $x0) (local.get $x0)) (local.get $w2))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $x0) (local.get $x0)) (local.get $w3))))))
+            (local.set $c1 (i32x4.add (local.get $c1) (i32x4.add
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $x1) (local.get $x1)) (local.get $w0))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $x1) (local.get $x1)) (local.get $w1)))
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $x1) (local.get $x1)) (local.get $w2))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $x1) (local.get $x1)) (local.get $w3))))))
+            (local.set $x2 (v128.load8x8_s (i32.add (local.get $a2) (local.get $s))))
+            (local.set $x3 (v128.load8x8_s (i32.add (local.get $a3) (local.get $s))))
+            (local.set $c2 (i32x4.add (local.get $c2) (i32x4.add
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $x2) (local.get $x2)) (local.get $w0))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $x2) (local.get $x2)) (local.get $w1)))
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $x2) (local.get $x2)) (local.get $w2))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $x2) (local.get $x2)) (local.get $w3))))))
+            (local.set $c3 (i32x4.add (local.get $c3) (i32x4.add
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $x3) (local.get $x3)) (local.get $w0))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $x3) (local.get $x3)) (local.get $w1)))
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $x3) (local.get $x3)) (local.get $w2))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $x3) (local.get $x3)) (local.get $w3))))))
+            (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+            (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            (br_if $lc (i32.lt_s (local.get $c) (local.get $k))))
+          (local.set $o (i32.add (local.get $acc) (i32.shl (local.get $q) (i32.const 2))))
+          (v128.store (local.get $o) (local.get $c0))
+          (local.set $o (i32.add (local.get $o) (local.get $nb)))
+          (v128.store (local.get $o) (local.get $c1))
+          (local.set $o (i32.add (local.get $o) (local.get $nb)))
+          (v128.store (local.get $o) (local.get $c2))
+          (local.set $o (i32.add (local.get $o) (local.get $nb)))
+          (v128.store (local.get $o) (local.get $c3))
+          (local.set $q (i32.add (local.get $q) (i32.const 4)))
+          (br_if $lq (i32.lt_u (local.get $q) (local.get $n))))
+        (local.set $a (i32.add (local.get $a3) (local.get $k)))
+        (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $nb) (i32.const 2))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $li)))
+    ;; the last m mod 4 rows, one at a time
+    (block $rows
+      (loop $li
+        (br_if $rows (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $wp (local.get $w))
+        (local.set $q (i32.const 0))
+        (loop $lq
+          (local.set $c0 (v128.const i32x4 0 0 0 0))
+          (local.set $c (i32.const 0))
+          (loop $lc
+            (local.set $s (select (local.get $last) (local.get $c) (i32.gt_s (local.get $c) (local.get $last))))
+            (local.set $x0 (v128.load8x8_s (i32.add (local.get $a) (local.get $s))))
+            (local.set $c0 (i32x4.add (local.get $c0) (i32x4.add
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $x0) (local.get $x0)) (v128.load (local.get $wp)))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $x0) (local.get $x0)) (v128.load offset=16 (local.get $wp))))
+              (i32x4.add (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $x0) (local.get $x0)) (v128.load offset=32 (local.get $wp)))
+                (i32x4.dot_i16x8_s (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $x0) (local.get $x0)) (v128.load offset=48 (local.get $wp)))))))
+            (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+            (local.set $c (i32.add (local.get $c) (i32.const 8)))
+            (br_if $lc (i32.lt_s (local.get $c) (local.get $k))))
+          (v128.store (i32.add (local.get $acc) (i32.shl (local.get $q) (i32.const 2))) (local.get $c0))
+          (local.set $q (i32.add (local.get $q) (i32.const 4)))
+          (br_if $lq (i32.lt_u (local.get $q) (local.get $n))))
+        (local.set $a (i32.add (local.get $a) (local.get $k)))
+        (local.set $acc (i32.add (local.get $acc) (local.get $nb)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $li))))
+
+  ;; $stageRows is gemm_rq_s8's part after the product: for each of the m
+  ;; rows of accumulators at acc, + add[j] + ib·Σ a's row, then the output
+  ;; stage of the table at rq (its channels c0…c0+n−1) into out (rows ldo
+  ;; apart), with the same $rqDouble, $rqSingle and $rqFP32.
+  (func $stageRows (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $acc i32) (param $add i32) (param $ib i32)
+    (param $out i32) (param $ldo i32) (param $rq i32) (param $c0 i32)
+    (local $i i32) (local $r i32) (local $mode i32) (local $zp i32) (local $lo i32) (local $hi i32) (local $C4 i32)
+    (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32) (local $t4 i32) (local $row i32) (local $shl i32)
+    (local.set $mode (i32.load (local.get $rq)))
+    (local.set $zp (i32.load offset=4 (local.get $rq)))
+    (local.set $lo (i32.load offset=8 (local.get $rq)))
+    (local.set $hi (i32.load offset=12 (local.get $rq)))
+    (local.set $C4 (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2)))
+    (local.set $t0 (i32.add (i32.add (local.get $rq) (i32.const 32)) (i32.shl (local.get $c0) (i32.const 2))))
+    (local.set $t1 (i32.add (local.get $t0) (local.get $C4)))
+    (local.set $t2 (i32.add (local.get $t1) (local.get $C4)))
+    (local.set $t3 (i32.add (local.get $t2) (local.get $C4)))
+    (local.set $t4 (i32.add (local.get $t3) (local.get $C4)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) ;; whether any channel shifts left (T1 ≠ 1)
+      (then
+        (block $scanned (loop $ls
+          (br_if $scanned (i32.ge_u (local.get $row) (local.get $n)))
+          (if (i32.ne (i32.load (i32.add (local.get $t1) (i32.shl (local.get $row) (i32.const 2)))) (i32.const 1))
+            (then (local.set $shl (i32.const 1)) (br $scanned)))
+          (local.set $row (i32.add (local.get $row) (i32.const 1)))
+          (br $ls)))))
+    (loop $li
+      (local.set $r (i32.const 0))
+      (if (local.get $ib)
+        (then (local.set $r (i32.mul (local.get $ib) (call $rowSum (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $k))) (local.get $k))))))
+      (local.set $row (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+      (if (i32.eq (local.get $mode) (i32.const 1))
+        (then (call $rqDouble (local.get $row) (local.get $add) (local.get $r) (local.get $out) (local.get $n)
+          (local.get $t0) (local.get $t1) (local.get $t2) (local.get $t3) (local.get $t4) (local.get $zp) (local.get $lo) (local.get $hi)
+          (local.get $shl))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then (call $rqSingle (local.get $row) (local.get $add) (local.get $r) (local.get $out) (local.get $n)
+          (local.get $t0) (local.get $t1) (local.get $t3) (local.get $t4) (i32.load offset=20 (local.get $rq))
+          (local.get $zp) (local.get $lo) (local.get $hi))))
+      (if (i32.eq (local.get $mode) (i32.const 3))
+        (then (call $rqFP32 (local.get $row) (local.get $add) (local.get $r) (local.get $out) (local.get $n)
+          (local.get $t0) (local.get $zp) (local.get $lo) (local.get $hi))))
+      (local.set $out (i32.add (local.get $out) (local.get $ldo)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $li (i32.lt_u (local.get $i) (local.get $m)))))
+
+  ;; $rqDoubleRows4 is $stageRows for mode 1, ib = 0 and n a multiple of 4,
+  ;; with the row loop inside (a call per row and its set-up cost as much
+  ;; as the arithmetic for n = 8…32): $rqDouble's four-channel steps, the
+  ;; same formula, over m rows of n accumulators (acc rows n apart, out
+  ;; rows ldo apart).
+  (func $rqDoubleRows4 (param $m i32) (param $n i32) (param $acc i32) (param $add i32) (param $out i32) (param $ldo i32)
+    (param $rq i32) (param $c0 i32)
+    (local $i i32) (local $j i32) (local $C4 i32) (local $tm i32) (local $tl i32) (local $tp i32) (local $shl i32) (local $o i32)
+    (local $xv v128) (local $a0 v128) (local $a1 v128) (local $vv v128) (local $mv v128)
+    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $round v128)
+    (local.set $zpv (i32x4.splat (i32.load offset=4 (local.get $rq))))
+    (local.set $lov (i32x4.splat (i32.load offset=8 (local.get $rq))))
+    (local.set $hiv (i32x4.splat (i32.load offset=12 (local.get $rq))))
+    (local.set $round (i64x2.splat (i64.const 1073741824)))
+    (local.set $C4 (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2)))
+    (local.set $tm (i32.add (i32.add (local.get $rq) (i32.const 32)) (i32.shl (local.get $c0) (i32.const 2))))
+    (local.set $tl (i32.add (local.get $tm) (local.get $C4)))
+    (local.set $tp (i32.add (local.get $tl) (i32.mul (local.get $C4) (i32.const 3))))
+    ;; whether any channel shifts left (T1 ≠ 1)
+    (block $scanned (loop $ls
+      (br_if $scanned (i32.ge_u (local.get $j) (local.get $n)))
+      (if (i32.ne (i32.load (i32.add (local.get $tl) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 1))
+        (then (local.set $shl (i32.const 1)) (br $scanned)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $ls)))
+    (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes of a row of acc, add and the tables
+    (loop $li
+      (local.set $j (i32.const 0))
+      (local.set $o (local.get $out))
+      (loop $lj
+        (local.set $xv (i32x4.add (v128.load (i32.add (local.get $acc) (local.get $j))) (v128.load (i32.add (local.get $add) (local.get $j)))))
+        (v128.store (i32.add (local.get $acc) (local.get $j)) (local.get $xv))
+        (if (local.get $shl)
+          (then (local.set $xv (i32x4.mul (local.get $xv) (v128.load (i32.add (local.get $tl) (local.get $j)))))))
+        (local.set $mv (v128.load (i32.add (local.get $tm) (local.get $j))))
+        (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
+        (local.set $mv (i32x4.shr_u (v128.load (i32.add (local.get $tp) (local.get $j))) (i32.const 1)))
+        (local.set $xv (i32x4.add (local.get $vv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
+        (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (local.get $mv)) (local.get $round)) (i32.const 31)))
+        (local.set $xv (v128.bitselect (local.get $vv)
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+          (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0))))
+        (local.set $xv (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $xv) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+        (v128.store32_lane 0 (local.get $o)
+          (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $xv) (local.get $xv)))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $lj (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+      (local.set $out (i32.add (local.get $out) (local.get $ldo)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $li (i32.lt_u (local.get $i) (local.get $m)))))
+
+  ;; $rqFP32Rows4 is $stageRows for mode 3, ib = 0 and n a multiple of 4, with
+  ;; the row loop inside: $rqFP32's four-channel steps, the same formula.
+  (func $rqFP32Rows4 (param $m i32) (param $n i32) (param $acc i32) (param $add i32) (param $out i32) (param $ldo i32)
+    (param $rq i32) (param $c0 i32)
+    (local $i i32) (local $j i32) (local $ts i32) (local $o i32) (local $zp i32)
+    (local $xv v128) (local $fv v128) (local $lov v128) (local $hiv v128) (local $zpv v128)
+    (local.set $zp (i32.load offset=4 (local.get $rq)))
+    (local.set $lov (f32x4.splat (f32.convert_i32_s (i32.sub (i32.load offset=8 (local.get $rq)) (local.get $zp)))))
+    (local.set $hiv (f32x4.splat (f32.convert_i32_s (i32.sub (i32.load offset=12 (local.get $rq)) (local.get $zp)))))
+    (local.set $zpv (i32x4.splat (i32.sub (local.get $zp) (i32.const 0x4B400000))))
+    (local.set $ts (i32.add (i32.add (local.get $rq) (i32.const 32)) (i32.shl (local.get $c0) (i32.const 2))))
+    (local.set $n (i32.shl (local.get $n) (i32.const 2)))
+    (loop $li
+      (local.set $j (i32.const 0))
+      (local.set $o (local.get $out))
+      (loop $lj
+        (local.set $xv (i32x4.add (v128.load (i32.add (local.get $acc) (local.get $j))) (v128.load (i32.add (local.get $add) (local.get $j)))))
+        (v128.store (i32.add (local.get $acc) (local.get $j)) (local.get $xv))
+        (local.set $fv (f32x4.pmin (f32x4.pmax (f32x4.mul (f32x4.convert_i32x4_s (local.get $xv)) (v128.load (i32.add (local.get $ts) (local.get $j))))
+          (local.get $lov)) (local.get $hiv)))
+        (local.set $xv (i32x4.add (f32x4.add (local.get $fv) (v128.const f32x4 12582912 12582912 12582912 12582912)) (local.get $zpv)))
+        (v128.store32_lane 0 (local.get $o)
+          (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $xv) (local.get $xv)))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $lj (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+      (local.set $out (i32.add (local.get $out) (local.get $ldo)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $li (i32.lt_u (local.get $i) (local.get $m)))))
+
+  ;; $rqSingleRows4 is $stageRows for mode 2 when every channel's total
+  ;; shift is ≥ 31 (the header's sixth value), ib = 0 and n a multiple of 4,
+  ;; with the row loop inside: $rqSingle's four-channel steps, the same
+  ;; formula.
+  (func $rqSingleRows4 (param $m i32) (param $n i32) (param $acc i32) (param $add i32) (param $out i32) (param $ldo i32)
+    (param $rq i32) (param $c0 i32)
+    (local $i i32) (local $j i32) (local $C4 i32) (local $tm i32) (local $tk i32) (local $tp i32) (local $o i32)
+    (local $xv v128) (local $a0 v128) (local $a1 v128) (local $vv v128) (local $mv v128) (local $zero v128)
+    (local $zpv v128) (local $lov v128) (local $hiv v128)
+    (local.set $zpv (i32x4.splat (i32.load offset=4 (local.get $rq))))
+    (local.set $lov (i32x4.splat (i32.load offset=8 (local.get $rq))))
+    (local.set $hiv (i32x4.splat (i32.load offset=12 (local.get $rq))))
+    (local.set $C4 (i32.shl (i32.load offset=16 (local.get $rq)) (i32.const 2)))
+    (local.set $tm (i32.add (i32.add (local.get $rq) (i32.const 32)) (i32.shl (local.get $c0) (i32.const 2))))
+    (local.set $tk (i32.add (local.get $tm) (i32.mul (local.get $C4) (i32.const 3))))
+    (local.set $tp (i32.add (local.get $tk) (local.get $C4)))
+    (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes of a row of acc, add and the tables
+    (loop $li
+      (local.set $j (i32.const 0))
+      (local.set $o (local.get $out))
+      (loop $lj
+        (local.set $xv (i32x4.add (v128.load (i32.add (local.get $acc) (local.get $j))) (v128.load (i32.add (local.get $add) (local.get $j)))))
+        (v128.store (i32.add (local.get $acc) (local.get $j)) (local.get $xv))
+        (local.set $mv (v128.load (i32.add (local.get $tk) (local.get $j))))
+        (local.set $zero (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0))) ;; lanes with r = 0
+        (local.set $vv (v128.and (local.get $zero) (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)))
+        (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
+          (i64x2.extend_low_i32x4_s (local.get $vv))) (i32.const 31)))
+        (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
+          (i64x2.extend_high_i32x4_s (local.get $vv))) (i32.const 31)))
+        (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
+        (local.set $xv (v128.load (i32.add (local.get $tp) (local.get $j))))
+        (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $xv)))
+        (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $xv)))
+        (local.set $xv (i32x4.add
+          (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
+            (v128.and (local.get $xv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
+          (v128.and (local.get $vv) (local.get $zero))))
+        (local.set $xv (i32x4.add (local.get $xv)
+          (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $mv) (i32.const 1)) (v128.and (local.get $vv) (local.get $mv))) (i32.const 31))))
+        (local.set $xv (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $xv) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+        (v128.store32_lane 0 (local.get $o)
+          (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $xv) (local.get $xv)))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $lj (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+      (local.set $out (i32.add (local.get $out) (local.get $ldo)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $li (i32.lt_u (local.get $i) (local.get $m)))))
 )

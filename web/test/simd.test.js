@@ -147,7 +147,7 @@ test('gemm_s8 equals gemmS8 on larger shapes, all-extreme values and sums that w
   }
 });
 
-test('gemm_rq_s8, im2col_s8, add_s8, rq_fixed and rq_fp32 equal the pure-Go product, output stages, patches and ADD on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
+test('gemm_rq_s8, gemm_rq_c4_s8, im2col_s8, add_s8, rq_fixed and rq_fp32 equal the pure-Go product, output stages, patches and ADD on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
   // engine.CheckGEMMRequant: m ≤ 13, n ≤ 37, k < 70 (k tails, odd channel
   // counts), offsets, bias, double and single rounding and XNNPACK's fp32
   // requantization, per channel and per tensor, int8 and uint8 ranges;
@@ -216,7 +216,7 @@ function compareModel(bytes, kernelsUnderTest) {
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0, add_s8: 0 };
+  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0, add_s8: 0, gemm_rq_c4_s8: 0 };
   const refused = new Set();
   const counted = Object.fromEntries(Object.keys(calls).filter((f) => kernelsUnderTest[f]).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
@@ -275,7 +275,7 @@ test('the built-in models give the same tensors and accumulators with the SIMD k
 for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack'], ['gemm_rq_s8', 'gemm_s8', 'im2col1_s8', 'dw_s8', 'rq_fixed']],
   ['models/keyword_scrambled', [], ['gemm_rq_s8', 'gemm_s8']],
   ['wild/mobilenet_v1_0.25_128_quant', [], ['gemm_rq_s8', 'im2col_s8', 'dw_s8o', 'rq_fixed', 'rq_fp32']],
-  ['models/micro_speech_quantized', [], ['gemm_rq_s8', 'gemm_s8', 'im2col1_s8', 'rq_fixed', 'rq_fp32']]]) {
+  ['models/micro_speech_quantized', [], ['gemm_rq_c4_s8', 'gemm_s8', 'im2col1_s8', 'rq_fixed', 'rq_fp32']]]) {
   test(`a corpus model (${file}) gives the same tensors and accumulators with the SIMD kernels on and off, every profile`, { skip: noEngine || noCorpus }, () => {
     const { calls, diff, refused } = compareModel(fs.readFileSync(path.join(corpus, '..', `${file}.tflite`)), kernels);
     assert.equal(diff, null);
@@ -288,7 +288,7 @@ for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack
 // mnist_dscnn (built in) for CONV_2D/FULLY_CONNECTED and depthwise, and
 // micro_speech (corpus) for gemm_s8 and im2col1_s8 (its depthwise
 // convolution of one input channel).
-for (const f of ['gemm_rq_s8', 'im2col_s8', 'gemm_s8', 'dw_s8', 'rq_fixed', 'rq_fp32', 'im2col1_s8']) {
+for (const f of ['gemm_rq_s8', 'gemm_rq_c4_s8', 'im2col_s8', 'gemm_s8', 'dw_s8', 'rq_fixed', 'rq_fp32', 'im2col1_s8']) {
   const one = f === 'im2col1_s8' || f === 'gemm_s8';
   test(`a ${f} off by one in one element is caught (the comparison can fail)`, { skip: noEngine || (one && noCorpus) }, () => {
     const i32 = () => new Int32Array(goInstance.exports.mem.buffer);
@@ -296,7 +296,7 @@ for (const f of ['gemm_rq_s8', 'im2col_s8', 'gemm_s8', 'dw_s8', 'rq_fixed', 'rq_
     wrong[f] = (...args) => {
       kernels[f](...args);
       const mem = goInstance.exports.mem.buffer;
-      if (f === 'gemm_rq_s8') new Int8Array(mem)[args[8]] += 1; // its int8 outputs from its 9th argument on
+      if (f.startsWith('gemm_rq_')) new Int8Array(mem)[args[8]] += 1; // its int8 outputs from its 9th argument on
       else if (f === 'im2col_s8') new Uint8Array(mem)[args[1]] ^= 1; // its patches from its 2nd
       else if (f.startsWith('rq_') || f === 'im2col1_s8') new Uint8Array(mem)[args.at(-1)] ^= 1; // int8s from the last
       else i32()[args.at(-1) >> 2] += 1; // gemm_s8, dw_s8: int32s from their last argument on
@@ -347,6 +347,25 @@ test('the generated ResNet-8 gives the same tensors with the SIMD kernels on and
     assert.equal(diff, null);
     assert.ok(calls.add_s8 > 0, `add_s8 ran (${JSON.stringify(calls)})`);
     const wrong = { ...kernels, add_s8: (...args) => { const r = kernels.add_s8(...args); new Uint8Array(goInstance.exports.mem.buffer)[args[2]] ^= 1; return r; } };
+    assert.match(compareModel(bytes, wrong).diff ?? '', /differ/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// The generated MLPerf Tiny VWW model (MobileNet v1 0.25, 96×96×3): its
+// 1×1 convolutions of 8…64 channels and short k and its 3×3×3 first layer run
+// on gemm_rq_c4_s8 (packed c2 product, row-looped output stages), its
+// 128…256-channel ones on the same export with gemm_s8's product.
+test('the generated VWW model gives the same tensors with the SIMD kernels on and off (gemm_rq_c4_s8), every profile; gemm_rq_c4_s8 off by one is caught', { skip: noEngine || noGo }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'int8scope-vww-'));
+  try {
+    execFileSync('go', ['run', './tools/mobilenet', '-out', dir, '-models', 'tiny_vww_96_int8'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const bytes = fs.readFileSync(path.join(dir, 'tiny_vww_96_int8.tflite'));
+    const { calls, diff } = compareModel(bytes, kernels);
+    assert.equal(diff, null);
+    for (const k of ['gemm_rq_c4_s8', 'im2col_s8', 'dw_s8']) assert.ok(calls[k] > 0, `${k} ran (${JSON.stringify(calls)})`);
+    const wrong = { ...kernels, gemm_rq_c4_s8: (...args) => { const r = kernels.gemm_rq_c4_s8(...args); new Uint8Array(goInstance.exports.mem.buffer)[args[8]] ^= 1; return r; } };
     assert.match(compareModel(bytes, wrong).diff ?? '', /differ/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
