@@ -16,8 +16,11 @@
 ;; stages of DEPTHWISE_CONV_2D and of what gemm_rq_s8 does not run
 ;; (engine.SetRequant); im2col1_s8, the patches of a depthwise
 ;; convolution of one input channel run as a matrix product
-;; (engine.SetIm2ColOne); and add_s8, an int8 or uint8 ADD or SUB of
-;; same-shape inputs (engine.SetAdd).
+;; (engine.SetIm2ColOne); add_s8, an int8 or uint8 ADD or SUB of
+;; same-shape inputs (engine.SetAdd); and gemm_rq_c4_s8, gemm_rq_s8's
+;; contract for blocks whose channel count is a multiple of 4, with the
+;; weights packed per call in XNNPACK's c2 arrangement (no lane sums) and
+;; the output stage's row loop inside (wasm/simd.go chooses it by k).
 ;;
 ;; Built by `make simd` with wat2wasm (npm wabt) into web/static/simd.wasm.
 ;; The pure-Go kernels in package engine are the fallback and the reference:
