@@ -246,12 +246,16 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	// The constant weights packed for gemmTri, not for eight channels or fewer
 	// (a third or more of its lanes would idle) nor fewer than four pixels
 	// (it multiplies four at a time).
-	var tri []int64
+	var tri, tri8 []int64
 	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC > 8 && pixels >= 4 && !gemmTriOff {
 		tri = p.weights.triples(p.OutC, k)
 	}
+	// Seven or eight channels with k ≤ triChunk: gemmTri8's three triples per step.
+	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC >= tri8MinN && p.OutC <= 8 && k <= triChunk && pixels >= 4 && !gemmTriOff {
+		tri8 = p.weights.triples8(p.OutC, k)
+	}
 	block := gemmBlock(pixels, k, p.OutC)
-	if tri != nil && block < pixels {
+	if (tri != nil || tri8 != nil) && block < pixels {
 		block = max(4, block&^3) // whole blocks of four pixels for gemmTri
 	}
 	gs := &r.gs
@@ -301,9 +305,13 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 				continue
 			}
 			if p.Groups == 1 {
-				if tri != nil {
+				if tri != nil || tri8 != nil {
 					ts := triScratch{rows, gs.quad}
-					gemmTri(mb, p.OutC, k, a, tri, ib, adds[g], accs, &ts)
+					if tri8 != nil {
+						gemmTri8(mb, p.OutC, k, a, tri8, ib, adds[g], accs, &ts)
+					} else {
+						gemmTri(mb, p.OutC, k, a, tri, ib, adds[g], accs, &ts)
+					}
 					rows, gs.quad = ts.rows, ts.quad
 					continue
 				}
