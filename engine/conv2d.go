@@ -250,8 +250,8 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC > 8 && pixels >= 4 && !gemmTriOff {
 		tri = p.weights.triples(p.OutC, k)
 	}
-	// Seven or eight channels with k ≤ triChunk: gemmTri8's three triples per step.
-	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC >= tri8MinN && p.OutC <= 8 && k <= triChunk && pixels >= 4 && !gemmTriOff {
+	// Seven or eight channels with k in one chunk: gemmTri8's three triples per step.
+	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC >= tri8MinN && p.OutC <= 8 && k <= triChunk127 && pixels >= 4 && !gemmTriOff {
 		tri8 = p.weights.triples8(p.OutC, k)
 	}
 	block := gemmBlock(pixels, k, p.OutC)
@@ -310,7 +310,7 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 					if tri8 != nil {
 						gemmTri8(mb, p.OutC, k, a, tri8, ib, adds[g], accs, &ts)
 					} else {
-						gemmTri(mb, p.OutC, k, a, tri, ib, adds[g], accs, &ts)
+						gemmTriChunk(mb, p.OutC, k, a, tri, p.weights.triK, ib, adds[g], accs, &ts)
 					}
 					rows, gs.quad = ts.rows, ts.quad
 					continue

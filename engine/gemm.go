@@ -360,16 +360,19 @@ type gemmWeights struct {
 	// of the pure-Go GEMM (triples), not for the SIMD kernels.
 	tri     []int64
 	triOnce sync.Once
+	// triK is the chunk length of tri and tri8 (triChunkFor).
+	triK int
 	// tri8 is w packed for gemmTri8 (packTri8), made like tri.
 	tri8     []int64
 	tri8Once sync.Once
 }
 
 // triples8 returns g's rows×k weights packed for gemmTri8, packing them on
-// the first call, or nil when gemmTri8 does not take their shape.
+// the first call, or nil when gemmTri8 does not take their shape (k longer
+// than their chunk, triChunkFor).
 func (g *gemmWeights) triples8(rows, k int) []int64 {
 	g.tri8Once.Do(func() {
-		if rows >= tri8MinN && rows <= tri8MaxN && k > 0 && k <= triChunk && len(g.w) == rows*k {
+		if rows >= tri8MinN && rows <= tri8MaxN && k > 0 && k <= triChunkFor(g.w) && len(g.w) == rows*k {
 			g.tri8 = make([]int64, tri8Packed(k))
 			packTri8(rows, k, g.w, g.tri8)
 		}
@@ -388,6 +391,7 @@ func (g *gemmWeights) triples(rows, k int) []int64 {
 		if rows > 0 && k > 0 && len(g.w) == rows*k && triPacked(rows, k) <= triPackedMax {
 			g.tri = make([]int64, triPacked(rows, k))
 			packTriples(rows, k, g.w, g.tri)
+			g.triK = triChunkFor(g.w)
 		}
 	})
 	return g.tri

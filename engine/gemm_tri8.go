@@ -35,7 +35,8 @@ func packTri8(n, k int, b []int8, pk []int64) {
 }
 
 // gemmTri8 is gemmTri for tri8MinN ≤ n ≤ tri8MaxN channels packed by
-// packTri8 and k ≤ triChunk (one chunk: the lane sums never split): in
+// packTri8 and k at most the weights' chunk (triChunkFor; one chunk: the
+// lane sums never split): in
 // wrapping int32 arithmetic,
 //
 //	out[i·n+j] = Σ_kk a[i·k+kk]·b[j·k+kk] + add[j] + ib·Σ_kk a[i·k+kk]
@@ -46,7 +47,7 @@ func gemmTri8(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc 
 	if m <= 0 || n <= 0 {
 		return
 	}
-	if n < tri8MinN || n > tri8MaxN || k > triChunk {
+	if n < tri8MinN || n > tri8MaxN || k > triChunk127 {
 		panic("gemmTri8: shape out of range")
 	}
 	out, add = out[:m*n], add[:n]
@@ -93,7 +94,7 @@ func gemmTri8(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc 
 	}
 }
 
-// tri8Rows4 is gemmTri8 for four rows of length k ≤ triChunk given
+// tri8Rows4 is gemmTri8 for four rows of length k ≤ the chunk given
 // interleaved in q (q[4kk+r] = x_r[kk]): the eight sums of each row plus
 // d (the additions less the lane biases) and rr[r] go to r0…r3, and when
 // nine is not nil the ninth channel's to nine[r][8]. Four steps of k per
