@@ -331,7 +331,7 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 		if rq != nil { // gemmRequant wrote the outputs
 			continue
 		}
-		requantizeRows(p.Output, accs[:mb*p.OutC], nil, p.OutC, out[p0*p.OutC:]) // requant_accel.go
+		requantizeBlock(p.Output, accs[:mb*p.OutC], p.OutC, out[p0*p.OutC:]) // gemm_requant.go
 	}
 }
 
