@@ -45,9 +45,13 @@ func TestRequantizeBlock(t *testing.T) {
 		want, got := make([]int8, m*n), make([]int8, m*n)
 		requantizeRows(o, append([]int32(nil), acc...), nil, n, want)
 		requantizeBlock(o, acc, n, got)
+		direct := make([]int8, m*n)
+		if !requantizeBlockGo(o, acc, n, direct) {
+			t.Fatalf("case %d (%T): requantizeBlockGo took no loop", it, o)
+		}
 		for i := range want {
-			if got[i] != want[i] {
-				t.Fatalf("case %d (%T), %d×%d: out[%d] = %d, want %d (acc %d)", it, o, m, n, i, got[i], want[i], acc[i])
+			if got[i] != want[i] || direct[i] != want[i] {
+				t.Fatalf("case %d (%T), %d×%d: out[%d] = %d (requantizeBlockGo %d), want %d (acc %d)", it, o, m, n, i, got[i], direct[i], want[i], acc[i])
 			}
 		}
 	}
