@@ -253,12 +253,16 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	// The constant weights packed for gemmTri, not for eight channels or fewer
 	// (a third or more of its lanes would idle) nor fewer than four pixels
 	// (it multiplies four at a time).
-	var tri []int64
+	var tri, tri8 []int64
 	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC > 8 && pixels >= 4 && !gemmTriOff {
 		tri = p.weights.triples(p.OutC, k)
 	}
+	// Seven or eight channels with k in one chunk: gemmTri8's three triples per step.
+	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC >= tri8MinN && p.OutC <= 8 && k <= triChunk127 && pixels >= 4 && !gemmTriOff {
+		tri8 = p.weights.triples8(p.OutC, k)
+	}
 	block := gemmBlock(pixels, k, p.OutC)
-	if tri != nil && block < pixels {
+	if (tri != nil || tri8 != nil) && block < pixels {
 		block = max(4, block&^3) // whole blocks of four pixels for gemmTri
 	}
 	gs := &r.gs
@@ -308,9 +312,13 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 				continue
 			}
 			if p.Groups == 1 {
-				if tri != nil {
+				if tri != nil || tri8 != nil {
 					ts := triScratch{rows, gs.quad}
-					gemmTri(mb, p.OutC, k, a, tri, ib, adds[g], accs, &ts)
+					if tri8 != nil {
+						gemmTri8(mb, p.OutC, k, a, tri8, ib, adds[g], accs, &ts)
+					} else {
+						gemmTriChunk(mb, p.OutC, k, a, tri, p.weights.triK, ib, adds[g], accs, &ts)
+					}
 					rows, gs.quad = ts.rows, ts.quad
 					continue
 				}
@@ -330,7 +338,7 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 		if rq != nil { // gemmRequant wrote the outputs
 			continue
 		}
-		requantizeRows(p.Output, accs[:mb*p.OutC], nil, p.OutC, out[p0*p.OutC:]) // requant_accel.go
+		requantizeBlock(p.Output, accs[:mb*p.OutC], p.OutC, out[p0*p.OutC:]) // gemm_requant.go
 	}
 }
 

@@ -360,6 +360,24 @@ type gemmWeights struct {
 	// of the pure-Go GEMM (triples), not for the SIMD kernels.
 	tri     []int64
 	triOnce sync.Once
+	// triK is the chunk length of tri and tri8 (triChunkFor).
+	triK int
+	// tri8 is w packed for gemmTri8 (packTri8), made like tri.
+	tri8     []int64
+	tri8Once sync.Once
+}
+
+// triples8 returns g's rows×k weights packed for gemmTri8, packing them on
+// the first call, or nil when gemmTri8 does not take their shape (k longer
+// than their chunk, triChunkFor).
+func (g *gemmWeights) triples8(rows, k int) []int64 {
+	g.tri8Once.Do(func() {
+		if rows >= tri8MinN && rows <= tri8MaxN && k > 0 && k <= triChunkFor(g.w) && len(g.w) == rows*k {
+			g.tri8 = make([]int64, tri8Packed(k))
+			packTri8(rows, k, g.w, g.tri8)
+		}
+	})
+	return g.tri8
 }
 
 // triPackedMax bounds the weights triples packs: 8 bytes per three, 32 MiB
@@ -373,6 +391,7 @@ func (g *gemmWeights) triples(rows, k int) []int64 {
 		if rows > 0 && k > 0 && len(g.w) == rows*k && triPacked(rows, k) <= triPackedMax {
 			g.tri = make([]int64, triPacked(rows, k))
 			packTriples(rows, k, g.w, g.tri)
+			g.triK = triChunkFor(g.w)
 		}
 	})
 	return g.tri
@@ -418,37 +437,85 @@ func gemmRowsPacked(m, n, k int, a []int8, pk []int64, out []int32) {
 			store(row, q+2, s2)
 			store(row, q+3, s3)
 		}
-		for ; q < pairs; q++ {
-			s, _ := dotPacked2x1(x, x, pk[q*k:][:k])
-			store(row, q, s)
+		if q+2 <= pairs {
+			s0, s1 := dotPacked1x2(x, pk[q*k:][:k], pk[(q+1)*k:][:k])
+			store(row, q, s0)
+			store(row, q+1, s1)
+			q += 2
+		}
+		if q < pairs {
+			store(row, q, dotPacked1x1(x, pk[q*k:][:k]))
 		}
 	}
 }
 
-// dotPacked1x4 is Σ x·p for the packed pairs p0…p3: two elements of x per
-// step, four multiplications (eight products) per element.
+// dotPacked1x4 is Σ x·p for the packed pairs p0…p3: four elements of x
+// per step (Go's WebAssembly output pays a dispatch per loop iteration;
+// 1.3× faster there than two per step), four multiplications (eight
+// products) per element.
 func dotPacked1x4(x []int8, p0, p1, p2, p3 []int64) (s0, s1, s2, s3 int64) {
 	n := len(x)
 	p0, p1, p2, p3 = p0[:n], p1[:n], p2[:n], p3[:n]
 	i := 0
-	for ; i+2 <= n; i += 2 {
-		xv := x[i : i+2 : i+2]
-		a, b := int64(xv[0]), int64(xv[1])
-		u := p0[i : i+2 : i+2]
-		s0 += a*u[0] + b*u[1]
-		u = p1[i : i+2 : i+2]
-		s1 += a*u[0] + b*u[1]
-		u = p2[i : i+2 : i+2]
-		s2 += a*u[0] + b*u[1]
-		u = p3[i : i+2 : i+2]
-		s3 += a*u[0] + b*u[1]
+	for ; i+4 <= n; i += 4 {
+		xv := x[i : i+4 : i+4]
+		a, b, c, d := int64(xv[0]), int64(xv[1]), int64(xv[2]), int64(xv[3])
+		u := p0[i : i+4 : i+4]
+		s0 += a*u[0] + b*u[1] + c*u[2] + d*u[3]
+		u = p1[i : i+4 : i+4]
+		s1 += a*u[0] + b*u[1] + c*u[2] + d*u[3]
+		u = p2[i : i+4 : i+4]
+		s2 += a*u[0] + b*u[1] + c*u[2] + d*u[3]
+		u = p3[i : i+4 : i+4]
+		s3 += a*u[0] + b*u[1] + c*u[2] + d*u[3]
 	}
-	if i < n {
+	for ; i < n; i++ {
 		a := int64(x[i])
 		s0 += a * p0[i]
 		s1 += a * p1[i]
 		s2 += a * p2[i]
 		s3 += a * p3[i]
+	}
+	return
+}
+
+// dotPacked1x2 is Σ x·p for the packed pairs p0 and p1, eight elements of
+// x per step.
+func dotPacked1x2(x []int8, p0, p1 []int64) (s0, s1 int64) {
+	n := len(x)
+	p0, p1 = p0[:n], p1[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		xv := x[i : i+8 : i+8]
+		u, v := p0[i:i+8:i+8], p1[i:i+8:i+8]
+		a, b, c, d := int64(xv[0]), int64(xv[1]), int64(xv[2]), int64(xv[3])
+		s0 += a*u[0] + b*u[1] + c*u[2] + d*u[3]
+		s1 += a*v[0] + b*v[1] + c*v[2] + d*v[3]
+		a, b, c, d = int64(xv[4]), int64(xv[5]), int64(xv[6]), int64(xv[7])
+		s0 += a*u[4] + b*u[5] + c*u[6] + d*u[7]
+		s1 += a*v[4] + b*v[5] + c*v[6] + d*v[7]
+	}
+	for ; i < n; i++ {
+		a := int64(x[i])
+		s0 += a * p0[i]
+		s1 += a * p1[i]
+	}
+	return
+}
+
+// dotPacked1x1 is Σ x·p for the packed pair p, eight elements of x per
+// step.
+func dotPacked1x1(x []int8, p []int64) (s int64) {
+	n := len(x)
+	p = p[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		xv, u := x[i:i+8:i+8], p[i:i+8:i+8]
+		s += int64(xv[0])*u[0] + int64(xv[1])*u[1] + int64(xv[2])*u[2] + int64(xv[3])*u[3] +
+			int64(xv[4])*u[4] + int64(xv[5])*u[5] + int64(xv[6])*u[6] + int64(xv[7])*u[7]
+	}
+	for ; i < n; i++ {
+		s += int64(x[i]) * p[i]
 	}
 	return
 }

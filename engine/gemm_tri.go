@@ -19,6 +19,24 @@ const triShift = 21
 // a multiple of the kernels' eight steps per iteration.
 const triChunk = 56
 
+// triChunk127 is triChunk for weights none of which is −128 (TFLite's
+// symmetric int8 weights lie in [−127, 127]): each product then lies in
+// [−16256, 16256], and 64 of them sum to within ±1040384, inside
+// [−2^20, 2^20). One chunk then covers k = 64 (1×1 convolutions of 64
+// channels), two k = 128.
+const triChunk127 = 64
+
+// triChunkFor is the chunk length gemmTriChunk and gemmTri8 may use for
+// the weights w: triChunk127 when no weight is −128, else triChunk.
+func triChunkFor(w []int8) int {
+	for _, v := range w {
+		if v == -128 {
+			return triChunk
+		}
+	}
+	return triChunk127
+}
+
 // triGroup is how many channels gemmTri multiplies at a time: two packed
 // triples.
 const triGroup = 6
@@ -87,6 +105,15 @@ func triSplit(s int64) (x, y, z int32) {
 // the offset terms. It returns rows, the scratch it keeps the row sums in
 // when ib ≠ 0.
 func gemmTri(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc *triScratch) {
+	gemmTriChunk(m, n, k, a, pk, triChunk, ib, add, out, sc)
+}
+
+// gemmTriChunk is gemmTri with chunks of chunk steps of k: triChunk, or
+// triChunk127 when triChunkFor(b) says so for the packed weights b.
+func gemmTriChunk(m, n, k int, a []int8, pk []int64, chunk int, ib int32, add, out []int32, sc *triScratch) {
+	if chunk != triChunk && chunk != triChunk127 {
+		panic("gemmTriChunk: bad chunk")
+	}
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -118,7 +145,7 @@ func gemmTri(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc *
 			}
 		}
 		interleave4(quad, a[i*k:][:k], a[(i+min(1, nr-1))*k:][:k], a[(i+min(2, nr-1))*k:][:k], a[(i+min(3, nr-1))*k:][:k])
-		if nr == 4 && k <= triChunk { // the whole groups in one call
+		if nr == 4 && k <= chunk { // the whole groups in one call
 			full := n / triGroup
 			r0, r1, r2, r3 := out[i*n:][:n], out[(i+1)*n:][:n], out[(i+2)*n:][:n], out[(i+3)*n:][:n]
 			triRows4(quad, pk, full, add, &rr, r0, r1, r2, r3)
@@ -135,8 +162,8 @@ func gemmTri(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc *
 		for g := 0; g < groups; g++ {
 			w := pk[g*2*k:][:2*k]
 			c := g * triGroup
-			for k0 := 0; k0 < k; k0 += triChunk {
-				k1 := min(k, k0+triChunk)
+			for k0 := 0; k0 < k; k0 += chunk {
+				k1 := min(k, k0+chunk)
 				s00, s01, s10, s11, s20, s21, s30, s31 := dotTri4x2(quad[4*k0:4*k1], w[2*k0:2*k1])
 				first := k0 == 0
 				if c+triGroup <= n && nr == 4 {
@@ -340,7 +367,7 @@ func dotTri4x2(q []int8, w []int64) (s00, s01, s10, s11, s20, s21, s30, s31 int6
 	return
 }
 
-// triRows4 is gemmTri for four whole rows of length k ≤ triChunk, given
+// triRows4 is gemmTri for four whole rows of length k ≤ the chunk, given
 // interleaved in q like dotTri4x2's, and the first groups groups of six
 // channels: dotTri4x2's loop and the stores with the offset terms in one
 // function, one call per four output pixels instead of one per 24 outputs
