@@ -1,7 +1,5 @@
 package engine
 
-import "unsafe"
-
 // A CONV_2D of one input channel is a DEPTHWISE_CONV_2D: its filter
 // [C_out, FH, FW, 1] is the depthwise filter [1, FH, FW, C_out] of depth
 // multiplier C_out, and output element (b, y, x, c) of both is
@@ -172,45 +170,7 @@ func (p *DepthwiseConv2DParams) evalRows1(r *run, trace []int64, in []int8, off 
 // (equally ConvPerChannel of input depth 1), started from the bias and
 // input_offset·Σ w as XNNPACK's 9-tap dwconv microkernels start theirs.
 func dw3x3Row1(acc []int32, r0, r1, r2 []int8, n, s, d int, w, full []int32) {
-	C := len(full)
-	if n <= 0 || C == 0 {
-		return
-	}
-	last := (n-1)*s + 2*d + 1 // one past the largest offset read in a row
-	if s < 0 || d < 0 || len(r0) < last || len(r1) < last || len(r2) < last || len(acc) < n*C || len(w) < 9*C {
-		panic("dw3x3Row1: rows too short")
-	}
-	// Every offset below is < last in r0, r1, r2 and < n·C in acc.
-	p0, p1, p2 := unsafe.Pointer(unsafe.SliceData(r0)), unsafe.Pointer(unsafe.SliceData(r1)), unsafe.Pointer(unsafe.SliceData(r2))
-	pa := unsafe.Pointer(unsafe.SliceData(acc))
-	ld := func(p unsafe.Pointer, i int) int32 { return int32(*(*int8)(unsafe.Add(p, i))) }
-	d2 := 2 * d
-	end := n * C
-	for c := 0; c < C; c++ {
-		ws := w[9*c : 9*c+9 : 9*c+9]
-		w0, w1, w2, w3, w4, w5, w6, w7, w8 := ws[0], ws[1], ws[2], ws[3], ws[4], ws[5], ws[6], ws[7], ws[8]
-		f := full[c]
-		j := 0
-		k := c
-		for ; k+C < end; k += 2 * C { // two pixels per iteration
-			a := f + w0*ld(p0, j) + w1*ld(p0, j+d) + w2*ld(p0, j+d2) +
-				w3*ld(p1, j) + w4*ld(p1, j+d) + w5*ld(p1, j+d2) +
-				w6*ld(p2, j) + w7*ld(p2, j+d) + w8*ld(p2, j+d2)
-			j2 := j + s
-			b := f + w0*ld(p0, j2) + w1*ld(p0, j2+d) + w2*ld(p0, j2+d2) +
-				w3*ld(p1, j2) + w4*ld(p1, j2+d) + w5*ld(p1, j2+d2) +
-				w6*ld(p2, j2) + w7*ld(p2, j2+d) + w8*ld(p2, j2+d2)
-			*(*int32)(unsafe.Add(pa, 4*k)) = a
-			*(*int32)(unsafe.Add(pa, 4*(k+C))) = b
-			j = j2 + s
-		}
-		if k < end {
-			a := f + w0*ld(p0, j) + w1*ld(p0, j+d) + w2*ld(p0, j+d2) +
-				w3*ld(p1, j) + w4*ld(p1, j+d) + w5*ld(p1, j+d2) +
-				w6*ld(p2, j) + w7*ld(p2, j+d) + w8*ld(p2, j+d2)
-			*(*int32)(unsafe.Add(pa, 4*k)) = a
-		}
-	}
+	dw3x3Rows(acc, r0, r1, r2, n, s, d, 0, w, full)
 }
 
 // conv1chOff makes CONV_2D of one input channel run evalGEMM: tests compare

@@ -18,42 +18,50 @@ import "unsafe"
 // one straight line of nine multiply-adds, which Go's WebAssembly output
 // runs without the per-iteration dispatch of a tap loop.
 func dw3x3Row(acc []int32, r0, r1, r2 []int8, n, sC, dC int, w, full []int32) {
+	dw3x3Rows(acc, r0, r1, r2, n, sC, dC, 1, w, full)
+}
+
+// dw3x3Rows is dw3x3Row and dw3x3Row1 (depthwise_conv1ch.go): channel c of
+// pixel px reads r_fy[px·s + fx·d + c·cstep], cstep 1 for rows of C
+// interleaved channels, 0 for rows of the one input channel every output
+// channel reads.
+func dw3x3Rows(acc []int32, r0, r1, r2 []int8, n, s, d, cstep int, w, full []int32) {
 	C := len(full)
 	if n <= 0 || C == 0 {
 		return
 	}
-	last := (n-1)*sC + 2*dC + C // one past the largest offset read in a row
-	if sC < 0 || dC < 0 || len(r0) < last || len(r1) < last || len(r2) < last || len(acc) < n*C || len(w) < 9*C {
+	last := (n-1)*s + 2*d + (C-1)*cstep + 1 // one past the largest offset read in a row
+	if s < 0 || d < 0 || len(r0) < last || len(r1) < last || len(r2) < last || len(acc) < n*C || len(w) < 9*C {
 		panic("dw3x3Row: rows too short")
 	}
 	// Every offset below is < last in r0, r1, r2 and < n·C in acc.
 	p0, p1, p2 := unsafe.Pointer(unsafe.SliceData(r0)), unsafe.Pointer(unsafe.SliceData(r1)), unsafe.Pointer(unsafe.SliceData(r2))
 	pa := unsafe.Pointer(unsafe.SliceData(acc))
 	ld := func(p unsafe.Pointer, i int) int32 { return int32(*(*int8)(unsafe.Add(p, i))) }
-	d2 := 2 * dC
+	d2 := 2 * d
 	end := n * C
 	for c := 0; c < C; c++ {
 		ws := w[9*c : 9*c+9 : 9*c+9]
 		w0, w1, w2, w3, w4, w5, w6, w7, w8 := ws[0], ws[1], ws[2], ws[3], ws[4], ws[5], ws[6], ws[7], ws[8]
 		f := full[c]
-		j := c
+		j := c * cstep
 		k := c
 		for ; k+C < end; k += 2 * C { // two pixels per iteration
-			a := f + w0*ld(p0, j) + w1*ld(p0, j+dC) + w2*ld(p0, j+d2) +
-				w3*ld(p1, j) + w4*ld(p1, j+dC) + w5*ld(p1, j+d2) +
-				w6*ld(p2, j) + w7*ld(p2, j+dC) + w8*ld(p2, j+d2)
-			j2 := j + sC
-			b := f + w0*ld(p0, j2) + w1*ld(p0, j2+dC) + w2*ld(p0, j2+d2) +
-				w3*ld(p1, j2) + w4*ld(p1, j2+dC) + w5*ld(p1, j2+d2) +
-				w6*ld(p2, j2) + w7*ld(p2, j2+dC) + w8*ld(p2, j2+d2)
+			a := f + w0*ld(p0, j) + w1*ld(p0, j+d) + w2*ld(p0, j+d2) +
+				w3*ld(p1, j) + w4*ld(p1, j+d) + w5*ld(p1, j+d2) +
+				w6*ld(p2, j) + w7*ld(p2, j+d) + w8*ld(p2, j+d2)
+			j2 := j + s
+			b := f + w0*ld(p0, j2) + w1*ld(p0, j2+d) + w2*ld(p0, j2+d2) +
+				w3*ld(p1, j2) + w4*ld(p1, j2+d) + w5*ld(p1, j2+d2) +
+				w6*ld(p2, j2) + w7*ld(p2, j2+d) + w8*ld(p2, j2+d2)
 			*(*int32)(unsafe.Add(pa, 4*k)) = a
 			*(*int32)(unsafe.Add(pa, 4*(k+C))) = b
-			j = j2 + sC
+			j = j2 + s
 		}
 		if k < end {
-			a := f + w0*ld(p0, j) + w1*ld(p0, j+dC) + w2*ld(p0, j+d2) +
-				w3*ld(p1, j) + w4*ld(p1, j+dC) + w5*ld(p1, j+d2) +
-				w6*ld(p2, j) + w7*ld(p2, j+dC) + w8*ld(p2, j+d2)
+			a := f + w0*ld(p0, j) + w1*ld(p0, j+d) + w2*ld(p0, j+d2) +
+				w3*ld(p1, j) + w4*ld(p1, j+d) + w5*ld(p1, j+d2) +
+				w6*ld(p2, j) + w7*ld(p2, j+d) + w8*ld(p2, j+d2)
 			*(*int32)(unsafe.Add(pa, 4*k)) = a
 		}
 	}
