@@ -108,6 +108,24 @@ func gemmTri(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc *
 	gemmTriChunk(m, n, k, a, pk, triChunk, ib, add, out, sc)
 }
 
+// begin is what gemmTriChunk and gemmTri8 do first for an m×k by k×n
+// product: the row sums when the input offset ib is not zero, and, for k ≤
+// 0, every output row set to add (ok false: nothing more to do); else the
+// scratch for four interleaved rows.
+func (sc *triScratch) begin(m, n, k int, a []int8, ib int32, add, out []int32) (quad []int8, ok bool) {
+	if ib != 0 {
+		sc.rows = rowSums(m, k, a, sc.rows)
+	}
+	if k <= 0 {
+		for i := 0; i < m; i++ {
+			copy(out[i*n:][:n], add)
+		}
+		return nil, false
+	}
+	sc.quad = grow(sc.quad, 4*k)
+	return sc.quad, true
+}
+
 // gemmTriChunk is gemmTri with chunks of chunk steps of k: triChunk, or
 // triChunk127 when triChunkFor(b) says so for the packed weights b.
 func gemmTriChunk(m, n, k int, a []int8, pk []int64, chunk int, ib int32, add, out []int32, sc *triScratch) {
@@ -119,17 +137,10 @@ func gemmTriChunk(m, n, k int, a []int8, pk []int64, chunk int, ib int32, add, o
 	}
 	out, add = out[:m*n], add[:n]
 	a = a[:m*k]
-	if ib != 0 {
-		sc.rows = rowSums(m, k, a, sc.rows)
-	}
-	if k <= 0 {
-		for i := 0; i < m; i++ {
-			copy(out[i*n:][:n], add)
-		}
+	quad, ok := sc.begin(m, n, k, a, ib, add, out)
+	if !ok {
 		return
 	}
-	sc.quad = grow(sc.quad, 4*k)
-	quad := sc.quad
 	groups := (n + triGroup - 1) / triGroup
 	pk = pk[:groups*2*k]
 	var tailAdd [triGroup]int32 // add of a partial last group, padded

@@ -52,17 +52,10 @@ func gemmTri8(m, n, k int, a []int8, pk []int64, ib int32, add, out []int32, sc 
 	}
 	out, add = out[:m*n], add[:n]
 	a = a[:m*k]
-	if ib != 0 {
-		sc.rows = rowSums(m, k, a, sc.rows)
-	}
-	if k <= 0 {
-		for i := 0; i < m; i++ {
-			copy(out[i*n:][:n], add)
-		}
+	quad, ok := sc.begin(m, n, k, a, ib, add, out)
+	if !ok {
 		return
 	}
-	sc.quad = grow(sc.quad, 4*k)
-	quad := sc.quad
 	pk = pk[:tri8Packed(k)]
 	// The nine lanes' additions less the lane biases (the low two lanes
 	// of each triple start at 2^20), channels past n zero.
