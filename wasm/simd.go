@@ -245,17 +245,27 @@ func im2colSIMD(p *engine.Conv2DParams, patches, in []int8, p0, mb, g int, fill 
 	runtime.KeepAlive(patches)
 }
 
-// depthwiseSIMD is engine.DepthwiseS8 on the SIMD module's dw_s8.
-func depthwiseSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []int32) {
+// depthwiseArgs checks p for the SIMD depthwise kernel named kernel (depth
+// multiplier 1) and cuts in, w, bias and acc to the lengths it reads and
+// writes (the module checks no bounds); ok is false when there is no output.
+func depthwiseArgs(kernel string, p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []int32) ([]int8, []int8, []int32, []int32, bool) {
 	n := p.Batches * p.OutH * p.OutW * p.OutC
 	if n == 0 {
-		return
+		return nil, nil, nil, nil, false
 	}
-	// bounds: the module checks none
 	in, w = in[:p.Batches*p.InH*p.InW*p.InC], w[:p.FilterH*p.FilterW*p.OutC]
 	bias, acc = bias[:p.OutC], acc[:n]
 	if p.InC != p.OutC {
-		panic(fmt.Sprintf("dw_s8: depth multiplier %d", p.DepthMultiplier))
+		panic(fmt.Sprintf("%s: depth multiplier %d", kernel, p.DepthMultiplier))
+	}
+	return in, w, bias, acc, true
+}
+
+// depthwiseSIMD is engine.DepthwiseS8 on the SIMD module's dw_s8.
+func depthwiseSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []int32) {
+	in, w, bias, acc, ok := depthwiseArgs("dw_s8", p, in, w, bias, acc)
+	if !ok {
+		return
 	}
 	i32 := func(v int) int32 { return int32(v) }
 	simdDwS8(i32(p.Batches), i32(p.InH), i32(p.InW), i32(p.OutC), i32(p.OutH), i32(p.OutW), i32(p.FilterH), i32(p.FilterW),
@@ -270,15 +280,9 @@ func depthwiseSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, bias, acc []in
 // depthwiseOffsetSIMD is engine.DepthwiseS8O on the SIMD module's dw_s8o,
 // as depthwiseSIMD.
 func depthwiseOffsetSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, woff int32, bias, acc []int32) {
-	n := p.Batches * p.OutH * p.OutW * p.OutC
-	if n == 0 {
+	in, w, bias, acc, ok := depthwiseArgs("dw_s8o", p, in, w, bias, acc)
+	if !ok {
 		return
-	}
-	// bounds: the module checks none
-	in, w = in[:p.Batches*p.InH*p.InW*p.InC], w[:p.FilterH*p.FilterW*p.OutC]
-	bias, acc = bias[:p.OutC], acc[:n]
-	if p.InC != p.OutC {
-		panic(fmt.Sprintf("dw_s8o: depth multiplier %d", p.DepthMultiplier))
 	}
 	i32 := func(v int) int32 { return int32(v) }
 	simdDwS8O(i32(p.Batches), i32(p.InH), i32(p.InW), i32(p.OutC), i32(p.OutH), i32(p.OutW), i32(p.FilterH), i32(p.FilterW),
