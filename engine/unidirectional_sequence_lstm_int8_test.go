@@ -14,6 +14,42 @@ import (
 // through the step-by-step lstmEvalInteger (p.fast cleared), under the
 // reference and single-rounding profiles, and wants every tensor equal.
 func TestLSTMInt8FastMatchesGeneric(t *testing.T) {
+	forRandomInt8LSTMs(t, func(i int, s lstmSpec, data, in []byte) {
+		for _, prof := range []Profile{Reference, SingleRounding} {
+			run := func(fast bool) *Result {
+				m, err := Load(data)
+				if err != nil {
+					t.Fatalf("case %d: %v", i, err)
+				}
+				p := m.plans[prof].kernels[0].(*UnidirectionalSequenceLSTMParams)
+				if p.fast == nil {
+					t.Fatalf("case %d: the fast path was not prepared", i)
+				}
+				if !fast {
+					p.fast = nil
+				}
+				res, err := m.Run([][]byte{in}, Options{Profile: prof, state: storedState(m)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			a, b := run(true), run(false)
+			for ti := range a.Tensors {
+				if !bytes.Equal(a.Tensors[ti], b.Tensors[ti]) {
+					t.Errorf("case %d (%+v), %s: tensor %d differs: %s", i, s, prof, ti, firstDiff(a.Model.Tensors[ti], a.Tensors[ti], b.Tensors[ti]))
+				}
+			}
+		}
+	})
+}
+
+// forRandomInt8LSTMs calls f with 40 random int8 LSTM models (the spec, the
+// model, an input): odd sizes, batch and time major, zero points, cell
+// scales, clipping, large weights that saturate the gates, random initial
+// state.
+func forRandomInt8LSTMs(t *testing.T, f func(i int, s lstmSpec, data, in []byte)) {
+	t.Helper()
 	seed := uint64(11)
 	rnd := func(n int) int {
 		seed = seed*6364136223846793005 + 1442695040888963407
@@ -43,34 +79,7 @@ func TestLSTMInt8FastMatchesGeneric(t *testing.T) {
 			s.h0[j] = float64(rnd(200)-100) / 100
 			s.c0[j] = float64(rnd(400)-200) / 100
 		}
-		data := s.build()
-		in := s.input()
-		for _, prof := range []Profile{Reference, SingleRounding} {
-			run := func(fast bool) *Result {
-				m, err := Load(data)
-				if err != nil {
-					t.Fatalf("case %d: %v", i, err)
-				}
-				p := m.plans[prof].kernels[0].(*UnidirectionalSequenceLSTMParams)
-				if p.fast == nil {
-					t.Fatalf("case %d: the fast path was not prepared", i)
-				}
-				if !fast {
-					p.fast = nil
-				}
-				res, err := m.Run([][]byte{in}, Options{Profile: prof, state: storedState(m)})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return res
-			}
-			a, b := run(true), run(false)
-			for ti := range a.Tensors {
-				if !bytes.Equal(a.Tensors[ti], b.Tensors[ti]) {
-					t.Errorf("case %d (%+v), %s: tensor %d differs: %s", i, s, prof, ti, firstDiff(a.Model.Tensors[ti], a.Tensors[ti], b.Tensors[ti]))
-				}
-			}
-		}
+		f(i, s, s.build(), s.input())
 	}
 }
 

@@ -623,15 +623,7 @@ func TestLSTMHiddenZeroPointSign(t *testing.T) {
 			ten.Buffer = 0 // TFLite refuses a variable tensor with a buffer
 		}
 	}
-	for i := range 5 { // the converter's intermediates; the fifth holds the hidden quantization
-		ten := &tflite.TensorT{Name: "intermediate", Type: tflite.TensorTypeFLOAT32, Shape: []int32{0}}
-		if i == 4 {
-			ten.Type = tflite.TensorTypeINT8
-			ten.Quantization = &tflite.QuantizationParametersT{Scale: []float32{s.hScale}, ZeroPoint: []int64{s.hZP}}
-		}
-		sg.Operators[0].Intermediates = append(sg.Operators[0].Intermediates, int32(len(sg.Tensors)))
-		sg.Tensors = append(sg.Tensors, ten)
-	}
+	addLSTMIntermediates(sg, s.hScale, s.hZP)
 	m, err := Load(tfbuild.Pack(mt))
 	if err != nil {
 		t.Fatal(err)
@@ -656,5 +648,21 @@ func TestLSTMHiddenZeroPointSign(t *testing.T) {
 		if cs := AsInt16(res.Tensors[p.cell]); cs[0] != 0 || cs[1] != 0 {
 			t.Errorf("%s: cell state %v, want 0", c.prof, cs)
 		}
+	}
+}
+
+// addLSTMIntermediates gives the subgraph's first op (an LSTM) the
+// converter's five intermediates, the fifth with the hidden state's
+// quantization (scale, zp), which TFLite's builtin integer LSTM (the
+// tflite-xnnpack profile) needs.
+func addLSTMIntermediates(sg *tflite.SubGraphT, scale float32, zp int64) {
+	for i := range 5 {
+		ten := &tflite.TensorT{Name: "intermediate", Type: tflite.TensorTypeFLOAT32, Shape: []int32{0}}
+		if i == 4 {
+			ten.Type = tflite.TensorTypeINT8
+			ten.Quantization = &tflite.QuantizationParametersT{Scale: []float32{scale}, ZeroPoint: []int64{zp}}
+		}
+		sg.Operators[0].Intermediates = append(sg.Operators[0].Intermediates, int32(len(sg.Tensors)))
+		sg.Tensors = append(sg.Tensors, ten)
 	}
 }

@@ -156,42 +156,22 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 		x, h, c, m := in[x0:x0+nb*I], hidden[h0:h0+nb*S], cell[h0:h0+nb*S], nb*S
 		if k.wp != nil {
 			k.gatesPacked(x, h, nb, xw, hw, acc, gates)
-		}
-		for g := range 4 {
-			dst := gates[g][:m]
-			if k.wp == nil {
+		} else {
+			for g := range 4 {
+				dst := gates[g][:m]
 				clear(dst)
 				matmul(x, k.inputBias[g], r.i8(p.weights[g]), k.InputScale[g], nb, I, dst)
 				matmul(h, k.recurrentBias[g], r.i8(p.recurrent[g]), k.RecurrentScale[g], nb, S, dst)
-			}
-			act := k.sigmoid
-			if g == lstmCellGate {
-				act = k.gateTanh
-			}
-			for j, v := range dst {
-				dst[j] = act.at(v)
+				act := k.sigmoid
+				if g == lstmCellGate {
+					act = k.gateTanh
+				}
+				for j, v := range dst {
+					dst[j] = act.at(v)
+				}
 			}
 		}
-		ig, fg, cg, og := gates[lstmInputGate], gates[lstmForgetGate], gates[lstmCellGate], gates[lstmOutputGate]
-		for j := range m {
-			kept := int16(fixedpoint.RoundingDivideByPOT(int32(fg[j])*int32(c[j]), 15))
-			added := int16(fixedpoint.RoundingDivideByPOT(int32(ig[j])*int32(cg[j]), 30+k.CellScale))
-			v := int16(clamp(int32(kept)+int32(added), math.MinInt16, math.MaxInt16))
-			if k.CellClip > 0 {
-				v = max(-k.CellClip, min(k.CellClip, v))
-			}
-			c[j] = v
-		}
-		for j := range m {
-			var t int16
-			if k.cellTanh != nil {
-				t = k.cellTanh.at(c[j])
-			} else {
-				t = fixedpoint.Tanh16(c[j], 15+k.CellScale)
-			}
-			v := fixedpoint.MultiplyByQuantizedMultiplier(int32(og[j])*int32(t), k.HiddenScale.Multiplier, k.HiddenScale.Shift)
-			h[j] = int8(clamp(v-k.HiddenZP, -128, 127)) // sic: CwiseMul subtracts output_zp
-		}
+		k.cellHidden(gates, c[:m], h[:m])
 		copy(out[out0:out0+m], h)
 	})
 	return nil
@@ -199,21 +179,74 @@ func (k *builtinLSTMNode) eval(r *run, op *Op) error {
 
 // gatesPacked is eval's two matmuls per gate (TFLite's
 // PortableMatrixBatchVectorMultiplyAccumulate onto a zeroed int16 gate,
-// input then recurrent) for all four gates at once through lstmMatVec3:
-// the same int32 accumulators, requantized and saturated in the same order.
+// input then recurrent) and the gate's σ or tanh, for all four gates at
+// once through lstmMatVec3: the same int32 accumulators, requantized and
+// saturated in the same order (builtinGateRow).
 func (k *builtinLSTMNode) gatesPacked(x, h []int8, nb int, xw, hw []int64, acc []int32, gates [4][]int16) {
 	S, I := k.p.Units, k.p.InputSize
 	accX, accH := acc[:4*S], acc[4*S:8*S]
 	for b := range nb {
 		lstmGateSums(k.wp, k.rwp, k.ib, k.rb, x[b*I:(b+1)*I], h[b*S:(b+1)*S], xw, hw, accX, accH)
 		for g := range 4 {
-			qi, qr := k.InputScale[g], k.RecurrentScale[g]
-			d := gates[g][b*S : (b+1)*S]
-			for u := range d {
-				v := clamp(fixedpoint.MultiplyByQuantizedMultiplier(accX[g*S+u], qi.Multiplier, qi.Shift), math.MinInt16, math.MaxInt16)
-				d[u] = int16(clamp(fixedpoint.MultiplyByQuantizedMultiplier(accH[g*S+u], qr.Multiplier, qr.Shift)+v, math.MinInt16, math.MaxInt16))
+			act := k.sigmoid
+			if g == lstmCellGate {
+				act = k.gateTanh
 			}
+			builtinGateRow(accX[g*S:(g+1)*S], accH[g*S:(g+1)*S], k.InputScale[g], k.RecurrentScale[g], act, gates[g][b*S:(b+1)*S])
 		}
+	}
+}
+
+// builtinGateRow sets d[u] = act(sat16(qh(ah[u]) + sat16(qx(ax[u])))):
+// the input matmul's output requantized and saturated onto the zeroed
+// int16 gate, the recurrent one's requantized and added to it, saturated
+// (PortableMatrixBatchVectorMultiplyAccumulate's int16 output, twice), then
+// the memoized σ or tanh. MultiplyByQuantizedMultiplier is written out with
+// its shifts split once per row, so that the loop body inlines (a call per
+// element costs more than the arithmetic in WebAssembly): the same int32.
+func builtinGateRow(ax, ah []int32, qx, qh Requant, act *memo16, d []int16) {
+	ah, d = ah[:len(ax)], d[:len(ax)]
+	mx, lx, rx := qx.Multiplier, max(qx.Shift, 0), max(-qx.Shift, 0)
+	mh, lh, rh := qh.Multiplier, max(qh.Shift, 0), max(-qh.Shift, 0)
+	for u, a := range ax {
+		v := clamp(fixedpoint.RoundingDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(a<<lx, mx), rx), math.MinInt16, math.MaxInt16)
+		y := int16(clamp(fixedpoint.RoundingDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(ah[u]<<lh, mh), rh)+v, math.MinInt16, math.MaxInt16))
+		if w := act.v[uint16(y)].Load(); w != 0 {
+			d[u] = int16(uint16(w - 1))
+		} else {
+			d[u] = act.at(y)
+		}
+	}
+}
+
+// cellHidden is the end of TFLite's step: the cell update by rounding
+// shifts, c = clip(sat16(f·c >> 15 + i·g >> (30 + cell scale power))), and
+// the hidden state h = sat8(q(o·tanh(c)) − zp), q the hidden scale's
+// MultiplyByQuantizedMultiplier written out as in builtinGateRow.
+func (k *builtinLSTMNode) cellHidden(gates [4][]int16, c []int16, h []int8) {
+	m := len(c)
+	ig, fg, cg, og := gates[lstmInputGate][:m], gates[lstmForgetGate][:m], gates[lstmCellGate][:m], gates[lstmOutputGate][:m]
+	h = h[:m]
+	shift := 30 + k.CellScale
+	for j := range c {
+		kept := int16(fixedpoint.RoundingDivideByPOT(int32(fg[j])*int32(c[j]), 15))
+		added := int16(fixedpoint.RoundingDivideByPOT(int32(ig[j])*int32(cg[j]), shift))
+		v := int16(clamp(int32(kept)+int32(added), math.MinInt16, math.MaxInt16))
+		if k.CellClip > 0 {
+			v = max(-k.CellClip, min(k.CellClip, v))
+		}
+		c[j] = v
+	}
+	hm, hl, hr := k.HiddenScale.Multiplier, max(k.HiddenScale.Shift, 0), max(-k.HiddenScale.Shift, 0)
+	for j, cj := range c {
+		var t int16
+		if k.cellTanh != nil {
+			t = k.cellTanh.at(cj)
+		} else {
+			t = fixedpoint.Tanh16(cj, 15+k.CellScale)
+		}
+		v := fixedpoint.RoundingDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(int32(og[j])*int32(t)<<hl, hm), hr)
+		h[j] = int8(clamp(v-k.HiddenZP, -128, 127)) // sic: CwiseMul subtracts output_zp
 	}
 }
 
