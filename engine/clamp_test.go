@@ -66,3 +66,41 @@ func TestBoundJSON(t *testing.T) {
 		t.Errorf("reference: y = %v, want FLT_MAX (TFLite's clamp to ±FLT_MAX)", got)
 	}
 }
+
+// TestClampGo wants clampGo's x bit for bit equal to Go's
+// min(max(x, lo), hi) on every pair of special values (±0, ±Inf, NaNs,
+// the smallest subnormals, ±1, the largest finite) and on random bit
+// patterns.
+func TestClampGo(t *testing.T) {
+	specials := []float32{0, float32(math.Copysign(0, -1)), 1, -1, 6, float32(math.Inf(1)), float32(math.Inf(-1)),
+		float32(math.NaN()), math.Float32frombits(0xffc00001), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
+		math.MaxFloat32, -math.MaxFloat32, 0.5, -0.5}
+	check := func(x, lo, hi float32) {
+		v := []float32{x}
+		clampGo(v, lo, hi)
+		got, want := v[0], min(max(x, lo), hi)
+		// Go's min and max return some NaN; any NaN is the same answer.
+		if math.Float32bits(got) != math.Float32bits(want) && !(got != got && want != want) {
+			t.Fatalf("clampGo(%v [%#x], %v, %v) = %v [%#x], want %v [%#x]", x, math.Float32bits(x), lo, hi,
+				got, math.Float32bits(got), want, math.Float32bits(want))
+		}
+	}
+	for _, x := range specials {
+		for _, lo := range specials {
+			for _, hi := range specials {
+				check(x, lo, hi)
+			}
+		}
+	}
+	seed := uint64(1)
+	rnd := func() float32 {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return math.Float32frombits(uint32(seed >> 32))
+	}
+	for range 200000 {
+		x, lo, hi := rnd(), rnd(), rnd()
+		check(x, lo, hi)
+		check(x, specials[int(seed>>8)%len(specials)], hi)
+		check(x, lo, specials[int(seed>>16)%len(specials)])
+	}
+}

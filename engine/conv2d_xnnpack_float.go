@@ -91,8 +91,9 @@ func (k *xnnConv2DFloat) sum(in, w, bias []float32, i int) float32 {
 func (k *xnnConv2DFloat) eval(r *run, op *Op) error {
 	in, w, bias, out := r.f32(k.in), r.f32(k.filter), r.f32(k.bias), r.f32(k.out)
 	for i := range out {
-		out[i] = min(max(k.sum(in, w, bias, i), float32(k.Min)), float32(k.Max))
+		out[i] = k.sum(in, w, bias, i)
 	}
+	clampGo(out, float32(k.Min), float32(k.Max))
 	return nil
 }
 

@@ -96,8 +96,9 @@ func (k *xnnDepthwiseFloat) sum(in, w, bias []float32, i int) float32 {
 func (k *xnnDepthwiseFloat) eval(r *run, op *Op) error {
 	in, w, bias, out := r.f32(k.in), r.f32(k.filter), r.f32(k.bias), r.f32(k.out)
 	for i := range out {
-		out[i] = min(max(k.sum(in, w, bias, i), float32(k.Min)), float32(k.Max))
+		out[i] = k.sum(in, w, bias, i)
 	}
+	clampGo(out, float32(k.Min), float32(k.Max))
 	return nil
 }
 

@@ -169,9 +169,10 @@ func (k *xnnFCFloat) eval(r *run, op *Op) error {
 	}
 	for b := 0; b < len(x)/k.depth; b++ {
 		for c := 0; c < k.channels; c++ {
-			out[b*k.channels+c] = min(max(k.sum(x, w, bias, b, c), float32(k.Min)), float32(k.Max))
+			out[b*k.channels+c] = k.sum(x, w, bias, b, c)
 		}
 	}
+	clampGo(out, float32(k.Min), float32(k.Max))
 	return nil
 }
 

@@ -113,8 +113,9 @@ func (k *xnnAvgPoolFloat) eval(r *run, op *Op) error {
 	in, out := r.f32(k.in), r.f32(k.out)
 	for i := range out {
 		s, m := k.average(in, i)
-		out[i] = min(max(s*m, float32(k.Min)), float32(k.Max))
+		out[i] = s * m
 	}
+	clampGo(out, float32(k.Min), float32(k.Max))
 	return nil
 }
 
