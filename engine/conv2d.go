@@ -261,6 +261,10 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC >= tri8MinN && p.OutC <= 8 && k <= triChunk127 && pixels >= 4 && !gemmTriOff {
 		tri8 = p.weights.triples8(p.OutC, k)
 	}
+	if p.convTri8Runs(tri8) { // conv2d_tri8.go: straight from the input, no im2col
+		p.evalTri8(r, trace, tri8, adds[0])
+		return
+	}
 	block := gemmBlock(pixels, k, p.OutC)
 	if (tri != nil || tri8 != nil) && block < pixels {
 		block = max(4, block&^3) // whole blocks of four pixels for gemmTri
