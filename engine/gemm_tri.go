@@ -542,13 +542,27 @@ func triRows4(q []int8, pk []int64, n int, add []int32, tailAdd *[triGroup]int32
 }
 
 // triStoreTail sets o[l] = lane l of the packed sums s (less the lane
-// biases) + d[l] + q for the fewer than six channels of o.
+// biases) + d[l] + q for the one to five channels of o: written out by
+// length (a loop over a local array cost as much as the partial group's
+// products for 16 channels of k = 8, in Go's WebAssembly output).
 func triStoreTail(o []int32, d *[triGroup]int32, q int32, s *[2]int64) {
-	var v [triGroup]int32
-	v[0], v[1], v[2] = triSplit(s[0])
-	v[3], v[4], v[5] = triSplit(s[1])
-	for l := range o[:min(len(o), triGroup)] {
-		o[l] = v[l] + d[l] + q
+	v0, v1, v2 := triSplit(s[0])
+	v3, v4, _ := triSplit(s[1])
+	switch len(o) {
+	case 5:
+		o := o[:5:5]
+		o[0], o[1], o[2], o[3], o[4] = v0+d[0]+q, v1+d[1]+q, v2+d[2]+q, v3+d[3]+q, v4+d[4]+q
+	case 4:
+		o := o[:4:4]
+		o[0], o[1], o[2], o[3] = v0+d[0]+q, v1+d[1]+q, v2+d[2]+q, v3+d[3]+q
+	case 3:
+		o := o[:3:3]
+		o[0], o[1], o[2] = v0+d[0]+q, v1+d[1]+q, v2+d[2]+q
+	case 2:
+		o := o[:2:2]
+		o[0], o[1] = v0+d[0]+q, v1+d[1]+q
+	case 1:
+		o[0] = v0 + d[0] + q
 	}
 }
 
