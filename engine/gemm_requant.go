@@ -139,8 +139,7 @@ func fixedPointBlockOne(qm []quantMul, zp, lo, hi int32, acc []int32, channels i
 	cs := grow(*buf, len(qm))
 	*buf = cs
 	for c := range qm {
-		q := &qm[c]
-		cs[c] = oneShift{m: q.m, h: q.half << 31, n: q.neg << 31, r: 31 + q.right}
+		cs[c] = oneShiftOf(&qm[c])
 	}
 	for i := 0; i < len(acc); i += channels {
 		row := acc[i : i+channels : i+channels]
@@ -148,19 +147,10 @@ func fixedPointBlockOne(qm []quantMul, zp, lo, hi int32, acc []int32, channels i
 		c := 0
 		for ; c+4 <= len(row); c += 4 { // four per step: a dispatch per iteration in WebAssembly
 			a, d, q := row[c:c+4:c+4], dst[c:c+4:c+4], qr[c:c+4:c+4]
-			p := int64(a[0])*q[0].m + 1<<30
-			d[0] = int8(min(max(int32((p+q[0].h-(p>>63&q[0].n))>>(q[0].r&63))+zp, lo), hi))
-			p = int64(a[1])*q[1].m + 1<<30
-			d[1] = int8(min(max(int32((p+q[1].h-(p>>63&q[1].n))>>(q[1].r&63))+zp, lo), hi))
-			p = int64(a[2])*q[2].m + 1<<30
-			d[2] = int8(min(max(int32((p+q[2].h-(p>>63&q[2].n))>>(q[2].r&63))+zp, lo), hi))
-			p = int64(a[3])*q[3].m + 1<<30
-			d[3] = int8(min(max(int32((p+q[3].h-(p>>63&q[3].n))>>(q[3].r&63))+zp, lo), hi))
+			d[0], d[1], d[2], d[3] = q[0].out(a[0], zp, lo, hi), q[1].out(a[1], zp, lo, hi), q[2].out(a[2], zp, lo, hi), q[3].out(a[3], zp, lo, hi)
 		}
 		for ; c < len(row); c++ {
-			q := &qr[c]
-			p := int64(row[c])*q.m + 1<<30
-			dst[c] = int8(min(max(int32((p+q.h-(p>>63&q.n))>>(q.r&63))+zp, lo), hi))
+			dst[c] = qr[c].out(row[c], zp, lo, hi)
 		}
 	}
 	return true

@@ -581,4 +581,5 @@ func interleave4(q, x0, x1, x2, x3 []int8) {
 type triScratch struct {
 	rows []int32
 	quad []int8
+	tail []int8 // gemmTriOut's last rows
 }
