@@ -261,6 +261,13 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 	if gemmRequant == nil && gemmGo && p.Groups == 1 && p.weights != nil && p.OutC >= tri8MinN && p.OutC <= 8 && k <= triChunk127 && pixels >= 4 && !gemmTriOff {
 		tri8 = p.weights.triples8(p.OutC, k)
 	}
+	if p.convTri8Runs(tri8) { // conv2d_tri8.go: straight from the input, no im2col
+		p.evalTri8(r, trace, tri8, adds[0])
+		return
+	}
+	// Untraced, k in one chunk and the reference profiles' double rounding:
+	// gemmTriOut stores the output bytes (no accumulators in memory).
+	fused := trace == nil && tri != nil && k <= p.weights.triK && !gemmTriOutOff && triOutOf(p.Output, p.OutC, &r.gs.out)
 	block := gemmBlock(pixels, k, p.OutC)
 	if (tri != nil || tri8 != nil) && block < pixels {
 		block = max(4, block&^3) // whole blocks of four pixels for gemmTri
@@ -313,13 +320,15 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 			}
 			if p.Groups == 1 {
 				if tri != nil || tri8 != nil {
-					ts := triScratch{rows, gs.quad}
-					if tri8 != nil {
+					ts := triScratch{rows: rows, quad: gs.quad, tail: gs.tail}
+					if fused { // the output stage too: gemm_tri_requant.go
+						gemmTriOut(mb, p.OutC, k, a, tri, ib, adds[g], out[p0*p.OutC:][:mb*p.OutC], &ts, &gs.out)
+					} else if tri8 != nil {
 						gemmTri8(mb, p.OutC, k, a, tri8, ib, adds[g], accs, &ts)
 					} else {
 						gemmTriChunk(mb, p.OutC, k, a, tri, p.weights.triK, ib, adds[g], accs, &ts)
 					}
-					rows, gs.quad = ts.rows, ts.quad
+					rows, gs.quad, gs.tail = ts.rows, ts.quad, ts.tail
 					continue
 				}
 				rows = offsetGEMM(mb, p.OutC, k, a, w, ib, adds[g], accs, rows)
@@ -335,7 +344,7 @@ func (p *Conv2DParams) evalGEMM(r *run, trace []int64) {
 				trace[p0*p.OutC+i] = int64(a)
 			}
 		}
-		if rq != nil { // gemmRequant wrote the outputs
+		if rq != nil || fused { // gemmRequant or gemmTriOut wrote the outputs
 			continue
 		}
 		requantizeBlock(p.Output, accs[:mb*p.OutC], p.OutC, out[p0*p.OutC:]) // gemm_requant.go

@@ -560,6 +560,8 @@ type gemmScratch struct {
 	patches         []int8
 	accs, tmp, rows []int32
 	quad            []int8 // gemmTri's interleaved rows
+	tail            []int8 // gemmTriOut's last rows
+	out             triOut // gemmTriOut's output stage
 }
 
 // gemmScratches keeps gemmScratch buffers from run to run (allocating
@@ -585,7 +587,7 @@ func takeGemmScratch() gemmScratch {
 // putGemmScratch keeps a finished run's scratch buffers (at most four
 // runs' worth, for runs on several goroutines).
 func putGemmScratch(gs *gemmScratch) {
-	if gs.patches == nil && gs.accs == nil && gs.tmp == nil && gs.rows == nil {
+	if gs.patches == nil && gs.accs == nil && gs.tmp == nil && gs.rows == nil && gs.quad == nil {
 		return
 	}
 	gemmScratches.Lock()

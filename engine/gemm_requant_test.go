@@ -25,6 +25,9 @@ func TestRequantizeBlock(t *testing.T) {
 			var rq []Requant
 			for range []int{1, n}[rng.IntN(2)] {
 				q := newRequant([]float64{1e-9, 3e-5, 0.0021, 0.37, 1.9}[rng.IntN(5)] * (0.5 + rng.Float64()))
+				if rng.IntN(3) == 0 { // powers of two (multiplier 2^30) and the smallest shifts
+					q = newRequant([]float64{0.5, 0.25, 1.0 / (1 << 20), 1.0 / (1 << 30), 1.0 / (1 << 31), 1e-12, 0.9999999}[rng.IntN(7)])
+				}
 				if it%3 == 1 {
 					q.Rounding = RoundSingle
 				}
@@ -40,7 +43,7 @@ func TestRequantizeBlock(t *testing.T) {
 		}
 		acc := make([]int32, m*n)
 		for i := range acc {
-			acc[i] = []int32{int32(rng.Uint32()), int32(rng.IntN(20000) - 10000), -1 << 31, 1<<31 - 1, 0}[rng.IntN(5)]
+			acc[i] = []int32{int32(rng.Uint32()), int32(rng.IntN(20000) - 10000), -1 << 31, 1<<31 - 1, 0, -1, 1}[rng.IntN(7)]
 		}
 		want, got := make([]int8, m*n), make([]int8, m*n)
 		requantizeRows(o, append([]int32(nil), acc...), nil, n, want)

@@ -156,18 +156,8 @@ func gemmTriChunk(m, n, k int, a []int8, pk []int64, chunk int, ib int32, add, o
 			}
 		}
 		interleave4(quad, a[i*k:][:k], a[(i+min(1, nr-1))*k:][:k], a[(i+min(2, nr-1))*k:][:k], a[(i+min(3, nr-1))*k:][:k])
-		if nr == 4 && k <= chunk { // the whole groups in one call
-			full := n / triGroup
-			r0, r1, r2, r3 := out[i*n:][:n], out[(i+1)*n:][:n], out[(i+2)*n:][:n], out[(i+3)*n:][:n]
-			triRows4(quad, pk, full, add, &rr, r0, r1, r2, r3)
-			if c := full * triGroup; c < n { // a partial group through local rows
-				var part [4][triGroup]int32
-				triRows4(quad, pk[full*2*k:], 1, tailAdd[:], &rr, part[0][:], part[1][:], part[2][:], part[3][:])
-				copy(r0[c:], part[0][:])
-				copy(r1[c:], part[1][:])
-				copy(r2[c:], part[2][:])
-				copy(r3[c:], part[3][:])
-			}
+		if nr == 4 && k <= chunk { // every group in one call
+			triRows4(quad, pk, n, add, &tailAdd, &rr, out[i*n:][:n], out[(i+1)*n:][:n], out[(i+2)*n:][:n], out[(i+3)*n:][:n])
 			continue
 		}
 		for g := 0; g < groups; g++ {
@@ -379,15 +369,20 @@ func dotTri4x2(q []int8, w []int64) (s00, s01, s10, s11, s20, s21, s30, s31 int6
 }
 
 // triRows4 is gemmTri for four whole rows of length k ≤ the chunk, given
-// interleaved in q like dotTri4x2's, and the first groups groups of six
-// channels: dotTri4x2's loop and the stores with the offset terms in one
-// function, one call per four output pixels instead of one per 24 outputs
-// (and eight per call for the stores). The outputs go to r0…r3 (each at
-// least 6·groups long): the sums plus add[c] and rr[r].
-func triRows4(q []int8, pk []int64, groups int, add []int32, rr *[4]int32, r0, r1, r2, r3 []int32) {
+// interleaved in q like dotTri4x2's, and all n channels: dotTri4x2's loop
+// and the stores with the offset terms in one function, one call per four
+// output pixels instead of one per 24 outputs (and eight per call for the
+// stores). The outputs go to r0…r3 (each n long): the sums plus add[c]
+// and rr[r]; a partial last group (n not a multiple of six) takes its
+// additions from tailAdd (add's last n mod 6 values, padded) and stores
+// only its channels, straight into the rows (through local rows and
+// copies it cost four memmove calls per four pixels, in every layer of
+// VWW and ResNet-8, whose channel counts are not multiples of six).
+func triRows4(q []int8, pk []int64, n int, add []int32, tailAdd *[triGroup]int32, rr *[4]int32, r0, r1, r2, r3 []int32) {
 	k := len(q) / 4
 	q = q[:4*k]
 	q0, q1, q2, q3 := rr[0], rr[1], rr[2], rr[3]
+	groups := (n + triGroup - 1) / triGroup
 	for g := 0; g < groups; g++ {
 		w := pk[g*2*k:][:2*k]
 		s00, s01, s10, s11, s20, s21, s30, s31 := int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias), int64(triBias)
@@ -517,6 +512,14 @@ func triRows4(q []int8, pk []int64, groups int, add []int32, rr *[4]int32, r0, r
 			s31 += a * u1
 		}
 		c := g * triGroup
+		if c+triGroup > n { // the partial last group
+			sums := [4][2]int64{{s00, s01}, {s10, s11}, {s20, s21}, {s30, s31}}
+			triStoreTail(r0[c:], tailAdd, q0, &sums[0])
+			triStoreTail(r1[c:], tailAdd, q1, &sums[1])
+			triStoreTail(r2[c:], tailAdd, q2, &sums[2])
+			triStoreTail(r3[c:], tailAdd, q3, &sums[3])
+			break
+		}
 		d := add[c : c+triGroup : c+triGroup]
 		d0, d1, d2, d3, d4, d5 := d[0]-triHalf, d[1]-triHalf, d[2], d[3]-triHalf, d[4]-triHalf, d[5] // less the lane biases
 		o := r0[c : c+triGroup : c+triGroup]
@@ -538,6 +541,31 @@ func triRows4(q []int8, pk []int64, groups int, add []int32, rr *[4]int32, r0, r
 	}
 }
 
+// triStoreTail sets o[l] = lane l of the packed sums s (less the lane
+// biases) + d[l] + q for the one to five channels of o: written out by
+// length (a loop over a local array cost as much as the partial group's
+// products for 16 channels of k = 8, in Go's WebAssembly output).
+func triStoreTail(o []int32, d *[triGroup]int32, q int32, s *[2]int64) {
+	v0, v1, v2 := triSplit(s[0])
+	v3, v4, _ := triSplit(s[1])
+	switch len(o) {
+	case 5:
+		o := o[:5:5]
+		o[0], o[1], o[2], o[3], o[4] = v0+d[0]+q, v1+d[1]+q, v2+d[2]+q, v3+d[3]+q, v4+d[4]+q
+	case 4:
+		o := o[:4:4]
+		o[0], o[1], o[2], o[3] = v0+d[0]+q, v1+d[1]+q, v2+d[2]+q, v3+d[3]+q
+	case 3:
+		o := o[:3:3]
+		o[0], o[1], o[2] = v0+d[0]+q, v1+d[1]+q, v2+d[2]+q
+	case 2:
+		o := o[:2:2]
+		o[0], o[1] = v0+d[0]+q, v1+d[1]+q
+	case 1:
+		o[0] = v0 + d[0] + q
+	}
+}
+
 // interleave4 sets q[4kk+r] = x_r[kk] for the four rows x0…x3 of q's
 // length / 4.
 func interleave4(q, x0, x1, x2, x3 []int8) {
@@ -553,4 +581,5 @@ func interleave4(q, x0, x1, x2, x3 []int8) {
 type triScratch struct {
 	rows []int32
 	quad []int8
+	tail []int8 // gemmTriOut's last rows
 }
