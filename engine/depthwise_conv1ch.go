@@ -15,7 +15,7 @@ package engine
 // they run evalDepthwise (dw3x3Row1) instead of im2col and a matrix product
 // of k = 9, when no accelerated kernels are installed: mnist_dscnn's first
 // conv in Node's WebAssembly 199 → 126 µs (and then, with dw3x3Row1Q's
-// packed multiplies and fused output stage, 181 → 127–138 µs on a busier
+// packed multiplies and fused output stage, 181 → 120 µs on a busier
 // machine). Larger filters stay on the
 // matrix product, which amortizes its packing over k: the 10×4 and 8×10
 // filters of the keyword models multiply at about 0.4 ns per MAC there,
