@@ -14,7 +14,9 @@ package engine
 // MNIST models (mnist_dscnn's 3×3 1→16) have this shape; with a 3×3 filter
 // they run evalDepthwise (dw3x3Row1) instead of im2col and a matrix product
 // of k = 9, when no accelerated kernels are installed: mnist_dscnn's first
-// conv in Node's WebAssembly 199 → 126 µs. Larger filters stay on the
+// conv in Node's WebAssembly 199 → 126 µs (and then, with dw3x3Row1Q's
+// packed multiplies and fused output stage, 181 → 120 µs on a busier
+// machine). Larger filters stay on the
 // matrix product, which amortizes its packing over k: the 10×4 and 8×10
 // filters of the keyword models multiply at about 0.4 ns per MAC there,
 // where the straight-line row kernel spends about 0.8 (measured at 3×3).
@@ -32,7 +34,9 @@ func conv1chDepthwise(p *Conv2DParams, filter *Tensor) *DepthwiseConv2DParams {
 	if filter.Const {
 		d.wide, d.wideSum = conv1chWiden(p.typ, filter.Data, p.OutC, p.FilterH*p.FilterW, p.FilterOffset)
 		d.wide9 = dw3x3Weights(d.wide, p.OutC)
+		d.packed9 = dw3x3PackedWeights(d.wide9, p.OutC)
 	}
+	d.rqc = &dwRQCache{}
 	return d
 }
 
@@ -100,7 +104,9 @@ func (p *Conv2DParams) evalDepthwise(r *run, trace []int64) {
 // that add w·(z + off) = 0; z must be an int8), so that every window
 // starts from bias + off·Σ w; dw3x3Row1 computes the row's accumulators
 // (w9: dw3x3Weights, wsum: Σ w per channel), then come the trace and the
-// profile's output stage. in is the input as int8 (uint8 mapped, off 128
+// profile's output stage. Without a trace, under FixedPointOutput and with
+// every weight in [−255, 255], dw3x3Row1Q does both at once
+// (depthwise_fused.go). in is the input as int8 (uint8 mapped, off 128
 // higher).
 func (p *DepthwiseConv2DParams) evalRows1(r *run, trace []int64, in []int8, off int32, w9, wsum []int32) {
 	C := p.OutC
@@ -125,6 +131,14 @@ func (p *DepthwiseConv2DParams) evalRows1(r *run, trace []int64, in []int8, off 
 	x1 := max(min(p.InW, cols-p.PadW), 0) // input columns used: [0, x1)
 	out := r.i8(p.out)                    // uint8 outputs: the same bytes
 	o := p.Output
+	var rq *dwRQSet // the fused output stage, without a trace
+	wp := p.packed9
+	if trace == nil && !dwFusedOff {
+		if rq = p.rqc.fusedOutput(o, C); rq != nil && wp == nil {
+			wp = dw3x3PackedWeights(w9, C) // a filter fed at run time
+		}
+	}
+	fused := rq != nil && wp != nil
 	var rows [3][]int8
 	i := 0
 	for b := 0; b < p.Batches; b++ {
@@ -143,6 +157,11 @@ func (p *DepthwiseConv2DParams) evalRows1(r *run, trace []int64, in []int8, off 
 					copy(dst[x0+x1:], pad)
 					rows[fy] = dst
 				}
+			}
+			if fused {
+				dw3x3Row1Q(out[i:][:p.OutW*C], rows[0], rows[1], rows[2], p.OutW, p.StrideW, p.DilationW, wp, full, rq)
+				i += p.OutW * C
+				continue
 			}
 			dw3x3Row1(accs, rows[0], rows[1], rows[2], p.OutW, p.StrideW, p.DilationW, w9, full)
 			if trace != nil {

@@ -46,6 +46,8 @@ type DepthwiseConv2DParams struct {
 	signedW               []int8       // uint8: a constant filter mapped by signedInt8, for evalInt8Accel
 	wide9                 []int32      // a constant 3×3 filter's wide channel by channel (dw3x3Weights), for evalInt8Rows
 	grouped               *gemmWeights // one input channel, several output channels, int8 or uint8, constant filter: see evalGrouped
+	packed9               []int64      // one input channel: wide9 three channels to an int64 (dw3x3PackedWeights), for dw3x3Row1Q
+	rqc                   *dwRQCache   // the fused output stage of the 3×3 row kernels (depthwise_fused.go)
 }
 
 func init() { register(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, prepareDepthwiseConv2D) }
@@ -111,7 +113,11 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 	}
 	if p.wide != nil && p.FilterH == 3 && p.FilterW == 3 {
 		p.wide9 = dw3x3Weights(p.wide, p.OutC)
+		if p.InC == 1 {
+			p.packed9 = dw3x3PackedWeights(p.wide9, p.OutC)
+		}
 	}
+	p.rqc = &dwRQCache{}
 	return p, nil
 }
 
