@@ -35,6 +35,9 @@ func svdfBenchCase(in, units, rank, mem int) (*SVDFParams, *run) {
 	return p, &run{vals: vals}
 }
 
+// BenchmarkSVDFInt times svdfInt and svdfIntOld on keyword_scrambled's
+// SVDF shapes (natively, or under GOOS=js GOARCH=wasm with Go's
+// go_js_wasm_exec on the PATH).
 func BenchmarkSVDFInt(b *testing.B) {
 	for _, s := range []struct{ in, units, rank, mem int }{{16, 64, 1, 8}, {96, 64, 1, 8}, {32, 32, 1, 32}} {
 		b.Run(fmt.Sprintf("I%d_U%d_R%d_M%d", s.in, s.units, s.rank, s.mem), func(b *testing.B) {
@@ -53,7 +56,9 @@ func BenchmarkSVDFInt(b *testing.B) {
 	}
 }
 
-// svdfIntOld is svdfInt before the fused per-unit loop (commit 299137b), for the A/B benchmark.
+// svdfIntOld is svdfInt before the fused per-unit loop (commit 299137b,
+// its wfSum then a prepared field), kept as the previous kernel that
+// TestSVDFIntRandom compares with and the benchmark's baseline.
 func svdfIntOld[T int8 | int16](p *SVDFParams, r *run, wt, state []T, wfSum []int32) {
 	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
 	in, wf := r.i8(p.in), r.i8(p.wf)
