@@ -31,6 +31,9 @@ type HybridSVDFParams struct {
 	TimeScale    float32 `json:"weights_time_scale"`
 	// RowSums are Σ_i weights_feature[f,i] (the asymmetric correction).
 	RowSums []int32 `json:"row_sums,omitempty"`
+	// wtF is floatTime of a constant weights_time, made once at Prepare
+	// (nil: made per run).
+	wtF []float32
 }
 
 func prepareSVDFHybrid(c *prepCtx, p *SVDFParams, o *tflite.SVDFOptionsT) (kernel, error) {
@@ -45,6 +48,9 @@ func prepareSVDFHybrid(c *prepCtx, p *SVDFParams, o *tflite.SVDFOptionsT) (kerne
 		FeatureScale: wf.Quant.Scale[0], TimeScale: wt.Quant.Scale[0]}
 	if wf.Const {
 		h.RowSums = rowSums(p.Filters, p.InputSize, AsInt8(wf.Data), nil)
+	}
+	if wt.Const && len(wt.Data) == p.Filters*p.Memory {
+		h.wtF = h.floatTime(AsInt8(wt.Data))
 	}
 	return h, nil
 }
@@ -88,7 +94,11 @@ func (p *HybridSVDFParams) eval(r *run, op *Op) error {
 			state[(b*F+f)*M+M-1] = v
 		}
 	}
-	p.timeWeights(r, p.floatTime(r.i8(p.wt)))
+	wtF := p.wtF
+	if wtF == nil {
+		wtF = p.floatTime(r.i8(p.wt))
+	}
+	p.timeWeights(r, wtF)
 	return nil
 }
 

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -262,8 +264,9 @@ func TestSVDFHybridHand(t *testing.T) {
 }
 
 // svdfIntPlain is EvalIntegerSvdfReference's loops as written, that
-// svdfInt's reordered sums must equal.
-func svdfIntPlain[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
+// svdfInt's reordered sums must equal. It returns the time accumulators
+// (bias included), per batch and unit.
+func svdfIntPlain[T int8 | int16](p *SVDFParams, r *run, wt, state []T) []int64 {
 	B, I, F, M := p.Batches, p.InputSize, p.Filters, p.Memory
 	in, wf := r.i8(p.in), r.i8(p.wf)
 	if len(state) > 0 {
@@ -285,6 +288,7 @@ func svdfIntPlain[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 		bias = r.i32(p.bias)
 	}
 	out := r.i8(p.out)
+	var accs []int64
 	for b := range B {
 		for u := range p.Units {
 			var acc int32
@@ -296,13 +300,20 @@ func svdfIntPlain[T int8 | int16](p *SVDFParams, r *run, wt, state []T) {
 			if bias != nil {
 				acc += bias[u]
 			}
+			accs = append(accs, int64(acc))
 			out[b*p.Units+u] = int8(clamp(p.Scale2.apply(acc)+p.OutputZeroPoint, p.ActMin, p.ActMax))
 		}
 	}
+	return accs
 }
 
-// TestSVDFIntRandom compares svdfInt with svdfIntPlain on random sizes,
-// zero points, scales and values, int16 and int8 states, several steps.
+// TestSVDFIntRandom compares svdfInt with svdfIntPlain (the reference's
+// loops) and with svdfIntOld (the previous kernel, svdf_bench_test.go) on
+// random sizes (rank, units, memory — memory 8 at rank 1 takes the
+// unrolled path —, input size, batches), zero points (the int8 edges
+// included), scales and values, int16 and int8 states, with and without
+// the prepared constants, with and without the trace's accumulators, the
+// state carried over several steps.
 func TestSVDFIntRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
 	bytesOf := func(n, size int) []byte {
@@ -312,14 +323,35 @@ func TestSVDFIntRandom(t *testing.T) {
 		}
 		return b
 	}
-	for it := range 300 {
+	zp := func() int32 {
+		switch rng.IntN(4) {
+		case 0:
+			return -128
+		case 1:
+			return 127
+		}
+		return int32(rng.IntN(256) - 128)
+	}
+	for it := range 600 {
 		rank := 1 + rng.IntN(3)
 		p := &SVDFParams{Rank: rank, Batches: 1 + rng.IntN(3), InputSize: 1 + rng.IntN(40), Units: 1 + rng.IntN(9), Memory: 1 + rng.IntN(12),
-			InputZeroPoint: int32(rng.IntN(256) - 128), OutputZeroPoint: int32(rng.IntN(256) - 128), ActMin: -128, ActMax: 127,
+			InputZeroPoint: zp(), OutputZeroPoint: zp(), ActMin: -128, ActMax: 127,
 			in: 0, wf: 1, wt: 2, bias: 3, state: 4, out: 5, typ: Int8, stateType: Int16}
-		p.Filters = p.Units * rank
+		switch rng.IntN(4) {
+		case 0: // the unrolled rank-1, memory-8 path
+			p.Rank, p.Memory = 1, 8
+		case 1: // whole steps of eight
+			p.Memory = 8 * (1 + rng.IntN(4)) / p.Rank
+		}
+		if rng.IntN(4) == 0 {
+			p.Units = 1 + rng.IntN(70)
+		}
+		p.Filters = p.Units * p.Rank
 		q1, q2 := newRequant(math.Ldexp(0.5+rng.Float64()/2, -rng.IntN(20))), newRequant(math.Ldexp(0.5+rng.Float64()/2, -rng.IntN(20)))
 		if it%3 == 0 {
+			q1, q2 = newRequant(math.Ldexp(0.5+rng.Float64()/2, rng.IntN(4))), newRequant(math.Ldexp(0.5+rng.Float64()/2, -rng.IntN(24)))
+		}
+		if rng.IntN(3) == 0 {
 			q1.Rounding, q2.Rounding = RoundSingle, RoundSingle
 		}
 		p.Scale1, p.Scale2 = &q1, &q2
@@ -328,7 +360,9 @@ func TestSVDFIntRandom(t *testing.T) {
 		if it%2 == 1 {
 			p.stateType, size = Int8, 1
 			p.StateMin, p.StateMax = -128, 127
-			p.StateZeroPoint = int32(rng.IntN(256) - 128)
+			p.StateZeroPoint = zp()
+		} else if rng.IntN(4) == 0 {
+			p.StateZeroPoint = int32(rng.IntN(2001) - 1000)
 		}
 		if it%5 == 0 {
 			p.bias = -1
@@ -336,31 +370,105 @@ func TestSVDFIntRandom(t *testing.T) {
 		vals := [][]byte{bytesOf(p.Batches*p.InputSize, 1), bytesOf(p.Filters*p.InputSize, 1), bytesOf(p.Filters*p.Memory, size),
 			bytesOf(p.Units, 4), bytesOf(p.Batches*p.Filters*p.Memory, size), bytesOf(p.Batches*p.Units, 1)}
 		for i := range AsInt32(vals[3]) {
-			AsInt32(vals[3])[i] >>= 8
+			AsInt32(vals[3])[i] >>= rng.IntN(16)
 		}
-		other := make([][]byte, len(vals))
-		for i, v := range vals {
-			other[i] = bytes.Clone(v)
-		}
+		// Half the old kernel's cases with its prepared constants too.
+		var wfSum []int32
 		if it%4 < 2 { // as prepareSVDF does for constant weights_feature
-			p.wfSum = rowSums(p.Filters, p.InputSize, AsInt8(vals[1]), nil)
+			p.featAdd = svdfFeatAdd(p, AsInt8(vals[1]))
+			wfSum = rowSums(p.Filters, p.InputSize, AsInt8(vals[1]), nil)
 			g := &gemmWeights{w: AsInt8(vals[1])}
 			g.packRows(p.Filters, p.InputSize)
 			p.wfPacked = g.packed
 		}
-		got, want := &run{vals: vals}, &run{vals: other}
-		for step := range 3 {
+		if rng.IntN(2) == 0 { // as prepareSVDF does for constant weights_time and bias
+			var bias []int32
+			if p.bias >= 0 {
+				bias = AsInt32(vals[3])
+			}
+			if p.stateType == Int16 {
+				p.unitAdd = svdfUnitAdd(p, AsInt16(vals[2]), bias)
+			} else {
+				p.unitAdd = svdfUnitAdd(p, AsInt8(vals[2]), bias)
+			}
+		}
+		if rng.IntN(2) == 0 {
+			m1, m2 := newSVDFRequant(q1), newSVDFRequant(q2)
+			p.q1, p.q2 = &m1, &m2
+		}
+		runs := make([]*run, 3)
+		for i := range runs {
+			v := make([][]byte, len(vals))
+			for j, x := range vals {
+				v[j] = bytes.Clone(x)
+			}
+			runs[i] = &run{vals: v}
+		}
+		got, want, old := runs[0], runs[1], runs[2]
+		for step := range 6 {
+			tracing := rng.IntN(2) == 0
+			if tracing {
+				got.tr = &OpTrace{}
+			} else {
+				got.tr = nil
+			}
+			var accs []int64
 			if p.stateType == Int16 {
 				svdfInt(p, got, got.i16(p.wt), got.i16(p.state))
-				svdfIntPlain(p, want, want.i16(p.wt), want.i16(p.state))
+				accs = svdfIntPlain(p, want, want.i16(p.wt), want.i16(p.state))
+				svdfIntOld(p, old, old.i16(p.wt), old.i16(p.state), wfSum)
 			} else {
 				svdfInt(p, got, got.i8(p.wt), got.i8(p.state))
-				svdfIntPlain(p, want, want.i8(p.wt), want.i8(p.state))
+				accs = svdfIntPlain(p, want, want.i8(p.wt), want.i8(p.state))
+				svdfIntOld(p, old, old.i8(p.wt), old.i8(p.state), wfSum)
 			}
 			for i := range vals {
-				if !bytes.Equal(vals[i], other[i]) {
-					t.Fatalf("case %d step %d %+v: tensor %d differs", it, step, *p, i)
+				if !bytes.Equal(got.vals[i], want.vals[i]) || !bytes.Equal(got.vals[i], old.vals[i]) {
+					t.Fatalf("case %d step %d (%s): tensor %d differs: %v, reference %v, previous kernel %v", it, step, svdfCase(p), i,
+						got.vals[i], want.vals[i], old.vals[i])
 				}
+			}
+			if tracing && !slices.Equal(got.tr.Acc, accs) {
+				t.Fatalf("case %d step %d (%s): accumulators %v, want %v", it, step, svdfCase(p), got.tr.Acc, accs)
+			}
+			// The next step's input.
+			for i := range got.vals[0] {
+				x := byte(rng.Uint32())
+				got.vals[0][i], want.vals[0][i], old.vals[0][i] = x, x, x
+			}
+		}
+	}
+}
+
+// svdfCase describes a random case of TestSVDFIntRandom.
+func svdfCase(p *SVDFParams) string {
+	return fmt.Sprintf("rank %d, batches %d, input %d, units %d, memory %d, zero points in %d state %d out %d, scales %+v %+v, state %v, bias %v, prepared feature %v time %v scales %v",
+		p.Rank, p.Batches, p.InputSize, p.Units, p.Memory, p.InputZeroPoint, p.StateZeroPoint, p.OutputZeroPoint, *p.Scale1, *p.Scale2,
+		p.stateType, p.bias >= 0, p.featAdd != nil, p.unitAdd != nil, p.q1 != nil)
+}
+
+// TestSVDFRequant checks svdfRequant's branch-free form against
+// quantMul.apply and Requant.apply, both roundings, over random multipliers,
+// shifts (−31…30) and values, the int32 edges included.
+func TestSVDFRequant(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	xs := []int32{math.MinInt32, math.MinInt32 + 1, -1, 0, 1, math.MaxInt32 - 1, math.MaxInt32}
+	for it := range 20000 {
+		q := Requant{Multiplier: int32(1<<30 + rng.IntN(1<<30)), Shift: rng.IntN(62) - 31, Rounding: RoundDouble}
+		if it%7 == 0 {
+			q.Multiplier = math.MaxInt32
+		}
+		if it%2 == 1 {
+			q.Rounding = RoundSingle
+		}
+		qm, sq := newQuantMul(q), newSVDFRequant(q)
+		for k := range 20 {
+			x := int32(rng.Uint32()) >> rng.IntN(32)
+			if k < len(xs) {
+				x = xs[k]
+			}
+			if got, want := sq.apply(x), qm.apply(x); got != want || got != q.apply(x) {
+				t.Fatalf("%+v applied to %d: %d, quantMul %d, Requant %d", q, x, got, want, q.apply(x))
 			}
 		}
 	}
