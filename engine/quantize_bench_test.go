@@ -67,7 +67,7 @@ func BenchmarkQuantizeFloats(b *testing.B) {
 // (go run ./tools/mobilenet -models tiny), the FC autoencoder, reusing the
 // previous result's buffers as the page does.
 func BenchmarkDenseModels(b *testing.B) {
-	for _, f := range []string{"../web/static/models/mnist_dense_int8.tflite", "../build/models/tiny_fc_autoencoder_int8.tflite", "fc_1x784x10", "fc_1x128x128", "fc_1x640x128"} {
+	for _, f := range []string{"../web/static/models/mnist_dense_int8.tflite", "../build/models/tiny_fc_autoencoder_int8.tflite", "fc_1x4x4", "fc_1x784x10", "fc_1x128x128", "fc_1x640x128"} {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			var in, out int
