@@ -137,9 +137,6 @@ func prepareFullyConnected(c *prepCtx) (kernel, error) {
 	}
 	if (in.Type == Int8 || in.Type == Uint8) && filter.Const {
 		p.weights = c.m.gemmWeightsOf(filter, p.Channels, p.Depth)
-		if p.Batches < 4 { // the rows gemmS8 multiplies without packing
-			p.weights.packRows(p.Channels, p.Depth)
-		}
 	}
 	return p, nil
 }
@@ -227,7 +224,12 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 	if gemmRequant != nil {
 		rq = p.rqTable.get(p.Output, n)
 	}
-	packed := rq == nil && ws.packed != nil && p.Batches < 4 && gemmGo
+	// Up to three rows, pure Go: the weights packed three channels to an
+	// int64 on the first run (fcTriRows).
+	var tri []int64
+	if rq == nil && p.weights != nil && p.Batches < 4 && gemmGo {
+		tri = ws.triples(n, p.Depth)
+	}
 	for b0 := 0; b0 < p.Batches; b0 += block {
 		mb := min(block, p.Batches-b0)
 		accs := gs.accs[:mb*n]
@@ -240,8 +242,8 @@ func (p *FullyConnectedParams) evalGEMM(r *run, trace []int64) {
 			}
 			continue
 		}
-		if packed { // the weights packed once, not per run
-			gemmRowsPacked(mb, n, p.Depth, in[b0*p.Depth:], ws.packed, accs)
+		if tri != nil {
+			fcTriRows(mb, n, p.Depth, in[b0*p.Depth:], tri, ws.triK, accs)
 			gs.rows = gemmOffsets2(mb, n, p.Depth, in[b0*p.Depth:], ib, add, accs, gs.rows)
 		} else {
 			gs.rows = offsetGEMM(mb, n, p.Depth, in[b0*p.Depth:], ws.w, ib, add, accs, gs.rows)

@@ -251,3 +251,53 @@ func quantizeFloatsRow[T integer](p *QuantizeParams, in []float32, out []T) {
 		out[i] = T(min(max(int32(f+math.Copysign(0.5, f))+zp, lo), hi))
 	}
 }
+
+// quantizeFloats4 is quantizeFloatsRow with no branch per element, for Go's
+// WebAssembly output, where a loop's back edge goes through the function's
+// block dispatcher: four elements an iteration, the rounding of each
+// f = float64(x/scale) as trunc(f ± 0.5) (exact, see truncHalfAway), that
+// integer-valued float turned into an int32 by adding 1.5·2^52 and taking
+// the low 32 bits of the sum (exact below 2^51, so for |x/scale| < 2^31),
+// and the clamp as min/max. Whether any x/scale is NaN, ±Inf or of
+// magnitude at least 2^31 (where static_cast<int32_t> gives MinInt32) is
+// gathered from the float32 bits into one flag; if so, the row is done again
+// by quantizeFloatsRow. (x/scale = −2^31 goes there too, and gives the same
+// MinInt32.) Measured in Node on the MNIST input (784 values): 3.5 µs
+// against quantizeFloatsRow's 6–7. TestQuantizeFloats4 checks it against
+// quantize.
+func quantizeFloats4[T integer](p *QuantizeParams, in []float32, out []T) {
+	out = out[:len(in)]
+	scale, zp, lo, hi := p.Scale, p.OutputZeroPoint, p.Min, p.Max
+	var bad uint32 // bit 31 set: some |x/scale| ≥ 2^31, or NaN
+	i := 0
+	for ; i+4 <= len(in); i += 4 {
+		x, o := in[i:i+4:i+4], out[i:i+4:i+4]
+		q0, q1, q2, q3 := x[0]/scale, x[1]/scale, x[2]/scale, x[3]/scale
+		bad |= quantizeOutside(q0) | quantizeOutside(q1) | quantizeOutside(q2) | quantizeOutside(q3)
+		o[0] = T(min(max(roundToInt32(q0)+zp, lo), hi))
+		o[1] = T(min(max(roundToInt32(q1)+zp, lo), hi))
+		o[2] = T(min(max(roundToInt32(q2)+zp, lo), hi))
+		o[3] = T(min(max(roundToInt32(q3)+zp, lo), hi))
+	}
+	for ; i < len(in); i++ {
+		q := in[i] / scale
+		bad |= quantizeOutside(q)
+		out[i] = T(min(max(roundToInt32(q)+zp, lo), hi))
+	}
+	if bad&(1<<31) != 0 {
+		quantizeFloatsRow(p, in, out)
+	}
+}
+
+// quantizeOutside has bit 31 set when |q| ≥ 2^31 (float32 bits 0x4f000000)
+// or q is ±Inf or NaN: the magnitude's bits plus 0x80000000 − 0x4f000000.
+func quantizeOutside(q float32) uint32 {
+	return math.Float32bits(q)&0x7fffffff + (0x80000000 - 0x4f000000)
+}
+
+// roundToInt32 is int32(math.Round(q)) for |q| < 2^31: trunc(q ± 0.5) in
+// float64, converted by the 1.5·2^52 bias (quantizeFloats4).
+func roundToInt32(q float32) int32 {
+	f := float64(q)
+	return int32(math.Float64bits(math.Trunc(f+math.Copysign(0.5, f)) + 0x1.8p52))
+}

@@ -8,9 +8,10 @@ import "math"
 // math.Round itself, faster natively than truncHalfAway (quantize_wasm.go).
 func roundHalfAwayF32(x float32) float64 { return math.Round(float64(x)) }
 
-// quantizeFloats is QUANTIZE from float32: quantize on every element.
+// quantizeFloats is QUANTIZE from float32: quantizeFloatsRow, natively
+// twice as fast as quantize on every element (2.4 µs against 4.8 on the
+// MNIST input); quantizeFloats4, WebAssembly's, calls math.Trunc, which
+// natively is a function call without SSE4.1 (GOAMD64=v1) and took 5.2.
 func quantizeFloats[T integer](p *QuantizeParams, in []float32, out []T) {
-	for i, x := range in {
-		out[i] = T(p.quantize(x))
-	}
+	quantizeFloatsRow(p, in, out)
 }

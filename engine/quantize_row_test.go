@@ -81,3 +81,61 @@ func TestRequantizeInts(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantizeFloats4 checks quantizeFloats4 (QUANTIZE's float32 loop in
+// WebAssembly) against quantize, element by element, on rows of every
+// length up to 41 of random, tie and near-tie values, with and without one
+// special value (NaN, ±Inf, magnitudes around 2^31 and beyond, which send
+// the row to quantizeFloatsRow), for several scales, zero points and
+// output types.
+func TestQuantizeFloats4(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 5))
+	var plain []float32
+	for _, v := range []float64{0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999997, -0.49999997, 1 << 23, 1<<23 - 0.5, 1 << 24,
+		1<<31 - 128, -(1<<31 - 128), 1 << 30, -(1 << 30), 1<<22 + 0.5, math.SmallestNonzeroFloat32, 127.5, -128.5, 255.5, 32767.5, -32768.5} {
+		plain = append(plain, float32(v), -float32(v), math.Nextafter32(float32(v), 0), math.Nextafter32(float32(v), float32(math.Inf(1))))
+	}
+	plain = append(plain, float32(math.Copysign(0, -1)))
+	special := []float32{float32(math.NaN()), -float32(math.NaN()), math.Float32frombits(0x7fc00001), float32(math.Inf(1)), float32(math.Inf(-1)),
+		1 << 31, -(1 << 31), math.Nextafter32(-(1 << 31), 0), math.Nextafter32(1<<31, 0), 1 << 40, -(1 << 40), math.MaxFloat32, -math.MaxFloat32}
+	random := func() float32 {
+		switch rng.IntN(4) {
+		case 0:
+			return plain[rng.IntN(len(plain))]
+		case 1:
+			return float32(rng.NormFloat64() * 200)
+		case 2:
+			return float32(rng.IntN(600)-300) / 2
+		}
+		return math.Float32frombits(rng.Uint32() & 0xcfffffff) // below 2^31 in magnitude
+	}
+	for _, scale := range []float32{1, 0.5, 0.00390625, 0.0039215689, 0.1, 3.7, 1e-30, 1e30} {
+		for _, zp := range []int32{0, -128, 127, 5, -1, 32767, -32768} {
+			for _, typ := range []DType{Int8, Uint8, Int16} {
+				lo, hi := qrange(typ)
+				if zp < lo || zp > hi {
+					continue
+				}
+				p := &QuantizeParams{Scale: scale, OutputZeroPoint: zp, Min: lo, Max: hi}
+				for n := range 42 {
+					for rep := range 6 {
+						in := make([]float32, n)
+						for i := range in {
+							in[i] = random()
+						}
+						if rep%2 == 1 && n > 0 {
+							in[rng.IntN(n)] = special[rng.IntN(len(special))]
+						}
+						out := make([]int32, n)
+						quantizeFloats4(p, in, out)
+						for i, x := range in {
+							if want := p.quantize(x); out[i] != want {
+								t.Fatalf("scale %v zp %d %v: quantize(%v) = %d, quantizeFloats4 gives %d (row %v)", scale, zp, typ, x, want, out[i], in)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -6,9 +6,9 @@ package engine
 // truncHalfAway, the faster one in Go's WebAssembly output.
 func roundHalfAwayF32(x float32) float64 { return truncHalfAway(x) }
 
-// quantizeFloats is QUANTIZE from float32: quantizeFloatsRow, the
-// faster one in Go's WebAssembly output (one rarely taken branch per
-// element, the clamp as min/max).
+// quantizeFloats is QUANTIZE from float32: quantizeFloats4, the faster
+// one in Go's WebAssembly output (no branch per element, four elements a
+// loop iteration).
 func quantizeFloats[T integer](p *QuantizeParams, in []float32, out []T) {
-	quantizeFloatsRow(p, in, out)
+	quantizeFloats4(p, in, out)
 }

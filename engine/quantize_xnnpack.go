@@ -92,13 +92,57 @@ func xnnFromFloat(x, scale float32, zp, lo, hi int32) int32 {
 
 // xnnFromFloatRow is xnnFromFloat of every value of in into out (int8 or
 // uint8 bytes of type typ), arranged to run fast natively and in Go's WASM
-// output (which calls runtime functions for float min and max): the
-// product x·scale in float32 is rounded half to even by the magic bias, as
+// output (which calls runtime functions for float min and max, and takes a
+// loop's back edge through the function's block dispatcher): the product
+// x·scale in float32 is rounded half to even by the magic bias, as
 // XNNPACK's f32-qs8-vcvt does, and clamped as an integer, which gives the
 // same integer as clamping first (XNNPACKOutput.requantizeInt8 says why,
-// ±Inf included). A NaN takes xnnFromFloat, whose int32 conversion gives
-// what it gives on each platform.
+// ±Inf included); four values a loop iteration, with no branch. A NaN
+// (gathered into one flag from the sums' bits) sends the row to
+// xnnFromFloatRow1, whose xnnFromFloat gives what its int32 conversion
+// gives on each platform. Measured in Node on the MNIST input (784
+// values): 1.7 µs against xnnFromFloatRow1's 2.5.
 func xnnFromFloatRow(in []float32, out []byte, scale float32, zp int32, typ DType) {
+	out = out[:len(in)]
+	tlo, thi := qrange(typ)
+	lo, hi := int64(tlo-zp), int64(thi-zp)
+	var nan uint32 // bit 31 set: some x·scale is NaN
+	i := 0
+	for ; i+4 <= len(in); i += 4 {
+		x, o := in[i:i+4:i+4], out[i:i+4:i+4]
+		v0, v1, v2, v3 := float32(x[0]*scale)+xnnMagic, float32(x[1]*scale)+xnnMagic, float32(x[2]*scale)+xnnMagic, float32(x[3]*scale)+xnnMagic
+		nan |= xnnNaN(v0) | xnnNaN(v1) | xnnNaN(v2) | xnnNaN(v3)
+		o[0] = byte(int32(min(max(xnnUnbias(v0), lo), hi)) + zp)
+		o[1] = byte(int32(min(max(xnnUnbias(v1), lo), hi)) + zp)
+		o[2] = byte(int32(min(max(xnnUnbias(v2), lo), hi)) + zp)
+		o[3] = byte(int32(min(max(xnnUnbias(v3), lo), hi)) + zp)
+	}
+	for ; i < len(in); i++ {
+		v := float32(in[i]*scale) + xnnMagic
+		nan |= xnnNaN(v)
+		out[i] = byte(int32(min(max(xnnUnbias(v), lo), hi)) + zp)
+	}
+	if nan&(1<<31) != 0 {
+		xnnFromFloatRow1(in, out, scale, zp, typ)
+	}
+}
+
+// xnnMagic is the magic bias 1.5·2^23: v + xnnMagic, for |v| ≤ 2^22, holds
+// round_half_even(v) in its low mantissa bits.
+const xnnMagic = 12582912
+
+// xnnUnbias is the integer a biased sum holds: its float32 bits, as an
+// int32, less the bias's, in int64 (no wrapping: for sums beyond ±2^22, up
+// to ±Inf, the difference lies beyond the output range on the sum's side).
+func xnnUnbias(v float32) int64 { return int64(int32(math.Float32bits(v))) - 0x4B400000 }
+
+// xnnNaN has bit 31 set when v is NaN: its magnitude's bits plus
+// 0x80000000 − 0x7f800001.
+func xnnNaN(v float32) uint32 { return math.Float32bits(v)&0x7fffffff + (0x80000000 - 0x7f800001) }
+
+// xnnFromFloatRow1 is xnnFromFloatRow one value at a time, NaN through
+// xnnFromFloat.
+func xnnFromFloatRow1(in []float32, out []byte, scale float32, zp int32, typ DType) {
 	out = out[:len(in)]
 	tlo, thi := qrange(typ)
 	lo, hi := int64(tlo-zp), int64(thi-zp)
