@@ -342,7 +342,8 @@
       (local.get $rq) (local.get $out)))
 
   ;; $rqConsts is what the output stage needs of the table at rq besides the
-  ;; per-channel values: the mode, whether any of the C channels shifts left
+  ;; per-channel values: the mode (4 for mode 2 when the header's seventh
+  ;; value says every r ≥ 2: $rqSingleRows4's shorter formula), whether any of the C channels shifts left
   ;; (mode 1, T1 ≠ 1), and the splats zpv, lov, hiv: zp, min, max for modes
   ;; 1 and 2; zp − 0x4B400000 and the float32 bounds min − zp, max − zp for
   ;; mode 3.
@@ -360,6 +361,8 @@
             (then (local.set $shl (i32.const 1)) (br $scanned)))
           (local.set $c (i32.add (local.get $c) (i32.const 1)))
           (br $ls)))))
+    (if (i32.and (i32.eq (local.get $mode) (i32.const 2)) (i32.load offset=24 (local.get $rq)))
+      (then (local.set $mode (i32.const 4)))) ;; single rounding, every r ≥ 2
     (local.get $mode) (local.get $shl)
     (if (result v128 v128 v128) (i32.eq (local.get $mode) (i32.const 3))
       (then
@@ -595,6 +598,31 @@
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (br $l)))
         (return)))
+    (if (i32.eq (local.get $mode) (i32.const 4))
+      (then
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
+        (local.set $x (v128.load (local.get $acc)))
+        (local.set $m (v128.load (local.get $t)))
+        (local.set $l (v128.load (i32.add (local.get $t) (local.get $C4))))
+        (local.set $k (v128.load (i32.add (local.get $t) (i32.mul (local.get $C4) (i32.const 3)))))
+        (local.set $p (v128.load (i32.add (local.get $t) (i32.shl (local.get $C4) (i32.const 2)))))
+        (local.set $p (i32x4.shl (local.get $p) (i32.const 1)))
+        (local.set $sa0 (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $m)) (i32.const 31)))
+        (local.set $sa1 (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $m)) (i32.const 31)))
+        (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+        (local.set $sa0 (i64x2.extmul_low_i32x4_u (local.get $svv) (local.get $p)))
+        (local.set $sa1 (i64x2.extmul_high_i32x4_u (local.get $svv) (local.get $p)))
+        (local.set $x (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa0) (local.get $sa1))
+          (v128.and (local.get $p) (i32x4.shr_s (local.get $svv) (i32.const 31)))))
+        (local.set $x (i32x4.add (i32x4.shr_s (local.get $x) (i32.const 1)) (v128.and (local.get $x) (v128.const i32x4 1 1 1 1))))
+        (local.set $x (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $x) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+        (v128.store32_lane 0 (local.get $out) (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $x) (local.get $x)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $l)))
+        (return)))
     (if (i32.eq (local.get $mode) (i32.const 3))
       (then
       (block $done (loop $l
@@ -719,7 +747,11 @@
               (if (i32.eq (local.get $mode) (i32.const 1))
                 (then
                   (local.set $rp0 (i32x4.shr_u (local.get $rp0) (i32.const 1)))
-                  (local.set $rp1 (i32x4.shr_u (local.get $rp1) (i32.const 1)))))))))
+                  (local.set $rp1 (i32x4.shr_u (local.get $rp1) (i32.const 1)))))
+              (if (i32.eq (local.get $mode) (i32.const 4)) ;; 2^(33−r)
+                (then
+                  (local.set $rp0 (i32x4.shl (local.get $rp0) (i32.const 1)))
+                  (local.set $rp1 (i32x4.shl (local.get $rp1) (i32.const 1)))))))))
       (local.set $img (local.get $in))
       (local.set $op (i32.add (local.get $out) (local.get $c)))
       (local.set $ap (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))))
@@ -765,6 +797,7 @@
                 (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p4h))))
                 (if (local.get $out)
                   (then ;; dw_rq_s8: 8 output bytes, the accumulators never stored
+                    (block $stored
                     (if (i32.eq (local.get $mode) (i32.const 1))
                       (then
                         (if (local.get $shl) (then (local.set $a0 (i32x4.mul (local.get $a0) (local.get $rl0)))))
@@ -788,6 +821,27 @@
                           (i32x4.eq (local.get $rp1) (v128.const i32x4 0 0 0 0))))
                         (local.set $a1 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a1) (local.get $zpv)) (local.get $lov)) (local.get $hiv))))
                       (else
+                        (if (i32.eq (local.get $mode) (i32.const 4))
+                          (then
+                            (local.set $sa0 (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $a0) (local.get $rm0)) (i32.const 31)))
+                            (local.set $sa1 (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $a0) (local.get $rm0)) (i32.const 31)))
+                            (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+                            (local.set $sa0 (i64x2.extmul_low_i32x4_u (local.get $svv) (local.get $rp0)))
+                            (local.set $sa1 (i64x2.extmul_high_i32x4_u (local.get $svv) (local.get $rp0)))
+                            (local.set $a0 (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa0) (local.get $sa1))
+                              (v128.and (local.get $rp0) (i32x4.shr_s (local.get $svv) (i32.const 31)))))
+                            (local.set $a0 (i32x4.add (i32x4.shr_s (local.get $a0) (i32.const 1)) (v128.and (local.get $a0) (v128.const i32x4 1 1 1 1))))
+                            (local.set $a0 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a0) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+                            (local.set $sa0 (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $a1) (local.get $rm1)) (i32.const 31)))
+                            (local.set $sa1 (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $a1) (local.get $rm1)) (i32.const 31)))
+                            (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+                            (local.set $sa0 (i64x2.extmul_low_i32x4_u (local.get $svv) (local.get $rp1)))
+                            (local.set $sa1 (i64x2.extmul_high_i32x4_u (local.get $svv) (local.get $rp1)))
+                            (local.set $a1 (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa0) (local.get $sa1))
+                              (v128.and (local.get $rp1) (i32x4.shr_s (local.get $svv) (i32.const 31)))))
+                            (local.set $a1 (i32x4.add (i32x4.shr_s (local.get $a1) (i32.const 1)) (v128.and (local.get $a1) (v128.const i32x4 1 1 1 1))))
+                            (local.set $a1 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a1) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+                            (br $stored)))
                         (if (i32.eq (local.get $mode) (i32.const 3))
                           (then
                             (local.set $a0 (i32x4.add (f32x4.add (f32x4.pmin (f32x4.pmax (f32x4.mul (f32x4.convert_i32x4_s (local.get $a0)) (local.get $rm0))
@@ -817,6 +871,7 @@
                               (v128.and (local.get $rp1) (i32x4.shr_s (local.get $svv) (i32.const 31)))) (v128.and (local.get $svv) (local.get $szero))))
                             (local.set $a1 (i32x4.add (local.get $a1) (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $rk1) (i32.const 1)) (v128.and (local.get $svv) (local.get $rk1))) (i32.const 31))))
                             (local.set $a1 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a1) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))))))
+                    ) ;; $stored
                     (v128.store64_lane 0 (local.get $op)
                       (i8x16.shuffle 0 4 8 12 16 20 24 28 0 0 0 0 0 0 0 0 (local.get $a0) (local.get $a1))))
                   (else
@@ -1939,12 +1994,17 @@
   ;; $rqSingleRows4 is $stageRows for mode 2 when every channel's total
   ;; shift is ≥ 31 (the header's sixth value), ib = 0 and n a multiple of 4,
   ;; with the row loop inside: $rqSingle's four-channel steps, the same
-  ;; formula.
+  ;; formula. When every r = t − 31 is ≥ 2 (the header's seventh value), a
+  ;; shorter one: with q = ⌊x·M / 2^31⌋ (an int32: |x·M| < 2^62),
+  ;; (x·M + 2^(30+r)) >> (31+r) = ⌊q / 2^r⌋ + bit r−1 of q = ⌊u / 2⌋ + (u & 1)
+  ;; for u = ⌊q / 2^(r−1)⌋, the high half of q·2^(33−r) (2^(33−r) ≤ 2^31 as
+  ;; uint32, minus 2^(33−r) for negative q): no rounding term, no r = 0
+  ;; lanes, no remainder test.
   (func $rqSingleRows4 (param $m i32) (param $n i32) (param $acc i32) (param $add i32) (param $out i32) (param $ldo i32)
     (param $rq i32) (param $c0 i32)
     (local $i i32) (local $j i32) (local $C4 i32) (local $tm i32) (local $tk i32) (local $tp i32) (local $o i32)
     (local $xv v128) (local $a0 v128) (local $a1 v128) (local $vv v128) (local $mv v128) (local $zero v128)
-    (local $zpv v128) (local $lov v128) (local $hiv v128)
+    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $fast i32) (local $d v128)
     (local.set $zpv (i32x4.splat (i32.load offset=4 (local.get $rq))))
     (local.set $lov (i32x4.splat (i32.load offset=8 (local.get $rq))))
     (local.set $hiv (i32x4.splat (i32.load offset=12 (local.get $rq))))
@@ -1952,6 +2012,7 @@
     (local.set $tm (i32.add (i32.add (local.get $rq) (i32.const 32)) (i32.shl (local.get $c0) (i32.const 2))))
     (local.set $tk (i32.add (local.get $tm) (i32.mul (local.get $C4) (i32.const 3))))
     (local.set $tp (i32.add (local.get $tk) (local.get $C4)))
+    (local.set $fast (i32.load offset=24 (local.get $rq))) ;; every r ≥ 2
     (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes of a row of acc, add and the tables
     (loop $li
       (local.set $j (i32.const 0))
@@ -1959,23 +2020,35 @@
       (loop $lj
         (local.set $xv (i32x4.add (v128.load (i32.add (local.get $acc) (local.get $j))) (v128.load (i32.add (local.get $add) (local.get $j)))))
         (v128.store (i32.add (local.get $acc) (local.get $j)) (local.get $xv))
-        (local.set $mv (v128.load (i32.add (local.get $tk) (local.get $j))))
-        (local.set $zero (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0))) ;; lanes with r = 0
-        (local.set $vv (v128.and (local.get $zero) (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)))
-        (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
-          (i64x2.extend_low_i32x4_s (local.get $vv))) (i32.const 31)))
-        (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
-          (i64x2.extend_high_i32x4_s (local.get $vv))) (i32.const 31)))
-        (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
-        (local.set $xv (v128.load (i32.add (local.get $tp) (local.get $j))))
-        (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $xv)))
-        (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $xv)))
-        (local.set $xv (i32x4.add
-          (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
-            (v128.and (local.get $xv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
-          (v128.and (local.get $vv) (local.get $zero))))
-        (local.set $xv (i32x4.add (local.get $xv)
-          (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $mv) (i32.const 1)) (v128.and (local.get $vv) (local.get $mv))) (i32.const 31))))
+        (if (local.get $fast)
+          (then ;; q = ⌊x·M / 2^31⌋, u = ⌊q / 2^(r−1)⌋ (D = 2^(33−r) = 2·T4), v = ⌊u / 2⌋ + (u & 1)
+            (local.set $a0 (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j)))) (i32.const 31)))
+            (local.set $a1 (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j)))) (i32.const 31)))
+            (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
+            (local.set $d (i32x4.shl (v128.load (i32.add (local.get $tp) (local.get $j))) (i32.const 1)))
+            (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $d)))
+            (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $d)))
+            (local.set $xv (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
+              (v128.and (local.get $d) (i32x4.shr_s (local.get $vv) (i32.const 31)))))
+            (local.set $xv (i32x4.add (i32x4.shr_s (local.get $xv) (i32.const 1)) (v128.and (local.get $xv) (v128.const i32x4 1 1 1 1)))))
+          (else
+            (local.set $mv (v128.load (i32.add (local.get $tk) (local.get $j))))
+              (local.set $zero (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0))) ;; lanes with r = 0
+              (local.set $vv (v128.and (local.get $zero) (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)))
+              (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
+                (i64x2.extend_low_i32x4_s (local.get $vv))) (i32.const 31)))
+              (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
+                (i64x2.extend_high_i32x4_s (local.get $vv))) (i32.const 31)))
+              (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
+              (local.set $xv (v128.load (i32.add (local.get $tp) (local.get $j))))
+              (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $xv)))
+              (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $xv)))
+              (local.set $xv (i32x4.add
+                (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
+                  (v128.and (local.get $xv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
+                (v128.and (local.get $vv) (local.get $zero))))
+              (local.set $xv (i32x4.add (local.get $xv)
+                (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $mv) (i32.const 1)) (v128.and (local.get $vv) (local.get $mv))) (i32.const 31))))))
         (local.set $xv (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $xv) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
         (v128.store32_lane 0 (local.get $o)
           (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $xv) (local.get $xv)))
