@@ -67,7 +67,9 @@ const (
 // T4 = 2^(32−right) wrapped to uint32 (0 for right = 0).
 // Single rounding (quantMul.apply): T0 = multiplier, T1 = total shift t,
 // and when every t ≥ 31 (the header's sixth value is then 1), with r =
-// t − 31, T3 = 2^r − 1 and T4 = 2^(32−r) wrapped to uint32.
+// t − 31, T3 = 2^r − 1 and T4 = 2^(32−r) wrapped to uint32; the seventh
+// value is 1 when moreover every t ≥ 33 (r ≥ 2: the kernels' shorter
+// formula, see $rqSingleRows4).
 // XNNPACK: T0 = the float32 scale's bits. It is nil for other output
 // stages and for a stage of other than channels output channels.
 func requantTable(o outputStage, channels int) []int32 {
@@ -85,15 +87,18 @@ func requantTable(o outputStage, channels int) []int32 {
 		t = make([]int32, RequantTableLen(C))
 		copy(t, []int32{mode, o.ZeroPoint, o.Min, o.Max, int32(C)})
 		if mode == RequantSingle {
-			t[5] = 1
+			t[5], t[6] = 1, 1
 		}
 		for c, q := range o.qm {
 			t[8+c] = int32(q.m)
 			if mode == RequantSingle {
 				t[8+C+c] = int32(q.total)
 				if q.total < 31 {
-					t[5] = 0
+					t[5], t[6] = 0, 0
 					continue
+				}
+				if q.total < 33 {
+					t[6] = 0
 				}
 				r := q.total - 31
 				t[8+3*C+c], t[8+4*C+c] = int32(1)<<r-1, int32(uint32(int64(1)<<(32-r)))

@@ -1,5 +1,7 @@
 package engine
 
+import "sync"
+
 // DepthwiseS8 computes the int32 accumulators of an int8 DEPTHWISE_CONV_2D
 // with depth multiplier 1 (p's geometry and InputOffset), before the output
 // stage, in wrapping int32 arithmetic:
@@ -13,6 +15,50 @@ type DepthwiseS8 func(p *DepthwiseConv2DParams, in, w []int8, bias, acc []int32)
 // DepthwiseS8O is DepthwiseS8 with a filter offset: w[…] + woff in place
 // of w[…] (uint8 filters, mapped to int8, have woff = FilterOffset + 128).
 type DepthwiseS8O func(p *DepthwiseConv2DParams, in, w []int8, woff int32, bias, acc []int32)
+
+// DepthwiseRequantS8 is DepthwiseS8O followed by the op's output stage in
+// one call, for OutC a multiple of 8: out[i] = the output stage of rq (a
+// requantTable of OutC channels; single rounding only when its sixth value
+// is 1) for channel i mod OutC, applied to acc[i]. acc is scratch of the
+// accumulators' length whose contents are undefined afterwards (the trace
+// cannot use it).
+type DepthwiseRequantS8 func(p *DepthwiseConv2DParams, in, w []int8, woff int32, bias, acc, rq []int32, out []int8)
+
+// depthwiseRqS8 is SetDepthwiseRequant's kernel, or nil.
+var depthwiseRqS8 DepthwiseRequantS8
+
+// SetDepthwiseRequant makes int8 and uint8 DEPTHWISE_CONV_2D run with f
+// (the WebAssembly build's SIMD module), accumulators and output stage
+// fused, when the trace is off, the channel count is a multiple of 8 and
+// the output stage has a requantTable (SetDepthwise's f installed too);
+// nil restores SetDepthwise's kernel and requantizeRows, the reference f is
+// tested against (CheckDepthwiseRequant). Call it before running models,
+// not while they run.
+func SetDepthwiseRequant(f DepthwiseRequantS8) { depthwiseRqS8 = f }
+
+// depthwiseTables caches the requantTable of each output stage the fused
+// kernel ran (an op's output stage does not change once prepared, and
+// DepthwiseConv2DParams has no field for it).
+var depthwiseTables sync.Map // outputStage → []int32 (nil: none)
+
+// depthwiseTable is o's requantTable for C channels when DepthwiseRequantS8
+// can run it, else nil.
+func depthwiseTable(o outputStage, C int) []int32 {
+	switch o.(type) {
+	case *FixedPointOutput, *XNNPackOutput: // pointers: comparable keys
+	default:
+		return nil
+	}
+	if t, ok := depthwiseTables.Load(o); ok {
+		return t.([]int32)
+	}
+	t := requantTable(o, C)
+	if t != nil && t[0] == RequantSingle && t[5] != 1 {
+		t = nil // a total shift below 31: not in $stage4
+	}
+	depthwiseTables.Store(o, t)
+	return t
+}
 
 // depthwiseS8 and depthwiseS8O are the accelerated depthwise kernels
 // SetDepthwise and SetDepthwiseOffset installed; nil runs evalInt8's
@@ -47,7 +93,8 @@ func (p *DepthwiseConv2DParams) accelerated() bool {
 
 // evalInt8Accel is evalInt8 with every accumulator of the op from
 // depthwiseS8 (or depthwiseS8O) in one call, then the trace and the output
-// stage (requantizeRows). uint8 operands are mapped to int8 (u − 128) with
+// stage (requantizeRows); without the trace, depthwiseRqS8 where it can
+// run the op, the output stage fused. uint8 operands are mapped to int8 (u − 128) with
 // both offsets 128 higher; with a depth multiplier m > 1 the kernel sees
 // the input with each value repeated m times, a multiplier-1 convolution
 // of OutC channels (output channel c = i·m + k reads input channel i).
@@ -89,6 +136,12 @@ func (p *DepthwiseConv2DParams) evalInt8Accel(r *run, trace []int64) {
 		bias = r.i32(p.bias)[:C]
 	} else {
 		bias = make([]int32, C)
+	}
+	if trace == nil && depthwiseRqS8 != nil && C%8 == 0 {
+		if rq := depthwiseTable(p.Output, C); rq != nil {
+			depthwiseRqS8(&q, in, w, woff, bias, acc, rq, r.i8(p.out)) // uint8 outputs: the same bytes
+			return
+		}
 	}
 	if woff == 0 {
 		depthwiseS8(&q, in, w, bias, acc)

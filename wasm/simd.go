@@ -59,6 +59,9 @@ func simdIm2colS8(in, patches uint32, p0, mb, goff, fill, inH, inW, inC, outH, o
 //go:wasmimport int8scope_simd dw_s8o
 func simdDwS8O(batches, inH, inW, c, outH, outW, filterH, filterW, strideH, strideW, padH, padW, dilationH, dilationW, inputOffset, filterOffset int32, in, w, bias, acc uint32)
 
+//go:wasmimport int8scope_simd dw_rq_s8
+func simdDwRqS8(batches, inH, inW, c, outH, outW, filterH, filterW, strideH, strideW, padH, padW, dilationH, dilationW, inputOffset, filterOffset int32, in, w, bias, acc, rq, out uint32)
+
 //go:wasmimport int8scope_simd rq_fixed
 func simdRqFixed(acc uint32, n, channels int32, add, par uint32, single, zp, lo, hi int32, out uint32)
 
@@ -124,6 +127,10 @@ func accelerate(args []safejs.Value) (map[string]any, error) {
 	if kernelsHave(k, "dw_s8o") {
 		engine.SetDepthwiseOffset(depthwiseOffsetSIMD)
 	}
+	engine.SetDepthwiseRequant(nil)
+	if kernelsHave(k, "dw_s8") && kernelsHave(k, "dw_rq_s8") {
+		engine.SetDepthwiseRequant(depthwiseRequantSIMD)
+	}
 	engine.SetRequant(nil, nil)
 	if kernelsHave(k, "rq_fixed") && kernelsHave(k, "rq_fp32") {
 		engine.SetRequant(requantFixedSIMD, requantFP32SIMD)
@@ -154,6 +161,7 @@ func simdOff(why string) {
 	engine.SetGEMMRequant(nil)
 	engine.SetIm2Col(nil)
 	engine.SetDepthwiseOffset(nil)
+	engine.SetDepthwiseRequant(nil)
 	engine.SetRequant(nil, nil)
 	engine.SetIm2ColOne(nil)
 	engine.SetAdd(nil)
@@ -292,6 +300,30 @@ func depthwiseOffsetSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, woff int
 	runtime.KeepAlive(w)
 	runtime.KeepAlive(bias)
 	runtime.KeepAlive(acc)
+}
+
+// depthwiseRequantSIMD is engine.DepthwiseRequantS8 on the SIMD module's
+// dw_rq_s8, as depthwiseSIMD.
+func depthwiseRequantSIMD(p *engine.DepthwiseConv2DParams, in, w []int8, woff int32, bias, acc, rq []int32, out []int8) {
+	in, w, bias, acc, ok := depthwiseArgs("dw_rq_s8", p, in, w, bias, acc)
+	if !ok {
+		return
+	}
+	// bounds: the module checks none; it reads the whole table
+	if p.OutC%8 != 0 || len(rq) < 8 || int(rq[4]) != p.OutC {
+		panic(fmt.Sprintf("dw_rq_s8: %d channels, a table of %d", p.OutC, len(rq)))
+	}
+	rq, out = rq[:engine.RequantTableLen(p.OutC)], out[:len(acc)]
+	i32 := func(v int) int32 { return int32(v) }
+	simdDwRqS8(i32(p.Batches), i32(p.InH), i32(p.InW), i32(p.OutC), i32(p.OutH), i32(p.OutW), i32(p.FilterH), i32(p.FilterW),
+		i32(p.StrideH), i32(p.StrideW), i32(p.PadH), i32(p.PadW), i32(p.DilationH), i32(p.DilationW), p.InputOffset, woff,
+		memAddr(&in[0]), memAddr(&w[0]), memAddr(&bias[0]), memAddr(&acc[0]), memAddr(&rq[0]), memAddr(&out[0]))
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(bias)
+	runtime.KeepAlive(acc)
+	runtime.KeepAlive(rq)
+	runtime.KeepAlive(out)
 }
 
 // requantFixedSIMD is engine.RequantFixedS8 on the SIMD module's rq_fixed.
@@ -450,6 +482,9 @@ func checkGemmRequantAPI(args []safejs.Value) (map[string]any, error) {
 		return nil, err
 	}
 	if err := engine.CheckRequantRows(requantFixedSIMD, requantFP32SIMD, uint64(seed), cases); err != nil {
+		return nil, err
+	}
+	if err := engine.CheckDepthwiseRequant(depthwiseRequantSIMD, uint64(seed), cases); err != nil {
 		return nil, err
 	}
 	return map[string]any{"ok": true}, nil

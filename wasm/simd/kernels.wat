@@ -305,7 +305,8 @@
     (param $dh i32) (param $dw i32) (param $off i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
     (call $dw (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
       (local.get $FH) (local.get $FW) (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw)
-      (local.get $dh) (local.get $dw) (local.get $off) (i32.const 0) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)))
+      (local.get $dh) (local.get $dw) (local.get $off) (i32.const 0) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)
+      (i32.const 0) (i32.const 0)))
 
   ;; dw_s8o is dw_s8 with a filter offset woff (−255…255): w[…] + woff in
   ;; place of w[…]. uint8 depthwise convolutions (reference_ops'
@@ -317,7 +318,61 @@
     (param $dh i32) (param $dw i32) (param $off i32) (param $woff i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
     (call $dw (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
       (local.get $FH) (local.get $FW) (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw)
-      (local.get $dh) (local.get $dw) (local.get $off) (local.get $woff) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)))
+      (local.get $dh) (local.get $dw) (local.get $off) (local.get $woff) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)
+      (i32.const 0) (i32.const 0)))
+
+  ;; dw_rq_s8 is dw_s8o followed by the op's output stage, fused: for C a
+  ;; multiple of 8, out[i] = stage(acc[i], channel i mod C) with gemm_rq_s8's
+  ;; requantization table at rq (engine.requantTable, c0 = 0; mode 2 only
+  ;; when the header's sixth value is 1), int8 or uint8 outputs (the low
+  ;; byte). The pixels $dw3x3 computes never store their accumulators: each
+  ;; 8 channels of a pixel go from the two int32x4 accumulators through
+  ;; the stage ($rqRow's formulas) straight to 8 output bytes, with the channels' table values
+  ;; held in locals across the pixels; the other pixels ($dw) are
+  ;; requantized from acc (scratch of B·OH·OW·C int32, left undefined) right
+  ;; after their channels are summed.
+  (func (export "dw_rq_s8")
+    (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
+    (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $dh i32) (param $dw i32) (param $off i32) (param $woff i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (param $rq i32) (param $out i32)
+    (call $dw (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
+      (local.get $FH) (local.get $FW) (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw)
+      (local.get $dh) (local.get $dw) (local.get $off) (local.get $woff) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc)
+      (local.get $rq) (local.get $out)))
+
+  ;; $rqConsts is what the output stage needs of the table at rq besides the
+  ;; per-channel values: the mode (4 for mode 2 when the header's seventh
+  ;; value says every r ≥ 2: $rqSingleRows4's shorter formula), whether any of the C channels shifts left
+  ;; (mode 1, T1 ≠ 1), and the splats zpv, lov, hiv: zp, min, max for modes
+  ;; 1 and 2; zp − 0x4B400000 and the float32 bounds min − zp, max − zp for
+  ;; mode 3.
+  (func $rqConsts (param $rq i32) (result i32 i32 v128 v128 v128)
+    (local $mode i32) (local $shl i32) (local $c i32) (local $C i32) (local $t1 i32) (local $zp i32)
+    (local.set $mode (i32.load (local.get $rq)))
+    (local.set $zp (i32.load offset=4 (local.get $rq)))
+    (local.set $C (i32.load offset=16 (local.get $rq)))
+    (local.set $t1 (i32.add (i32.add (local.get $rq) (i32.const 32)) (i32.shl (local.get $C) (i32.const 2))))
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then
+        (block $scanned (loop $ls
+          (br_if $scanned (i32.ge_u (local.get $c) (local.get $C)))
+          (if (i32.ne (i32.load (i32.add (local.get $t1) (i32.shl (local.get $c) (i32.const 2)))) (i32.const 1))
+            (then (local.set $shl (i32.const 1)) (br $scanned)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br $ls)))))
+    (if (i32.and (i32.eq (local.get $mode) (i32.const 2)) (i32.load offset=24 (local.get $rq)))
+      (then (local.set $mode (i32.const 4)))) ;; single rounding, every r ≥ 2
+    (local.get $mode) (local.get $shl)
+    (if (result v128 v128 v128) (i32.eq (local.get $mode) (i32.const 3))
+      (then
+        (i32x4.splat (i32.sub (local.get $zp) (i32.const 0x4B400000)))
+        (f32x4.splat (f32.convert_i32_s (i32.sub (i32.load offset=8 (local.get $rq)) (local.get $zp))))
+        (f32x4.splat (f32.convert_i32_s (i32.sub (i32.load offset=12 (local.get $rq)) (local.get $zp)))))
+      (else
+        (i32x4.splat (local.get $zp))
+        (i32x4.splat (i32.load offset=8 (local.get $rq)))
+        (i32x4.splat (i32.load offset=12 (local.get $rq))))))
 
   ;; $tapLo is the first tap t of a window at origin, dilation d, whose
   ;; position origin + t·d is ≥ 0 (engine's insideRange, lo).
@@ -349,6 +404,8 @@
     (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $FH i32) (param $FW i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
     (param $dh i32) (param $dw i32) (param $off i32) (param $woff i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (param $rq i32) (param $out i32)
+    (local $mode i32) (local $shl i32) (local $zpv v128) (local $lov v128) (local $hiv v128) (local $op i32)
     (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32) (local $fy i32) (local $fx i32)
     (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32) (local $c i32) (local $img i32)
     (local $xp i32) (local $wp i32) (local $xstep i32) (local $s i32)
@@ -363,6 +420,11 @@
     (local.set $fast (i32.and (i32.and (i32.eqz (local.get $woff)) (i32.and (i32.eq (local.get $FH) (i32.const 3)) (i32.eq (local.get $FW) (i32.const 3))))
       (i32.and (i32.eq (local.get $dh) (i32.const 1)) (i32.eq (local.get $dw) (i32.const 1)))))
     (local.set $acc0 (local.get $acc))
+    (local.set $op (local.get $out))
+    (if (local.get $out) ;; dw_rq_s8: the output stage's constants
+      (then
+        (call $rqConsts (local.get $rq))
+        (local.set $hiv) (local.set $lov) (local.set $zpv) (local.set $shl) (local.set $mode)))
     (block $done (loop $lb
       (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
       (local.set $y (i32.const 0))
@@ -381,6 +443,7 @@
                 (i32.and (i32.eqz (local.get $fx0)) (i32.eq (local.get $fx1) (i32.const 3)))))
             (then ;; $dw3x3's
               (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 2))))
+              (local.set $op (i32.add (local.get $op) (local.get $C)))
               (local.set $x (i32.add (local.get $x) (i32.const 1)))
               (br $lx)))
           ;; channels 16 at a time
@@ -477,6 +540,11 @@
             (i32.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))) (local.get $s))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
             (br $lc)))
+          (if (local.get $out) ;; dw_rq_s8: the pixel's outputs
+            (then
+              (call $rqRow (local.get $acc) (local.get $op) (local.get $C) (local.get $rq)
+                (local.get $mode) (local.get $shl) (local.get $zpv) (local.get $lov) (local.get $hiv))
+              (local.set $op (i32.add (local.get $op) (local.get $C)))))
           (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 2))))
           (local.set $x (i32.add (local.get $x) (i32.const 1)))
           (br $lx)))
@@ -487,7 +555,114 @@
       (br $lb)))
     (if (local.get $fast)
       (then (call $dw3x3 (local.get $B) (local.get $H) (local.get $W) (local.get $C) (local.get $OH) (local.get $OW)
-        (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw) (local.get $off) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc0)))))
+        (local.get $sh) (local.get $sw) (local.get $ph) (local.get $pw) (local.get $off) (local.get $in) (local.get $w) (local.get $bias) (local.get $acc0)
+        (local.get $rq) (local.get $out) (local.get $mode) (local.get $shl) (local.get $zpv) (local.get $lov) (local.get $hiv)))))
+
+  ;; $rqRow is dw_rq_s8's output stage for one pixel: C (a multiple of 4)
+  ;; accumulators at acc into C bytes at out, 4 channels at a time, with the
+  ;; table at rq and $rqConsts's values: the formulas of $rqDoubleRows4,
+  ;; $rqSingleRows4 and $rqFP32Rows4, one loop per mode. (These formulas are
+  ;; written out here and in $dw3x3 rather than called: Node 20's V8 does
+  ;; not inline WebAssembly calls, and a call per 4 channels made dw_rq_s8
+  ;; 5–16% slower than dw_s8 with rq_fixed for double rounding, measured.)
+  (func $rqRow (param $acc i32) (param $out i32) (param $C i32) (param $rq i32)
+    (param $mode i32) (param $shl i32) (param $zpv v128) (param $lov v128) (param $hiv v128)
+    (local $t i32) (local $C4 i32) (local $end i32) (local $x v128) (local $m v128) (local $l v128) (local $k v128) (local $p v128)
+    (local $sa0 v128) (local $sa1 v128) (local $svv v128) (local $szero v128)
+    (local.set $C4 (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $t (i32.add (local.get $rq) (i32.const 32))) ;; T0 of channel c, as acc walks
+    (local.set $end (i32.add (local.get $acc) (local.get $C4)))
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
+        (local.set $x (v128.load (local.get $acc)))
+        (local.set $m (v128.load (local.get $t)))
+        (local.set $l (v128.load (i32.add (local.get $t) (local.get $C4))))
+        (local.set $k (v128.load (i32.add (local.get $t) (i32.mul (local.get $C4) (i32.const 3)))))
+        (local.set $p (v128.load (i32.add (local.get $t) (i32.shl (local.get $C4) (i32.const 2)))))
+        (local.set $p (i32x4.shr_u (local.get $p) (i32.const 1)))
+        (if (local.get $shl) (then (local.set $x (i32x4.mul (local.get $x) (local.get $l)))))
+        (local.set $sa0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+        (local.set $sa1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $m)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+        (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+        (local.set $x (i32x4.add (local.get $svv) (i32x4.shr_s (local.get $svv) (i32.const 31))))
+        (local.set $sa0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $p)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+        (local.set $sa1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $p)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+        (local.set $x (v128.bitselect (local.get $svv) (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1))
+          (i32x4.eq (local.get $p) (v128.const i32x4 0 0 0 0))))
+        (local.set $x (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $x) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+        (v128.store32_lane 0 (local.get $out) (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $x) (local.get $x)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $l)))
+        (return)))
+    (if (i32.eq (local.get $mode) (i32.const 4))
+      (then
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
+        (local.set $x (v128.load (local.get $acc)))
+        (local.set $m (v128.load (local.get $t)))
+        (local.set $l (v128.load (i32.add (local.get $t) (local.get $C4))))
+        (local.set $k (v128.load (i32.add (local.get $t) (i32.mul (local.get $C4) (i32.const 3)))))
+        (local.set $p (v128.load (i32.add (local.get $t) (i32.shl (local.get $C4) (i32.const 2)))))
+        (local.set $p (i32x4.shl (local.get $p) (i32.const 1)))
+        (local.set $sa0 (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $m)) (i32.const 31)))
+        (local.set $sa1 (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $m)) (i32.const 31)))
+        (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+        (local.set $sa0 (i64x2.extmul_low_i32x4_u (local.get $svv) (local.get $p)))
+        (local.set $sa1 (i64x2.extmul_high_i32x4_u (local.get $svv) (local.get $p)))
+        (local.set $x (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa0) (local.get $sa1))
+          (v128.and (local.get $p) (i32x4.shr_s (local.get $svv) (i32.const 31)))))
+        (local.set $x (i32x4.add (i32x4.shr_s (local.get $x) (i32.const 1)) (v128.and (local.get $x) (v128.const i32x4 1 1 1 1))))
+        (local.set $x (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $x) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+        (v128.store32_lane 0 (local.get $out) (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $x) (local.get $x)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $l)))
+        (return)))
+    (if (i32.eq (local.get $mode) (i32.const 3))
+      (then
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
+        (local.set $x (v128.load (local.get $acc)))
+        (local.set $m (v128.load (local.get $t)))
+        (local.set $l (v128.load (i32.add (local.get $t) (local.get $C4))))
+        (local.set $k (v128.load (i32.add (local.get $t) (i32.mul (local.get $C4) (i32.const 3)))))
+        (local.set $p (v128.load (i32.add (local.get $t) (i32.shl (local.get $C4) (i32.const 2)))))
+        (local.set $x (i32x4.add (f32x4.add (f32x4.pmin (f32x4.pmax (f32x4.mul (f32x4.convert_i32x4_s (local.get $x)) (local.get $m))
+          (local.get $lov)) (local.get $hiv)) (v128.const f32x4 12582912 12582912 12582912 12582912)) (local.get $zpv)))
+        (v128.store32_lane 0 (local.get $out) (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $x) (local.get $x)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $l)))
+        (return)))
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $acc) (local.get $end)))
+        (local.set $x (v128.load (local.get $acc)))
+        (local.set $m (v128.load (local.get $t)))
+        (local.set $l (v128.load (i32.add (local.get $t) (local.get $C4))))
+        (local.set $k (v128.load (i32.add (local.get $t) (i32.mul (local.get $C4) (i32.const 3)))))
+        (local.set $p (v128.load (i32.add (local.get $t) (i32.shl (local.get $C4) (i32.const 2)))))
+        (local.set $szero (i32x4.eq (local.get $k) (v128.const i32x4 0 0 0 0)))
+        (local.set $svv (v128.and (local.get $szero) (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)))
+        (local.set $sa0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $x) (local.get $m)) (i64x2.extend_low_i32x4_s (local.get $svv))) (i32.const 31)))
+        (local.set $sa1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $x) (local.get $m)) (i64x2.extend_high_i32x4_s (local.get $svv))) (i32.const 31)))
+        (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+        (local.set $sa0 (i64x2.extmul_low_i32x4_u (local.get $svv) (local.get $p)))
+        (local.set $sa1 (i64x2.extmul_high_i32x4_u (local.get $svv) (local.get $p)))
+        (local.set $x (i32x4.add (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa0) (local.get $sa1))
+          (v128.and (local.get $p) (i32x4.shr_s (local.get $svv) (i32.const 31)))) (v128.and (local.get $svv) (local.get $szero))))
+        (local.set $x (i32x4.add (local.get $x) (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $k) (i32.const 1)) (v128.and (local.get $svv) (local.get $k))) (i32.const 31))))
+        (local.set $x (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $x) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+        (v128.store32_lane 0 (local.get $out) (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $x) (local.get $x)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $l))))
 
   ;; $dw3x3 is $dw for a 3×3 filter without dilation or filter offset, on
   ;; the output pixels whose 9 taps are all inside the input (the rest $dw
@@ -503,6 +678,9 @@
   (func $dw3x3
     (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32)
     (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $off i32) (param $in i32) (param $w i32) (param $bias i32) (param $acc i32)
+    (param $rq i32) (param $out i32) (param $mode i32) (param $shl i32) (param $zpv v128) (param $lov v128) (param $hiv v128)
+    (local $op i32) (local $tq i32) (local $C4 i32) (local $sa0 v128) (local $sa1 v128) (local $svv v128) (local $szero v128)
+    (local $rm0 v128) (local $rm1 v128) (local $rl0 v128) (local $rl1 v128) (local $rk0 v128) (local $rk1 v128) (local $rp0 v128) (local $rp1 v128)
     (local $c i32) (local $C8 i32) (local $b i32) (local $y i32) (local $x i32) (local $iy0 i32) (local $ix0 i32)
     (local $img i32) (local $xp i32) (local $wp i32) (local $ap i32) (local $WC i32) (local $s i32) (local $t i32)
     (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o4 i32) (local $o5 i32) (local $o6 i32) (local $o7 i32) (local $o8 i32)
@@ -523,6 +701,7 @@
     (local.set $o7 (i32.add (i32.mul (i32.const 2) (local.get $WC)) (i32.mul (i32.const 1) (local.get $C))))
     (local.set $o8 (i32.add (i32.mul (i32.const 2) (local.get $WC)) (i32.mul (i32.const 2) (local.get $C))))
     (local.set $offv (i32x4.splat (local.get $off)))
+    (local.set $C4 (i32.shl (local.get $C) (i32.const 2)))
     (block $cdone (loop $lc
       (br_if $cdone (i32.ge_u (local.get $c) (local.get $C)))
       (if (i32.lt_u (local.get $c) (local.get $C8))
@@ -553,8 +732,28 @@
           (local.set $b0 (i32x4.add (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
             (i32x4.mul (i32x4.extend_low_i16x8_s (local.get $xv)) (local.get $offv))))
           (local.set $b1 (i32x4.add (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))
-            (i32x4.mul (i32x4.extend_high_i16x8_s (local.get $xv)) (local.get $offv))))))
+            (i32x4.mul (i32x4.extend_high_i16x8_s (local.get $xv)) (local.get $offv))))
+          (if (local.get $out) ;; dw_rq_s8: the 8 channels' table values (T0, T1, T3, T4)
+            (then
+              (local.set $tq (i32.add (i32.add (local.get $rq) (i32.const 32)) (i32.shl (local.get $c) (i32.const 2))))
+              (local.set $rm0 (v128.load (local.get $tq)))
+              (local.set $rm1 (v128.load offset=16 (local.get $tq)))
+              (local.set $rl0 (v128.load (i32.add (local.get $tq) (local.get $C4))))
+              (local.set $rl1 (v128.load offset=16 (i32.add (local.get $tq) (local.get $C4))))
+              (local.set $rk0 (v128.load (i32.add (local.get $tq) (i32.mul (local.get $C4) (i32.const 3)))))
+              (local.set $rk1 (v128.load offset=16 (i32.add (local.get $tq) (i32.mul (local.get $C4) (i32.const 3)))))
+              (local.set $rp0 (v128.load (i32.add (local.get $tq) (i32.shl (local.get $C4) (i32.const 2)))))
+              (local.set $rp1 (v128.load offset=16 (i32.add (local.get $tq) (i32.shl (local.get $C4) (i32.const 2)))))
+              (if (i32.eq (local.get $mode) (i32.const 1))
+                (then
+                  (local.set $rp0 (i32x4.shr_u (local.get $rp0) (i32.const 1)))
+                  (local.set $rp1 (i32x4.shr_u (local.get $rp1) (i32.const 1)))))
+              (if (i32.eq (local.get $mode) (i32.const 4)) ;; 2^(33−r)
+                (then
+                  (local.set $rp0 (i32x4.shl (local.get $rp0) (i32.const 1)))
+                  (local.set $rp1 (i32x4.shl (local.get $rp1) (i32.const 1)))))))))
       (local.set $img (local.get $in))
+      (local.set $op (i32.add (local.get $out) (local.get $c)))
       (local.set $ap (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 2))))
       (local.set $b (i32.const 0))
       (block $bdone (loop $lb
@@ -596,8 +795,88 @@
                 (local.set $xw (v128.const i32x4 0 0 0 0))
                 (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $xv) (local.get $xw)) (local.get $p4l))))
                 (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $xv) (local.get $xw)) (local.get $p4h))))
-                (v128.store (local.get $ap) (local.get $a0))
-                (v128.store offset=16 (local.get $ap) (local.get $a1)))
+                (if (local.get $out)
+                  (then ;; dw_rq_s8: 8 output bytes, the accumulators never stored
+                    (block $stored
+                    (if (i32.eq (local.get $mode) (i32.const 1))
+                      (then
+                        (if (local.get $shl) (then (local.set $a0 (i32x4.mul (local.get $a0) (local.get $rl0)))))
+                        (local.set $sa0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a0) (local.get $rm0)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+                        (local.set $sa1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a0) (local.get $rm0)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+                        (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+                        (local.set $a0 (i32x4.add (local.get $svv) (i32x4.shr_s (local.get $svv) (i32.const 31))))
+                        (local.set $sa0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a0) (local.get $rp0)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+                        (local.set $sa1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a0) (local.get $rp0)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+                        (local.set $a0 (v128.bitselect (local.get $svv) (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1))
+                          (i32x4.eq (local.get $rp0) (v128.const i32x4 0 0 0 0))))
+                        (local.set $a0 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a0) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+                        (if (local.get $shl) (then (local.set $a1 (i32x4.mul (local.get $a1) (local.get $rl1)))))
+                        (local.set $sa0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a1) (local.get $rm1)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+                        (local.set $sa1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a1) (local.get $rm1)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+                        (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+                        (local.set $a1 (i32x4.add (local.get $svv) (i32x4.shr_s (local.get $svv) (i32.const 31))))
+                        (local.set $sa0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a1) (local.get $rp1)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+                        (local.set $sa1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a1) (local.get $rp1)) (v128.const i64x2 0x40000000 0x40000000)) (i32.const 31)))
+                        (local.set $a1 (v128.bitselect (local.get $svv) (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1))
+                          (i32x4.eq (local.get $rp1) (v128.const i32x4 0 0 0 0))))
+                        (local.set $a1 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a1) (local.get $zpv)) (local.get $lov)) (local.get $hiv))))
+                      (else
+                        (if (i32.eq (local.get $mode) (i32.const 4))
+                          (then
+                            (local.set $sa0 (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $a0) (local.get $rm0)) (i32.const 31)))
+                            (local.set $sa1 (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $a0) (local.get $rm0)) (i32.const 31)))
+                            (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+                            (local.set $sa0 (i64x2.extmul_low_i32x4_u (local.get $svv) (local.get $rp0)))
+                            (local.set $sa1 (i64x2.extmul_high_i32x4_u (local.get $svv) (local.get $rp0)))
+                            (local.set $a0 (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa0) (local.get $sa1))
+                              (v128.and (local.get $rp0) (i32x4.shr_s (local.get $svv) (i32.const 31)))))
+                            (local.set $a0 (i32x4.add (i32x4.shr_s (local.get $a0) (i32.const 1)) (v128.and (local.get $a0) (v128.const i32x4 1 1 1 1))))
+                            (local.set $a0 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a0) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+                            (local.set $sa0 (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $a1) (local.get $rm1)) (i32.const 31)))
+                            (local.set $sa1 (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $a1) (local.get $rm1)) (i32.const 31)))
+                            (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+                            (local.set $sa0 (i64x2.extmul_low_i32x4_u (local.get $svv) (local.get $rp1)))
+                            (local.set $sa1 (i64x2.extmul_high_i32x4_u (local.get $svv) (local.get $rp1)))
+                            (local.set $a1 (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa0) (local.get $sa1))
+                              (v128.and (local.get $rp1) (i32x4.shr_s (local.get $svv) (i32.const 31)))))
+                            (local.set $a1 (i32x4.add (i32x4.shr_s (local.get $a1) (i32.const 1)) (v128.and (local.get $a1) (v128.const i32x4 1 1 1 1))))
+                            (local.set $a1 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a1) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+                            (br $stored)))
+                        (if (i32.eq (local.get $mode) (i32.const 3))
+                          (then
+                            (local.set $a0 (i32x4.add (f32x4.add (f32x4.pmin (f32x4.pmax (f32x4.mul (f32x4.convert_i32x4_s (local.get $a0)) (local.get $rm0))
+                              (local.get $lov)) (local.get $hiv)) (v128.const f32x4 12582912 12582912 12582912 12582912)) (local.get $zpv)))
+                            (local.set $a1 (i32x4.add (f32x4.add (f32x4.pmin (f32x4.pmax (f32x4.mul (f32x4.convert_i32x4_s (local.get $a1)) (local.get $rm1))
+                              (local.get $lov)) (local.get $hiv)) (v128.const f32x4 12582912 12582912 12582912 12582912)) (local.get $zpv))))
+                          (else
+                            (local.set $szero (i32x4.eq (local.get $rk0) (v128.const i32x4 0 0 0 0)))
+                            (local.set $svv (v128.and (local.get $szero) (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)))
+                            (local.set $sa0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a0) (local.get $rm0)) (i64x2.extend_low_i32x4_s (local.get $svv))) (i32.const 31)))
+                            (local.set $sa1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a0) (local.get $rm0)) (i64x2.extend_high_i32x4_s (local.get $svv))) (i32.const 31)))
+                            (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+                            (local.set $sa0 (i64x2.extmul_low_i32x4_u (local.get $svv) (local.get $rp0)))
+                            (local.set $sa1 (i64x2.extmul_high_i32x4_u (local.get $svv) (local.get $rp0)))
+                            (local.set $a0 (i32x4.add (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa0) (local.get $sa1))
+                              (v128.and (local.get $rp0) (i32x4.shr_s (local.get $svv) (i32.const 31)))) (v128.and (local.get $svv) (local.get $szero))))
+                            (local.set $a0 (i32x4.add (local.get $a0) (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $rk0) (i32.const 1)) (v128.and (local.get $svv) (local.get $rk0))) (i32.const 31))))
+                            (local.set $a0 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a0) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
+                            (local.set $szero (i32x4.eq (local.get $rk1) (v128.const i32x4 0 0 0 0)))
+                            (local.set $svv (v128.and (local.get $szero) (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)))
+                            (local.set $sa0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a1) (local.get $rm1)) (i64x2.extend_low_i32x4_s (local.get $svv))) (i32.const 31)))
+                            (local.set $sa1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a1) (local.get $rm1)) (i64x2.extend_high_i32x4_s (local.get $svv))) (i32.const 31)))
+                            (local.set $svv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa0) (local.get $sa1)))
+                            (local.set $sa0 (i64x2.extmul_low_i32x4_u (local.get $svv) (local.get $rp1)))
+                            (local.set $sa1 (i64x2.extmul_high_i32x4_u (local.get $svv) (local.get $rp1)))
+                            (local.set $a1 (i32x4.add (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa0) (local.get $sa1))
+                              (v128.and (local.get $rp1) (i32x4.shr_s (local.get $svv) (i32.const 31)))) (v128.and (local.get $svv) (local.get $szero))))
+                            (local.set $a1 (i32x4.add (local.get $a1) (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $rk1) (i32.const 1)) (v128.and (local.get $svv) (local.get $rk1))) (i32.const 31))))
+                            (local.set $a1 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $a1) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))))))
+                    ) ;; $stored
+                    (v128.store64_lane 0 (local.get $op)
+                      (i8x16.shuffle 0 4 8 12 16 20 24 28 0 0 0 0 0 0 0 0 (local.get $a0) (local.get $a1))))
+                  (else
+                    (v128.store (local.get $ap) (local.get $a0))
+                    (v128.store offset=16 (local.get $ap) (local.get $a1)))))
                   (else ;; one channel: bias + Σ (x + off)·w
                     (local.set $s (i32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
                     (local.set $wp (i32.add (local.get $w) (local.get $c)))
@@ -613,6 +892,7 @@
                       (br_if $lt (i32.lt_u (local.get $t) (i32.const 9))))
                     (i32.store (local.get $ap) (local.get $s))))))
             (local.set $ap (i32.add (local.get $ap) (i32.shl (local.get $C) (i32.const 2))))
+            (local.set $op (i32.add (local.get $op) (local.get $C)))
             (local.set $x (i32.add (local.get $x) (i32.const 1)))
             (br $lx)))
           (local.set $y (i32.add (local.get $y) (i32.const 1)))
@@ -1714,12 +1994,17 @@
   ;; $rqSingleRows4 is $stageRows for mode 2 when every channel's total
   ;; shift is ≥ 31 (the header's sixth value), ib = 0 and n a multiple of 4,
   ;; with the row loop inside: $rqSingle's four-channel steps, the same
-  ;; formula.
+  ;; formula. When every r = t − 31 is ≥ 2 (the header's seventh value), a
+  ;; shorter one: with q = ⌊x·M / 2^31⌋ (an int32: |x·M| < 2^62),
+  ;; (x·M + 2^(30+r)) >> (31+r) = ⌊q / 2^r⌋ + bit r−1 of q = ⌊u / 2⌋ + (u & 1)
+  ;; for u = ⌊q / 2^(r−1)⌋, the high half of q·2^(33−r) (2^(33−r) ≤ 2^31 as
+  ;; uint32, minus 2^(33−r) for negative q): no rounding term, no r = 0
+  ;; lanes, no remainder test.
   (func $rqSingleRows4 (param $m i32) (param $n i32) (param $acc i32) (param $add i32) (param $out i32) (param $ldo i32)
     (param $rq i32) (param $c0 i32)
     (local $i i32) (local $j i32) (local $C4 i32) (local $tm i32) (local $tk i32) (local $tp i32) (local $o i32)
     (local $xv v128) (local $a0 v128) (local $a1 v128) (local $vv v128) (local $mv v128) (local $zero v128)
-    (local $zpv v128) (local $lov v128) (local $hiv v128)
+    (local $zpv v128) (local $lov v128) (local $hiv v128) (local $fast i32) (local $d v128)
     (local.set $zpv (i32x4.splat (i32.load offset=4 (local.get $rq))))
     (local.set $lov (i32x4.splat (i32.load offset=8 (local.get $rq))))
     (local.set $hiv (i32x4.splat (i32.load offset=12 (local.get $rq))))
@@ -1727,6 +2012,7 @@
     (local.set $tm (i32.add (i32.add (local.get $rq) (i32.const 32)) (i32.shl (local.get $c0) (i32.const 2))))
     (local.set $tk (i32.add (local.get $tm) (i32.mul (local.get $C4) (i32.const 3))))
     (local.set $tp (i32.add (local.get $tk) (local.get $C4)))
+    (local.set $fast (i32.load offset=24 (local.get $rq))) ;; every r ≥ 2
     (local.set $n (i32.shl (local.get $n) (i32.const 2))) ;; bytes of a row of acc, add and the tables
     (loop $li
       (local.set $j (i32.const 0))
@@ -1734,23 +2020,35 @@
       (loop $lj
         (local.set $xv (i32x4.add (v128.load (i32.add (local.get $acc) (local.get $j))) (v128.load (i32.add (local.get $add) (local.get $j)))))
         (v128.store (i32.add (local.get $acc) (local.get $j)) (local.get $xv))
-        (local.set $mv (v128.load (i32.add (local.get $tk) (local.get $j))))
-        (local.set $zero (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0))) ;; lanes with r = 0
-        (local.set $vv (v128.and (local.get $zero) (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)))
-        (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
-          (i64x2.extend_low_i32x4_s (local.get $vv))) (i32.const 31)))
-        (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
-          (i64x2.extend_high_i32x4_s (local.get $vv))) (i32.const 31)))
-        (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
-        (local.set $xv (v128.load (i32.add (local.get $tp) (local.get $j))))
-        (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $xv)))
-        (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $xv)))
-        (local.set $xv (i32x4.add
-          (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
-            (v128.and (local.get $xv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
-          (v128.and (local.get $vv) (local.get $zero))))
-        (local.set $xv (i32x4.add (local.get $xv)
-          (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $mv) (i32.const 1)) (v128.and (local.get $vv) (local.get $mv))) (i32.const 31))))
+        (if (local.get $fast)
+          (then ;; q = ⌊x·M / 2^31⌋, u = ⌊q / 2^(r−1)⌋ (D = 2^(33−r) = 2·T4), v = ⌊u / 2⌋ + (u & 1)
+            (local.set $a0 (i64x2.shr_u (i64x2.extmul_low_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j)))) (i32.const 31)))
+            (local.set $a1 (i64x2.shr_u (i64x2.extmul_high_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j)))) (i32.const 31)))
+            (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
+            (local.set $d (i32x4.shl (v128.load (i32.add (local.get $tp) (local.get $j))) (i32.const 1)))
+            (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $d)))
+            (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $d)))
+            (local.set $xv (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
+              (v128.and (local.get $d) (i32x4.shr_s (local.get $vv) (i32.const 31)))))
+            (local.set $xv (i32x4.add (i32x4.shr_s (local.get $xv) (i32.const 1)) (v128.and (local.get $xv) (v128.const i32x4 1 1 1 1)))))
+          (else
+            (local.set $mv (v128.load (i32.add (local.get $tk) (local.get $j))))
+              (local.set $zero (i32x4.eq (local.get $mv) (v128.const i32x4 0 0 0 0))) ;; lanes with r = 0
+              (local.set $vv (v128.and (local.get $zero) (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)))
+              (local.set $a0 (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
+                (i64x2.extend_low_i32x4_s (local.get $vv))) (i32.const 31)))
+              (local.set $a1 (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $xv) (v128.load (i32.add (local.get $tm) (local.get $j))))
+                (i64x2.extend_high_i32x4_s (local.get $vv))) (i32.const 31)))
+              (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1)))
+              (local.set $xv (v128.load (i32.add (local.get $tp) (local.get $j))))
+              (local.set $a0 (i64x2.extmul_low_i32x4_u (local.get $vv) (local.get $xv)))
+              (local.set $a1 (i64x2.extmul_high_i32x4_u (local.get $vv) (local.get $xv)))
+              (local.set $xv (i32x4.add
+                (i32x4.sub (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))
+                  (v128.and (local.get $xv) (i32x4.shr_s (local.get $vv) (i32.const 31))))
+                (v128.and (local.get $vv) (local.get $zero))))
+              (local.set $xv (i32x4.add (local.get $xv)
+                (i32x4.shr_u (i32x4.sub (i32x4.shr_s (local.get $mv) (i32.const 1)) (v128.and (local.get $vv) (local.get $mv))) (i32.const 31))))))
         (local.set $xv (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $xv) (local.get $zpv)) (local.get $lov)) (local.get $hiv)))
         (v128.store32_lane 0 (local.get $o)
           (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $xv) (local.get $xv)))

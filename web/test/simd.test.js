@@ -147,11 +147,13 @@ test('gemm_s8 equals gemmS8 on larger shapes, all-extreme values and sums that w
   }
 });
 
-test('gemm_rq_s8, gemm_rq_c4_s8, im2col_s8, add_s8, rq_fixed and rq_fp32 equal the pure-Go product, output stages, patches and ADD on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
+test('gemm_rq_s8, gemm_rq_c4_s8, im2col_s8, add_s8, rq_fixed, rq_fp32 and dw_rq_s8 equal the pure-Go product, output stages, patches, ADD and depthwise convolutions on 3,000 random shapes, stages of every profile and geometries', { skip: noEngine }, () => {
   // engine.CheckGEMMRequant: m ≤ 13, n ≤ 37, k < 70 (k tails, odd channel
   // counts), offsets, bias, double and single rounding and XNNPACK's fp32
   // requantization, per channel and per tensor, int8 and uint8 ranges;
-  // engine.CheckIm2Col: strides, dilations, padding, groups, odd channels.
+  // engine.CheckIm2Col: strides, dilations, padding, groups, odd channels;
+  // engine.CheckDepthwiseRequant: dw_rq_s8 on random geometries (3×3 ones
+  // for $dw3x3, filter offsets) and stages of every profile.
   api.accelerate(kernels);
   for (const seed of [1, 2, 3]) assert.deepEqual(api.checkGemmRequant(seed, 1000), { ok: true }, `seed ${seed}`);
   // and the check can fail: a kernel one off in one output byte
@@ -162,6 +164,9 @@ test('gemm_rq_s8, gemm_rq_c4_s8, im2col_s8, add_s8, rq_fixed and rq_fp32 equal t
   assert.match(api.checkGemmRequant(1, 10).error ?? '', /patch byte 0 is/);
   // or an ADD one off in one byte (engine.CheckAdd, add_s8)
   api.accelerate({ ...kernels, add_s8: (...args) => { const r = kernels.add_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args[3]] += 1; return r; } });
+  assert.match(api.checkGemmRequant(1, 10).error ?? '', /output byte 0 is/);
+  // or a fused depthwise convolution one off in one byte (dw_rq_s8)
+  api.accelerate({ ...kernels, dw_rq_s8: (...args) => { kernels.dw_rq_s8(...args); new Int8Array(goInstance.exports.mem.buffer)[args.at(-1)] += 1; } });
   assert.match(api.checkGemmRequant(1, 10).error ?? '', /output byte 0 is/);
   api.accelerate(kernels);
 });
@@ -216,7 +221,7 @@ function compareModel(bytes, kernelsUnderTest) {
   if (out.error) throw new Error(out.error);
   const model = JSON.parse(out.model);
   const { profiles } = JSON.parse(api.info().info);
-  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0, add_s8: 0, gemm_rq_c4_s8: 0 };
+  const calls = { gemm_s8: 0, dw_s8: 0, gemm_rq_s8: 0, im2col_s8: 0, dw_s8o: 0, rq_fixed: 0, rq_fp32: 0, im2col1_s8: 0, add_s8: 0, gemm_rq_c4_s8: 0, dw_rq_s8: 0 };
   const refused = new Set();
   const counted = Object.fromEntries(Object.keys(calls).filter((f) => kernelsUnderTest[f]).map((f) => [f, (...args) => { calls[f]++; return kernelsUnderTest[f](...args); }]));
   for (const seed of [1, 2]) {
@@ -244,6 +249,16 @@ function compareModel(bytes, kernelsUnderTest) {
         if (!equalBytes(g.bytes[t], w.bytes[t])) return { calls, diff: `${profile}, seed ${seed}: buffer ${t} of the tensors and accumulators differs` };
       }
       assert.deepEqual(g.trace, w.trace, `${profile}: the trace`);
+      // and with the trace off (dw_rq_s8: the depthwise output stage fused)
+      api.reset();
+      const wantOff = outputsOf(api.run(inputs, profile, false), profile);
+      api.accelerate(counted);
+      api.reset();
+      const gotOff = outputsOf(api.run(inputs, profile, false), profile);
+      api.accelerate(null);
+      for (let t = 0; t < wantOff.bytes.length; t++) {
+        if (!equalBytes(gotOff.bytes[t], wantOff.bytes[t])) return { calls, diff: `${profile}, seed ${seed}, trace off: buffer ${t} of the tensors differs` };
+      }
     }
   }
   assert.ok(refused.size < profiles.length, 'some profile runs the model');
@@ -288,17 +303,19 @@ for (const [file, refusedBy, used] of [['models/person_detect', ['tflite-xnnpack
 // mnist_dscnn (built in) for CONV_2D/FULLY_CONNECTED and depthwise, and
 // micro_speech (corpus) for gemm_s8 and im2col1_s8 (its depthwise
 // convolution of one input channel).
-for (const f of ['gemm_rq_s8', 'gemm_rq_c4_s8', 'im2col_s8', 'gemm_s8', 'dw_s8', 'rq_fixed', 'rq_fp32', 'im2col1_s8']) {
+for (const f of ['gemm_rq_s8', 'gemm_rq_c4_s8', 'im2col_s8', 'gemm_s8', 'dw_s8', 'rq_fixed', 'rq_fp32', 'im2col1_s8', 'dw_rq_s8']) {
   const one = f === 'im2col1_s8' || f === 'gemm_s8';
   test(`a ${f} off by one in one element is caught (the comparison can fail)`, { skip: noEngine || (one && noCorpus) }, () => {
     const i32 = () => new Int32Array(goInstance.exports.mem.buffer);
     const wrong = { ...kernels };
+    // the depthwise output stages run fused in dw_rq_s8 where it can: without it, on rq_fixed and rq_fp32
+    if (f.startsWith('rq_')) delete wrong.dw_rq_s8;
     wrong[f] = (...args) => {
       kernels[f](...args);
       const mem = goInstance.exports.mem.buffer;
       if (f.startsWith('gemm_rq_')) new Int8Array(mem)[args[8]] += 1; // its int8 outputs from its 9th argument on
       else if (f === 'im2col_s8') new Uint8Array(mem)[args[1]] ^= 1; // its patches from its 2nd
-      else if (f.startsWith('rq_') || f === 'im2col1_s8') new Uint8Array(mem)[args.at(-1)] ^= 1; // int8s from the last
+      else if (f.startsWith('rq_') || f === 'im2col1_s8' || f === 'dw_rq_s8') new Uint8Array(mem)[args.at(-1)] ^= 1; // int8s from the last
       else i32()[args.at(-1) >> 2] += 1; // gemm_s8, dw_s8: int32s from their last argument on
     };
     const dscnn = builtins.find((b) => b.startsWith('mnist_dscnn_int8')) ?? builtins[0];
@@ -364,7 +381,7 @@ test('the generated VWW model gives the same tensors with the SIMD kernels on an
     const bytes = fs.readFileSync(path.join(dir, 'tiny_vww_96_int8.tflite'));
     const { calls, diff } = compareModel(bytes, kernels);
     assert.equal(diff, null);
-    for (const k of ['gemm_rq_c4_s8', 'im2col_s8', 'dw_s8']) assert.ok(calls[k] > 0, `${k} ran (${JSON.stringify(calls)})`);
+    for (const k of ['gemm_rq_c4_s8', 'im2col_s8', 'dw_s8', 'dw_rq_s8']) assert.ok(calls[k] > 0, `${k} ran (${JSON.stringify(calls)})`);
     const wrong = { ...kernels, gemm_rq_c4_s8: (...args) => { const r = kernels.gemm_rq_c4_s8(...args); new Uint8Array(goInstance.exports.mem.buffer)[args[8]] ^= 1; return r; } };
     assert.match(compareModel(bytes, wrong).diff ?? '', /differ/);
   } finally {
