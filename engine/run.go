@@ -17,6 +17,11 @@ type Options struct {
 	// can compute them again out of the run: the trace counts them and
 	// Result.Accumulators computes one op's when asked (trace_lazy.go).
 	LazyAccumulators bool
+	// Untimed, with Trace, reads no clock: every OpTrace.Nanos stays 0.
+	// Reading the clock costs a call into JavaScript under WebAssembly, and
+	// the page's traced run of a tiny model takes its op times from an
+	// earlier run instead (wasm/run.go).
+	Untimed bool
 	// Reuse, when set, is the Result of an earlier run of this same model
 	// that the caller gives up: the run writes its tensors into that
 	// Result's buffers (zeroed first) where they have the sizes it needs,
@@ -89,6 +94,8 @@ type run struct {
 	// lazyAcc: ops that can leave their accumulators for later do
 	// (Options.LazyAccumulators).
 	lazyAcc bool
+	// untimed: a traced run reads no clock (Options.Untimed).
+	untimed bool
 	// spareAcc is the accumulator buffer of the given-up record that
 	// r.tr overwrote (Options.Reuse), for accBuf.
 	spareAcc []int64
@@ -160,6 +167,7 @@ func (m *Model) Run(inputs [][]byte, opt Options) (*Result, error) {
 			res.Trace = &Trace{Ops: make([]OpTrace, len(m.Ops))}
 		}
 	}
+	r.untimed = opt.Untimed
 	if err := r.exec(res.Trace); err != nil {
 		return nil, err
 	}
@@ -233,14 +241,15 @@ func putRun(r *run) {
 }
 
 // exec evaluates the ops of r.m's plan for r.p in order, recording into tr
-// when it is not nil.
+// when it is not nil, with each op's time unless r.untimed.
 func (r *run) exec(tr *Trace) error {
 	pl := r.pl
 	if pl == nil {
 		pl = r.m.plans[r.p]
 	}
-	var start time.Duration // traced: when the op started (one clock read per op)
-	if tr != nil {
+	timed := tr != nil && !r.untimed
+	var start time.Duration // timed: when the op started (one clock read per op)
+	if timed {
 		start = monotonic()
 	}
 	for _, op := range r.m.Ops {
@@ -260,7 +269,7 @@ func (r *run) exec(tr *Trace) error {
 		if err := pl.kernels[op.Index].eval(r, op); err != nil {
 			return fmt.Errorf("op %d (%s): %w", op.Index, op.Builtin, err)
 		}
-		if r.tr != nil {
+		if timed {
 			now := monotonic()
 			r.tr.Nanos, start = (now - start).Nanoseconds(), now
 		}

@@ -23,8 +23,8 @@ import (
 
 var (
 	model *engine.Model
-	lay   Layout                                // where model's tensors are in the buffers JS gets
-	last  = map[engine.Profile]*engine.Result{} // the latest result per profile
+	lay   Layout // where model's tensors are in the buffers JS gets
+	// The latest result per profile: runsOf and lastRun (run.go).
 )
 
 func main() {
@@ -125,8 +125,7 @@ func use(m *engine.Model) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	model, lay, last, lastSeq = m, l, map[engine.Profile]*engine.Result{}, map[engine.Profile]uint32{}
-	clear(valuesOf)
+	model, lay, ran = m, l, nil
 	newIO(m)
 	return map[string]any{"model": string(j), "macs": float64(m.MACs()), "layout": string(lj)}, nil
 }
@@ -199,7 +198,7 @@ func explain(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := last[p]
+	res, _ := lastRun(p)
 	if res == nil {
 		return nil, fmt.Errorf("nothing has run with profile %s yet", p)
 	}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 	"unsafe"
 
 	"github.com/hack-pad/safejs"
@@ -283,21 +284,101 @@ type runOut struct {
 }
 
 // The buffers runCore reuses from run to run (JS copies out of them
-// before the next). valuesOf holds, per profile, the values buffer that
-// profile's runs write their tensors into (laid out by lay; use drops them);
-// reuseValues is the one a dynamic model's run, whose shapes are its own,
-// is packed into.
+// before the next): reuseValues is the one a dynamic model's run, whose
+// shapes are its own, is packed into; reuseTrace holds a traced run's
+// per-op numbers.
 var (
-	valuesOf    = map[engine.Profile][]byte{}
 	reuseValues []byte
 	reuseTrace  []float64
 )
 
-// runs counts the runs; lastSeq is the number of the run in last, per profile.
-var (
-	runs    uint32
-	lastSeq = map[engine.Profile]uint32{}
+// profRuns is what the runs under one profile keep from run to run.
+type profRuns struct {
+	p engine.Profile
+	// values is the buffer (laid out by lay) the profile's runs write
+	// their tensors into; use drops it.
+	values []byte
+	last   *engine.Result // the latest result (nil: none since the load, or it failed)
+	seq    uint32         // its number (runs)
+	times  opTimes
+}
+
+// Op times of tiny runs. A traced run reads the clock once per op and once
+// more, and under WebAssembly each read is a call into JavaScript
+// (performance.now, 0.1–0.25 µs): a fifth of a 3-op model's 5 µs run. So
+// when the last timed run under a profile took less than tinyRun for all
+// its ops, the next traced runs read no clock (engine.Options.Untimed) and
+// report that run's op times, until every retimeEvery-th traced run times
+// its ops again. The page shows an op time under 0.1 ms as "< 0.1 ms"
+// (tensors.js formatMs), so for such runs it shows the same text either
+// way; its time overlay colours ops by times measured at most
+// retimeEvery-1 traced runs earlier, with the same kernels.
+const (
+	tinyRun     = 50 * time.Microsecond
+	retimeEvery = 16
 )
+
+// opTimes are the op times of a profile's last timed run.
+type opTimes struct {
+	nanos  []int64
+	tiny   bool // they add up to less than tinyRun
+	simd   bool // simdOn when they were measured
+	reused int  // traced runs that reported them since
+}
+
+// untimed says whether a traced run reports t instead of reading the clock.
+func (t *opTimes) untimed(ops int) bool {
+	return t.tiny && t.simd == simdOn && len(t.nanos) == ops && t.reused < retimeEvery-1
+}
+
+// update records the op times of a traced run that read the clock, or
+// gives an untimed one the last timed run's.
+func (t *opTimes) update(tr *engine.Trace, untimed bool) {
+	if untimed {
+		for i := range tr.Ops {
+			tr.Ops[i].Nanos = t.nanos[i]
+		}
+		t.reused++
+		return
+	}
+	t.nanos = t.nanos[:0]
+	var total int64
+	for i := range tr.Ops {
+		t.nanos = append(t.nanos, tr.Ops[i].Nanos)
+		total += tr.Ops[i].Nanos
+	}
+	t.tiny, t.simd, t.reused = total < tinyRun.Nanoseconds(), simdOn, 0
+}
+
+// ran holds a profRuns per profile that ran since the load: a slice a
+// run searches by name, where a map keyed by the name would hash it a few
+// times per run (a twentieth of a small model's run under WebAssembly).
+var ran []*profRuns
+
+// runsOf returns p's profRuns, made on its first run since the load.
+func runsOf(p engine.Profile) *profRuns {
+	for _, r := range ran {
+		if r.p == p {
+			return r
+		}
+	}
+	r := &profRuns{p: p}
+	ran = append(ran, r)
+	return r
+}
+
+// lastRun is the latest result under p and its number (nil, 0 when none).
+func lastRun(p engine.Profile) (*engine.Result, uint32) {
+	for _, r := range ran {
+		if r.p == p {
+			return r.last, r.seq
+		}
+	}
+	return nil, 0
+}
+
+// runs counts the runs.
+var runs uint32
 
 // runCore runs the loaded model and packs what JS gets.
 func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
@@ -316,25 +397,30 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	if err != nil {
 		return runOut{}, err
 	}
-	prev := last[p]
+	pr := runsOf(p)
+	prev := pr.last
 	if prev == nil {
 		// The profile's first run since the load: its tensors go into
 		// the profile's values buffer, and later runs reuse them there.
-		if valuesOf[p] == nil {
-			valuesOf[p] = alignedBytes(lay.Values)
+		if pr.values == nil {
+			pr.values = alignedBytes(lay.Values)
 		}
-		prev = &engine.Result{Model: model, Tensors: lay.carve(valuesOf[p])}
+		prev = &engine.Result{Model: model, Tensors: lay.carve(pr.values)}
 	}
 	// The page fetches an op's accumulators when it shows the op
 	// (accumulators()): the run leaves them to be computed then.
-	res, err := model.Run(inputs, engine.Options{Profile: p, Trace: trace, LazyAccumulators: true, Reuse: prev})
+	untimed := trace && pr.times.untimed(len(model.Ops))
+	res, err := model.Run(inputs, engine.Options{Profile: p, Trace: trace, LazyAccumulators: true, Untimed: untimed, Reuse: prev})
 	if err != nil {
-		delete(last, p)
+		pr.last = nil
 		return runOut{}, err
 	}
 	runs++
-	last[res.Profile], lastSeq[res.Profile] = res, runs
-	l, out := lay, runOut{note: []byte(note), seq: runs}
+	pr.last, pr.seq = res, runs
+	l, out := lay, runOut{seq: runs}
+	if note != "" {
+		out.note = []byte(note)
+	}
 	if res.Model != model {
 		// A dynamic model: this run's shapes are its own.
 		l = layoutOf(res.Model)
@@ -345,7 +431,7 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 			return runOut{}, err
 		}
 	}
-	buf := valuesOf[p]
+	buf := pr.values
 	if res.Model != model {
 		reuseValues = grow(reuseValues, l.Values)
 		buf = reuseValues
@@ -354,7 +440,7 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 		return runOut{}, err
 	}
 	out.values = buf
-	if model.Stateful() {
+	if stateful(model) {
 		if res.State == nil {
 			out.state = nullJSON // what Marshal gives, without reflection (SVDF and LSTM models' every run)
 		} else if out.state, err = jsonenc.Marshal(res.State); err != nil {
@@ -363,11 +449,26 @@ func runCore(inputs [][]byte, profile string, trace bool) (runOut, error) {
 	}
 	if res.Trace != nil {
 		out.traced = true
+		pr.times.update(res.Trace, untimed)
 		if err := packTrace(res.Trace, &out); err != nil {
 			return runOut{}, err
 		}
 	}
 	return out, nil
+}
+
+// statefulOf caches model.Stateful() for the loaded model (it walks the
+// model; the page asks on every run).
+var statefulOf struct {
+	m   *engine.Model
+	yes bool
+}
+
+func stateful(m *engine.Model) bool {
+	if statefulOf.m != m {
+		statefulOf.m, statefulOf.yes = m, m.Stateful()
+	}
+	return statefulOf.yes
 }
 
 // nullJSON is the JSON of a nil slice.
@@ -388,7 +489,8 @@ func packTrace(tr *engine.Trace, out *runOut) error {
 		Hybrid *engine.HybridTrace `json:"hybrid,omitempty"`
 	}
 	var notes map[int]extra
-	for i, t := range tr.Ops {
+	for i := range tr.Ops {
+		t := &tr.Ops[i] // not a copy of the record (a small model's traced run noticed)
 		reuseTrace[2*i], reuseTrace[2*i+1] = float64(t.Nanos), float64(t.AccumulatorCount())
 		if t.Note != "" || t.Hybrid != nil {
 			if notes == nil {
@@ -559,12 +661,12 @@ func accumulators(args []safejs.Value) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := last[p]
+	res, lastSeq := lastRun(p)
 	switch {
 	case res == nil || res.Trace == nil:
 		return nil, fmt.Errorf("no traced run with profile %s to take accumulators from", p)
-	case uint32(seq) != lastSeq[p]:
-		return nil, fmt.Errorf("run %d's accumulators are gone: run %d under %s came after it", seq, lastSeq[p], p)
+	case uint32(seq) != lastSeq:
+		return nil, fmt.Errorf("run %d's accumulators are gone: run %d under %s came after it", seq, lastSeq, p)
 	case op < 0 || op >= len(res.Trace.Ops):
 		return nil, fmt.Errorf("op %d is out of range (model has %d ops)", op, len(res.Trace.Ops))
 	}

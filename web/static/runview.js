@@ -71,9 +71,10 @@ function constantViews(layout, constants) {
 // per profile).
 export function traceViews(model, profile, raw) {
   if (!raw.trace) return null;
-  const t = f64(raw.trace);
-  const notes = raw.notes ? JSON.parse(raw.notes) : {};
-  const n = Math.min(model.ops.length, t.length / 2);
+  const u8 = raw.trace;
+  const t = f64(u8);
+  const notes = raw.notes ? JSON.parse(raw.notes) : null;
+  const n = Math.min(model.ops.length, u8.byteLength >> 4);
   const trace = new Array(n);
   const p = profile || 'reference';
   for (let i = 0; i < n; i++) {
@@ -82,7 +83,7 @@ export function traceViews(model, profile, raw) {
     // notes[i]'s fields assigned one by one: the same object as the literal
     // {…, ...notes[i]}, which V8 builds through its slow path (about 0.3 µs
     // per op, a third of a 3-op model's traced run)
-    const extra = notes[i];
+    const extra = notes?.[i];
     if (extra) for (const k of Object.keys(extra)) rec[k] = extra[k];
     trace[i] = rec;
   }
@@ -131,22 +132,20 @@ export function accView(bytes) {
   return new BigInt64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
 }
 
+// f64 views u8's bytes as float64s. V8 keeps a typed array of at most 64
+// bytes (a trace of up to four ops) inside its heap, and reading its
+// .buffer moves it out (an allocation that cost a 3-op model's traced run
+// a tenth): such a trace is copied into a scratch array instead (one set,
+// where reading it 8 bytes at a time cost half of decoding it), valid until
+// the next call.
 function f64(u8) {
-  // V8 keeps a typed array of at most 64 bytes (a trace of up to four ops)
-  // inside its heap, and reading its .buffer moves it out (an allocation
-  // that cost a 3-op model's traced run a tenth): such a trace is read 8
-  // bytes at a time through a scratch float64 instead, the same values.
-  if (u8.byteLength <= 64) {
-    const out = new Float64Array(u8.byteLength >> 3);
-    for (let j = 0; j < out.length; j++) {
-      for (let k = 0; k < 8; k++) scratchBytes[k] = u8[8 * j + k];
-      out[j] = scratchF64[0];
-    }
-    return out;
+  if (u8.byteLength <= scratchBytes.byteLength) {
+    scratchBytes.set(u8);
+    return scratchF64;
   }
   if (u8.byteOffset % 8 === 0) return new Float64Array(u8.buffer, u8.byteOffset, u8.byteLength / 8);
   return new Float64Array(u8.slice().buffer);
 }
 
-const scratchF64 = new Float64Array(1);
+const scratchF64 = new Float64Array(8);
 const scratchBytes = new Uint8Array(scratchF64.buffer);
