@@ -146,7 +146,10 @@ func (p *FullyConnectedParams) macs() int64 {
 }
 
 func (p *FullyConnectedParams) eval(r *run, op *Op) error {
-	acc := r.traceAcc(op, p.Batches*p.Channels)
+	var acc []int64 // the trace's accumulators: the integer types have them
+	if p.typ != Float32 {
+		acc = r.traceAcc(op, p.Batches*p.Channels)
+	}
 	switch p.typ {
 	case Float32:
 		in, w, out := r.f32(p.in), r.f32(p.filter), r.f32(p.out)

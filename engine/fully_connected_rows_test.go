@@ -3,6 +3,9 @@ package engine
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/int8scope/int8scope/engine/tfbuild"
+	"github.com/int8scope/int8scope/engine/tflite"
 )
 
 // TestFCTriRows compares fcTriRows (FULLY_CONNECTED's pure-Go product for up
@@ -56,6 +59,38 @@ func TestFCTriRows(t *testing.T) {
 					t.Fatalf("m=%d n=%d k=%d fill=%d chunk %d: out[%d] = %d, want %d", m, n, k, fill, g.triK, i, got[i], want[i])
 				}
 			}
+		}
+	}
+}
+
+// TestFloatFCHasNoAccumulators: a float32 FULLY_CONNECTED has no integer
+// accumulators, so a traced run, eager or lazy, counts none and
+// Result.Accumulators returns nil (it once counted batches × channels and
+// returned zeros).
+func TestFloatFCHasNoAccumulators(t *testing.T) {
+	ins := []tt{
+		{typ: tflite.TensorTypeFLOAT32, shape: []int{1, 3}, feed: tfbuild.F32(1, 2, 3)},
+		{typ: tflite.TensorTypeFLOAT32, shape: []int{2, 3}, data: tfbuild.F32(1, 0, -1, 0.5, 0.5, 0.5)},
+		{typ: tflite.TensorTypeFLOAT32, shape: []int{2}, data: tfbuild.F32(0.25, -1)},
+	}
+	o := &tflite.BuiltinOptionsT{Type: tflite.BuiltinOptionsFullyConnectedOptions, Value: &tflite.FullyConnectedOptionsT{}}
+	_, res, err := runOneOp(tflite.BuiltinOperatorFULLY_CONNECTED, o, ins, tt{typ: tflite.TensorTypeFLOAT32, shape: []int{1, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lazy := range []bool{false, true} {
+		r, err := res.Model.Run([][]byte{tfbuild.F32(1, 2, 3)}, Options{Trace: true, LazyAccumulators: lazy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AsFloat32(r.Tensors[res.Model.Outputs[0]]); got[0] != -1.75 || got[1] != 2 {
+			t.Fatalf("outputs %v, want [-1.75 2]", got)
+		}
+		if n := r.Trace.Ops[0].AccumulatorCount(); n != -1 {
+			t.Errorf("lazy %v: %d accumulators, want none (-1)", lazy, n)
+		}
+		if acc, err := r.Accumulators(0); err != nil || acc != nil {
+			t.Errorf("lazy %v: Accumulators = %v, %v; want nil", lazy, acc, err)
 		}
 	}
 }
