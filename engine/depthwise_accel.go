@@ -1,6 +1,6 @@
 package engine
 
-import "sync"
+import "sync/atomic"
 
 // DepthwiseS8 computes the int32 accumulators of an int8 DEPTHWISE_CONV_2D
 // with depth multiplier 1 (p's geometry and InputOffset), before the output
@@ -36,27 +36,48 @@ var depthwiseRqS8 DepthwiseRequantS8
 // not while they run.
 func SetDepthwiseRequant(f DepthwiseRequantS8) { depthwiseRqS8 = f }
 
-// depthwiseTables caches the requantTable of each output stage the fused
-// kernel ran (an op's output stage does not change once prepared, and
-// DepthwiseConv2DParams has no field for it).
-var depthwiseTables sync.Map // outputStage → []int32 (nil: none)
+// dwAccelCache holds the requantTable DepthwiseRequantS8 last ran an op's
+// output stage with (made on the op's first fused run, as an output stage
+// does not change once prepared), per DepthwiseConv2DParams.
+type dwAccelCache struct{ p atomic.Pointer[dwAccelTable] }
+
+type dwAccelTable struct {
+	o outputStage
+	c int
+	t []int32 // nil: DepthwiseRequantS8 cannot run the stage
+}
+
+// table is depthwiseTable(o, C), made once per output stage (c may be nil:
+// made every time).
+func (c *dwAccelCache) table(o outputStage, C int) []int32 {
+	if c == nil {
+		return depthwiseTable(o, C)
+	}
+	switch o.(type) {
+	case *FixedPointOutput, *XNNPackOutput: // pointers: comparable
+	default:
+		return nil
+	}
+	if s := c.p.Load(); s != nil && s.o == o && s.c == C {
+		return s.t
+	}
+	t := depthwiseTable(o, C)
+	c.p.Store(&dwAccelTable{o: o, c: C, t: t})
+	return t
+}
 
 // depthwiseTable is o's requantTable for C channels when DepthwiseRequantS8
 // can run it, else nil.
 func depthwiseTable(o outputStage, C int) []int32 {
 	switch o.(type) {
-	case *FixedPointOutput, *XNNPackOutput: // pointers: comparable keys
+	case *FixedPointOutput, *XNNPackOutput:
 	default:
 		return nil
-	}
-	if t, ok := depthwiseTables.Load(o); ok {
-		return t.([]int32)
 	}
 	t := requantTable(o, C)
 	if t != nil && t[0] == RequantSingle && t[5] != 1 {
 		t = nil // a total shift below 31: not in $stage4
 	}
-	depthwiseTables.Store(o, t)
 	return t
 }
 
@@ -138,7 +159,7 @@ func (p *DepthwiseConv2DParams) evalInt8Accel(r *run, trace []int64) {
 		bias = make([]int32, C)
 	}
 	if trace == nil && depthwiseRqS8 != nil && C%8 == 0 {
-		if rq := depthwiseTable(p.Output, C); rq != nil {
+		if rq := p.accelRQ.table(p.Output, C); rq != nil {
 			depthwiseRqS8(&q, in, w, woff, bias, acc, rq, r.i8(p.out)) // uint8 outputs: the same bytes
 			return
 		}

@@ -41,13 +41,14 @@ type DepthwiseConv2DParams struct {
 
 	in, filter, bias, out int // tensor indices; bias −1 if absent
 	typ                   DType
-	wide                  []int32      // int8, uint8: a constant filter widened once (depthwiseWiden), or nil
-	wideSum               []int32      // Σ over the taps of wide, per output channel
-	signedW               []int8       // uint8: a constant filter mapped by signedInt8, for evalInt8Accel
-	wide9                 []int32      // a constant 3×3 filter's wide channel by channel (dw3x3Weights), for evalInt8Rows
-	grouped               *gemmWeights // one input channel, several output channels, int8 or uint8, constant filter: see evalGrouped
-	packed9               []int64      // one input channel: wide9 three channels to an int64 (dw3x3PackedWeights), for dw3x3Row1Q
-	rqc                   *dwRQCache   // the fused output stage of the 3×3 row kernels (depthwise_fused.go)
+	wide                  []int32       // int8, uint8: a constant filter widened once (depthwiseWiden), or nil
+	wideSum               []int32       // Σ over the taps of wide, per output channel
+	signedW               []int8        // uint8: a constant filter mapped by signedInt8, for evalInt8Accel
+	wide9                 []int32       // a constant 3×3 filter's wide channel by channel (dw3x3Weights), for evalInt8Rows
+	grouped               *gemmWeights  // one input channel, several output channels, int8 or uint8, constant filter: see evalGrouped
+	packed9               []int64       // one input channel: wide9 three channels to an int64 (dw3x3PackedWeights), for dw3x3Row1Q
+	rqc                   *dwRQCache    // the fused output stage of the 3×3 row kernels (depthwise_fused.go)
+	accelRQ               *dwAccelCache // the SIMD kernel's fused output stage (depthwise_accel.go)
 }
 
 func init() { register(tflite.BuiltinOperatorDEPTHWISE_CONV_2D, prepareDepthwiseConv2D) }
@@ -117,7 +118,7 @@ func prepareDepthwiseConv2D(c *prepCtx) (kernel, error) {
 			p.packed9 = dw3x3PackedWeights(p.wide9, p.OutC)
 		}
 	}
-	p.rqc = &dwRQCache{}
+	p.rqc, p.accelRQ = &dwRQCache{}, &dwAccelCache{}
 	return p, nil
 }
 
