@@ -18,17 +18,7 @@ import (
 // k 8…64, m up to 70). It returns the first difference, in the outputs or the accumulators.
 func CheckGEMMRequant(f GEMMRequant, seed uint64, cases int) error {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	i8s := func(n int) []int8 {
-		s := make([]int8, n)
-		extreme := rng.IntN(4) == 0
-		for i := range s {
-			s[i] = int8(rng.IntN(256) - 128)
-			if extreme && rng.IntN(2) == 0 {
-				s[i] = int8([]int{-128, 127}[rng.IntN(2)])
-			}
-		}
-		return s
-	}
+	i8s := func(n int) []int8 { return randCheckInt8s(rng, n) }
 	for it := range cases {
 		m, n, k := 1+rng.IntN(13), 1+rng.IntN(37), rng.IntN(70)
 		if rng.IntN(8) == 0 {
@@ -189,4 +179,18 @@ func CheckIm2Col(f Im2Col, seed uint64, cases int) error {
 		}
 	}
 	return nil
+}
+
+// randCheckInt8s is n random int8 values for the SIMD kernels' checks; a
+// quarter of the slices have about half their values at −128 or 127.
+func randCheckInt8s(rng *rand.Rand, n int) []int8 {
+	s := make([]int8, n)
+	extreme := rng.IntN(4) == 0
+	for i := range s {
+		s[i] = int8(rng.IntN(256) - 128)
+		if extreme && rng.IntN(2) == 0 {
+			s[i] = int8([]int{-128, 127}[rng.IntN(2)])
+		}
+	}
+	return s
 }

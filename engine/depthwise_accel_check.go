@@ -21,17 +21,7 @@ func CheckDepthwiseRequant(f DepthwiseRequantS8, seed uint64, cases int) error {
 	oldFixed, oldFP32 := requantFixedS8, requantFP32S8
 	defer SetRequant(oldFixed, oldFP32)
 	SetRequant(nil, nil)
-	i8s := func(n int) []int8 {
-		s := make([]int8, n)
-		extreme := rng.IntN(4) == 0
-		for i := range s {
-			s[i] = int8(rng.IntN(256) - 128)
-			if extreme && rng.IntN(2) == 0 {
-				s[i] = int8([]int{-128, 127}[rng.IntN(2)])
-			}
-		}
-		return s
-	}
+	i8s := func(n int) []int8 { return randCheckInt8s(rng, n) }
 	ran := 0
 	for it := 0; ran < cases && it < 20*cases; it++ {
 		C := 8 * (1 + rng.IntN(7))
